@@ -1,0 +1,86 @@
+"""The audited unit: a ticket with its conversation, assembled from ticket rows and message rows.
+
+Readers produce `SourceRow`s, assembly turns them into `Ticket`s, checks read `Ticket`s. Every value
+keeps a `RowRef` so that a finding can point back at the physical line it came from.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Role(str, enum.Enum):
+    """Who wrote a message. Bots are not agents unless a rule says so."""
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    BOT = "bot"
+    SYSTEM = "system"
+
+
+class Shape(str, enum.Enum):
+    """What one row of an input file describes."""
+
+    TICKETS = "tickets"
+    MESSAGES = "messages"
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """Where a value came from: input path and physical row (CSV line, JSONL line, JSON index)."""
+
+    path: str
+    row: int
+
+
+@dataclass(slots=True)
+class Message:
+    """One message or event of a conversation. `status` is set on status-change events."""
+
+    created_at: datetime
+    role: Role
+    text: str
+    ref: RowRef
+    status: str | None = None
+    author: str | None = None
+    index: int = 0  # position in the ticket's conversation, 0-based, after sorting by time
+
+
+@dataclass(slots=True)
+class Ticket:
+    """A ticket as the checks see it: typed canonical fields, other columns, and the conversation.
+
+    `fields` holds every column of the ticket row (canonical names after mapping) as text, so that
+    `where` scoping can use any of them. Typed attributes are None when the input lacks them.
+    """
+
+    ticket_id: str
+    ref: RowRef
+    fields: dict[str, str] = field(default_factory=dict)
+    created_at: datetime | None = None
+    first_reply_at: datetime | None = None
+    resolved_at: datetime | None = None
+    status: str | None = None
+    priority: str | None = None
+    channel: str | None = None
+    agent: str | None = None
+    team: str | None = None
+    customer_name: str | None = None
+    reopens: int | None = None
+    csat: float | None = None
+    nps: float | None = None
+    ces: float | None = None
+    messages: list[Message] = field(default_factory=list)
+    has_ticket_row: bool = False
+
+    @property
+    def has_messages(self) -> bool:
+        return bool(self.messages)
+
+    @property
+    def opened_at(self) -> datetime | None:
+        """Creation time; a ticket without one was created at its first message (STANDARD.md)."""
+        if self.created_at is not None:
+            return self.created_at
+        return self.messages[0].created_at if self.messages else None

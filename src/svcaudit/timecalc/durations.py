@@ -1,0 +1,89 @@
+"""Durations as a standard writes them: `90s`, `30m`, `4h`, `1d`, `1h30m`, ISO 8601 `PT4H`, `3bd`.
+
+`1d` is 24 hours of counted time; `3bd` means "by the same local time three working days later" on the
+rule's calendar, so it is kept apart as `WorkingDays` rather than converted to seconds.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_COMPACT = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_ISO = re.compile(
+    r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+_WORKING_DAYS = re.compile(r"^(\d+)bd$")
+
+
+@dataclass(frozen=True, slots=True)
+class Seconds:
+    """A span of counted time (calendar time on 24/7, working time on a business calendar)."""
+
+    seconds: int
+
+    def __str__(self) -> str:
+        return format_seconds(self.seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingDays:
+    """N working days: due at the same local time N working days later on the rule's calendar."""
+
+    days: int
+
+    def __str__(self) -> str:
+        return f"{self.days}bd"
+
+
+Duration = Seconds | WorkingDays
+
+
+class DurationError(ValueError):
+    """A duration string that none of the accepted forms reads."""
+
+
+def parse_duration(text: object) -> Duration:
+    """Read a duration; a bare number is seconds. Raises DurationError with the accepted forms."""
+    if isinstance(text, bool):
+        raise DurationError(f"{text!r} is not a duration")
+    if isinstance(text, int):
+        if text < 0:
+            raise DurationError(f"{text} is negative")
+        return Seconds(text)
+    if not isinstance(text, str):
+        raise DurationError(f"{text!r} is not a duration")
+    value = text.strip().lower().replace(" ", "")
+    if match := _WORKING_DAYS.match(value):
+        days = int(match.group(1))
+        if days == 0:
+            raise DurationError(f"{text!r}: a working-day target needs at least 1bd")
+        return WorkingDays(days)
+    if value and (match := _COMPACT.match(value)):
+        parts = match.groups()
+        return Seconds(sum(int(n) * _UNIT_SECONDS[u] for n, u in zip(parts, "wdhms") if n))
+    if (match := _ISO.match(text.strip().upper())) and text.strip().upper() not in ("P", "PT"):
+        weeks, days, hours, minutes, seconds = match.groups()
+        total = (
+            int(weeks or 0) * 7 * 86400
+            + int(days or 0) * 86400
+            + int(hours or 0) * 3600
+            + int(minutes or 0) * 60
+            + float(seconds or 0)
+        )
+        return Seconds(round(total))
+    raise DurationError(
+        f"{text!r} is not a duration; write e.g. 90s, 30m, 4h, 1d, 1h30m, PT4H or 3bd"
+    )
+
+
+def format_seconds(seconds: int | float) -> str:
+    """Human form of a span, exact to the second: 93600 -> '1d 2h', 5415 -> '1h 30m 15s'."""
+    total = int(round(seconds))
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if n]
+    return sign + (" ".join(parts) if parts else "0s")
