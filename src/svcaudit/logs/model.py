@@ -73,6 +73,7 @@ class Ticket:
     ces: float | None = None
     messages: list[Message] = field(default_factory=list)
     has_ticket_row: bool = False
+    columns: frozenset[str] = frozenset()  # columns the ticket row had, blank or not
 
     @property
     def has_messages(self) -> bool:
@@ -84,3 +85,29 @@ class Ticket:
         if self.created_at is not None:
             return self.created_at
         return self.messages[0].created_at if self.messages else None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A row that was read but cannot be audited, and why. Every one is reported, never dropped."""
+
+    path: str
+    row: int
+    field: str | None
+    error: str
+
+
+@dataclass(slots=True)
+class InputStats:
+    """Accounting for one input file: rows_read == rows audited + rows_rejected."""
+
+    path: str
+    shape: Shape
+    format: str
+    encoding: str
+    rows_read: int = 0
+    rows_rejected: int = 0
+
+    @property
+    def rows_audited(self) -> int:
+        return self.rows_read - self.rows_rejected

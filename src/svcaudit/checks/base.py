@@ -1,0 +1,154 @@
+"""The one small interface every check kind implements, and the outcomes it returns.
+
+A check is built once per rule from the rule's options (raising `CheckConfigError` with the path of a
+bad option), then asked about each ticket in scope. Checks never print and never compute file
+positions: they return an `Outcome`, and the engine's finding factory stamps the location.
+Aggregate checks (scores over all tickets) keep a mergeable state instead of per-ticket verdicts.
+"""
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..logs.model import Message, RowRef, Ticket
+
+if TYPE_CHECKING:
+    from ..standard.model import Rule
+    from ..text import PhraseBank
+    from ..timecalc.calendar import Calendar
+    from ..timeline import Timeline
+
+
+class Status(str, enum.Enum):
+    """The verdict of one rule on one ticket (or, for aggregate rules, on the whole audit)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    PENDING = "pending"  # not decided yet at --as-of: still inside its target
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a check found. `reason` explains every status but passed; the rest is evidence."""
+
+    status: Status
+    reason: str = ""
+    measured_seconds: int | None = None
+    target_seconds: int | None = None
+    due_at: datetime | None = None
+    evidence: str | None = None
+    message: Message | None = None  # the message that shows the finding, if one does
+    field: str | None = None  # the input field the finding is about
+    measured_value: float | None = None  # for non-time measures (scores)
+    target_value: float | None = None
+
+
+def passed(**evidence: Any) -> Outcome:
+    return Outcome(Status.PASSED, **evidence)
+
+
+def failed(reason: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.FAILED, reason, **evidence)
+
+
+def pending(reason: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.PENDING, reason, **evidence)
+
+
+def not_applicable(reason: str) -> Outcome:
+    """A rule that cannot judge this ticket; `reason` reads 'needs …' when data is missing."""
+    return Outcome(Status.NOT_APPLICABLE, reason)
+
+
+class CheckConfigError(ValueError):
+    """A rule option a check cannot use; `path` is relative to the rule's mapping in the YAML."""
+
+    def __init__(self, message: str, path: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+@dataclass(frozen=True)
+class CheckEnv:
+    """What a check may use when it is built: the standard's calendars and the shared phrase bank."""
+
+    calendars: Mapping[str, Calendar]
+    phrase_bank: PhraseBank
+    timezone: str
+
+
+class TicketContext:
+    """Per-ticket facts computed at most once and shared by every rule (timeline, phrase scans)."""
+
+    __slots__ = ("ticket", "as_of", "_bank", "_scans", "_timelines")
+
+    def __init__(self, ticket: Ticket, as_of: datetime, bank: PhraseBank) -> None:
+        self.ticket = ticket
+        self.as_of = as_of
+        self._bank = bank
+        self._scans: dict[int, Any] = {}
+        self._timelines: dict[bool, Timeline] = {}
+
+    def timeline(self, bots_are_agents: bool = False) -> Timeline:
+        """The ticket's conversation timeline; bots count as agents only when a rule says so."""
+        found = self._timelines.get(bots_are_agents)
+        if found is None:
+            from ..timeline import Timeline
+
+            found = self._timelines[bots_are_agents] = Timeline(self.ticket, bots_are_agents)
+        return found
+
+    def scan(self, message: Message) -> Any:
+        """One pass of all the standard's phrases over a message, cached for every rule."""
+        found = self._scans.get(message.index)
+        if found is None:
+            found = self._scans[message.index] = self._bank.scan(message.text)
+        return found
+
+
+class Check(ABC):
+    """One check kind. The class docstring is its user documentation (`svcaudit rules`)."""
+
+    KIND: ClassVar[str]
+    SUMMARY: ClassVar[str]
+    OPTIONS: ClassVar[dict[str, dict[str, Any]]] = {}
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+    AGGREGATE: ClassVar[bool] = False
+
+    def __init__(self, rule: Rule, env: CheckEnv) -> None:
+        self.rule = rule
+
+    @abstractmethod
+    def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
+        """The verdict on one ticket in the rule's scope."""
+
+
+class AggregateCheck(Check):
+    """A check judged once over all audited tickets, from a state that shards can merge."""
+
+    AGGREGATE = True
+
+    def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:  # pragma: no cover
+        raise TypeError("aggregate checks observe tickets; they do not judge them one by one")
+
+    @abstractmethod
+    def new_state(self) -> Any:
+        """An empty accumulator (JSON-serialisable, so partial results can be merged)."""
+
+    @abstractmethod
+    def observe(self, state: Any, ticket: Ticket) -> Any:
+        """Fold one ticket into the state; returns the state."""
+
+    @abstractmethod
+    def merge(self, left: Any, right: Any) -> Any:
+        """Combine two states of disjoint sets of tickets."""
+
+    @abstractmethod
+    def finish(self, state: Any) -> Outcome:
+        """The rule's one verdict over everything observed."""

@@ -1,0 +1,160 @@
+"""phrases: what the conversation must say, and what it must never say.
+
+Options:
+  in: first_agent_message | last_agent_message | every_agent_message | any_agent_message
+      | transcript | first_customer_message | any_customer_message      (default any_agent_message)
+  require_any: [...]   at least one of these phrases
+  require_all: [...]   every one of these phrases
+  forbid: [...]        none of these phrases
+  language: auto | ru | en   the language of the phrases' word forms (auto: from each phrase's script)
+  bots_are_agents: false     whether bot messages count as agent messages
+
+A phrase is plain text or `{regex: "..."}`. Text and phrases are normalised alike (NFKC, case folded,
+ё read as е, white space collapsed); plain phrases match whole words, in their inflected forms where a
+stemmer exists ("спасибо за ваше обращение" matches "Спасибо за ваши обращения!"). Placeholders such as
+`{customer_name}` are filled from the ticket's fields; a ticket without that field is not applicable.
+With `every_…` each selected message is judged; with `any_…` and `transcript` the selected messages
+together. A failure names the message (number, author, time) and, for `forbid`, the matched words.
+
+Passes:  {in: first_agent_message, require_any: ["здравствуйте"]} on "Здравствуйте, Анна! …"
+Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's not my problem."
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..logs.model import Message, Role, Ticket
+from ..text import PhraseError, PhraseSet, snippet
+from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from .schema_parts import BOTS_ARE_AGENTS
+
+POSITIONS = (
+    "first_agent_message", "last_agent_message", "every_agent_message", "any_agent_message",
+    "transcript", "first_customer_message", "any_customer_message",
+)
+MODES = ("require_any", "require_all", "forbid")
+PHRASE_LIST = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "object", "required": ["regex"], "additionalProperties": False,
+             "properties": {"regex": {"type": "string", "minLength": 1}}},
+        ]
+    },
+}
+EVIDENCE_WIDTH = 40
+MISSING_EVIDENCE_CHARS = 80
+
+
+class PhrasesCheck(Check):
+    KIND = "phrases"
+    SUMMARY = "greetings, names, apologies and closings required; rude phrases forbidden"
+    OPTIONS = {
+        "in": {"enum": list(POSITIONS)},
+        "require_any": PHRASE_LIST,
+        "require_all": PHRASE_LIST,
+        "forbid": PHRASE_LIST,
+        "language": {"enum": ["auto", "ru", "en"]},
+        "bots_are_agents": BOTS_ARE_AGENTS,
+    }
+
+    def __init__(self, rule, env: CheckEnv) -> None:
+        super().__init__(rule, env)
+        options = rule.options
+        present = [mode for mode in MODES if mode in options]
+        if len(present) != 1:
+            raise CheckConfigError("give exactly one of require_any, require_all or forbid", ())
+        self.mode: str = present[0]
+        self.position: str = options.get("in", "any_agent_message")
+        language = options.get("language", "auto")
+        try:
+            self.phrases = PhraseSet(options[self.mode], language=None if language == "auto" else language)
+        except PhraseError as exc:
+            raise CheckConfigError(exc.message, (self.mode, exc.entry_index)) from None
+        self.bank_key = env.phrase_bank.add(self.phrases)
+        self.bots_are_agents: bool = options.get("bots_are_agents", False)
+        self.placeholders = self.phrases.placeholders
+
+    def _selected(self, ticket: Ticket) -> list[Message]:
+        position = self.position
+        if position == "transcript":
+            return [m for m in ticket.messages if m.text]
+        if "customer" in position:
+            chosen = [m for m in ticket.messages if m.role is Role.CUSTOMER and m.text]
+        else:
+            staff = {Role.AGENT, Role.BOT} if self.bots_are_agents else {Role.AGENT}
+            chosen = [m for m in ticket.messages if m.role in staff and m.text.strip()]
+        if position.startswith("first_"):
+            return chosen[:1]
+        if position.startswith("last_"):
+            return chosen[-1:]
+        return chosen
+
+    def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
+        if not ticket.messages:
+            return not_applicable("needs message rows")
+        values = {name: _field(ticket, name) for name in self.placeholders}
+        missing = sorted(name for name, value in values.items() if not value)
+        if missing and self.phrases.all_need(missing):
+            return not_applicable("needs " + ", ".join(missing))
+        if missing and self.mode == "require_all":
+            return not_applicable("needs " + ", ".join(missing))
+        messages = self._selected(ticket)
+        if not messages:
+            who = "customer" if "customer" in self.position else "agent"
+            return not_applicable(f"no {who} message")
+        hits = [(m, ctx.scan(m).hits(self.bank_key, values)) for m in messages]
+        if self.mode == "forbid":
+            return self._forbid(hits)
+        if self.position.startswith("every_"):
+            for message, found in hits:
+                outcome = self._required(found, [(message, found)], message)
+                if outcome is not None:
+                    return outcome
+            return passed()
+        union = [hit for _, found in hits for hit in found]
+        outcome = self._required(union, hits, messages[0])
+        return outcome if outcome is not None else passed()
+
+    def _forbid(self, hits) -> Outcome:
+        for message, found in hits:
+            if found:
+                hit = found[0]
+                return failed(
+                    f"{_describe(message)} says forbidden {hit.entry!r}",
+                    evidence=snippet(message.text, hit.start, hit.end, EVIDENCE_WIDTH),
+                    message=message,
+                )
+        return passed()
+
+    def _required(self, found, scope, blamed: Message) -> Outcome | None:
+        """None when the found hits satisfy the rule; else the failure for `blamed`."""
+        entries = self.phrases.entries
+        if self.mode == "require_any" and found:
+            return None
+        if self.mode == "require_all":
+            lacking = [e for i, e in enumerate(entries) if i not in {h.entry_index for h in found}]
+            if not lacking:
+                return None
+            wanted = ", ".join(repr(e) for e in lacking)
+            reason = f"lacks {wanted}"
+        else:
+            reason = "lacks any of " + ", ".join(repr(e) for e in entries)
+        if len(scope) == 1:
+            where = _describe(blamed)
+        else:
+            where = f"none of {len(scope)} {'customer' if 'customer' in self.position else 'agent'} messages"
+        text = " ".join(blamed.text.split())
+        evidence = text[:MISSING_EVIDENCE_CHARS] + ("…" if len(text) > MISSING_EVIDENCE_CHARS else "")
+        return failed(f"{where} {reason}", evidence=evidence, message=blamed)
+
+
+def _field(ticket: Ticket, name: str) -> Any:
+    value = getattr(ticket, name, None) if name in Ticket.__slots__ else None
+    return value if value is not None else ticket.fields.get(name)
+
+
+def _describe(message: Message) -> str:
+    return f"message #{message.index + 1} ({message.role.value}, {message.created_at.isoformat()})"

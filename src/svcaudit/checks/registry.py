@@ -1,0 +1,12 @@
+"""The check kinds svcaudit knows, by the name a rule's `check:` gives."""
+from __future__ import annotations
+
+from .base import Check
+from .phrases import PhrasesCheck
+from .resolution import ResolutionCheck
+from .response_time import ResponseTimeCheck
+from .score import ScoreCheck
+
+CHECK_KINDS: dict[str, type[Check]] = {
+    kind.KIND: kind for kind in (ResponseTimeCheck, PhrasesCheck, ResolutionCheck, ScoreCheck)
+}

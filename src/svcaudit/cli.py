@@ -1,0 +1,222 @@
+"""The command line: `svcaudit check`, `validate`, `schema`. The only place that prints or exits.
+
+Options shared by the commands are declared once below. Every error below this layer is a value
+(`SvcauditError`) that becomes one message on stderr and exit code 2; an unexpected exception becomes
+one line too, with its traceback only under `--debug`.
+"""
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional, TypeVar
+from zoneinfo import ZoneInfo
+
+import typer
+
+from . import __version__
+from .engine import run_audit
+from .errors import StandardError, SvcauditError, UsageError
+from .exitcodes import ExitCode, exit_code_for
+from .logs.timestamps import TimestampError, TimestampParser
+from .reporters import RENDERERS
+from .reporters.common import DEFAULT_VIOLATION_LIMIT
+from .results import AuditResult
+from .standard.loader import discover, load_standard
+from .standard.model import Standard
+from .standard.schema import standard_schema
+
+app = typer.Typer(
+    name="svcaudit",
+    help="Audit helpdesk and chat logs against a service standard written in YAML.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ColorMode(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class SchemaName(str, enum.Enum):
+    standard = "standard"
+    report = "report"
+
+
+Files = Annotated[list[Path], typer.Argument(help="Ticket or message exports: CSV, JSON, JSON Lines, optionally .gz.",
+                                             show_default=False)]
+StandardOption = Annotated[Optional[str], typer.Option(
+    "--standard", "-s", metavar="PATH|builtin:NAME",
+    help="The standard to audit against. Default: the nearest svcaudit.yaml from the working "
+         "directory upwards, else the built-in default standard.")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")]
+AsOfOption = Annotated[Optional[str], typer.Option(
+    "--as-of", metavar="TIMESTAMP",
+    help="'Now' for pending vs breached (ISO 8601; without an offset, in the standard's time zone). "
+         "Default: the current time. Set it in CI for reproducible reports.")]
+EncodingOption = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the inputs (default: detected).")]
+LimitOption = Annotated[int, typer.Option("--limit", help="Violations and rejected rows shown in text and Markdown (0: all).")]
+ColorOption = Annotated[ColorMode, typer.Option("--color", help="Colour in text output (NO_COLOR is honoured).")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
+
+T = TypeVar("T")
+
+
+def _fail(message: str, code: ExitCode = ExitCode.ERROR) -> NoReturn:
+    typer.echo(f"svcaudit: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+def _guard(debug: bool, action: Callable[[], T]) -> T:
+    """Run a command body: user errors become one message and exit 2, never a traceback."""
+    try:
+        return action()
+    except typer.Exit:
+        raise
+    except StandardError as exc:
+        for problem in [exc, *exc.others]:
+            typer.echo(f"svcaudit: {problem}", err=True)
+        raise typer.Exit(int(ExitCode.ERROR)) from None
+    except SvcauditError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted")
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback reaches the user
+        if debug:
+            traceback.print_exc()
+        _fail(f"internal error: {type(exc).__name__}: {exc} "
+              f"(this is a bug in svcaudit {__version__}; run with --debug for the traceback)")
+
+
+def _as_of(text: str | None, standard: Standard) -> datetime:
+    if text is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        return TimestampParser(ZoneInfo(standard.timezone)).parse(text)
+    except TimestampError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
+def _use_color(mode: ColorMode, output: Path | None) -> bool:
+    if mode is ColorMode.always:
+        return True
+    if mode is ColorMode.never or output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    typer.echo(f"svcaudit: report written to {output}", err=True)
+
+
+@app.command()
+def check(
+    files: Files,
+    standard: StandardOption = None,
+    format: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    encoding: EncodingOption = None,
+    limit: LimitOption = DEFAULT_VIOLATION_LIMIT,
+    color: ColorOption = ColorMode.auto,
+    debug: DebugOption = False,
+) -> None:
+    """Audit exports against the standard. Exit 0: met; 1: not met; 2: usage or input error."""
+
+    def body() -> ExitCode:
+        loaded = load_standard(discover(standard))
+        moment = _as_of(as_of, loaded)
+        _distinct(files)
+        result = run_audit(loaded, files, moment, encoding=encoding)
+        rendered = RENDERERS[format.value](result, color=_use_color(color, output), limit=limit)
+        _emit(rendered, output)
+        return _exit_code(result)
+
+    raise typer.Exit(int(_guard(debug, body)))
+
+
+def _distinct(files: list[Path]) -> None:
+    seen: set[Path] = set()
+    for path in files:
+        resolved = path.resolve()
+        if resolved in seen:
+            raise UsageError(f"{path} is given twice")
+        seen.add(resolved)
+
+
+def _exit_code(result: AuditResult) -> ExitCode:
+    if result.tickets == 0:
+        typer.echo("svcaudit: the inputs hold no ticket to audit", err=True)
+        return ExitCode.ERROR
+    return exit_code_for(result.standard_met)
+
+
+@app.command()
+def validate(
+    standard: Annotated[str, typer.Argument(metavar="STANDARD", help="A standard file, or builtin:NAME.")],
+    debug: DebugOption = False,
+) -> None:
+    """Check a standard without auditing anything. Exit 0: valid; 2: not."""
+
+    def body() -> None:
+        loaded = load_standard(standard)
+        typer.echo(f"{standard}: valid standard {loaded.name!r}, {len(loaded.rules)} rules, "
+                   f"calendars: {', '.join(loaded.calendars)}")
+
+    _guard(debug, body)
+
+
+@app.command()
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="Which schema: the standard format or the JSON report.")],
+) -> None:
+    """Print a JSON Schema (draft 2020-12): `standard` for editors, `report` for programs."""
+    if name is SchemaName.standard:
+        document = standard_schema()
+    else:
+        from importlib import resources
+
+        document = json.loads(resources.files("svcaudit").joinpath("schema/report-v1.json").read_text("utf-8"))
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"svcaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Audit helpdesk and chat logs against a service standard written in YAML."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,168 @@
+"""The engine: stream tickets through every rule's check, tally verdicts, keep only what fails.
+
+Memory grows with violations, not with passing tickets: per-ticket facts live in a `TicketContext`
+that is dropped when the next ticket comes; rules keep counters; aggregate rules keep mergeable states.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .checks.base import AggregateCheck, Outcome, Status, TicketContext, not_applicable
+from .logs.columns import ColumnMapping
+from .logs.fields import RowParser
+from .logs.intake import Intake
+from .logs.model import Ticket
+from .logs.timestamps import TimestampParser
+from .metrics import MetricsAccumulator
+from .results import AuditResult, RuleResult, Violation
+from .standard.model import Conditions, Rule, Standard
+from .timecalc.calendar import ALWAYS_OPEN
+from .timecalc.durations import Seconds
+
+ProgressCallback = Callable[[int], None]
+
+
+def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None) -> Intake:
+    """Readers configured by the standard's `input` section and time zone."""
+    mapping = ColumnMapping(standard.input.columns, standard.input.values)
+    timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
+    return Intake(paths, RowParser(timestamps, mapping), mapping, encoding)
+
+
+def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome) -> Violation:
+    """The one factory for findings: it stamps where the evidence stands in the input."""
+    ref = outcome.message.ref if outcome.message is not None else (ticket.ref if ticket else None)
+    return Violation(
+        rule=rule.id,
+        ticket_id=ticket.ticket_id if ticket else None,
+        severity=rule.severity.value,
+        message=outcome.reason,
+        path=ref.path if ref else None,
+        row=ref.row if ref else None,
+        field=outcome.field,
+        measured_seconds=outcome.measured_seconds,
+        target_seconds=outcome.target_seconds,
+        due_at=outcome.due_at,
+        evidence=outcome.evidence,
+        message_index=outcome.message.index + 1 if outcome.message is not None else None,
+        measured_value=outcome.measured_value,
+        target_value=outcome.target_value,
+    )
+
+
+def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:
+    """None when the ticket meets the rule's `when`; else why the rule does not apply."""
+    if when.first_reply_over is not None:
+        ticket = ctx.ticket
+        opened = ticket.opened_at
+        if opened is None:
+            return "needs created_at"
+        replied = ctx.timeline().first_reply_at or ctx.as_of
+        limit = when.first_reply_over
+        waited = ALWAYS_OPEN.business_seconds(opened, replied)
+        threshold = limit.seconds if isinstance(limit, Seconds) else limit.days * 86400
+        if waited <= threshold:
+            return f"condition not met: first reply within {limit}"
+    if when.reopened is not None:
+        reopens = ctx.timeline().reopens(frozenset({"solved", "resolved", "closed"}))
+        if reopens is None:
+            return "needs status events or a reopens column"
+        if (reopens > 0) != when.reopened:
+            return "condition not met: reopened " + str(when.reopened).lower()
+    return None
+
+
+class Audit:
+    """One run of a standard over a stream of tickets."""
+
+    def __init__(self, standard: Standard, as_of: datetime) -> None:
+        self.standard = standard
+        self.as_of = as_of
+        self.results = [RuleResult(rule) for rule in standard.rules]
+        self.violations: list[Violation] = []
+        self.metrics = MetricsAccumulator()
+        self.tickets = 0
+        self._plan = list(zip(standard.rules, standard.checks, self.results))
+        self._states = {
+            rule.id: check.new_state()
+            for rule, check, _ in self._plan if isinstance(check, AggregateCheck)
+        }
+
+    def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None) -> None:
+        bank = self.standard.phrase_bank
+        for ticket in tickets:
+            self.tickets += 1
+            ctx = TicketContext(ticket, self.as_of, bank)
+            for rule, check, result in self._plan:
+                excluded_by = rule.in_scope(ticket.fields)
+                if isinstance(check, AggregateCheck):
+                    if excluded_by is None:
+                        check.observe(self._states[rule.id], ticket)
+                    continue
+                if excluded_by is not None:
+                    _tally(result, not_applicable(f"not in scope ({excluded_by})"))
+                    continue
+                unmet = conditions_unmet(rule.when, ctx) if rule.when else None
+                outcome = not_applicable(unmet) if unmet else check.evaluate(ticket, ctx)
+                _tally(result, outcome)
+                if outcome.status is Status.FAILED:
+                    self.violations.append(make_violation(rule, ticket, outcome))
+            self.metrics.observe(ticket, ctx.timeline())
+            if progress is not None:
+                progress(self.tickets)
+
+    def finish(self, intake: Intake) -> AuditResult:
+        for rule, check, result in self._plan:
+            if isinstance(check, AggregateCheck):
+                outcome = check.finish(self._states[rule.id])
+                _tally(result, outcome)
+                result.value = None if outcome.measured_value is None else round(outcome.measured_value, 4)
+                if outcome.status is Status.FAILED:
+                    self.violations.append(make_violation(rule, None, outcome))
+        warnings = []
+        rejected = sum(i.rows_rejected for i in intake.inputs)
+        if rejected:
+            warnings.append(f"{rejected} input rows were rejected and not audited; see `rejected`")
+        return AuditResult(
+            standard_name=self.standard.name,
+            standard_source=self.standard.source,
+            as_of=self.as_of,
+            pass_threshold=self.standard.pass_threshold,
+            inputs=intake.inputs,
+            rules=self.results,
+            violations=self.violations,
+            rejected=intake.rejected,
+            metrics=self.metrics.to_dict(),
+            tickets=self.tickets,
+            warnings=warnings,
+        )
+
+
+def _tally(result: RuleResult, outcome: Outcome) -> None:
+    status = outcome.status
+    if status is Status.PASSED:
+        result.passed += 1
+    elif status is Status.FAILED:
+        result.failed += 1
+    elif status is Status.PENDING:
+        result.pending += 1
+    else:
+        result.not_applicable += 1
+        result.reasons[outcome.reason] += 1
+
+
+def run_audit(
+    standard: Standard,
+    paths: Sequence[str | Path],
+    as_of: datetime,
+    encoding: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> AuditResult:
+    """Audit the given exports against a standard, as of a moment."""
+    intake = make_intake(standard, paths, encoding)
+    audit = Audit(standard, as_of)
+    audit.feed(intake.tickets(), progress)
+    return audit.finish(intake)

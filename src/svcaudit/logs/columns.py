@@ -1,0 +1,60 @@
+"""From an export's own column names and values to svcaudit's canonical ones.
+
+The standard's `input.columns` maps canonical field -> export column (exact name, or the same name
+up to case, spaces and punctuation); `input.values` maps an export's values to canonical values per
+field. Unmapped columns keep a normalised form of their name, so `Ticket ID` is `ticket_id`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+TICKET_FIELDS = (
+    "ticket_id", "created_at", "first_reply_at", "resolved_at", "status", "priority", "channel",
+    "agent", "team", "customer_name", "reopens", "csat", "nps", "ces",
+)
+MESSAGE_FIELDS = ("ticket_id", "created_at", "author_role", "text", "status", "author")
+# A file with either of these columns holds message rows; otherwise ticket rows.
+MESSAGE_MARKERS = frozenset({"author_role", "text"})
+
+_SEPARATORS = re.compile(r"[\s\-./]+")
+
+
+def header_key(name: str) -> str:
+    """A column name as compared: case-folded, separators as underscores ('Created At' -> created_at)."""
+    return _SEPARATORS.sub("_", name.strip().lstrip("\ufeff").casefold()).strip("_")
+
+
+class ColumnMapping:
+    """Renames an export's columns to canonical fields and maps its values to canonical values."""
+
+    def __init__(
+        self,
+        columns: Mapping[str, str] | None = None,
+        values: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        self._by_export = {header_key(export): canonical for canonical, export in (columns or {}).items()}
+        self._values = {
+            field: {str(k).casefold(): str(v) for k, v in table.items()}
+            for field, table in (values or {}).items()
+        }
+
+    def canonical_names(self, raw_columns: list[str]) -> dict[str, str]:
+        """raw column name -> canonical field name, for every column of an export."""
+        names: dict[str, str] = {}
+        for raw in raw_columns:
+            key = header_key(raw)
+            names[raw] = self._by_export.get(key, key)
+        return names
+
+    def value(self, field: str, raw: Any) -> Any:
+        """The canonical value of a field, after the standard's value mapping."""
+        table = self._values.get(field)
+        if table is None or raw is None:
+            return raw
+        return table.get(str(raw).strip().casefold(), raw)
+
+    @property
+    def mapped_fields(self) -> frozenset[str]:
+        return frozenset(self._values)

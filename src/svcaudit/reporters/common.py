@@ -1,0 +1,77 @@
+"""What the human-readable reporters share: ordering of violations, number and time formats."""
+from __future__ import annotations
+
+from ..results import AuditResult, Violation
+from ..timecalc.durations import format_seconds
+
+DEFAULT_VIOLATION_LIMIT = 20
+
+
+def worst_first(violations: list[Violation]) -> list[Violation]:
+    """Errors before warnings; then the largest overrun; then input order (stable)."""
+    def key(item: tuple[int, Violation]) -> tuple:
+        index, v = item
+        overrun = (v.measured_seconds - v.target_seconds
+                   if v.measured_seconds is not None and v.target_seconds is not None else -1)
+        return (v.severity != "error", -overrun, index)
+
+    return [v for _, v in sorted(enumerate(violations), key=key)]
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def seconds(value: int | None) -> str:
+    return "" if value is None else format_seconds(value)
+
+
+def measured(v: Violation) -> str:
+    if v.measured_seconds is not None:
+        return seconds(v.measured_seconds)
+    if v.measured_value is not None:
+        return f"{v.measured_value:g}"
+    return ""
+
+
+def target(v: Violation) -> str:
+    if v.target_seconds is not None:
+        return seconds(v.target_seconds)
+    if v.target_value is not None:
+        return f"{v.target_value:g}"
+    return ""
+
+
+def location(v: Violation) -> str:
+    return f"{v.path}:{v.row}" if v.path and v.row else ""
+
+
+def verdict(result: AuditResult) -> str:
+    compliance = result.compliance
+    threshold = result.pass_threshold
+    if compliance is None:
+        head = "no rule result to judge"
+    else:
+        sign = "≥" if compliance >= threshold - 1e-12 else "<"
+        head = f"compliance {percent(compliance)} {sign} threshold {percent(threshold)}"
+    below = [r.rule.id for r in result.rules if r.rule.counts and not r.met]
+    if below:
+        head += "; below their own min_compliance: " + ", ".join(below)
+    return ("PASSED: " if result.standard_met else "FAILED: ") + head
+
+
+def metric_rows(result: AuditResult) -> list[tuple[str, str, str]]:
+    """(name, value, basis) for the KPI table."""
+    m = result.metrics
+
+    def share(key: str) -> str:
+        return percent(m.get(key))
+
+    rows = [
+        ("NPS", "—" if m.get("nps") is None else f"{m['nps']:+.1f}", f"{m.get('nps_responses', 0)} answers"),
+        ("CSAT", share("csat"), f"{m.get('csat_responses', 0)} answers"),
+        ("CES", "—" if m.get("ces") is None else f"{m['ces']:.2f}", f"{m.get('ces_responses', 0)} answers"),
+        ("First-contact resolution", share("fcr"), "resolved tickets with messages"),
+        ("Reopen rate", share("reopen_rate"), "tickets with reopen data"),
+    ]
+    return rows

@@ -1,0 +1,53 @@
+"""Markdown: GitHub-flavoured tables to paste into a wiki page, a pull request or a job summary."""
+from __future__ import annotations
+
+from ..results import AuditResult
+from . import common
+
+
+def cell(value: object) -> str:
+    """A table cell: pipes escaped, line breaks flattened."""
+    return str(value if value is not None else "").replace("\\", "\\\\").replace("|", "\\|") \
+        .replace("\r", " ").replace("\n", " ")
+
+
+def table(header: list[str], rows: list[list[object]], right: set[int] = frozenset()) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, **_: object) -> str:
+    mark = "✅" if result.standard_met else "❌"
+    out = [f"# svcaudit: {cell(result.standard_name)}", "",
+           f"{mark} **{common.verdict(result)}**", "",
+           f"Standard `{result.standard_source}`, as of {result.as_of.isoformat().replace('+00:00', 'Z')}; "
+           f"{result.tickets} tickets audited.", ""]
+    out += ["## Inputs", ""]
+    out += table(["File", "Shape", "Rows read", "Audited", "Rejected"],
+                 [[f"`{i.path}`", i.shape.value, i.rows_read, i.rows_audited, i.rows_rejected]
+                  for i in result.inputs], right={2, 3, 4})
+    out += ["## Rules", ""]
+    out += table(["Rule", "Check", "Severity", "Passed", "Failed", "Pending", "N/A", "Compliance"],
+                 [[r.rule.id, r.rule.check, r.rule.severity.value, r.passed, r.failed, r.pending,
+                   r.not_applicable, common.percent(r.compliance)] for r in result.rules],
+                 right={3, 4, 5, 6, 7})
+    out += ["## Service metrics", ""]
+    out += table(["Metric", "Value", "Basis"], [list(row) for row in common.metric_rows(result)], right={1})
+    if result.violations:
+        ordered = common.worst_first(result.violations)
+        shown = ordered if limit <= 0 else ordered[:limit]
+        more = f" (worst {len(shown)} of {len(ordered)})" if len(shown) < len(ordered) else f" ({len(ordered)})"
+        out += ["## Violations" + more, ""]
+        out += table(["Rule", "Ticket", "Measured", "Target", "Finding", "Evidence", "Where"],
+                     [[v.rule, v.ticket_id or "(all)", common.measured(v), common.target(v), v.message,
+                       v.evidence or "", common.location(v)] for v in shown])
+    if result.rejected:
+        out += [f"## Rejected rows ({len(result.rejected)}, not audited)", ""]
+        shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
+        out += table(["File", "Row", "Field", "Error"],
+                     [[f"`{r.path}`", r.row, r.field or "", r.error] for r in shown_rejected], right={1})
+    for warning in result.warnings:
+        out += [f"> ⚠️ {cell(warning)}", ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,186 @@
+"""The result model of an audit, and its one serialiser (`to_dict`), which every format starts from.
+
+The JSON shape is the contract of STANDARD.md ("The JSON report"), documented by
+`schema/report-v1.json` and printed by `svcaudit schema report`.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import __version__
+from .logs.model import InputStats, Rejection
+from .standard.model import Rule
+
+REPORT_FORMAT_VERSION = 1
+
+
+@dataclass
+class RuleResult:
+    """Counts of one rule's verdicts over the audit."""
+
+    rule: Rule
+    passed: int = 0
+    failed: int = 0
+    pending: int = 0
+    not_applicable: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # why not applicable, and how often
+    value: float | None = None  # aggregate rules: the measured score
+
+    @property
+    def compliance(self) -> float | None:
+        judged = self.passed + self.failed
+        return None if judged == 0 else self.passed / judged
+
+    @property
+    def met(self) -> bool:
+        """The rule's own `min_compliance`, if it has one."""
+        if self.rule.min_compliance is None or self.compliance is None:
+            return True
+        return self.compliance >= self.rule.min_compliance
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.rule.id,
+            "title": self.rule.title,
+            "check": self.rule.check,
+            "severity": self.rule.severity.value,
+            "passed": self.passed,
+            "failed": self.failed,
+            "pending": self.pending,
+            "not_applicable": self.not_applicable,
+            "compliance": _round(self.compliance),
+            "min_compliance": self.rule.min_compliance,
+            "met": self.met,
+            "value": self.value,
+            "not_applicable_reasons": dict(sorted(self.reasons.items())),
+        }
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One failed rule on one ticket (or, for aggregate rules, on the audit), with its evidence."""
+
+    rule: str
+    ticket_id: str | None
+    severity: str
+    message: str
+    path: str | None = None
+    row: int | None = None
+    field: str | None = None
+    measured_seconds: int | None = None
+    target_seconds: int | None = None
+    due_at: datetime | None = None
+    evidence: str | None = None
+    message_index: int | None = None
+    measured_value: float | None = None
+    target_value: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "rule": self.rule,
+            "ticket_id": self.ticket_id,
+            "severity": self.severity,
+            "message": self.message,
+            "measured_seconds": self.measured_seconds,
+            "target_seconds": self.target_seconds,
+            "overrun_seconds": (
+                self.measured_seconds - self.target_seconds
+                if self.measured_seconds is not None and self.target_seconds is not None else None
+            ),
+            "due_at": _iso(self.due_at),
+            "evidence": self.evidence,
+            "path": self.path,
+            "row": self.row,
+            "field": self.field,
+            "message_index": self.message_index,
+            "measured_value": self.measured_value,
+            "target_value": self.target_value,
+        }
+        return data
+
+
+@dataclass
+class AuditResult:
+    """Everything an audit found; reporters render it, nothing else computes from raw rows."""
+
+    standard_name: str
+    standard_source: str
+    as_of: datetime
+    pass_threshold: float
+    inputs: list[InputStats]
+    rules: list[RuleResult]
+    violations: list[Violation]
+    rejected: list[Rejection]
+    metrics: dict[str, Any]
+    tickets: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def judged(self) -> tuple[int, int]:
+        """(passed, failed) over error-severity rule results: the basis of overall compliance."""
+        counted = [r for r in self.rules if r.rule.counts]
+        return sum(r.passed for r in counted), sum(r.failed for r in counted)
+
+    @property
+    def compliance(self) -> float | None:
+        passed, failed = self.judged
+        return None if passed + failed == 0 else passed / (passed + failed)
+
+    @property
+    def standard_met(self) -> bool:
+        compliance = self.compliance
+        overall = compliance is None or compliance >= self.pass_threshold - 1e-12
+        return overall and all(r.met for r in self.rules if r.rule.counts)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(i.rows_read for i in self.inputs)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(i.rows_rejected for i in self.inputs)
+
+    def to_dict(self) -> dict[str, Any]:
+        passed, failed = self.judged
+        return {
+            "svcaudit_version": __version__,
+            "report_format": REPORT_FORMAT_VERSION,
+            "standard": {"name": self.standard_name, "source": self.standard_source},
+            "as_of": _iso(self.as_of),
+            "inputs": [
+                {"path": i.path, "shape": i.shape.value, "format": i.format, "encoding": i.encoding,
+                 "rows_read": i.rows_read, "rows_audited": i.rows_audited,
+                 "rows_rejected": i.rows_rejected}
+                for i in self.inputs
+            ],
+            "summary": {
+                "tickets": self.tickets,
+                "compliance": _round(self.compliance),
+                "threshold": self.pass_threshold,
+                "passed": self.standard_met,
+                "results_passed": passed,
+                "results_failed": failed,
+                "violations": len(self.violations),
+                "rows_read": self.rows_read,
+                "rows_rejected": self.rows_rejected,
+            },
+            "rules": [r.to_dict() for r in self.rules],
+            "violations": [v.to_dict() for v in self.violations],
+            "rejected": [
+                {"path": r.path, "row": r.row, "field": r.field, "error": r.error}
+                for r in self.rejected
+            ],
+            "metrics": self.metrics,
+            "warnings": list(self.warnings),
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,214 @@
+"""Load a standard: find it, read it safely, validate it, and build the frozen model with its checks.
+
+Order of trust: YAML syntax, then the format version, then the JSON Schema, then meaning (time zones,
+calendars, durations, duplicate ids, each check's own options). Every failure is a StandardError at
+file:line:column. Building the checks here means `svcaudit validate` catches everything `check` would.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..checks.base import CheckConfigError, CheckEnv
+from ..checks.registry import CHECK_KINDS
+from ..errors import Location, StandardError, closest
+from ..text import PhraseBank
+from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
+from ..timecalc.durations import DurationError, parse_duration
+from .model import Conditions, InputSpec, Rule, Severity, Standard
+from .schema import validate_document
+from .values import parse_share
+from .yamlsource import YamlDocument, load_yaml
+
+FORMAT_VERSION = 1
+DISCOVERY_NAME = "svcaudit.yaml"
+BUILTIN_PREFIX = "builtin:"
+DEFAULT_BUILTIN = "default"
+DEFAULT_TIMEZONE = "UTC"
+RULE_KEYS = frozenset({"id", "title", "description", "check", "severity", "where", "when",
+                       "min_compliance"})
+
+
+def builtin_names() -> list[str]:
+    folder = resources.files("svcaudit").joinpath("builtin")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    if name not in builtin_names():
+        raise StandardError(
+            f"no built-in standard {name!r} (built-in: {', '.join(builtin_names())})",
+            Location(BUILTIN_PREFIX + name), closest(name, builtin_names()),
+        )
+    return resources.files("svcaudit").joinpath(f"builtin/{name}.yaml").read_text("utf-8")
+
+
+def discover(explicit: str | None, start: Path | None = None) -> str:
+    """Which standard an audit uses: --standard, else the nearest svcaudit.yaml upwards, else builtin."""
+    if explicit:
+        return explicit
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        found = candidate / DISCOVERY_NAME
+        if found.is_file():
+            return str(found)
+    return BUILTIN_PREFIX + DEFAULT_BUILTIN
+
+
+def load_standard(spec: str) -> Standard:
+    """A ready standard from a path or `builtin:NAME`."""
+    if spec.startswith(BUILTIN_PREFIX):
+        return parse_standard(builtin_text(spec[len(BUILTIN_PREFIX):]), spec)
+    path = Path(spec)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise StandardError("no such standard file", Location(spec)) from None
+    except IsADirectoryError:
+        raise StandardError("is a directory, not a standard file", Location(spec)) from None
+    except UnicodeDecodeError:
+        raise StandardError("a standard must be UTF-8 text", Location(spec)) from None
+    except OSError as exc:
+        raise StandardError(f"cannot read: {exc.strerror}", Location(spec)) from None
+    return parse_standard(text, spec)
+
+
+def parse_standard(text: str, source: str) -> Standard:
+    document = load_yaml(text, source)
+    data = document.data
+    if not isinstance(data, dict):
+        raise StandardError("a standard is a mapping of keys (svcaudit, name, rules, …)",
+                            document.locate(()))
+    _check_version(document)
+    validate_document(document)
+    return _Builder(document).build()
+
+
+def _check_version(document: YamlDocument) -> None:
+    data = document.data
+    if "svcaudit" not in data:
+        raise StandardError("missing the format version: add `svcaudit: 1` as the first line",
+                            Location(document.path, 1, 1))
+    if data["svcaudit"] != FORMAT_VERSION or isinstance(data["svcaudit"], bool):
+        raise StandardError(
+            f"unsupported format version {data['svcaudit']!r}; this svcaudit reads `svcaudit: 1`",
+            document.locate(("svcaudit",)),
+        )
+
+
+class _Builder:
+    """Meaning-level validation and model building over a schema-valid document."""
+
+    def __init__(self, document: YamlDocument) -> None:
+        self.document = document
+        self.data: dict[str, Any] = document.data
+
+    def fail(self, message: str, path: tuple[Any, ...], *, key: bool = False,
+             suggestion: str | None = None) -> StandardError:
+        return StandardError(message, self.document.locate(path, key=key), suggestion)
+
+    def build(self) -> Standard:
+        timezone = self.data.get("timezone", DEFAULT_TIMEZONE)
+        self._zone(timezone, ("timezone",))
+        threshold = self._share("pass_threshold", ("pass_threshold",), default=1.0)
+        calendars = self._calendars(timezone)
+        bank = PhraseBank()
+        env = CheckEnv(calendars=MappingProxyType(calendars), phrase_bank=bank, timezone=timezone)
+        rules = self._rules()
+        checks = []
+        for rule in rules:
+            try:
+                checks.append(CHECK_KINDS[rule.check](rule, env))
+            except CheckConfigError as exc:
+                raise self.fail(exc.message, rule.path + tuple(exc.path)) from None
+        source = self.document.path
+        name = self.data.get("name") or Path(source.removeprefix(BUILTIN_PREFIX)).stem
+        return Standard(
+            name=name, source=source, timezone=timezone, pass_threshold=threshold,
+            input=self._input(), calendars=MappingProxyType(calendars), rules=tuple(rules),
+            checks=tuple(checks), phrase_bank=bank, description=self.data.get("description"),
+        )
+
+    def _zone(self, name: str, path: tuple[Any, ...]) -> ZoneInfo:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(f"unknown time zone {name!r}; use an IANA name such as Europe/Moscow",
+                            path) from None
+
+    def _share(self, key: str, path: tuple[Any, ...], default: float | None,
+               data: dict[str, Any] | None = None) -> float | None:
+        data = self.data if data is None else data
+        if key not in data:
+            return default
+        try:
+            return parse_share(data[key])
+        except ValueError as exc:
+            raise self.fail(str(exc), path) from None
+
+    def _calendars(self, timezone: str) -> dict[str, Any]:
+        calendars: dict[str, Any] = {ALWAYS_OPEN_NAME: ALWAYS_OPEN}
+        for name, config in self.data.get("calendars", {}).items():
+            if name == ALWAYS_OPEN_NAME:
+                raise self.fail('"24/7" is built in and cannot be redefined', ("calendars", name),
+                                key=True)
+            try:
+                calendars[name] = build_calendar(name, config, timezone)
+            except CalendarConfigError as exc:
+                raise self.fail(exc.message, ("calendars", name, *exc.path)) from None
+        return calendars
+
+    def _input(self) -> InputSpec:
+        spec = self.data.get("input", {})
+        values = {
+            field: MappingProxyType({str(k): str(v) for k, v in table.items()})
+            for field, table in spec.get("values", {}).items()
+        }
+        return InputSpec(
+            preset=spec.get("preset", "generic"),
+            columns=MappingProxyType(dict(spec.get("columns", {}))),
+            values=MappingProxyType(values),
+            day_first=spec.get("date_order") == "day-first",
+        )
+
+    def _rules(self) -> list[Rule]:
+        rules: list[Rule] = []
+        seen: dict[str, int] = {}
+        for index, raw in enumerate(self.data["rules"]):
+            path = ("rules", index)
+            rule_id = raw["id"]
+            if rule_id in seen:
+                first_line = self.document.locate(("rules", seen[rule_id], "id")).line
+                raise self.fail(f"duplicate rule id {rule_id!r} (first at line {first_line})",
+                                path + ("id",))
+            seen[rule_id] = index
+            where = {
+                str(field): frozenset(str(v).casefold() for v in (value if isinstance(value, list) else [value]))
+                for field, value in raw.get("where", {}).items()
+            }
+            rules.append(Rule(
+                id=rule_id,
+                check=raw["check"],
+                title=raw.get("title", rule_id),
+                severity=Severity(raw.get("severity", "error")),
+                options=MappingProxyType({k: v for k, v in raw.items() if k not in RULE_KEYS}),
+                where=MappingProxyType(where),
+                when=self._conditions(raw.get("when", {}), path + ("when",)),
+                min_compliance=self._share("min_compliance", path + ("min_compliance",), None, raw),
+                description=raw.get("description"),
+                location=self.document.locate(path),
+                path=path,
+            ))
+        return rules
+
+    def _conditions(self, raw: dict[str, Any], path: tuple[Any, ...]) -> Conditions:
+        first_reply_over = None
+        if "first_reply_over" in raw:
+            try:
+                first_reply_over = parse_duration(raw["first_reply_over"])
+            except DurationError as exc:
+                raise self.fail(str(exc), path + ("first_reply_over",)) from None
+        return Conditions(first_reply_over=first_reply_over, reopened=raw.get("reopened"))

@@ -1,0 +1,100 @@
+"""The frozen model of a loaded standard: what the engine runs, with no YAML left in it.
+
+Rules keep their check-specific options as a read-only mapping; each check kind reads its own options
+when it is built, so this module does not need to know about any check kind.
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Location
+from ..timecalc.durations import Duration
+
+if TYPE_CHECKING:
+    from ..checks.base import Check
+    from ..text import PhraseBank
+    from ..timecalc.calendar import Calendar
+
+
+class Severity(str, enum.Enum):
+    """`error` counts against compliance; `warning` is reported only."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """`when`: the rule applies only to tickets that meet every condition given."""
+
+    first_reply_over: Duration | None = None
+    reopened: bool | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.first_reply_over is not None:
+            parts.append(f"first_reply_over {self.first_reply_over}")
+        if self.reopened is not None:
+            parts.append(f"reopened {str(self.reopened).lower()}")
+        return ", ".join(parts)
+
+    def __bool__(self) -> bool:
+        return self.first_reply_over is not None or self.reopened is not None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the standard, as written, with its place in the file."""
+
+    id: str
+    check: str
+    title: str
+    severity: Severity
+    options: Mapping[str, Any]
+    where: Mapping[str, frozenset[str]]
+    when: Conditions
+    min_compliance: float | None
+    description: str | None
+    location: Location
+    path: tuple[Any, ...]  # of the rule's mapping inside the YAML document
+
+    @property
+    def counts(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def in_scope(self, fields: Mapping[str, str]) -> str | None:
+        """None when a ticket's fields meet `where`; else the first field that excludes it."""
+        for name, allowed in self.where.items():
+            value = fields.get(name)
+            if value is None or value.casefold() not in allowed:
+                return name
+        return None
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """How to read an export: column and value mappings, and how to read ambiguous dates."""
+
+    preset: str = "generic"
+    columns: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    day_first: bool = False
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A validated standard ready to run: rules with their built checks, calendars, phrase bank."""
+
+    name: str
+    source: str
+    timezone: str
+    pass_threshold: float
+    input: InputSpec
+    calendars: Mapping[str, Calendar]
+    rules: tuple[Rule, ...]
+    checks: tuple[Check, ...]
+    phrase_bank: PhraseBank
+    description: str | None = None

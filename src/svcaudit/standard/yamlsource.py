@@ -1,0 +1,133 @@
+"""Line-aware, safe YAML loading: the parsed document plus where every value and key stands.
+
+PyYAML's safe loader builds the values; we walk its node tree once more to record the mark of each
+path, so schema and semantic errors can name file:line:column. The walk has a node budget so that
+alias bombs ("billion laughs") are refused quickly instead of exhausting memory.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Location, StandardError
+
+Path = tuple[Any, ...]
+
+MAX_NODES = 100_000  # far above any hand-written standard, far below an alias bomb's expansion
+MAX_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A loaded YAML document and the location of each value (`values`) and mapping key (`keys`)."""
+
+    data: Any
+    path: str
+    values: Mapping[Path, Location] = field(default_factory=dict)
+    keys: Mapping[Path, Location] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> Location:
+        """The closest known location of `path` (its key when `key`), walking up to the parent."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if not key and probe in self.keys:
+                return self.keys[probe]
+            probe = probe[:-1]
+        return self.values.get((), Location(self.path, 1, 1))
+
+
+def _location(path: str, mark: yaml.Mark) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def load_yaml(text: str, path: str) -> YamlDocument:
+    """Parse one YAML document safely. Raises StandardError with the place of any fault."""
+    if len(text) > MAX_BYTES:
+        raise StandardError(f"standard is larger than {MAX_BYTES} bytes", Location(path))
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise StandardError("the standard is empty", Location(path, 1, 1))
+        values: dict[Path, Location] = {}
+        keys: dict[Path, Location] = {}
+        _walk(loader, node, (), path, values, keys, [0])
+        data = plain(loader.construct_document(node))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _location(path, mark) if mark else Location(path)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise StandardError(f"YAML syntax error: {problem}", where) from None
+    except yaml.YAMLError as exc:
+        raise StandardError(f"YAML error: {exc}", Location(path)) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(data, path, values, keys)
+
+
+def plain(value: Any) -> Any:
+    """JSON-shaped data: string keys, and dates written back as ISO text, as JSON Schema expects."""
+    if isinstance(value, dict):
+        return {plain_key(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def plain_key(key: Any) -> str:
+    if isinstance(key, (datetime.date, datetime.datetime)):
+        return key.isoformat()
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)
+
+
+def _walk(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: Path,
+    source: str,
+    values: dict[Path, Location],
+    keys: dict[Path, Location],
+    budget: list[int],
+) -> None:
+    budget[0] += 1
+    if budget[0] > MAX_NODES:
+        raise StandardError(
+            f"the standard expands to more than {MAX_NODES} YAML nodes (an alias bomb?)",
+            _location(source, node.start_mark),
+        )
+    values[path] = _location(source, node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, Location] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise StandardError(
+                    "YAML merge keys (<<) are not supported; write the keys out",
+                    _location(source, key_node.start_mark),
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise StandardError(
+                    "a mapping key must be a plain value", _location(source, key_node.start_mark)
+                )
+            key = plain_key(loader.construct_object(key_node))
+            here = _location(source, key_node.start_mark)
+            if key in seen:
+                raise StandardError(
+                    f"duplicate key {key!r} (first at line {seen[key].line})", here
+                )
+            seen[key] = here
+            keys[path + (key,)] = here
+            _walk(loader, value_node, path + (key,), source, values, keys, budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(loader, item, path + (index,), source, values, keys, budget)

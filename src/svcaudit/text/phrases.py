@@ -1,0 +1,589 @@
+"""Phrase sets and the bank that scans a message for all of them at once.
+
+The ``phrases`` check kind compiles each rule's ``require_any`` / ``forbid`` list into a
+``PhraseSet``, adds every set to one ``PhraseBank``, and for each message calls
+``bank.scan(text)`` once: the text is folded, tokenised and stemmed a single time, every plain
+phrase of every set is found by one walk over the tokens (a dict from first-word key to
+candidate phrases), and every ``{regex: …}`` of every set by one ``re2.Set`` pass.  The rule then
+asks ``scan.hits(key, values=ticket_fields)`` for its own set; placeholder entries such as
+``"{customer_name}"`` are filled from those values at that moment.
+
+Matching rules (see also words.py, names.py, regex.py):
+
+* Words match on word boundaries and in other grammatical forms: two words match when their
+  Snowball stems agree ("обращение" ~ "обращения", "delay" ~ "delays", "извините" ~ "извини");
+  words of at most three letters must be equal ("hi" is not "his", "она" is not "они").
+* A phrase of several words matches consecutive words of the text, whatever punctuation or
+  white space lies between them ("спасибо за ваше обращение" ~ "Спасибо, за ваши обращения").
+* ``{field}`` placeholders are filled from the values given to ``hits``.  Fields named ``name``
+  or ``*_name`` are personal names: any word of the value, in any Russian case form, counts
+  ("{customer_name}" with "Анна Петровна" finds "Анне", "Анной Петровной").  Other fields
+  match their value's words like phrase words.  An entry whose value is missing or empty is
+  skipped; when no entry is left to look for, ``hits`` raises ``MissingValue(fields)`` (see
+  ``Scan.hits``); ``PhraseSet.missing(values)`` and ``all_need(fields)`` tell a check beforehand.
+* Texts longer than ``MAX_SCAN_CHARS`` are scanned up to that length only (``scan.truncated``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Union
+
+import re2
+
+from svcaudit.text.names import name_forms
+from svcaudit.text.normalize import Folded, collapse_whitespace, fold
+from svcaudit.text.regex import (CompiledRegex, RegexSyntaxError, compile_user_regex,
+                                 find_spans, re2_options)
+from svcaudit.text.words import (DEFAULT_ANALYSERS, TOKEN_PATTERN, canonical_form,
+                                 default_analyser, resolve_language, script_of,
+                                 scripts_of_language, word_keys)
+
+__all__ = ["Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Scan", "snippet",
+           "MAX_SCAN_CHARS"]
+
+# Only the first million characters of a message are scanned.  RE2 and the token walk are
+# linear, so this bounds the time any single (malformed or hostile) message can take.
+MAX_SCAN_CHARS = 1_000_000
+REGEX_DISPLAY_PREFIX = "regex:"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+NAME_FIELD = "name"
+NAME_FIELD_SUFFIX = "_name"
+
+Entry = Union[str, Mapping[str, str]]
+
+
+class PhraseError(ValueError):
+    """An entry of a phrase list cannot be compiled.  ``entry_index`` is 0-based (None: the set)."""
+
+    def __init__(self, message: str, entry_index: int | None = None) -> None:
+        super().__init__(message, entry_index)
+        self.message = message
+        self.entry_index = entry_index
+
+    def __str__(self) -> str:
+        if self.entry_index is None:
+            return self.message
+        return f"phrase #{self.entry_index + 1}: {self.message}"
+
+
+class MissingValue(LookupError):
+    """Placeholder entries need ticket fields that are missing or empty ("not applicable")."""
+
+    def __init__(self, fields: Iterable[str]) -> None:
+        self.fields = frozenset(fields)
+        super().__init__(self.fields)
+
+    def __str__(self) -> str:
+        return "needs " + ", ".join(sorted(self.fields))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One match of one entry; ``start``/``end`` index the original (un-normalised) text."""
+
+    entry_index: int
+    entry: str
+    start: int
+    end: int
+    matched: str
+
+
+# --- compiled entries ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _WordSlot:
+    keys: frozenset[str]  # analyser-prefixed keys; a token matches when it shares one
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldSlot:
+    field: str
+
+
+_Slot = Union[_WordSlot, _FieldSlot]
+
+
+@dataclass(frozen=True, slots=True)
+class _NameSlot:
+    """A filled name placeholder: one or more consecutive words of the name."""
+
+    forms: frozenset[str]
+
+
+def is_name_field(field: str) -> bool:
+    return field == NAME_FIELD or field.endswith(NAME_FIELD_SUFFIX)
+
+
+def _word_slots(text: str, language: str | None) -> list[_WordSlot]:
+    slots = []
+    for token in TOKEN_PATTERN.finditer(fold(text).text):
+        form = canonical_form(token.group())
+        slots.append(_WordSlot(frozenset(word_keys(form, default_analyser(form, language)))))
+    return slots
+
+
+def _parse_phrase(text: str, language: str | None) -> tuple[_Slot, ...]:
+    """A plain phrase -> slots; raises ValueError for malformed placeholders or no words."""
+    slots: list[_Slot] = []
+    position = 0
+    for placeholder in _PLACEHOLDER.finditer(text):
+        field = placeholder.group(1).strip()
+        if not _FIELD_NAME.match(field):
+            raise ValueError(f"malformed placeholder {placeholder.group()!r}: "
+                             "write a field name such as {customer_name}")
+        slots.extend(_word_slots(text[position:placeholder.start()], language))
+        slots.append(_FieldSlot(field))
+        position = placeholder.end()
+    tail = text[position:]
+    outside = _PLACEHOLDER.sub(" ", text)
+    if "{" in outside or "}" in outside:
+        raise ValueError("unbalanced brace: placeholders look like {customer_name}")
+    slots.extend(_word_slots(tail, language))
+    if not slots:
+        raise ValueError("the phrase has no words to match")
+    return tuple(slots)
+
+
+class PhraseSet:
+    """A compiled phrase list (one rule's ``require_any`` or ``forbid``).  Immutable.
+
+    ``entries`` are strings (phrases, optionally with ``{field}`` placeholders) or
+    ``{"regex": pattern}`` mappings.  ``language`` (a Snowball name such as "russian" or an
+    ISO code such as "ru") stems the words of its script; None detects it per word from the
+    script (Cyrillic -> russian, Latin -> english).
+    """
+
+    __slots__ = ("entries", "language", "placeholders", "entry_placeholders", "_phrases",
+                 "_regexes", "_private_bank", "_private_key")
+
+    def __init__(self, entries: Sequence[Entry], language: str | None = None) -> None:
+        if isinstance(entries, (str, bytes)) or not isinstance(entries, Sequence):
+            raise PhraseError("a phrase list must be a list of phrases")
+        try:
+            self.language = resolve_language(language)
+        except ValueError as exc:
+            raise PhraseError(str(exc)) from None
+        if not entries:
+            raise PhraseError("the phrase list is empty")
+        displays: list[str] = []
+        phrases: list[tuple[int, tuple[_Slot, ...]]] = []
+        regexes: list[tuple[int, CompiledRegex]] = []
+        fields_per_entry: list[frozenset[str]] = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, str):
+                try:
+                    slots = _parse_phrase(entry, self.language)
+                except ValueError as exc:
+                    raise PhraseError(str(exc), index) from None
+                phrases.append((index, slots))
+                displays.append(entry)
+                fields_per_entry.append(frozenset(
+                    slot.field for slot in slots if isinstance(slot, _FieldSlot)))
+            elif isinstance(entry, Mapping) and set(entry) == {"regex"}:
+                pattern = entry["regex"]
+                if not isinstance(pattern, str):
+                    raise PhraseError("regex must be a string", index)
+                try:
+                    regexes.append((index, compile_user_regex(pattern)))
+                except RegexSyntaxError as exc:
+                    raise PhraseError(str(exc), index) from None
+                displays.append(REGEX_DISPLAY_PREFIX + pattern)
+                fields_per_entry.append(frozenset())
+            else:
+                raise PhraseError("an entry is a phrase string or {regex: \"...\"}, "
+                                  f"not {entry!r}", index)
+        self.entries: tuple[str, ...] = tuple(displays)
+        self.entry_placeholders: tuple[frozenset[str], ...] = tuple(fields_per_entry)
+        self.placeholders: frozenset[str] = frozenset().union(*fields_per_entry)
+        self._phrases = tuple(phrases)
+        self._regexes = tuple(regexes)
+        self._private_bank: PhraseBank | None = None
+        self._private_key = -1
+
+    def __repr__(self) -> str:
+        return f"PhraseSet({list(self.entries)!r}, language={self.language!r})"
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def missing(self, values: Mapping[str, object] | None) -> frozenset[str]:
+        """Placeholder fields with no usable value in ``values`` (empty when all are filled)."""
+        return frozenset(field for field in self.placeholders
+                         if _fill(field, (values or {}).get(field), self.language) is None)
+
+    def all_need(self, fields: Iterable[str]) -> bool:
+        """True when every entry needs at least one of ``fields`` (all unfillable without them)."""
+        wanted = frozenset(fields)
+        return all(not needed.isdisjoint(wanted) for needed in self.entry_placeholders)
+
+    def search(self, text: str, values: Mapping[str, object] | None = None, *,
+               strict: bool = False) -> list[Hit]:
+        """Hits of this set alone in ``text`` (convenience; checks should share a bank)."""
+        if self._private_bank is None:
+            self._private_bank = PhraseBank()
+            self._private_key = self._private_bank.add(self)
+        return self._private_bank.scan(text).hits(self._private_key, values, strict=strict)
+
+
+def _fill(field: str, value: object, language: str | None) -> tuple[object, ...] | None:
+    """Slots that replace ``{field}`` for ``value``; None when the value cannot fill it."""
+    if value is None:
+        return None
+    text = str(value)
+    if is_name_field(field):
+        forms = name_forms(text)
+        return (_NameSlot(forms),) if forms else None
+    slots = _word_slots(text, language)
+    return tuple(slots) if slots else None
+
+
+# --- the bank and its scans --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    set_key: int
+    entry_index: int
+    rest: tuple[frozenset[str], ...]  # keys of the words after the first
+
+
+class _Tokens:
+    """The words of a scanned text.  Offsets are found only when a hit needs them."""
+
+    __slots__ = ("_folded", "words", "forms", "keys", "_starts", "_ends")
+
+    def __init__(self, folded: str, words: list[str], forms: list[str],
+                 keys: list[frozenset[str]]) -> None:
+        self._folded = folded
+        self.words = words  # as they appear in the folded text
+        self.forms = forms  # canonical forms (names are compared on these)
+        self.keys = keys  # analyser-prefixed stem keys
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Folded-text span from the start of word ``first`` to the end of word ``last``."""
+        if self._starts is None:
+            # A word starts with a word character and the gap before it has none, so the next
+            # occurrence of the word after the previous one is the word itself.
+            self._starts = []
+            position = 0
+            for word in self.words:
+                position = self._folded.find(word, position)
+                self._starts.append(position)
+                position += len(word)
+                self._ends.append(position)
+        return self._starts[first], self._ends[last]
+
+
+# A bank remembers the words it has seen; past this many it starts afresh (bounded memory).
+TOKEN_CACHE_SIZE = 1 << 16
+
+
+class PhraseBank:
+    """All phrase sets of a run, compiled for one-pass scanning of each message."""
+
+    def __init__(self) -> None:
+        self._sets: list[PhraseSet] = []
+        self._first_word: dict[str, list[_Candidate]] = {}
+        self._analysers: dict[str, tuple[str, ...]] = {
+            script: (analyser,) for script, analyser in DEFAULT_ANALYSERS.items()}
+        self._regexes: list[tuple[int, int, CompiledRegex]] = []
+        self._regex_set: re2.Set | None = None
+        self._regex_set_stale = False
+        # raw word -> (canonical form, keys, phrases starting with it); add() clears it
+        self._token_cache: dict[str, tuple[str, frozenset[str], tuple[_Candidate, ...]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._sets)
+
+    def add(self, phrase_set: PhraseSet) -> int:
+        """Register a set; returns the key to ask ``Scan.hits`` with.  Same set -> same key."""
+        for key, known in enumerate(self._sets):
+            if known is phrase_set:
+                return key
+        key = len(self._sets)
+        self._sets.append(phrase_set)
+        self._token_cache.clear()
+        if phrase_set.language is not None:
+            for script in scripts_of_language(phrase_set.language):
+                if phrase_set.language not in self._analysers[script]:
+                    self._analysers[script] += (phrase_set.language,)
+        for entry_index, slots in phrase_set._phrases:
+            if any(isinstance(slot, _FieldSlot) for slot in slots):
+                continue  # filled per ticket in Scan.hits
+            first, *rest = slots
+            candidate = _Candidate(key, entry_index, tuple(slot.keys for slot in rest))
+            for lookup in first.keys:
+                self._first_word.setdefault(lookup, []).append(candidate)
+        for entry_index, compiled in phrase_set._regexes:
+            self._regexes.append((key, entry_index, compiled))
+            self._regex_set_stale = True
+        return key
+
+    def phrase_set(self, key: int) -> PhraseSet:
+        return self._sets[key]
+
+    def _compiled_regex_set(self) -> re2.Set | None:
+        if self._regex_set_stale:
+            self._regex_set_stale = False
+            regex_set = re2.Set.SearchSet(re2_options())
+            try:
+                for _, _, compiled in self._regexes:
+                    regex_set.Add(compiled.full)
+                regex_set.Compile()
+                self._regex_set = regex_set
+            except re2.error:
+                # Too big for one automaton (RE2's memory budget): search each pattern alone.
+                self._regex_set = None
+        return self._regex_set
+
+    def _analyse(self, word: str) -> tuple[str, frozenset[str], tuple[_Candidate, ...]]:
+        form = canonical_form(word)
+        analysers = self._analysers[script_of(form)]
+        keys = frozenset(key for analyser in analysers for key in word_keys(form, analyser))
+        candidates = tuple(candidate for key in keys
+                           for candidate in self._first_word.get(key, ()))
+        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
+            self._token_cache.clear()
+        analysed = self._token_cache[word] = (form, keys, candidates)
+        return analysed
+
+    def scan(self, text: str) -> Scan:
+        """Fold, tokenise and stem ``text`` once and find every set's fixed entries in it."""
+        truncated = len(text) > MAX_SCAN_CHARS
+        if truncated:
+            text = text[:MAX_SCAN_CHARS]
+        folded = fold(text)
+        cache_get = self._token_cache.get
+        analyse = self._analyse
+        words = TOKEN_PATTERN.findall(folded.text)
+        analysed = [cache_get(word) or analyse(word) for word in words]
+        keys = [entry[1] for entry in analysed]
+        found: dict[int, list[tuple[int, int, int, int]]] = {}  # set -> (entry, kind, a, b)
+        count = len(keys)
+        for position, entry in enumerate(analysed):
+            for candidate in entry[2]:
+                rest = candidate.rest
+                end = position + 1 + len(rest)
+                if end > count:
+                    continue
+                offset = position + 1
+                for wanted in rest:
+                    if wanted.isdisjoint(keys[offset]):
+                        break
+                    offset += 1
+                else:
+                    found.setdefault(candidate.set_key, []).append(
+                        (candidate.entry_index, _TOKENS, position, end))
+        if self._regexes:
+            self._scan_regexes(folded, found)
+        tokens = _Tokens(folded.text, words, [entry[0] for entry in analysed], keys)
+        return Scan(self, text, truncated, folded, tokens, found)
+
+    def _scan_regexes(self, folded: Folded, found: dict[int, list[tuple[int, int, int, int]]]
+                      ) -> None:
+        normalized = collapse_whitespace(folded.text)
+        data = normalized.encode("utf-8")
+        regex_set = self._compiled_regex_set()
+        if regex_set is not None:
+            candidates = regex_set.Match(data) or ()
+        else:
+            candidates = range(len(self._regexes))
+        collapsed_map: _CollapsedMap | None = None
+        for regex_index in candidates:
+            set_key, entry_index, compiled = self._regexes[regex_index]
+            spans = find_spans(compiled, normalized, data)
+            if spans and collapsed_map is None:
+                collapsed_map = _CollapsedMap(folded.text)
+            for start, end in spans:
+                folded_start, folded_end = collapsed_map.to_folded(start, end)  # type: ignore[union-attr]
+                found.setdefault(set_key, []).append(
+                    (entry_index, _FOLDED_SPAN, folded_start, folded_end))
+
+
+_TOKENS, _FOLDED_SPAN = 0, 1  # how a raw hit is located: token range or folded-text span
+
+
+class _CollapsedMap:
+    """Maps offsets in ``collapse_whitespace(folded)`` back to offsets in ``folded``."""
+
+    def __init__(self, folded: str) -> None:
+        self._runs = [match.span() for match in re.finditer(r"\S+", folded)]
+        self._starts: list[int] = []
+        position = 0
+        for run_start, run_end in self._runs:
+            self._starts.append(position)
+            position += run_end - run_start + 1
+
+    def _locate(self, offset: int) -> tuple[int, int]:
+        run = bisect_right(self._starts, offset) - 1
+        return run, offset - self._starts[run]
+
+    def to_folded(self, start: int, end: int) -> tuple[int, int]:
+        run, within = self._locate(start)
+        run_start, run_end = self._runs[run]
+        folded_start = run_start + within if within < run_end - run_start else run_end
+        run, within = self._locate(end - 1)
+        run_start, run_end = self._runs[run]
+        if within < run_end - run_start:
+            folded_end = run_start + within + 1
+        else:  # the match ends with the space standing for a white-space run: include it all
+            folded_end = self._runs[run + 1][0] if run + 1 < len(self._runs) else run_end
+        return folded_start, folded_end
+
+
+class Scan:
+    """The result of scanning one message text; ask it for each set's hits."""
+
+    __slots__ = ("text", "truncated", "_bank", "_folded", "_tokens", "_found")
+
+    def __init__(self, bank: PhraseBank, text: str, truncated: bool, folded: Folded,
+                 tokens: _Tokens,
+                 found: dict[int, list[tuple[int, int, int, int]]]) -> None:
+        self.text = text  # the scanned (possibly truncated) original text
+        self.truncated = truncated
+        self._bank = bank
+        self._folded = folded
+        self._tokens = tokens
+        self._found = found
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The canonical words of the text, in order (for debugging and tests)."""
+        return self._tokens.forms
+
+    def _hit(self, phrase_set: PhraseSet, entry_index: int, folded_start: int,
+             folded_end: int) -> Hit:
+        start, end = self._folded.original_span(folded_start, folded_end)
+        return Hit(entry_index, phrase_set.entries[entry_index], start, end, self.text[start:end])
+
+    def hits(self, key: int, values: Mapping[str, object] | None = None, *,
+             strict: bool = False) -> list[Hit]:
+        """Hits of set ``key`` in text order; ``values`` fill placeholder entries.
+
+        An entry whose placeholder has no usable value (missing, None, empty, or without a
+        single word) cannot be looked for and is skipped.  If that leaves *no* entry to look
+        for, ``MissingValue`` is raised, so a rule cannot pass or fail on nothing; with
+        ``strict=True`` it is raised as soon as any entry is unfillable.  The exception names
+        the fields (``exc.fields``) for a "not applicable: needs customer_name" outcome.
+        """
+        phrase_set = self._bank.phrase_set(key)
+        tokens = self._tokens
+        hits = []
+        for entry_index, kind, start, end in self._found.get(key, ()):
+            if kind == _TOKENS:
+                start, end = tokens.span(start, end - 1)
+            hits.append(self._hit(phrase_set, entry_index, start, end))
+        if phrase_set.placeholders:
+            hits.extend(self._placeholder_hits(phrase_set, values or {}, strict))
+        hits.sort(key=lambda hit: (hit.start, hit.end, hit.entry_index))
+        return hits
+
+    def _placeholder_hits(self, phrase_set: PhraseSet, values: Mapping[str, object],
+                          strict: bool) -> list[Hit]:
+        fillings = {field: _fill(field, values.get(field), phrase_set.language)
+                    for field in phrase_set.placeholders}
+        missing = {field for field, filling in fillings.items() if filling is None}
+        if missing and (strict or phrase_set.all_need(missing)):
+            raise MissingValue(missing)
+        hits = []
+        tokens = self._tokens
+        for entry_index, slots in phrase_set._phrases:
+            if not phrase_set.entry_placeholders[entry_index]:
+                continue
+            if any(fillings[field] is None for field in phrase_set.entry_placeholders[entry_index]):
+                continue
+            filled: list[object] = []
+            for slot in slots:
+                if isinstance(slot, _FieldSlot):
+                    filled.extend(fillings[slot.field])  # type: ignore[arg-type]
+                else:
+                    filled.append(slot)
+            next_free = 0  # hits of one entry do not overlap
+            for position in _first_slot_positions(filled[0], tokens):
+                if position < next_free:
+                    continue
+                end = _match_slots(filled, tokens, position)
+                if end is not None:
+                    hits.append(self._hit(phrase_set, entry_index,
+                                          *tokens.span(position, end - 1)))
+                    next_free = end
+        return hits
+
+
+def _first_slot_positions(slot: object, tokens: _Tokens) -> list[int]:
+    """Word positions where ``slot`` matches: the only places a filled entry can start."""
+    if isinstance(slot, _NameSlot):
+        forms = slot.forms
+        return [position for position, form in enumerate(tokens.forms) if form in forms]
+    assert isinstance(slot, _WordSlot)
+    wanted = slot.keys
+    return [position for position, keys in enumerate(tokens.keys)
+            if not wanted.isdisjoint(keys)]
+
+
+def _match_slots(slots: Sequence[object], tokens: _Tokens, position: int) -> int | None:
+    """End token index if ``slots`` match from ``position`` (name runs are greedy, backtrack)."""
+    if not slots:
+        return position
+    if position >= len(tokens):
+        return None
+    slot, rest = slots[0], slots[1:]
+    if isinstance(slot, _WordSlot):
+        if slot.keys.isdisjoint(tokens.keys[position]):
+            return None
+        return _match_slots(rest, tokens, position + 1)
+    assert isinstance(slot, _NameSlot)
+    run_end = position
+    while run_end < len(tokens) and tokens.forms[run_end] in slot.forms:
+        run_end += 1
+    for end in range(run_end, position, -1):
+        matched = _match_slots(rest, tokens, end)
+        if matched is not None:
+            return matched
+    return None
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+SNIPPET_ELLIPSIS = "…"
+SNIPPET_MAX_MATCH_CHARS = 200  # a longer match (a greedy regex) is shortened in the middle
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def snippet(text: str, start: int, end: int, width: int = 40) -> str:
+    """The matched text with up to ``width`` characters of context on each side.
+
+    Context is cut at white space where possible (no half words), cuts are marked with "…",
+    and newlines and other white-space runs are flattened to single spaces, so the result fits
+    on one report line.
+    """
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    matched = text[start:end]
+    if len(matched) > SNIPPET_MAX_MATCH_CHARS:
+        half = SNIPPET_MAX_MATCH_CHARS // 2
+        matched = matched[:half] + SNIPPET_ELLIPSIS + matched[-half:]
+    left_from = max(0, start - width)
+    left = text[left_from:start]
+    if left_from > 0:
+        if not text[left_from - 1].isspace():  # cut inside a word: drop the word's tail
+            cut = _WHITESPACE_RUN.search(left)
+            left = left[cut.start():] if cut is not None else ""
+        left = SNIPPET_ELLIPSIS + left.lstrip()
+    right_to = min(len(text), end + width)
+    right = text[end:right_to]
+    if right_to < len(text):
+        if not text[right_to].isspace():  # cut inside a word: drop the word's head
+            cuts = list(_WHITESPACE_RUN.finditer(right))
+            right = right[:cuts[-1].end()] if cuts else ""
+        right = right.rstrip() + SNIPPET_ELLIPSIS
+    return _WHITESPACE_RUN.sub(" ", left + matched + right).strip()
