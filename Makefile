@@ -20,7 +20,7 @@ demo: $(STAMP)
 	-$(BIN)/svcaudit check samples/tickets.csv samples/messages.csv --as-of 2026-11-23T12:00:00Z
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

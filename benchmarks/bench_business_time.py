@@ -2,7 +2,8 @@
 
 Times `business_seconds` over spans of 1 hour, 1 day, 1 month and 1 year, and `add_business_seconds`
 for the working time such a span holds (1 h, 9 h, 21 and 247 working days), on a Mon–Fri 09–18
-calendar with Russian public holidays, from many different starts; prints microseconds per call. Caches are warmed first, as they are after the first tickets of an audit.
+calendar with Russian public holidays, from many different starts; prints microseconds per call.
+Caches are warmed first, as they are after the first tickets of an audit.
 
     python benchmarks/bench_business_time.py [--calls N] [--json PATH]
 """

@@ -1,13 +1,9 @@
-"""Shared fixtures: paths of the repository, the samples and the public data in ../shared/data."""
+"""Shared fixtures."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture

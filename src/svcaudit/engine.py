@@ -20,6 +20,7 @@ from .metrics import MetricsAccumulator
 from .results import AuditResult, RuleResult, Violation
 from .standard.model import Conditions, Rule, Standard
 from .timecalc.calendar import ALWAYS_OPEN
+from .timeline import DEFAULT_RESOLVED_STATUSES
 from .timecalc.durations import Seconds
 
 ProgressCallback = Callable[[int], None]
@@ -67,11 +68,17 @@ def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:
         if waited <= threshold:
             return f"condition not met: first reply within {limit}"
     if when.reopened is not None:
-        reopens = ctx.timeline().reopens(frozenset({"solved", "resolved", "closed"}))
+        reopens = ctx.timeline().reopens(DEFAULT_RESOLVED_STATUSES)
         if reopens is None:
             return "needs status events or a reopens column"
         if (reopens > 0) != when.reopened:
             return "condition not met: reopened " + str(when.reopened).lower()
+    if when.resolved is not None:
+        resolved = ctx.timeline().is_resolved(DEFAULT_RESOLVED_STATUSES)
+        if resolved is None:
+            return "needs status events, a status column or resolved_at"
+        if resolved != when.resolved:
+            return "condition not met: resolved " + str(when.resolved).lower()
     return None
 
 

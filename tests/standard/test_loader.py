@@ -52,7 +52,7 @@ BAD = [
      "expected integer", None),
     ("svcaudit: 1\nrules: [\n", "3:1", "YAML syntax error", None),
     ("svcaudit: 1\nrules:\n  - id: a\n    check: resolution\nrules: []\n", "5:1", "duplicate key 'rules'", None),
-    ("svcaudit: 1\nrules:\n  - id: First Reply\n    check: resolution\n", "3:11", "kebab-case", None),
+    ("svcaudit: 1\nrules:\n  - id: First Reply\n    check: resolution\n", "3:9", "kebab-case", None),
     ("svcaudit: 1\npass_threshold: 150%\nrules:\n  - id: a\n    check: resolution\n", "2:17",
      "outside 0%..100%", None),
     ("svcaudit: 1\nrules:\n  - id: a\n    check: response_time\n    metric: first_reply\n", "3:5",
@@ -61,8 +61,8 @@ BAD = [
      "NPS minimum is a number", None),
     ("svcaudit: 1\nrules:\n  - id: a\n    check: phrases\n    in: first_agent_mesage\n    require_any: [hi]\n",
      "5:9", "is not one of", "first_agent_message"),
-    ("svcaudit: 1\nrules:\n  - id: a\n    check: phrases\n    forbid: [{regex: '(a)\\\\1'}]\n", "5:14",
-     "", None),
+    ("svcaudit: 1\nrules:\n  - id: a\n    check: phrases\n    forbid: [{regex: \"(a)\\\\1\"}]\n", "5:14",
+     "backreference", None),
     ("svcaudit: 1\nrules: !!python/object/apply:os.system ['true']\n", "2:8", "constructor", None),
 ]
 

@@ -33,6 +33,9 @@ MATCH_CASES = [
     ("кто", "кто-нибудь поможет?", None),  # hyphenated words are one word
     ("кто-нибудь", "Кто-нибудь поможет?", "Кто-нибудь"),
     ("follow-up", "a follow‑up call", "follow‑up"),  # U+2011 non-breaking hyphen
+    ("дурак", "ну ты дурак-то", "дурак-то"),  # emphatic particles after a hyphen
+    ("подскажите", "Подскажите-ка, где заказ", "Подскажите-ка"),
+    ("кто-то", "кто-то звонил", "кто-то"),
     ("idiot", "idiot_proof", None),  # "_" is a word character, as in \w
     ("24/7", "we work 24/7!", "24/7"),
     # inflected forms (Snowball)
@@ -89,6 +92,14 @@ def test_hits_are_in_text_order_with_all_occurrences() -> None:
         (1, "Добрый день"), (0, "Спасибо"), (2, "Thank you"), (0, "спасибо")]
     assert all(isinstance(hit, Hit) for hit in hits)
     assert hits[1] == Hit(0, "спасибо", 13, 20, "Спасибо")
+
+
+@pytest.mark.parametrize(("phrase", "text", "count"), [
+    ("иван", "Ивана", 1), ("экран", "экрана", 1), ("экран экран", "экрана экрану", 1),
+    ("спасибо", "спасибо спасибо", 2), ("да да", "да да да", 1), ("да да", "да да да да", 2),
+])
+def test_one_hit_per_place(phrase: str, text: str, count: int) -> None:
+    assert len(PhraseSet([phrase]).search(text)) == count
 
 
 def test_offsets_survive_expanding_normalisation() -> None:

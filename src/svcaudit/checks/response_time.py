@@ -128,25 +128,22 @@ class ResponseTimeCheck(Check):
     ) -> Outcome:
         """Verdict on one measured span; `end` None means the clock is still running at as_of."""
         target_seconds, due = self._deadline(clock, start, target)
+        numbers = dict(target_seconds=target_seconds, due_at=due, message=message)
         if end is not None:
             measured = clock.elapsed(start, end)
-            evidence = f"{what} {format_seconds(measured)} (target {_target_text(target)}); due {_iso(due)}"
+            evidence = f"from {_iso(start)} to {_iso(end)}; due {_iso(due)}"
             if measured <= target_seconds:
-                return passed(measured_seconds=measured, target_seconds=target_seconds, due_at=due,
-                              evidence=evidence, message=message)
-            return failed(f"{what} {format_seconds(measured)}, over the target {_target_text(target)} "
+                return passed(measured_seconds=measured, evidence=evidence, **numbers)
+            return failed(f"{what} {format_seconds(measured)}, over the target {target} "
                           f"by {format_seconds(measured - target_seconds)}",
-                          measured_seconds=measured, target_seconds=target_seconds, due_at=due,
-                          evidence=evidence, message=message)
+                          measured_seconds=measured, evidence=evidence, **numbers)
         elapsed = clock.elapsed(start, as_of)
+        evidence = f"waiting since {_iso(start)}; due {_iso(due)}; as of {_iso(as_of)}"
         if elapsed > target_seconds:
-            return failed(f"breached, {unanswered} after {format_seconds(elapsed)} "
-                          f"(target {_target_text(target)}, due {_iso(due)})",
-                          measured_seconds=elapsed, target_seconds=target_seconds, due_at=due,
-                          evidence=f"{unanswered} as of {_iso(as_of)}", message=message)
-        return pending(f"{unanswered}; {format_seconds(target_seconds - elapsed)} left, due {_iso(due)}",
-                       measured_seconds=elapsed, target_seconds=target_seconds, due_at=due,
-                       message=message)
+            return failed(f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})",
+                          measured_seconds=elapsed, evidence=evidence, **numbers)
+        return pending(f"{unanswered}; {format_seconds(target_seconds - elapsed)} left",
+                       measured_seconds=elapsed, evidence=evidence, **numbers)
 
     # -- metrics ---------------------------------------------------------------------------------
 
@@ -207,7 +204,7 @@ class ResponseTimeCheck(Check):
         if still_waiting is not None:
             waited += clock.elapsed(still_waiting, as_of)
         target_seconds = target.seconds  # working-day targets are refused when the rule is built
-        text = f"customer waited {format_seconds(waited)} in all (target {_target_text(target)})"
+        text = f"customer waited {format_seconds(waited)} in all (target {target})"
         if waited > target_seconds:
             return failed(text, measured_seconds=waited, target_seconds=target_seconds, evidence=text)
         if still_waiting is not None:
@@ -244,10 +241,6 @@ def _duration(value: Any, path: tuple) -> Duration:
         return parse_duration(value)
     except DurationError as exc:
         raise CheckConfigError(str(exc), path) from None
-
-
-def _target_text(target: Duration) -> str:
-    return str(target)
 
 
 def _iso(moment: datetime) -> str:

@@ -62,11 +62,14 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         title = f"Violations (worst {len(shown)} of {len(ordered)})" if len(shown) < len(ordered) \
             else f"Violations ({len(ordered)})"
         table = Table(title=title, title_justify="left")
-        for name in ("Rule", "Ticket", "Measured", "Target", "Finding", "Evidence", "Where"):
+        for name in ("Rule", "Ticket", "Measured", "Target", "Finding", "Where"):
             table.add_column(name, overflow="fold")
         for v in shown:
+            finding = Text(v.message)
+            if v.evidence and v.evidence not in v.message:
+                finding.append("\n" + v.evidence, style="dim")
             table.add_row(v.rule, v.ticket_id or "(all)", common.measured(v), common.target(v),
-                          v.message, v.evidence or "", common.location(v))
+                          finding, common.location(v))
         console.print(table)
 
     if result.rejected:

@@ -211,4 +211,5 @@ class _Builder:
                 first_reply_over = parse_duration(raw["first_reply_over"])
             except DurationError as exc:
                 raise self.fail(str(exc), path + ("first_reply_over",)) from None
-        return Conditions(first_reply_over=first_reply_over, reopened=raw.get("reopened"))
+        return Conditions(first_reply_over=first_reply_over, reopened=raw.get("reopened"),
+                          resolved=raw.get("resolved"))

@@ -32,17 +32,20 @@ class Conditions:
 
     first_reply_over: Duration | None = None
     reopened: bool | None = None
+    resolved: bool | None = None
 
     def describe(self) -> str:
         parts = []
         if self.first_reply_over is not None:
             parts.append(f"first_reply_over {self.first_reply_over}")
-        if self.reopened is not None:
-            parts.append(f"reopened {str(self.reopened).lower()}")
+        for name in ("reopened", "resolved"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name} {str(value).lower()}")
         return ", ".join(parts)
 
     def __bool__(self) -> bool:
-        return self.first_reply_over is not None or self.reopened is not None
+        return any(v is not None for v in (self.first_reply_over, self.reopened, self.resolved))
 
 
 @dataclass(frozen=True)

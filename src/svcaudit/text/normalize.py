@@ -73,9 +73,7 @@ _SIMPLE_CLASS = _char_class([cp for lo, hi in _SIMPLE_CANDIDATE_RANGES
 _MARK_CLASS = _char_class([cp for cp in range(0x0300, 0x10000)
                            if unicodedata.category(chr(cp)).startswith("M")])
 _NOT_SIMPLE = re.compile(f"[^{_SIMPLE_CLASS}]")
-# A cluster that must be folded as a unit: a non-simple character with the combining marks
-# that follow it, or any character followed by combining marks (e + U+0308 composes to ё).
-_CLUSTER = re.compile(f"[^{_SIMPLE_CLASS}][{_MARK_CLASS}]*|.[{_MARK_CLASS}]+", re.DOTALL)
+_MARKS_AFTER = re.compile(f"[{_MARK_CLASS}]*")
 # Combining marks left after NFKC (e.g. a Russian stress mark on a letter with no precomposed
 # form) belong to the word they sit in; the tokenizer uses this class.
 MARK_CLASS = _MARK_CLASS
@@ -132,14 +130,22 @@ def fold(text: str) -> Folded:
     segments: list[tuple[int, int | None]] = []
     folded_length = 0
     position = 0
-    for cluster in _CLUSTER.finditer(text):
-        cluster_start, cluster_end = cluster.span()
+    for odd in _NOT_SIMPLE.finditer(text):
+        # Fold as a unit the cluster around each non-simple character: the character with the
+        # combining marks after it, plus the base character before it when it is itself a mark
+        # (е + U+0308 composes to ё).  Combining marks are never simple.
+        cluster_start = odd.start()
+        if cluster_start < position:
+            continue  # already part of the previous cluster
+        if cluster_start > position and _MARKS_AFTER.match(text, cluster_start).end() > cluster_start:
+            cluster_start -= 1
+        cluster_end = max(_MARKS_AFTER.match(text, odd.start() + 1).end(), odd.start() + 1)
         if cluster_start > position:
             pieces.append(text[position:cluster_start].casefold().replace("ё", "е"))
             segment_starts.append(folded_length)
             segments.append((position, None))
             folded_length += cluster_start - position
-        folded = _fold_cluster(cluster.group())
+        folded = _fold_cluster(text[cluster_start:cluster_end])
         if folded:  # an invisible character folds to nothing and needs no segment
             pieces.append(folded)
             segment_starts.append(folded_length)
@@ -173,17 +179,20 @@ def normalize(text: str) -> str:
 
 # --- noise removal -----------------------------------------------------------------------
 
+# An attribution line ("On … wrote:") is at most this long; longer lines are the agent's text.
+MAX_ATTRIBUTION_CHARS = 300
+_BOUNDED = f".{{0,{MAX_ATTRIBUTION_CHARS}}}"
 # Lines that start quoted e-mail history.  Everything from the first of them to the end of the
 # text is removed.  Kept deliberately narrow: an agent's own sentence never looks like these.
 _ATTRIBUTION_LINES = (
     # "On Mon, 3 Jun 2024 at 10:00, Ann <ann@example.com> wrote:" (Gmail, Apple Mail, Thunderbird)
-    re.compile(r"^\s*On\s.{0,300}\swrote:\s*$", re.IGNORECASE),
-    # "3 июня 2024 г., Анна <anna@example.ru> пишет:" / "… написал(а):" (Yandex, Mail.ru, Thunderbird)
-    re.compile(r"^.{0,300}\s(?:пишет|писал|писала|написал|написала|написал\(а\)):\s*$",
+    re.compile(rf"^\s*On\s{_BOUNDED}\swrote:\s*$", re.IGNORECASE),
+    # "3 июня 2024 г., Анна <anna@example.ru> пишет:" / "… написал(а):" (Yandex, Mail.ru)
+    re.compile(rf"^{_BOUNDED}\s(?:пишет|писал|писала|написал|написала|написал\(а\)):\s*$",
                re.IGNORECASE),
     # "пн, 3 июн. 2024 г. в 10:00, Анна <anna@example.ru>:" (Gmail in Russian): an address in
     # angle brackets closing the line with a colon.
-    re.compile(r"^.{0,300}<[^<>\s@]+@[^<>\s]+>\s*:\s*$"),
+    re.compile(rf"^{_BOUNDED}<[^<>\s@]+@[^<>\s]+>\s*:\s*$"),
     # Outlook and others
     re.compile(r"^\s*-{2,}\s*(?:original message|forwarded message|исходное сообщение|"
                r"пересылаемое сообщение|пересланное сообщение)\s*-{2,}\s*$", re.IGNORECASE),
@@ -195,7 +204,6 @@ HEADER_BLOCK_LOOKAHEAD = 3  # lines after "From:" in which "Sent:"/"Date:" must 
 # A wrapped English attribution: "On … Ann <" / "ann@example.com> wrote:".
 _ATTRIBUTION_START = re.compile(r"^\s*On\s", re.IGNORECASE)
 _ATTRIBUTION_END = re.compile(r"\swrote:\s*$", re.IGNORECASE)
-MAX_ATTRIBUTION_CHARS = 300
 
 # The signature delimiter of RFC 3676 is "-- " alone on a line; many clients drop the space.
 SIGNATURE_DELIMITERS = ("-- ", "--")
@@ -222,7 +230,7 @@ def _history_start(lines: list[str]) -> int | None:
     """Index of the first line of quoted history, or None."""
     for index, line in enumerate(lines):
         body = line.rstrip("\r\n")
-        if len(body) <= MAX_ATTRIBUTION_CHARS + 50 and any(p.match(body) for p in _ATTRIBUTION_LINES):
+        if any(pattern.match(body) for pattern in _ATTRIBUTION_LINES):
             return index
         if (index + 1 < len(lines) and _ATTRIBUTION_START.match(body)
                 and _ATTRIBUTION_END.search(lines[index + 1].rstrip("\r\n"))

@@ -268,6 +268,11 @@ class _Tokens:
     def __len__(self) -> int:
         return len(self.words)
 
+    def spaced(self, index: int) -> bool:
+        """True when only white space separates word ``index`` from the next word."""
+        end = self.span(index, index)[1]
+        return self._folded[end:self.span(index + 1, index + 1)[0]].isspace()
+
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Folded-text span from the start of word ``first`` to the end of word ``last``."""
         if self._starts is None:
@@ -349,8 +354,9 @@ class PhraseBank:
         form = canonical_form(word)
         analysers = self._analysers[script_of(form)]
         keys = frozenset(key for analyser in analysers for key in word_keys(form, analyser))
-        candidates = tuple(candidate for key in keys
-                           for candidate in self._first_word.get(key, ()))
+        # a phrase indexed under two keys of this word (иван: "ива" and "иван") counts once
+        candidates = tuple(dict.fromkeys(candidate for key in sorted(keys)
+                                         for candidate in self._first_word.get(key, ())))
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.clear()
         analysed = self._token_cache[word] = (form, keys, candidates)
@@ -397,14 +403,13 @@ class PhraseBank:
             candidates = regex_set.Match(data) or ()
         else:
             candidates = range(len(self._regexes))
-        collapsed_map: _CollapsedMap | None = None
+        collapsed_map: _CollapsedMap | None = None  # built on the first regex hit only
         for regex_index in candidates:
             set_key, entry_index, compiled = self._regexes[regex_index]
-            spans = find_spans(compiled, normalized, data)
-            if spans and collapsed_map is None:
-                collapsed_map = _CollapsedMap(folded.text)
-            for start, end in spans:
-                folded_start, folded_end = collapsed_map.to_folded(start, end)  # type: ignore[union-attr]
+            for start, end in find_spans(compiled, normalized, data):
+                if collapsed_map is None:
+                    collapsed_map = _CollapsedMap(folded.text)
+                folded_start, folded_end = collapsed_map.to_folded(start, end)
                 found.setdefault(set_key, []).append(
                     (entry_index, _FOLDED_SPAN, folded_start, folded_end))
 
@@ -412,32 +417,42 @@ class PhraseBank:
 _TOKENS, _FOLDED_SPAN = 0, 1  # how a raw hit is located: token range or folded-text span
 
 
+# White space that collapsing changes: a run of two or more, or one character other than " ".
+_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
+
+
 class _CollapsedMap:
-    """Maps offsets in ``collapse_whitespace(folded)`` back to offsets in ``folded``."""
+    """Maps offsets in ``collapse_whitespace(folded)`` back to offsets in ``folded``.
+
+    Only irregular white-space runs move offsets, so only those are recorded: for run ``k``,
+    ``spaces[k]`` is the collapsed offset of the one space it became, ``runs[k]`` its span in
+    the folded text and ``shifts[k]`` the offset difference after it.
+    """
 
     def __init__(self, folded: str) -> None:
-        self._runs = [match.span() for match in re.finditer(r"\S+", folded)]
-        self._starts: list[int] = []
-        position = 0
-        for run_start, run_end in self._runs:
-            self._starts.append(position)
-            position += run_end - run_start + 1
+        self._lead = len(folded) - len(folded.lstrip())  # stripped, not collapsed to a space
+        self._spaces: list[int] = []
+        self._runs: list[tuple[int, int]] = []
+        self._shifts: list[int] = []
+        shift = self._lead
+        for run in _IRREGULAR_SPACE.finditer(folded, self._lead):
+            run_start, run_end = run.span()
+            self._spaces.append(run_start - shift)
+            self._runs.append((run_start, run_end))
+            shift += run_end - run_start - 1
+            self._shifts.append(shift)
 
-    def _locate(self, offset: int) -> tuple[int, int]:
-        run = bisect_right(self._starts, offset) - 1
-        return run, offset - self._starts[run]
+    def _folded_offset(self, offset: int, at_end: bool) -> int:
+        run = bisect_right(self._spaces, offset) - 1
+        if run < 0:
+            return offset + self._lead + at_end
+        if offset == self._spaces[run]:  # the space standing for a whole white-space run
+            return self._runs[run][1] if at_end else self._runs[run][0]
+        return offset + self._shifts[run] + at_end
 
     def to_folded(self, start: int, end: int) -> tuple[int, int]:
-        run, within = self._locate(start)
-        run_start, run_end = self._runs[run]
-        folded_start = run_start + within if within < run_end - run_start else run_end
-        run, within = self._locate(end - 1)
-        run_start, run_end = self._runs[run]
-        if within < run_end - run_start:
-            folded_end = run_start + within + 1
-        else:  # the match ends with the space standing for a white-space run: include it all
-            folded_end = self._runs[run + 1][0] if run + 1 < len(self._runs) else run_end
-        return folded_start, folded_end
+        """The folded span of collapsed ``[start, end)`` (``end > start``)."""
+        return self._folded_offset(start, False), self._folded_offset(end - 1, True)
 
 
 class Scan:
@@ -458,7 +473,7 @@ class Scan:
     @property
     def words(self) -> tuple[str, ...]:
         """The canonical words of the text, in order (for debugging and tests)."""
-        return self._tokens.forms
+        return tuple(self._tokens.forms)
 
     def _hit(self, phrase_set: PhraseSet, entry_index: int, folded_start: int,
              folded_end: int) -> Hit:
@@ -485,7 +500,7 @@ class Scan:
         if phrase_set.placeholders:
             hits.extend(self._placeholder_hits(phrase_set, values or {}, strict))
         hits.sort(key=lambda hit: (hit.start, hit.end, hit.entry_index))
-        return hits
+        return _without_overlaps(hits)
 
     def _placeholder_hits(self, phrase_set: PhraseSet, values: Mapping[str, object],
                           strict: bool) -> list[Hit]:
@@ -519,6 +534,17 @@ class Scan:
         return hits
 
 
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Drop a hit that overlaps an earlier hit of the same entry ("да да да" for "да да")."""
+    free_from: dict[int, int] = {}
+    kept = []
+    for hit in hits:
+        if hit.start >= free_from.get(hit.entry_index, 0):
+            kept.append(hit)
+            free_from[hit.entry_index] = hit.end
+    return kept
+
+
 def _first_slot_positions(slot: object, tokens: _Tokens) -> list[int]:
     """Word positions where ``slot`` matches: the only places a filled entry can start."""
     if isinstance(slot, _NameSlot):
@@ -542,8 +568,13 @@ def _match_slots(slots: Sequence[object], tokens: _Tokens, position: int) -> int
             return None
         return _match_slots(rest, tokens, position + 1)
     assert isinstance(slot, _NameSlot)
-    run_end = position
-    while run_end < len(tokens) and tokens.forms[run_end] in slot.forms:
+    # A name is one word or several separated by white space only ("Анна Петровна"), so that
+    # "Иван, Ивану" gives two hits, not one.
+    if tokens.forms[position] not in slot.forms:
+        return None
+    run_end = position + 1
+    while (run_end < len(tokens) and tokens.forms[run_end] in slot.forms
+           and tokens.spaced(run_end - 1)):
         run_end += 1
     for end in range(run_end, position, -1):
         matched = _match_slots(rest, tokens, end)

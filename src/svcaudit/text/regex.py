@@ -10,8 +10,11 @@ dialect and translated for RE2, which differs in ways that would silently change
 * ``\\b`` is ASCII in RE2 and RE2 has no lookaround to emulate it.  svcaudit supports ``\\b`` at
   the *start* and/or *end* of a pattern, where it is rewritten to a consuming guard
   ("preceded by start of text or a non-word character", resp. "followed by …") around a
-  capture group that becomes the reported match.  ``\\b`` anywhere else, ``\\B``, and ``\\b``
-  combined with a top-level ``|`` are rejected with a message saying how to write it.
+  capture group that becomes the reported match.  (A leading ``\\b`` thus means "no word
+  character just before"; that is exactly ``\\b`` whenever the pattern starts with a word
+  character, which is what ``\\b`` is written for; likewise at the end.)  ``\\b`` anywhere
+  else, ``\\B``, and ``\\b`` combined with a top-level ``|`` are rejected with a message saying
+  how to write it: RE2 could only emulate them with lookaround or backtracking.
 * Backreferences, lookahead/lookbehind, atomic groups, possessive quantifiers, conditionals,
   recursion and comment groups cannot run in linear time and are rejected by name.
 * The text is normalised (NFKC, case folded, ё -> е, white space collapsed to single spaces),

@@ -60,12 +60,18 @@ SHORT_WORD_MAX_LETTERS = 3
 # Snowball gives its long forms (моей, моего, моих), so "не моя проблема" also catches
 # "не мои проблемы" and "не моей проблемой".
 SHORT_WORD_KEYS = {"мой": "мо", "моя": "мо", "мое": "мо", "мою": "мо", "мои": "мо"}
+# Emphatic particles written after a hyphen; "дурак-то" is still the word "дурак".  (Not
+# -нибудь/-либо: "кто-нибудь" is another word than "кто".)
+RUSSIAN_ENCLITICS = frozenset({"то", "ка", "таки", "де"})
 WORD_CACHE_SIZE = 1 << 16
 ENGLISH_POSSESSIVE = "'s"
 
 
 def resolve_language(language: str | None) -> str | None:
-    """A Snowball algorithm name for ``language`` (name or ISO code), None for auto; else ValueError."""
+    """The Snowball name for ``language`` (a name or ISO code); None stays None (auto).
+
+    Raises ValueError for a language Snowball does not know.
+    """
     if language is None:
         return None
     name = LANGUAGE_ALIASES.get(language.strip().lower(), language.strip().lower())
@@ -147,4 +153,8 @@ def word_keys(form: str, analyser: str) -> tuple[str, ...]:
     # Joined words: stem each part; the first key of each part is enough here.
     joined = "".join(part if index % 2 else _part_keys(part, analyser)[0]
                      for index, part in enumerate(parts))
-    return (f"{analyser}:{joined}",)
+    keys = (f"{analyser}:{joined}",)
+    if analyser == "russian" and parts[-2] == "-" and parts[-1] in RUSSIAN_ENCLITICS:
+        # "дурак-то", "подскажите-ка": the word itself plus an emphatic particle
+        keys += word_keys("".join(parts[:-2]), analyser)
+    return keys

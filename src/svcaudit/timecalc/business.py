@@ -20,7 +20,7 @@ calendars:
       # "00:00-24:00" is the whole day
     holidays:
       country: RU                    # public holidays from the `holidays` package (ISO code)
-      subdivision: CA                # optional; only where the package knows subdivisions
+      # subdivision: CA              # optional (e.g. CA with country US); RU has none in the package
       dates: [2026-12-31, "2027-01-01..2027-01-08"]   # extra closed days; ranges are inclusive
     exceptions:                      # dated overrides; they win over `week` and `holidays`
       2026-12-30: ["09:00-16:00"]    # shortened day
@@ -46,8 +46,11 @@ Meaning
   the spring-forward day is 23 hours); when clocks are set back the repeated times show twice and both
   count (00:00-24:00 on that day is 25 hours, a 22:00-06:00 shift over it is 9 hours). Timestamps may
   carry any offset; they are compared as real instants.
-- **Precision.** Everything is computed on exact microsecond instants; `business_seconds` returns whole
-  seconds (the counted time rounded down).
+- **Precision and zones.** Everything is computed on exact microsecond instants; `business_seconds`
+  returns whole seconds (the counted time rounded down; `business_time` gives the exact timedelta).
+  Due times come back in the zone of `start`; `open_intervals` shows the calendar's own zone. Compare
+  instants with `<`/`>` or in UTC: by PEP 495 a datetime inside a repeated hour never `==` one of
+  another zone.
 - **Due times.** `add_business_seconds(start, n)` is the earliest moment by which `n` seconds have
   counted: Friday 17:00 + 8 business hours on Mon–Fri 09–17 is due Monday 17:00, and a reply stamped
   exactly then has `business_seconds == n` and meets the target. Adding 0 returns `start` itself.
@@ -57,8 +60,8 @@ Meaning
   from the start of that working day, so an overnight shift keeps its place) on the N-th working day
   after that one. If that time is not working time on the due day it moves to the next opening of that
   day, and if it is after the day's last closing it moves back to that closing, so an `Nbd` target
-  always falls due within the N-th working day (e.g. 17:00 on Thursday + 1bd with a shortened Friday
-  ending 16:00 is due Friday 16:00).
+  always falls due within the N-th working day (e.g. on Mon–Fri 09–17, Tuesday 16:30 + 1bd when
+  Wednesday is shortened to 09–16 is due Wednesday 16:00).
 
 Cost
 ----
@@ -71,7 +74,7 @@ so a year-long span costs about the same as an hour-long one.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -106,7 +109,6 @@ _BULK_MIN_DAYS = _REACH_BACK_DAYS + _REACH_FORWARD_DAYS + 1
 # Instants that can show a given day's working time: its wall window ± the largest possible offset.
 _PIECE_WINDOW_BEFORE_US = DAY_US
 _PIECE_WINDOW_AFTER_US = 3 * DAY_US
-_FIRST_DAY = epoch_day(date.min) + _REACH_BACK_DAYS + 1
 _LAST_DAY = epoch_day(date.max) - _REACH_FORWARD_DAYS - 1
 _END_OF_TIME = (_LAST_DAY + 1) * DAY_US
 # What a day contributes: counted time, and whether it is a working day.
@@ -186,9 +188,7 @@ class BusinessCalendar:
         instant = to_epoch_us(start)
         anchor, _, anchor_day = next(self._ordered_pieces(instant, self._wall_day(instant) - _REACH_BACK_DAYS))
         position = self._clock.wall(anchor) - anchor_day * DAY_US
-        due_day = self._first_day_reaching(
-            anchor_day + 1, days, self._working_days_between, self._week_working_days
-        ) - 1
+        due_day = self._first_day_reaching(anchor_day + 1, days, _WORKING) - 1
         wanted = self._clock.first_at_or_after(due_day * DAY_US + position)
         pieces = self._day_pieces(due_day)
         due = pieces[-1][1]  # after the day's last closing: that closing
@@ -272,9 +272,7 @@ class BusinessCalendar:
         # Find the day on which the remaining time runs out by whole-week arithmetic, restart just
         # before it, and walk the last few days.
         bulk_first = first_day + _REACH_FORWARD_DAYS + 1
-        due_day = self._first_day_reaching(
-            bulk_first, amount - near, self._total_between, self._week_total
-        ) - 1
+        due_day = self._first_day_reaching(bulk_first, amount - near, _TOTAL) - 1
         restart = max(start, self._clock.first_at_or_after(due_day * DAY_US))
         return self._walk(restart, due_day - _REACH_BACK_DAYS, amount - self._business_us(start, restart))
 
@@ -286,31 +284,42 @@ class BusinessCalendar:
             amount -= length
         raise OverflowError("no working time left before the end of the calendar")  # pragma: no cover
 
-    def _first_day_reaching(
-        self, first: int, need: int, accumulate: Callable[[int, int], int], per_week: int
-    ) -> int:
-        """The smallest day D with accumulate(first, D) >= need (accumulate counts days [first, D)).
+    def _first_day_reaching(self, first: int, need: int, kind: int) -> int:
+        """The smallest day D whose days [first, D) hold at least `need` of `kind` (µs or working days).
 
         Jumps by as many whole weeks as the ordinary week says are still needed (holidays make it fall
-        short, so it jumps again), then bisects within the last jump.
+        short, so it jumps again), then steps over the last few days one at a time.
         """
+        per_week = self._per_week[kind]
         day, reached = first, 0
-        while True:
-            stride = DAYS_PER_WEEK * max(1, (need - reached) // per_week)
+        while need - reached >= per_week:
+            stride = DAYS_PER_WEEK * ((need - reached) // per_week)
             if day + stride > _LAST_DAY:
                 raise OverflowError(f"calendar {self.name!r} has too little working time left")
-            gained = accumulate(day, day + stride)
-            if reached + gained >= need:
-                break
+            gained = self._sum_between(day, day + stride, kind)
+            if reached + gained >= need:  # extra working days overshot: bisect inside the jump
+                low, high = day, day + stride
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    if reached + self._sum_between(day, middle, kind) >= need:
+                        high = middle
+                    else:
+                        low = middle
+                return high
             day, reached = day + stride, reached + gained
-        low, high = day, day + stride
-        while high - low > 1:
-            middle = (low + high) // 2
-            if reached + accumulate(day, middle) >= need:
-                high = middle
-            else:
-                low = middle
-        return high
+        while reached < need:
+            if day >= _LAST_DAY:
+                raise OverflowError(f"calendar {self.name!r} has too little working time left")
+            reached += self._day_value(day, kind)
+            day += 1
+        return day
+
+    def _day_value(self, day: int, kind: int) -> int:
+        """What one day holds: its counted µs (_TOTAL) or 1 if it is a working day (_WORKING)."""
+        self._load_irregular(day, day)
+        correction = self._irregular.get(day)
+        regular = self._regular_total if kind == _TOTAL else self._regular_working
+        return regular[weekday_of(day)] + (correction[kind] if correction else 0)
 
     def _clipped(self, first_day: int, last_day: int, low: int, high: int) -> int:
         total = 0
@@ -400,10 +409,6 @@ class BusinessCalendar:
     def _total_between(self, first: int, stop: int) -> int:
         """Counted µs of all working time belonging to days [first, stop)."""
         return self._sum_between(first, stop, _TOTAL)
-
-    def _working_days_between(self, first: int, stop: int) -> int:
-        """Number of working days in [first, stop)."""
-        return self._sum_between(first, stop, _WORKING)
 
     def _sum_between(self, first: int, stop: int, kind: int) -> int:
         if stop <= first:

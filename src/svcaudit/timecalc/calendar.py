@@ -1,7 +1,9 @@
 """Calendars: when the clock of a response-time rule runs.
 
 The engine only needs the `Calendar` protocol. `ALWAYS_OPEN` (the built-in "24/7") counts every second.
-Business calendars (working hours, holidays, time zones) implement the same protocol.
+Business calendars (working hours, holidays, time zones) implement the same protocol: a standard's
+`calendars:` entries are turned into them by `svcaudit.timecalc.business.build_calendar`, whose module
+documents the accepted format and the exact meaning of each method.
 """
 from __future__ import annotations
 
@@ -50,3 +52,18 @@ class AlwaysOpen:
 
 
 ALWAYS_OPEN = AlwaysOpen()
+
+# Business calendars live in their own modules (which never import this one); they are re-exported
+# here so the standard loader needs only this module.
+from svcaudit.timecalc.business import BusinessCalendar, build_calendar  # noqa: E402
+from svcaudit.timecalc.schedule import CalendarConfigError  # noqa: E402
+
+__all__ = [
+    "ALWAYS_OPEN",
+    "ALWAYS_OPEN_NAME",
+    "AlwaysOpen",
+    "BusinessCalendar",
+    "Calendar",
+    "CalendarConfigError",
+    "build_calendar",
+]

@@ -173,7 +173,9 @@ def _parse_week(raw: object, path: Path) -> tuple[DaySchedule, ...]:
 
 def _parse_day_key(key: object, path: Path) -> list[int]:
     if not isinstance(key, str):
-        raise CalendarConfigError(f"a day key is a day name such as mon or a range such as mon-fri; got {_kind(key)}", path)
+        raise CalendarConfigError(
+            f"a day key is a day name such as mon or a range such as mon-fri; got {_kind(key)}", path
+        )
     text = key.strip().lower()
     if text == EVERY_DAY:
         return list(range(len(DAY_NAMES)))
@@ -279,7 +281,9 @@ def _parse_holidays(raw: object, path: Path) -> tuple[HolidaySource | None, froz
     if not isinstance(country, str) or not country.strip():
         raise CalendarConfigError(f"`country` is a code such as RU; got {_kind(country)}", path + ("country",))
     if subdivision is not None and not isinstance(subdivision, (str, int)):
-        raise CalendarConfigError(f"`subdivision` is a code such as CA; got {_kind(subdivision)}", path + ("subdivision",))
+        raise CalendarConfigError(
+            f"`subdivision` is a code such as CA; got {_kind(subdivision)}", path + ("subdivision",)
+        )
     source = HolidaySource(country.strip().upper(), None if subdivision is None else str(subdivision).strip())
     try:
         check_holiday_source(source)

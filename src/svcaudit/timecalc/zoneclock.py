@@ -73,8 +73,10 @@ class ZoneClock:
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
         self._years: dict[int, _YearOffsets] = {}
-        # The period of the last lookup: consecutive questions are nearly always about the same days.
+        # The periods of the last two lookups: questions come in pairs (a span's start and end) about
+        # nearly the same days, so most lookups are answered here.
         self._last_period: tuple[int, int, int] = (0, 0, 0)
+        self._previous_period: tuple[int, int, int] = (0, 0, 0)
 
     # -- offsets -------------------------------------------------------------------------------
 
@@ -83,9 +85,14 @@ class ZoneClock:
         low, high, offset = self._last_period
         if low <= instant < high:
             return offset
+        low, high, offset = self._previous_period
+        if low <= instant < high:
+            self._previous_period, self._last_period = self._last_period, self._previous_period
+            return offset
         year = self._year_offsets(_utc_year(instant))
         index = bisect_right(year.bounds, instant) - 1
         high = year.bounds[index + 1] if index + 1 < len(year.bounds) else year.end
+        self._previous_period = self._last_period
         self._last_period = (year.bounds[index], high, year.offsets[index])
         return year.offsets[index]
 
