@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..logs.model import Message, Role, Ticket
-from ..text import PhraseError, PhraseSet, snippet
+from ..text import MissingValue, PhraseError, PhraseSet, snippet
 from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
 from .schema_parts import BOTS_ARE_AGENTS
 
@@ -96,16 +96,17 @@ class PhrasesCheck(Check):
         if not ticket.messages:
             return not_applicable("needs message rows")
         values = {name: _field(ticket, name) for name in self.placeholders}
-        missing = sorted(name for name, value in values.items() if not value)
-        if missing and self.phrases.all_need(missing):
-            return not_applicable("needs " + ", ".join(missing))
-        if missing and self.mode == "require_all":
-            return not_applicable("needs " + ", ".join(missing))
+        missing = self.phrases.missing(values) if values else frozenset()
+        if missing and (self.mode == "require_all" or self.phrases.all_need(missing)):
+            return not_applicable("needs " + ", ".join(sorted(missing)))
         messages = self._selected(ticket)
         if not messages:
             who = "customer" if "customer" in self.position else "agent"
             return not_applicable(f"no {who} message")
-        hits = [(m, ctx.scan(m).hits(self.bank_key, values)) for m in messages]
+        try:
+            hits = [(m, ctx.scan(m).hits(self.bank_key, values)) for m in messages]
+        except MissingValue as exc:
+            return not_applicable(str(exc))
         if self.mode == "forbid":
             return self._forbid(hits)
         if self.position.startswith("every_"):
