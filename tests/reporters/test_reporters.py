@@ -1,0 +1,61 @@
+"""Reporters render one result model: Markdown parses as GFM tables, JSON validates, text is plain."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from importlib import resources
+
+import jsonschema
+import pytest
+from markdown_it import MarkdownIt
+
+from svcaudit.engine import run_audit
+from svcaudit.reporters import RENDERERS
+from svcaudit.standard.loader import load_standard
+from tests.paths import SAMPLES
+
+AS_OF = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def result():
+    standard = load_standard("builtin:default")
+    return run_audit(standard, [SAMPLES / "tickets.csv", SAMPLES / "messages.csv"], AS_OF)
+
+
+def test_markdown_tables_parse_as_gfm(result):
+    text = RENDERERS["markdown"](result, limit=10)
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tables = [t for t in tokens if t.type == "table_open"]
+    assert len(tables) >= 4  # inputs, rules, metrics, violations
+    rule_cells = [t.content for t in tokens if t.type == "inline"]
+    assert "first-reply" in rule_cells and "uses-name" in rule_cells
+    rows = sum(1 for t in tokens if t.type == "tr_open")
+    assert rows >= len(result.rules) + 10
+
+
+def test_markdown_escapes_pipes_and_newlines():
+    from svcaudit.reporters.markdown import cell
+
+    assert cell("a|b\nc") == "a\\|b c"
+
+
+def test_json_validates_and_counts(result):
+    report = json.loads(RENDERERS["json"](result))
+    schema = json.loads(resources.files("svcaudit").joinpath("schema/report-v1.json").read_text())
+    jsonschema.validate(report, schema)
+    assert len(report["violations"]) == report["summary"]["violations"]
+    by_rule = {r["id"]: r for r in report["rules"]}
+    for rule_id, rule in by_rule.items():
+        assert rule["failed"] == sum(1 for v in report["violations"] if v["rule"] == rule_id)
+
+
+def test_text_without_color_has_no_escape_codes(result):
+    text = RENDERERS["text"](result, color=False, limit=5)
+    assert "\x1b[" not in text
+    assert "Violations (worst 5 of" in text
+    assert text.rstrip().splitlines()[-1].startswith("FAILED: compliance")
+
+
+def test_text_with_color_uses_escape_codes(result):
+    assert "\x1b[" in RENDERERS["text"](result, color=True, limit=5)
