@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Callable
@@ -121,6 +122,13 @@ def _use_color(mode: ColorMode, output: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
+def _width(output: Path | None) -> int | None:
+    """The terminal's width when the report goes to one; else the renderer's default."""
+    if output is None and sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -152,7 +160,8 @@ def check(
         moment = _as_of(as_of, loaded)
         _distinct(files)
         result = run_audit(loaded, files, moment, encoding=encoding)
-        rendered = RENDERERS[format.value](result, color=_use_color(color, output), limit=limit)
+        rendered = RENDERERS[format.value](result, color=_use_color(color, output), limit=limit,
+                                           width=_width(output))
         _emit(rendered, output)
         return _exit_code(result)
 

@@ -165,8 +165,9 @@ _UNSET: Any = object()
 
 
 def expect(outcome: Outcome, status: Status, *, measured: int | None = _UNSET,
-           target: int | None = _UNSET, reason: str | None = None) -> None:
-    """Assert an outcome's status and, where given, its exact seconds and a fragment of its reason."""
+           target: int | None = _UNSET, reason: str | None = None,
+           evidence: str | None = None) -> None:
+    """Assert an outcome's status and, where given, its exact seconds and fragments of its texts."""
     assert outcome.status is status, f"{outcome.status.value}: {outcome.reason!r}"
     if measured is not _UNSET:
         assert outcome.measured_seconds == measured, outcome
@@ -174,3 +175,5 @@ def expect(outcome: Outcome, status: Status, *, measured: int | None = _UNSET,
         assert outcome.target_seconds == target, outcome
     if reason is not None:
         assert reason in outcome.reason, f"{reason!r} not in {outcome.reason!r}"
+    if evidence is not None:
+        assert evidence in (outcome.evidence or ""), f"{evidence!r} not in {outcome.evidence!r}"

@@ -46,6 +46,7 @@ PHRASE_LIST = {
 }
 EVIDENCE_WIDTH = 40
 MISSING_EVIDENCE_CHARS = 80
+LISTED_PHRASES = 3  # a failure names the first few phrases; the rule lists them all
 
 
 class PhrasesCheck(Check):
@@ -111,12 +112,12 @@ class PhrasesCheck(Check):
             return self._forbid(hits)
         if self.position.startswith("every_"):
             for message, found in hits:
-                outcome = self._required(found, [(message, found)], message)
+                outcome = self._required(found, [(message, found)], message, values)
                 if outcome is not None:
                     return outcome
             return passed()
         union = [hit for _, found in hits for hit in found]
-        outcome = self._required(union, hits, messages[0])
+        outcome = self._required(union, hits, messages[0], values)
         return outcome if outcome is not None else passed()
 
     def _forbid(self, hits) -> Outcome:
@@ -130,26 +131,38 @@ class PhrasesCheck(Check):
                 )
         return passed()
 
-    def _required(self, found, scope, blamed: Message) -> Outcome | None:
+    def _required(self, found, scope, blamed: Message, values) -> Outcome | None:
         """None when the found hits satisfy the rule; else the failure for `blamed`."""
         entries = self.phrases.entries
         if self.mode == "require_any" and found:
             return None
         if self.mode == "require_all":
-            lacking = [e for i, e in enumerate(entries) if i not in {h.entry_index for h in found}]
+            hit_entries = {h.entry_index for h in found}
+            lacking = [e for i, e in enumerate(entries) if i not in hit_entries]
             if not lacking:
                 return None
-            wanted = ", ".join(repr(e) for e in lacking)
-            reason = f"lacks {wanted}"
+            wanted = "all of " + _listing(lacking, values)
         else:
-            reason = "lacks any of " + ", ".join(repr(e) for e in entries)
+            wanted = ("any of " if len(entries) > 1 else "") + _listing(entries, values)
         if len(scope) == 1:
-            where = _describe(blamed)
+            reason = f"{_describe(blamed)} lacks {wanted}"
         else:
-            where = f"none of {len(scope)} {'customer' if 'customer' in self.position else 'agent'} messages"
+            who = "customer" if "customer" in self.position else "agent"
+            reason = f"none of the {len(scope)} {who} messages has {wanted}"
         text = " ".join(blamed.text.split())
         evidence = text[:MISSING_EVIDENCE_CHARS] + ("…" if len(text) > MISSING_EVIDENCE_CHARS else "")
-        return failed(f"{where} {reason}", evidence=evidence, message=blamed)
+        return failed(reason, evidence=evidence, message=blamed)
+
+
+def _listing(entries, values) -> str:
+    """A short, readable list of phrases, placeholders shown with this ticket's value."""
+    shown = []
+    for entry in entries[:LISTED_PHRASES]:
+        for name, value in values.items():
+            entry = entry.replace("{" + name + "}", f"{{{name}}}={value}" if value else "{" + name + "}")
+        shown.append(repr(entry))
+    more = len(entries) - LISTED_PHRASES
+    return ", ".join(shown) + (f" (+{more} more)" if more > 0 else "")
 
 
 def _field(ticket: Ticket, name: str) -> Any:
@@ -158,4 +171,5 @@ def _field(ticket: Ticket, name: str) -> Any:
 
 
 def _describe(message: Message) -> str:
-    return f"message #{message.index + 1} ({message.role.value}, {message.created_at.isoformat()})"
+    stamp = message.created_at.isoformat().replace("+00:00", "Z")
+    return f"message #{message.index + 1} ({message.role.value}, {stamp})"

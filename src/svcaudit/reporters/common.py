@@ -8,14 +8,26 @@ DEFAULT_VIOLATION_LIMIT = 20
 
 
 def worst_first(violations: list[Violation]) -> list[Violation]:
-    """Errors before warnings; then the largest overrun; then input order (stable)."""
-    def key(item: tuple[int, Violation]) -> tuple:
-        index, v = item
-        overrun = (v.measured_seconds - v.target_seconds
-                   if v.measured_seconds is not None and v.target_seconds is not None else -1)
-        return (v.severity != "error", -overrun, index)
+    """Errors before warnings; within those, rule by rule in turn, each rule's largest overrun first.
 
-    return [v for _, v in sorted(enumerate(violations), key=key)]
+    Taking the rules in turn keeps a short list varied: twenty late replies would otherwise hide
+    that greetings and closings were missing too.
+    """
+    def overrun(v: Violation) -> int:
+        if v.measured_seconds is not None and v.target_seconds is not None:
+            return v.measured_seconds - v.target_seconds
+        return -1
+
+    ordered: list[Violation] = []
+    for severity in ("error", "warning"):
+        queues: dict[str, list[Violation]] = {}
+        for v in violations:
+            if (v.severity == "error") == (severity == "error"):
+                queues.setdefault(v.rule, []).append(v)
+        lanes = [sorted(q, key=overrun, reverse=True) for q in queues.values()]
+        for depth in range(max((len(lane) for lane in lanes), default=0)):
+            ordered.extend(lane[depth] for lane in lanes if depth < len(lane))
+    return ordered
 
 
 def percent(value: float | None) -> str:
