@@ -185,6 +185,31 @@ def _exit_code(result: AuditResult) -> ExitCode:
 
 
 @app.command()
+def explain(
+    ticket_id: Annotated[str, typer.Argument(metavar="TICKET_ID", help="The ticket to explain.")],
+    files: Files,
+    standard: StandardOption = None,
+    format: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    encoding: EncodingOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show one ticket's timeline under every rule: counted, paused and closed time, due, verdict."""
+    from .explain import explain_ticket, find_ticket
+    from .reporters import explain as explain_reporter
+
+    def body() -> None:
+        loaded = load_standard(discover(standard))
+        moment = _as_of(as_of, loaded)
+        _distinct(files)
+        ticket = find_ticket(loaded, files, ticket_id, encoding)
+        _emit(explain_reporter.render(explain_ticket(loaded, ticket, moment), format.value), output)
+
+    _guard(debug, body)
+
+
+@app.command()
 def validate(
     standard: Annotated[str, typer.Argument(metavar="STANDARD", help="A standard file, or builtin:NAME.")],
     debug: DebugOption = False,

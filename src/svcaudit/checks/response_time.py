@@ -23,6 +23,7 @@ Fails:   the same rule on a ticket answered after 26h ("first reply took 1d 2h, 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +32,8 @@ from ..timecalc.calendar import ALWAYS_OPEN_NAME, Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, DurationError, WorkingDays, format_seconds, parse_duration
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed, pending
+from .base import (Check, CheckConfigError, CheckEnv, Outcome, Status, TicketContext, failed,
+                   not_applicable, passed, pending)
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
 
 METRICS = ("first_reply", "next_reply", "resolution", "requester_wait")
@@ -87,33 +89,86 @@ class ResponseTimeCheck(Check):
                                    ("targets" if "targets" in options else "target",))
         self.resolution_entry: str = options.get("resolution", "last")
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
-        self._measure = {
-            "first_reply": self._first_reply,
-            "next_reply": self._next_reply,
-            "resolution": self._resolution,
-            "requester_wait": self._requester_wait,
-        }[self.metric]
 
     def target_for(self, ticket: Ticket) -> Duration | None:
         if ticket.priority is not None and ticket.priority in self.targets:
             return self.targets[ticket.priority]
         return self.targets.get(DEFAULT_TARGET_KEY)
 
+    def clock_for(self, ticket: Ticket, ctx: TicketContext) -> Clock:
+        """The rule's clock for this ticket: its calendar minus the ticket's paused spans."""
+        timeline = ctx.timeline(self.bots_are_agents)
+        pauses = timeline.paused_intervals(self.pause_statuses, ctx.as_of) if self.pause_statuses else []
+        return Clock(self.calendar, pauses)
+
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
+        target = self.target_for(ticket)
+        spans = self.measured_spans(ticket, ctx)
+        if isinstance(spans, Outcome):
+            return spans
+        if target is None:
+            return not_applicable(f"no target for priority {ticket.priority or '(none)'}")
+        clock = self.clock_for(ticket, ctx)
+        if self.metric == "requester_wait":
+            return self._total_wait(spans, clock, target, ctx.as_of)
+        outcomes = [self.judge_span(span, clock, target, ctx.as_of) for span in spans]
+        return outcomes[0] if len(outcomes) == 1 else _worst_cycle(outcomes)
+
+    # -- what is measured ------------------------------------------------------------------------
+
+    def measured_spans(self, ticket: Ticket, ctx: TicketContext) -> list[MeasuredSpan] | Outcome:
+        """The spans this rule's clock runs over, or why the rule cannot measure this ticket."""
         opened = ticket.opened_at
         if opened is None:
             return not_applicable("needs created_at")
-        target = self.target_for(ticket)
-        if target is None:
-            return not_applicable(f"no target for priority {ticket.priority or '(none)'}")
         timeline = ctx.timeline(self.bots_are_agents)
-        pauses = timeline.paused_intervals(self.pause_statuses, ctx.as_of) if self.pause_statuses else []
-        clock = Clock(self.calendar, pauses)
-        return self._measure(ticket, timeline, clock, target, ctx.as_of)
+        resolved = self.resolved_statuses
+        if self.metric == "first_reply":
+            reply_at = timeline.first_reply_at
+            if reply_at is None:
+                if not ticket.messages and "first_reply_at" not in ticket.columns:
+                    return not_applicable("needs message rows or first_reply_at")
+                if timeline.is_resolved(resolved):
+                    return not_applicable("resolved without a staff reply")
+            return [MeasuredSpan("first reply", opened, reply_at, timeline.first_reply)]
+        if self.metric == "resolution":
+            resolved_at = timeline.resolved_at(resolved, self.resolution_entry)
+            if resolved_at is None:
+                if timeline.is_resolved(resolved):
+                    return not_applicable("resolved, but not when: needs resolved_at or status events")
+                if not timeline.has_status_data and "resolved_at" not in ticket.columns:
+                    return not_applicable("needs status events, a status column or resolved_at")
+            return [MeasuredSpan("resolution", opened, resolved_at, None)]
+        if not ticket.messages:
+            return not_applicable("needs message rows")
+        if self.metric == "next_reply":
+            return self._cycle_spans(timeline) or not_applicable(
+                "no customer message after a staff reply")
+        spans, still_waiting = _waiting_spans(ticket, timeline, resolved)
+        measured = [MeasuredSpan("customer waiting", a, b, None) for a, b in spans]
+        if still_waiting is not None:
+            measured.append(MeasuredSpan("customer waiting", still_waiting, None, None))
+        return measured or not_applicable("the customer never waited on the support side")
 
-    # -- deadlines -------------------------------------------------------------------------------
+    def _cycle_spans(self, timeline: Timeline) -> list[MeasuredSpan]:
+        resolved_at = timeline.resolved_at(self.resolved_statuses)
+        is_resolved = timeline.is_resolved(self.resolved_statuses)
+        spans = []
+        for cycle in timeline.reply_cycles:
+            if cycle.answered is None and (
+                (resolved_at is not None and resolved_at >= cycle.asked.created_at)
+                or (resolved_at is None and is_resolved)
+            ):
+                continue  # resolved after the customer's last word ("thanks!"): nothing to answer
+            spans.append(MeasuredSpan(
+                f"reply to message #{cycle.asked.index + 1}", cycle.asked.created_at,
+                cycle.answered.created_at if cycle.answered else None, cycle.asked,
+            ))
+        return spans
 
-    def _deadline(self, clock: Clock, start: datetime, target: Duration) -> tuple[int, datetime]:
+    # -- deadlines and verdicts ------------------------------------------------------------------
+
+    def deadline(self, clock: Clock, start: datetime, target: Duration) -> tuple[int, datetime]:
         """Target in counted seconds and the due instant, for a clock started at `start`."""
         if isinstance(target, WorkingDays):
             raw_due = self.calendar.add_working_days(start, target.days)
@@ -122,21 +177,20 @@ class ResponseTimeCheck(Check):
             seconds = target.seconds
         return seconds, clock.due(start, seconds)
 
-    def _judge(
-        self, clock: Clock, start: datetime, end: datetime | None, target: Duration, as_of: datetime,
-        what: str, message: Message | None = None, unanswered: str = "no reply yet",
-    ) -> Outcome:
-        """Verdict on one measured span; `end` None means the clock is still running at as_of."""
-        target_seconds, due = self._deadline(clock, start, target)
-        numbers = dict(target_seconds=target_seconds, due_at=due, message=message)
+    def judge_span(self, span: MeasuredSpan, clock: Clock, target: Duration, as_of: datetime) -> Outcome:
+        """Verdict on one measured span; an open span (no end) is judged at as_of."""
+        start, end = span.start, span.end
+        target_seconds, due = self.deadline(clock, start, target)
+        numbers = dict(target_seconds=target_seconds, due_at=due, message=span.message)
         if end is not None:
             measured = clock.elapsed(start, end)
             evidence = f"from {_iso(start)} to {_iso(end)}; due {_iso(due)}"
             if measured <= target_seconds:
                 return passed(measured_seconds=measured, evidence=evidence, **numbers)
-            return failed(f"{what} {format_seconds(measured)}, over the target {target} "
+            return failed(f"{span.label} took {format_seconds(measured)}, over the target {target} "
                           f"by {format_seconds(measured - target_seconds)}",
                           measured_seconds=measured, evidence=evidence, **numbers)
+        unanswered = "not resolved yet" if self.metric == "resolution" else "no reply yet"
         elapsed = clock.elapsed(start, as_of)
         evidence = f"waiting since {_iso(start)}; due {_iso(due)}; as of {_iso(as_of)}"
         if elapsed > target_seconds:
@@ -145,72 +199,44 @@ class ResponseTimeCheck(Check):
         return pending(f"{unanswered}; {format_seconds(target_seconds - elapsed)} left",
                        measured_seconds=elapsed, evidence=evidence, **numbers)
 
-    # -- metrics ---------------------------------------------------------------------------------
-
-    def _first_reply(self, ticket, timeline: Timeline, clock, target, as_of) -> Outcome:
-        reply_at = timeline.first_reply_at
-        if reply_at is None:
-            if not ticket.messages and "first_reply_at" not in ticket.columns:
-                return not_applicable("needs message rows or first_reply_at")
-            if timeline.is_resolved(self.resolved_statuses):
-                return not_applicable("resolved without a staff reply")
-        return self._judge(clock, ticket.opened_at, reply_at, target, as_of, "first reply took",
-                           message=timeline.first_reply)
-
-    def _next_reply(self, ticket, timeline: Timeline, clock, target, as_of) -> Outcome:
-        if not ticket.messages:
-            return not_applicable("needs message rows")
-        cycles = timeline.reply_cycles
-        resolved_at = timeline.resolved_at(self.resolved_statuses)
-        outcomes: list[Outcome] = []
-        for cycle in cycles:
-            if cycle.answered is None and resolved_at is not None and resolved_at >= cycle.asked.created_at:
-                continue  # resolved after the customer's last word ("thanks!"): nothing to answer
-            answered_at = cycle.answered.created_at if cycle.answered else None
-            outcomes.append(self._judge(
-                clock, cycle.asked.created_at, answered_at, target, as_of,
-                f"reply to message #{cycle.asked.index + 1} took", message=cycle.asked,
-            ))
-        if not outcomes:
-            return not_applicable("no customer message after a staff reply")
-        failures = [o for o in outcomes if o.status.value == "failed"]
-        if failures:
-            worst = max(failures, key=lambda o: (o.measured_seconds or 0) - (o.target_seconds or 0))
-            if len(outcomes) > 1:
-                return failed(f"{len(failures)} of {len(outcomes)} replies late; worst: {worst.reason}",
-                              measured_seconds=worst.measured_seconds,
-                              target_seconds=worst.target_seconds, due_at=worst.due_at,
-                              evidence=worst.evidence, message=worst.message)
-            return worst
-        waiting = [o for o in outcomes if o.status.value == "pending"]
-        if waiting:
-            return waiting[0]
-        slowest = max(outcomes, key=lambda o: o.measured_seconds or 0)
-        return passed(measured_seconds=slowest.measured_seconds, target_seconds=slowest.target_seconds,
-                      evidence=f"{len(outcomes)} replies, slowest {format_seconds(slowest.measured_seconds or 0)}")
-
-    def _resolution(self, ticket, timeline: Timeline, clock, target, as_of) -> Outcome:
-        resolved_at = timeline.resolved_at(self.resolved_statuses, self.resolution_entry)
-        if resolved_at is None and not timeline.has_status_data and "resolved_at" not in ticket.columns:
-            return not_applicable("needs status events, a status column or resolved_at")
-        return self._judge(clock, ticket.opened_at, resolved_at, target, as_of, "resolution took",
-                           unanswered="not resolved yet")
-
-    def _requester_wait(self, ticket, timeline: Timeline, clock, target, as_of) -> Outcome:
-        if not ticket.messages:
-            return not_applicable("needs message rows")
-        spans, still_waiting = _waiting_spans(ticket, timeline, self.resolved_statuses)
-        waited = sum(clock.elapsed(start, end) for start, end in spans)
-        if still_waiting is not None:
-            waited += clock.elapsed(still_waiting, as_of)
+    def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Duration,
+                    as_of: datetime) -> Outcome:
+        waited = sum(clock.elapsed(s.start, s.end if s.end is not None else as_of) for s in spans)
+        still_waiting = spans[-1].end is None
         target_seconds = target.seconds  # working-day targets are refused when the rule is built
         text = f"customer waited {format_seconds(waited)} in all (target {target})"
         if waited > target_seconds:
             return failed(text, measured_seconds=waited, target_seconds=target_seconds, evidence=text)
-        if still_waiting is not None:
+        if still_waiting:
             return pending(f"customer still waiting; {text}", measured_seconds=waited,
                            target_seconds=target_seconds)
         return passed(measured_seconds=waited, target_seconds=target_seconds, evidence=text)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredSpan:
+    """One stretch a rule's clock runs over: from `start` to `end` (None: still running)."""
+
+    label: str
+    start: datetime
+    end: datetime | None
+    message: Message | None  # the message that started or ended it, for evidence
+
+
+def _worst_cycle(outcomes: list[Outcome]) -> Outcome:
+    """next_reply: the ticket fails if any cycle fails, and the worst one is named."""
+    failures = [o for o in outcomes if o.status is Status.FAILED]
+    if failures:
+        worst = max(failures, key=lambda o: (o.measured_seconds or 0) - (o.target_seconds or 0))
+        return failed(f"{len(failures)} of {len(outcomes)} replies late; worst: {worst.reason}",
+                      measured_seconds=worst.measured_seconds, target_seconds=worst.target_seconds,
+                      due_at=worst.due_at, evidence=worst.evidence, message=worst.message)
+    waiting = [o for o in outcomes if o.status is Status.PENDING]
+    if waiting:
+        return waiting[0]
+    slowest = max(outcomes, key=lambda o: o.measured_seconds or 0)
+    return passed(measured_seconds=slowest.measured_seconds, target_seconds=slowest.target_seconds,
+                  evidence=f"{len(outcomes)} replies, slowest {format_seconds(slowest.measured_seconds or 0)}")
 
 
 def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str]):
@@ -233,6 +259,14 @@ def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str])
         if message.status in resolved and waiting_since is not None:
             spans.append((waiting_since, message.created_at))
             waiting_since = None
+    if waiting_since is not None and not timeline.status_changes:
+        # Ticket rows tell resolution without events: the last wait ended when it was resolved.
+        resolved_at = timeline.resolved_at(resolved)
+        if resolved_at is not None and resolved_at >= waiting_since:
+            spans.append((waiting_since, resolved_at))
+            waiting_since = None
+        elif timeline.is_resolved(resolved):
+            waiting_since = None  # resolved, time unknown: the last word needed no answer
     return spans, waiting_since
 
 

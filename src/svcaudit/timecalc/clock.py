@@ -6,6 +6,7 @@ Zendesk's "pausable" metrics. Everything is interval arithmetic over the calenda
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from .calendar import Calendar
@@ -62,3 +63,48 @@ class Clock:
             remaining -= self.calendar.business_seconds(cursor, pause_start)
             cursor = pause_end
         return self.calendar.add_business_seconds(cursor, remaining)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of a measured span: `counted`, `paused` (working time on hold) or `closed`."""
+
+    kind: str
+    start: datetime
+    end: datetime
+    seconds: int  # counted or paused working seconds; wall-clock seconds for closed stretches
+
+
+COUNTED, PAUSED, CLOSED = "counted", "paused", "closed"
+
+
+def segments(clock: Clock, start: datetime, end: datetime) -> list[Segment]:
+    """[start, end) cut into counted, paused and closed stretches, in order: what `explain` shows."""
+    pieces: list[Segment] = []
+
+    def add(kind: str, a: datetime, b: datetime) -> None:
+        if b <= a:
+            return
+        seconds = (int((b - a).total_seconds()) if kind == CLOSED
+                   else clock.calendar.business_seconds(a, b))
+        if pieces and pieces[-1].kind == kind and pieces[-1].end.timestamp() == a.timestamp():
+            last = pieces.pop()
+            pieces.append(Segment(kind, last.start, b, last.seconds + seconds))
+        else:
+            pieces.append(Segment(kind, a, b, seconds))
+
+    cursor = start
+    for open_start, open_end in clock.calendar.open_intervals(start, end):
+        add(CLOSED, cursor, open_start)
+        at = open_start
+        for pause_start, pause_end in clock.pauses:
+            if pause_end <= at or pause_start >= open_end:
+                continue
+            pause_start, pause_end = max(pause_start, at), min(pause_end, open_end)
+            add(COUNTED, at, pause_start)
+            add(PAUSED, pause_start, pause_end)
+            at = pause_end
+        add(COUNTED, at, open_end)
+        cursor = max(cursor, open_end)
+    add(CLOSED, cursor, end)
+    return pieces
