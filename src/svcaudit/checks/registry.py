@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from .base import Check
+from .pause_gaming import PauseGamingCheck
 from .phrases import PhrasesCheck
 from .resolution import ResolutionCheck
 from .response_time import ResponseTimeCheck
 from .score import ScoreCheck
 
 CHECK_KINDS: dict[str, type[Check]] = {
-    kind.KIND: kind for kind in (ResponseTimeCheck, PhrasesCheck, ResolutionCheck, ScoreCheck)
+    kind.KIND: kind for kind in (ResponseTimeCheck, PhrasesCheck, ResolutionCheck, ScoreCheck, PauseGamingCheck)
 }

@@ -1,0 +1,83 @@
+"""pause_gaming: a ticket put on hold right after the customer wrote, with no reply in between.
+
+Helpdesks stop the SLA clock while a ticket waits on the customer (`pending`, `on-hold`). Setting
+that status just after the customer's message, without answering it, stops the clock on a question
+the support side owes an answer to. No helpdesk reports it; this check does.
+
+Options:
+  pause_statuses: [pending, on-hold]   (required) the statuses that stop the clock
+  within: 10m                         how soon after the customer message a pause is suspicious
+                                      (default 10m, counted in calendar time)
+  bots_are_agents: false              whether a bot message counts as a reply
+
+Needs status events in the message rows. The ticket fails on the first suspicious pause; the
+evidence names the customer message and the status event.
+
+Passes:  customer writes 10:00, agent answers 10:05 and sets `pending` 10:05.
+Fails:   customer writes 10:00, agent sets `pending` 10:02 without answering ("paused 2m after
+         message #3 with no staff reply").
+"""
+from __future__ import annotations
+
+from ..logs.model import Message, Role, Ticket
+from ..timecalc.durations import DurationError, Seconds, format_seconds, parse_duration
+from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
+
+DEFAULT_WITHIN = Seconds(10 * 60)
+
+
+class PauseGamingCheck(Check):
+    KIND = "pause_gaming"
+    SUMMARY = "no pausing the SLA clock right after a customer message without answering it"
+    REQUIRED = ("pause_statuses",)
+    OPTIONS = {
+        "pause_statuses": STATUS_LIST,
+        "within": DURATION,
+        "bots_are_agents": BOTS_ARE_AGENTS,
+    }
+
+    def __init__(self, rule, env: CheckEnv) -> None:
+        super().__init__(rule, env)
+        options = rule.options
+        self.pause_statuses = frozenset(s.casefold() for s in options["pause_statuses"])
+        try:
+            within = parse_duration(options.get("within", DEFAULT_WITHIN.seconds))
+        except DurationError as exc:
+            raise CheckConfigError(str(exc), ("within",)) from None
+        if not isinstance(within, Seconds):
+            raise CheckConfigError("`within` is a time such as 10m, not working days", ("within",))
+        self.within = within.seconds
+        self.bots_are_agents: bool = options.get("bots_are_agents", False)
+
+    def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
+        timeline = ctx.timeline(self.bots_are_agents)
+        if not timeline.status_changes:
+            return not_applicable("needs status events")
+        unanswered: Message | None = None  # the customer's latest message still without a reply
+        paused = False
+        for message in ticket.messages:
+            if timeline.is_staff(message):
+                unanswered = None
+            elif message.role is Role.CUSTOMER:
+                unanswered = unanswered or message
+            if not message.status:
+                continue
+            entering = message.status in self.pause_statuses and not paused
+            paused = message.status in self.pause_statuses
+            if entering and unanswered is not None:
+                gap = int((message.created_at - unanswered.created_at).total_seconds())
+                if gap <= self.within:
+                    return failed(
+                        f"set to {message.status!r} {format_seconds(gap)} after customer message "
+                        f"#{unanswered.index + 1} with no staff reply",
+                        measured_seconds=gap, target_seconds=self.within, message=message,
+                        field="status",
+                        evidence=f"customer message #{unanswered.index + 1} at "
+                                 f"{_iso(unanswered)}: {' '.join(unanswered.text.split())[:60]!r}",
+                    )
+        return passed()
+
+
+def _iso(message: Message) -> str:
+    return message.created_at.isoformat().replace("+00:00", "Z")
