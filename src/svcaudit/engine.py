@@ -17,6 +17,7 @@ from .logs.intake import Intake
 from .logs.model import Ticket
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
+from .quality import QualityAccumulator, TicketScore
 from .results import AuditResult, RuleResult, Violation
 from .standard.model import Conditions, Rule, Standard
 from .timecalc.calendar import ALWAYS_OPEN
@@ -91,6 +92,7 @@ class Audit:
         self.results = [RuleResult(rule) for rule in standard.rules]
         self.violations: list[Violation] = []
         self.metrics = MetricsAccumulator()
+        self.quality = QualityAccumulator() if standard.quality else None
         self.tickets = 0
         self._plan = list(zip(standard.rules, standard.checks, self.results))
         self._states = {
@@ -102,7 +104,8 @@ class Audit:
         bank = self.standard.phrase_bank
         for ticket in tickets:
             self.tickets += 1
-            ctx = TicketContext(ticket, self.as_of, bank)
+            ctx = TicketContext(ticket, self.as_of, bank, self.standard.text_strip)
+            score = TicketScore() if self.quality is not None else None
             for rule, check, result in self._plan:
                 excluded_by = rule.in_scope(ticket.fields)
                 if isinstance(check, AggregateCheck):
@@ -117,6 +120,10 @@ class Audit:
                 _tally(result, outcome)
                 if outcome.status is Status.FAILED:
                     self.violations.append(make_violation(rule, ticket, outcome))
+                if score is not None and rule.weight > 0 and outcome.status in _JUDGED:
+                    score.add(rule.weight, outcome.status is Status.PASSED, rule.critical)
+            if score is not None:
+                self.quality.add(score, ticket.agent, ticket.team)
             self.metrics.observe(ticket, ctx.timeline())
             if progress is not None:
                 progress(self.tickets)
@@ -145,7 +152,11 @@ class Audit:
             metrics=self.metrics.to_dict(),
             tickets=self.tickets,
             warnings=warnings,
+            quality=None if self.quality is None else self.quality.to_dict(self.standard.quality_min),
         )
+
+
+_JUDGED = (Status.PASSED, Status.FAILED)
 
 
 def _tally(result: RuleResult, outcome: Outcome) -> None:

@@ -106,7 +106,7 @@ def find_ticket(standard: Standard, paths: Sequence[str | Path], ticket_id: str,
 
 
 def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketExplanation:
-    ctx = TicketContext(ticket, as_of, standard.phrase_bank)
+    ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
     explained = []
     for rule, check in zip(standard.rules, standard.checks):
         item = RuleExplanation(rule)

@@ -117,6 +117,7 @@ class AuditResult:
     metrics: dict[str, Any]
     tickets: int
     warnings: list[str] = field(default_factory=list)
+    quality: dict[str, Any] | None = None  # per-ticket QA scores, when the standard defines them
 
     @property
     def judged(self) -> tuple[int, int]:
@@ -133,7 +134,8 @@ class AuditResult:
     def standard_met(self) -> bool:
         compliance = self.compliance
         overall = compliance is None or compliance >= self.pass_threshold - 1e-12
-        return overall and all(r.met for r in self.rules if r.rule.counts)
+        quality_met = self.quality is None or self.quality["met"]
+        return overall and quality_met and all(r.met for r in self.rules if r.rule.counts)
 
     @property
     def rows_read(self) -> int:
@@ -174,6 +176,7 @@ class AuditResult:
                 for r in self.rejected
             ],
             "metrics": self.metrics,
+            "quality": self.quality,
             "warnings": list(self.warnings),
         }
 

@@ -83,15 +83,20 @@ class CheckEnv:
     timezone: str
 
 
+NOISE_KINDS = ("quoted", "signature", "urls", "mentions")
+
+
 class TicketContext:
     """Per-ticket facts computed at most once and shared by every rule (timeline, phrase scans)."""
 
-    __slots__ = ("ticket", "as_of", "_bank", "_scans", "_timelines")
+    __slots__ = ("ticket", "as_of", "_bank", "_strip", "_scans", "_timelines")
 
-    def __init__(self, ticket: Ticket, as_of: datetime, bank: PhraseBank) -> None:
+    def __init__(self, ticket: Ticket, as_of: datetime, bank: PhraseBank,
+                 strip: frozenset[str] = frozenset()) -> None:
         self.ticket = ticket
         self.as_of = as_of
         self._bank = bank
+        self._strip = strip  # kinds of noise removed before matching (the standard's text.strip)
         self._scans: dict[int, Any] = {}
         self._timelines: dict[bool, Timeline] = {}
 
@@ -108,7 +113,12 @@ class TicketContext:
         """One pass of all the standard's phrases over a message, cached for every rule."""
         found = self._scans.get(message.index)
         if found is None:
-            found = self._scans[message.index] = self._bank.scan(message.text)
+            text = message.text
+            if self._strip:
+                from ..text import strip_noise
+
+                text = strip_noise(text, **{kind: kind in self._strip for kind in NOISE_KINDS})
+            found = self._scans[message.index] = self._bank.scan(text)
         return found
 
 

@@ -2,7 +2,8 @@
 
 Options:
   in: first_agent_message | last_agent_message | every_agent_message | any_agent_message
-      | transcript | first_customer_message | any_customer_message      (default any_agent_message)
+      (default) | transcript | the same four for customer and bot messages
+      (first_customer_message, …, any_bot_message)
   require_any: [...]   at least one of these phrases
   require_all: [...]   every one of these phrases
   forbid: [...]        none of these phrases
@@ -30,7 +31,9 @@ from .schema_parts import BOTS_ARE_AGENTS
 
 POSITIONS = (
     "first_agent_message", "last_agent_message", "every_agent_message", "any_agent_message",
-    "transcript", "first_customer_message", "any_customer_message",
+    "transcript", "first_customer_message", "last_customer_message", "every_customer_message",
+    "any_customer_message", "first_bot_message", "last_bot_message", "every_bot_message",
+    "any_bot_message",
 )
 MODES = ("require_any", "require_all", "forbid")
 PHRASE_LIST = {
@@ -78,12 +81,21 @@ class PhrasesCheck(Check):
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
         self.placeholders = self.phrases.placeholders
 
+    @property
+    def _who(self) -> str:
+        for who in ("customer", "bot"):
+            if who in self.position:
+                return who
+        return "agent"
+
     def _selected(self, ticket: Ticket) -> list[Message]:
         position = self.position
         if position == "transcript":
             return [m for m in ticket.messages if m.text]
         if "customer" in position:
-            chosen = [m for m in ticket.messages if m.role is Role.CUSTOMER and m.text]
+            chosen = [m for m in ticket.messages if m.role is Role.CUSTOMER and m.text.strip()]
+        elif "bot" in position:
+            chosen = [m for m in ticket.messages if m.role is Role.BOT and m.text.strip()]
         else:
             staff = {Role.AGENT, Role.BOT} if self.bots_are_agents else {Role.AGENT}
             chosen = [m for m in ticket.messages if m.role in staff and m.text.strip()]
@@ -102,14 +114,14 @@ class PhrasesCheck(Check):
             return not_applicable("needs " + ", ".join(sorted(missing)))
         messages = self._selected(ticket)
         if not messages:
-            who = "customer" if "customer" in self.position else "agent"
-            return not_applicable(f"no {who} message")
+            return not_applicable(f"no {self._who} message")
         try:
-            hits = [(m, ctx.scan(m).hits(self.bank_key, values)) for m in messages]
+            scans = [ctx.scan(m) for m in messages]
+            hits = [(m, scan.hits(self.bank_key, values)) for m, scan in zip(messages, scans)]
         except MissingValue as exc:
             return not_applicable(str(exc))
         if self.mode == "forbid":
-            return self._forbid(hits)
+            return self._forbid(hits, scans)
         if self.position.startswith("every_"):
             for message, found in hits:
                 outcome = self._required(found, [(message, found)], message, values)
@@ -120,13 +132,13 @@ class PhrasesCheck(Check):
         outcome = self._required(union, hits, messages[0], values)
         return outcome if outcome is not None else passed()
 
-    def _forbid(self, hits) -> Outcome:
-        for message, found in hits:
+    def _forbid(self, hits, scans) -> Outcome:
+        for (message, found), scan in zip(hits, scans):
             if found:
                 hit = found[0]
                 return failed(
                     f"{_describe(message)} says forbidden {hit.entry!r}",
-                    evidence=snippet(message.text, hit.start, hit.end, EVIDENCE_WIDTH),
+                    evidence=snippet(scan.text, hit.start, hit.end, EVIDENCE_WIDTH),
                     message=message,
                 )
         return passed()
@@ -147,8 +159,7 @@ class PhrasesCheck(Check):
         if len(scope) == 1:
             reason = f"{_describe(blamed)} lacks {wanted}"
         else:
-            who = "customer" if "customer" in self.position else "agent"
-            reason = f"none of the {len(scope)} {who} messages has {wanted}"
+            reason = f"none of the {len(scope)} {self._who} messages has {wanted}"
         text = " ".join(blamed.text.split())
         evidence = text[:MISSING_EVIDENCE_CHARS] + ("…" if len(text) > MISSING_EVIDENCE_CHARS else "")
         return failed(reason, evidence=evidence, message=blamed)

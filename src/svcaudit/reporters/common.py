@@ -69,6 +69,9 @@ def verdict(result: AuditResult) -> str:
     below = [r.rule.id for r in result.rules if r.rule.counts and not r.met]
     if below:
         head += "; below their own min_compliance: " + ", ".join(below)
+    if result.quality and not result.quality["met"]:
+        head += (f"; quality score {percent(result.quality['score'])} below "
+                 f"{percent(result.quality['min'])}")
     return ("PASSED: " if result.standard_met else "FAILED: ") + head
 
 
@@ -87,3 +90,20 @@ def metric_rows(result: AuditResult) -> list[tuple[str, str, str]]:
         ("Reopen rate", share("reopen_rate"), "tickets with reopen data"),
     ]
     return rows
+
+
+def quality_rows(result: AuditResult) -> list[list[str]]:
+    """(group, name, score, tickets, zeroed by a critical failure) rows of the quality table."""
+    quality = result.quality
+    if not quality:
+        return []
+    rows = [["overall", "", percent(quality["score"]), str(quality["tickets"]),
+             str(quality["critical_failures"])]]
+    for group in ("team", "agent"):
+        for name, sums in quality[f"by_{group}"].items():
+            rows.append([group, name, percent(sums["score"]), str(sums["tickets"]),
+                         str(sums["critical_failures"])])
+    return rows
+
+
+QUALITY_HEADER = ["Group", "Name", "Score", "Tickets", "Zeroed by critical"]

@@ -35,6 +35,10 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
                  right={3, 4, 5, 6, 7})
     out += ["## Service metrics", ""]
     out += table(["Metric", "Value", "Basis"], [list(row) for row in common.metric_rows(result)], right={1})
+    quality = common.quality_rows(result)
+    if quality:
+        out += ["## Quality score", ""]
+        out += table(common.QUALITY_HEADER, quality, right={2, 3, 4})
     if result.violations:
         ordered = common.worst_first(result.violations)
         shown = ordered if limit <= 0 else ordered[:limit]

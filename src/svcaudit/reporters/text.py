@@ -56,6 +56,15 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         kpis.add_row(*row)
     console.print(kpis)
 
+    quality = common.quality_rows(result)
+    if quality:
+        table = Table(title="Quality score per ticket (weighted rules passed)", title_justify="left")
+        for name in common.QUALITY_HEADER:
+            table.add_column(name, justify="right" if name in ("Score", "Tickets", "Zeroed by critical") else "left")
+        for row in quality:
+            table.add_row(*row)
+        console.print(table)
+
     if result.violations:
         ordered = common.worst_first(result.violations)
         shown = ordered if limit <= 0 else ordered[:limit]

@@ -29,7 +29,7 @@ BUILTIN_PREFIX = "builtin:"
 DEFAULT_BUILTIN = "default"
 DEFAULT_TIMEZONE = "UTC"
 RULE_KEYS = frozenset({"id", "title", "description", "check", "severity", "where", "when",
-                       "min_compliance"})
+                       "min_compliance", "weight", "critical"})
 
 
 def builtin_names() -> list[str]:
@@ -130,6 +130,10 @@ class _Builder:
             name=name, source=source, timezone=timezone, pass_threshold=threshold,
             input=self._input(), calendars=MappingProxyType(calendars), rules=tuple(rules),
             checks=tuple(checks), phrase_bank=bank, description=self.data.get("description"),
+            text_strip=frozenset(self.data.get("text", {}).get("strip", ())),
+            quality="quality" in self.data or any(
+                "weight" in r or "critical" in r for r in self.data["rules"]),
+            quality_min=self._share("min", ("quality", "min"), None, self.data.get("quality", {})),
         )
 
     def _zone(self, name: str, path: tuple[Any, ...]) -> ZoneInfo:
@@ -201,6 +205,8 @@ class _Builder:
                 description=raw.get("description"),
                 location=self.document.locate(path),
                 path=path,
+                weight=float(raw.get("weight", 1)),
+                critical=bool(raw.get("critical", False)),
             ))
         return rules
 

@@ -63,6 +63,8 @@ class Rule:
     description: str | None
     location: Location
     path: tuple[Any, ...]  # of the rule's mapping inside the YAML document
+    weight: float = 1.0  # in the per-ticket quality score
+    critical: bool = False  # a failure zeroes the ticket's quality score
 
     @property
     def counts(self) -> bool:
@@ -101,3 +103,6 @@ class Standard:
     checks: tuple[Check, ...]
     phrase_bank: PhraseBank
     description: str | None = None
+    text_strip: frozenset[str] = frozenset()  # noise removed from messages before matching
+    quality: bool = False  # the standard asks for per-ticket quality scores
+    quality_min: float | None = None

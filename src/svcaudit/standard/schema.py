@@ -30,6 +30,10 @@ RULE_COMMON: dict[str, Any] = {
     "where": {"$ref": "#/$defs/where"},
     "when": {"$ref": "#/$defs/when"},
     "min_compliance": {"$ref": "#/$defs/percent"},
+    "weight": {"type": "number", "minimum": 0,
+               "description": "weight in the per-ticket quality score (default 1; 0 leaves the rule out)"},
+    "critical": {"type": "boolean",
+                 "description": "a failure makes the ticket's quality score 0 (default false)"},
 }
 
 
