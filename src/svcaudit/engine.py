@@ -73,13 +73,13 @@ def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:
         if reopens is None:
             return "needs status events or a reopens column"
         if (reopens > 0) != when.reopened:
-            return "condition not met: reopened " + str(when.reopened).lower()
+            return "condition not met: " + ("never reopened" if when.reopened else "reopened")
     if when.resolved is not None:
         resolved = ctx.timeline().is_resolved(DEFAULT_RESOLVED_STATUSES)
         if resolved is None:
             return "needs status events, a status column or resolved_at"
         if resolved != when.resolved:
-            return "condition not met: resolved " + str(when.resolved).lower()
+            return "condition not met: " + ("not resolved" if when.resolved else "resolved")
     return None
 
 

@@ -131,7 +131,7 @@ def standard(rules: Sequence[Mapping[str, Any] | str] | Mapping[str, Any] | str,
 def evaluate(std: Standard, ticket: Ticket, as_of: When, rule_index: int = 0) -> Outcome:
     """The outcome of one rule's check on one ticket (without the engine's `where`/`when`)."""
     check = std.checks[rule_index]
-    return check.evaluate(ticket, TicketContext(ticket, at(as_of), std.phrase_bank))
+    return check.evaluate(ticket, TicketContext(ticket, at(as_of), std.phrase_bank, std.text_strip))
 
 
 def judge(rule: Mapping[str, Any] | str, ticket: Ticket, as_of: When = 0, **top: Any) -> Outcome:

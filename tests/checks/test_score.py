@@ -161,9 +161,6 @@ NUMERIC_THRESHOLD_CASES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: score `min` is `oneOf: [percent, number]`; a number in "
-                   "0..1 matches both, so the schema rejects it ('write a percentage like 95% or a "
-                   "share like 0.95')")
 @pytest.mark.parametrize("rule_options, answers, status, value",
                          NUMERIC_THRESHOLD_CASES)
 def test_numeric_min_from_zero_to_one(rule_options, answers, status, value):

@@ -83,6 +83,8 @@ class PhrasesCheck(Check):
 
     @property
     def _who(self) -> str:
+        if self.position == "transcript":
+            return "text"
         for who in ("customer", "bot"):
             if who in self.position:
                 return who

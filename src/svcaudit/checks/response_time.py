@@ -91,8 +91,9 @@ class ResponseTimeCheck(Check):
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
 
     def target_for(self, ticket: Ticket) -> Duration | None:
-        if ticket.priority is not None and ticket.priority in self.targets:
-            return self.targets[ticket.priority]
+        priority = ticket.priority.casefold() if ticket.priority else None
+        if priority is not None and priority in self.targets:
+            return self.targets[priority]
         return self.targets.get(DEFAULT_TARGET_KEY)
 
     def clock_for(self, ticket: Ticket, ctx: TicketContext) -> Clock:
@@ -151,15 +152,11 @@ class ResponseTimeCheck(Check):
         return measured or not_applicable("the customer never waited on the support side")
 
     def _cycle_spans(self, timeline: Timeline) -> list[MeasuredSpan]:
-        resolved_at = timeline.resolved_at(self.resolved_statuses)
         is_resolved = timeline.is_resolved(self.resolved_statuses)
         spans = []
         for cycle in timeline.reply_cycles:
-            if cycle.answered is None and (
-                (resolved_at is not None and resolved_at >= cycle.asked.created_at)
-                or (resolved_at is None and is_resolved)
-            ):
-                continue  # resolved after the customer's last word ("thanks!"): nothing to answer
+            if cycle.answered is None and is_resolved:
+                continue  # the ticket ended resolved after the customer's last word: nothing owed
             spans.append(MeasuredSpan(
                 f"reply to message #{cycle.asked.index + 1}", cycle.asked.created_at,
                 cycle.answered.created_at if cycle.answered else None, cycle.asked,

@@ -74,7 +74,8 @@ class ScoreCheck(AggregateCheck):
     REQUIRED = ("metric",)
     OPTIONS = {
         "metric": {"enum": ["csat", "nps", "ces"]},
-        "min": {"oneOf": [PERCENT, {"type": "number"}]},
+        "min": {"anyOf": [PERCENT, {"type": "number"}],
+                "description": "CSAT as 90% or 0.9; NPS as a number from -100 to 100"},
         "max": {"type": "number"},
         "min_responses": {"type": "integer", "minimum": 1},
     }
