@@ -79,12 +79,17 @@ COUNTED, PAUSED, CLOSED = "counted", "paused", "closed"
 
 
 def segments(clock: Clock, start: datetime, end: datetime) -> list[Segment]:
-    """[start, end) cut into counted, paused and closed stretches, in order: what `explain` shows."""
+    """[start, end) cut into counted, paused and closed stretches, in order: what `explain` shows.
+
+    Every instant is given in the zone of `start`.
+    """
     pieces: list[Segment] = []
+    zone = start.tzinfo
 
     def add(kind: str, a: datetime, b: datetime) -> None:
         if b <= a:
             return
+        a, b = a.astimezone(zone), b.astimezone(zone)
         seconds = (int((b - a).total_seconds()) if kind == CLOSED
                    else clock.calendar.business_seconds(a, b))
         if pieces and pieces[-1].kind == kind and pieces[-1].end.timestamp() == a.timestamp():
