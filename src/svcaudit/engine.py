@@ -6,6 +6,7 @@ that is dropped when the next ticket comes; rules keep counters; aggregate rules
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from .quality import QualityAccumulator, TicketScore
 from .results import AuditResult, RuleResult, Violation
 from .standard.model import Conditions, Rule, Standard
 from .timecalc.calendar import ALWAYS_OPEN
-from .timeline import DEFAULT_RESOLVED_STATUSES
+from .timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .timecalc.durations import Seconds
 
 ProgressCallback = Callable[[int], None]
@@ -83,59 +84,128 @@ def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:
     return None
 
 
-class Audit:
-    """One run of a standard over a stream of tickets."""
+@dataclass
+class TicketVerdicts:
+    """Every rule's verdict on one ticket; aggregate rules get None and are observed, not judged."""
 
-    def __init__(self, standard: Standard, as_of: datetime) -> None:
+    ticket: Ticket
+    outcomes: list[Outcome | None]
+    in_scope: list[bool]
+    timeline: Timeline
+    score: TicketScore | None
+
+
+def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketVerdicts:
+    """Run every rule of the standard on one ticket."""
+    ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
+    score = TicketScore() if standard.quality else None
+    outcomes: list[Outcome | None] = []
+    in_scope: list[bool] = []
+    for rule, check in zip(standard.rules, standard.checks):
+        excluded_by = rule.in_scope(ticket.fields)
+        in_scope.append(excluded_by is None)
+        if isinstance(check, AggregateCheck):
+            outcomes.append(None)
+            continue
+        if excluded_by is not None:
+            outcomes.append(not_applicable(f"not in scope ({excluded_by})"))
+            continue
+        unmet = conditions_unmet(rule.when, ctx) if rule.when else None
+        outcome = not_applicable(unmet) if unmet else check.evaluate(ticket, ctx)
+        outcomes.append(outcome)
+        if score is not None and rule.weight > 0 and outcome.status in _JUDGED:
+            score.add(rule.weight, outcome.status is Status.PASSED, rule.critical)
+    return TicketVerdicts(ticket, outcomes, in_scope, ctx.timeline(), score)
+
+
+class Tally:
+    """Everything the reports count over a set of tickets: rule results, findings, KPIs, quality.
+
+    One Tally covers a whole audit; `svcaudit report` keeps one per group. Memory grows with the
+    violations kept, not with passing tickets.
+    """
+
+    def __init__(self, standard: Standard, keep_violations: bool = True) -> None:
         self.standard = standard
-        self.as_of = as_of
         self.results = [RuleResult(rule) for rule in standard.rules]
         self.violations: list[Violation] = []
         self.metrics = MetricsAccumulator()
         self.quality = QualityAccumulator() if standard.quality else None
         self.tickets = 0
-        self._plan = list(zip(standard.rules, standard.checks, self.results))
-        self._states = {
-            rule.id: check.new_state()
-            for rule, check, _ in self._plan if isinstance(check, AggregateCheck)
-        }
+        self.keep_violations = keep_violations
+        self._aggregates = [
+            (index, check) for index, check in enumerate(standard.checks)
+            if isinstance(check, AggregateCheck)
+        ]
+        self.states = {index: check.new_state() for index, check in self._aggregates}
+        self.finished = False
+
+    def add(self, verdicts: TicketVerdicts) -> None:
+        ticket = verdicts.ticket
+        self.tickets += 1
+        rules = self.standard.rules
+        checks = self.standard.checks
+        for index, outcome in enumerate(verdicts.outcomes):
+            if outcome is None:
+                if verdicts.in_scope[index]:
+                    checks[index].observe(self.states[index], ticket)
+                continue
+            _tally(self.results[index], outcome)
+            if outcome.status is Status.FAILED and self.keep_violations:
+                self.violations.append(make_violation(rules[index], ticket, outcome))
+        if self.quality is not None and verdicts.score is not None:
+            self.quality.add(verdicts.score, ticket.agent, ticket.team)
+        self.metrics.observe(ticket, verdicts.timeline)
+
+    def finish(self) -> None:
+        """Judge the aggregate rules once, over everything added."""
+        if self.finished:
+            return
+        self.finished = True
+        for index, check in self._aggregates:
+            outcome = check.finish(self.states[index])
+            result = self.results[index]
+            _tally(result, outcome)
+            result.value = None if outcome.measured_value is None else round(outcome.measured_value, 4)
+            if outcome.status is Status.FAILED and self.keep_violations:
+                self.violations.append(make_violation(result.rule, None, outcome))
+
+
+class Audit:
+    """One run of a standard over a stream of tickets."""
+
+    def __init__(self, standard: Standard, as_of: datetime,
+                 observers: Sequence[Callable[[TicketVerdicts], None]] = ()) -> None:
+        self.standard = standard
+        self.as_of = as_of
+        self.tally = Tally(standard)
+        self.observers = list(observers)
+
+    # Read-through to the tally, for callers and tests that inspect a running audit.
+    @property
+    def results(self) -> list[RuleResult]:
+        return self.tally.results
+
+    @property
+    def violations(self) -> list[Violation]:
+        return self.tally.violations
+
+    @property
+    def tickets(self) -> int:
+        return self.tally.tickets
 
     def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None) -> None:
-        bank = self.standard.phrase_bank
         for ticket in tickets:
-            self.tickets += 1
-            ctx = TicketContext(ticket, self.as_of, bank, self.standard.text_strip)
-            score = TicketScore() if self.quality is not None else None
-            for rule, check, result in self._plan:
-                excluded_by = rule.in_scope(ticket.fields)
-                if isinstance(check, AggregateCheck):
-                    if excluded_by is None:
-                        check.observe(self._states[rule.id], ticket)
-                    continue
-                if excluded_by is not None:
-                    _tally(result, not_applicable(f"not in scope ({excluded_by})"))
-                    continue
-                unmet = conditions_unmet(rule.when, ctx) if rule.when else None
-                outcome = not_applicable(unmet) if unmet else check.evaluate(ticket, ctx)
-                _tally(result, outcome)
-                if outcome.status is Status.FAILED:
-                    self.violations.append(make_violation(rule, ticket, outcome))
-                if score is not None and rule.weight > 0 and outcome.status in _JUDGED:
-                    score.add(rule.weight, outcome.status is Status.PASSED, rule.critical)
-            if score is not None:
-                self.quality.add(score, ticket.agent, ticket.team)
-            self.metrics.observe(ticket, ctx.timeline())
+            verdicts = judge_ticket(self.standard, ticket, self.as_of)
+            self.tally.add(verdicts)
+            for observer in self.observers:
+                observer(verdicts)
             if progress is not None:
-                progress(self.tickets)
+                progress(self.tally.tickets)
 
     def finish(self, intake: Intake) -> AuditResult:
-        for rule, check, result in self._plan:
-            if isinstance(check, AggregateCheck):
-                outcome = check.finish(self._states[rule.id])
-                _tally(result, outcome)
-                result.value = None if outcome.measured_value is None else round(outcome.measured_value, 4)
-                if outcome.status is Status.FAILED:
-                    self.violations.append(make_violation(rule, None, outcome))
+        tally = self.tally
+        tally.finish()
         warnings = []
         rejected = sum(i.rows_rejected for i in intake.inputs)
         if rejected:
@@ -146,13 +216,13 @@ class Audit:
             as_of=self.as_of,
             pass_threshold=self.standard.pass_threshold,
             inputs=intake.inputs,
-            rules=self.results,
-            violations=self.violations,
+            rules=tally.results,
+            violations=tally.violations,
             rejected=intake.rejected,
-            metrics=self.metrics.to_dict(),
-            tickets=self.tickets,
+            metrics=tally.metrics.to_dict(),
+            tickets=tally.tickets,
             warnings=warnings,
-            quality=None if self.quality is None else self.quality.to_dict(self.standard.quality_min),
+            quality=None if tally.quality is None else tally.quality.to_dict(self.standard.quality_min),
         )
 
 
