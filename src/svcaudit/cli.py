@@ -48,6 +48,14 @@ class OutputFormat(str, enum.Enum):
     json = "json"
 
 
+class TablesFormat(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
 class ColorMode(str, enum.Enum):
     auto = "auto"
     always = "always"
@@ -182,6 +190,73 @@ def _exit_code(result: AuditResult) -> ExitCode:
         typer.echo("svcaudit: the inputs hold no ticket to audit", err=True)
         return ExitCode.ERROR
     return exit_code_for(result.standard_met)
+
+
+@app.command()
+def report(
+    files: Files,
+    by: Annotated[str, typer.Option("--by", metavar="FIELDS",
+                                    help="Group by any of week, day, month, agent, team, channel, "
+                                         "priority, rule (comma-separated).")] = "week",
+    period: Annotated[Optional[str], typer.Option("--period", metavar="PERIOD",
+                                                  help="An ISO week (2026-W47), month (2026-11) or day; "
+                                                       "compared with the one before.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE|TIMESTAMP",
+                                                 help="Only tickets created at or after this.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE|TIMESTAMP",
+                                                 help="Only tickets created before this (a date: to its end).")] = None,
+    standard: StandardOption = None,
+    format: Annotated[TablesFormat, typer.Option("--format", "-f", help="Report format.")] = TablesFormat.text,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    encoding: EncodingOption = None,
+    limit: LimitOption = DEFAULT_VIOLATION_LIMIT,
+    color: ColorOption = ColorMode.auto,
+    debug: DebugOption = False,
+) -> None:
+    """Compliance tables per week, agent, team, channel, priority or rule, with trends."""
+    from .tables import build_report, parse_by, resolve_period
+
+    def body() -> None:
+        loaded = load_standard(discover(standard))
+        zone = ZoneInfo(loaded.timezone)
+        moment = _as_of(as_of, loaded)
+        fields = parse_by(by)
+        _distinct(files)
+        chosen, before = resolve_period(zone, period, _bound(since, loaded, "--since", False),
+                                        _bound(until, loaded, "--until", True), (since, until))
+        tables = build_report(loaded, files, moment, fields, chosen, before, encoding)
+        if format is TablesFormat.html:
+            from .reporters.tables_html import render_html as render
+        else:
+            from .reporters.tables import RENDERERS as TABLES
+
+            render = TABLES[format.value]
+        _emit(render(tables, color=_use_color(color, output), limit=limit, width=_width(output)), output)
+        if tables.tickets == 0:
+            _fail("the inputs hold no ticket to audit")
+
+    _guard(debug, body)
+
+
+def _bound(text: str | None, standard: Standard, option: str, end_of_day: bool) -> datetime | None:
+    """--since/--until: a date (local midnight; --until: the end of that day) or a timestamp."""
+    if text is None:
+        return None
+    from datetime import date, timedelta
+
+    zone = ZoneInfo(standard.timezone)
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        day = None
+    if day is not None:
+        day = day + timedelta(days=1) if end_of_day else day
+        return datetime(day.year, day.month, day.day, tzinfo=zone)
+    try:
+        return TimestampParser(zone).parse(text)
+    except TimestampError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 @app.command()

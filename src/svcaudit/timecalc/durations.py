@@ -77,13 +77,22 @@ def parse_duration(text: object) -> Duration:
     )
 
 
-def format_seconds(seconds: int | float) -> str:
-    """Human form of a span, exact to the second: 93600 -> '1d 2h', 5415 -> '1h 30m 15s'."""
+def format_seconds(seconds: int | float, parts: int | None = None) -> str:
+    """Human form of a span, exact to the second: 93600 -> '1d 2h', 5415 -> '1h 30m 15s'.
+
+    With `parts`, only that many leading units are shown (rounded down), for dense tables:
+    format_seconds(94_301, parts=2) -> '1d 2h'.
+    """
     total = int(round(seconds))
     sign = "-" if total < 0 else ""
     total = abs(total)
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if n]
-    return sign + (" ".join(parts) if parts else "0s")
+    units = [(n, u) for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s"))]
+    while units and units[0][0] == 0:
+        units.pop(0)
+    if parts is not None:
+        units = units[:parts]
+    shown = [f"{n}{u}" for n, u in units if n]
+    return sign + (" ".join(shown) if shown else "0s")

@@ -1,0 +1,271 @@
+"""Renderers of `svcaudit report` (compliance tables): text, Markdown, CSV and JSON.
+
+All read one `TablesReport`. Text and Markdown show four tables (compliance, response times,
+satisfaction, rules) with the change against the previous period as arrows, then the breaches;
+CSV has one row per group and rule, ready for a spreadsheet.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..tables import LOWER_IS_BETTER, GroupRow, TablesReport
+from ..timecalc.durations import format_seconds
+from . import common
+from .markdown import cell
+from .markdown import table as md_table
+
+UP, DOWN, FLAT = "▲", "▼", "="
+PERCENT_POINT = "pp"
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+COMPACT_UNITS = 2  # "1d 2h", "6m 38s": the exact seconds are in JSON and CSV
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else format_seconds(int(value), COMPACT_UNITS)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _nps(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}"
+
+
+def arrow(key: str, delta: float | None, kind: str) -> tuple[str, str]:
+    """(text, 'good'|'bad'|'flat') for a change: ▲ +3.1 pp, ▼ −30m, = 0."""
+    if delta is None:
+        return "", "flat"
+    if abs(delta) < 1e-9:
+        return FLAT, "flat"
+    mark = UP if delta > 0 else DOWN
+    if kind == "share":
+        amount = f"{delta * 100:+.1f} {PERCENT_POINT}"
+    elif kind == "seconds":
+        amount = ("+" if delta > 0 else "-") + format_seconds(abs(int(delta)), COMPACT_UNITS)
+    else:
+        amount = f"{delta:+.1f}" if kind != "ces" else f"{delta:+.2f}"
+    better = (delta < 0) if key in LOWER_IS_BETTER else (delta > 0)
+    return f"{mark} {amount}", "good" if better else "bad"
+
+
+# (column title, headline key, formatter, change kind)
+Column = tuple[str, str, Callable[[Any], str], str]
+COMPLIANCE_COLUMNS: list[Column] = [
+    ("Compliance", "compliance", _share, "share"),
+    ("SLA met", "sla", _share, "share"),
+    ("QA score", "quality", _share, "share"),
+]
+TIME_COLUMNS: list[Column] = [
+    ("1st reply median", "first_reply_median", _seconds, "seconds"),
+    ("1st reply p90", "first_reply_p90", _seconds, "seconds"),
+    ("Resolution median", "resolution_median", _seconds, "seconds"),
+    ("Resolution p90", "resolution_p90", _seconds, "seconds"),
+]
+SATISFACTION_COLUMNS: list[Column] = [
+    ("NPS", "nps", _nps, "number"),
+    ("CSAT", "csat", _share, "share"),
+    ("CES", "ces", lambda v: _number(v, 2), "ces"),
+    ("FCR", "fcr", _share, "share"),
+    ("Reopen rate", "reopen_rate", _share, "share"),
+]
+
+
+def _key_header(report: TablesReport) -> list[str]:
+    return [name.capitalize() for name in report.by if name != "rule"] or ["All tickets"]
+
+
+def _key_cells(report: TablesReport, row: GroupRow) -> list[str]:
+    return list(row.key.values()) or ["all"]
+
+
+def _figure(row: GroupRow, column: Column) -> tuple[str, str, str]:
+    title, key, formatter, kind = column
+    value = row.stats.headline()[key]
+    change, direction = arrow(key, row.change.get(key), kind)
+    return formatter(value), change, direction
+
+
+def _sections(report: TablesReport) -> list[tuple[str, list[Column]]]:
+    sections = [("Compliance", COMPLIANCE_COLUMNS), ("Response times", TIME_COLUMNS),
+                ("Satisfaction and resolution", SATISFACTION_COLUMNS)]
+    if not report.standard.quality:
+        sections[0] = ("Compliance", COMPLIANCE_COLUMNS[:2])
+    return sections
+
+
+def _title(report: TablesReport) -> str:
+    period = f", {report.period.label}" if report.period else ""
+    compared = f" (compared with {report.previous_period.label})" if report.previous_period else ""
+    by = ", ".join(report.by) or "all tickets"
+    return f"Compliance by {by}{period}{compared}"
+
+
+def _intro(report: TablesReport) -> list[str]:
+    lines = [f"Standard {report.standard.name!r} ({report.standard.source}), as of "
+             f"{report.as_of.isoformat().replace('+00:00', 'Z')}. Weeks are ISO weeks in {report.standard.timezone}."]
+    lines.append(f"{report.tickets} tickets audited, {report.tickets_in_period} in the period"
+                 + (f", {report.tickets_without_time} without a creation time" if report.tickets_without_time else "")
+                 + ".")
+    for item in report.inputs:
+        lines.append(f"{item.path}: {item.rows_read} rows read, {item.rows_audited} audited, "
+                     f"{item.rows_rejected} rejected")
+    return lines
+
+
+def _rule_rows(report: TablesReport) -> list[list[str]]:
+    rows = []
+    for row, index in report.rule_rows:
+        result = row.stats.rules[index]
+        if result.passed + result.failed + result.pending == 0 and "rule" not in report.by:
+            continue
+        change, _ = arrow("compliance", row.rule_change(index), "share")
+        rows.append(_key_cells(report, row) + [
+            result.rule.id, str(result.passed), str(result.failed), str(result.pending),
+            _share(result.compliance), change,
+        ])
+    return rows
+
+
+def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
+    rows = []
+    total = 0
+    for row in report.rows:
+        for v in common.worst_first(row.stats.violations):
+            total += 1
+            if limit <= 0 or len(rows) < limit:
+                rows.append(_key_cells(report, row) + [v.rule, v.ticket_id or "(all)", v.message,
+                                                       common.location(v)])
+    return rows, total
+
+
+def render_text(report: TablesReport, *, color: bool = False, limit: int = common.DEFAULT_VIOLATION_LIMIT,
+                width: int | None = None, **_: object) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False,
+                      width=width or 120, emoji=False)
+    console.print(Text(_title(report), style="bold"))
+    for line in _intro(report):
+        console.print("  " + line)
+    keys = _key_header(report)
+    styles = {"good": "green", "bad": "red", "flat": "dim"}
+    for title, columns in _sections(report):
+        table = Table(title=title, title_justify="left")
+        for name in keys:
+            table.add_column(name)
+        table.add_column("Tickets", justify="right")
+        for column in columns:
+            table.add_column(column[0], justify="right")
+            table.add_column("Δ", justify="left")
+        for row in report.rows:
+            cells: list[Any] = _key_cells(report, row) + [str(row.stats.tickets)]
+            for column in columns:
+                value, change, direction = _figure(row, column)
+                cells += [value, Text(change, style=styles[direction])]
+            table.add_row(*cells)
+        console.print(table)
+    rules = Table(title="Rules", title_justify="left")
+    for name in keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"]:
+        rules.add_column(name, justify="right" if name in ("Passed", "Failed", "Pending", "Compliance") else "left")
+    for cells in _rule_rows(report):
+        rules.add_row(*cells)
+    console.print(rules)
+    breaches, total = _breaches(report, limit)
+    if breaches:
+        table = Table(title=f"Breaches ({len(breaches)} of {total})", title_justify="left")
+        for name in keys + ["Rule", "Ticket", "Finding", "Where"]:
+            table.add_column(name, overflow="fold")
+        for cells in breaches:
+            table.add_row(*cells)
+        console.print(table)
+    for warning in report.warnings:
+        console.print(Text("warning: " + warning, style="yellow"))
+    return buffer.getvalue()
+
+
+def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_LIMIT,
+                    **_: object) -> str:
+    out = [f"# {cell(_title(report))}", ""]
+    out += [cell(line) + "  " for line in _intro(report)] + [""]
+    keys = _key_header(report)
+    for title, columns in _sections(report):
+        header = keys + ["Tickets"]
+        for column in columns:
+            header += [column[0], "Δ"]
+        rows = []
+        for row in report.rows:
+            cells = _key_cells(report, row) + [str(row.stats.tickets)]
+            for column in columns:
+                value, change, _ = _figure(row, column)
+                cells += [value, change]
+            rows.append(cells)
+        out += [f"## {title}", ""]
+        out += md_table(header, rows, right={len(keys)} | {len(keys) + 1 + 2 * i for i in range(len(columns))})
+    out += ["## Rules", ""]
+    out += md_table(keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"], _rule_rows(report),
+                    right={len(keys) + i for i in (1, 2, 3, 4)})
+    breaches, total = _breaches(report, limit)
+    if breaches:
+        out += [f"## Breaches ({len(breaches)} of {total})", ""]
+        out += md_table(keys + ["Rule", "Ticket", "Finding", "Where"], breaches)
+    for warning in report.warnings:
+        out += [f"> ⚠️ {cell(warning)}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+CSV_HEADLINE = ["compliance", "sla", "first_reply_median", "first_reply_p90", "resolution_median",
+                "resolution_p90", "nps", "csat", "ces", "fcr", "reopen_rate", "quality"]
+
+
+def render_csv(report: TablesReport, **_: object) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    key_names = [name for name in report.by if name != "rule"]
+    writer.writerow(key_names + ["rule", "rule_passed", "rule_failed", "rule_pending",
+                                 "rule_not_applicable", "rule_compliance", "rule_compliance_change",
+                                 "group_tickets"] + CSV_HEADLINE + [f"{k}_change" for k in CSV_HEADLINE])
+    for row, index in report.rule_rows:
+        result = row.stats.rules[index]
+        headline = row.stats.headline()
+        change = row.change
+        writer.writerow(
+            [row.key[name] for name in key_names]
+            + [result.rule.id, result.passed, result.failed, result.pending, result.not_applicable,
+               _plain(result.compliance), _plain(row.rule_change(index)), row.stats.tickets]
+            + [_plain(headline[k]) for k in CSV_HEADLINE]
+            + [_plain(change.get(k)) for k in CSV_HEADLINE]
+        )
+    return buffer.getvalue()
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return str(value)
+
+
+def render_json(report: TablesReport, **_: object) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[..., str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "csv": render_csv,
+    "json": render_json,
+}
