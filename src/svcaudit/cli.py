@@ -31,6 +31,7 @@ from .results import AuditResult
 from .standard.loader import discover, load_standard
 from .standard.model import Standard
 from .standard.schema import standard_schema
+from .waivers import load_waivers
 
 app = typer.Typer(
     name="svcaudit",
@@ -46,6 +47,8 @@ class OutputFormat(str, enum.Enum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    junit = "junit"
+    github = "github"
 
 
 class TablesFormat(str, enum.Enum):
@@ -83,6 +86,16 @@ EncodingOption = Annotated[Optional[str], typer.Option("--encoding", help="Encod
 LimitOption = Annotated[int, typer.Option("--limit", help="Violations and rejected rows shown in text and Markdown (0: all).")]
 ColorOption = Annotated[ColorMode, typer.Option("--color", help="Colour in text output (NO_COLOR is honoured).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
+WaiversOption = Annotated[Optional[Path], typer.Option(
+    "--waivers", metavar="PATH", help="A waiver file: known exceptions with a reason and an expiry date.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr; text output is the verdict line only.")]
+MaxRejectedOption = Annotated[Optional[str], typer.Option(
+    "--max-rejected", metavar="N|P%",
+    help="Exit 2 when more input rows than this were rejected (a count, or a share of rows read).")]
+
+GITHUB_ACTIONS = "GITHUB_ACTIONS"
+GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+PROGRESS_EVERY = 500  # tickets between progress bar refreshes
 
 T = TypeVar("T")
 
@@ -137,7 +150,7 @@ def _width(output: Path | None) -> int | None:
     return None
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, quiet: bool = False) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -146,19 +159,26 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    typer.echo(f"svcaudit: report written to {output}", err=True)
+    if not quiet:
+        typer.echo(f"svcaudit: report written to {output}", err=True)
 
 
 @app.command()
 def check(
     files: Files,
     standard: StandardOption = None,
-    format: FormatOption = OutputFormat.text,
+    format: Annotated[Optional[OutputFormat], typer.Option(
+        "--format", "-f",
+        help="Report format (default text; github annotations when GITHUB_ACTIONS is set).")] = None,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,
     limit: LimitOption = DEFAULT_VIOLATION_LIMIT,
+    waivers: WaiversOption = None,
+    max_rejected: MaxRejectedOption = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when the standard is not met (for rollout); errors still exit 2.")] = False,
     color: ColorOption = ColorMode.auto,
+    quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Audit exports against the standard. Exit 0: met; 1: not met; 2: usage or input error."""
@@ -167,13 +187,117 @@ def check(
         loaded = load_standard(discover(standard))
         moment = _as_of(as_of, loaded)
         _distinct(files)
-        result = run_audit(loaded, files, moment, encoding=encoding)
-        rendered = RENDERERS[format.value](result, color=_use_color(color, output), limit=limit,
-                                           width=_width(output))
-        _emit(rendered, output)
-        return _exit_code(result)
+        limit_rejected = _parse_max_rejected(max_rejected)
+        waiver_file = load_waivers(waivers, moment, loaded.timezone) if waivers else None
+        chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
+        with _progress(quiet) as progress:
+            result = run_audit(loaded, files, moment, encoding=encoding, progress=progress,
+                               waivers=waiver_file)
+        render = _check_renderer(chosen)
+        if quiet and chosen is OutputFormat.text:
+            from .reporters.common import verdict
+
+            rendered = verdict(result) + "\n"
+        else:
+            rendered = render(result, color=_use_color(color, output), limit=limit, width=_width(output))
+        _emit(rendered, output, quiet)
+        _append_step_summary(result)
+        code = _exit_code(result)
+        too_many = _too_many_rejected(result, limit_rejected)
+        if too_many:
+            _fail(too_many)
+        if exit_zero and code is ExitCode.NOT_MET:
+            if not quiet:
+                typer.echo("svcaudit: the standard is not met; exit 0 because of --exit-zero", err=True)
+            return ExitCode.MET
+        return code
 
     raise typer.Exit(int(_guard(debug, body)))
+
+
+def _check_renderer(chosen: OutputFormat) -> Callable[..., str]:
+    if chosen is OutputFormat.junit:
+        from .reporters.junit import render
+        return render
+    if chosen is OutputFormat.github:
+        from .reporters.github import render
+        return render
+    return RENDERERS[chosen.value]
+
+
+def _append_step_summary(result: AuditResult) -> None:
+    """On GitHub Actions, the Markdown report goes to the job's summary page too."""
+    summary = os.environ.get(GITHUB_STEP_SUMMARY)
+    if not summary:
+        return
+    from .reporters import markdown
+
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(markdown.render(result) + "\n")
+    except OSError as exc:
+        typer.echo(f"svcaudit: cannot write {GITHUB_STEP_SUMMARY} ({summary}): {exc.strerror}", err=True)
+
+
+def _parse_max_rejected(text: str | None) -> tuple[float, bool] | None:
+    """(limit, is_share) from "25" or "0.5%"."""
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        if value.endswith("%"):
+            share = float(value[:-1]) / 100
+            if not 0 <= share <= 1:
+                raise ValueError
+            return share, True
+        count = int(value)
+        if count < 0:
+            raise ValueError
+        return float(count), False
+    except ValueError:
+        raise UsageError(f"--max-rejected {text!r}: give a count (25) or a share of rows read (0.5%)") from None
+
+
+def _too_many_rejected(result: AuditResult, limit: tuple[float, bool] | None) -> str | None:
+    if limit is None:
+        return None
+    rejected, read = result.rows_rejected, result.rows_read
+    allowed, is_share = limit
+    over = (read > 0 and rejected / read > allowed) if is_share else rejected > allowed
+    if not over:
+        return None
+    shown = f"{allowed:.2%}" if is_share else str(int(allowed))
+    return f"{rejected} of {read} input rows were rejected, more than --max-rejected {shown}"
+
+
+class _progress:
+    """A progress line on stderr for long inputs: only on a terminal, never in CI or with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = (not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+                        and not os.environ.get(GITHUB_ACTIONS))
+        self._progress = None
+
+    def __enter__(self) -> Callable[[int], None] | None:
+        if not self.enabled:
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(SpinnerColumn(), TextColumn("auditing: {task.completed} tickets"),
+                                  TimeElapsedColumn(), transient=True,
+                                  console=__import__("rich.console").console.Console(stderr=True))
+        self._progress.start()
+        task = self._progress.add_task("audit", total=None)
+
+        def advance(count: int) -> None:
+            if count % PROGRESS_EVERY == 0:
+                self._progress.update(task, completed=count)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def _distinct(files: list[Path]) -> None:

@@ -22,8 +22,9 @@ from .quality import QualityAccumulator, TicketScore
 from .results import AuditResult, RuleResult, Violation
 from .standard.model import Conditions, Rule, Standard
 from .timecalc.calendar import ALWAYS_OPEN
-from .timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .timecalc.durations import Seconds
+from .timeline import DEFAULT_RESOLVED_STATUSES, Timeline
+from .waivers import Waivers
 
 ProgressCallback = Callable[[int], None]
 
@@ -35,7 +36,8 @@ def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str |
     return Intake(paths, RowParser(timestamps, mapping), mapping, encoding)
 
 
-def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome) -> Violation:
+def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,
+                   waived_because: str | None = None) -> Violation:
     """The one factory for findings: it stamps where the evidence stands in the input."""
     ref = outcome.message.ref if outcome.message is not None else (ticket.ref if ticket else None)
     return Violation(
@@ -53,6 +55,7 @@ def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome) -> Viola
         message_index=outcome.message.index + 1 if outcome.message is not None else None,
         measured_value=outcome.measured_value,
         target_value=outcome.target_value,
+        waiver=waived_because,
     )
 
 
@@ -125,10 +128,13 @@ class Tally:
     violations kept, not with passing tickets.
     """
 
-    def __init__(self, standard: Standard, keep_violations: bool = True) -> None:
+    def __init__(self, standard: Standard, keep_violations: bool = True,
+                 waivers: Waivers | None = None) -> None:
         self.standard = standard
         self.results = [RuleResult(rule) for rule in standard.rules]
         self.violations: list[Violation] = []
+        self.waived: list[Violation] = []
+        self.waivers = waivers
         self.metrics = MetricsAccumulator()
         self.quality = QualityAccumulator() if standard.quality else None
         self.tickets = 0
@@ -150,12 +156,25 @@ class Tally:
                 if verdicts.in_scope[index]:
                     checks[index].observe(self.states[index], ticket)
                 continue
+            if outcome.status is Status.FAILED and self._waive(rules[index], ticket, outcome):
+                continue
             _tally(self.results[index], outcome)
             if outcome.status is Status.FAILED and self.keep_violations:
                 self.violations.append(make_violation(rules[index], ticket, outcome))
         if self.quality is not None and verdicts.score is not None:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
         self.metrics.observe(ticket, verdicts.timeline)
+
+    def _waive(self, rule: Rule, ticket: Ticket | None, outcome: Outcome) -> bool:
+        """Count a failure as waived when an active waiver covers it; waived is never dropped."""
+        if self.waivers is None:
+            return False
+        waiver = self.waivers.find(ticket.ticket_id if ticket else None, rule.id)
+        if waiver is None:
+            return False
+        self.results[self.standard.rules.index(rule)].waived += 1
+        self.waived.append(make_violation(rule, ticket, outcome, waiver.reason))
+        return True
 
     def finish(self) -> None:
         """Judge the aggregate rules once, over everything added."""
@@ -165,6 +184,8 @@ class Tally:
         for index, check in self._aggregates:
             outcome = check.finish(self.states[index])
             result = self.results[index]
+            if outcome.status is Status.FAILED and self._waive(result.rule, None, outcome):
+                continue
             _tally(result, outcome)
             result.value = None if outcome.measured_value is None else round(outcome.measured_value, 4)
             if outcome.status is Status.FAILED and self.keep_violations:
@@ -175,10 +196,12 @@ class Audit:
     """One run of a standard over a stream of tickets."""
 
     def __init__(self, standard: Standard, as_of: datetime,
-                 observers: Sequence[Callable[[TicketVerdicts], None]] = ()) -> None:
+                 observers: Sequence[Callable[[TicketVerdicts], None]] = (),
+                 waivers: Waivers | None = None) -> None:
         self.standard = standard
         self.as_of = as_of
-        self.tally = Tally(standard)
+        self.waivers = waivers
+        self.tally = Tally(standard, waivers=waivers)
         self.observers = list(observers)
 
     # Read-through to the tally, for callers and tests that inspect a running audit.
@@ -206,10 +229,13 @@ class Audit:
     def finish(self, intake: Intake) -> AuditResult:
         tally = self.tally
         tally.finish()
-        warnings = []
-        rejected = sum(i.rows_rejected for i in intake.inputs)
-        if rejected:
-            warnings.append(f"{rejected} input rows were rejected and not audited; see `rejected`")
+        warnings = rejection_warnings(intake)
+        if self.waivers is not None:
+            for waiver in self.waivers.expired:
+                warnings.append(f"expired waiver ignored: {waiver.describe()}")
+            for waiver in self.waivers.active:
+                if waiver.used == 0:
+                    warnings.append(f"unused waiver: {waiver.describe()}")
         return AuditResult(
             standard_name=self.standard.name,
             standard_source=self.standard.source,
@@ -223,7 +249,18 @@ class Audit:
             tickets=tally.tickets,
             warnings=warnings,
             quality=None if tally.quality is None else tally.quality.to_dict(self.standard.quality_min),
+            waived=tally.waived,
+            waivers=None if self.waivers is None else self.waivers.report(),
         )
+
+
+def rejection_warnings(intake: Intake) -> list[str]:
+    """The warning every format carries when rows were rejected: never a silent pass."""
+    rejected = sum(i.rows_rejected for i in intake.inputs)
+    if not rejected:
+        return []
+    read = sum(i.rows_read for i in intake.inputs)
+    return [f"{rejected} of {read} input rows were rejected and not audited; see `rejected`"]
 
 
 _JUDGED = (Status.PASSED, Status.FAILED)
@@ -248,9 +285,10 @@ def run_audit(
     as_of: datetime,
     encoding: str | None = None,
     progress: ProgressCallback | None = None,
+    waivers: Waivers | None = None,
 ) -> AuditResult:
     """Audit the given exports against a standard, as of a moment."""
     intake = make_intake(standard, paths, encoding)
-    audit = Audit(standard, as_of)
+    audit = Audit(standard, as_of, waivers=waivers)
     audit.feed(intake.tickets(), progress)
     return audit.finish(intake)

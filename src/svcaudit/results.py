@@ -26,6 +26,7 @@ class RuleResult:
     failed: int = 0
     pending: int = 0
     not_applicable: int = 0
+    waived: int = 0  # failures covered by a waiver: listed apart, not counted as failed
     reasons: Counter[str] = field(default_factory=Counter)  # why not applicable, and how often
     value: float | None = None  # aggregate rules: the measured score
 
@@ -51,6 +52,7 @@ class RuleResult:
             "failed": self.failed,
             "pending": self.pending,
             "not_applicable": self.not_applicable,
+            "waived": self.waived,
             "compliance": _round(self.compliance),
             "min_compliance": self.rule.min_compliance,
             "met": self.met,
@@ -77,6 +79,7 @@ class Violation:
     message_index: int | None = None
     measured_value: float | None = None
     target_value: float | None = None
+    waiver: str | None = None  # the waiver's reason, for a waived violation
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -99,6 +102,8 @@ class Violation:
             "measured_value": self.measured_value,
             "target_value": self.target_value,
         }
+        if self.waiver is not None:
+            data["waiver"] = self.waiver
         return data
 
 
@@ -118,6 +123,8 @@ class AuditResult:
     tickets: int
     warnings: list[str] = field(default_factory=list)
     quality: dict[str, Any] | None = None  # per-ticket QA scores, when the standard defines them
+    waived: list[Violation] = field(default_factory=list)
+    waivers: dict[str, Any] | None = None  # the waiver file's accounting: expired, unused
 
     @property
     def judged(self) -> tuple[int, int]:
@@ -166,6 +173,7 @@ class AuditResult:
                 "results_passed": passed,
                 "results_failed": failed,
                 "violations": len(self.violations),
+                "waived": len(self.waived),
                 "rows_read": self.rows_read,
                 "rows_rejected": self.rows_rejected,
             },
@@ -177,6 +185,8 @@ class AuditResult:
             ],
             "metrics": self.metrics,
             "quality": self.quality,
+            "waived": [v.to_dict() for v in self.waived],
+            "waivers": self.waivers,
             "warnings": list(self.warnings),
         }
 

@@ -366,16 +366,13 @@ def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple
                  period: Period | None, previous_period: Period | None,
                  encoding: str | None = None) -> TablesReport:
     """Audit the exports and tally the verdicts per group."""
-    from .engine import Audit, make_intake
+    from .engine import Audit, make_intake, rejection_warnings
 
     intake = make_intake(standard, paths, encoding)
     grouped = GroupedTally(standard, by, period, previous_period)
     audit = Audit(standard, as_of, observers=[grouped])
     audit.feed(intake.tickets())
-    warnings = []
-    rejected = sum(i.rows_rejected for i in intake.inputs)
-    if rejected:
-        warnings.append(f"{rejected} input rows were rejected and not audited; see `rejected`")
+    warnings = rejection_warnings(intake)
     if period is not None and grouped.in_period == 0:
         warnings.append(f"no ticket was created in the period {period.label}")
     return TablesReport(

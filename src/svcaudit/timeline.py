@@ -151,15 +151,20 @@ class Timeline:
     def paused_intervals(
         self, pause_statuses: frozenset[str], until: datetime
     ) -> list[tuple[datetime, datetime]]:
-        """Spans spent in a paused status, from status events; an open pause lasts until `until`."""
+        """Spans spent in a paused status, from status events; an open pause lasts until `until`.
+
+        A pause ends at the next status event that is not a pause status, or at the customer's next
+        message (helpdesks set a pending ticket back to open when the customer answers).
+        """
         spans: list[tuple[datetime, datetime]] = []
         started: datetime | None = None
-        for change in self.status_changes:
-            if change.status in pause_statuses:
+        for message in self.ticket.messages:
+            if message.status in pause_statuses:
                 if started is None:
-                    started = change.at
-            elif started is not None:
-                spans.append((started, change.at))
+                    started = message.created_at
+            elif started is not None and (message.status or message.role is Role.CUSTOMER):
+                # A customer's reply ends the wait on them, as helpdesks reopen the ticket on it.
+                spans.append((started, message.created_at))
                 started = None
         if started is not None and until > started:
             spans.append((started, until))
