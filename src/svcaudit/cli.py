@@ -410,17 +410,26 @@ def explain(
 
 @app.command()
 def validate(
-    standard: Annotated[str, typer.Argument(metavar="STANDARD", help="A standard file, or builtin:NAME.")],
+    standards: Annotated[list[str], typer.Argument(metavar="STANDARD...", help="Standard files, or builtin:NAME.")],
     debug: DebugOption = False,
 ) -> None:
-    """Check a standard without auditing anything. Exit 0: valid; 2: not."""
+    """Check standards without auditing anything. Exit 0: all valid; 2: not."""
 
-    def body() -> None:
-        loaded = load_standard(standard)
-        typer.echo(f"{standard}: valid standard {loaded.name!r}, {len(loaded.rules)} rules, "
-                   f"calendars: {', '.join(loaded.calendars)}")
+    def body() -> int:
+        failures = 0
+        for spec in standards:
+            try:
+                loaded = load_standard(spec)
+            except StandardError as exc:
+                failures += 1
+                for problem in [exc, *exc.others]:
+                    typer.echo(f"svcaudit: {problem}", err=True)
+                continue
+            typer.echo(f"{spec}: valid standard {loaded.name!r}, {len(loaded.rules)} rules, "
+                       f"calendars: {', '.join(loaded.calendars)}")
+        return ExitCode.ERROR if failures else ExitCode.MET
 
-    _guard(debug, body)
+    raise typer.Exit(int(_guard(debug, body)))
 
 
 @app.command()
