@@ -68,6 +68,7 @@ class ColorMode(str, enum.Enum):
 class SchemaName(str, enum.Enum):
     standard = "standard"
     report = "report"
+    tables = "tables"
 
 
 Files = Annotated[list[Path], typer.Argument(help="Ticket or message exports: CSV, JSON, JSON Lines, optionally .gz.",
@@ -434,15 +435,17 @@ def validate(
 
 @app.command()
 def schema(
-    name: Annotated[SchemaName, typer.Argument(help="Which schema: the standard format or the JSON report.")],
+    name: Annotated[SchemaName, typer.Argument(help="standard, report (check's JSON) or tables (report's JSON).")],
 ) -> None:
-    """Print a JSON Schema (draft 2020-12): `standard` for editors, `report` for programs."""
+    """Print a JSON Schema (draft 2020-12): `standard` for editors; `report` (check) and `tables`
+    (report) for programs reading the JSON output."""
     if name is SchemaName.standard:
         document = standard_schema()
     else:
         from importlib import resources
 
-        document = json.loads(resources.files("svcaudit").joinpath("schema/report-v1.json").read_text("utf-8"))
+        file = "report-v1.json" if name is SchemaName.report else "tables-v1.json"
+        document = json.loads(resources.files("svcaudit").joinpath(f"schema/{file}").read_text("utf-8"))
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -120,7 +120,7 @@ def test_samples_json_report_validates_and_conserves_rows(runner):
     assert report["summary"]["tickets"] == 300
 
 
-@pytest.mark.parametrize("name", ["standard", "report"])
+@pytest.mark.parametrize("name", ["standard", "report", "tables"])
 def test_schemas_print_valid_json_schema(runner, name):
     result = run(runner, "schema", name)
     assert result.exit_code == 0

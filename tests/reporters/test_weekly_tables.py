@@ -19,6 +19,7 @@ import csv
 import io
 import json
 
+import jsonschema
 import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
@@ -51,6 +52,8 @@ def report(fmt: str, *extra: str) -> str:
 
 def test_json_matches_the_hand_computed_table():
     data = json.loads(report("json"))
+    schema = json.loads(CliRunner().invoke(app, ["schema", "tables"]).stdout)
+    jsonschema.validate(data, schema)
     groups = {(g["key"]["week"], g["key"]["agent"]): g for g in data["groups"]}
     assert list(groups) == sorted(EXPECTED)  # deterministic order: week, then agent
     for key, (tickets, compliance, change, sla, median, p90, csat) in EXPECTED.items():
