@@ -48,6 +48,8 @@ class RuleResult:
             "title": self.rule.title,
             "check": self.rule.check,
             "severity": self.rule.severity.value,
+            "dimension": self.rule.dimension,
+            "tags": list(self.rule.tags),
             "passed": self.passed,
             "failed": self.failed,
             "pending": self.pending,
@@ -59,6 +61,23 @@ class RuleResult:
             "value": self.value,
             "not_applicable_reasons": dict(sorted(self.reasons.items())),
         }
+
+
+def dimension_table(rules: list[RuleResult]) -> dict[str, dict[str, Any]]:
+    """Compliance per quality dimension over error-severity rules ("responsiveness 91 %")."""
+    table: dict[str, dict[str, Any]] = {}
+    for result in rules:
+        dimension = result.rule.dimension
+        if dimension is None or not result.rule.counts:
+            continue
+        entry = table.setdefault(dimension, {"passed": 0, "failed": 0, "rules": []})
+        entry["passed"] += result.passed
+        entry["failed"] += result.failed
+        entry["rules"].append(result.rule.id)
+    for entry in table.values():
+        judged = entry["passed"] + entry["failed"]
+        entry["compliance"] = None if judged == 0 else round(entry["passed"] / judged, 4)
+    return dict(sorted(table.items()))
 
 
 @dataclass(frozen=True)
@@ -178,6 +197,7 @@ class AuditResult:
                 "rows_rejected": self.rows_rejected,
             },
             "rules": [r.to_dict() for r in self.rules],
+            "dimensions": dimension_table(self.rules),
             "violations": [v.to_dict() for v in self.violations],
             "rejected": [
                 {"path": r.path, "row": r.row, "field": r.field, "error": r.error}

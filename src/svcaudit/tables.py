@@ -20,7 +20,7 @@ from .engine import Tally, TicketVerdicts
 from .errors import UsageError, closest
 from .logs.model import InputStats, Rejection, Ticket
 from .periods import TIME_UNITS, Period, shift_key, time_key
-from .results import RuleResult, Violation
+from .results import RuleResult, Violation, dimension_table
 from .standard.model import Standard
 
 GROUP_FIELDS = ("week", "day", "month", "agent", "team", "channel", "priority", "rule")
@@ -143,6 +143,7 @@ class GroupStats:
                  "not_applicable": r.not_applicable, "compliance": _round(r.compliance)}
                 for r in self.rules
             ],
+            "dimensions": dimension_table(self.rules),
         }
 
 

@@ -7,7 +7,9 @@ from .phrases import PhrasesCheck
 from .resolution import ResolutionCheck
 from .response_time import ResponseTimeCheck
 from .score import ScoreCheck
+from .trigger_response import TriggerResponseCheck
 
 CHECK_KINDS: dict[str, type[Check]] = {
-    kind.KIND: kind for kind in (ResponseTimeCheck, PhrasesCheck, ResolutionCheck, ScoreCheck, PauseGamingCheck)
+    kind.KIND: kind for kind in (ResponseTimeCheck, PhrasesCheck, ResolutionCheck, ScoreCheck, PauseGamingCheck,
+                                 TriggerResponseCheck)
 }

@@ -107,3 +107,14 @@ def quality_rows(result: AuditResult) -> list[list[str]]:
 
 
 QUALITY_HEADER = ["Group", "Name", "Score", "Tickets", "Zeroed by critical"]
+
+
+DIMENSION_HEADER = ["Dimension", "Passed", "Failed", "Compliance", "Rules"]
+
+
+def dimension_rows(rules) -> list[list[str]]:
+    """Rows of the per-dimension table; empty when no rule names a dimension."""
+    from ..results import dimension_table
+
+    return [[name, str(d["passed"]), str(d["failed"]), percent(d["compliance"]), ", ".join(d["rules"])]
+            for name, d in dimension_table(rules).items()]

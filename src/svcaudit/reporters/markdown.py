@@ -33,6 +33,10 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
                  [[r.rule.id, r.rule.check, r.rule.severity.value, r.passed, r.failed, r.pending,
                    r.not_applicable, common.percent(r.compliance)] for r in result.rules],
                  right={3, 4, 5, 6, 7})
+    dimensions = common.dimension_rows(result.rules)
+    if dimensions:
+        out += ["## Compliance per dimension", ""]
+        out += table(common.DIMENSION_HEADER, dimensions, right={1, 2, 3})
     out += ["## Service metrics", ""]
     out += table(["Metric", "Value", "Basis"], [list(row) for row in common.metric_rows(result)], right={1})
     quality = common.quality_rows(result)

@@ -140,6 +140,21 @@ def _rule_rows(report: TablesReport) -> list[list[str]]:
     return rows
 
 
+def _dimension_rows(report: TablesReport) -> list[list[str]]:
+    from ..results import dimension_table
+
+    rows = []
+    for row in report.rows:
+        now = dimension_table(row.stats.rules)
+        before = dimension_table(row.previous.rules) if row.previous else {}
+        for name, figures in now.items():
+            then = before.get(name, {}).get("compliance")
+            delta = None if then is None or figures["compliance"] is None else figures["compliance"] - then
+            rows.append(_key_cells(report, row) + [name, str(figures["passed"]), str(figures["failed"]),
+                                                   _share(figures["compliance"]), arrow("compliance", delta, "share")[0]])
+    return rows
+
+
 def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
     rows = []
     total = 0
@@ -175,6 +190,14 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
             for column in columns:
                 value, change, direction = _figure(row, column)
                 cells += [value, Text(change, style=styles[direction])]
+            table.add_row(*cells)
+        console.print(table)
+    dimensions = _dimension_rows(report)
+    if dimensions:
+        table = Table(title="Compliance per dimension", title_justify="left")
+        for name in keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"]:
+            table.add_column(name, justify="right" if name in ("Passed", "Failed", "Compliance") else "left")
+        for cells in dimensions:
             table.add_row(*cells)
         console.print(table)
     rules = Table(title="Rules", title_justify="left")
@@ -214,6 +237,11 @@ def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATI
             rows.append(cells)
         out += [f"## {title}", ""]
         out += md_table(header, rows, right={len(keys)} | {len(keys) + 1 + 2 * i for i in range(len(columns))})
+    dimensions = _dimension_rows(report)
+    if dimensions:
+        out += ["## Compliance per dimension", ""]
+        out += md_table(keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"], dimensions,
+                        right={len(keys) + i for i in (1, 2, 3)})
     out += ["## Rules", ""]
     out += md_table(keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"], _rule_rows(report),
                     right={len(keys) + i for i in (1, 2, 3, 4)})
@@ -234,7 +262,7 @@ def render_csv(report: TablesReport, **_: object) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     key_names = [name for name in report.by if name != "rule"]
-    writer.writerow(key_names + ["rule", "rule_passed", "rule_failed", "rule_pending",
+    writer.writerow(key_names + ["rule", "dimension", "rule_passed", "rule_failed", "rule_pending",
                                  "rule_not_applicable", "rule_compliance", "rule_compliance_change",
                                  "group_tickets"] + CSV_HEADLINE + [f"{k}_change" for k in CSV_HEADLINE])
     for row, index in report.rule_rows:
@@ -243,7 +271,7 @@ def render_csv(report: TablesReport, **_: object) -> str:
         change = row.change
         writer.writerow(
             [row.key[name] for name in key_names]
-            + [result.rule.id, result.passed, result.failed, result.pending, result.not_applicable,
+            + [result.rule.id, result.rule.dimension or "", result.passed, result.failed, result.pending, result.not_applicable,
                _plain(result.compliance), _plain(row.rule_change(index)), row.stats.tickets]
             + [_plain(headline[k]) for k in CSV_HEADLINE]
             + [_plain(change.get(k)) for k in CSV_HEADLINE]

@@ -38,6 +38,15 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                       str(r.pending), str(r.not_applicable), common.percent(r.compliance), style=style)
     console.print(rules)
 
+    dimensions = common.dimension_rows(result.rules)
+    if dimensions:
+        table = Table(title="Compliance per dimension", title_justify="left")
+        for name in common.DIMENSION_HEADER:
+            table.add_column(name, justify="right" if name in ("Passed", "Failed", "Compliance") else "left")
+        for row in dimensions:
+            table.add_row(*row)
+        console.print(table)
+
     reasons = [(r.rule.id, reason, count) for r in result.rules for reason, count in r.reasons.most_common()]
     if reasons:
         table = Table(title="Not applicable, and why", title_justify="left")

@@ -29,7 +29,7 @@ BUILTIN_PREFIX = "builtin:"
 DEFAULT_BUILTIN = "default"
 DEFAULT_TIMEZONE = "UTC"
 RULE_KEYS = frozenset({"id", "title", "description", "check", "severity", "where", "when",
-                       "min_compliance", "weight", "critical"})
+                       "min_compliance", "weight", "critical", "dimension", "tags"})
 
 
 def builtin_names() -> list[str]:
@@ -205,6 +205,8 @@ class _Builder:
                 description=raw.get("description"),
                 location=self.document.locate(path),
                 path=path,
+                dimension=raw.get("dimension"),
+                tags=tuple(raw.get("tags", ())),
                 weight=float(raw.get("weight", 1)),
                 critical=bool(raw.get("critical", False)),
             ))

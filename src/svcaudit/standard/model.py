@@ -63,6 +63,8 @@ class Rule:
     description: str | None
     location: Location
     path: tuple[Any, ...]  # of the rule's mapping inside the YAML document
+    dimension: str | None = None  # the quality dimension it measures (SERVQUAL, 5R, …)
+    tags: tuple[str, ...] = ()
     weight: float = 1.0  # in the per-ticket quality score
     critical: bool = False  # a failure zeroes the ticket's quality score
 

@@ -30,6 +30,12 @@ RULE_COMMON: dict[str, Any] = {
     "where": {"$ref": "#/$defs/where"},
     "when": {"$ref": "#/$defs/when"},
     "min_compliance": {"$ref": "#/$defs/percent"},
+    "dimension": {"type": "string", "minLength": 1,
+                  "description": "the quality dimension the rule measures (e.g. SERVQUAL: tangibles, "
+                                 "reliability, responsiveness, assurance, empathy; or 5R: respond, "
+                                 "recognise, relieve, resolve, remove); reports show compliance per dimension"},
+    "tags": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True,
+             "description": "free labels, shown in reports and JSON"},
     "weight": {"type": "number", "minimum": 0,
                "description": "weight in the per-ticket quality score (default 1; 0 leaves the rule out)"},
     "critical": {"type": "boolean",
