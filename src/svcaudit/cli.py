@@ -200,7 +200,8 @@ def check(
 
             rendered = verdict(result) + "\n"
         else:
-            rendered = render(result, color=_use_color(color, output), limit=limit, width=_width(output))
+            rendered = render(result, color=_use_color(color, output), limit=limit, width=_width(output),
+                              workspace=os.environ.get("GITHUB_WORKSPACE"))
         _emit(rendered, output, quiet)
         _append_step_summary(result)
         code = _exit_code(result)
@@ -447,6 +448,63 @@ def schema(
         file = "report-v1.json" if name is SchemaName.report else "tables-v1.json"
         document = json.loads(resources.files("svcaudit").joinpath(f"schema/{file}").read_text("utf-8"))
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def standards() -> None:
+    """List the built-in standards (use one with --standard builtin:NAME)."""
+    from .standard.loader import builtin_names
+
+    for name in builtin_names():
+        loaded = load_standard(f"builtin:{name}")
+        dimensions = sorted({r.dimension for r in loaded.rules if r.dimension})
+        typer.echo(f"builtin:{name}\t{loaded.name} ({len(loaded.rules)} rules"
+                   + (f"; dimensions: {', '.join(dimensions)}" if dimensions else "") + ")")
+        if loaded.description:
+            typer.echo("    " + " ".join(loaded.description.split()))
+
+
+@app.command()
+def rules(
+    kind: Annotated[Optional[str], typer.Argument(metavar="[CHECK]", help="One check kind to show.")] = None,
+) -> None:
+    """The check kinds, their options and examples (from the check modules' own documentation)."""
+    from .checks.registry import CHECK_KINDS
+    from .rulesdoc import describe
+
+    if kind is not None and kind not in CHECK_KINDS:
+        from .errors import closest
+
+        hint = closest(kind, CHECK_KINDS)
+        _fail(f"no check kind {kind!r} (kinds: {', '.join(sorted(CHECK_KINDS))})"
+              + (f"; did you mean {hint!r}?" if hint else ""))
+    chosen = [kind] if kind else sorted(CHECK_KINDS)
+    sys.stdout.write("\n\n".join(describe(CHECK_KINDS[name]) for name in chosen) + "\n")
+
+
+@app.command()
+def init(
+    standard: Annotated[str, typer.Option("--standard", "-s", metavar="NAME",
+                                          help="The built-in standard to start from.")] = "default",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path("svcaudit.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write a starter svcaudit.yaml from a built-in standard, to edit."""
+    from .standard.loader import builtin_text
+
+    def body() -> None:
+        text = builtin_text(standard.removeprefix("builtin:"))
+        if output.exists() and not force:
+            raise UsageError(f"{output} exists; pass --force to overwrite it")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+        typer.echo(f"svcaudit: wrote {output} from builtin:{standard.removeprefix('builtin:')}; "
+                   f"edit it, then run `svcaudit validate {output}`", err=True)
+
+    _guard(debug, body)
 
 
 def _version(value: bool) -> None:
