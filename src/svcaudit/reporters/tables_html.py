@@ -25,6 +25,7 @@ from .tables import (
     _intro,
     _key_cells,
     _key_header,
+    _dimension_rows,
     _rule_rows,
     _sections,
     _share,
@@ -484,6 +485,21 @@ def _rules_table(report: TablesReport) -> str:
     return _table("rules", header, rows)
 
 
+def _dimensions_table(report: TablesReport) -> str | None:
+    rows_data = _dimension_rows(report)
+    if not rows_data:
+        return None
+    keys = _key_header(report)
+    header = [(name, "") for name in keys] + [("Dimension", ""), ("Passed", "num"), ("Failed", "num"),
+                                              ("Compliance", "num"), ("Δ", "delta")]
+    rows = []
+    for cells in rows_data:
+        *front, passed, failed, compliance, change = cells
+        rows.append([(text, "") for text in front] + [(passed, "num"), (failed, "num"), (compliance, "num"),
+                                                      (change, f"delta {_rule_direction(change)}")])
+    return _table("dimensions", header, rows)
+
+
 def _breaches_table(report: TablesReport, limit: int) -> tuple[str, int, int]:
     breaches, total = _breaches(report, limit)
     keys = _key_header(report)
@@ -536,6 +552,9 @@ def render_html(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_L
                                       "(measured as the standard's first-reply rule measures it)."))
         parts.append(_figures_table(report, section_title, columns))
         body.append(_section(section_title, parts))
+    dimensions = _dimensions_table(report)
+    if dimensions:
+        body.append(_section("Compliance per dimension", [dimensions]))
     body.append(_section("Rules", [_rules_table(report)]))
     breaches, shown, total = _breaches_table(report, limit)
     if shown:
