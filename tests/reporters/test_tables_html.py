@@ -397,7 +397,9 @@ def test_chromium_dom_has_the_tables_and_charts(rendered):
     report, dom, _, _ = rendered
     assert dom.returncode == 0, dom.stderr[-2000:]
     page = Page(dom.stdout)
-    assert len(page.root.find_all("table")) == 5
+    # compliance, response times, satisfaction, per dimension (the default standard names them),
+    # rules, breaches
+    assert len(page.root.find_all("table")) == 6
     assert [svg.attrs.get("id") for svg in page.root.find_all("svg")] == [
         "chart-compliance", "chart-sla", "chart-first-reply"]
     assert len(page.root.by_id("chart-compliance").find_all("g", "bar")) == len(report.rows)
