@@ -124,3 +124,10 @@ def test_bad_report_options_exit_2(args, message):
                                       str(FIXTURE / "standard.yaml"), *args])
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_html_shows_the_same_figures():
+    page = report("html")
+    for figure in ("60.0%", "40.0%", "66.7%", "+40.0 pp", "-60.0 pp", "-33.3 pp", "2026-W46", "Cy"):
+        assert figure in page
+    assert page.count("<svg") >= 3
