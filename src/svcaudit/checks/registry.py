@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .base import Check
+from .helpdesk_agreement import HelpdeskAgreementCheck
 from .pause_gaming import PauseGamingCheck
 from .phrases import PhrasesCheck
 from .resolution import ResolutionCheck
@@ -10,6 +11,8 @@ from .score import ScoreCheck
 from .trigger_response import TriggerResponseCheck
 
 CHECK_KINDS: dict[str, type[Check]] = {
-    kind.KIND: kind for kind in (ResponseTimeCheck, PhrasesCheck, ResolutionCheck, ScoreCheck, PauseGamingCheck,
-                                 TriggerResponseCheck)
+    kind.KIND: kind for kind in (
+        ResponseTimeCheck, PhrasesCheck, TriggerResponseCheck, ResolutionCheck, ScoreCheck,
+        PauseGamingCheck, HelpdeskAgreementCheck,
+    )
 }

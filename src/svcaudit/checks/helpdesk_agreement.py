@@ -1,0 +1,95 @@
+"""helpdesk_agreement: does the helpdesk's own figure agree with svcaudit's recomputation?
+
+Exports carry the helpdesk's metrics (Zendesk's "First reply time in minutes", Freshdesk's
+"Resolution time (in hrs)"). When a dashboard and an audit disagree, someone has to find out which
+is right. This check recomputes the metric from the timestamps, on the rule's calendar, exactly as a
+`response_time` rule would, and compares it with the exported figure.
+
+Options:
+  metric: first_reply | resolution | requester_wait   (required) what to recompute
+  field: zendesk_first_reply_minutes   (required) the ticket field holding the helpdesk's figure
+  unit: minutes            seconds | minutes | hours: the unit of that field (default minutes)
+  tolerance: 1m            how far apart the two may be (default 1m: helpdesks round to minutes)
+  calendar, pause_statuses, resolved_statuses, resolution, bots_are_agents: as for response_time
+
+A ticket without the field, or whose span has not ended (no reply yet), is not applicable.
+
+Passes:  Zendesk says 32 minutes; svcaudit measures 32m 22s (tolerance 1m).
+Fails:   Zendesk says 95 minutes; svcaudit measures 1h 42m 10s ("helpdesk says 1h 35m, svcaudit
+         measures 1h 42m 10s: 7m 10s apart").
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from ..logs.model import Ticket
+from ..timecalc.durations import DurationError, Seconds, format_seconds, parse_duration
+from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from .response_time import METRICS, ResponseTimeCheck
+from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
+
+UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600}
+DEFAULT_TOLERANCE = Seconds(60)
+NOMINAL_TARGET = "1d"  # the inner response_time rule needs one; only its measurement is used
+
+
+class HelpdeskAgreementCheck(Check):
+    KIND = "helpdesk_agreement"
+    SUMMARY = "the helpdesk's own metric agrees with svcaudit's recomputation"
+    REQUIRED = ("metric", "field")
+    OPTIONS = {
+        "metric": {"enum": [m for m in METRICS if m != "next_reply"]},
+        "field": {"type": "string", "minLength": 1},
+        "unit": {"enum": list(UNIT_SECONDS)},
+        "tolerance": DURATION,
+        "calendar": {"type": "string"},
+        "pause_statuses": STATUS_LIST,
+        "resolved_statuses": STATUS_LIST,
+        "resolution": {"enum": ["first", "last"]},
+        "bots_are_agents": BOTS_ARE_AGENTS,
+    }
+
+    def __init__(self, rule, env: CheckEnv) -> None:
+        super().__init__(rule, env)
+        options = dict(rule.options)
+        self.field: str = options.pop("field")
+        self.unit_seconds = UNIT_SECONDS[options.pop("unit", "minutes")]
+        try:
+            tolerance = parse_duration(options.pop("tolerance", DEFAULT_TOLERANCE.seconds))
+        except DurationError as exc:
+            raise CheckConfigError(str(exc), ("tolerance",)) from None
+        if not isinstance(tolerance, Seconds):
+            raise CheckConfigError("`tolerance` is a time such as 1m, not working days", ("tolerance",))
+        self.tolerance = tolerance.seconds
+        inner_rule = _replace_options(rule, {**options, "target": NOMINAL_TARGET})
+        self.measure = ResponseTimeCheck(inner_rule, env)
+
+    def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
+        raw = ticket.fields.get(self.field)
+        if raw is None:
+            return not_applicable(f"needs {self.field}")
+        try:
+            reported = round(float(raw.replace(",", ".")) * self.unit_seconds)
+        except ValueError:
+            return not_applicable(f"{self.field} {raw!r} is not a number")
+        spans = self.measure.measured_spans(ticket, ctx)
+        if isinstance(spans, Outcome):
+            return spans
+        if any(span.end is None for span in spans):
+            return not_applicable("not measurable yet: the span has not ended")
+        clock = self.measure.clock_for(ticket, ctx)
+        measured = sum(clock.elapsed(span.start, span.end) for span in spans)
+        apart = abs(measured - reported)
+        text = (f"helpdesk says {format_seconds(reported)}, svcaudit measures "
+                f"{format_seconds(measured)}")
+        if apart <= self.tolerance:
+            return passed(measured_seconds=measured, evidence=text)
+        return failed(f"{text}: {format_seconds(apart)} apart (tolerance {format_seconds(self.tolerance)})",
+                      measured_seconds=measured, target_seconds=reported, field=self.field,
+                      evidence=f"{self.field}={raw}")
+
+
+def _replace_options(rule, options):
+    from dataclasses import replace
+
+    return replace(rule, options=MappingProxyType(options))
