@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 

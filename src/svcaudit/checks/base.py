@@ -10,11 +10,11 @@ from __future__ import annotations
 import enum
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..logs.model import Message, RowRef, Ticket
+from ..logs.model import Message, Ticket
 
 if TYPE_CHECKING:
     from ..standard.model import Rule

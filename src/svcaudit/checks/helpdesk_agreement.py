@@ -23,10 +23,11 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from ..logs.model import Ticket
-from ..timecalc.durations import DurationError, Seconds, format_seconds, parse_duration
-from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
-from .response_time import METRICS, ResponseTimeCheck
-from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
+from ..timecalc.durations import Seconds, format_seconds
+from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from .options import seconds_option
+from .response_time import CLOCK_OPTIONS, METRICS, ResponseTimeCheck
+from .schema_parts import DURATION
 
 UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600}
 DEFAULT_TOLERANCE = Seconds(60)
@@ -42,11 +43,7 @@ class HelpdeskAgreementCheck(Check):
         "field": {"type": "string", "minLength": 1},
         "unit": {"enum": list(UNIT_SECONDS)},
         "tolerance": DURATION,
-        "calendar": {"type": "string"},
-        "pause_statuses": STATUS_LIST,
-        "resolved_statuses": STATUS_LIST,
-        "resolution": {"enum": ["first", "last"]},
-        "bots_are_agents": BOTS_ARE_AGENTS,
+        **CLOCK_OPTIONS,
     }
 
     def __init__(self, rule, env: CheckEnv) -> None:
@@ -54,13 +51,8 @@ class HelpdeskAgreementCheck(Check):
         options = dict(rule.options)
         self.field: str = options.pop("field")
         self.unit_seconds = UNIT_SECONDS[options.pop("unit", "minutes")]
-        try:
-            tolerance = parse_duration(options.pop("tolerance", DEFAULT_TOLERANCE.seconds))
-        except DurationError as exc:
-            raise CheckConfigError(str(exc), ("tolerance",)) from None
-        if not isinstance(tolerance, Seconds):
-            raise CheckConfigError("`tolerance` is a time such as 1m, not working days", ("tolerance",))
-        self.tolerance = tolerance.seconds
+        self.tolerance = seconds_option(options, "tolerance", DEFAULT_TOLERANCE.seconds)
+        options.pop("tolerance", None)
         inner_rule = _replace_options(rule, {**options, "target": NOMINAL_TARGET})
         self.measure = ResponseTimeCheck(inner_rule, env)
 

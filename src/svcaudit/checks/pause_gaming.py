@@ -20,8 +20,9 @@ Fails:   customer writes 10:00, agent sets `pending` 10:02 without answering ("p
 from __future__ import annotations
 
 from ..logs.model import Message, Role, Ticket
-from ..timecalc.durations import DurationError, Seconds, format_seconds, parse_duration
-from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from ..timecalc.durations import Seconds, format_seconds
+from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from .options import seconds_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
 
 DEFAULT_WITHIN = Seconds(10 * 60)
@@ -40,14 +41,8 @@ class PauseGamingCheck(Check):
     def __init__(self, rule, env: CheckEnv) -> None:
         super().__init__(rule, env)
         options = rule.options
-        self.pause_statuses = frozenset(s.casefold() for s in options["pause_statuses"])
-        try:
-            within = parse_duration(options.get("within", DEFAULT_WITHIN.seconds))
-        except DurationError as exc:
-            raise CheckConfigError(str(exc), ("within",)) from None
-        if not isinstance(within, Seconds):
-            raise CheckConfigError("`within` is a time such as 10m, not working days", ("within",))
-        self.within = within.seconds
+        self.pause_statuses = statuses_option(options, "pause_statuses")
+        self.within = seconds_option(options, "within", DEFAULT_WITHIN.seconds)
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:

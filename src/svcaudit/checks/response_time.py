@@ -25,19 +25,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ..logs.model import Message, Role, Ticket
-from ..timecalc.calendar import ALWAYS_OPEN_NAME, Calendar
+from ..timecalc.calendar import Calendar
 from ..timecalc.clock import Clock
-from ..timecalc.durations import Duration, DurationError, WorkingDays, format_seconds, parse_duration
+from ..timecalc.durations import Duration, WorkingDays, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .base import (Check, CheckConfigError, CheckEnv, Outcome, Status, TicketContext, failed,
                    not_applicable, passed, pending)
+from .options import calendar_option, duration_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
 
 METRICS = ("first_reply", "next_reply", "resolution", "requester_wait")
 DEFAULT_TARGET_KEY = "default"
+
+
+# The options that decide how a ticket's clock runs; helpdesk_agreement takes the same.
+CLOCK_OPTIONS = {
+    "calendar": {"type": "string", "description": 'a calendar of the standard, default "24/7"'},
+    "pause_statuses": STATUS_LIST,
+    "resolved_statuses": STATUS_LIST,
+    "resolution": {"enum": ["first", "last"]},
+    "bots_are_agents": BOTS_ARE_AGENTS,
+}
 
 
 class ResponseTimeCheck(Check):
@@ -53,11 +63,7 @@ class ResponseTimeCheck(Check):
             "additionalProperties": DURATION,
             "minProperties": 1,
         },
-        "calendar": {"type": "string", "description": 'a calendar of the standard, default "24/7"'},
-        "pause_statuses": STATUS_LIST,
-        "resolved_statuses": STATUS_LIST,
-        "resolution": {"enum": ["first", "last"]},
-        "bots_are_agents": BOTS_ARE_AGENTS,
+        **CLOCK_OPTIONS,
     }
 
     def __init__(self, rule, env: CheckEnv) -> None:
@@ -68,20 +74,13 @@ class ResponseTimeCheck(Check):
             raise CheckConfigError("give exactly one of `target` or `targets`", ())
         self.targets: dict[str, Duration] = {}
         if "target" in options:
-            self.targets[DEFAULT_TARGET_KEY] = _duration(options["target"], ("target",))
+            self.targets[DEFAULT_TARGET_KEY] = duration_option(options["target"], ("target",))
         else:
             for priority, value in options["targets"].items():
-                self.targets[str(priority).casefold()] = _duration(value, ("targets", priority))
-        calendar_name = options.get("calendar", ALWAYS_OPEN_NAME)
-        calendar = env.calendars.get(calendar_name)
-        if calendar is None:
-            known = ", ".join(sorted(env.calendars))
-            raise CheckConfigError(f"unknown calendar {calendar_name!r} (known: {known})", ("calendar",))
-        self.calendar: Calendar = calendar
-        self.pause_statuses = frozenset(s.casefold() for s in options.get("pause_statuses", ()))
-        self.resolved_statuses = frozenset(
-            s.casefold() for s in options.get("resolved_statuses", DEFAULT_RESOLVED_STATUSES)
-        )
+                self.targets[str(priority).casefold()] = duration_option(value, ("targets", priority))
+        self.calendar: Calendar = calendar_option(options, env)
+        self.pause_statuses = statuses_option(options, "pause_statuses")
+        self.resolved_statuses = statuses_option(options, "resolved_statuses", DEFAULT_RESOLVED_STATUSES)
         if self.metric == "requester_wait" and any(
             isinstance(t, WorkingDays) for t in self.targets.values()
         ):
@@ -269,12 +268,6 @@ def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str])
             waiting_since = None  # resolved, time unknown: the last word needed no answer
     return spans, waiting_since
 
-
-def _duration(value: Any, path: tuple) -> Duration:
-    try:
-        return parse_duration(value)
-    except DurationError as exc:
-        raise CheckConfigError(str(exc), path) from None
 
 
 def _iso(moment: datetime) -> str:

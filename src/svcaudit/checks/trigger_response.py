@@ -43,12 +43,13 @@ from typing import Any
 
 from ..logs.model import Message, Role, Ticket
 from ..text import Hit, MissingValue, PhraseError, PhraseSet
-from ..timecalc.calendar import ALWAYS_OPEN_NAME, Calendar
+from ..timecalc.calendar import Calendar
 from ..timecalc.clock import Clock
-from ..timecalc.durations import Duration, DurationError, WorkingDays, format_seconds, parse_duration
+from ..timecalc.durations import Duration, WorkingDays, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .base import (Check, CheckConfigError, CheckEnv, Outcome, Status, TicketContext, failed,
                    not_applicable, passed, pending)
+from .options import calendar_option, duration_option
 from .phrases import PHRASE_LIST
 from .schema_parts import BOTS_ARE_AGENTS, DURATION
 
@@ -106,18 +107,10 @@ class TriggerResponseCheck(Check):
         self.trigger_key = env.phrase_bank.add(self.trigger)
         self.response_key = env.phrase_bank.add(self.response)
         self.placeholders = self.trigger.placeholders | self.response.placeholders
-        calendar_name = options.get("calendar", ALWAYS_OPEN_NAME)
-        calendar = env.calendars.get(calendar_name)
-        if calendar is None:
-            known = ", ".join(sorted(env.calendars))
-            raise CheckConfigError(f"unknown calendar {calendar_name!r} (known: {known})", ("calendar",))
-        self.calendar: Calendar = calendar
+        self.calendar: Calendar = calendar_option(options, env)
         self.within: Duration | None = None
         if "within" in options:
-            try:
-                self.within = parse_duration(options["within"])
-            except DurationError as exc:
-                raise CheckConfigError(str(exc), ("within",)) from None
+            self.within = duration_option(options["within"], ("within",))
         default_count = None if self.within is not None else DEFAULT_WITHIN_MESSAGES
         self.within_messages: int | None = options.get("within_messages", default_count)
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
