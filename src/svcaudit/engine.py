@@ -16,6 +16,7 @@ from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
 from .logs.intake import Intake
 from .logs.model import Ticket
+from .logs.presets import get_preset
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
 from .quality import QualityAccumulator, TicketScore
@@ -29,9 +30,19 @@ from .waivers import Waivers
 ProgressCallback = Callable[[int], None]
 
 
+def column_mapping(standard: Standard) -> ColumnMapping:
+    """The preset's columns and values, overridden entry by entry by the standard's own."""
+    preset = get_preset(standard.input.preset)
+    columns = {**(preset.columns if preset else {}), **standard.input.columns}
+    values = {field: dict(table) for field, table in (preset.values if preset else {}).items()}
+    for field, table in standard.input.values.items():
+        values.setdefault(field, {}).update(table)
+    return ColumnMapping(columns, values)
+
+
 def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None) -> Intake:
     """Readers configured by the standard's `input` section and time zone."""
-    mapping = ColumnMapping(standard.input.columns, standard.input.values)
+    mapping = column_mapping(standard)
     timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
     return Intake(paths, RowParser(timestamps, mapping), mapping, encoding)
 

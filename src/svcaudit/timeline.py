@@ -53,12 +53,39 @@ class Timeline:
 
     @cached_property
     def first_reply(self) -> Message | None:
-        """The first staff message: the reply that stops the first-reply clock."""
-        opened = self.opened_at
+        """The first staff message after the request: the reply that stops the first-reply clock."""
+        opened = self.requested_at
+        if opened is None:
+            return None
         for message in self.staff_messages:
-            if opened is None or message.created_at >= opened:
+            if message.created_at >= opened and message.index >= self._request_index:
                 return message
         return None
+
+    @cached_property
+    def _request_index(self) -> int:
+        """Where the request stands in the conversation: 0 with a ticket row, else the first
+        customer message (a bot's greeting before it is not a reply to anything)."""
+        if self.ticket.has_ticket_row and self.ticket.created_at is not None:
+            return 0
+        first = self.customer_messages[0] if self.customer_messages else None
+        return first.index if first is not None else len(self.ticket.messages)
+
+    @property
+    def requested_at(self) -> datetime | None:
+        """When the first-reply clock starts: the ticket's creation when a ticket row gives it,
+        else the customer's first message; None when the request is not in the export (no
+        customer message, or a conversation of message rows that an agent opens)."""
+        if self.ticket.has_ticket_row and self.ticket.created_at is not None:
+            return self.ticket.created_at
+        messages = self.ticket.messages
+        if messages and messages[0].role is Role.AGENT:
+            # An agent opens a conversation known only from its messages when the customer's
+            # request is missing from the export (a reply to a tweet that is not in the file).
+            return None
+        if self.customer_messages:
+            return self.customer_messages[0].created_at
+        return None if messages else self.ticket.opened_at
 
     @property
     def first_reply_at(self) -> datetime | None:

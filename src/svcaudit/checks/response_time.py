@@ -124,13 +124,16 @@ class ResponseTimeCheck(Check):
         timeline = ctx.timeline(self.bots_are_agents)
         resolved = self.resolved_statuses
         if self.metric == "first_reply":
+            requested = timeline.requested_at
+            if requested is None:
+                return not_applicable("the customer's request is not in the export")
             reply_at = timeline.first_reply_at
             if reply_at is None:
                 if not ticket.messages and "first_reply_at" not in ticket.columns:
                     return not_applicable("needs message rows or first_reply_at")
                 if timeline.is_resolved(resolved):
                     return not_applicable("resolved without a staff reply")
-            return [MeasuredSpan("first reply", opened, reply_at, timeline.first_reply)]
+            return [MeasuredSpan("first reply", requested, reply_at, timeline.first_reply)]
         if self.metric == "resolution":
             resolved_at = timeline.resolved_at(resolved, self.resolution_entry)
             if resolved_at is None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..checks.base import CheckConfigError, CheckEnv
 from ..checks.registry import CHECK_KINDS
 from ..errors import Location, StandardError, closest
+from ..logs.presets import PRESETS, get_preset
 from ..text import PhraseBank
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
 from ..timecalc.durations import DurationError, parse_duration
@@ -171,8 +172,12 @@ class _Builder:
             field: MappingProxyType({str(k): str(v) for k, v in table.items()})
             for field, table in spec.get("values", {}).items()
         }
+        preset = spec.get("preset", "generic")
+        if get_preset(preset) is None:
+            raise self.fail(f"unknown input preset {preset!r} (presets: {', '.join(PRESETS)})",
+                            ("input", "preset"), suggestion=closest(preset, PRESETS))
         return InputSpec(
-            preset=spec.get("preset", "generic"),
+            preset=preset,
             columns=MappingProxyType(dict(spec.get("columns", {}))),
             values=MappingProxyType(values),
             day_first=spec.get("date_order") == "day-first",
