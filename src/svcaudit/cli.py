@@ -486,23 +486,48 @@ def rules(
 def init(
     standard: Annotated[str, typer.Option("--standard", "-s", metavar="NAME",
                                           help="The built-in standard to start from.")] = "default",
+    from_export: Annotated[Optional[Path], typer.Option(
+        "--from", metavar="EXPORT",
+        help="An export to read: pick the matching preset or propose a column mapping.")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path("svcaudit.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Write a starter svcaudit.yaml from a built-in standard, to edit."""
+    """Write a starter svcaudit.yaml from a built-in standard (and, with --from, for an export)."""
     from .standard.loader import builtin_text
 
     def body() -> None:
-        text = builtin_text(standard.removeprefix("builtin:"))
+        name = standard.removeprefix("builtin:")
         if output.exists() and not force:
             raise UsageError(f"{output} exists; pass --force to overwrite it")
+        notes: list[str] = []
+        if from_export is None:
+            text = builtin_text(name)
+        else:
+            from .initfrom import starter_standard
+
+            text, proposal = starter_standard(from_export, name)
+            if proposal.preset is not None:
+                notes.append(f"{from_export} looks like {proposal.preset.title}: input.preset "
+                             f"{proposal.preset.name}")
+            else:
+                mapped = ", ".join(f"{k} <- {v!r}" for k, v in proposal.columns.items()) or "canonical names"
+                notes.append(f"{from_export}: {proposal.shape} rows; columns mapped: {mapped}")
+            if proposal.unmapped_fields:
+                notes.append("could not map: " + ", ".join(proposal.unmapped_fields)
+                             + " (rules needing them will be not applicable; map them in input.columns)")
+        load_check = text  # the written standard must load as it is
+        from .standard.loader import parse_standard
+
+        parse_standard(load_check, str(output))
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-        typer.echo(f"svcaudit: wrote {output} from builtin:{standard.removeprefix('builtin:')}; "
-                   f"edit it, then run `svcaudit validate {output}`", err=True)
+        for note in notes:
+            typer.echo(f"svcaudit: {note}", err=True)
+        typer.echo(f"svcaudit: wrote {output} from builtin:{name}; edit it, then run "
+                   f"`svcaudit validate {output}`", err=True)
 
     _guard(debug, body)
 
