@@ -266,12 +266,13 @@ class Audit:
 
 
 def rejection_warnings(intake: Intake) -> list[str]:
-    """The warning every format carries when rows were rejected: never a silent pass."""
+    """The warnings every format carries about the input: rejected rows are never a silent pass."""
+    warnings = list(intake.warnings)  # empty files, renamed duplicate columns
     rejected = sum(i.rows_rejected for i in intake.inputs)
-    if not rejected:
-        return []
-    read = sum(i.rows_read for i in intake.inputs)
-    return [f"{rejected} of {read} input rows were rejected and not audited; see `rejected`"]
+    if rejected:
+        read = sum(i.rows_read for i in intake.inputs)
+        warnings.append(f"{rejected} of {read} input rows were rejected and not audited; see `rejected`")
+    return warnings
 
 
 _JUDGED = (Status.PASSED, Status.FAILED)

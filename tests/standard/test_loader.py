@@ -119,3 +119,13 @@ def test_where_and_when_are_parsed():
     assert rule.in_scope({"channel": "CHAT"}) is None
     assert rule.in_scope({"channel": "email"}) == "channel"
     assert rule.when.first_reply_over.seconds == 3600
+
+
+@pytest.mark.parametrize("text, where, fragment", [
+    ("svcaudit: 1\nrules: &x [*x]\n", "2:8", "alias refers to the node that contains it"),
+    ("svcaudit: 1\nname: a\x1fb\n", "2:8", "U+001F"),
+])
+def test_yaml_that_cannot_be_read_is_located(text, where, fragment):
+    with pytest.raises(StandardError) as caught:
+        parse_standard(text, "bad.yaml")
+    assert f"bad.yaml:{where}" in str(caught.value) and fragment in str(caught.value)

@@ -24,6 +24,7 @@ ROLE_SYNONYMS: dict[str, Role] = {
 }
 TICKET_TIMESTAMPS = ("created_at", "first_reply_at", "resolved_at")
 LOWERCASED = ("status", "priority", "channel")
+SHOWN_CHARS = 40  # of a bad value, in its rejection message
 
 
 class FieldError(ValueError):
@@ -33,6 +34,13 @@ class FieldError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+def _shown(text: str, quoted: bool = True) -> str:
+    """A value for a rejection message: cut, so a pasted essay does not fill the report."""
+    if len(text) > SHOWN_CHARS:
+        text = text[:SHOWN_CHARS] + "…"
+    return repr(text) if quoted else text
 
 
 def _text(value: Any) -> str | None:
@@ -105,10 +113,10 @@ class RowParser:
         if reopens is not None:
             try:
                 ticket.reopens = int(float(reopens))
-            except ValueError:
-                raise FieldError("reopens", f"{reopens!r} is not a whole number") from None
+            except (ValueError, OverflowError):  # "x", "nan"; "1e999" is infinite
+                raise FieldError("reopens", f"{_shown(reopens)} is not a whole number") from None
             if ticket.reopens < 0 or ticket.reopens != float(reopens):
-                raise FieldError("reopens", f"{reopens!r} is not a whole number >= 0")
+                raise FieldError("reopens", f"{_shown(reopens)} is not a whole number >= 0")
         for name, (low, high) in SCORE_SCALES.items():
             raw = fields.get(name)
             if raw is None:
@@ -116,9 +124,10 @@ class RowParser:
             try:
                 score = float(raw.replace(",", "."))
             except ValueError:
-                raise FieldError(name, f"{raw!r} is not a number") from None
+                raise FieldError(name, f"{_shown(raw)} is not a number") from None
             if not low <= score <= high:
-                raise FieldError(name, f"{raw} is outside the {name} scale {low:g}-{high:g}")
+                raise FieldError(name, f"{_shown(raw, quoted=False)} is outside the {name} scale "
+                                       f"{low:g}-{high:g}")
             setattr(ticket, name, score)
         return ticket
 
@@ -134,7 +143,7 @@ class RowParser:
         if role is None:
             raise FieldError(
                 "author_role",
-                f"{raw_role!r} is not one of customer, agent, bot, system "
+                f"{_shown(raw_role)} is not one of customer, agent, bot, system "
                 "(map export values with input.values.author_role)",
             )
         status = self._value(values, "status")

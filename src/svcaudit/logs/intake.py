@@ -13,15 +13,19 @@ from pathlib import Path
 from ..errors import InputError, Location
 from .columns import MESSAGE_MARKERS, ColumnMapping
 from .fields import FieldError, RowParser
+from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from .model import InputStats, Message, Rejection, RowRef, Shape, Ticket
-from .readers import ExportFile, Record, RecordError
+from .readers import ExportFile, RecordError
+
+# JSON objects may each bring their own keys; the resolved names of this many key sets are kept.
+KEY_SETS_CACHED = 256
 
 
 @dataclass
 class _Input:
     file: ExportFile
     stats: InputStats
-    names: dict[str, str] = field(default_factory=dict)
+    columns: dict[tuple[str, ...], Columns] = field(default_factory=dict)
 
 
 class Intake:
@@ -39,6 +43,8 @@ class Intake:
         self.parser = parser
         self.mapping = mapping
         self.rejected: list[Rejection] = []
+        # Things the run should say although no row was rejected (an empty file, a renamed column).
+        self.warnings: list[str] = []
         self._inputs = [self._classify(ExportFile(p, encoding)) for p in paths]
 
     @property
@@ -47,17 +53,50 @@ class Intake:
 
     def _classify(self, export: ExportFile) -> _Input:
         raw_columns = export.peek_columns()
-        names = self.mapping.canonical_names(raw_columns)
+        resolved = resolve_columns(self.mapping, raw_columns)
+        names = resolved.names
         canonical = set(names.values())
+        if export.empty:
+            self.warnings.append(f"{export.display}: the file is empty; it holds no rows")
+        if export.format == "csv":
+            self._check_header(export, resolved)
         shape = Shape.MESSAGES if canonical & MESSAGE_MARKERS else Shape.TICKETS
         if raw_columns and "ticket_id" not in canonical:
             raise InputError(
-                "no ticket_id column (columns: " + ", ".join(raw_columns[:20])
+                "no ticket_id column (columns: " + ", ".join(map(shown_name, raw_columns[:20]))
                 + "); map one with input.columns.ticket_id in the standard",
                 Location(export.display, 1),
             )
         stats = InputStats(export.display, shape, export.format, export.encoding)
-        return _Input(export, stats, names)
+        return _Input(export, stats, {tuple(raw_columns): resolved})
+
+    def _check_header(self, export: ExportFile, resolved: Columns) -> None:
+        """A CSV header is the file's contract: a column read twice is an input error."""
+        for renamed in export.renamed:
+            field_name = resolved.names.get(renamed.original, renamed.original)
+            if field_name in READ_FIELDS:
+                raise InputError(
+                    f"columns {renamed.first_column} and {renamed.column} are both named "
+                    f"{quoted_name(renamed.original)} (read as {field_name}); remove or rename one "
+                    f"of them",
+                    Location(export.display, 1, renamed.column),
+                )
+            self.warnings.append(
+                f"{export.display}: column {renamed.column} repeats the name "
+                f"{quoted_name(renamed.original)} of column {renamed.first_column}; it is read as "
+                f"{quoted_name(renamed.name)}")
+        if resolved.clash is not None:
+            raise InputError(resolved.clash.describe(), Location(export.display, 1))
+        self.warnings.extend(f"{export.display}: {note}" for note in resolved.notes)
+
+    def _columns(self, item: _Input, keys: tuple[str, ...]) -> Columns:
+        """Canonical names for one key set; JSON rows with new keys are resolved as they come."""
+        found = item.columns.get(keys)
+        if found is None:
+            if len(item.columns) >= KEY_SETS_CACHED:
+                item.columns.clear()
+            found = item.columns[keys] = resolve_columns(self.mapping, keys)
+        return found
 
     def _reject(self, item: _Input, row: int, field_name: str | None, error: str) -> None:
         item.stats.rows_rejected += 1
@@ -65,15 +104,20 @@ class Intake:
 
     def _rows(self, item: _Input) -> Iterator[tuple[RowRef, dict]]:
         """Canonical rows of one input; reader-level faults are rejected here."""
-        names = item.names
+        same_keys = item.file.format == "csv"  # every CSV row has the header's columns
+        columns: Columns | None = None
         for record in item.file.records():
             item.stats.rows_read += 1
             if isinstance(record, RecordError):
                 self._reject(item, record.row, record.field, record.error)
                 continue
-            if len(names) != len(record.values):  # JSON objects may bring new keys
-                names = item.names = self.mapping.canonical_names(list(record.values))
-            values = {names.get(k, k): v for k, v in record.values.items()}
+            if columns is None or not same_keys:
+                columns = self._columns(item, tuple(record.values))
+            if columns.clash is not None:  # a JSON object whose keys collide; CSV failed earlier
+                self._reject(item, record.row, columns.clash.field, columns.clash.describe("keys"))
+                continue
+            names = columns.names
+            values = {names[k]: v for k, v in record.values.items()}
             yield RowRef(item.stats.path, record.row), values
 
     def tickets(self) -> Iterator[Ticket]:
@@ -113,6 +157,9 @@ class Intake:
                                  f"(first at {first.path}:{first.row})")
                     continue
                 seen[ticket.ticket_id] = ref
+                # A later readable row of a ticket whose earlier row was rejected is its row now,
+                # so its messages join it instead of being rejected with the bad row.
+                rejected_ids.pop(ticket.ticket_id, None)
                 yield ticket
 
     def _message_groups(

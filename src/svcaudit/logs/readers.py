@@ -2,7 +2,10 @@
 
 CSV (any common delimiter), JSON (an array of objects) and JSON Lines, each optionally gzip-compressed.
 A record keeps its physical position (CSV line of the record's first line, the header being line 1;
-JSONL line; 1-based index in a JSON array) so every finding can point back at it.
+JSONL line; 1-based index in a JSON array) so every finding can point back at it. A row the reader
+cannot take apart (ragged, bad quoting, a NUL byte, undecodable bytes, a bad JSON line) is a
+`RecordError` at its position, never an exception; only a file that cannot be read at all raises
+`InputError`.
 """
 from __future__ import annotations
 
@@ -11,19 +14,41 @@ import csv
 import gzip
 import io
 import json
-import sys
-from collections.abc import Iterator
+import re
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import InputError, Location
+from .encodings import (
+    ENCODING_SAMPLE_BYTES,
+    ESCAPE_ERRORS,
+    NUL_STANDIN,
+    check_encoding_name,
+    choose_encoding,
+    escapes_made,
+)
 
-CSV_DELIMITERS = ",;\t|"
-SNIFF_BYTES = 64 * 1024
+CSV_DELIMITERS = ",;\t|"  # in order of preference when the evidence is even
+SNIFF_BYTES = 64 * 1024  # what the format and the delimiter are judged on
+SNIFF_ROWS = 50  # rows of the sample whose width the delimiter must agree with
+READ_CHUNK = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
-FALLBACK_ENCODING = "cp1251"  # what Excel writes for Russian CSVs
-csv.field_size_limit(sys.maxsize)
+# Spreadsheets rather than exports: named so the user knows to save the sheet as CSV.
+SPREADSHEET_MAGIC = {b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?)",
+                     b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook"}
+# Long message bodies are legitimate; the limit is the largest value every platform's C long holds.
+FIELD_SIZE_LIMIT = 2**31 - 1
+# Excel's own hint on the first line of a CSV: `sep=;`.
+_EXCEL_SEP = re.compile(r'^\ufeff?"?sep=([^"\r\n])"?\r?$', re.IGNORECASE)
+# Any surrogate code point in a value: bytes the encoding could not decode (escaped by
+# encodings.ESCAPE_ERRORS), a NUL byte (NUL_STANDIN), or a lone surrogate escape in JSON.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_BYTE = range(0xDC00, 0xDD00)
+
+csv.field_size_limit(FIELD_SIZE_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +68,28 @@ class RecordError:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class RenamedColumn:
+    """A header name that repeats: the later column is read under `name` (`Tags_2`)."""
+
+    original: str
+    name: str
+    first_column: int  # 1-based
+    column: int  # 1-based
+
+
 def detect_format(path: Path, head: bytes) -> str:
-    """csv, json or jsonl: from the name first (.csv, .tsv, .json, .jsonl, .ndjson), else the content."""
+    """csv, json or jsonl: from the name first (.csv, .tsv, .json, .jsonl, .ndjson), else the content.
+
+    A `.json` file that holds one object per line is read as JSON Lines when the JSON parse finds
+    more than one document (`ExportFile._json_records`).
+    """
+    text = head.lstrip(codecs.BOM_UTF8).lstrip()
     name = path.name.lower().removesuffix(".gz")
     for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"),
                          (".csv", "csv"), (".tsv", "csv"), (".txt", "csv")):
         if name.endswith(suffix):
             return kind
-    text = head.lstrip(codecs.BOM_UTF8).lstrip()
     if text.startswith(b"["):
         return "json"
     if text.startswith(b"{"):
@@ -59,27 +98,70 @@ def detect_format(path: Path, head: bytes) -> str:
 
 
 def _open_binary(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, decompressed when its content (not its name) says gzip."""
     raw = open(path, "rb")  # noqa: SIM115 - handed to the caller, closed there
-    magic = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-    if magic == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-    return raw  # type: ignore[return-value]
+    if raw.peek(len(GZIP_MAGIC))[:len(GZIP_MAGIC)] != GZIP_MAGIC:
+        return raw
+    raw.close()
+    # gzip.open owns the file it opens and closes it with the stream (GzipFile(fileobj=) would not).
+    return gzip.open(path, "rb")  # type: ignore[return-value]
 
 
-def _choose_encoding(head: bytes, declared: str | None) -> str:
-    if declared:
-        return declared
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut by the sniff window is still UTF-8.
-        if exc.start < len(head) - 4:
-            return FALLBACK_ENCODING
-    return "utf-8-sig"
+def _read_head(path: Path, limit: int) -> tuple[bytes, bool, bool]:
+    """The first `limit` bytes (decompressed), whether that is the whole file, and whether a gzip
+    stream ended early within them.
+
+    Reads in chunks so that a truncated gzip stream still yields what it holds; the truncation
+    itself is reported by `ExportFile.records` with the rows read before it.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    with _open_binary(path) as stream:
+        try:
+            while size < limit:
+                chunk = stream.read1(min(READ_CHUNK, limit - size))
+                if not chunk:
+                    return b"".join(chunks), True, False
+                chunks.append(chunk)
+                size += len(chunk)
+        except EOFError:
+            return b"".join(chunks), True, True
+        try:
+            return b"".join(chunks), not stream.read1(1), False
+        except EOFError:
+            return b"".join(chunks), True, True
+
+
+def _value_problem(value: str, encoding: str | None) -> str | None:
+    """Why a decoded text value cannot be audited (NUL or undecodable bytes), or None.
+
+    `encoding` None says the text decoded cleanly, so a surrogate came from a JSON `\\u` escape.
+    """
+    if not _SURROGATE.search(value):
+        return None
+    if encoding is None:
+        return "holds a \\u escape of a lone surrogate, which is not text"
+    escaped = bytes(ord(c) - 0xDC00 for c in value if ord(c) in _ESCAPED_BYTE)
+    if escaped and set(escaped) == {0}:
+        return "contains a NUL byte (\\x00); the export is damaged or not text"
+    if escaped:
+        shown = escaped[:8].hex(" ")
+        return (f"holds bytes that are not valid {encoding.removesuffix('-sig')} ({shown}); "
+                f"pass --encoding with the file's encoding")
+    return "holds an invalid Unicode character (a lone surrogate)"
+
+
+def _row_problem(values: Iterable[tuple[str, Any]], encoding: str | None) -> tuple[str, str] | None:
+    """The first (field, reason) of a row whose text cannot be audited, or None."""
+    for key, value in values:
+        problem = _value_problem(key, encoding) if isinstance(key, str) else None
+        if problem is not None:
+            return "", f"a key {problem}"
+        if isinstance(value, str):
+            problem = _value_problem(value, encoding)
+            if problem is not None:
+                return key, problem
+    return None
 
 
 class ExportFile:
@@ -92,142 +174,365 @@ class ExportFile:
             raise InputError("no such file", Location(self.display))
         if self.path.is_dir():
             raise InputError("is a directory, not an export file", Location(self.display))
+        if encoding:
+            problem = check_encoding_name(encoding)
+            if problem is not None:
+                raise InputError(f"{problem} (from --encoding)", Location(self.display))
         try:
-            with _open_binary(self.path) as stream:
-                head = stream.read(SNIFF_BYTES)
-        except (OSError, EOFError) as exc:
+            head, complete, truncated = _read_head(self.path, ENCODING_SAMPLE_BYTES)
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"cannot read: {exc}", Location(self.display)) from None
-        self.format = detect_format(self.path, head)
-        self.encoding = _choose_encoding(head, encoding)
-        self._head = head
+        for magic, what in SPREADSHEET_MAGIC.items():
+            if head.startswith(magic):
+                raise InputError(f"is {what}, not a CSV or JSON export; save the sheet as CSV",
+                                 Location(self.display))
+        self.format = detect_format(self.path, head[:SNIFF_BYTES])
+        self.encoding = choose_encoding(head, encoding, complete)
+        # Whitespace only (or nothing): zero rows, not an error; intake warns about it. A truncated
+        # gzip stream is not empty: reading it reports the truncation.
+        self.empty = not truncated and not head.decode(self.encoding, errors="ignore").strip(
+            " \t\r\n\ufeff")
+        self._head = head[:SNIFF_BYTES]
+        self._complete = complete and len(head) <= SNIFF_BYTES
         self.columns: list[str] = []
+        self._known_keys: set[str] = set()
+        self.renamed: list[RenamedColumn] = []
+        self._position = 0  # the last physical line read, for the message of a truncated file
+        self._suspect = False  # a line of the CSV record being read holds a surrogate
+        self._rows = 0
 
     def _text(self) -> TextIO:
-        return io.TextIOWrapper(_open_binary(self.path), encoding=self.encoding, newline="")
+        return io.TextIOWrapper(_open_binary(self.path), encoding=self.encoding,
+                                errors=ESCAPE_ERRORS, newline="")
 
     def records(self) -> Iterator[Record | RecordError]:
         """Every row, in file order. Raises InputError when the file as a whole is unreadable."""
+        self._position = self._rows = 0
+        if self.empty:
+            return
+        if self.format == "csv":
+            items = self._csv_records()
+        elif self.format == "jsonl":
+            items = self._jsonl_records()
+        else:
+            items = self._json_records()
         try:
-            if self.format == "csv":
-                yield from self._csv_records()
-            elif self.format == "jsonl":
-                yield from self._jsonl_records()
-            else:
-                yield from self._json_records()
-        except UnicodeDecodeError as exc:
+            for item in items:
+                self._rows += 1
+                yield item
+        except EOFError:
+            read = (f"after {self._rows} rows (up to line {self._position})" if self._rows
+                    else "before any row could be read")
             raise InputError(
-                f"cannot decode as {self.encoding} ({exc.reason}); pass --encoding",
-                Location(self.display),
+                f"the gzip stream ends early (the file is truncated) {read}; the rest cannot "
+                f"be read: re-export or re-download the file",
+                Location(self.display, self._position + 1 if self._rows else None),
             ) from None
-        except (OSError, EOFError) as exc:
-            raise InputError(f"cannot read: {exc}", Location(self.display)) from None
+        except (OSError, zlib.error) as exc:
+            raise InputError(f"cannot read after line {self._position}: {exc}",
+                             Location(self.display, self._position + 1)) from None
+        except UnicodeError as exc:  # only a codec that refuses the escape handler gets here
+            raise InputError(f"cannot decode as {self.encoding} ({exc}); pass --encoding",
+                             Location(self.display, self._position + 1)) from None
+        finally:
+            items.close()
 
     def _csv_records(self) -> Iterator[Record | RecordError]:
-        sample = self._head.decode(self.encoding, errors="ignore")
+        sample = self._head.decode(self.encoding, errors="replace")
+        dialect, skip = sniff_dialect(sample, self._complete)
         with self._text() as text:
-            reader = csv.reader(text, dialect=_sniff_dialect(sample))
-            header = next(reader, None)
+            reader = csv.reader(self._marked_lines(text), dialect=dialect)
+            for _ in range(skip):
+                next(reader, None)
+            header = self._csv_header(reader)
             if header is None:
-                raise InputError("the file is empty (no header row)", Location(self.display, 1))
-            self.columns = _clean_header(header, self.display)
+                return
+            header_line = reader.line_num
+            self.columns = self._clean_header(header, header_line)
             width = len(self.columns)
             line_after = reader.line_num
-            for fields in reader:
-                first_line, line_after = line_after + 1, reader.line_num
-                if not fields or (len(fields) == 1 and not fields[0].strip()):
-                    continue  # a blank line is not a row
-                if len(fields) != width:
-                    yield RecordError(
-                        first_line, None,
-                        f"row has {len(fields)} fields, the header has {width}",
-                    )
+            while True:
+                self._suspect = False
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    first_line, line_after = line_after + 1, reader.line_num
+                    self._position = line_after
+                    yield RecordError(first_line, None, _quoting_problem(str(exc), first_line,
+                                                                         line_after))
                     continue
-                yield Record(first_line, dict(zip(self.columns, fields)))
+                first_line, line_after = line_after + 1, reader.line_num
+                self._position = line_after
+                if not _has_content(fields):
+                    continue  # a blank line, or Excel's `;;;`, is not a row
+                if len(fields) != width:
+                    reason = f"row has {len(fields)} fields, the header has {width}"
+                    if line_after > first_line:
+                        reason += (f" (the row runs over lines {first_line}-{line_after}: "
+                                   f"an unbalanced quote?)")
+                    yield RecordError(first_line, None, reason)
+                    continue
+                values = dict(zip(self.columns, fields))
+                if self._suspect:
+                    problem = _row_problem(values.items(), self.encoding)
+                    if problem is not None:
+                        yield RecordError(first_line, problem[0] or None, problem[1])
+                        continue
+                yield Record(first_line, values)
+
+    def _marked_lines(self, lines: Iterable[str]) -> Iterator[str]:
+        """The text's lines, NUL replaced by NUL_STANDIN (Python before 3.11 refuses NUL in csv
+        input), noting in `_suspect` that the record being read needs its values checked.
+
+        Decoded text holds surrogates only where the decoder escaped bytes (or with an *escape
+        codec the user chose), so lines are searched for them only from the first escape on; the
+        decoder works ahead of the lines handed out, so no affected line is missed.
+        """
+        before = escapes_made()
+        careful = "escape" in codecs.lookup(self.encoding).name
+        for line in lines:
+            if "\x00" in line:
+                line = line.replace("\x00", NUL_STANDIN)
+                self._suspect = True
+            elif careful or escapes_made() != before:
+                careful = True
+                if _SURROGATE.search(line):
+                    self._suspect = True
+            yield line
+
+    def _csv_header(self, reader: Iterator[list[str]]) -> list[str] | None:
+        """The first non-blank row; None when the file holds only blank lines."""
+        while True:
+            try:
+                header = next(reader)
+            except StopIteration:
+                return None
+            except csv.Error as exc:
+                raise InputError(f"cannot read the header: {exc}",
+                                 Location(self.display, getattr(reader, "line_num", 1))) from None
+            if any(name.strip() for name in header):
+                return header
+
+    def _clean_header(self, header: list[str], line: int) -> list[str]:
+        """Column names: trimmed, blank ones named `column_N`, repeated ones `name_2`."""
+        names: list[str] = []
+        first_index: dict[str, int] = {}
+        for index, raw in enumerate(header, start=1):
+            problem = _value_problem(raw, self.encoding)
+            if problem is not None:
+                raise InputError(
+                    f"the header's column {index} {problem}"
+                    + ("; is the file UTF-16 or UTF-32 without a byte-order mark?"
+                       if "NUL" in problem else ""),
+                    Location(self.display, line, index),
+                )
+            name = raw.strip().lstrip("\ufeff").strip() or f"column_{index}"
+            if name in first_index:
+                original, suffix = name, 2
+                while f"{original}_{suffix}" in first_index:
+                    suffix += 1
+                name = f"{original}_{suffix}"
+                self.renamed.append(RenamedColumn(original, name, first_index[original], index))
+            first_index[name] = index
+            names.append(name)
+        return names
 
     def _jsonl_records(self) -> Iterator[Record | RecordError]:
         with self._text() as text:
             for number, line in enumerate(text, start=1):
+                self._position = number
                 if not line.strip():
                     continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield RecordError(number, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
-                    continue
-                if not isinstance(value, dict):
-                    yield RecordError(number, None, "a JSON Lines row must be an object")
-                    continue
-                self._note_columns(value)
-                yield Record(number, value)
+                clean = not _SURROGATE.search(line)
+                yield self._json_item(number, _parse_json_line(line), clean)
+
+    def _json_item(self, row: int, value: Any, clean: bool) -> Record | RecordError:
+        """A parsed JSON value as a record, or why it cannot be one."""
+        if isinstance(value, RecordError):
+            return RecordError(row, value.field, value.error)
+        if not isinstance(value, dict):
+            where = "a JSON Lines row" if self.format == "jsonl" else "an array item"
+            return RecordError(row, None, f"{where} must be an object, not {_json_type(value)}")
+        problem = _row_problem(value.items(), None if clean else self.encoding)
+        if problem is not None:
+            return RecordError(row, problem[0] or None, problem[1])
+        self._note_columns(value)
+        return Record(row, value)
 
     def _json_records(self) -> Iterator[Record | RecordError]:
+        before = escapes_made()
         with self._text() as text:
             try:
                 document = json.load(text)
             except json.JSONDecodeError as exc:
+                if exc.msg == "Extra data":
+                    # More than one document: one object per line, whatever the file is called.
+                    self.format = "jsonl"
+                    yield from self._jsonl_records()
+                    return
                 raise InputError(
                     f"invalid JSON: {exc.msg}", Location(self.display, exc.lineno, exc.colno)
                 ) from None
+            except RecursionError:
+                raise InputError("invalid JSON: nested too deeply", Location(self.display)) from None
+            except ValueError as exc:  # e.g. an integer too long to convert
+                raise InputError(f"invalid JSON: {exc}", Location(self.display)) from None
         if isinstance(document, dict):
             # Exports often wrap the rows: {"tickets": [...]} or {"results": [...]}.
-            lists = [v for v in document.values() if isinstance(v, list)]
-            if len(lists) != 1:
+            arrays = [key for key, value in document.items() if isinstance(value, list)]
+            if len(arrays) != 1:
+                found = ("no array" if not arrays else
+                         "several arrays (" + ", ".join(repr(k) for k in arrays[:10]) + ")")
                 raise InputError(
-                    "expected a JSON array of objects (or an object holding exactly one array)",
+                    f"a JSON object holding {found}; expected an array of objects, or an object "
+                    f"holding exactly one array of objects",
                     Location(self.display, 1),
                 )
-            document = lists[0]
+            document = document[arrays[0]]
         if not isinstance(document, list):
-            raise InputError("expected a JSON array of objects", Location(self.display, 1))
+            raise InputError(f"expected a JSON array of objects, found {_json_type(document)}",
+                             Location(self.display, 1))
+        clean = escapes_made() == before
         for index, value in enumerate(document, start=1):
-            if not isinstance(value, dict):
-                yield RecordError(index, None, "array item is not an object")
-                continue
-            self._note_columns(value)
-            yield Record(index, value)
+            self._position = index
+            yield self._json_item(index, value, clean)
 
     def _note_columns(self, value: dict[str, Any]) -> None:
+        """Every key any object has had, in order of first sight (a set keeps it linear)."""
         for key in value:
-            if key not in self.columns:
+            if key not in self._known_keys:
+                self._known_keys.add(key)
                 self.columns.append(key)
 
     def peek_columns(self) -> list[str]:
         """The column names, read from the header (CSV) or the first object (JSON, JSON Lines)."""
-        for item in self.records():
-            if isinstance(item, Record):
-                return list(item.values) if self.format != "csv" else self.columns
-            if self.format == "csv":
-                return self.columns
+        items = self.records()
+        try:
+            for item in items:
+                if isinstance(item, Record):
+                    return list(item.values) if self.format != "csv" else self.columns
+                if self.format == "csv":
+                    return self.columns
+        finally:
+            items.close()
         return self.columns
 
 
-def _sniff_dialect(sample: str) -> type[csv.Dialect]:
-    """The delimiter that splits the header line most often, outside quotes; comma on a tie."""
-    header, in_quotes = [], False
-    for char in sample:
+def _has_content(fields: list[str]) -> bool:
+    """Whether a CSV row holds anything but blanks (the first field decides for nearly all rows)."""
+    if not fields:
+        return False
+    return bool(fields[0].strip()) or any(value.strip() for value in fields)
+
+
+def _parse_json_line(line: str) -> Any:
+    """One JSON Lines row parsed, or a RecordError saying why it is not JSON (row set later)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return RecordError(0, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return RecordError(0, None, "invalid JSON: nested too deeply")
+    except ValueError as exc:
+        return RecordError(0, None, f"invalid JSON: {exc}")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "null"
+    return "an object"
+
+
+def _quoting_problem(message: str, first_line: int, last_line: int) -> str:
+    if "unexpected end of data" in message:
+        return (f"a quote opened on line {first_line} is never closed: lines {first_line}-"
+                f"{last_line} (the end of the file) could not be read as rows")
+    return f"malformed quoting ({message})"
+
+
+def sniff_dialect(sample: str, complete: bool = False) -> tuple[type[csv.Dialect], int]:
+    """The CSV dialect of a sample, and how many lines precede the header (Excel's `sep=`).
+
+    Among the delimiters the header line holds, the one that gives the sample's rows the header's
+    width wins, then the one the header holds most, then , ; tab | in that order. A header with
+    none of them is one column: the delimiter is then one the rows do not hold either, so that
+    they are not split.
+    """
+    first_line = sample.split("\n", 1)[0]
+    sep = _EXCEL_SEP.match(first_line)
+    if sep is not None:
+        return _dialect(sep.group(1)), 1
+    header_counts = _count_outside_quotes(_first_record(sample))
+    present = [d for d in CSV_DELIMITERS if header_counts[d]]
+    if not present:
+        body = sample.split("\n", 1)[1] if "\n" in sample else ""
+        least = min(CSV_DELIMITERS, key=lambda d: (body.count(d), CSV_DELIMITERS.index(d)))
+        return _dialect(least), 0
+    if len(present) == 1:
+        return _dialect(present[0]), 0
+
+    def score(delimiter: str) -> tuple[int, int, int]:
+        widths = _record_widths(sample, delimiter, complete)
+        agreeing = sum(1 for width in widths[1:] if width == header_counts[delimiter] + 1)
+        return agreeing, header_counts[delimiter], -CSV_DELIMITERS.index(delimiter)
+
+    return _dialect(max(present, key=score)), 0
+
+
+def _first_record(sample: str) -> str:
+    """The header line, up to the first line break outside quotes."""
+    in_quotes = False
+    for index, char in enumerate(sample):
         if char == '"':
             in_quotes = not in_quotes
         elif char in "\r\n" and not in_quotes:
-            break
-        elif not in_quotes:
-            header.append(char)
-    counts = {d: header.count(d) for d in CSV_DELIMITERS}
-    best = max(CSV_DELIMITERS, key=lambda d: (counts[d], d == ","))
+            return sample[:index]
+    return sample
 
+
+def _count_outside_quotes(line: str) -> dict[str, int]:
+    counts = dict.fromkeys(CSV_DELIMITERS, 0)
+    in_quotes = False
+    for char in line:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and char in counts:
+            counts[char] += 1
+    return counts
+
+
+def _record_widths(sample: str, delimiter: str, complete: bool) -> list[int]:
+    widths: list[int] = []
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    try:
+        for fields in reader:
+            if fields:
+                widths.append(len(fields))
+            if len(widths) > SNIFF_ROWS:
+                break
+    except csv.Error:
+        pass
+    if not complete and len(widths) <= SNIFF_ROWS and widths:
+        widths.pop()  # the sample may cut the last record short
+    return widths
+
+
+def _dialect(delimiter: str) -> type[csv.Dialect]:
     class Sniffed(csv.excel):
-        delimiter = best if counts[best] else ","
+        pass
 
+    Sniffed.delimiter = delimiter
+    # Malformed quoting becomes a rejected row (csv.Error per record) instead of a silent merge
+    # of the following lines into one field.
+    Sniffed.strict = True
     return Sniffed
-
-
-def _clean_header(header: list[str], path: str) -> list[str]:
-    names: list[str] = []
-    for index, name in enumerate(header, start=1):
-        name = name.strip().lstrip("\ufeff") or f"column_{index}"
-        if name in names:
-            raise InputError(
-                f"duplicate column name {name!r} (columns {names.index(name) + 1} and {index})",
-                Location(path, 1, index),
-            )
-        names.append(name)
-    return names

@@ -43,6 +43,11 @@ class YamlDocument:
         return self.values.get((), Location(self.path, 1, 1))
 
 
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
 def _location(path: str, mark: yaml.Mark) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
@@ -51,15 +56,21 @@ def load_yaml(text: str, path: str) -> YamlDocument:
     """Parse one YAML document safely. Raises StandardError with the place of any fault."""
     if len(text) > MAX_BYTES:
         raise StandardError(f"standard is larger than {MAX_BYTES} bytes", Location(path))
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise StandardError("the standard is empty", Location(path, 1, 1))
         values: dict[Path, Location] = {}
         keys: dict[Path, Location] = {}
-        _walk(loader, node, (), path, values, keys, [0])
+        _walk(loader, node, (), path, values, keys, [0], set())
         data = plain(loader.construct_document(node))
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise StandardError(f"YAML cannot contain the character U+{code:04X} ({exc.reason})",
+                            Location(path, line, column)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _location(path, mark) if mark else Location(path)
@@ -68,7 +79,8 @@ def load_yaml(text: str, path: str) -> YamlDocument:
     except yaml.YAMLError as exc:
         raise StandardError(f"YAML error: {exc}", Location(path)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return YamlDocument(data, path, values, keys)
 
 
@@ -99,7 +111,11 @@ def _walk(
     values: dict[Path, Location],
     keys: dict[Path, Location],
     budget: list[int],
+    ancestors: set[int],
 ) -> None:
+    if id(node) in ancestors:
+        raise StandardError("an alias refers to the node that contains it",
+                            _location(source, node.start_mark))
     budget[0] += 1
     if budget[0] > MAX_NODES:
         raise StandardError(
@@ -107,6 +123,7 @@ def _walk(
             _location(source, node.start_mark),
         )
     values[path] = _location(source, node.start_mark)
+    ancestors = ancestors | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, Location] = {}
         for key_node, value_node in node.value:
@@ -127,7 +144,7 @@ def _walk(
                 )
             seen[key] = here
             keys[path + (key,)] = here
-            _walk(loader, value_node, path + (key,), source, values, keys, budget)
+            _walk(loader, value_node, path + (key,), source, values, keys, budget, ancestors)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(loader, item, path + (index,), source, values, keys, budget)
+            _walk(loader, item, path + (index,), source, values, keys, budget, ancestors)
