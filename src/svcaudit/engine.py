@@ -44,7 +44,9 @@ def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str |
     """Readers configured by the standard's `input` section and time zone."""
     mapping = column_mapping(standard)
     timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
-    return Intake(paths, RowParser(timestamps, mapping), mapping, encoding)
+    preset = get_preset(standard.input.preset)
+    return Intake(paths, RowParser(timestamps, mapping), mapping, encoding,
+                  layout=preset.nested if preset else None, thread=preset.thread if preset else None)
 
 
 def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,

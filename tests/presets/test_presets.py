@@ -110,3 +110,64 @@ def test_unknown_preset_is_a_located_error():
     with pytest.raises(StandardError) as caught:
         parse_standard("svcaudit: 1\ninput: {preset: zendsk}\nrules:\n  - {id: r, check: resolution}\n", "s.yaml")
     assert "s.yaml:2:" in str(caught.value)
+
+
+def test_abcd_nested_transcripts():
+    tickets, intake = read("abcd", "abcd_chats.json")
+    assert list(tickets) == ["9001", "9002"]
+    chat = tickets["9001"]
+    assert chat.customer_name == "anna petrova" and chat.channel == "shipping_issue"
+    assert [m.role for m in chat.messages][:4] == [Role.AGENT, Role.CUSTOMER, Role.AGENT, Role.CUSTOMER]
+    assert chat.messages[4].role is Role.SYSTEM  # an "action" turn
+    assert not chat.timed and chat.opened_at is None
+    assert intake.inputs[0].rows_read == 2  # a row is a conversation object
+
+
+def test_abcd_checks_names_and_greetings_but_not_times(tmp_path):
+    standard = tmp_path / "s.yaml"
+    standard.write_text(
+        "svcaudit: 1\ninput: {preset: abcd}\nrules:\n"
+        "  - {id: greeting, check: phrases, in: first_agent_message, require_any: [hello, hi]}\n"
+        "  - {id: uses-name, check: phrases, require_any: ['{customer_name}']}\n"
+        "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n")
+    result = CliRunner().invoke(app, ["check", str(FIXTURES / "abcd_chats.json"), "-s", str(standard),
+                                      "--as-of", AS_OF, "-f", "json"])
+    report = json.loads(result.stdout)
+    rules = {r["id"]: r for r in report["rules"]}
+    assert (rules["greeting"]["passed"], rules["greeting"]["failed"]) == (1, 1)
+    assert (rules["uses-name"]["passed"], rules["uses-name"]["failed"]) == (1, 1)  # "Anna" in 9001
+    assert rules["first-reply"]["not_applicable_reasons"] == {"needs timestamps (the transcript has none)": 2}
+    greeting = next(v for v in report["violations"] if v["rule"] == "greeting")
+    assert greeting["ticket_id"] == "9002" and "(agent)" in greeting["message"]
+
+
+def test_twcs_original_format_is_threaded_by_replies():
+    tickets, intake = read("twcs", "twcs_tweets.csv")
+    assert sorted(tickets) == ["10", "20", "29"]
+    assert [m.text[:12] for m in tickets["10"].messages] == ["@sprintcare ", "@115712 Sorr", "@sprintcare ",
+                                                             "@115712 Than"]
+    assert [m.role for m in tickets["20"].messages] == [Role.CUSTOMER, Role.AGENT]
+    assert intake.inputs[0].rows_read == 7 and intake.inputs[0].rows_rejected == 0
+
+
+def test_twcs_first_reply_times(tmp_path):
+    standard = tmp_path / "s.yaml"
+    standard.write_text("svcaudit: 1\ninput: {preset: twcs}\nrules:\n"
+                        "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n")
+    result = CliRunner().invoke(app, ["check", str(FIXTURES / "twcs_tweets.csv"), "-s", str(standard),
+                                      "--as-of", AS_OF, "-f", "json"])
+    report = json.loads(result.stdout)
+    late = {v["ticket_id"]: v["measured_seconds"] for v in report["violations"]}
+    assert late == {"20": 5400}  # 08:00 -> 09:30; thread 10 answered in 14m 23s
+    rule = report["rules"][0]
+    assert (rule["passed"], rule["failed"], rule["not_applicable"]) == (1, 1, 1)  # 29: request missing
+
+
+@pytest.mark.parametrize("name, preset", [("abcd_chats.json", "abcd"), ("twcs_tweets.csv", "twcs")])
+def test_init_from_nested_and_threaded_exports(tmp_path, name, preset):
+    target = tmp_path / "svcaudit.yaml"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "--from", str(FIXTURES / name), "-o", str(target)]).exit_code == 0
+    assert f"preset: {preset}" in target.read_text()
+    check = runner.invoke(app, ["check", str(FIXTURES / name), "-s", str(target), "--as-of", AS_OF])
+    assert check.exit_code in (0, 1), check.output

@@ -22,7 +22,6 @@ Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's
 """
 from __future__ import annotations
 
-from typing import Any
 
 from ..logs.model import Message, Role, Ticket
 from ..text import MissingValue, PhraseError, PhraseSet, snippet
@@ -110,7 +109,7 @@ class PhrasesCheck(Check):
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:
             return not_applicable("needs message rows")
-        values = {name: _field(ticket, name) for name in self.placeholders}
+        values = {name: ticket.value(name) for name in self.placeholders}
         missing = self.phrases.missing(values) if values else frozenset()
         if missing and (self.mode == "require_all" or self.phrases.all_need(missing)):
             return not_applicable("needs " + ", ".join(sorted(missing)))
@@ -139,7 +138,7 @@ class PhrasesCheck(Check):
             if found:
                 hit = found[0]
                 return failed(
-                    f"{_describe(message)} says forbidden {hit.entry!r}",
+                    f"{message.label} says forbidden {hit.entry!r}",
                     evidence=snippet(scan.text, hit.start, hit.end, EVIDENCE_WIDTH),
                     message=message,
                 )
@@ -159,7 +158,7 @@ class PhrasesCheck(Check):
         else:
             wanted = ("any of " if len(entries) > 1 else "") + _listing(entries, values)
         if len(scope) == 1:
-            reason = f"{_describe(blamed)} lacks {wanted}"
+            reason = f"{blamed.label} lacks {wanted}"
         else:
             reason = f"none of the {len(scope)} {self._who} messages has {wanted}"
         text = " ".join(blamed.text.split())
@@ -176,13 +175,3 @@ def _listing(entries, values) -> str:
         shown.append(repr(entry))
     more = len(entries) - LISTED_PHRASES
     return ", ".join(shown) + (f" (+{more} more)" if more > 0 else "")
-
-
-def _field(ticket: Ticket, name: str) -> Any:
-    value = getattr(ticket, name, None) if name in Ticket.__slots__ else None
-    return value if value is not None else ticket.fields.get(name)
-
-
-def _describe(message: Message) -> str:
-    stamp = message.created_at.isoformat().replace("+00:00", "Z")
-    return f"message #{message.index + 1} ({message.role.value}, {stamp})"

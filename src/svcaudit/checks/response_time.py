@@ -120,7 +120,8 @@ class ResponseTimeCheck(Check):
         """The spans this rule's clock runs over, or why the rule cannot measure this ticket."""
         opened = ticket.opened_at
         if opened is None:
-            return not_applicable("needs created_at")
+            return not_applicable("needs created_at" if ticket.timed else
+                                  "needs timestamps (the transcript has none)")
         timeline = ctx.timeline(self.bots_are_agents)
         resolved = self.resolved_statuses
         if self.metric == "first_reply":

@@ -120,7 +120,7 @@ class TriggerResponseCheck(Check):
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:
             return not_applicable("needs message rows")
-        values = {name: _field(ticket, name) for name in self.placeholders}
+        values = {name: ticket.value(name) for name in self.placeholders}
         missing: frozenset[str] = frozenset()
         for phrase_set in (self.trigger, self.response):
             lacking = phrase_set.missing(values) if phrase_set.placeholders else frozenset()
@@ -204,7 +204,7 @@ class TriggerResponseCheck(Check):
 
     def _late(self, trigger: _Trigger, message: Message, elapsed: int, window: _Window) -> Outcome:
         return failed(
-            f"{_describe(message)} responds to the trigger in {_describe(trigger.message)} "
+            f"{message.label} responds to the trigger in {trigger.message.label} "
             f"only after {format_seconds(elapsed)}, over the limit {self.within}",
             measured_seconds=elapsed, target_seconds=window.target_seconds, due_at=window.due_at,
             message=message,
@@ -222,11 +222,11 @@ class TriggerResponseCheck(Check):
         """
         blamed = checked[0]
         if len(checked) == 1:
-            lacking = f"{_describe(blamed)} does not respond"
+            lacking = f"{blamed.label} does not respond"
         else:
             listed = ", ".join(f"#{m.index + 1}" for m in checked)
             lacking = f"none of the {len(checked)} staff messages ({listed}) responds"
-        text = (f"{lacking} to the trigger in {_describe(trigger.message)}: "
+        text = (f"{lacking} to the trigger in {trigger.message.label}: "
                 f"lacks {self._wanted()}")
         numbers: dict[str, Any] = {}
         if timing is not None:
@@ -250,9 +250,9 @@ class TriggerResponseCheck(Check):
         evidence = f"{_trigger_evidence(trigger)}; {staff}"
         blamed = checked[0] if checked else trigger.message
         if checked:
-            what = f"{_describe(blamed)} does not respond to the trigger in {_describe(trigger.message)}"
+            what = f"{blamed.label} does not respond to the trigger in {trigger.message.label}"
         else:
-            what = f"no staff message followed the trigger in {_describe(trigger.message)}"
+            what = f"no staff message followed the trigger in {trigger.message.label}"
         if resolved:  # about content, not time: no numbers (see _missed)
             return failed(f"{what}, and the ticket was resolved without a response", message=blamed,
                           evidence=evidence)
@@ -261,7 +261,7 @@ class TriggerResponseCheck(Check):
                           evidence=evidence, **numbers)
         left = (f"; {format_seconds(max(0, (window.target_seconds or 0) - elapsed))} left"
                 if window.due_at is not None else "")
-        return pending(f"awaiting a response to the trigger in {_describe(trigger.message)}{left}",
+        return pending(f"awaiting a response to the trigger in {trigger.message.label}{left}",
                        evidence=evidence, **numbers)
 
     def _wanted(self) -> str:
@@ -271,24 +271,14 @@ class TriggerResponseCheck(Check):
         return ("any of " if len(entries) > 1 else "") + shown + (f" (+{more} more)" if more > 0 else "")
 
 
-def _field(ticket: Ticket, name: str) -> Any:
-    value = getattr(ticket, name, None) if name in Ticket.__slots__ else None
-    return value if value is not None else ticket.fields.get(name)
 
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _describe(message: Message) -> str:
-    return f"message #{message.index + 1} ({message.role.value}, {_iso(message.created_at)})"
 
 
 def _quote(message: Message) -> str:
     text = " ".join(message.text.split())
     short = text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else "")
-    return f"{_describe(message)} {short!r}"
+    return f"{message.label} {short!r}"
 
 
 def _trigger_evidence(trigger: _Trigger) -> str:
-    return f"trigger: {_describe(trigger.message)} says {trigger.hit.matched!r}"
+    return f"trigger: {trigger.message.label} says {trigger.hit.matched!r}"

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..errors import InputError, Location
-from .columns import MESSAGE_MARKERS, ColumnMapping
+from .columns import MESSAGE_MARKERS, ColumnMapping, header_key
 from .fields import FieldError, RowParser
 from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from .model import InputStats, Message, Rejection, RowRef, Shape, Ticket
+from .presets import NestedLayout
 from .readers import ExportFile, RecordError
 
 # JSON objects may each bring their own keys; the resolved names of this many key sets are kept.
 KEY_SETS_CACHED = 256
+
+
+UNTIMED_BASE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # orders untimed transcripts; never shown
+MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
 
 @dataclass
@@ -26,6 +32,8 @@ class _Input:
     file: ExportFile
     stats: InputStats
     columns: dict[tuple[str, ...], Columns] = field(default_factory=dict)
+    nested: bool = False  # one JSON object per conversation, read with the NestedLayout
+    threaded: bool = False  # conversations derived from reply links (no conversation column)
 
 
 class Intake:
@@ -37,11 +45,15 @@ class Intake:
         parser: RowParser,
         mapping: ColumnMapping,
         encoding: str | None = None,
+        layout: NestedLayout | None = None,
+        thread: tuple[str, str] | None = None,
     ) -> None:
         if not paths:
             raise InputError("no input files given", Location("<command line>"))
         self.parser = parser
         self.mapping = mapping
+        self.layout = layout
+        self.thread = thread
         self.rejected: list[Rejection] = []
         # Things the run should say although no row was rejected (an empty file, a renamed column).
         self.warnings: list[str] = []
@@ -61,14 +73,19 @@ class Intake:
         if export.format == "csv":
             self._check_header(export, resolved)
         shape = Shape.MESSAGES if canonical & MESSAGE_MARKERS else Shape.TICKETS
-        if raw_columns and "ticket_id" not in canonical:
+        if self.layout is not None and export.format in ("json", "jsonl"):
+            stats = InputStats(export.display, Shape.MESSAGES, export.format, export.encoding)
+            return _Input(export, stats, nested=True)
+        threaded = (self.thread is not None and "ticket_id" not in canonical
+                    and all(header_key(c) in canonical for c in self.thread))
+        if raw_columns and "ticket_id" not in canonical and not threaded:
             raise InputError(
                 "no ticket_id column (columns: " + ", ".join(map(shown_name, raw_columns[:20]))
                 + "); map one with input.columns.ticket_id in the standard",
                 Location(export.display, 1),
             )
         stats = InputStats(export.display, shape, export.format, export.encoding)
-        return _Input(export, stats, {tuple(raw_columns): resolved})
+        return _Input(export, stats, {tuple(raw_columns): resolved}, threaded=threaded)
 
     def _check_header(self, export: ExportFile, resolved: Columns) -> None:
         """A CSV header is the file's contract: a column read twice is an input error."""
@@ -106,6 +123,7 @@ class Intake:
         """Canonical rows of one input; reader-level faults are rejected here."""
         same_keys = item.file.format == "csv"  # every CSV row has the header's columns
         columns: Columns | None = None
+        roots = self._thread_roots(item) if item.threaded else None
         for record in item.file.records():
             item.stats.rows_read += 1
             if isinstance(record, RecordError):
@@ -118,11 +136,89 @@ class Intake:
                 continue
             names = columns.names
             values = {names[k]: v for k, v in record.values.items()}
+            if roots is not None:
+                values["ticket_id"] = roots.get(_id(values.get(self.thread[0])), "")
             yield RowRef(item.stats.path, record.row), values
 
+    def _thread_roots(self, item: _Input) -> dict[str, str]:
+        """message id -> the id of the first message of its reply chain (a pre-pass over the file).
+
+        A chain whose first message is not in the file is named after that missing message, so
+        replies to the same missing tweet stay one conversation.
+        """
+        id_key, parent_key = (header_key(c) for c in self.thread)
+        parents: dict[str, str] = {}
+        names: Columns | None = None
+        for record in item.file.records():
+            if isinstance(record, RecordError):
+                continue
+            if names is None or item.file.format != "csv":
+                names = self._columns(item, tuple(record.values))
+            values = {names.names[k]: v for k, v in record.values.items()}
+            message_id = _id(values.get(id_key))
+            if message_id:
+                parents[message_id] = _id(values.get(parent_key))
+        roots: dict[str, str] = {}
+        for message_id in parents:
+            chain, current = [], message_id
+            while current in parents and parents[current] and len(chain) < MAX_THREAD_DEPTH:
+                if current in roots:
+                    break
+                chain.append(current)
+                current = parents[current]
+            root = roots.get(current, current)
+            for member in chain:
+                roots[member] = root
+            roots.setdefault(message_id, root)
+        return roots
+
+    def _nested_tickets(self, item: _Input) -> Iterator[Ticket]:
+        """One ticket per conversation object, its messages found by the layout's paths."""
+        layout = self.layout
+        for record in item.file.records():
+            item.stats.rows_read += 1
+            if isinstance(record, RecordError):
+                self._reject(item, record.row, record.field, record.error)
+                continue
+            conversation = record.values
+            ref = RowRef(item.stats.path, record.row)
+            ticket_id = _id(_at_path(conversation, layout.ticket_id))
+            raw_messages = _at_path(conversation, layout.messages)
+            if not ticket_id:
+                self._reject(item, record.row, layout.ticket_id, "the conversation has no id")
+                continue
+            if not isinstance(raw_messages, list):
+                self._reject(item, record.row, layout.messages, "the conversation has no list of messages")
+                continue
+            fields = {name: str(value) for name, path in layout.fields.items()
+                      if (value := _at_path(conversation, path)) not in (None, "")}
+            messages = []
+            try:
+                for index, raw in enumerate(raw_messages):
+                    stamp = _at_path(raw, layout.time) if layout.time else \
+                        (UNTIMED_BASE + timedelta(seconds=index)).isoformat()
+                    values = {"ticket_id": ticket_id, "author_role": _at_path(raw, layout.role),
+                              "text": _at_path(raw, layout.text) or "", "created_at": stamp}
+                    message = self.parser.message(ref, values)[1]
+                    message.timed = layout.time is not None
+                    messages.append(message)
+            except FieldError as exc:
+                self._reject(item, record.row, f"{layout.messages}[{index}].{exc.field}", exc.message)
+                continue
+            ticket = Ticket(ticket_id=ticket_id, ref=ref, fields={"ticket_id": ticket_id, **fields},
+                            messages=messages, timed=layout.time is not None,
+                            customer_name=fields.get("customer_name"), channel=fields.get("channel"),
+                            agent=fields.get("agent"), team=fields.get("team"))
+            yield self._with_conversation(ticket)
+
     def tickets(self) -> Iterator[Ticket]:
+        for item in self._inputs:
+            if item.nested:
+                yield from self._nested_tickets(item)
         ticket_inputs = [i for i in self._inputs if i.stats.shape is Shape.TICKETS]
-        message_inputs = [i for i in self._inputs if i.stats.shape is Shape.MESSAGES]
+        message_inputs = [i for i in self._inputs if i.stats.shape is Shape.MESSAGES and not i.nested]
+        if not ticket_inputs and not message_inputs:
+            return
         if not message_inputs:
             yield from self._ticket_rows(ticket_inputs, {})
             return
@@ -204,3 +300,26 @@ class Intake:
             f"message stamped {message.created_at.isoformat()}, before its ticket was created "
             f"({ticket.created_at.isoformat() if ticket.created_at else '?'})",
         )
+
+
+def _id(value: object) -> str:
+    """An identifier as text: JSON numbers and "123.0" from spreadsheets read as "123"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _at_path(value: object, path: str | None) -> object:
+    """`a.b.0` inside nested mappings and lists; None where the path does not lead."""
+    if path is None or path == "":
+        return value
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.lstrip("-").isdigit() and -len(value) <= int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value

@@ -26,6 +26,12 @@ class Shape(str, enum.Enum):
     MESSAGES = "messages"
 
 
+TYPED_FIELDS = frozenset({
+    "created_at", "first_reply_at", "resolved_at", "status", "priority", "channel", "agent", "team",
+    "customer_name", "reopens", "csat", "nps", "ces",
+})
+
+
 @dataclass(frozen=True, slots=True)
 class RowRef:
     """Where a value came from: input path and physical row (CSV line, JSONL line, JSON index)."""
@@ -45,6 +51,15 @@ class Message:
     status: str | None = None
     author: str | None = None
     index: int = 0  # position in the ticket's conversation, 0-based, after sorting by time
+    timed: bool = True  # False in transcripts without timestamps: created_at only orders them
+
+    @property
+    def label(self) -> str:
+        """How findings name a message: its number, author and time ("message #3 (agent, …)")."""
+        if not self.timed:
+            return f"message #{self.index + 1} ({self.role.value})"
+        stamp = self.created_at.isoformat().replace("+00:00", "Z")
+        return f"message #{self.index + 1} ({self.role.value}, {stamp})"
 
 
 @dataclass(slots=True)
@@ -74,6 +89,12 @@ class Ticket:
     messages: list[Message] = field(default_factory=list)
     has_ticket_row: bool = False
     columns: frozenset[str] = frozenset()  # columns the ticket row had, blank or not
+    timed: bool = True  # False for transcripts without timestamps: an order, but no clock
+
+    def value(self, name: str) -> object:
+        """A field by name: a typed attribute where there is one, else the row's column."""
+        typed = getattr(self, name, None) if name in TYPED_FIELDS else None
+        return typed if typed is not None else self.fields.get(name)
 
     @property
     def has_messages(self) -> bool:
@@ -82,6 +103,8 @@ class Ticket:
     @property
     def opened_at(self) -> datetime | None:
         """Creation time; a ticket without one was created at its first message (STANDARD.md)."""
+        if not self.timed:
+            return None
         if self.created_at is not None:
             return self.created_at
         return self.messages[0].created_at if self.messages else None

@@ -49,6 +49,9 @@ class Preset:
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     signature: frozenset[str] = frozenset()  # export columns that identify the tool's export
     nested: NestedLayout | None = None
+    # (id column, parent column): without a conversation column, messages are threaded into
+    # conversations by following each message's parent to the root (Twitter's in_response_to).
+    thread: tuple[str, str] | None = None
     notes: str = ""
 
 
@@ -130,6 +133,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         values=_freeze({"author_role": {"true": "customer", "false": "agent"}}),
         signature=frozenset({"tweet_id", "author_id", "inbound", "created_at", "text",
                              "in_response_to_tweet_id"}),
+        thread=("tweet_id", "in_response_to_tweet_id"),
         notes="A conversation is main_tweet_id; in the original dataset, which has no such column, "
               "it is the root of the in_response_to_tweet_id chain. Brand tweets (inbound False) are "
               "the agent side.",
