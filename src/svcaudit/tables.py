@@ -23,6 +23,33 @@ from .periods import TIME_UNITS, Period, shift_key, time_key
 from .results import RuleResult, Violation, dimension_table
 from .standard.model import Standard
 
+MINUTE, HOUR, DAY = 60, 3600, 86400
+# The buckets of the first-reply distribution every format shows: (label, from, to) in seconds.
+FIRST_REPLY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("<5m", 0, 5 * MINUTE),
+    ("5–15m", 5 * MINUTE, 15 * MINUTE),
+    ("15m–1h", 15 * MINUTE, HOUR),
+    ("1–4h", HOUR, 4 * HOUR),
+    ("4–8h", 4 * HOUR, 8 * HOUR),
+    ("8–24h", 8 * HOUR, DAY),
+    ("1–3d", DAY, 3 * DAY),
+    (">3d", 3 * DAY, None),
+)
+
+
+def first_reply_histogram(values: Sequence[int]) -> list[int]:
+    """How many first replies fall in each of FIRST_REPLY_BUCKETS."""
+    counts = [0] * len(FIRST_REPLY_BUCKETS)
+    for seconds in values:
+        for index, (_, low, high) in enumerate(FIRST_REPLY_BUCKETS):
+            if seconds >= low and (high is None or seconds < high):
+                counts[index] += 1
+                break
+        else:  # a negative time cannot be measured; count it with the fastest replies
+            counts[0] += 1
+    return counts
+
+
 GROUP_FIELDS = ("week", "day", "month", "agent", "team", "channel", "priority", "rule")
 NONE_LABEL = "(none)"
 CURRENT, PREVIOUS = "current", "previous"

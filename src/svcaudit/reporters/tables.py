@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..tables import LOWER_IS_BETTER, GroupRow, TablesReport
+from ..tables import FIRST_REPLY_BUCKETS, LOWER_IS_BETTER, GroupRow, TablesReport, first_reply_histogram
 from ..timecalc.durations import format_seconds
 from . import common
 from .markdown import cell
@@ -155,6 +155,24 @@ def _dimension_rows(report: TablesReport) -> list[list[str]]:
     return rows
 
 
+def _distribution_rows(report: TablesReport) -> list[list[str]]:
+    """The first-reply distribution over every group shown (empty without first-reply times)."""
+    values = [v for row in report.rows for v in row.stats.first_reply_values]
+    if not values:
+        return []
+    counts = first_reply_histogram(values)
+    total = len(values)
+    cumulative = 0
+    rows = []
+    for (label, _, _), count in zip(FIRST_REPLY_BUCKETS, counts):
+        cumulative += count
+        rows.append([label, str(count), _share(count / total), _share(cumulative / total)])
+    return rows
+
+
+DISTRIBUTION_HEADER = ["First reply", "Tickets", "Share", "Cumulative"]
+
+
 def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
     rows = []
     total = 0
@@ -200,6 +218,14 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
         for cells in dimensions:
             table.add_row(*cells)
         console.print(table)
+    distribution = _distribution_rows(report)
+    if distribution:
+        table = Table(title="First-reply distribution", title_justify="left")
+        for name in DISTRIBUTION_HEADER:
+            table.add_column(name, justify="left" if name == "First reply" else "right")
+        for cells in distribution:
+            table.add_row(*cells)
+        console.print(table)
     rules = Table(title="Rules", title_justify="left")
     for name in keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"]:
         rules.add_column(name, justify="right" if name in ("Passed", "Failed", "Pending", "Compliance") else "left")
@@ -237,6 +263,10 @@ def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATI
             rows.append(cells)
         out += [f"## {title}", ""]
         out += md_table(header, rows, right={len(keys)} | {len(keys) + 1 + 2 * i for i in range(len(columns))})
+    distribution = _distribution_rows(report)
+    if distribution:
+        out += ["## First-reply distribution", ""]
+        out += md_table(DISTRIBUTION_HEADER, distribution, right={1, 2, 3})
     dimensions = _dimension_rows(report)
     if dimensions:
         out += ["## Compliance per dimension", ""]

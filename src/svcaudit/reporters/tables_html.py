@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import __version__
 from ..periods import TIME_UNITS
-from ..tables import TablesReport
+from ..tables import FIRST_REPLY_BUCKETS, TablesReport, first_reply_histogram
 from . import common
 from .tables import (
     DOWN,
@@ -33,18 +33,6 @@ from .tables import (
 )
 
 # First-reply buckets, roughly logarithmic: (label, lower bound in seconds inclusive, upper exclusive).
-MINUTE, HOUR, DAY = 60, 3600, 86400
-FIRST_REPLY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("<5m", 0, 5 * MINUTE),
-    ("5–15m", 5 * MINUTE, 15 * MINUTE),
-    ("15m–1h", 15 * MINUTE, HOUR),
-    ("1–4h", HOUR, 4 * HOUR),
-    ("4–8h", 4 * HOUR, 8 * HOUR),
-    ("8–24h", 8 * HOUR, DAY),
-    ("1–3d", DAY, 3 * DAY),
-    (">3d", 3 * DAY, None),
-)
-
 # Chart geometry, in SVG user units (CSS pixels at 100%).
 CHART_WIDTH = 760
 PLOT_HEIGHT = 200
@@ -352,19 +340,6 @@ def _share_chart(report: TablesReport, chart_id: str, key: str, metric: str,
     # With two or more fields, a rule separates the blocks of the first one (each week's agents).
     blocks = [next(iter(row.key.values()), "") if len(row.key) > 1 else "" for row in report.rows]
     return _row_chart(chart_id, title, metric, axis, bars, target, blocks)
-
-
-def first_reply_histogram(values: Sequence[int]) -> list[int]:
-    """How many first replies fall in each of FIRST_REPLY_BUCKETS."""
-    counts = [0] * len(FIRST_REPLY_BUCKETS)
-    for seconds in values:
-        for index, (_, low, high) in enumerate(FIRST_REPLY_BUCKETS):
-            if seconds >= low and (high is None or seconds < high):
-                counts[index] += 1
-                break
-        else:  # a negative time cannot be measured; count it with the fastest replies
-            counts[0] += 1
-    return counts
 
 
 def _count_step(largest: int) -> int:
