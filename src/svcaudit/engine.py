@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .checks.base import AggregateCheck, Outcome, Status, TicketContext, not_applicable
+from .checks.base import AggregateCheck, Check, Outcome, Status, TicketContext, not_applicable
 from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
 from .logs.intake import Intake
@@ -111,26 +111,54 @@ class TicketVerdicts:
     score: TicketScore | None
 
 
+@dataclass(frozen=True)
+class _Step:
+    """A rule as the hot loop needs it, with the per-rule questions answered once."""
+
+    rule: Rule
+    check: Check
+    aggregate: bool
+    scoped: bool
+    conditional: bool
+    scored: bool
+
+
+_PLANS: dict[int, tuple[Standard, tuple[_Step, ...]]] = {}
+
+
+def _plan(standard: Standard) -> tuple[_Step, ...]:
+    found = _PLANS.get(id(standard))
+    if found is None or found[0] is not standard:
+        steps = tuple(
+            _Step(rule, check, isinstance(check, AggregateCheck), bool(rule.where), bool(rule.when),
+                  standard.quality and rule.weight > 0)
+            for rule, check in zip(standard.rules, standard.checks)
+        )
+        found = _PLANS[id(standard)] = (standard, steps)
+    return found[1]
+
+
 def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketVerdicts:
     """Run every rule of the standard on one ticket."""
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
     score = TicketScore() if standard.quality else None
     outcomes: list[Outcome | None] = []
     in_scope: list[bool] = []
-    for rule, check in zip(standard.rules, standard.checks):
-        excluded_by = rule.in_scope(ticket.fields)
+    fields = ticket.fields
+    for step in _plan(standard):
+        excluded_by = step.rule.in_scope(fields) if step.scoped else None
         in_scope.append(excluded_by is None)
-        if isinstance(check, AggregateCheck):
+        if step.aggregate:
             outcomes.append(None)
             continue
         if excluded_by is not None:
             outcomes.append(not_applicable(f"not in scope ({excluded_by})"))
             continue
-        unmet = conditions_unmet(rule.when, ctx) if rule.when else None
-        outcome = not_applicable(unmet) if unmet else check.evaluate(ticket, ctx)
+        unmet = conditions_unmet(step.rule.when, ctx) if step.conditional else None
+        outcome = not_applicable(unmet) if unmet else step.check.evaluate(ticket, ctx)
         outcomes.append(outcome)
-        if score is not None and rule.weight > 0 and outcome.status in _JUDGED:
-            score.add(rule.weight, outcome.status is Status.PASSED, rule.critical)
+        if step.scored and outcome.status in _JUDGED:
+            score.add(step.rule.weight, outcome.status is Status.PASSED, step.rule.critical)
     return TicketVerdicts(ticket, outcomes, in_scope, ctx.timeline(), score)
 
 
