@@ -94,6 +94,9 @@ MaxRejectedOption = Annotated[Optional[str], typer.Option(
     "--max-rejected", metavar="N|P%",
     help="Exit 2 when more input rows than this were rejected (a count, or a share of rows read).")]
 
+JobsOption = Annotated[int, typer.Option(
+    "--jobs", "-j", help="Processes that judge tickets (0: one per core). Results are identical to one process.")]
+
 GITHUB_ACTIONS = "GITHUB_ACTIONS"
 GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 PROGRESS_EVERY = 500  # tickets between progress bar refreshes
@@ -178,6 +181,10 @@ def check(
     waivers: WaiversOption = None,
     max_rejected: MaxRejectedOption = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when the standard is not met (for rollout); errors still exit 2.")] = False,
+    jobs: JobsOption = 1,
+    partial: Annotated[Optional[Path], typer.Option(
+        "--partial", metavar="PATH",
+        help="Write this shard's partial result for `svcaudit merge` instead of a report.")] = None,
     color: ColorOption = ColorMode.auto,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -191,9 +198,11 @@ def check(
         limit_rejected = _parse_max_rejected(max_rejected)
         waiver_file = load_waivers(waivers, moment, loaded.timezone) if waivers else None
         chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
+        if partial is not None:
+            return _write_partial(loaded, files, moment, encoding, jobs, waiver_file, partial, quiet)
         with _progress(quiet) as progress:
             result = run_audit(loaded, files, moment, encoding=encoding, progress=progress,
-                               waivers=waiver_file)
+                               waivers=waiver_file, jobs=_jobs(jobs))
         render = _check_renderer(chosen)
         if quiet and chosen is OutputFormat.text:
             from .reporters.common import verdict
@@ -213,6 +222,65 @@ def check(
                 typer.echo("svcaudit: the standard is not met; exit 0 because of --exit-zero", err=True)
             return ExitCode.MET
         return code
+
+    raise typer.Exit(int(_guard(debug, body)))
+
+
+def _jobs(jobs: int) -> int:
+    if jobs < 0:
+        raise UsageError("--jobs takes 0 (one per core) or a positive number")
+    if jobs == 0:
+        from .parallel import default_jobs
+
+        return default_jobs()
+    return jobs
+
+
+def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encoding: str | None,
+                   jobs: int, waiver_file, target: Path, quiet: bool) -> ExitCode:
+    """`check --partial`: audit this shard, keep the sums, judge nothing over all tickets yet."""
+    from .engine import Audit, make_intake
+    from .partial import partial_dict
+
+    intake = make_intake(loaded, files, encoding)
+    audit = Audit(loaded, moment, waivers=waiver_file)
+    with _progress(quiet) as progress:
+        audit.feed(intake.tickets(), progress, _jobs(jobs))
+    _emit(json.dumps(partial_dict(audit, intake), ensure_ascii=False) + "\n", target, quiet)
+    return ExitCode.MET
+
+
+@app.command()
+def merge(
+    partials: Annotated[list[Path], typer.Argument(metavar="PARTIAL...", help="Partial results of `check --partial`.")],
+    standard: StandardOption = None,
+    format: Annotated[Optional[OutputFormat], typer.Option("--format", "-f", help="Report format.")] = None,
+    output: OutputOption = None,
+    limit: LimitOption = DEFAULT_VIOLATION_LIMIT,
+    waivers: WaiversOption = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when the standard is not met.")] = False,
+    color: ColorOption = ColorMode.auto,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Combine partial results of shards into the report one run over all of them would give."""
+    from .partial import merge_partials, read_partial
+
+    def body() -> ExitCode:
+        loaded_partials = [(path, read_partial(path)) for path in partials]
+        source = standard or loaded_partials[0][1]["standard"]["source"]
+        loaded = load_standard(source)
+        as_of = datetime.fromisoformat(loaded_partials[0][1]["as_of"])
+        waiver_file = load_waivers(waivers, as_of, loaded.timezone) if waivers else None
+        result = merge_partials(loaded, loaded_partials, waiver_file)
+        chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
+        render = _check_renderer(chosen)
+        rendered = render(result, color=_use_color(color, output), limit=limit, width=_width(output),
+                          workspace=os.environ.get("GITHUB_WORKSPACE"))
+        _emit(rendered, output, quiet)
+        _append_step_summary(result)
+        code = _exit_code(result)
+        return ExitCode.MET if exit_zero and code is ExitCode.NOT_MET else code
 
     raise typer.Exit(int(_guard(debug, body)))
 

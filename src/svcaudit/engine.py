@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -206,6 +207,50 @@ class Tally:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
         self.metrics.observe(ticket, verdicts.timeline)
 
+    def state(self) -> dict[str, Any]:
+        """Everything added so far as plain data: what a shard hands on to be merged.
+
+        Taken before `finish`, so aggregate rules are judged once, over all shards together.
+        """
+        return {
+            "tickets": self.tickets,
+            "rule_ids": [r.rule.id for r in self.results],
+            "rules": [[r.passed, r.failed, r.pending, r.not_applicable, r.waived, dict(r.reasons)]
+                      for r in self.results],
+            "violations": [v.to_dict() for v in self.violations],
+            "waived": [v.to_dict() for v in self.waived],
+            "metrics": self.metrics.state(),
+            "quality": None if self.quality is None else self.quality.state(),
+            "aggregates": {str(index): state for index, state in self.states.items()},
+            "waiver_use": None if self.waivers is None else [w.used for w in self.waivers.active],
+        }
+
+    def absorb(self, state: dict[str, Any]) -> None:
+        """Add a shard's state; shards absorbed in input order give the single run's results."""
+        if state["rule_ids"] != [r.rule.id for r in self.results]:
+            raise ValueError("the partial result was made with another standard")
+        self.tickets += state["tickets"]
+        for result, (passed, failed_, pending_, not_applicable_, waived, reasons) in zip(
+                self.results, state["rules"]):
+            result.passed += passed
+            result.failed += failed_
+            result.pending += pending_
+            result.not_applicable += not_applicable_
+            result.waived += waived
+            result.reasons.update(reasons)
+        self.violations.extend(Violation.from_dict(v) for v in state["violations"])
+        self.waived.extend(Violation.from_dict(v) for v in state["waived"])
+        self.metrics = self.metrics.merge(MetricsAccumulator.from_state(state["metrics"]))
+        if self.quality is not None and state["quality"] is not None:
+            self.quality.absorb(state["quality"])
+        checks = self.standard.checks
+        for key, other in state["aggregates"].items():
+            index = int(key)
+            self.states[index] = checks[index].merge(self.states[index], other)
+        if self.waivers is not None and state.get("waiver_use"):
+            for waiver, used in zip(self.waivers.active, state["waiver_use"]):
+                waiver.used += used
+
     def _waive(self, rule: Rule, ticket: Ticket | None, outcome: Outcome) -> bool:
         """Count a failure as waived when an active waiver covers it; waived is never dropped."""
         if self.waivers is None:
@@ -258,7 +303,14 @@ class Audit:
     def tickets(self) -> int:
         return self.tally.tickets
 
-    def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None) -> None:
+    def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None,
+             jobs: int = 1) -> None:
+        if jobs > 1 and not self.observers:
+            from .parallel import judge_in_parallel
+
+            judge_in_parallel(self.tally, tickets, self.as_of, jobs, self.standard.source,
+                              self.waivers, self.waivers.source if self.waivers else None, progress)
+            return
         for ticket in tickets:
             verdicts = judge_ticket(self.standard, ticket, self.as_of)
             self.tally.add(verdicts)
@@ -328,9 +380,10 @@ def run_audit(
     encoding: str | None = None,
     progress: ProgressCallback | None = None,
     waivers: Waivers | None = None,
+    jobs: int = 1,
 ) -> AuditResult:
-    """Audit the given exports against a standard, as of a moment."""
+    """Audit the given exports against a standard, as of a moment (in `jobs` processes)."""
     intake = make_intake(standard, paths, encoding)
     audit = Audit(standard, as_of, waivers=waivers)
-    audit.feed(intake.tickets(), progress)
+    audit.feed(intake.tickets(), progress, jobs)
     return audit.finish(intake)

@@ -7,6 +7,7 @@ Reopen rate = share of tickets with reopen information that were reopened at lea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .checks.score import fold_score, new_score_state, score_of
 from .logs.model import Ticket
@@ -35,6 +36,15 @@ class MetricsAccumulator:
         if ticket.messages and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES):
             self.resolved_with_messages += 1
             self.first_contact += len(timeline.staff_messages) == 1 and not reopens
+
+    def state(self) -> dict[str, Any]:
+        return {"scores": self.scores, "resolved_with_messages": self.resolved_with_messages,
+                "first_contact": self.first_contact, "with_reopen_data": self.with_reopen_data,
+                "reopened": self.reopened}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> MetricsAccumulator:
+        return cls(**{**state, "scores": {k: dict(v) for k, v in state["scores"].items()}})
 
     def merge(self, other: MetricsAccumulator) -> MetricsAccumulator:
         merged = MetricsAccumulator()

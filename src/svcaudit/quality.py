@@ -75,6 +75,25 @@ class QualityAccumulator:
         self.by_agent.setdefault(agent or UNASSIGNED, ScoreSums()).add(score, critical)
         self.by_team.setdefault(team or UNASSIGNED, ScoreSums()).add(score, critical)
 
+    def state(self) -> dict[str, Any]:
+        def sums(s: ScoreSums) -> list[float]:
+            return [s.tickets, s.total, s.zeroed_by_critical]
+
+        return {"overall": sums(self.overall),
+                "by_agent": {k: sums(v) for k, v in self.by_agent.items()},
+                "by_team": {k: sums(v) for k, v in self.by_team.items()}}
+
+    def absorb(self, state: dict[str, Any]) -> None:
+        """Add another accumulator's state (a shard's) to this one."""
+        def sums(values: list[float]) -> ScoreSums:
+            return ScoreSums(int(values[0]), float(values[1]), int(values[2]))
+
+        self.overall = self.overall.merge(sums(state["overall"]))
+        for name in ("by_agent", "by_team"):
+            table = getattr(self, name)
+            for key, values in state[name].items():
+                table[key] = table.get(key, ScoreSums()).merge(sums(values))
+
     def to_dict(self, minimum: float | None) -> dict[str, Any]:
         return {
             **self.overall.to_dict(),

@@ -100,6 +100,21 @@ class Violation:
     target_value: float | None = None
     waiver: str | None = None  # the waiver's reason, for a waived violation
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Violation:
+        """The inverse of `to_dict`, for partial results read back by `svcaudit merge`."""
+        due = data.get("due_at")
+        return cls(
+            rule=data["rule"], ticket_id=data["ticket_id"], severity=data["severity"],
+            message=data["message"], path=data.get("path"), row=data.get("row"),
+            field=data.get("field"), measured_seconds=data.get("measured_seconds"),
+            target_seconds=data.get("target_seconds"),
+            due_at=None if due is None else datetime.fromisoformat(due.replace("Z", "+00:00")),
+            evidence=data.get("evidence"), message_index=data.get("message_index"),
+            measured_value=data.get("measured_value"), target_value=data.get("target_value"),
+            waiver=data.get("waiver"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data = {
             "rule": self.rule,

@@ -6,6 +6,8 @@ file:line:column. Building the checks here means `svcaudit validate` catches eve
 """
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -85,7 +87,9 @@ def parse_standard(text: str, source: str) -> Standard:
                             document.locate(()))
     _check_version(document)
     validate_document(document)
-    return _Builder(document).build()
+    standard = _Builder(document).build()
+    # Partial results of shards may only be merged when they were judged by the same text.
+    return replace(standard, fingerprint=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def _check_version(document: YamlDocument) -> None:

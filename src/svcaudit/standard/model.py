@@ -108,3 +108,4 @@ class Standard:
     text_strip: frozenset[str] = frozenset()  # noise removed from messages before matching
     quality: bool = False  # the standard asks for per-ticket quality scores
     quality_min: float | None = None
+    fingerprint: str = ""  # sha256 of the standard's text
