@@ -25,3 +25,13 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
+
+# `make bench`: generate benchmark exports (10k and 100k tickets) if missing, time svcaudit against a
+# bare csv.reader parse and DuckDB, write benchmarks/out/results.json. DuckDB is a benchmark-only
+# dependency, installed into the venv here. More sizes: make bench BENCH_ARGS="--sizes 10000,100000,1000000"
+.PHONY: bench
+BENCH_ARGS ?=
+bench: $(STAMP)
+	@$(BIN)/python -c 'import duckdb' 2>/dev/null || $(BIN)/python -m pip install --quiet duckdb \
+		|| echo "bench: could not install duckdb; the DuckDB column is skipped"
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
