@@ -154,7 +154,7 @@ def _width(output: Path | None) -> int | None:
     return None
 
 
-def _emit(text: str, output: Path | None, quiet: bool = False) -> None:
+def _emit(text: str, output: Path | None, quiet: bool = False, what: str = "report") -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -164,7 +164,7 @@ def _emit(text: str, output: Path | None, quiet: bool = False) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     if not quiet:
-        typer.echo(f"svcaudit: report written to {output}", err=True)
+        typer.echo(f"svcaudit: {what} written to {output}", err=True)
 
 
 @app.command()
@@ -246,7 +246,8 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
     audit = Audit(loaded, moment, waivers=waiver_file)
     with _progress(quiet) as progress:
         audit.feed(intake.tickets(), progress, _jobs(jobs))
-    _emit(json.dumps(partial_dict(audit, intake), ensure_ascii=False) + "\n", target, quiet)
+    _emit(json.dumps(partial_dict(audit, intake), ensure_ascii=False) + "\n", target, quiet,
+          "partial result")
     return ExitCode.MET
 
 
