@@ -16,7 +16,7 @@ from .checks.base import AggregateCheck, Check, Outcome, Status, TicketContext, 
 from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
 from .logs.intake import Intake
-from .logs.model import Ticket
+from .logs.model import Rejection, Ticket
 from .logs.presets import get_preset
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
@@ -337,14 +337,21 @@ class Audit:
             inputs=intake.inputs,
             rules=tally.results,
             violations=tally.violations,
-            rejected=intake.rejected,
+            rejected=ordered_rejections(intake),
             metrics=tally.metrics.to_dict(),
             tickets=tally.tickets,
             warnings=warnings,
             quality=None if tally.quality is None else tally.quality.to_dict(self.standard.quality_min),
             waived=tally.waived,
             waivers=None if self.waivers is None else self.waivers.report(),
+            message_grouping=intake.grouping,
         )
+
+
+def ordered_rejections(intake: Intake) -> list[Rejection]:
+    """Rejected rows by input and physical row: the same list whichever way messages were joined."""
+    order = {stats.path: index for index, stats in enumerate(intake.inputs)}
+    return sorted(intake.rejected, key=lambda r: (order.get(r.path, len(order)), r.row))
 
 
 def rejection_warnings(intake: Intake) -> list[str]:

@@ -41,6 +41,7 @@ def partial_dict(audit: Audit, intake: Intake) -> dict[str, Any]:
         "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error}
                      for r in intake.rejected],
         "warnings": list(intake.warnings),
+        "grouping": intake.grouping,
         "tally": audit.tally.state(),
     }
 
@@ -92,4 +93,13 @@ def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, 
         tickets=tally.tickets, warnings=warnings,
         quality=None if tally.quality is None else tally.quality.to_dict(standard.quality_min),
         waived=tally.waived, waivers=None if waivers is None else waivers.report(),
+        message_grouping=_grouping([data.get("grouping") for _, data in partials]),
     )
+
+
+def _grouping(values: list[str | None]) -> str | None:
+    """The way messages were joined, when the shards agree; else the less favourable one."""
+    found = [v for v in values if v]
+    if not found:
+        return None
+    return found[0] if len(set(found)) == 1 else max(found, key=lambda v: v.startswith("in memory"))

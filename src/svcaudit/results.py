@@ -159,6 +159,7 @@ class AuditResult:
     quality: dict[str, Any] | None = None  # per-ticket QA scores, when the standard defines them
     waived: list[Violation] = field(default_factory=list)
     waivers: dict[str, Any] | None = None  # the waiver file's accounting: expired, unused
+    message_grouping: str | None = None  # how message rows were joined to tickets (streamed or not)
 
     @property
     def judged(self) -> tuple[int, int]:
@@ -210,6 +211,7 @@ class AuditResult:
                 "waived": len(self.waived),
                 "rows_read": self.rows_read,
                 "rows_rejected": self.rows_rejected,
+                "message_grouping": self.message_grouping,
             },
             "rules": [r.to_dict() for r in self.rules],
             "dimensions": dimension_table(self.rules),

@@ -158,7 +158,7 @@ def finish(audit: Audit):
     """The audit's `AuditResult`, for tickets fed directly (no input files were read)."""
     from types import SimpleNamespace
 
-    return audit.finish(SimpleNamespace(inputs=[], rejected=[], warnings=[]))
+    return audit.finish(SimpleNamespace(inputs=[], rejected=[], warnings=[], grouping=None))
 
 
 _UNSET: Any = object()

@@ -6,6 +6,7 @@ from messages in the order they were first seen. A row that cannot be audited be
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -23,6 +24,8 @@ from .readers import ExportFile, RecordError
 KEY_SETS_CACHED = 256
 
 
+GROUPING_STREAMED = "streamed: messages ordered by ticket"
+GROUPING_IN_MEMORY = "in memory: messages not ordered by ticket"
 UNTIMED_BASE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # orders untimed transcripts; never shown
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
@@ -57,6 +60,8 @@ class Intake:
         self.rejected: list[Rejection] = []
         # Things the run should say although no row was rejected (an empty file, a renamed column).
         self.warnings: list[str] = []
+        self.grouping: str | None = None  # how message rows were joined, once tickets() has run
+        self._row_keys: set[int] = set()
         self._inputs = [self._classify(ExportFile(p, encoding)) for p in paths]
 
     @property
@@ -223,6 +228,11 @@ class Intake:
             yield from self._ticket_rows(ticket_inputs, {})
             return
         rejected_tickets: dict[str, RowRef] = {}
+        if self._streamable(ticket_inputs, message_inputs):
+            self.grouping = GROUPING_STREAMED
+            yield from self._joined_in_order(ticket_inputs, message_inputs, rejected_tickets)
+            return
+        self.grouping = GROUPING_IN_MEMORY
         by_id = {t.ticket_id: t for t in self._ticket_rows(ticket_inputs, rejected_tickets)}
         groups = self._message_groups(message_inputs, rejected_tickets)
         for ticket in by_id.values():
@@ -231,6 +241,136 @@ class Intake:
         for ticket_id, messages in groups.items():
             ticket = Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages)
             yield self._with_conversation(ticket)
+
+    # -- streaming the join of exports ordered by ticket ----------------------------------------
+
+    def _ids(self, item: _Input) -> Iterator[str]:
+        """The ticket id of every readable row, in file order (a light pre-pass: no typing)."""
+        columns: Columns | None = None
+        for record in item.file.records():
+            if isinstance(record, RecordError):
+                continue
+            if columns is None or item.file.format != "csv":
+                columns = self._columns(item, tuple(record.values))
+            if columns.clash is not None:
+                continue
+            values = {columns.names[k]: v for k, v in record.values.items()}
+            if item.threaded:
+                continue  # thread roots need the whole file: not streamed
+            yield _id(values.get("ticket_id"))
+
+    def _streamable(self, ticket_inputs: list[_Input], message_inputs: list[_Input]) -> bool:
+        """Whether messages come grouped by ticket, in the order of the ticket rows.
+
+        Exports of one helpdesk usually are (tickets by id, comments by ticket), and then the join
+        streams: memory holds one conversation, not the whole export. The check is a pre-pass over
+        the ids alone, keeping a hash per ticket. Tickets known only from messages may stand
+        anywhere; they are kept aside and come last, as in the in-memory join.
+        """
+        if any(item.threaded for item in message_inputs):
+            return False
+        ticket_order = array("q")
+        ticket_set: set[int] = set()
+        for item in ticket_inputs:
+            for ticket_id in self._ids(item):
+                key = hash(ticket_id)
+                if not ticket_id or key in ticket_set:
+                    return False  # duplicates are rejected by position: keep the in-memory join
+                ticket_set.add(key)
+                ticket_order.append(key)
+        self._row_keys = ticket_set
+        position = 0
+        previous: int | None = None
+        message_only: set[int] = set()
+        for item in message_inputs:
+            for ticket_id in self._ids(item):
+                key = hash(ticket_id)
+                if key == previous:
+                    continue
+                previous = key
+                if key in ticket_set:
+                    while position < len(ticket_order) and ticket_order[position] != key:
+                        position += 1
+                    if position == len(ticket_order):
+                        return False  # this ticket's messages come again, or out of order
+                    position += 1
+                elif key in message_only:
+                    return False  # a conversation known only from messages, not in one block
+                else:
+                    message_only.add(key)
+        return True
+
+    def _message_blocks(
+        self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
+    ) -> Iterator[tuple[str, list[Message]]]:
+        """Consecutive messages of one ticket, block by block (the export is ordered by ticket)."""
+        current: str | None = None
+        block: list[Message] = []
+        for item in inputs:
+            for ref, values in self._rows(item):
+                try:
+                    ticket_id, message = self.parser.message(ref, values)
+                except FieldError as exc:
+                    self._reject(item, ref.row, exc.field, exc.message)
+                    continue
+                if ticket_id != current:
+                    if block:
+                        yield current, block
+                    current, block = ticket_id, []
+                bad_ticket = rejected_ids.get(ticket_id)
+                if bad_ticket is not None:
+                    self._reject(item, ref.row, "ticket_id",
+                                 f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
+                    continue
+                block.append(message)
+        if block:
+            yield current, block
+
+    def _joined_in_order(
+        self, ticket_inputs: list[_Input], message_inputs: list[_Input], rejected_ids: dict[str, RowRef]
+    ) -> Iterator[Ticket]:
+        """Ticket rows and message blocks walked side by side, as a merge join."""
+        blocks = self._message_blocks(message_inputs, rejected_ids)
+        waiting: tuple[str, list[Message]] | None = None
+        message_only: list[tuple[str, list[Message]]] = []
+
+        def settle(block: tuple[str, list[Message]]) -> bool:
+            """Put aside a block that belongs to no ticket row to come; True when it was."""
+            ticket_id, messages = block
+            bad_ticket = rejected_ids.get(ticket_id)
+            if bad_ticket is not None:  # read ahead before its ticket row turned out bad
+                for message in messages:
+                    self._reject(self._input_of(message), message.ref.row, "ticket_id",
+                                 f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
+                return True
+            if hash(ticket_id) not in self._row_keys:
+                message_only.append(block)
+                return True
+            return False
+
+        for ticket in self._ticket_rows(ticket_inputs, rejected_ids):
+            while True:
+                if waiting is None:
+                    waiting = next(blocks, None)
+                if waiting is None:
+                    break
+                if waiting[0] == ticket.ticket_id:
+                    ticket.messages = waiting[1]
+                    waiting = None
+                    break
+                if settle(waiting):
+                    waiting = None
+                    continue
+                break  # the block of a later ticket
+            yield self._with_conversation(ticket)
+        for block in ([waiting] if waiting is not None else []) + list(blocks):
+            if not settle(block):
+                message_only.append(block)
+        for ticket_id, messages in message_only:
+            yield self._with_conversation(Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages))
+
+    def _input_of(self, message: Message) -> _Input:
+        return next(i for i in self._inputs if i.stats.path == message.ref.path)
 
     def _ticket_rows(
         self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
@@ -294,7 +434,7 @@ class Intake:
         return ticket
 
     def _reject_message(self, message: Message, ticket: Ticket) -> None:
-        item = next(i for i in self._inputs if i.stats.path == message.ref.path)
+        item = self._input_of(message)
         self._reject(
             item, message.ref.row, "created_at",
             f"message stamped {message.created_at.isoformat()}, before its ticket was created "

@@ -23,7 +23,8 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
     out = [f"# svcaudit: {cell(result.standard_name)}", "",
            f"{mark} **{common.verdict(result)}**", "",
            f"Standard `{result.standard_source}`, as of {result.as_of.isoformat().replace('+00:00', 'Z')}; "
-           f"{result.tickets} tickets audited.", ""]
+           f"{result.tickets} tickets audited"
+           + (f"; messages joined {result.message_grouping}." if result.message_grouping else "."), ""]
     out += ["## Inputs", ""]
     out += table(["File", "Shape", "Rows read", "Audited", "Rejected"],
                  [[f"`{i.path}`", i.shape.value, i.rows_read, i.rows_audited, i.rows_rejected]

@@ -25,7 +25,8 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
     for item in result.inputs:
         console.print(f"  {item.path}: {item.shape.value} ({item.format}), {item.rows_read} rows read, "
                       f"{item.rows_audited} audited, {item.rows_rejected} rejected")
-    console.print(f"  {result.tickets} tickets audited\n")
+    grouping = f"; messages joined {result.message_grouping}" if result.message_grouping else ""
+    console.print(f"  {result.tickets} tickets audited{grouping}\n")
 
     rules = Table(title="Rules", title_justify="left", show_lines=False)
     for name, justify in (("Rule", "left"), ("Check", "left"), ("Severity", "left"),

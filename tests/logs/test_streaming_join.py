@@ -1,0 +1,90 @@
+"""Messages ordered by ticket are joined streaming; the report equals the in-memory join's."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from svcaudit.cli import app
+from svcaudit.logs import intake as intake_module
+from tests.paths import SAMPLES
+
+AS_OF = "2026-11-23T12:00:00Z"
+
+
+def check(*files):
+    result = CliRunner().invoke(app, ["check", *map(str, files), "--as-of", AS_OF, "-f", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def shuffled_messages(tmp_path):
+    lines = (SAMPLES / "messages.csv").read_text(encoding="utf-8")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(lines)))
+    header, body = rows[0], rows[1:]
+    random.Random(5).shuffle(body)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(body)
+    path = tmp_path / "shuffled.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def without_rows(report):
+    """The report less what names physical rows (a shuffled file has other row numbers)."""
+    for violation in report["violations"]:
+        violation.pop("row")
+    report["summary"].pop("message_grouping")
+    report["inputs"][1].pop("path")
+    return report
+
+
+def test_ordered_messages_stream(monkeypatch):
+    files = (SAMPLES / "tickets.csv", SAMPLES / "messages.csv")
+    streamed = check(*files)
+    assert streamed["summary"]["message_grouping"].startswith("streamed")
+    monkeypatch.setattr(intake_module.Intake, "_streamable", lambda self, *a: False)
+    in_memory = check(*files)
+    assert in_memory["summary"]["message_grouping"].startswith("in memory")
+    in_memory["summary"]["message_grouping"] = streamed["summary"]["message_grouping"]
+    assert streamed == in_memory
+
+
+def test_unordered_messages_are_grouped_in_memory(tmp_path):
+    ordered = check(SAMPLES / "tickets.csv", SAMPLES / "messages.csv")
+    shuffled = check(SAMPLES / "tickets.csv", shuffled_messages(tmp_path))
+    assert shuffled["summary"]["message_grouping"].startswith("in memory")
+    ordered_ids = [(v["rule"], v["ticket_id"]) for v in ordered["violations"]]
+    assert [(v["rule"], v["ticket_id"]) for v in shuffled["violations"]] == ordered_ids
+    assert without_rows(shuffled)["rules"] == without_rows(ordered)["rules"]
+
+
+@pytest.mark.parametrize("tickets, messages, grouping", [
+    # message-only ticket between others, and a rejected ticket row whose messages come after it
+    ("ticket_id,created_at\nA,2026-11-02T09:00:00Z\nB,bad\nC,2026-11-02T09:00:00Z\n",
+     "ticket_id,created_at,author_role,text\nA,2026-11-02T09:01:00Z,customer,hi\nX,2026-11-02T09:00:00Z,customer,only\n"
+     "B,2026-11-02T09:02:00Z,customer,b\nC,2026-11-02T09:03:00Z,customer,c\n", "streamed"),
+    # messages of A come again after B's: not one block
+    ("ticket_id,created_at\nA,2026-11-02T09:00:00Z\nB,2026-11-02T09:00:00Z\n",
+     "ticket_id,created_at,author_role,text\nA,2026-11-02T09:01:00Z,customer,a\nB,2026-11-02T09:02:00Z,customer,b\n"
+     "A,2026-11-02T09:03:00Z,agent,a2\n", "in memory"),
+])
+def test_join_paths_give_the_same_accounting(tmp_path, monkeypatch, tickets, messages, grouping):
+    (tmp_path / "t.csv").write_text(tickets)
+    (tmp_path / "m.csv").write_text(messages)
+    first = check(tmp_path / "t.csv", tmp_path / "m.csv")
+    assert first["summary"]["message_grouping"].startswith(grouping)
+    monkeypatch.setattr(intake_module.Intake, "_streamable", lambda self, *a: False)
+    second = check(tmp_path / "t.csv", tmp_path / "m.csv")
+    first["summary"].pop("message_grouping")
+    second["summary"].pop("message_grouping")
+    assert first == second
+    for item in first["inputs"]:
+        assert item["rows_read"] == item["rows_audited"] + item["rows_rejected"]
