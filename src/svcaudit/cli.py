@@ -154,6 +154,23 @@ def _width(output: Path | None) -> int | None:
     return None
 
 
+def _emit_json(result: AuditResult, output: Path | None, quiet: bool) -> None:
+    """The JSON report written as a stream (its long lists never become one string)."""
+    from .reporters import json as json_reporter
+
+    if output is None:
+        json_reporter.write(result, sys.stdout)
+        sys.stdout.flush()
+        return
+    try:
+        with output.open("w", encoding="utf-8") as stream:
+            json_reporter.write(result, stream)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    if not quiet:
+        typer.echo(f"svcaudit: report written to {output}", err=True)
+
+
 def _emit(text: str, output: Path | None, quiet: bool = False, what: str = "report") -> None:
     if output is None:
         sys.stdout.write(text)
@@ -204,14 +221,17 @@ def check(
             result = run_audit(loaded, files, moment, encoding=encoding, progress=progress,
                                waivers=waiver_file, jobs=_jobs(jobs))
         render = _check_renderer(chosen)
-        if quiet and chosen is OutputFormat.text:
-            from .reporters.common import verdict
-
-            rendered = verdict(result) + "\n"
+        if chosen is OutputFormat.json:
+            _emit_json(result, output, quiet)
         else:
-            rendered = render(result, color=_use_color(color, output), limit=limit, width=_width(output),
-                              workspace=os.environ.get("GITHUB_WORKSPACE"))
-        _emit(rendered, output, quiet)
+            if quiet and chosen is OutputFormat.text:
+                from .reporters.common import verdict
+
+                rendered = verdict(result) + "\n"
+            else:
+                rendered = render(result, color=_use_color(color, output), limit=limit,
+                                  width=_width(output), workspace=os.environ.get("GITHUB_WORKSPACE"))
+            _emit(rendered, output, quiet)
         _append_step_summary(result)
         code = _exit_code(result)
         too_many = _too_many_rejected(result, limit_rejected)

@@ -6,6 +6,7 @@ The JSON shape is the contract of STANDARD.md ("The JSON report"), documented by
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -80,7 +81,7 @@ def dimension_table(rules: list[RuleResult]) -> dict[str, dict[str, Any]]:
     return dict(sorted(table.items()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """One failed rule on one ticket (or, for aggregate rules, on the audit), with its evidence."""
 
@@ -187,8 +188,21 @@ class AuditResult:
     def rows_rejected(self) -> int:
         return sum(i.rows_rejected for i in self.inputs)
 
-    def to_dict(self) -> dict[str, Any]:
+    def findings(self, key: str) -> Iterator[dict[str, Any]]:
+        """The items of one of the long lists (violations, rejected, waived), one by one."""
+        if key == "rejected":
+            return ({"path": r.path, "row": r.row, "field": r.field, "error": r.error}
+                    for r in self.rejected)
+        return (v.to_dict() for v in getattr(self, key))
+
+    def to_dict(self, lists: bool = True) -> dict[str, Any]:
+        """The JSON report. With `lists=False` the long lists are left empty, for a streaming writer
+        that adds their items one at a time (`findings`)."""
         passed, failed = self.judged
+
+        def listed(key: str) -> list[dict[str, Any]]:
+            return list(self.findings(key)) if lists else []
+
         return {
             "svcaudit_version": __version__,
             "report_format": REPORT_FORMAT_VERSION,
@@ -215,14 +229,11 @@ class AuditResult:
             },
             "rules": [r.to_dict() for r in self.rules],
             "dimensions": dimension_table(self.rules),
-            "violations": [v.to_dict() for v in self.violations],
-            "rejected": [
-                {"path": r.path, "row": r.row, "field": r.field, "error": r.error}
-                for r in self.rejected
-            ],
+            "violations": listed("violations"),
+            "rejected": listed("rejected"),
             "metrics": self.metrics,
             "quality": self.quality,
-            "waived": [v.to_dict() for v in self.waived],
+            "waived": listed("waived"),
             "waivers": self.waivers,
             "warnings": list(self.warnings),
         }

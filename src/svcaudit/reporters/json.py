@@ -1,10 +1,42 @@
-"""JSON: `AuditResult.to_dict()` as is; the contract other programs read (schema/report-v1.json)."""
+"""JSON: `AuditResult.to_dict()`, the contract other programs read (schema/report-v1.json).
+
+Written as a stream: the long lists (violations, rejected rows, waived findings) go out one item
+a line, so a report of a million findings never exists as one string in memory.
+"""
 from __future__ import annotations
 
+import io
 import json
+from typing import TextIO
 
 from ..results import AuditResult
 
+STREAMED = ("violations", "rejected", "waived")
+INDENT = "  "
+
+
+def write(result: AuditResult, stream: TextIO) -> None:
+    head = result.to_dict(lists=False)
+    keys = list(head)
+    stream.write("{\n")
+    for position, key in enumerate(keys):
+        stream.write(f"{INDENT}{json.dumps(key)}: ")
+        if key in STREAMED:
+            stream.write("[")
+            first = True
+            for item in result.findings(key):
+                stream.write(("\n" if first else ",\n") + INDENT * 2
+                             + json.dumps(item, ensure_ascii=False))
+                first = False
+            stream.write("]" if first else f"\n{INDENT}]")
+        else:
+            text = json.dumps(head[key], ensure_ascii=False, indent=2)
+            stream.write(text.replace("\n", "\n" + INDENT))
+        stream.write(",\n" if position < len(keys) - 1 else "\n")
+    stream.write("}\n")
+
 
 def render(result: AuditResult, **_: object) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    write(result, buffer)
+    return buffer.getvalue()
