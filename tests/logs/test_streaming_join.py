@@ -88,3 +88,28 @@ def test_join_paths_give_the_same_accounting(tmp_path, monkeypatch, tickets, mes
     assert first == second
     for item in first["inputs"]:
         assert item["rows_read"] == item["rows_audited"] + item["rows_rejected"]
+
+
+def test_unordered_messages_spill_to_disk_with_the_same_report(tmp_path, monkeypatch):
+    messages = shuffled_messages(tmp_path)
+    in_memory = check(SAMPLES / "tickets.csv", messages)
+    monkeypatch.setattr(intake_module, "SPILL_BYTES", 0)
+    on_disk = check(SAMPLES / "tickets.csv", messages)
+    assert on_disk["summary"]["message_grouping"].startswith("on disk")
+    on_disk["summary"]["message_grouping"] = in_memory["summary"]["message_grouping"]
+    assert on_disk == in_memory
+
+
+def test_spilled_join_keeps_rejections_and_message_only_tickets(tmp_path, monkeypatch):
+    (tmp_path / "t.csv").write_text("ticket_id,created_at\nA,2026-11-02T09:00:00Z\nB,bad\n")
+    (tmp_path / "m.csv").write_text(
+        "ticket_id,created_at,author_role,text\nB,2026-11-02T09:02:00Z,customer,b\n"
+        "X,2026-11-02T09:00:00Z,customer,only\nA,2026-11-02T09:01:00Z,customer,hi\n"
+        "A,2026-11-02T08:00:00Z,agent,before creation\n")
+    in_memory = check(tmp_path / "t.csv", tmp_path / "m.csv")
+    monkeypatch.setattr(intake_module, "SPILL_BYTES", 0)
+    on_disk = check(tmp_path / "t.csv", tmp_path / "m.csv")
+    for report in (in_memory, on_disk):
+        report["summary"].pop("message_grouping")
+    assert on_disk == in_memory
+    assert on_disk["summary"]["tickets"] == 2 and len(on_disk["rejected"]) == 3

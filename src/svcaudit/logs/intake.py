@@ -6,6 +6,9 @@ from messages in the order they were first seen. A row that cannot be audited be
 """
 from __future__ import annotations
 
+import pickle
+import sqlite3
+import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +29,9 @@ KEY_SETS_CACHED = 256
 
 GROUPING_STREAMED = "streamed: messages ordered by ticket"
 GROUPING_IN_MEMORY = "in memory: messages not ordered by ticket"
+GROUPING_SPILLED = "on disk: messages not ordered by ticket, grouped in a temporary SQLite file"
+SPILL_BYTES = 64 * 1024 * 1024  # unordered message exports larger than this are grouped on disk
+PICKLE = pickle.HIGHEST_PROTOCOL
 UNTIMED_BASE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # orders untimed transcripts; never shown
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
@@ -232,6 +238,10 @@ class Intake:
             self.grouping = GROUPING_STREAMED
             yield from self._joined_in_order(ticket_inputs, message_inputs, rejected_tickets)
             return
+        if sum(_size(item) for item in message_inputs) > SPILL_BYTES:
+            self.grouping = GROUPING_SPILLED
+            yield from self._joined_on_disk(ticket_inputs, message_inputs, rejected_tickets)
+            return
         self.grouping = GROUPING_IN_MEMORY
         by_id = {t.ticket_id: t for t in self._ticket_rows(ticket_inputs, rejected_tickets)}
         groups = self._message_groups(message_inputs, rejected_tickets)
@@ -369,6 +379,65 @@ class Intake:
         for ticket_id, messages in message_only:
             yield self._with_conversation(Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages))
 
+    def _joined_on_disk(
+        self, ticket_inputs: list[_Input], message_inputs: list[_Input], rejected_ids: dict[str, RowRef]
+    ) -> Iterator[Ticket]:
+        """The in-memory join's results, with tickets and messages kept in a temporary SQLite file.
+
+        Same order as the in-memory join: ticket rows in file order, then tickets known only from
+        messages in the order they were first seen; a conversation keeps its file order before
+        `_with_conversation` sorts it by time.
+        """
+        with tempfile.TemporaryDirectory(prefix="svcaudit-") as folder:
+            db = sqlite3.connect(Path(folder) / "join.sqlite")
+            try:
+                db.execute("CREATE TABLE tickets (seq INTEGER PRIMARY KEY, ticket_id TEXT, data BLOB)")
+                db.execute("CREATE TABLE messages (seq INTEGER PRIMARY KEY, ticket_id TEXT, data BLOB)")
+                rows = ((None, t.ticket_id, pickle.dumps(t, PICKLE)) for t in
+                        self._ticket_rows(ticket_inputs, rejected_ids))
+                db.executemany("INSERT INTO tickets VALUES (?, ?, ?)", rows)
+                db.executemany("INSERT INTO messages VALUES (?, ?, ?)",
+                               ((None, ticket_id, pickle.dumps(message, PICKLE)) for ticket_id, message in
+                                self._accepted_messages(message_inputs, rejected_ids)))
+                db.execute("CREATE INDEX messages_by_ticket ON messages (ticket_id, seq)")
+                db.execute("CREATE INDEX tickets_by_id ON tickets (ticket_id)")
+                for (data,) in db.execute("SELECT data FROM tickets ORDER BY seq"):
+                    ticket = pickle.loads(data)
+                    ticket.messages = self._spilled_messages(db, ticket.ticket_id)
+                    yield self._with_conversation(ticket)
+                only = db.execute(
+                    "SELECT ticket_id FROM messages WHERE ticket_id NOT IN (SELECT ticket_id FROM tickets) "
+                    "GROUP BY ticket_id ORDER BY MIN(seq)")
+                for (ticket_id,) in only.fetchall():
+                    messages = self._spilled_messages(db, ticket_id)
+                    yield self._with_conversation(
+                        Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages))
+            finally:
+                db.close()
+
+    @staticmethod
+    def _spilled_messages(db: sqlite3.Connection, ticket_id: str) -> list[Message]:
+        return [pickle.loads(data) for (data,) in db.execute(
+            "SELECT data FROM messages WHERE ticket_id = ? ORDER BY seq", (ticket_id,))]
+
+    def _accepted_messages(
+        self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
+    ) -> Iterator[tuple[str, Message]]:
+        """Message rows that join a ticket, in file order; the others are rejected on the way."""
+        for item in inputs:
+            for ref, values in self._rows(item):
+                try:
+                    ticket_id, message = self.parser.message(ref, values)
+                except FieldError as exc:
+                    self._reject(item, ref.row, exc.field, exc.message)
+                    continue
+                bad_ticket = rejected_ids.get(ticket_id)
+                if bad_ticket is not None:
+                    self._reject(item, ref.row, "ticket_id",
+                                 f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
+                    continue
+                yield ticket_id, message
+
     def _input_of(self, message: Message) -> _Input:
         return next(i for i in self._inputs if i.stats.path == message.ref.path)
 
@@ -402,19 +471,8 @@ class Intake:
         self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
     ) -> dict[str, list[Message]]:
         groups: dict[str, list[Message]] = {}
-        for item in inputs:
-            for ref, values in self._rows(item):
-                try:
-                    ticket_id, message = self.parser.message(ref, values)
-                except FieldError as exc:
-                    self._reject(item, ref.row, exc.field, exc.message)
-                    continue
-                bad_ticket = rejected_ids.get(ticket_id)
-                if bad_ticket is not None:
-                    self._reject(item, ref.row, "ticket_id",
-                                 f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
-                    continue
-                groups.setdefault(ticket_id, []).append(message)
+        for ticket_id, message in self._accepted_messages(inputs, rejected_ids):
+            groups.setdefault(ticket_id, []).append(message)
         return groups
 
     def _with_conversation(self, ticket: Ticket) -> Ticket:
@@ -463,3 +521,10 @@ def _at_path(value: object, path: str | None) -> object:
         else:
             return None
     return value
+
+
+def _size(item: _Input) -> int:
+    try:
+        return item.file.path.stat().st_size
+    except OSError:
+        return 0
