@@ -316,23 +316,12 @@ class Intake:
         """Consecutive messages of one ticket, block by block (the export is ordered by ticket)."""
         current: str | None = None
         block: list[Message] = []
-        for item in inputs:
-            for ref, values in self._rows(item):
-                try:
-                    ticket_id, message = self.parser.message(ref, values)
-                except FieldError as exc:
-                    self._reject(item, ref.row, exc.field, exc.message)
-                    continue
-                if ticket_id != current:
-                    if block:
-                        yield current, block
-                    current, block = ticket_id, []
-                bad_ticket = rejected_ids.get(ticket_id)
-                if bad_ticket is not None:
-                    self._reject(item, ref.row, "ticket_id",
-                                 f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
-                    continue
-                block.append(message)
+        for ticket_id, message in self._accepted_messages(inputs, rejected_ids):
+            if ticket_id != current:
+                if block:
+                    yield current, block
+                current, block = ticket_id, []
+            block.append(message)
         if block:
             yield current, block
 
