@@ -94,8 +94,10 @@ MaxRejectedOption = Annotated[Optional[str], typer.Option(
     "--max-rejected", metavar="N|P%",
     help="Exit 2 when more input rows than this were rejected (a count, or a share of rows read).")]
 
-JobsOption = Annotated[int, typer.Option(
-    "--jobs", "-j", help="Processes that judge tickets (0: one per core). Results are identical to one process.")]
+JobsOption = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", show_default=False,
+    help="Worker processes (0: one per core). Default: one per core for ticket-row exports, "
+         "none with message rows. Results are identical to one process.")]
 
 GITHUB_ACTIONS = "GITHUB_ACTIONS"
 GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -198,7 +200,7 @@ def check(
     waivers: WaiversOption = None,
     max_rejected: MaxRejectedOption = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when the standard is not met (for rollout); errors still exit 2.")] = False,
-    jobs: JobsOption = 1,
+    jobs: JobsOption = None,
     partial: Annotated[Optional[Path], typer.Option(
         "--partial", metavar="PATH",
         help="Write this shard's partial result for `svcaudit merge` instead of a report.")] = None,
@@ -246,7 +248,10 @@ def check(
     raise typer.Exit(int(_guard(debug, body)))
 
 
-def _jobs(jobs: int) -> int:
+def _jobs(jobs: int | None) -> int | None:
+    """None: decided by the inputs (workers pay off where they type and judge ticket rows)."""
+    if jobs is None:
+        return None
     if jobs < 0:
         raise UsageError("--jobs takes 0 (one per core) or a positive number")
     if jobs == 0:
@@ -257,7 +262,7 @@ def _jobs(jobs: int) -> int:
 
 
 def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encoding: str | None,
-                   jobs: int, waiver_file, target: Path, quiet: bool) -> ExitCode:
+                   jobs: int | None, waiver_file, target: Path, quiet: bool) -> ExitCode:
     """`check --partial`: audit this shard, keep the sums, judge nothing over all tickets yet."""
     from .engine import Audit, make_intake
     from .partial import partial_dict
@@ -265,7 +270,7 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
     intake = make_intake(loaded, files, encoding)
     audit = Audit(loaded, moment, waivers=waiver_file)
     with _progress(quiet) as progress:
-        audit.feed(intake.tickets(), progress, _jobs(jobs))
+        audit.feed(intake.tickets(), progress, _jobs(jobs) or 1)
     _emit(json.dumps(partial_dict(audit, intake), ensure_ascii=False) + "\n", target, quiet,
           "partial result")
     return ExitCode.MET

@@ -41,6 +41,12 @@ def column_mapping(standard: Standard) -> ColumnMapping:
     return ColumnMapping(columns, values)
 
 
+def make_row_parser(standard: Standard) -> RowParser:
+    """Typing of rows as the standard says: its time zone, date order and value mapping."""
+    timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
+    return RowParser(timestamps, column_mapping(standard))
+
+
 def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None) -> Intake:
     """Readers configured by the standard's `input` section and time zone."""
     mapping = column_mapping(standard)
@@ -387,10 +393,30 @@ def run_audit(
     encoding: str | None = None,
     progress: ProgressCallback | None = None,
     waivers: Waivers | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> AuditResult:
-    """Audit the given exports against a standard, as of a moment (in `jobs` processes)."""
+    """Audit the given exports against a standard, as of a moment, in `jobs` worker processes.
+
+    `jobs=None` decides by the inputs: one worker per core for ticket-row exports, where workers
+    type and judge rows; none when messages are joined (reading and joining dominate there).
+    """
+    from .parallel import DuplicateTickets, default_jobs, type_and_judge_in_parallel
+
     intake = make_intake(standard, paths, encoding)
+    if jobs is None:
+        jobs = default_jobs() if intake.ticket_rows_only else 1
+    if jobs > 1:
+        if intake.ticket_rows_only:
+            audit = Audit(standard, as_of, waivers=waivers)
+            try:
+                type_and_judge_in_parallel(audit.tally, intake, as_of, jobs, standard.source, waivers,
+                                           waivers.source if waivers else None, progress)
+                return audit.finish(intake)
+            except DuplicateTickets:
+                if waivers is not None:
+                    for waiver in waivers.active:
+                        waiver.used = 0
+            intake = make_intake(standard, paths, encoding)  # read again, in one process
     audit = Audit(standard, as_of, waivers=waivers)
     audit.feed(intake.tickets(), progress, jobs)
     return audit.finish(intake)

@@ -1,9 +1,10 @@
 """`--jobs N`: judge tickets in N worker processes while this process reads the inputs.
 
-Reading stays in one process, so row accounting, duplicate detection and rejections are exactly
-those of a single run; workers judge batches of assembled tickets and hand back plain tallies,
-which are absorbed in input order, so violations come out in the same order as in a single run.
-Aggregate rules (scores) are judged once, after every batch is in.
+Reading stays in one process, so row accounting and rejections are those of a single run; workers
+type ticket rows (or take assembled tickets, when messages are joined) and judge them, handing back
+plain tallies that are absorbed in input order, so violations come out in a single run's order.
+Aggregate rules (scores) are judged once, after every batch is in. A ticket id repeated across
+ticket rows sends the run back to one process, the only place its later row can be rejected.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from .engine import Tally, judge_ticket
-from .logs.model import Ticket
+from .logs.intake import Intake
+from .logs.model import RowRef, Ticket
 from .standard.model import Standard
 from .waivers import Waivers
 
@@ -26,12 +28,19 @@ IN_FLIGHT_PER_JOB = 3  # batches queued per worker: they never wait, the reader 
 _WORKER: dict[str, Any] = {}
 
 
+class DuplicateTickets(Exception):
+    """Ticket ids repeat across the rows typed in parallel: the run is redone in one process,
+    where a repeated id is rejected by its position (rare, and the only safe order)."""
+
+
 def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
 def _install(standard: Standard, as_of: datetime, waivers: Waivers | None) -> None:
-    _WORKER.update(standard=standard, as_of=as_of, waivers=waivers)
+    from .engine import make_row_parser
+
+    _WORKER.update(standard=standard, as_of=as_of, waivers=waivers, parser=make_row_parser(standard))
 
 
 def _load(spec: str, as_of: datetime, waivers_path: str | None) -> None:
@@ -57,10 +66,28 @@ def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
     return tally.state()
 
 
-def _batches(tickets: Iterable[Ticket]) -> Iterator[list[Ticket]]:
-    batch: list[Ticket] = []
-    for ticket in tickets:
-        batch.append(ticket)
+def _type_and_judge(rows: list[tuple[RowRef, dict]]) -> dict[str, Any]:
+    """Type raw ticket rows and judge them; rejections and the ids judged go back in row order."""
+    from .logs.fields import FieldError
+
+    standard: Standard = _WORKER["standard"]
+    parser = _WORKER["parser"]
+    tickets, rejected = [], []
+    for ref, values in rows:
+        try:
+            tickets.append(parser.ticket(ref, values))
+        except FieldError as exc:
+            rejected.append((ref.path, ref.row, exc.field, exc.message))
+    state = _judge_batch(tickets)
+    return {"tally": state, "rejected": rejected,
+            "ids": [(t.ticket_id, t.ref.path, t.ref.row) for t in tickets],
+            "standard": standard.fingerprint}
+
+
+def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= BATCH_TICKETS:
             yield batch
             batch = []
@@ -68,10 +95,8 @@ def _batches(tickets: Iterable[Ticket]) -> Iterator[list[Ticket]]:
         yield batch
 
 
-def judge_in_parallel(tally: Tally, tickets: Iterable[Ticket], as_of: datetime, jobs: int,
-                      spec: str, waivers: Waivers | None, waivers_path: str | None,
-                      progress=None) -> None:
-    """Judge `tickets` in `jobs` processes and absorb the results into `tally`, in order."""
+def _pool(tally: Tally, as_of: datetime, jobs: int, spec: str, waivers: Waivers | None,
+          waivers_path: str | None) -> tuple[ProcessPoolExecutor, int]:
     standard = tally.standard
     if "fork" in multiprocessing.get_all_start_methods():
         _install(standard, as_of, waivers)  # inherited by the forked workers
@@ -79,20 +104,55 @@ def judge_in_parallel(tally: Tally, tickets: Iterable[Ticket], as_of: datetime, 
     else:
         context, initializer, initargs = multiprocessing.get_context("spawn"), _load, (
             spec, as_of, waivers_path)
+    workers = max(1, jobs)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
+                               initargs=initargs), workers
+
+
+def _run(pool: ProcessPoolExecutor, workers: int, task, batches: Iterable[list[Any]],
+         absorb) -> None:
+    """Submit batches with a bounded window and absorb their results in submission order."""
     pending: deque[Future] = deque()
-    # This process reads and assembles: it is one of the `jobs`, so jobs - 1 workers judge.
-    workers = max(1, jobs - 1)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
-                             initargs=initargs) as pool:
-        for batch in _batches(tickets):
-            pending.append(pool.submit(_judge_batch, batch))
-            while len(pending) >= workers * IN_FLIGHT_PER_JOB:
-                _absorb(tally, pending.popleft(), progress)
-        while pending:
-            _absorb(tally, pending.popleft(), progress)
+    for batch in batches:
+        pending.append(pool.submit(task, batch))
+        while len(pending) >= workers * IN_FLIGHT_PER_JOB:
+            absorb(pending.popleft().result())
+    while pending:
+        absorb(pending.popleft().result())
 
 
-def _absorb(tally: Tally, future: Future, progress) -> None:
-    tally.absorb(future.result())
-    if progress is not None:
-        progress(tally.tickets)
+def judge_in_parallel(tally: Tally, tickets: Iterable[Ticket], as_of: datetime, jobs: int,
+                      spec: str, waivers: Waivers | None, waivers_path: str | None,
+                      progress=None) -> None:
+    """Judge assembled `tickets` in worker processes, absorbing the results into `tally` in order."""
+    def absorb(state: dict[str, Any]) -> None:
+        tally.absorb(state)
+        if progress is not None:
+            progress(tally.tickets)
+
+    pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
+    with pool:
+        _run(pool, workers, _judge_batch, _batches(tickets), absorb)
+
+
+def type_and_judge_in_parallel(tally: Tally, intake: Intake, as_of: datetime, jobs: int, spec: str,
+                               waivers: Waivers | None, waivers_path: str | None,
+                               progress=None) -> None:
+    """Ticket rows only: this process reads, workers type and judge. Raises DuplicateTickets
+    when an id repeats, because only a single pass can reject the later row by its position."""
+    seen: set[str] = set()
+
+    def absorb(result: dict[str, Any]) -> None:
+        for ticket_id, _, _ in result["ids"]:
+            if ticket_id in seen:
+                raise DuplicateTickets(ticket_id)
+            seen.add(ticket_id)
+        for path, row, field_name, error in result["rejected"]:
+            intake.reject_row(path, row, field_name, error)
+        tally.absorb(result["tally"])
+        if progress is not None:
+            progress(tally.tickets)
+
+    pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
+    with pool:
+        _run(pool, workers, _type_and_judge, _batches(intake.raw_ticket_rows()), absorb)

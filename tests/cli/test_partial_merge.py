@@ -81,3 +81,20 @@ def test_merge_of_something_else_is_an_input_error(tmp_path):
     bogus.write_text('{"hello": 1}')
     result = invoke("merge", bogus)
     assert result.exit_code == 2 and "not a svcaudit partial result" in result.stderr
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_parallel_typing_of_ticket_rows_gives_the_single_run(tmp_path, duplicate):
+    lines = (SAMPLES / "tickets.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = lines[1:]
+    rows[5] = rows[5].replace("2026-11", "20X6-11", 1)  # a row that cannot be typed
+    if duplicate:
+        rows.append(rows[250])  # the same ticket again at the end: rejected by position
+    export = tmp_path / "tickets.csv"
+    export.write_text(lines[0] + "".join(rows), encoding="utf-8")
+    one = invoke("check", export, "--as-of", AS_OF, "-f", "json", "--jobs", "1")
+    many = invoke("check", export, "--as-of", AS_OF, "-f", "json", "--jobs", "3")
+    default = invoke("check", export, "--as-of", AS_OF, "-f", "json")
+    assert json.loads(one.stdout) == json.loads(many.stdout) == json.loads(default.stdout)
+    rejected = json.loads(one.stdout)["rejected"]
+    assert len(rejected) == (2 if duplicate else 1)

@@ -430,6 +430,21 @@ class Intake:
     def _input_of(self, message: Message) -> _Input:
         return next(i for i in self._inputs if i.stats.path == message.ref.path)
 
+    @property
+    def ticket_rows_only(self) -> bool:
+        """Only flat ticket-row files: rows can be typed and judged anywhere, in any process."""
+        return all(item.stats.shape is Shape.TICKETS and not item.nested for item in self._inputs)
+
+    def raw_ticket_rows(self) -> Iterator[tuple[RowRef, dict]]:
+        """Canonical, untyped ticket rows in input order; reader faults are rejected here."""
+        for item in self._inputs:
+            yield from self._rows(item)
+
+    def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None:
+        """A rejection found elsewhere (a worker typing the row), accounted to its input."""
+        item = next(i for i in self._inputs if i.stats.path == path)
+        self._reject(item, row, field_name, error)
+
     def _ticket_rows(
         self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
     ) -> Iterator[Ticket]:
