@@ -131,3 +131,13 @@ def test_html_shows_the_same_figures():
     for figure in ("60.0%", "40.0%", "66.7%", "+40.0 pp", "-60.0 pp", "-33.3 pp", "2026-W46", "Cy"):
         assert figure in page
     assert page.count("<svg") >= 3
+
+
+def test_csv_carries_the_warning_of_rejected_rows(tmp_path):
+    export = tmp_path / "tickets.csv"
+    export.write_text((FIXTURE / "tickets.csv").read_text() + "Z9,not a time,,,,Ann,North,\n")
+    result = CliRunner().invoke(app, ["report", str(export), "--standard", str(FIXTURE / "standard.yaml"),
+                                      "--by", "week", "--as-of", AS_OF, "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[-1]["warning"].startswith("1 of 9 input rows were rejected")
+    assert all(row["warning"] == "" for row in rows[:-1])

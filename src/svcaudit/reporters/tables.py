@@ -294,7 +294,8 @@ def render_csv(report: TablesReport, **_: object) -> str:
     key_names = [name for name in report.by if name != "rule"]
     writer.writerow(key_names + ["rule", "dimension", "rule_passed", "rule_failed", "rule_pending",
                                  "rule_not_applicable", "rule_compliance", "rule_compliance_change",
-                                 "group_tickets"] + CSV_HEADLINE + [f"{k}_change" for k in CSV_HEADLINE])
+                                 "group_tickets"] + CSV_HEADLINE + [f"{k}_change" for k in CSV_HEADLINE]
+                    + ["warning"])
     for row, index in report.rule_rows:
         result = row.stats.rules[index]
         headline = row.stats.headline()
@@ -305,7 +306,11 @@ def render_csv(report: TablesReport, **_: object) -> str:
                _plain(result.compliance), _plain(row.rule_change(index)), row.stats.tickets]
             + [_plain(headline[k]) for k in CSV_HEADLINE]
             + [_plain(change.get(k)) for k in CSV_HEADLINE]
+            + [""]
         )
+    width = len(key_names) + 9 + 2 * len(CSV_HEADLINE)
+    for warning in report.warnings:  # rejected rows must show in a spreadsheet too
+        writer.writerow([""] * width + [warning])
     return buffer.getvalue()
 
 
