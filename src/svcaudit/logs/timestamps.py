@@ -65,6 +65,16 @@ class TimestampParser:
         self._parse_cached = lru_cache(maxsize=CACHE_SIZE)(self._parse)
 
     def parse(self, value: object) -> datetime:
+        if type(value) is str:  # noqa: E721 - the hot path: ISO 8601, as most exports write it
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                if MIN_YEAR <= parsed.year <= MAX_YEAR:
+                    if parsed.tzinfo is None:
+                        parsed = parsed.replace(tzinfo=self.zone)
+                    return parsed.astimezone(UTC)
         if isinstance(value, datetime):
             return self._aware(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
