@@ -13,6 +13,20 @@ from . import common
 DEFAULT_WIDTH = 120
 
 
+def _print_table(console: Console, title: str, header: list[str], rows: list[list[str]],
+                 right: set[int] = frozenset(), fold: bool = False) -> None:
+    """A titled table; nothing when there are no rows. `right` lists the right-aligned columns."""
+    if not rows:
+        return
+    table = Table(title=title, title_justify="left")
+    for index, name in enumerate(header):
+        table.add_column(name, justify="right" if index in right else "left",
+                         overflow="fold" if fold else "ellipsis")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
 def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFAULT_VIOLATION_LIMIT,
            width: int | None = None, **_: object) -> str:
     buffer = io.StringIO()
@@ -39,41 +53,15 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                       str(r.pending), str(r.not_applicable), common.percent(r.compliance), style=style)
     console.print(rules)
 
-    dimensions = common.dimension_rows(result.rules)
-    if dimensions:
-        table = Table(title="Compliance per dimension", title_justify="left")
-        for name in common.DIMENSION_HEADER:
-            table.add_column(name, justify="right" if name in ("Passed", "Failed", "Compliance") else "left")
-        for row in dimensions:
-            table.add_row(*row)
-        console.print(table)
-
-    reasons = [(r.rule.id, reason, count) for r in result.rules for reason, count in r.reasons.most_common()]
-    if reasons:
-        table = Table(title="Not applicable, and why", title_justify="left")
-        table.add_column("Rule")
-        table.add_column("Reason")
-        table.add_column("Tickets", justify="right")
-        for rule_id, reason, count in reasons:
-            table.add_row(rule_id, reason, str(count))
-        console.print(table)
-
-    kpis = Table(title="Service metrics", title_justify="left")
-    kpis.add_column("Metric")
-    kpis.add_column("Value", justify="right")
-    kpis.add_column("Basis")
-    for row in common.metric_rows(result):
-        kpis.add_row(*row)
-    console.print(kpis)
-
-    quality = common.quality_rows(result)
-    if quality:
-        table = Table(title="Quality score per ticket (weighted rules passed)", title_justify="left")
-        for name in common.QUALITY_HEADER:
-            table.add_column(name, justify="right" if name in ("Score", "Tickets", "Zeroed by critical") else "left")
-        for row in quality:
-            table.add_row(*row)
-        console.print(table)
+    _print_table(console, "Compliance per dimension", common.DIMENSION_HEADER,
+                 common.dimension_rows(result.rules), right={1, 2, 3})
+    _print_table(console, "Not applicable, and why", ["Rule", "Reason", "Tickets"],
+                 [[r.rule.id, reason, str(count)] for r in result.rules
+                  for reason, count in r.reasons.most_common()], right={2})
+    _print_table(console, "Service metrics", ["Metric", "Value", "Basis"],
+                 [list(row) for row in common.metric_rows(result)], right={1})
+    _print_table(console, "Quality score per ticket (weighted rules passed)", common.QUALITY_HEADER,
+                 common.quality_rows(result), right={2, 3, 4})
 
     if result.violations:
         ordered = common.worst_first(result.violations)
@@ -91,14 +79,10 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                           finding, common.location(v))
         console.print(table)
 
-    if result.rejected:
-        shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
-        table = Table(title=f"Rejected rows ({len(result.rejected)}; not audited)", title_justify="left")
-        for name in ("File", "Row", "Field", "Error"):
-            table.add_column(name, overflow="fold")
-        for item in shown_rejected:
-            table.add_row(item.path, str(item.row), item.field or "", item.error)
-        console.print(table)
+    shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
+    _print_table(console, f"Rejected rows ({len(result.rejected)}; not audited)",
+                 ["File", "Row", "Field", "Error"],
+                 [[r.path, str(r.row), r.field or "", r.error] for r in shown_rejected], fold=True)
     for warning in result.warnings:
         console.print(Text("warning: " + warning, style="yellow"))
     console.print(Text(common.verdict(result), style="bold green" if result.standard_met else "bold red"))
