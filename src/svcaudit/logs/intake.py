@@ -30,7 +30,8 @@ KEY_SETS_CACHED = 256
 GROUPING_STREAMED = "streamed: messages ordered by ticket"
 GROUPING_IN_MEMORY = "in memory: messages not ordered by ticket"
 GROUPING_SPILLED = "on disk: messages not ordered by ticket, grouped in a temporary SQLite file"
-SPILL_BYTES = 64 * 1024 * 1024  # unordered message exports larger than this are grouped on disk
+SPILL_BYTES = 64 * 1024 * 1024
+ROW_SPACE = 1 << 40  # rows of one input fit below this; packs (input, row) into one int  # unordered message exports larger than this are grouped on disk
 PICKLE = pickle.HIGHEST_PROTOCOL
 UNTIMED_BASE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # orders untimed transcripts; never shown
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
@@ -448,8 +449,9 @@ class Intake:
     def _ticket_rows(
         self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
     ) -> Iterator[Ticket]:
-        seen: dict[str, RowRef] = {}
-        for item in inputs:
+        # id -> where it was first read, packed in one int (input, row): no object per ticket.
+        seen: dict[str, int] = {}
+        for position, item in enumerate(inputs):
             for ref, values in self._rows(item):
                 try:
                     ticket = self.parser.ticket(ref, values)
@@ -461,11 +463,12 @@ class Intake:
                     continue
                 first = seen.get(ticket.ticket_id)
                 if first is not None:
+                    first_input, first_row = divmod(first, ROW_SPACE)
                     self._reject(item, ref.row, "ticket_id",
                                  f"duplicate ticket_id {ticket.ticket_id!r} "
-                                 f"(first at {first.path}:{first.row})")
+                                 f"(first at {inputs[first_input].stats.path}:{first_row})")
                     continue
-                seen[ticket.ticket_id] = ref
+                seen[ticket.ticket_id] = position * ROW_SPACE + ref.row
                 # A later readable row of a ticket whose earlier row was rejected is its row now,
                 # so its messages join it instead of being rejected with the bad row.
                 rejected_ids.pop(ticket.ticket_id, None)
