@@ -222,7 +222,7 @@ def check(
         with _progress(quiet) as progress:
             result = run_audit(loaded, files, moment, encoding=encoding, progress=progress,
                                waivers=waiver_file, jobs=_jobs(jobs))
-        render = _check_renderer(chosen)
+        render = RENDERERS[chosen.value]
         if chosen is OutputFormat.json:
             _emit_json(result, output, quiet)
         else:
@@ -300,7 +300,7 @@ def merge(
         waiver_file = load_waivers(waivers, as_of, loaded.timezone) if waivers else None
         result = merge_partials(loaded, loaded_partials, waiver_file)
         chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
-        render = _check_renderer(chosen)
+        render = RENDERERS[chosen.value]
         rendered = render(result, color=_use_color(color, output), limit=limit, width=_width(output),
                           workspace=os.environ.get("GITHUB_WORKSPACE"))
         _emit(rendered, output, quiet)
@@ -309,16 +309,6 @@ def merge(
         return ExitCode.MET if exit_zero and code is ExitCode.NOT_MET else code
 
     raise typer.Exit(int(_guard(debug, body)))
-
-
-def _check_renderer(chosen: OutputFormat) -> Callable[..., str]:
-    if chosen is OutputFormat.junit:
-        from .reporters.junit import render
-        return render
-    if chosen is OutputFormat.github:
-        from .reporters.github import render
-        return render
-    return RENDERERS[chosen.value]
 
 
 def _append_step_summary(result: AuditResult) -> None:

@@ -49,10 +49,9 @@ def make_row_parser(standard: Standard) -> RowParser:
 
 def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None) -> Intake:
     """Readers configured by the standard's `input` section and time zone."""
-    mapping = column_mapping(standard)
-    timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
+    parser = make_row_parser(standard)
     preset = get_preset(standard.input.preset)
-    return Intake(paths, RowParser(timestamps, mapping), mapping, encoding,
+    return Intake(paths, parser, parser.mapping, encoding,
                   layout=preset.nested if preset else None, thread=preset.thread if preset else None)
 
 

@@ -19,6 +19,7 @@ from .errors import UsageError, closest
 from .logs.model import Ticket
 from .standard.model import Rule, Standard
 from .timecalc.clock import Segment, segments
+from .timecalc.durations import format_instant
 
 
 @dataclass(frozen=True)
@@ -151,4 +152,4 @@ def _spans(check: ResponseTimeCheck, ticket: Ticket, ctx: TicketContext,
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+    return None if moment is None else format_instant(moment)

@@ -14,6 +14,7 @@ from typing import Any
 from . import __version__
 from .logs.model import InputStats, Rejection
 from .standard.model import Rule
+from .timecalc.durations import format_instant
 
 REPORT_FORMAT_VERSION = 1
 
@@ -244,4 +245,4 @@ def _round(value: float | None) -> float | None:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+    return None if moment is None else format_instant(moment)

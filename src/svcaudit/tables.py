@@ -22,6 +22,7 @@ from .logs.model import InputStats, Rejection, Ticket
 from .periods import TIME_UNITS, Period, shift_key, time_key
 from .results import RuleResult, Violation, dimension_table
 from .standard.model import Standard
+from .timecalc.durations import format_instant
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 # The buckets of the first-reply distribution every format shows: (label, from, to) in seconds.
@@ -230,14 +231,14 @@ class TablesReport:
         from . import __version__
 
         def period(p: Period | None) -> dict[str, str] | None:
-            return None if p is None else {"label": p.label, "start": _iso(p.start), "end": _iso(p.end)}
+            return None if p is None else {"label": p.label, "start": format_instant(p.start), "end": format_instant(p.end)}
 
         return {
             "svcaudit_version": __version__,
             "report_format": 1,
             "kind": "tables",
             "standard": {"name": self.standard.name, "source": self.standard.source},
-            "as_of": _iso(self.as_of),
+            "as_of": format_instant(self.as_of),
             "by": list(self.by),
             "period": period(self.period),
             "previous_period": period(self.previous_period),
@@ -367,8 +368,6 @@ def _round(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def resolve_period(zone: ZoneInfo, period: str | None, since: datetime | None,

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from svcaudit.engine import run_audit
-from svcaudit.reporters import github, markdown
+from svcaudit.reporters import github
 from svcaudit.standard.loader import parse_standard
 from tests.reporters.cases import AS_OF, CASES, audit
 
@@ -255,9 +255,3 @@ def test_rejected_rows_can_be_errors(tmp_path):
     result = audit(CASES["rejected-only"], tmp_path)
     commands, _ = parse(github.render(result, rejected_level="error"))
     assert [c.name for c in commands if c.properties.get("title") == "rejected row"] == ["error", "error"]
-
-
-def test_step_summary_is_the_markdown_report(tmp_path):
-    result = audit(CASES["mixed"], tmp_path)
-    assert github.step_summary(result) == markdown.render(result)
-    assert github.step_summary(result, limit=1) == markdown.render(result, limit=1)

@@ -129,7 +129,6 @@ class Check(ABC):
     SUMMARY: ClassVar[str]
     OPTIONS: ClassVar[dict[str, dict[str, Any]]] = {}
     REQUIRED: ClassVar[tuple[str, ...]] = ()
-    AGGREGATE: ClassVar[bool] = False
 
     def __init__(self, rule: Rule, env: CheckEnv) -> None:
         self.rule = rule
@@ -141,8 +140,6 @@ class Check(ABC):
 
 class AggregateCheck(Check):
     """A check judged once over all audited tickets, from a state that shards can merge."""
-
-    AGGREGATE = True
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:  # pragma: no cover
         raise TypeError("aggregate checks observe tickets; they do not judge them one by one")

@@ -20,7 +20,7 @@ Fails:   customer writes 10:00, agent sets `pending` 10:02 without answering ("p
 from __future__ import annotations
 
 from ..logs.model import Message, Role, Ticket
-from ..timecalc.durations import Seconds, format_seconds
+from ..timecalc.durations import Seconds, format_instant, format_seconds
 from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
 from .options import seconds_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
@@ -69,10 +69,8 @@ class PauseGamingCheck(Check):
                         measured_seconds=gap, target_seconds=self.within, message=message,
                         field="status",
                         evidence=f"customer message #{unanswered.index + 1} at "
-                                 f"{_iso(unanswered)}: {' '.join(unanswered.text.split())[:60]!r}",
+                                 f"{format_instant(unanswered.created_at)}: {' '.join(unanswered.text.split())[:60]!r}",
                     )
         return passed()
 
 
-def _iso(message: Message) -> str:
-    return message.created_at.isoformat().replace("+00:00", "Z")

@@ -26,7 +26,7 @@ from __future__ import annotations
 from ..logs.model import Message, Role, Ticket
 from ..text import MissingValue, PhraseError, PhraseSet, snippet
 from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
-from .schema_parts import BOTS_ARE_AGENTS
+from .schema_parts import BOTS_ARE_AGENTS, PHRASE_LIST
 
 POSITIONS = (
     "first_agent_message", "last_agent_message", "every_agent_message", "any_agent_message",
@@ -35,17 +35,6 @@ POSITIONS = (
     "any_bot_message",
 )
 MODES = ("require_any", "require_all", "forbid")
-PHRASE_LIST = {
-    "type": "array",
-    "minItems": 1,
-    "items": {
-        "oneOf": [
-            {"type": "string", "minLength": 1},
-            {"type": "object", "required": ["regex"], "additionalProperties": False,
-             "properties": {"regex": {"type": "string", "minLength": 1}}},
-        ]
-    },
-}
 EVIDENCE_WIDTH = 40
 MISSING_EVIDENCE_CHARS = 80
 LISTED_PHRASES = 3  # a failure names the first few phrases; the rule lists them all

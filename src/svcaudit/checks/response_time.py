@@ -29,7 +29,7 @@ from datetime import datetime
 from ..logs.model import Message, Role, Ticket
 from ..timecalc.calendar import Calendar
 from ..timecalc.clock import Clock
-from ..timecalc.durations import Duration, WorkingDays, format_seconds
+from ..timecalc.durations import Duration, WorkingDays, format_instant, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .base import (Check, CheckConfigError, CheckEnv, Outcome, Status, TicketContext, failed,
                    not_applicable, passed, pending)
@@ -190,13 +190,13 @@ class ResponseTimeCheck(Check):
             if measured <= target_seconds:
                 # Evidence is written for findings only: a passing span is most of the work.
                 return passed(measured_seconds=measured, **numbers)
-            evidence = f"from {_iso(start)} to {_iso(end)}; due {_iso(due)}"
+            evidence = f"from {format_instant(start)} to {format_instant(end)}; due {format_instant(due)}"
             return failed(f"{span.label} took {format_seconds(measured)}, over the target {target} "
                           f"by {format_seconds(measured - target_seconds)}",
                           measured_seconds=measured, evidence=evidence, **numbers)
         unanswered = "not resolved yet" if self.metric == "resolution" else "no reply yet"
         elapsed = clock.elapsed(start, as_of)
-        evidence = f"waiting since {_iso(start)}; due {_iso(due)}; as of {_iso(as_of)}"
+        evidence = f"waiting since {format_instant(start)}; due {format_instant(due)}; as of {format_instant(as_of)}"
         if elapsed > target_seconds:
             return failed(f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})",
                           measured_seconds=elapsed, evidence=evidence, **numbers)
@@ -275,5 +275,3 @@ def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str])
 
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")

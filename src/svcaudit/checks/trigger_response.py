@@ -50,8 +50,7 @@ from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .base import (Check, CheckConfigError, CheckEnv, Outcome, Status, TicketContext, failed,
                    not_applicable, passed, pending)
 from .options import calendar_option, duration_option
-from .phrases import PHRASE_LIST
-from .schema_parts import BOTS_ARE_AGENTS, DURATION
+from .schema_parts import BOTS_ARE_AGENTS, DURATION, PHRASE_LIST
 
 PHRASE_OPTIONS = ("trigger", "response")
 DEFAULT_WITHIN_MESSAGES = 1  # without `within`: the next staff message must respond

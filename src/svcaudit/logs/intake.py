@@ -266,8 +266,6 @@ class Intake:
             if columns.clash is not None:
                 continue
             values = {columns.names[k]: v for k, v in record.values.items()}
-            if item.threaded:
-                continue  # thread roots need the whole file: not streamed
             yield _id(values.get("ticket_id"))
 
     def _streamable(self, ticket_inputs: list[_Input], message_inputs: list[_Input]) -> bool:

@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..timecalc.durations import format_instant
+
 
 class Role(str, enum.Enum):
     """Who wrote a message. Bots are not agents unless a rule says so."""
@@ -58,8 +60,7 @@ class Message:
         """How findings name a message: its number, author and time ("message #3 (agent, …)")."""
         if not self.timed:
             return f"message #{self.index + 1} ({self.role.value})"
-        stamp = self.created_at.isoformat().replace("+00:00", "Z")
-        return f"message #{self.index + 1} ({self.role.value}, {stamp})"
+        return f"message #{self.index + 1} ({self.role.value}, {format_instant(self.created_at)})"
 
 
 @dataclass(slots=True)
@@ -95,10 +96,6 @@ class Ticket:
         """A field by name: a typed attribute where there is one, else the row's column."""
         typed = getattr(self, name, None) if name in TYPED_FIELDS else None
         return typed if typed is not None else self.fields.get(name)
-
-    @property
-    def has_messages(self) -> bool:
-        return bool(self.messages)
 
     @property
     def opened_at(self) -> datetime | None:

@@ -36,7 +36,6 @@ class NestedLayout:
     role: str
     text: str
     time: str | None = None
-    conversations: str = ""  # path of the list of conversations in the document; "" = the document
     fields: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -29,6 +29,7 @@ from .encodings import (
     check_encoding_name,
     choose_encoding,
     escapes_made,
+    undecodable_bytes,
 )
 
 CSV_DELIMITERS = ",;\t|"  # in order of preference when the evidence is even
@@ -46,7 +47,6 @@ _EXCEL_SEP = re.compile(r'^\ufeff?"?sep=([^"\r\n])"?\r?$', re.IGNORECASE)
 # Any surrogate code point in a value: bytes the encoding could not decode (escaped by
 # encodings.ESCAPE_ERRORS), a NUL byte (NUL_STANDIN), or a lone surrogate escape in JSON.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_ESCAPED_BYTE = range(0xDC00, 0xDD00)
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 
@@ -141,7 +141,7 @@ def _value_problem(value: str, encoding: str | None) -> str | None:
         return None
     if encoding is None:
         return "holds a \\u escape of a lone surrogate, which is not text"
-    escaped = bytes(ord(c) - 0xDC00 for c in value if ord(c) in _ESCAPED_BYTE)
+    escaped = undecodable_bytes(value) or b""
     if escaped and set(escaped) == {0}:
         return "contains a NUL byte (\\x00); the export is damaged or not text"
     if escaped:

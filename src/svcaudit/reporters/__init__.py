@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from . import github, junit, markdown, text
 from . import json as json_reporter
-from . import markdown, text
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "text": text.render,
     "markdown": markdown.render,
     "json": json_reporter.render,
+    "junit": junit.render,
+    "github": github.render,
 }

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 
 from ..explain import RuleExplanation, TicketExplanation
-from ..timecalc.durations import format_seconds
+from ..timecalc.durations import format_instant, format_seconds
 from .markdown import cell, table
 
 TEXT_PREVIEW = 70
 
 
 def _when(moment) -> str:
-    return "—" if moment is None else moment.isoformat().replace("+00:00", "Z")
+    return "—" if moment is None else format_instant(moment)
 
 
 def _verdict(item: RuleExplanation) -> str:

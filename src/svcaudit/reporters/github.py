@@ -8,7 +8,7 @@ rejected rows as annotations on their rows, and last the verdict again as a plai
 
 The runner keeps only the first 10 error and the first 10 warning annotations of a step (the rest
 stay in the log, counted), which is why the verdict leads: it must survive that cut.
-`step_summary` is the Markdown report for `$GITHUB_STEP_SUMMARY`.
+The Markdown report for `$GITHUB_STEP_SUMMARY` is `reporters.markdown` (the CLI appends it).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..results import AuditResult
-from . import common, markdown
+from . import common
 
 DEFAULT_MAX_ANNOTATIONS = 20  # per rule, and for rejected rows; 0 means all
 TITLE = "svcaudit"
@@ -72,11 +72,6 @@ def render(result: AuditResult, *, max_annotations: int | None = None, limit: in
         lines += _rejected_group(report["rejected"], cap, workspace, rejected_level)
     lines.append(verdict)
     return "\n".join(lines) + "\n"
-
-
-def step_summary(result: AuditResult, **options: Any) -> str:
-    """The job summary page: the Markdown report, to append to `$GITHUB_STEP_SUMMARY`."""
-    return markdown.render(result, **options)
 
 
 def _rule_group(rule_id: str, violations: list[dict[str, Any]], cap: int,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..results import AuditResult
+from ..timecalc.durations import format_instant
 from . import common
 
 
@@ -22,7 +23,7 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
     mark = "✅" if result.standard_met else "❌"
     out = [f"# svcaudit: {cell(result.standard_name)}", "",
            f"{mark} **{common.verdict(result)}**", "",
-           f"Standard `{result.standard_source}`, as of {result.as_of.isoformat().replace('+00:00', 'Z')}; "
+           f"Standard `{result.standard_source}`, as of {format_instant(result.as_of)}; "
            f"{result.tickets} tickets audited"
            + (f"; messages joined {result.message_grouping}." if result.message_grouping else "."), ""]
     out += ["## Inputs", ""]

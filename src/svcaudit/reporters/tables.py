@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..tables import FIRST_REPLY_BUCKETS, LOWER_IS_BETTER, GroupRow, TablesReport, first_reply_histogram
-from ..timecalc.durations import format_seconds
+from ..timecalc.durations import format_instant, format_seconds
 from . import common
 from .markdown import cell
 from .markdown import table as md_table
@@ -116,7 +116,7 @@ def _title(report: TablesReport) -> str:
 
 def _intro(report: TablesReport) -> list[str]:
     lines = [f"Standard {report.standard.name!r} ({report.standard.source}), as of "
-             f"{report.as_of.isoformat().replace('+00:00', 'Z')}. Weeks are ISO weeks in {report.standard.timezone}."]
+             f"{format_instant(report.as_of)}. Weeks are ISO weeks in {report.standard.timezone}."]
     lines.append(f"{report.tickets} tickets audited, {report.tickets_in_period} in the period"
                  + (f", {report.tickets_without_time} without a creation time" if report.tickets_without_time else "")
                  + ".")

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import AuditResult
+from ..timecalc.durations import format_instant
 from . import common
 
 DEFAULT_WIDTH = 120
@@ -34,7 +35,7 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                       width=width or DEFAULT_WIDTH, emoji=False)
     console.print(Text.assemble(
         ("svcaudit ", "bold"), f"· standard {result.standard_name!r} ({result.standard_source})"
-        f" · as of {result.as_of.isoformat().replace('+00:00', 'Z')}",
+        f" · as of {format_instant(result.as_of)}",
     ))
     for item in result.inputs:
         console.print(f"  {item.path}: {item.shape.value} ({item.format}), {item.rows_read} rows read, "

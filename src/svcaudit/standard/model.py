@@ -34,16 +34,6 @@ class Conditions:
     reopened: bool | None = None
     resolved: bool | None = None
 
-    def describe(self) -> str:
-        parts = []
-        if self.first_reply_over is not None:
-            parts.append(f"first_reply_over {self.first_reply_over}")
-        for name in ("reopened", "resolved"):
-            value = getattr(self, name)
-            if value is not None:
-                parts.append(f"{name} {str(value).lower()}")
-        return ", ".join(parts)
-
     def __bool__(self) -> bool:
         return any(v is not None for v in (self.first_reply_over, self.reopened, self.resolved))
 

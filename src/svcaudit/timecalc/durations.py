@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _COMPACT = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -96,3 +97,8 @@ def format_seconds(seconds: int | float, parts: int | None = None) -> str:
         units = units[:parts]
     shown = [f"{n}{u}" for n, u in units if n]
     return sign + (" ".join(shown) if shown else "0s")
+
+
+def format_instant(moment: datetime) -> str:
+    """An instant as every report writes it: ISO 8601, UTC shown as `Z`."""
+    return moment.isoformat().replace("+00:00", "Z")
