@@ -13,6 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .checks.base import AggregateCheck, Check, Outcome, Status, TicketContext, not_applicable
+from .conditions import conditions_unmet
+from .findings import FindingLog
 from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
 from .logs.intake import Intake
@@ -22,10 +24,8 @@ from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
 from .quality import QualityAccumulator, TicketScore
 from .results import AuditResult, RuleResult, Violation
-from .standard.model import Conditions, Rule, Standard
-from .timecalc.calendar import ALWAYS_OPEN
-from .timecalc.durations import Seconds
-from .timeline import DEFAULT_RESOLVED_STATUSES, Timeline
+from .standard.model import Rule, Standard
+from .timeline import Timeline
 from .waivers import Waivers
 
 ProgressCallback = Callable[[int], None]
@@ -76,34 +76,6 @@ def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,
         target_value=outcome.target_value,
         waiver=waived_because,
     )
-
-
-def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:
-    """None when the ticket meets the rule's `when`; else why the rule does not apply."""
-    if when.first_reply_over is not None:
-        ticket = ctx.ticket
-        opened = ticket.opened_at
-        if opened is None:
-            return "needs created_at"
-        replied = ctx.timeline().first_reply_at or ctx.as_of
-        limit = when.first_reply_over
-        waited = ALWAYS_OPEN.business_seconds(opened, replied)
-        threshold = limit.seconds if isinstance(limit, Seconds) else limit.days * 86400
-        if waited <= threshold:
-            return f"condition not met: first reply within {limit}"
-    if when.reopened is not None:
-        reopens = ctx.timeline().reopens(DEFAULT_RESOLVED_STATUSES)
-        if reopens is None:
-            return "needs status events or a reopens column"
-        if (reopens > 0) != when.reopened:
-            return "condition not met: " + ("never reopened" if when.reopened else "reopened")
-    if when.resolved is not None:
-        resolved = ctx.timeline().is_resolved(DEFAULT_RESOLVED_STATUSES)
-        if resolved is None:
-            return "needs status events, a status column or resolved_at"
-        if resolved != when.resolved:
-            return "condition not met: " + ("not resolved" if when.resolved else "resolved")
-    return None
 
 
 @dataclass
@@ -171,16 +143,17 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
 class Tally:
     """Everything the reports count over a set of tickets: rule results, findings, KPIs, quality.
 
-    One Tally covers a whole audit; `svcaudit report` keeps one per group. Memory grows with the
-    violations kept, not with passing tickets.
+    One Tally covers a whole audit; `svcaudit report` keeps one per group. Memory does not grow with
+    passing tickets, nor with findings: beyond a few thousand they wait on disk (`FindingLog`).
     """
 
     def __init__(self, standard: Standard, keep_violations: bool = True,
-                 waivers: Waivers | None = None) -> None:
+                 waivers: Waivers | None = None, findings_dir: str | None = None) -> None:
         self.standard = standard
         self.results = [RuleResult(rule) for rule in standard.rules]
-        self.violations: list[Violation] = []
-        self.waived: list[Violation] = []
+        # Findings beyond a few thousand wait on disk (in `findings_dir`, else the system's temp dir).
+        self.violations = FindingLog(directory=findings_dir)
+        self.waived = FindingLog(directory=findings_dir)
         self.waivers = waivers
         self.metrics = MetricsAccumulator()
         self.quality = QualityAccumulator() if standard.quality else None
@@ -212,18 +185,20 @@ class Tally:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
         self.metrics.observe(ticket, verdicts.timeline)
 
-    def state(self) -> dict[str, Any]:
+    def state(self, by_reference: bool = False) -> dict[str, Any]:
         """Everything added so far as plain data: what a shard hands on to be merged.
 
         Taken before `finish`, so aggregate rules are judged once, over all shards together.
+        With `by_reference` (a worker process on this machine), findings already spilled to disk go
+        as segments of their files, which the absorbing tally adopts; the findings are then gone here.
         """
         return {
             "tickets": self.tickets,
             "rule_ids": [r.rule.id for r in self.results],
             "rules": [[r.passed, r.failed, r.pending, r.not_applicable, r.waived, dict(r.reasons)]
                       for r in self.results],
-            "violations": [v.to_dict() for v in self.violations],
-            "waived": [v.to_dict() for v in self.waived],
+            "violations": self.violations.state(by_reference),
+            "waived": self.waived.state(by_reference),
             "metrics": self.metrics.state(),
             "quality": None if self.quality is None else self.quality.state(),
             "aggregates": {str(index): state for index, state in self.states.items()},
@@ -243,8 +218,8 @@ class Tally:
             result.not_applicable += not_applicable_
             result.waived += waived
             result.reasons.update(reasons)
-        self.violations.extend(Violation.from_dict(v) for v in state["violations"])
-        self.waived.extend(Violation.from_dict(v) for v in state["waived"])
+        self.violations.absorb(state["violations"])
+        self.waived.absorb(state["waived"])
         self.metrics = self.metrics.merge(MetricsAccumulator.from_state(state["metrics"]))
         if self.quality is not None and state["quality"] is not None:
             self.quality.absorb(state["quality"])
@@ -316,13 +291,22 @@ class Audit:
             judge_in_parallel(self.tally, tickets, self.as_of, jobs, self.standard.source,
                               self.waivers, self.waivers.source if self.waivers else None, progress)
             return
+        from .rowlane import RowLane, lane_applies
+
+        # Observers (svcaudit report) see every verdict in full; the lane gives counts only.
+        lane = None if self.observers else RowLane(self.tally, self.as_of)
         for ticket in tickets:
-            verdicts = judge_ticket(self.standard, ticket, self.as_of)
-            self.tally.add(verdicts)
-            for observer in self.observers:
-                observer(verdicts)
+            if lane is not None and lane_applies(ticket):
+                lane.add(ticket)
+            else:
+                verdicts = judge_ticket(self.standard, ticket, self.as_of)
+                self.tally.add(verdicts)
+                for observer in self.observers:
+                    observer(verdicts)
             if progress is not None:
                 progress(self.tally.tickets)
+        if lane is not None:
+            lane.flush()
 
     def finish(self, intake: Intake) -> AuditResult:
         tally = self.tally
@@ -396,26 +380,33 @@ def run_audit(
 ) -> AuditResult:
     """Audit the given exports against a standard, as of a moment, in `jobs` worker processes.
 
-    `jobs=None` decides by the inputs: one worker per core for ticket-row exports, where workers
-    type and judge rows; none when messages are joined (reading and joining dominate there).
+    Ticket rows alone go down the row lane (`rowaudit`), cut across `jobs` workers when they are
+    large CSV files (`jobs=None`: one per core). With message rows, tickets are assembled here and
+    judged here, or by `jobs` workers when asked for (reading and joining dominate there).
+    A repeated ticket id, or a CSV cut that proves wrong, sends the run back to a path that can
+    take it: the result is the same whichever path gives it.
     """
-    from .parallel import DuplicateTickets, default_jobs, type_and_judge_in_parallel
+    from .logs.shards import ShardMisaligned
+    from .parallel import default_jobs
+    from .rowaudit import DuplicateTickets, audit_ticket_rows
 
     intake = make_intake(standard, paths, encoding)
-    if jobs is None:
-        jobs = default_jobs() if intake.ticket_rows_only else 1
-    if jobs > 1:
-        if intake.ticket_rows_only:
+    if intake.ticket_rows_only:
+        lane_jobs = default_jobs() if jobs is None else jobs
+        while True:
             audit = Audit(standard, as_of, waivers=waivers)
             try:
-                type_and_judge_in_parallel(audit.tally, intake, as_of, jobs, standard.source, waivers,
-                                           waivers.source if waivers else None, progress)
+                audit_ticket_rows(audit.tally, intake, as_of, lane_jobs, waivers, progress)
                 return audit.finish(intake)
-            except DuplicateTickets:
+            except (DuplicateTickets, ShardMisaligned) as exc:
                 if waivers is not None:
                     for waiver in waivers.active:
                         waiver.used = 0
-            intake = make_intake(standard, paths, encoding)  # read again, in one process
+                intake = make_intake(standard, paths, encoding)  # read again
+                if isinstance(exc, DuplicateTickets):
+                    break  # the general path rejects the repeated row by its position
+                lane_jobs = 1  # in one pass, which needs no cuts
+        jobs = 1
     audit = Audit(standard, as_of, waivers=waivers)
-    audit.feed(intake.tickets(), progress, jobs)
+    audit.feed(intake.tickets(), progress, jobs or 1)
     return audit.finish(intake)

@@ -14,7 +14,8 @@ from typing import Any
 
 from .checks.base import AggregateCheck, Outcome, TicketContext
 from .checks.response_time import ResponseTimeCheck
-from .engine import conditions_unmet, make_intake
+from .conditions import conditions_unmet
+from .engine import make_intake
 from .errors import UsageError, closest
 from .logs.model import Ticket
 from .standard.model import Rule, Standard

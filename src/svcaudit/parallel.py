@@ -1,10 +1,10 @@
-"""`--jobs N`: judge tickets in N worker processes while this process reads the inputs.
+"""`--jobs N` with message rows: judge assembled tickets in N worker processes while this process
+reads and joins the inputs.
 
 Reading stays in one process, so row accounting and rejections are those of a single run; workers
-type ticket rows (or take assembled tickets, when messages are joined) and judge them, handing back
-plain tallies that are absorbed in input order, so violations come out in a single run's order.
-Aggregate rules (scores) are judged once, after every batch is in. A ticket id repeated across
-ticket rows sends the run back to one process, the only place its later row can be rejected.
+judge batches of tickets and hand back plain tallies that are absorbed in input order, so
+violations come out in a single run's order. Aggregate rules (scores) are judged once, after every
+batch is in. (Ticket rows alone are read by the workers themselves: `rowaudit`.)
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from .engine import Tally, judge_ticket
-from .logs.intake import Intake
-from .logs.model import RowRef, Ticket
+from .logs.model import Ticket
+from .rowlane import RowLane, lane_applies
 from .standard.model import Standard
 from .waivers import Waivers
 
@@ -26,11 +26,6 @@ BATCH_TICKETS = 400  # large enough that pickling is a small share, small enough
 IN_FLIGHT_PER_JOB = 3  # batches queued per worker: they never wait, the reader never runs far ahead
 
 _WORKER: dict[str, Any] = {}
-
-
-class DuplicateTickets(Exception):
-    """Ticket ids repeat across the rows typed in parallel: the run is redone in one process,
-    where a repeated id is rejected by its position (rare, and the only safe order)."""
 
 
 def default_jobs() -> int:
@@ -61,27 +56,14 @@ def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
             waiver.used = 0  # each batch reports only its own use of the waivers
     tally = Tally(standard, waivers=waivers)
     as_of = _WORKER["as_of"]
+    lane = RowLane(tally, as_of)
     for ticket in tickets:
-        tally.add(judge_ticket(standard, ticket, as_of))
+        if lane_applies(ticket):
+            lane.add(ticket)
+        else:
+            tally.add(judge_ticket(standard, ticket, as_of))
+    lane.flush()
     return tally.state()
-
-
-def _type_and_judge(rows: list[tuple[RowRef, dict]]) -> dict[str, Any]:
-    """Type raw ticket rows and judge them; rejections and the ids judged go back in row order."""
-    from .logs.fields import FieldError
-
-    standard: Standard = _WORKER["standard"]
-    parser = _WORKER["parser"]
-    tickets, rejected = [], []
-    for ref, values in rows:
-        try:
-            tickets.append(parser.ticket(ref, values))
-        except FieldError as exc:
-            rejected.append((ref.path, ref.row, exc.field, exc.message))
-    state = _judge_batch(tickets)
-    return {"tally": state, "rejected": rejected,
-            "ids": [(t.ticket_id, t.ref.path, t.ref.row) for t in tickets],
-            "standard": standard.fingerprint}
 
 
 def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
@@ -133,26 +115,3 @@ def judge_in_parallel(tally: Tally, tickets: Iterable[Ticket], as_of: datetime, 
     pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
     with pool:
         _run(pool, workers, _judge_batch, _batches(tickets), absorb)
-
-
-def type_and_judge_in_parallel(tally: Tally, intake: Intake, as_of: datetime, jobs: int, spec: str,
-                               waivers: Waivers | None, waivers_path: str | None,
-                               progress=None) -> None:
-    """Ticket rows only: this process reads, workers type and judge. Raises DuplicateTickets
-    when an id repeats, because only a single pass can reject the later row by its position."""
-    seen: set[str] = set()
-
-    def absorb(result: dict[str, Any]) -> None:
-        for ticket_id, _, _ in result["ids"]:
-            if ticket_id in seen:
-                raise DuplicateTickets(ticket_id)
-            seen.add(ticket_id)
-        for path, row, field_name, error in result["rejected"]:
-            intake.reject_row(path, row, field_name, error)
-        tally.absorb(result["tally"])
-        if progress is not None:
-            progress(tally.tickets)
-
-    pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
-    with pool:
-        _run(pool, workers, _type_and_judge, _batches(intake.raw_ticket_rows()), absorb)

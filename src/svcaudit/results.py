@@ -1,12 +1,13 @@
 """The result model of an audit, and its one serialiser (`to_dict`), which every format starts from.
 
 The JSON shape is the contract of STANDARD.md ("The JSON report"), documented by
-`schema/report-v1.json` and printed by `svcaudit schema report`.
+`schema/report-v1.json` and printed by `svcaudit schema report`. The long lists of findings may be
+`findings.FindingLog`s, mostly on disk: everything here reads them one by one, or counts them.
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -153,13 +154,13 @@ class AuditResult:
     pass_threshold: float
     inputs: list[InputStats]
     rules: list[RuleResult]
-    violations: list[Violation]
+    violations: Collection[Violation]  # a FindingLog from the engine; iterate, never index
     rejected: list[Rejection]
     metrics: dict[str, Any]
     tickets: int
     warnings: list[str] = field(default_factory=list)
     quality: dict[str, Any] | None = None  # per-ticket QA scores, when the standard defines them
-    waived: list[Violation] = field(default_factory=list)
+    waived: Collection[Violation] = field(default_factory=list)
     waivers: dict[str, Any] | None = None  # the waiver file's accounting: expired, unused
     message_grouping: str | None = None  # how message rows were joined to tickets (streamed or not)
 

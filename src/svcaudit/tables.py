@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from array import array
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -139,7 +139,7 @@ class GroupStats:
     metrics: dict[str, Any]
     quality: float | None
     rules: list[RuleResult]
-    violations: list[Violation]
+    violations: Collection[Violation]  # the group's FindingLog
     first_reply_values: list[int]
 
     def headline(self) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
 from ..logs.model import Message, Ticket
 
@@ -63,6 +63,15 @@ def pending(reason: str, **evidence: Any) -> Outcome:
 def not_applicable(reason: str) -> Outcome:
     """A rule that cannot judge this ticket; `reason` reads 'needs …' when data is missing."""
     return Outcome(Status.NOT_APPLICABLE, reason)
+
+
+# A shortcut for tickets known from their ticket row alone: the Outcome `evaluate` would give, or
+# None to leave the ticket to `evaluate`; or one not-applicable Outcome that holds for every such
+# ticket. See `Check.row_kernel`.
+RowKernel = Callable[[Ticket], Optional[Outcome]] | Outcome
+
+# What a shortcut answers for a pass: reports count passes; their evidence is never shown.
+PASSED = Outcome(Status.PASSED)
 
 
 class CheckConfigError(ValueError):
@@ -129,6 +138,9 @@ class Check(ABC):
     SUMMARY: ClassVar[str]
     OPTIONS: ClassVar[dict[str, dict[str, Any]]] = {}
     REQUIRED: ClassVar[tuple[str, ...]] = ()
+    # Whether `evaluate` reads columns beyond the typed ones (`ticket.fields`) of a ticket without
+    # messages; the ticket-row lane types rows without them unless a rule needs them.
+    READS_ROW_FIELDS: ClassVar[bool] = False
 
     def __init__(self, rule: Rule, env: CheckEnv) -> None:
         self.rule = rule
@@ -136,6 +148,19 @@ class Check(ABC):
     @abstractmethod
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         """The verdict on one ticket in the rule's scope."""
+
+    def row_kernel(self, as_of: datetime) -> RowKernel | None:
+        """A shortcut for tickets known only from a ticket row, or None when there is none.
+
+        Ticket-row exports run to millions of rows, and most of them pass or cannot be judged
+        for a reason shared by every row (no message rows): a shortcut answers those cases with
+        a few comparisons and shared outcomes (`PASSED`, a constant not-applicable), and returns
+        None for everything else, which `evaluate` then judges in full. So findings always come
+        from `evaluate`; tests hold every shortcut to `evaluate`'s verdicts. A check that cannot
+        judge any ticket without messages returns its not-applicable Outcome itself, which the
+        engine counts for all such tickets at once.
+        """
+        return None
 
 
 class AggregateCheck(Check):

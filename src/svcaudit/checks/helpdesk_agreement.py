@@ -36,6 +36,7 @@ NOMINAL_TARGET = "1d"  # the inner response_time rule needs one; only its measur
 
 class HelpdeskAgreementCheck(Check):
     KIND = "helpdesk_agreement"
+    READS_ROW_FIELDS = True  # the helpdesk's own metric is a column of the ticket row
     SUMMARY = "the helpdesk's own metric agrees with svcaudit's recomputation"
     REQUIRED = ("metric", "field")
     OPTIONS = {

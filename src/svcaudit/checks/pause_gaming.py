@@ -19,9 +19,11 @@ Fails:   customer writes 10:00, agent sets `pending` 10:02 without answering ("p
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..logs.model import Message, Role, Ticket
 from ..timecalc.durations import Seconds, format_instant, format_seconds
-from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from .base import Check, CheckEnv, Outcome, RowKernel, TicketContext, failed, not_applicable, passed
 from .options import seconds_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
 
@@ -44,6 +46,10 @@ class PauseGamingCheck(Check):
         self.pause_statuses = statuses_option(options, "pause_statuses")
         self.within = seconds_option(options, "within", DEFAULT_WITHIN.seconds)
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
+
+    def row_kernel(self, as_of: datetime) -> RowKernel | None:
+        """A ticket row alone has no status events."""
+        return not_applicable("needs status events")
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         timeline = ctx.timeline(self.bots_are_agents)

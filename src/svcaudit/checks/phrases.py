@@ -22,10 +22,12 @@ Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's
 """
 from __future__ import annotations
 
+from datetime import datetime
 
 from ..logs.model import Message, Role, Ticket
 from ..text import MissingValue, PhraseError, PhraseSet, snippet
-from .base import Check, CheckConfigError, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from .base import (Check, CheckConfigError, CheckEnv, Outcome, RowKernel, TicketContext, failed,
+                   not_applicable, passed)
 from .schema_parts import BOTS_ARE_AGENTS, PHRASE_LIST
 
 POSITIONS = (
@@ -94,6 +96,10 @@ class PhrasesCheck(Check):
         if position.startswith("last_"):
             return chosen[-1:]
         return chosen
+
+    def row_kernel(self, as_of: datetime) -> RowKernel | None:
+        """A ticket row alone holds no conversation to search."""
+        return not_applicable("needs message rows")
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:

@@ -14,9 +14,13 @@ Fails:   {max_reopens: 0} on a ticket solved, reopened and solved again ("reopen
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from ..logs.model import Ticket
 from ..timeline import DEFAULT_RESOLVED_STATUSES
-from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed, pending
+from .base import (PASSED, Check, CheckEnv, Outcome, RowKernel, TicketContext, failed,
+                   not_applicable, pending)
 from .schema_parts import STATUS_LIST
 
 
@@ -37,11 +41,33 @@ class ResolutionCheck(Check):
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         timeline = ctx.timeline()
-        resolved = timeline.is_resolved(self.resolved_statuses)
+        statuses = self.resolved_statuses
+        return self._verdict(
+            timeline.is_resolved(statuses),
+            timeline.reopens(statuses) if self.max_reopens is not None else None,
+            timeline.final_status, lambda: _status_trail(timeline))
+
+    def row_kernel(self, as_of: datetime) -> RowKernel | None:
+        """A ticket row's status (else its resolved_at) and reopens column are its timeline."""
+        statuses = self.resolved_statuses
+        verdict = self._verdict
+
+        def kernel(ticket: Ticket) -> Outcome:
+            status = ticket.status
+            if status is not None:
+                resolved: bool | None = status in statuses
+            else:
+                resolved = True if ticket.resolved_at is not None else None
+            return verdict(resolved, ticket.reopens, status, _no_trail)
+
+        return kernel
+
+    def _verdict(self, resolved: bool | None, reopens: int | None, final_status: str | None,
+                 trail: Callable[[], str | None]) -> Outcome:
+        """The verdict from what the ticket's timeline says, however it was read."""
         if resolved is None:
             return not_applicable("needs status events, a status column or resolved_at")
         if self.max_reopens is not None:
-            reopens = timeline.reopens(self.resolved_statuses)
             if reopens is None:
                 return not_applicable("needs status events or a reopens column")
             if reopens > self.max_reopens:
@@ -49,11 +75,15 @@ class ResolutionCheck(Check):
                 return failed(
                     f"reopened {reopens} {times} (at most {self.max_reopens})",
                     measured_value=reopens, target_value=self.max_reopens, field="reopens",
-                    evidence=_status_trail(timeline),
+                    evidence=trail(),
                 )
         if not resolved:
-            return pending(f"not resolved yet (status {timeline.final_status})", field="status")
-        return passed()
+            return pending(f"not resolved yet (status {final_status})", field="status")
+        return PASSED
+
+
+def _no_trail() -> None:
+    return None  # a ticket row has no status events to show
 
 
 def _status_trail(timeline) -> str | None:

@@ -24,15 +24,15 @@ Fails:   the same rule on a ticket answered after 26h ("first reply took 1d 2h, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..logs.model import Message, Role, Ticket
-from ..timecalc.calendar import Calendar
+from ..timecalc.calendar import ALWAYS_OPEN, Calendar
 from ..timecalc.clock import Clock
-from ..timecalc.durations import Duration, WorkingDays, format_instant, format_seconds
+from ..timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (Check, CheckConfigError, CheckEnv, Outcome, Status, TicketContext, failed,
-                   not_applicable, passed, pending)
+from .base import (PASSED, Check, CheckConfigError, CheckEnv, Outcome, RowKernel, Status,
+                   TicketContext, failed, not_applicable, passed, pending)
 from .options import calendar_option, duration_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
 
@@ -113,6 +113,41 @@ class ResponseTimeCheck(Check):
             return self._total_wait(spans, clock, target, ctx.as_of)
         outcomes = [self.judge_span(span, clock, target, ctx.as_of) for span in spans]
         return outcomes[0] if len(outcomes) == 1 else _worst_cycle(outcomes)
+
+    def row_kernel(self, as_of: datetime) -> RowKernel | None:
+        """A ticket row gives the first reply's or the resolution's span as two of its columns,
+        and no pauses (those come from status events): the span is judged on the rule's clock
+        as `evaluate` would, without a timeline. On the 24/7 calendar a span inside its target
+        passes by one comparison. Rows missing a timestamp (pending, unanswered) and priorities
+        without a target are left to `evaluate`. Without messages, next_reply and
+        requester_wait cannot be measured."""
+        if self.metric in ("next_reply", "requester_wait"):
+            needs_messages = not_applicable("needs message rows")
+            return lambda ticket: needs_messages if ticket.created_at is not None else None
+        clock = Clock(self.calendar)
+        label, end_field = (("first reply", "first_reply_at") if self.metric == "first_reply"
+                            else ("resolution", "resolved_at"))  # first = last without events
+        # On 24/7, whole seconds are counted: a span passes while end - start < target + 1 s.
+        quick = {
+            target: timedelta(seconds=(target.seconds if isinstance(target, Seconds)
+                                       else target.days * 86400) + 1)
+            for target in self.targets.values()
+        } if self.calendar is ALWAYS_OPEN else None
+        judge_span, target_for = self.judge_span, self.target_for
+
+        def kernel(ticket: Ticket) -> Outcome | None:
+            opened = ticket.created_at
+            end = getattr(ticket, end_field)
+            if opened is None or end is None:
+                return None
+            target = target_for(ticket)
+            if target is None:
+                return None
+            if quick is not None and end - opened < quick[target]:
+                return PASSED
+            return judge_span(MeasuredSpan(label, opened, end, None), clock, target, as_of)
+
+        return kernel
 
     # -- what is measured ------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ from ..timecalc.calendar import Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, WorkingDays, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (Check, CheckConfigError, CheckEnv, Outcome, Status, TicketContext, failed,
+from .base import (Check, CheckConfigError, RowKernel, CheckEnv, Outcome, Status, TicketContext, failed,
                    not_applicable, passed, pending)
 from .options import calendar_option, duration_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, PHRASE_LIST
@@ -115,6 +115,10 @@ class TriggerResponseCheck(Check):
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
 
     # -- the verdict -----------------------------------------------------------------------------
+
+    def row_kernel(self, as_of: datetime) -> RowKernel | None:
+        """A ticket row alone holds no conversation to search."""
+        return not_applicable("needs message rows")
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:

@@ -22,9 +22,8 @@ ROLE_SYNONYMS: dict[str, Role] = {
     "bot": Role.BOT, "бот": Role.BOT,
     "system": Role.SYSTEM, "event": Role.SYSTEM, "система": Role.SYSTEM,
 }
-TICKET_TIMESTAMPS = ("created_at", "first_reply_at", "resolved_at")
-LOWERCASED = ("status", "priority", "channel")
 SHOWN_CHARS = 40  # of a bad value, in its rejection message
+MAX_PLAIN_DIGITS = 15  # a float holds every whole number of this many digits exactly
 
 
 class FieldError(ValueError):
@@ -52,6 +51,29 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _whole_number(raw: str) -> int:
+    try:
+        number = int(float(raw))
+    except (ValueError, OverflowError):  # "x", "nan"; "1e999" is infinite
+        raise FieldError("reopens", f"{_shown(raw)} is not a whole number") from None
+    if number < 0 or number != float(raw):
+        raise FieldError("reopens", f"{_shown(raw)} is not a whole number >= 0")
+    return number
+
+
+def _score(name: str, raw: str) -> float:
+    """A survey answer on its scale; outside it, the row is rejected (a data error)."""
+    try:
+        score = float(raw.replace(",", "."))
+    except ValueError:
+        raise FieldError(name, f"{_shown(raw)} is not a number") from None
+    low, high = SCORE_SCALES[name]
+    if not low <= score <= high:
+        raise FieldError(name, f"{_shown(raw, quoted=False)} is outside the {name} scale "
+                               f"{low:g}-{high:g}")
+    return score
+
+
 class RowParser:
     """Types canonical rows. One per audit: it holds the time zone and the value mapping."""
 
@@ -71,10 +93,15 @@ class RowParser:
 
     def _fields(self, values: Mapping[str, Any]) -> dict[str, str]:
         """Every non-blank column as text, after value mapping (the hot path of ticket rows)."""
+        if not self._mapped:
+            try:  # CSV cells are all text: one comprehension, the common and cheap case
+                return {name: text for name, raw in values.items() if (text := raw.strip())}
+            except AttributeError:
+                pass  # JSON numbers, booleans, nulls
         mapped = self._mapped
         fields: dict[str, str] = {}
         for name, raw in values.items():
-            if type(raw) is str:  # noqa: E721 - CSV cells: the common, cheap case
+            if type(raw) is str:  # noqa: E721
                 text: str | None = raw.strip() or None
             else:
                 text = _text(raw)
@@ -106,49 +133,126 @@ class RowParser:
         return ticket_id
 
     def ticket(self, ref: RowRef, values: Mapping[str, Any]) -> Ticket:
+        # Written out rather than looped over names: this runs once per ticket row, millions
+        # of times on a year's export.
         ticket_id = self._ticket_id(values)
         fields = self._fields(values)
-        for name in LOWERCASED:
-            if name in fields:
-                fields[name] = fields[name].casefold()
-        ticket = Ticket(ticket_id=ticket_id, ref=ref, fields=fields, has_ticket_row=True,
-                        columns=self._columns(values))
-        ticket.created_at, ticket.first_reply_at, ticket.resolved_at = (
-            self._timestamp(values, name) for name in TICKET_TIMESTAMPS
-        )
-        if ticket.created_at is not None:
-            for name in ("first_reply_at", "resolved_at"):
-                stamp = getattr(ticket, name)
-                if stamp is not None and stamp < ticket.created_at:
+        get = fields.get
+        status, priority, channel = get("status"), get("priority"), get("channel")
+        if status is not None:
+            fields["status"] = status = status.casefold()
+        if priority is not None:
+            fields["priority"] = priority = priority.casefold()
+        if channel is not None:
+            fields["channel"] = channel = channel.casefold()
+        created_at = self._timestamp(values, "created_at")
+        first_reply_at = self._timestamp(values, "first_reply_at")
+        resolved_at = self._timestamp(values, "resolved_at")
+        if created_at is not None:
+            for name, stamp in (("first_reply_at", first_reply_at), ("resolved_at", resolved_at)):
+                if stamp is not None and stamp < created_at:
                     raise FieldError(name, f"{name} {stamp.isoformat()} is before created_at "
-                                           f"{ticket.created_at.isoformat()}")
-        ticket.status = fields.get("status")
-        ticket.priority = fields.get("priority")
-        ticket.channel = fields.get("channel")
-        ticket.agent = fields.get("agent")
-        ticket.team = fields.get("team")
-        ticket.customer_name = fields.get("customer_name")
-        reopens = fields.get("reopens")
+                                           f"{created_at.isoformat()}")
+        reopens = get("reopens")
         if reopens is not None:
+            reopens = _whole_number(reopens)
+        csat, nps, ces = get("csat"), get("nps"), get("ces")
+        return Ticket(
+            ticket_id=ticket_id, ref=ref, fields=fields, has_ticket_row=True,
+            columns=self._columns(values),
+            created_at=created_at, first_reply_at=first_reply_at, resolved_at=resolved_at,
+            status=status, priority=priority, channel=channel, agent=get("agent"), team=get("team"),
+            customer_name=get("customer_name"), reopens=reopens,
+            csat=None if csat is None else _score("csat", csat),
+            nps=None if nps is None else _score("nps", nps),
+            ces=None if ces is None else _score("ces", ces),
+        )
+
+    def cells_typer(self, names: list[str], with_fields: bool = True):
+        """A typer of CSV rows given as their cells in `names` order (canonical names), or None
+        when the standard maps values (then rows go through `ticket`).
+
+        Ticket-row exports run to millions of rows, and almost all of them are clean: this reads a
+        clean row straight from its cells, and hands any row it would have to think about (a
+        blank id, a timestamp or number that is not plain, a value out of order) to `ticket`,
+        which types it or rejects it with the field and reason as always. Without `with_fields`
+        the ticket's `fields` stay empty: only `where` scoping and checks without a row shortcut
+        read them, and the caller knows whether its rules do.
+        """
+        if self._mapped or "ticket_id" not in names or len(set(names)) != len(names):
+            return None
+        index = {name: position for position, name in enumerate(names)}  # the last, as a dict keeps
+        width = len(names)
+        columns = frozenset(names)
+
+        def at(name: str) -> int:
+            return index.get(name, width)  # `width`: the blank cell appended to every row
+
+        i_id, i_created, i_first, i_resolved = (at(n) for n in (
+            "ticket_id", "created_at", "first_reply_at", "resolved_at"))
+        i_status, i_priority, i_channel, i_agent, i_team, i_name, i_reopens = (at(n) for n in (
+            "status", "priority", "channel", "agent", "team", "customer_name", "reopens"))
+        i_csat, i_nps, i_ces = at("csat"), at("nps"), at("ces")
+        parse = self.timestamps.parse
+        general = self.ticket
+
+        def stamp(raw: str):
+            return parse(raw) if raw.strip() else None
+
+        def score(raw: str, low: float, high: float) -> float | None:
+            raw = raw.strip()
+            if not raw:
+                return None
+            value = float(raw.replace(",", "."))
+            if not low <= value <= high:
+                raise ValueError(raw)
+            return value
+
+        def typed(ref: RowRef, cells: list[str]) -> Ticket:
+            row = [*cells, ""]
             try:
-                ticket.reopens = int(float(reopens))
-            except (ValueError, OverflowError):  # "x", "nan"; "1e999" is infinite
-                raise FieldError("reopens", f"{_shown(reopens)} is not a whole number") from None
-            if ticket.reopens < 0 or ticket.reopens != float(reopens):
-                raise FieldError("reopens", f"{_shown(reopens)} is not a whole number >= 0")
-        for name, (low, high) in SCORE_SCALES.items():
-            raw = fields.get(name)
-            if raw is None:
-                continue
-            try:
-                score = float(raw.replace(",", "."))
-            except ValueError:
-                raise FieldError(name, f"{_shown(raw)} is not a number") from None
-            if not low <= score <= high:
-                raise FieldError(name, f"{_shown(raw, quoted=False)} is outside the {name} scale "
-                                       f"{low:g}-{high:g}")
-            setattr(ticket, name, score)
-        return ticket
+                ticket_id = row[i_id].strip()
+                created_at = stamp(row[i_created])
+                first_reply_at = stamp(row[i_first])
+                resolved_at = stamp(row[i_resolved])
+                if created_at is not None and (
+                        (first_reply_at is not None and first_reply_at < created_at)
+                        or (resolved_at is not None and resolved_at < created_at)):
+                    raise ValueError("out of order")
+                reopens_text = row[i_reopens].strip()
+                reopens = int(reopens_text) if reopens_text else None
+                # Plain digits only, and few enough that `ticket`'s float reading is exact.
+                if not ticket_id or (reopens is not None and (
+                        not reopens_text.isdigit() or len(reopens_text) > MAX_PLAIN_DIGITS)):
+                    raise ValueError("not plain")
+                csat, nps, ces = (score(row[i_csat], 1, 5), score(row[i_nps], 0, 10),
+                                  score(row[i_ces], 1, 7))
+            except (ValueError, TimestampError, OverflowError):
+                ticket = general(ref, dict(zip(names, cells)))
+                if not with_fields:
+                    ticket.fields = {}
+                return ticket
+            status = row[i_status].strip().casefold() or None
+            priority = row[i_priority].strip().casefold() or None
+            channel = row[i_channel].strip().casefold() or None
+            if with_fields:
+                fields = {name: text for name, raw in zip(names, cells) if (text := raw.strip())}
+                for name, value in (("status", status), ("priority", priority),
+                                    ("channel", channel)):
+                    if value is not None:
+                        fields[name] = value
+            else:
+                fields = {}
+            return Ticket(
+                ticket_id=ticket_id, ref=ref, fields=fields, has_ticket_row=True, columns=columns,
+                created_at=created_at, first_reply_at=first_reply_at, resolved_at=resolved_at,
+                status=status, priority=priority, channel=channel,
+                agent=row[i_agent].strip() or None, team=row[i_team].strip() or None,
+                customer_name=row[i_name].strip() or None, reopens=reopens,
+                csat=csat, nps=nps, ces=ces,
+            )
+
+        return typed
 
     def message(self, ref: RowRef, values: Mapping[str, Any]) -> tuple[str, Message]:
         ticket_id = self._ticket_id(values)

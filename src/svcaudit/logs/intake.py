@@ -11,9 +11,11 @@ import sqlite3
 import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, Location
 from .columns import MESSAGE_MARKERS, ColumnMapping, header_key
@@ -22,6 +24,7 @@ from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_n
 from .model import InputStats, Message, Rejection, RowRef, Shape, Ticket
 from .presets import NestedLayout
 from .readers import ExportFile, RecordError
+from .shards import Shard, plan_shards
 
 # JSON objects may each bring their own keys; the resolved names of this many key sets are kept.
 KEY_SETS_CACHED = 256
@@ -35,6 +38,14 @@ ROW_SPACE = 1 << 40  # rows of one input fit below this; packs (input, row) into
 PICKLE = pickle.HIGHEST_PROTOCOL
 UNTIMED_BASE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # orders untimed transcripts; never shown
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
+
+
+@dataclass
+class RowCounts:
+    """Rows read and rejections (row, field, reason) of one stretch of reading."""
+
+    rows_read: int = 0
+    rejected: list[tuple[int, str | None, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -438,6 +449,60 @@ class Intake:
         """Canonical, untyped ticket rows in input order; reader faults are rejected here."""
         for item in self._inputs:
             yield from self._rows(item)
+
+    @property
+    def input_count(self) -> int:
+        return len(self._inputs)
+
+    def cell_names(self, index: int) -> list[str] | None:
+        """Canonical names of a CSV input's columns, in order; None for other inputs, whose rows
+        come as mappings (`input_rows`)."""
+        item = self._inputs[index]
+        if item.file.format != "csv" or item.threaded or item.nested or len(item.columns) != 1:
+            return None
+        (raw_columns, resolved), = item.columns.items()
+        return [resolved.names[name] for name in raw_columns]
+
+    def input_rows(self, index: int, shard: Shard | None = None) -> Iterator[tuple[RowRef, Any]]:
+        """Rows of one input (of one byte range of it, with `shard`), reader faults rejected:
+        the cells of each CSV row in `cell_names` order, or a mapping by canonical name."""
+        item = self._inputs[index]
+        if self.cell_names(index) is None:
+            yield from self._rows(item)
+            return
+        stats = item.stats
+        path = stats.path
+        for record in item.file.records(shard, cells=True):
+            stats.rows_read += 1
+            if type(record) is RecordError:  # noqa: E721 - a tuple otherwise, on the hot path
+                self._reject(item, record.row, record.field, record.error)
+                continue
+            row, cells = record
+            yield RowRef(path, row), cells
+
+    def shards(self, index: int, count: int) -> list[Shard] | None:
+        """Byte ranges of a CSV input for `count` readers (see `shards`); None: read it whole."""
+        if self.cell_names(index) is None:
+            return None
+        return plan_shards(self._inputs[index].file, count)
+
+    @contextmanager
+    def counting(self, index: int) -> Iterator[RowCounts]:
+        """What reading one input adds (rows read, rejections) while the block runs: a worker's
+        share, handed to the main process's intake with `absorb_rows`."""
+        stats = self._inputs[index].stats
+        read_before, rejected_before = stats.rows_read, len(self.rejected)
+        counts = RowCounts()
+        yield counts
+        counts.rows_read = stats.rows_read - read_before
+        counts.rejected = [(r.row, r.field, r.error) for r in self.rejected[rejected_before:]]
+
+    def absorb_rows(self, index: int, rows_read: int, rejected: list[tuple[int, str | None, str]]) -> None:
+        """Add rows another process read of input `index`, and its rejections, in row order."""
+        item = self._inputs[index]
+        item.stats.rows_read += rows_read
+        for row, field_name, error in rejected:
+            self._reject(item, row, field_name, error)
 
     def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None:
         """A rejection found elsewhere (a worker typing the row), accounted to its input."""

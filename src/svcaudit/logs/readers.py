@@ -5,7 +5,8 @@ A record keeps its physical position (CSV line of the record's first line, the h
 JSONL line; 1-based index in a JSON array) so every finding can point back at it. A row the reader
 cannot take apart (ragged, bad quoting, a NUL byte, undecodable bytes, a bad JSON line) is a
 `RecordError` at its position, never an exception; only a file that cannot be read at all raises
-`InputError`.
+`InputError`. A large CSV can also be read one byte range (`shards.Shard`) at a time by the same
+row loop, for workers reading in parallel.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,6 +34,7 @@ from .encodings import (
     escapes_made,
     undecodable_bytes,
 )
+from .shards import Shard, ShardMisaligned
 
 CSV_DELIMITERS = ",;\t|"  # in order of preference when the evidence is even
 SNIFF_BYTES = 64 * 1024  # what the format and the delimiter are judged on
@@ -47,6 +51,10 @@ _EXCEL_SEP = re.compile(r'^\ufeff?"?sep=([^"\r\n])"?\r?$', re.IGNORECASE)
 # Any surrogate code point in a value: bytes the encoding could not decode (escaped by
 # encodings.ESCAPE_ERRORS), a NUL byte (NUL_STANDIN), or a lone surrogate escape in JSON.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The fields of the line read after a shard's own lines (see `ExportFile._csv_records`): a high
+# surrogate, which no encoding a shard can be planned for decodes to (escaped bytes are U+DC80..,
+# NUL is U+DC00), so no row of the file can equal it or contain it as a delimiter.
+_SHARD_END_FIELD = "\ud800shard-end\ud800"
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 
@@ -205,21 +213,44 @@ class ExportFile:
         return io.TextIOWrapper(_open_binary(self.path), encoding=self.encoding,
                                 errors=ESCAPE_ERRORS, newline="")
 
-    def records(self) -> Iterator[Record | RecordError]:
-        """Every row, in file order. Raises InputError when the file as a whole is unreadable."""
+    @property
+    def compressed(self) -> bool:
+        """Whether the file is gzip-compressed (by its content, as `records` decides)."""
+        with open(self.path, "rb") as raw:
+            return raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+
+    def records(self, shard: Shard | None = None,
+                cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+        """Every row, in file order; with `shard`, only the rows of its byte range (CSV only).
+
+        With `cells`, a CSV row comes as (row, its values in `columns` order) rather than as a
+        Record: the ticket-row lane types cells by position and needs no mapping per row.
+
+        A shard's rows are exactly those a whole-file read yields for that range, with the same
+        line numbers, provided the range ends where a row of the whole-file read ends; when it
+        does not, ShardMisaligned is raised on reaching its end (see `shards`). Raises InputError
+        when the file as a whole is unreadable.
+        """
+        if shard is not None and (self.format != "csv" or shard.encoding != self.encoding
+                                  or not self.path.samefile(shard.path)):
+            raise ValueError(f"{shard} was not planned for {self.display} ({self.format}, "
+                             f"{self.encoding})")
         self._position = self._rows = 0
         if self.empty:
             return
         if self.format == "csv":
-            items = self._csv_records()
+            items = self._csv_records(shard, cells)
         elif self.format == "jsonl":
             items = self._jsonl_records()
         else:
             items = self._json_records()
         try:
-            for item in items:
-                self._rows += 1
-                yield item
+            if self.format == "csv":
+                yield from items  # counts its own rows: one generator less on the hot path
+            else:
+                for item in items:
+                    self._rows += 1
+                    yield item
         except EOFError:
             read = (f"after {self._rows} rows (up to line {self._position})" if self._rows
                     else "before any row could be read")
@@ -237,50 +268,124 @@ class ExportFile:
         finally:
             items.close()
 
-    def _csv_records(self) -> Iterator[Record | RecordError]:
-        sample = self._head.decode(self.encoding, errors="replace")
-        dialect, skip = sniff_dialect(sample, self._complete)
-        with self._text() as text:
-            reader = csv.reader(self._marked_lines(text), dialect=dialect)
-            for _ in range(skip):
-                next(reader, None)
-            header = self._csv_header(reader)
-            if header is None:
+    def _csv_records(self, shard: Shard | None = None,
+                     cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+        with ExitStack() as files:
+            start = self._csv_start(self._marked_lines(files.enter_context(self._text())))
+            if start is None:
                 return
-            header_line = reader.line_num
-            self.columns = self._clean_header(header, header_line)
+            reader, dialect = start
             width = len(self.columns)
-            line_after = reader.line_num
+            line_after, line_base = reader.line_num, 0  # physical line = reader.line_num + base
+            end_line, end_fields = None, None
+            if shard is not None:
+                files.close()  # the whole-file text was opened for the header only
+                text = files.enter_context(self._range_text(shard))
+                lines, end_fields = self._shard_lines(text, shard, dialect.delimiter, width)
+                reader = csv.reader(lines, dialect=dialect)
+                line_after = line_base = shard.first_line - 1
+                end_line = shard.end_line
             while True:
                 self._suspect = False
                 try:
                     fields = next(reader)
                 except StopIteration:
+                    if end_line is not None:
+                        raise ShardMisaligned(shard, end_line, "its end was never reached") from None
                     return
                 except csv.Error as exc:
-                    first_line, line_after = line_after + 1, reader.line_num
+                    first_line, line_after = line_after + 1, reader.line_num + line_base
+                    if end_line is not None and line_after >= end_line:
+                        raise ShardMisaligned(
+                            shard, end_line, f"a row from line {first_line} runs past it") from None
                     self._position = line_after
+                    self._rows += 1
                     yield RecordError(first_line, None, _quoting_problem(str(exc), first_line,
                                                                          line_after))
                     continue
-                first_line, line_after = line_after + 1, reader.line_num
+                first_line, line_after = line_after + 1, reader.line_num + line_base
                 self._position = line_after
                 if not _has_content(fields):
                     continue  # a blank line, or Excel's `;;;`, is not a row
                 if len(fields) != width:
+                    if end_line is not None and line_after >= end_line:
+                        if first_line == end_line and fields == end_fields:
+                            self._position = end_line - 1
+                            return
+                        raise ShardMisaligned(
+                            shard, end_line, f"a row from line {first_line} runs past it")
                     reason = f"row has {len(fields)} fields, the header has {width}"
                     if line_after > first_line:
                         reason += (f" (the row runs over lines {first_line}-{line_after}: "
                                    f"an unbalanced quote?)")
+                    self._rows += 1
                     yield RecordError(first_line, None, reason)
                     continue
-                values = dict(zip(self.columns, fields))
                 if self._suspect:
-                    problem = _row_problem(values.items(), self.encoding)
+                    problem = _row_problem(zip(self.columns, fields), self.encoding)
                     if problem is not None:
+                        self._rows += 1
                         yield RecordError(first_line, problem[0] or None, problem[1])
                         continue
-                yield Record(first_line, values)
+                self._rows += 1
+                if cells:
+                    yield first_line, fields
+                else:
+                    yield Record(first_line, dict(zip(self.columns, fields)))
+
+    def _csv_start(self, lines: Iterable[str]) -> tuple[Any, type[csv.Dialect]] | None:
+        """A csv reader over `lines` that has read the header (setting `columns`), and the
+        sniffed dialect; None when the file holds no header.
+
+        Past the header, the reader's `line_num` is the physical line the header ends on.
+        """
+        sample = self._head.decode(self.encoding, errors="replace")
+        dialect, skip = sniff_dialect(sample, self._complete)
+        reader = csv.reader(lines, dialect=dialect)
+        for _ in range(skip):
+            next(reader, None)
+        header = self._csv_header(reader)
+        if header is None:
+            return None
+        self.columns = self._clean_header(header, reader.line_num)
+        return reader, dialect
+
+    def csv_layout(self) -> tuple[type[csv.Dialect], int] | None:
+        """The CSV dialect and the physical line the header ends on (rows start on the next),
+        read as `records` reads them; None for an empty or non-CSV file."""
+        if self.format != "csv" or self.empty:
+            return None
+        with self._text() as text:
+            start = self._csv_start(self._marked_lines(text))
+        if start is None:
+            return None
+        reader, dialect = start
+        return dialect, reader.line_num
+
+    def _range_text(self, shard: Shard) -> TextIO:
+        """The text from the shard's first byte on, decoded as the whole-file read decodes it."""
+        # A BOM is only stripped at the start of the file; inside it, U+FEFF is text.
+        encoding = "utf-8" if codecs.lookup(self.encoding).name == "utf-8-sig" else self.encoding
+        binary = open(self.path, "rb")  # noqa: SIM115 - closed with the text
+        binary.seek(shard.start)
+        return io.TextIOWrapper(binary, encoding=encoding, errors=ESCAPE_ERRORS, newline="")
+
+    def _shard_lines(self, text: TextIO, shard: Shard, delimiter: str,
+                     width: int) -> tuple[Iterator[str], list[str] | None]:
+        """The shard's lines (marked as `_marked_lines` marks them) and the fields of the line
+        read after them; None for the last shard, which runs to the end of the file.
+
+        The range is cut by the plan's line count, not by a byte-limited stream, which would cost
+        TextIOWrapper its per-line fast path. The line after it is read as a row of its own only
+        if the range ended where a row ends; otherwise it lands in the open quoted field and the
+        strict reader fails at the end of input. It has one field more than the header, so that
+        the row loop meets it in the ragged-row branch, off the hot path.
+        """
+        if shard.end_line is None:
+            return self._marked_lines(text), None
+        end_fields = [_SHARD_END_FIELD] * (width + 1)
+        lines = self._marked_lines(islice(text, shard.end_line - shard.first_line))
+        return chain(lines, (delimiter.join(end_fields) + "\n",)), end_fields
 
     def _marked_lines(self, lines: Iterable[str]) -> Iterator[str]:
         """The text's lines, NUL replaced by NUL_STANDIN (Python before 3.11 refuses NUL in csv

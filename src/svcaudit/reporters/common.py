@@ -1,33 +1,82 @@
 """What the human-readable reporters share: ordering of violations, number and time formats."""
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
+from heapq import heappush, heapreplace
+from typing import Generic, TypeVar
+
 from ..results import AuditResult, Violation
 from ..timecalc.durations import format_seconds
 
 DEFAULT_VIOLATION_LIMIT = 20
 
+Finding = TypeVar("Finding")
 
-def worst_first(violations: list[Violation]) -> list[Violation]:
-    """Errors before warnings; within those, rule by rule in turn, each rule's largest overrun first.
+
+class WorstByLane(Generic[Finding]):
+    """Findings sorted per lane (a rule, say), largest overrun first and ties in the order added,
+    keeping only the `keep` worst of each lane (all when `keep` <= 0).
+
+    One pass over a stream and a bounded heap per lane: a report that shows twenty violations never
+    holds a million of them. Lanes come in the order of their first finding.
+    """
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.counts: dict[Hashable, int] = {}  # every finding added, per lane
+        self._heaps: dict[Hashable, list[tuple[int, int, Finding]]] = {}
+        self._added = 0
+
+    def add(self, lane: Hashable, overrun: int, finding: Finding) -> None:
+        self._added += 1
+        # Unique (overrun, -order) keys: the heap's smallest is the lane's least bad, latest finding,
+        # and findings themselves are never compared.
+        entry = (overrun, -self._added, finding)
+        heap = self._heaps.get(lane)
+        if heap is None:
+            heap = self._heaps[lane] = []
+            self.counts[lane] = 0
+        self.counts[lane] += 1
+        if self.keep <= 0:
+            heap.append(entry)
+        elif len(heap) < self.keep:
+            heappush(heap, entry)
+        elif entry > heap[0]:
+            heapreplace(heap, entry)
+
+    @property
+    def lanes(self) -> list[Hashable]:
+        return list(self._heaps)
+
+    def worst(self, lane: Hashable) -> list[Finding]:
+        """The lane's kept findings, worst first."""
+        return [finding for _, _, finding in sorted(self._heaps[lane], reverse=True)]
+
+
+def overrun(v: Violation) -> int:
+    """How far past its target a violation is; -1 (after every overrun) when it has no time target."""
+    if v.measured_seconds is not None and v.target_seconds is not None:
+        return v.measured_seconds - v.target_seconds
+    return -1
+
+
+def worst_first(violations: Iterable[Violation], limit: int = 0) -> list[Violation]:
+    """The first `limit` violations (all when `limit` <= 0) in this order: errors before warnings;
+    within those, rule by rule in turn, each rule's largest overrun first.
 
     Taking the rules in turn keeps a short list varied: twenty late replies would otherwise hide
-    that greetings and closings were missing too.
+    that greetings and closings were missing too. No rule can show more than `limit` findings, so
+    only that many per rule are kept while `violations` streams by.
     """
-    def overrun(v: Violation) -> int:
-        if v.measured_seconds is not None and v.target_seconds is not None:
-            return v.measured_seconds - v.target_seconds
-        return -1
-
+    ranked: WorstByLane[Violation] = WorstByLane(limit)
+    for v in violations:
+        ranked.add((v.severity == "error", v.rule), overrun(v), v)
     ordered: list[Violation] = []
-    for severity in ("error", "warning"):
-        queues: dict[str, list[Violation]] = {}
-        for v in violations:
-            if (v.severity == "error") == (severity == "error"):
-                queues.setdefault(v.rule, []).append(v)
-        lanes = [sorted(q, key=overrun, reverse=True) for q in queues.values()]
+    for errors in (True, False):
+        lanes = [ranked.worst(lane) for lane in ranked.lanes if lane[0] is errors]
         for depth in range(max((len(lane) for lane in lanes), default=0)):
             ordered.extend(lane[depth] for lane in lanes if depth < len(lane))
-    return ordered
+    return ordered if limit <= 0 else ordered[:limit]
 
 
 def percent(value: float | None) -> str:

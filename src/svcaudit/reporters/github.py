@@ -1,10 +1,12 @@
 """GitHub Actions: workflow commands that turn findings into annotations on the run and its files.
 
-Starts from `result.to_dict()`. The verdict comes first as one `::error` (not met) or `::notice`
-(met) annotation, then the run's warnings, then one `::group::` per rule with violations holding an
-`::error` or `::warning` per violation (file and line of the row that shows it; aggregate rules have
-no file), worst first and capped per rule with a closing `::notice` that counts the rest, then the
-rejected rows as annotations on their rows, and last the verdict again as a plain log line.
+Starts from `result.to_dict()`, with the violations streamed: only the capped worst of each rule
+are kept, so a run with a million findings is annotated in bounded memory. The verdict comes first
+as one `::error` (not met) or `::notice` (met) annotation, then the run's warnings, then one
+`::group::` per rule with violations holding an `::error` or `::warning` per violation (file and
+line of the row that shows it; aggregate rules have no file), worst first and capped per rule with a
+closing `::notice` that counts the rest, then the rejected rows as annotations on their rows, and
+last the verdict again as a plain log line.
 
 The runner keeps only the first 10 error and the first 10 warning annotations of a step (the rest
 stay in the log, counted), which is why the verdict leads: it must survive that cut.
@@ -57,33 +59,34 @@ def render(result: AuditResult, *, max_annotations: int | None = None, limit: in
     `workspace` (`$GITHUB_WORKSPACE`) makes input paths relative to the repository, as GitHub needs
     them to place an annotation on a file. `rejected_level` is `warning` or `error`.
     """
-    report = result.to_dict()
+    report = result.to_dict(lists=False)
     cap = _cap(max_annotations, limit)
     verdict = _verdict(result, report)
     lines = [command(NOTICE if report["summary"]["passed"] else ERROR, verdict, title=TITLE)]
     lines += [command(WARNING, warning, title=TITLE) for warning in report["warnings"]]
-    by_rule: dict[str, list[dict[str, Any]]] = {}
-    for violation in report["violations"]:
-        by_rule.setdefault(violation["rule"], []).append(violation)
+    by_rule: common.WorstByLane[dict[str, Any]] = common.WorstByLane(cap)
+    for violation in result.findings("violations"):
+        by_rule.add(violation["rule"], _overrun(violation), violation)
     for rule in report["rules"]:
-        if rule["id"] in by_rule:
-            lines += _rule_group(rule["id"], by_rule[rule["id"]], cap, workspace)
-    if report["rejected"]:
-        lines += _rejected_group(report["rejected"], cap, workspace, rejected_level)
+        if rule["id"] in by_rule.counts:
+            lines += _rule_group(rule["id"], by_rule.worst(rule["id"]), by_rule.counts[rule["id"]],
+                                 workspace)
+    rejected = list(result.findings("rejected"))
+    if rejected:
+        lines += _rejected_group(rejected, cap, workspace, rejected_level)
     lines.append(verdict)
     return "\n".join(lines) + "\n"
 
 
-def _rule_group(rule_id: str, violations: list[dict[str, Any]], cap: int,
+def _rule_group(rule_id: str, shown: list[dict[str, Any]], total: int,
                 workspace: str | None) -> list[str]:
-    ordered = sorted(violations, key=_overrun, reverse=True)  # stable: input order among equals
-    shown = ordered if cap <= 0 else ordered[:cap]
-    lines = [f"::group::{escape_data(rule_id)} ({_count(len(ordered), 'violation')})"]
+    """The rule's group: its `shown` worst violations (of `total`), then a notice counting the rest."""
+    lines = [f"::group::{escape_data(rule_id)} ({_count(total, 'violation')})"]
     for v in shown:
         level = ERROR if v["severity"] == ERROR else WARNING
         lines.append(command(level, _violation_message(v), **_place(v["path"], v["row"], workspace),
                              title=rule_id))
-    rest = len(ordered) - len(shown)
+    rest = total - len(shown)
     if rest:
         more = f"{MORE} and {_count(rest, 'more violation')} of {rule_id}"
         lines.append(command(NOTICE, more, title=rule_id))

@@ -1,7 +1,8 @@
 """JSON: `AuditResult.to_dict()`, the contract other programs read (schema/report-v1.json).
 
 Written as a stream: the long lists (violations, rejected rows, waived findings) go out one item
-a line, so a report of a million findings never exists as one string in memory.
+a line, read one by one from the result's finding logs, so a report of a million findings never
+exists in memory, neither as one string nor as a list of objects.
 """
 from __future__ import annotations
 

@@ -6,6 +6,9 @@ fails, its findings go to `<system-out>`; a rule with nothing judged is skipped 
 Two more cases keep the gate honest: `input-rows` fails when rows were rejected (never a silent
 pass) and `standard-met` carries the verdict of the exit code. Valid against the Jenkins xUnit
 plugin's `junit-10.xsd` (tests/reporters/fixtures/).
+
+Every violation is listed, so the whole document is built in memory: JUnit is for CI-sized runs
+(thousands of findings); for an archive of a million tickets use JSON, which is written as a stream.
 """
 from __future__ import annotations
 

@@ -46,9 +46,9 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
         out += ["## Quality score", ""]
         out += table(common.QUALITY_HEADER, quality, right={2, 3, 4})
     if result.violations:
-        ordered = common.worst_first(result.violations)
-        shown = ordered if limit <= 0 else ordered[:limit]
-        more = f" (worst {len(shown)} of {len(ordered)})" if len(shown) < len(ordered) else f" ({len(ordered)})"
+        total = len(result.violations)
+        shown = common.worst_first(result.violations, limit)
+        more = f" (worst {len(shown)} of {total})" if len(shown) < total else f" ({total})"
         out += ["## Violations" + more, ""]
         out += table(["Rule", "Ticket", "Measured", "Target", "Finding", "Evidence", "Where"],
                      [[v.rule, v.ticket_id or "(all)", common.measured(v), common.target(v), v.message,

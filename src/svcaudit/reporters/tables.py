@@ -174,14 +174,19 @@ DISTRIBUTION_HEADER = ["First reply", "Tickets", "Share", "Cumulative"]
 
 
 def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
+    """The first `limit` breaches (all when `limit` <= 0), group by group, each worst first; and
+    how many there are in all."""
     rows = []
     total = 0
     for row in report.rows:
-        for v in common.worst_first(row.stats.violations):
-            total += 1
-            if limit <= 0 or len(rows) < limit:
-                rows.append(_key_cells(report, row) + [v.rule, v.ticket_id or "(all)", v.message,
-                                                       common.location(v)])
+        violations = row.stats.violations
+        total += len(violations)
+        room = limit - len(rows)
+        if limit > 0 and room <= 0:
+            continue
+        for v in common.worst_first(violations, room if limit > 0 else 0):
+            rows.append(_key_cells(report, row) + [v.rule, v.ticket_id or "(all)", v.message,
+                                                   common.location(v)])
     return rows, total
 
 

@@ -65,10 +65,10 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                  common.quality_rows(result), right={2, 3, 4})
 
     if result.violations:
-        ordered = common.worst_first(result.violations)
-        shown = ordered if limit <= 0 else ordered[:limit]
-        title = f"Violations (worst {len(shown)} of {len(ordered)})" if len(shown) < len(ordered) \
-            else f"Violations ({len(ordered)})"
+        total = len(result.violations)
+        shown = common.worst_first(result.violations, limit)
+        title = f"Violations (worst {len(shown)} of {total})" if len(shown) < total \
+            else f"Violations ({total})"
         table = Table(title=title, title_justify="left")
         for name in ("Rule", "Ticket", "Measured", "Target", "Finding", "Where"):
             table.add_column(name, overflow="fold")

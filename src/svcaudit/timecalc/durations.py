@@ -90,6 +90,9 @@ def format_seconds(seconds: int | float, parts: int | None = None) -> str:
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
+    if parts is None:  # every finding's message: the common case, kept cheap
+        shown = [f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if n]
+        return sign + (" ".join(shown) if shown else "0s")
     units = [(n, u) for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s"))]
     while units and units[0][0] == 0:
         units.pop(0)

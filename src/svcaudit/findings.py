@@ -1,0 +1,243 @@
+"""The findings of an audit, in the order they were found, with only a bounded number in memory.
+
+A large export fails hundreds of thousands of times (about 360,000 violations for a million tickets,
+over 100 MB as objects), so the engine keeps its violations and waived findings in a `FindingLog`:
+the newest `spill_threshold` stay in a list, and each full batch is pickled to a temporary file that
+iteration reads back one batch at a time. The audit's memory stays flat however much fails; reporters
+stream the log or keep a bounded selection of it (`reporters.common.WorstByLane`).
+
+A worker process can hand its spilled findings on by reference (`state(by_reference=True)`): the
+receiving log adopts the file and reads it in its place in the order, without copying it.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import weakref
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, fields
+from itertools import islice, starmap
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+from .results import Violation
+
+DEFAULT_SPILL_THRESHOLD = 5_000  # findings in memory (about 2 MB), and the findings in a batch on disk
+SPILL_PREFIX = "svcaudit-findings-"
+SPILL_SUFFIX = ".pickle"
+PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+# On disk a finding is the tuple of its fields: pickling the frozen dataclass itself is three times
+# slower (its generated __getstate__ and __setstate__ run in Python for every finding).
+_FIELDS = tuple(f.name for f in fields(Violation))
+_as_row = attrgetter(*_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """`count` findings pickled in batches from byte `start` of the file at `path`.
+
+    Only ever passed between processes of one run (pickled by multiprocessing): a JSON partial
+    result cannot hold one, so `svcaudit merge` never unpickles a file a partial result names.
+    """
+
+    path: str
+    start: int
+    count: int
+
+
+# What `FindingLog.state` hands on: plain dicts (JSON-able), or segments of spill files.
+FindingsState = list[dict[str, Any]] | tuple[Segment, ...]
+
+
+class _SpillFiles:
+    """The files a log owns: removed when it is closed or collected, or at interpreter exit."""
+
+    __slots__ = ("paths", "pid")
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.pid = os.getpid()  # a forked worker inherits the log, but its files are not the worker's
+
+    def remove(self) -> None:
+        if os.getpid() != self.pid:
+            return
+        for path in self.paths:
+            try:
+                os.remove(path)
+            except OSError:  # already gone (a temporary directory cleaned up), nothing to keep
+                pass
+        self.paths.clear()
+
+
+class FindingLog(Collection[Violation]):
+    """Violations in insertion order; beyond `spill_threshold` in memory, batches go to a temporary
+    file (made at the first spill, in `directory` or the system's temporary directory).
+
+    Iterate it as often as needed; do not append while iterating. `close()` (or leaving a `with`
+    block, or garbage collection, or the end of the interpreter) removes the files.
+    """
+
+    __slots__ = ("spill_threshold", "_directory", "_memory", "_segments", "_spilled", "_file",
+                 "_end", "_appending_to_file", "_files", "_finalizer", "__weakref__")
+
+    def __init__(self, spill_threshold: int | None = None, directory: str | Path | None = None) -> None:
+        threshold = DEFAULT_SPILL_THRESHOLD if spill_threshold is None else spill_threshold
+        if threshold < 1:
+            raise ValueError(f"spill_threshold must be at least 1, not {threshold}")
+        self.spill_threshold = threshold
+        self._directory = None if directory is None else str(directory)
+        self._files = _SpillFiles()
+        self._finalizer: weakref.finalize | None = None  # made with the first file owned
+        self._reset()
+
+    def _reset(self) -> None:
+        self._memory: list[Violation] = []  # the newest findings, after every segment
+        self._segments: list[Segment] = []  # findings on disk, in order
+        self._spilled = 0  # findings in `_segments`
+        self._file: str | None = None  # this log's own spill file
+        self._end = 0  # its size: where the next batch starts
+        self._appending_to_file = False  # the last segment is the tail of the own file
+
+    # The hot path: a list append, and a batch pickled every `spill_threshold` findings.
+    def append(self, finding: Violation) -> None:
+        memory = self._memory
+        memory.append(finding)
+        if len(memory) >= self.spill_threshold:
+            self._spill()
+
+    def extend(self, findings: Iterable[Violation]) -> None:
+        source = iter(findings)
+        while True:
+            room = self.spill_threshold - len(self._memory)
+            before = len(self._memory)
+            self._memory.extend(islice(source, room))
+            if len(self._memory) == before:
+                return
+            if len(self._memory) >= self.spill_threshold:
+                self._spill()
+
+    def __len__(self) -> int:
+        return self._spilled + len(self._memory)
+
+    def __bool__(self) -> bool:
+        return bool(self._spilled or self._memory)
+
+    def __iter__(self) -> Iterator[Violation]:
+        for segment in tuple(self._segments):
+            yield from _read(segment)
+        yield from self._memory
+
+    def __contains__(self, item: object) -> bool:
+        return any(finding == item for finding in self)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a log or a list with the same findings in the same order, as a list would be."""
+        if not isinstance(other, (FindingLog, list)):
+            return NotImplemented
+        if len(self) != len(other):
+            return False
+        return all(mine == theirs for mine, theirs in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"<FindingLog: {len(self)} findings, {self._spilled} on disk>"
+
+    @property
+    def spilled(self) -> int:
+        """How many findings are on disk rather than in memory."""
+        return self._spilled
+
+    def adopt(self, segment: Segment) -> None:
+        """Take over findings another log handed over: they follow everything added so far, and
+        their file is this log's to remove."""
+        if not isinstance(segment, Segment):
+            raise TypeError(f"a FindingLog adopts Segments, not {type(segment).__name__}")
+        self._spill()  # what is in memory came first
+        self._segments.append(segment)
+        self._spilled += segment.count
+        self._appending_to_file = False
+        if segment.path not in self._files.paths:
+            self._own(segment.path)
+
+    def hand_over(self) -> tuple[Segment, ...]:
+        """Every finding as segments of files, which this log gives up: it is empty afterwards."""
+        self._spill()
+        segments = tuple(self._segments)
+        self._files.paths.clear()  # the adopting log removes them now
+        self._reset()
+        return segments
+
+    def state(self, by_reference: bool = False) -> FindingsState:
+        """The findings as a shard hands them on: plain dicts (what `svcaudit check --partial`
+        writes), or with `by_reference`, once some are on disk, the segments of `hand_over` for a
+        log in another process on the same machine to adopt (this log is empty afterwards)."""
+        if by_reference and self._segments:
+            return self.hand_over()
+        return [finding.to_dict() for finding in self]
+
+    def absorb(self, state: FindingsState) -> None:
+        """Append what `state` handed on, in its order."""
+        if isinstance(state, tuple):
+            for segment in state:
+                self.adopt(segment)
+        else:
+            self.extend(map(Violation.from_dict, state))
+
+    def close(self) -> None:
+        """Remove the spill files and forget every finding."""
+        if self._finalizer is not None:
+            self._finalizer()
+            self._finalizer = None
+        self._reset()
+
+    def __enter__(self) -> FindingLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _spill(self) -> None:
+        batch = self._memory
+        if not batch:
+            return
+        path = self._file or self._create()
+        # Opened per batch, so that a report with many groups never holds many descriptors open.
+        with open(path, "ab") as handle:
+            pickle.dump(list(map(_as_row, batch)), handle, PICKLE_PROTOCOL)
+            end = handle.tell()
+        if self._appending_to_file:
+            last = self._segments[-1]
+            self._segments[-1] = Segment(path, last.start, last.count + len(batch))
+        else:
+            self._segments.append(Segment(path, self._end, len(batch)))
+            self._appending_to_file = True
+        self._end = end
+        self._spilled += len(batch)
+        self._memory = []
+
+    def _create(self) -> str:
+        handle, path = tempfile.mkstemp(prefix=SPILL_PREFIX, suffix=SPILL_SUFFIX, dir=self._directory)
+        os.close(handle)
+        self._own(path)
+        self._file = path
+        return path
+
+    def _own(self, path: str) -> None:
+        self._files.paths.append(path)
+        if self._finalizer is None:
+            self._finalizer = weakref.finalize(self, self._files.remove)
+
+
+def _read(segment: Segment) -> Iterator[Violation]:
+    """A segment's findings, one batch in memory at a time."""
+    left = segment.count
+    with open(segment.path, "rb") as handle:
+        handle.seek(segment.start)
+        while left > 0:
+            rows = pickle.load(handle)
+            left -= len(rows)
+            yield from starmap(Violation, rows)

@@ -1,0 +1,133 @@
+"""Ticket-row exports audited on the row lane: in this process, or in workers that each read their
+own part of the inputs.
+
+Without message rows, a ticket is one row and can be typed and judged wherever that row is read.
+So with `--jobs N` the inputs are cut into units (a large CSV into N byte ranges, see
+`logs.shards`; any other input whole) and every worker reads, types and judges its units; this
+process only plans and then absorbs each unit's tally, rejections and row counts in input order, so
+the report (violations and their order included) is that of a single pass. A repeated ticket id
+(`DuplicateTickets`) or a cut that proves wrong (`ShardMisaligned`) sends the run back to a path
+that cannot meet it; `engine.run_audit` decides which.
+"""
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from .engine import Tally
+from .logs.fields import FieldError
+from .logs.ids import TicketIdSet
+from .logs.intake import Intake
+from .logs.shards import Shard, ShardMisaligned
+from .rowlane import RowLane
+from .waivers import Waivers
+
+PROGRESS_EVERY = 2048  # tickets between progress callbacks
+_WORKER: dict[str, Any] = {}
+
+
+class DuplicateTickets(Exception):
+    """A ticket id repeats across ticket rows. The fast paths keep no position per id, so the run
+    is redone on the general path, which rejects the later row by its position."""
+
+
+def audit_input(tally: Tally, intake: Intake, index: int, as_of: datetime, ids: TicketIdSet,
+                shard: Shard | None = None,
+                progress: Callable[[int], None] | None = None) -> None:
+    """Type and judge the rows of one input (one byte range of it, with `shard`) into `tally`."""
+    lane = RowLane(tally, as_of)
+    parser = intake.parser
+    names = intake.cell_names(index)
+    typer = parser.cells_typer(names, with_fields=lane.needs_fields) if names else None
+    add_id, add = ids.add, lane.add
+    for ref, row in intake.input_rows(index, shard):
+        try:
+            if typer is not None:
+                ticket = typer(ref, row)
+            else:
+                ticket = parser.ticket(ref, dict(zip(names, row)) if names else row)
+        except FieldError as exc:
+            intake.reject_row(ref.path, ref.row, exc.field, exc.message)
+            continue
+        add_id(ticket.ticket_id)
+        add(ticket)
+        if progress is not None and tally.tickets % PROGRESS_EVERY == 0:
+            progress(tally.tickets)
+    lane.flush()
+
+
+def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
+                      waivers: Waivers | None, progress: Callable[[int], None] | None = None) -> None:
+    """Audit an intake of ticket rows only into `tally`, in `jobs` processes when that helps.
+
+    Raises DuplicateTickets when a ticket id repeats, ShardMisaligned when a cut proves wrong.
+    """
+    ids = TicketIdSet()
+    units = _units(intake, jobs) if jobs > 1 and _can_fork() else None
+    if not units or len(units) < 2:
+        for index in range(intake.input_count):
+            audit_input(tally, intake, index, as_of, ids, progress=progress)
+    else:
+        # Workers leave their findings on disk; this process adopts the files (its logs delete
+        # them when closed) and removes their directory at exit, even if a worker died.
+        spill_dir = tempfile.mkdtemp(prefix="svcaudit-")
+        atexit.register(shutil.rmtree, spill_dir, True)
+        _WORKER.update(tally=tally, intake=intake, as_of=as_of, waivers=waivers, spill_dir=spill_dir)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(jobs, len(units)), mp_context=context) as pool:
+            for index, result in zip((index for index, _ in units),
+                                     pool.map(_audit_unit, units)):
+                if "misaligned" in result:
+                    raise ShardMisaligned(result["misaligned"], result["misaligned"].end_line or 0,
+                                          result["why"])
+                tally.absorb(result["tally"])
+                intake.absorb_rows(index, result["rows_read"], result["rejected"])
+                ids.absorb(result["ids"])
+                if progress is not None:
+                    progress(tally.tickets)
+        _WORKER.clear()
+    if ids.has_repeats():
+        raise DuplicateTickets()
+
+
+def _can_fork() -> bool:
+    # Workers inherit the loaded standard, the planned intake and the waivers by forking.
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _units(intake: Intake, jobs: int) -> list[tuple[int, Shard | None]]:
+    """Each input whole, or cut into `jobs` byte ranges when it is a CSV large enough."""
+    units: list[tuple[int, Shard | None]] = []
+    for index in range(intake.input_count):
+        shards = intake.shards(index, jobs)
+        if shards:
+            units.extend((index, shard) for shard in shards)
+        else:
+            units.append((index, None))
+    return units
+
+
+def _audit_unit(unit: tuple[int, Shard | None]) -> dict[str, Any]:
+    """In a worker: one unit audited into a fresh tally, handed back as plain data."""
+    index, shard = unit
+    main_tally: Tally = _WORKER["tally"]
+    intake: Intake = _WORKER["intake"]
+    waivers: Waivers | None = _WORKER["waivers"]
+    if waivers is not None:
+        for waiver in waivers.active:
+            waiver.used = 0  # each unit reports only its own use of the waivers
+    tally = Tally(main_tally.standard, waivers=waivers, findings_dir=_WORKER["spill_dir"])
+    ids = TicketIdSet()
+    try:
+        with intake.counting(index) as counts:
+            audit_input(tally, intake, index, _WORKER["as_of"], ids, shard)
+    except ShardMisaligned as exc:
+        return {"misaligned": exc.shard, "why": str(exc)}  # raised again in the main process
+    return {"tally": tally.state(by_reference=True), "rows_read": counts.rows_read, "rejected": counts.rejected,
+            "ids": ids.state()}

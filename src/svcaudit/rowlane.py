@@ -1,0 +1,147 @@
+"""The ticket-row lane: tickets known only from their ticket row, judged and tallied in one pass.
+
+Ticket-row exports are the large ones (a year of a helpdesk is millions of rows), and most of their
+verdicts are passes or a not-applicable that every row shares ("needs message rows"). Each check's
+`row_kernel` answers those with a few comparisons and shared outcomes; what a kernel leaves
+(failures, pending tickets, odd rows) goes to the check's own `evaluate`, exactly as in
+`judge_ticket`. Counts, findings, their order, quality scores and KPIs are therefore those of
+`judge_ticket` + `Tally.add`, without a TicketContext, a Timeline or an Outcome per rule and ticket
+(tests hold the lane to the general path).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .checks.base import AggregateCheck, Check, Outcome, RowKernel, Status, TicketContext, not_applicable
+from .conditions import row_conditions
+from .engine import Tally, make_violation
+from .logs.model import Ticket
+from .quality import TicketScore
+from .results import RuleResult
+from .standard.model import Rule
+
+_PASSED, _FAILED, _PENDING = Status.PASSED, Status.FAILED, Status.PENDING
+
+
+@dataclass(frozen=True, slots=True)
+class _RowStep:
+    """One rule as the lane runs it: its kernel, its conditions and its result counters."""
+
+    index: int
+    rule: Rule
+    check: Check
+    result: RuleResult
+    aggregate: bool
+    scoped: bool
+    kernel: RowKernel | None
+    unmet: object  # Callable[[Ticket], str | None] | None: the rule's `when`
+    weight: float  # > 0 when the rule counts towards the ticket's quality score
+
+
+def _always(outcome: Outcome):
+    return lambda ticket: outcome
+
+
+def lane_applies(ticket: Ticket) -> bool:
+    """The lane takes tickets that have a ticket row and no messages."""
+    return ticket.has_ticket_row and not ticket.messages
+
+
+class RowLane:
+    """Judges ticket-row tickets into a `Tally`, as `tally.add(judge_ticket(...))` would."""
+
+    def __init__(self, tally: Tally, as_of: datetime) -> None:
+        standard = tally.standard
+        self.tally = tally
+        self.as_of = as_of
+        self._bank = standard.phrase_bank
+        self._strip = standard.text_strip
+        self._quality = bool(standard.quality)
+        self._not_applicable: dict[str, Outcome] = {}
+        steps: list[_RowStep] = []
+        # Rules whose verdict is the same not-applicable for every ticket row: counted in bulk.
+        self._constant: list[tuple[RuleResult, str]] = []
+        self._uncounted = 0  # tickets added since the constant verdicts were last counted
+        for index, (rule, check) in enumerate(zip(standard.rules, standard.checks)):
+            aggregate = isinstance(check, AggregateCheck)
+            kernel = None if aggregate else check.row_kernel(as_of)
+            if (isinstance(kernel, Outcome) and kernel.status is Status.NOT_APPLICABLE
+                    and not rule.where and not rule.when):
+                self._constant.append((tally.results[index], kernel.reason))
+                continue
+            if isinstance(kernel, Outcome):
+                kernel = _always(kernel)
+            steps.append(_RowStep(
+                index=index, rule=rule, check=check, result=tally.results[index],
+                aggregate=aggregate, scoped=bool(rule.where), kernel=kernel,
+                unmet=row_conditions(rule.when, as_of) if rule.when else None,
+                weight=rule.weight if standard.quality and rule.weight > 0 else 0.0,
+            ))
+        self._steps = tuple(steps)
+        # Rows are typed with every column only when a rule reads more than the typed fields.
+        self.needs_fields = any(step.scoped or step.check.READS_ROW_FIELDS for step in steps)
+
+    def flush(self) -> None:
+        """Count the verdicts kept in bulk; call before the tally is read or handed on."""
+        if self._uncounted:
+            for result, reason in self._constant:
+                result.not_applicable += self._uncounted
+                result.reasons[reason] += self._uncounted
+            self._uncounted = 0
+
+    def _na(self, reason: str) -> Outcome:
+        found = self._not_applicable.get(reason)
+        if found is None:
+            found = self._not_applicable[reason] = not_applicable(reason)
+        return found
+
+    def add(self, ticket: Ticket) -> None:
+        tally = self.tally
+        tally.tickets += 1
+        self._uncounted += 1
+        states = tally.states
+        score = TicketScore() if self._quality else None
+        ctx: TicketContext | None = None
+        for step in self._steps:
+            if step.scoped:
+                excluded_by = step.rule.in_scope(ticket.fields)
+                if excluded_by is not None:
+                    if not step.aggregate:
+                        result = step.result
+                        result.not_applicable += 1
+                        result.reasons[f"not in scope ({excluded_by})"] += 1
+                    continue
+            if step.aggregate:
+                step.check.observe(states[step.index], ticket)
+                continue
+            outcome = None
+            if step.unmet is not None:
+                reason = step.unmet(ticket)
+                if reason is not None:
+                    outcome = self._na(reason)
+            if outcome is None and step.kernel is not None:
+                outcome = step.kernel(ticket)
+            if outcome is None:
+                if ctx is None:
+                    ctx = TicketContext(ticket, self.as_of, self._bank, self._strip)
+                outcome = step.check.evaluate(ticket, ctx)
+            status = outcome.status
+            result = step.result
+            if status is _PASSED:
+                result.passed += 1
+            elif status is _FAILED:
+                if not tally._waive(step.rule, ticket, outcome):
+                    result.failed += 1
+                    if tally.keep_violations:
+                        tally.violations.append(make_violation(step.rule, ticket, outcome))
+            elif status is _PENDING:
+                result.pending += 1
+            else:
+                result.not_applicable += 1
+                result.reasons[outcome.reason] += 1
+            if step.weight and (status is _PASSED or status is _FAILED):
+                score.add(step.weight, status is _PASSED, step.rule.critical)
+        if score is not None:
+            tally.quality.add(score, ticket.agent, ticket.team)
+        tally.metrics.observe_row(ticket)
