@@ -10,10 +10,11 @@ verdicts are passes or a not-applicable that every row shares ("needs message ro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
-from .checks.base import AggregateCheck, Check, Outcome, RowKernel, Status, TicketContext, not_applicable
+from .checks.base import PASSED, AggregateCheck, Check, Outcome, RowKernel, Status, TicketContext
 from .conditions import row_conditions
 from .engine import Tally, make_violation
 from .logs.model import Ticket
@@ -24,8 +25,7 @@ from .standard.model import Rule
 _PASSED, _FAILED, _PENDING = Status.PASSED, Status.FAILED, Status.PENDING
 
 
-@dataclass(frozen=True, slots=True)
-class _RowStep:
+class _RowStep(NamedTuple):
     """One rule as the lane runs it: its kernel, its conditions and its result counters."""
 
     index: int
@@ -35,7 +35,7 @@ class _RowStep:
     aggregate: bool
     scoped: bool
     kernel: RowKernel | None
-    unmet: object  # Callable[[Ticket], str | None] | None: the rule's `when`
+    unmet: Callable[[Ticket], str | None] | None  # the rule's `when`
     weight: float  # > 0 when the rule counts towards the ticket's quality score
 
 
@@ -58,7 +58,6 @@ class RowLane:
         self._bank = standard.phrase_bank
         self._strip = standard.text_strip
         self._quality = bool(standard.quality)
-        self._not_applicable: dict[str, Outcome] = {}
         steps: list[_RowStep] = []
         # Rules whose verdict is the same not-applicable for every ticket row: counted in bulk.
         self._constant: list[tuple[RuleResult, str]] = []
@@ -90,58 +89,53 @@ class RowLane:
                 result.reasons[reason] += self._uncounted
             self._uncounted = 0
 
-    def _na(self, reason: str) -> Outcome:
-        found = self._not_applicable.get(reason)
-        if found is None:
-            found = self._not_applicable[reason] = not_applicable(reason)
-        return found
-
     def add(self, ticket: Ticket) -> None:
         tally = self.tally
         tally.tickets += 1
         self._uncounted += 1
-        states = tally.states
         score = TicketScore() if self._quality else None
         ctx: TicketContext | None = None
-        for step in self._steps:
-            if step.scoped:
-                excluded_by = step.rule.in_scope(ticket.fields)
+        # One pass over the rules, every step's parts in locals: this runs once per ticket row.
+        for index, rule, check, result, aggregate, scoped, kernel, unmet, weight in self._steps:
+            if scoped:
+                excluded_by = rule.in_scope(ticket.fields)
                 if excluded_by is not None:
-                    if not step.aggregate:
-                        result = step.result
+                    if not aggregate:
                         result.not_applicable += 1
                         result.reasons[f"not in scope ({excluded_by})"] += 1
                     continue
-            if step.aggregate:
-                step.check.observe(states[step.index], ticket)
+            if aggregate:
+                check.observe(tally.states[index], ticket)
                 continue
-            outcome = None
-            if step.unmet is not None:
-                reason = step.unmet(ticket)
+            if unmet is not None:
+                reason = unmet(ticket)
                 if reason is not None:
-                    outcome = self._na(reason)
-            if outcome is None and step.kernel is not None:
-                outcome = step.kernel(ticket)
+                    result.not_applicable += 1
+                    result.reasons[reason] += 1
+                    continue
+            outcome = kernel(ticket) if kernel is not None else None
+            if outcome is PASSED and not weight:
+                result.passed += 1
+                continue
             if outcome is None:
                 if ctx is None:
                     ctx = TicketContext(ticket, self.as_of, self._bank, self._strip)
-                outcome = step.check.evaluate(ticket, ctx)
+                outcome = check.evaluate(ticket, ctx)
             status = outcome.status
-            result = step.result
             if status is _PASSED:
                 result.passed += 1
             elif status is _FAILED:
-                if not tally._waive(step.rule, ticket, outcome):
+                if not tally._waive(rule, ticket, outcome):
                     result.failed += 1
                     if tally.keep_violations:
-                        tally.violations.append(make_violation(step.rule, ticket, outcome))
+                        tally.violations.append(make_violation(rule, ticket, outcome))
             elif status is _PENDING:
                 result.pending += 1
             else:
                 result.not_applicable += 1
                 result.reasons[outcome.reason] += 1
-            if step.weight and (status is _PASSED or status is _FAILED):
-                score.add(step.weight, status is _PASSED, step.rule.critical)
+            if weight and (status is _PASSED or status is _FAILED):
+                score.add(weight, status is _PASSED, rule.critical)
         if score is not None:
             tally.quality.add(score, ticket.agent, ticket.team)
         tally.metrics.observe_row(ticket)
