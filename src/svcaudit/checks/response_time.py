@@ -127,12 +127,16 @@ class ResponseTimeCheck(Check):
         clock = Clock(self.calendar)
         label, end_field = (("first reply", "first_reply_at") if self.metric == "first_reply"
                             else ("resolution", "resolved_at"))  # first = last without events
-        # On 24/7, whole seconds are counted: a span passes while end - start < target + 1 s.
-        quick = {
-            target: timedelta(seconds=(target.seconds if isinstance(target, Seconds)
-                                       else target.days * 86400) + 1)
-            for target in self.targets.values()
-        } if self.calendar is ALWAYS_OPEN else None
+        always_open = self.calendar is ALWAYS_OPEN
+
+        def with_limit(target: Duration) -> tuple[Duration, timedelta | None]:
+            # On 24/7, whole seconds are counted: a span passes while end - start < target + 1 s.
+            if not always_open:
+                return target, None
+            seconds = target.seconds if isinstance(target, Seconds) else target.days * 86400
+            return target, timedelta(seconds=seconds + 1)
+
+        by_priority = {priority: with_limit(target) for priority, target in self.targets.items()}
         judge_span, target_for = self.judge_span, self.target_for
 
         def kernel(ticket: Ticket) -> Outcome | None:
@@ -140,10 +144,14 @@ class ResponseTimeCheck(Check):
             end = getattr(ticket, end_field)
             if opened is None or end is None:
                 return None
-            target = target_for(ticket)
-            if target is None:
-                return None
-            if quick is not None and end - opened < quick[target]:
+            found = by_priority.get(ticket.priority)  # the row's priority is already casefolded
+            if found is None:
+                target = target_for(ticket)  # the default, or no target at all
+                if target is None:
+                    return None
+                found = with_limit(target)
+            target, limit = found
+            if limit is not None and end - opened < limit:
                 return PASSED
             return judge_span(MeasuredSpan(label, opened, end, None), clock, target, as_of)
 
