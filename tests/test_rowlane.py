@@ -19,7 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from svcaudit.checks.base import AggregateCheck, Outcome, Status, TicketContext
 from svcaudit.checks.response_time import ResponseTimeCheck
+from svcaudit.conditions import conditions_unmet, row_conditions
 from svcaudit.engine import Tally, judge_ticket, make_row_parser
 from svcaudit.logs.fields import FieldError
 from svcaudit.logs.model import RowRef, Ticket
@@ -137,6 +139,20 @@ rules:
   - {id: office-agreement, check: helpdesk_agreement, metric: first_reply, calendar: office,
      field: zendesk_first_reply_minutes}
 """,
+    "mapped-values": """
+input:
+  values:
+    status: {done: solved, Готово: closed}
+    channel: {mail: email}
+    priority: {p1: urgent}
+rules:
+  - {id: mapped-status, check: resolution, max_reopens: 0, where: {status: [solved, closed]}}
+  - {id: mapped-reply, check: response_time, metric: first_reply, targets: {urgent: 1h, default: 8h},
+     where: {channel: [email]}}
+  - {id: by-raw-fields, check: resolution, where: {reopens: ["0"], ticket_id: [T1, T2]}}
+  - {id: csat-when-resolved, check: score, metric: csat, min: 80%, when: {resolved: true}}
+  - {id: slow-by-a-working-day, check: resolution, when: {first_reply_over: 1bd}}
+""",
     "waived": """
 rules:
   - {id: first-reply, check: response_time, metric: first_reply, target: 1h}
@@ -238,8 +254,9 @@ NUDGES = (timedelta(0), timedelta(seconds=-1), timedelta(seconds=1), timedelta(m
           timedelta(microseconds=500000))
 IDS = ("T1", "T2", "T10", "T31", "T3", "t1", "A-7", "T2 ")
 PRIORITIES = ("urgent", "high", "normal", "low", "High", "p1", "critical", "weird")
-STATUSES = ("solved", "resolved", "closed", "open", "pending", "on-hold", "done", "Solved", "new")
-CHANNELS = ("email", "chat", "phone", "Email", "web")
+STATUSES = ("solved", "resolved", "closed", "open", "pending", "on-hold", "done", "Solved", "new",
+            "Готово")
+CHANNELS = ("email", "chat", "phone", "Email", "web", "mail")
 LANGUAGES = ("ru", "en", "RU", "de")
 AGENTS = ("Ann", "Bo", "Анна")
 TEAMS = ("A", "B")
@@ -453,6 +470,35 @@ def test_the_fast_typer_and_lane_tally_as_ticket_and_judge_ticket(name, data, wa
         general.add(judge_ticket(standard, expected, as_of))
     lane.flush()
     assert_same_tallies(fast, general)
+
+
+@pytest.mark.parametrize("name", STANDARD_NAMES)
+@PROPERTY
+@given(data=st.data())
+def test_every_shortcut_agrees_with_evaluate_and_conditions_unmet(name, data):
+    """Rule by rule, where the tallies above only see sums: a kernel's answer is `evaluate`'s
+    (a pass may leave out its evidence), a row condition's is `conditions_unmet`'s."""
+    standard = load(name)
+    batch, as_of = data.draw(audits(standard))
+    tickets = typed(standard, batch) + [row.ticket(n) for n, row in enumerate(batch, start=2)]
+    for rule, check in zip(standard.rules, standard.checks):
+        if isinstance(check, AggregateCheck):
+            continue
+        kernel = check.row_kernel(as_of)
+        unmet = row_conditions(rule.when, as_of) if rule.when else None
+        for ticket in tickets:
+            ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
+            if unmet is not None:
+                assert unmet(ticket) == conditions_unmet(rule.when, ctx), (rule.id, ticket)
+            shortcut = kernel(ticket) if callable(kernel) else kernel
+            if shortcut is None:
+                continue
+            assert isinstance(shortcut, Outcome)
+            full = check.evaluate(ticket, ctx)
+            if shortcut.status is Status.PASSED:
+                assert full.status is Status.PASSED, (rule.id, ticket, full)
+            else:
+                assert shortcut == full, (rule.id, ticket)
 
 
 # -- fixed cases ---------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ CASES = [
     # reopens
     *(pytest.param(row(reopens=value), id=f"reopens-{value!r}") for value in (
         "", "0", "2", " 3 ", "1.0", "-1", "+1", "x", "nan", "1e999", "٣", "３", "³", "1_0",
-        "00", "1e2", "0.5", "-0")),
+        "00", "1e2", "0.5", "-0", "9007199254740993")),
     # scores
     *(pytest.param(row(**{name: value}), id=f"{name}-{value!r}")
       for name in SCORE_COLUMNS
@@ -193,6 +193,24 @@ def test_no_typer_when_rows_need_the_general_path(build, names, with_fields):
 
 def test_builtin_default_parser_has_a_typer():
     assert make_row_parser(load_standard("builtin:default")).cells_typer(["ticket_id"]) is not None
+
+
+# -- minimal reproductions of differences the properties found (kept as regressions) ------------
+
+def test_reopens_past_float_precision_read_as_ticket_reads_them():
+    # `ticket` reads reopens through float(): 2**53 + 1 comes out as 2**53.
+    names, cells = header(("ticket_id", "T1"), ("reopens", "9007199254740993"))
+    fast, general = both_ways(make_parser(), names, cells)
+    assert general.reopens == 9007199254740992
+    assert fast.reopens == general.reopens
+
+
+def test_a_row_handed_to_ticket_keeps_no_fields_without_with_fields():
+    # "1.0" is not a plain count, so the typer hands the row to `ticket`, which keeps every column.
+    names, cells = header(("ticket_id", "T1"), ("reopens", "1.0"))
+    ticket = make_parser().cells_typer(names, with_fields=False)(REF, cells)
+    assert ticket.reopens == 1
+    assert ticket.fields == {}
 
 
 # -- the property --------------------------------------------------------------------------------
