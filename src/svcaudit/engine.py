@@ -1,7 +1,9 @@
 """The engine: stream tickets through every rule's check, tally verdicts, keep only what fails.
 
-Memory grows with violations, not with passing tickets: per-ticket facts live in a `TicketContext`
-that is dropped when the next ticket comes; rules keep counters; aggregate rules keep mergeable states.
+Memory grows neither with passing tickets nor with findings: per-ticket facts live in a
+`TicketContext` dropped when the next ticket comes; rules keep counters; aggregate rules keep
+mergeable states; findings beyond a few thousand wait on disk (`findings.FindingLog`). Tickets known
+only from a ticket row take the row lane (`rowlane`, `rowaudit`), which gives the same tally.
 """
 from __future__ import annotations
 
@@ -276,7 +278,7 @@ class Audit:
         return self.tally.results
 
     @property
-    def violations(self) -> list[Violation]:
+    def violations(self) -> FindingLog:
         return self.tally.violations
 
     @property
