@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import json
+import pickle
 from datetime import datetime, timezone
 
 import pytest
 
 from svcaudit import rowaudit
 from svcaudit.engine import Audit, make_intake, run_audit
+from svcaudit.errors import InputError, Location
 from svcaudit.logs import intake as intake_module
 from svcaudit.logs.shards import plan_shards
 from svcaudit.reporters.json import render
@@ -164,3 +166,10 @@ def test_several_inputs_are_units_in_their_order(tmp_path, cut_small_files):
     reference = general_path(standard, [first, second])
     assert lane(standard, [first, second], JOBS) == reference
     assert cut_small_files[-1] == JOBS + 1  # the CSV cut in three, the JSON array whole
+
+
+def test_an_input_error_raised_in_a_worker_crosses_back_whole():
+    error = InputError("cannot read after line 7: disk gone", Location("tickets.csv", 8))
+    again = pickle.loads(pickle.dumps(error))
+    assert (type(again), again.message, again.location, str(again)) == (
+        InputError, error.message, error.location, str(error))

@@ -55,6 +55,10 @@ class InputError(SvcauditError):
         self.location = location
         super().__init__(f"{location}: {message}")
 
+    def __reduce__(self):
+        # Raised in a worker process (one reading a byte range of a file), it crosses back whole.
+        return type(self), (self.message, self.location)
+
 
 class UsageError(SvcauditError):
     """A command line that does not make sense (bad option value, unknown format)."""
