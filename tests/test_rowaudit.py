@@ -173,3 +173,15 @@ def test_an_input_error_raised_in_a_worker_crosses_back_whole():
     again = pickle.loads(pickle.dumps(error))
     assert (type(again), again.message, again.location, str(again)) == (
         InputError, error.message, error.location, str(error))
+
+
+def test_workers_tell_the_progress_bar_how_far_they_are(tmp_path, cut_small_files, monkeypatch):
+    header, rows = sample_rows()
+    copies = [row.replace("T-1", f"T-{n}-1", 1) for n in range(20) for row in rows]  # new ids
+    export = write(tmp_path, "tickets.csv", header, copies)
+    monkeypatch.setattr(rowaudit, "PROGRESS_EVERY", 64)
+    monkeypatch.setattr(rowaudit, "PROGRESS_SECONDS", 0.001)
+    told: list[int] = []
+    result = run_audit(load_standard("builtin:default"), [export], AS_OF, progress=told.append,
+                       jobs=JOBS)
+    assert told == sorted(told) and told[-1] == result.tickets == 20 * len(rows)

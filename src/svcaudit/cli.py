@@ -375,8 +375,13 @@ class _progress:
         self._progress.start()
         task = self._progress.add_task("audit", total=None)
 
+        shown = 0
+
         def advance(count: int) -> None:
-            if count % PROGRESS_EVERY == 0:
+            # Called per ticket in one process, per few thousand from workers: refresh sparingly.
+            nonlocal shown
+            if abs(count - shown) >= PROGRESS_EVERY:
+                shown = count
                 self._progress.update(task, completed=count)
 
         return advance

@@ -16,7 +16,8 @@ import multiprocessing
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from .rowlane import RowLane
 from .waivers import Waivers
 
 PROGRESS_EVERY = 2048  # tickets between progress callbacks
+PROGRESS_SECONDS = 0.25  # how often the progress bar hears from the workers
 _WORKER: dict[str, Any] = {}
 
 
@@ -78,11 +80,14 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
         # them when closed) and removes their directory at exit, even if a worker died.
         spill_dir = tempfile.mkdtemp(prefix="svcaudit-")
         atexit.register(shutil.rmtree, spill_dir, True)
-        _WORKER.update(tally=tally, intake=intake, as_of=as_of, waivers=waivers, spill_dir=spill_dir)
         context = multiprocessing.get_context("fork")
+        typed = context.Value("q", 0)  # tickets typed by all workers so far, for the progress bar
+        _WORKER.update(tally=tally, intake=intake, as_of=as_of, waivers=waivers, spill_dir=spill_dir,
+                       typed=typed)
         with ProcessPoolExecutor(min(jobs, len(units)), mp_context=context) as pool:
-            for index, result in zip((index for index, _ in units),
-                                     pool.map(_audit_unit, units)):
+            futures = [pool.submit(_audit_unit, unit) for unit in units]
+            for (index, _), future in zip(units, futures):
+                result = _awaited(future, lambda: progress(typed.value) if progress else None)
                 if "misaligned" in result:
                     raise ShardMisaligned(result["misaligned"], result["misaligned"].end_line or 0,
                                           result["why"])
@@ -90,10 +95,19 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
                 intake.absorb_rows(index, result["rows_read"], result["rejected"])
                 ids.absorb(result["ids"])
                 if progress is not None:
-                    progress(tally.tickets)
+                    progress(max(typed.value, tally.tickets))  # later units may be further on
         _WORKER.clear()
     if ids.has_repeats():
         raise DuplicateTickets()
+
+
+def _awaited(future: Future, tick: Callable[[], None]) -> dict[str, Any]:
+    """A unit's result; while it is not in, the progress bar is told what the workers typed."""
+    while True:
+        try:
+            return future.result(timeout=PROGRESS_SECONDS)
+        except FuturesTimeout:
+            tick()
 
 
 def _can_fork() -> bool:
@@ -124,9 +138,19 @@ def _audit_unit(unit: tuple[int, Shard | None]) -> dict[str, Any]:
             waiver.used = 0  # each unit reports only its own use of the waivers
     tally = Tally(main_tally.standard, waivers=waivers, findings_dir=_WORKER["spill_dir"])
     ids = TicketIdSet()
+    typed = _WORKER["typed"]
+    told = 0
+
+    def tell(count: int) -> None:
+        nonlocal told
+        with typed.get_lock():
+            typed.value += count - told
+        told = count
+
     try:
         with intake.counting(index) as counts:
-            audit_input(tally, intake, index, _WORKER["as_of"], ids, shard)
+            audit_input(tally, intake, index, _WORKER["as_of"], ids, shard, progress=tell)
+        tell(tally.tickets)
     except ShardMisaligned as exc:
         return {"misaligned": exc.shard, "why": str(exc)}  # raised again in the main process
     return {"tally": tally.state(by_reference=True), "rows_read": counts.rows_read, "rejected": counts.rejected,
