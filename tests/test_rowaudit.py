@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import pickle
 from datetime import datetime, timezone
 
@@ -16,7 +17,7 @@ import pytest
 
 from svcaudit import rowaudit
 from svcaudit.engine import Audit, make_intake, run_audit
-from svcaudit.errors import InputError, Location
+from svcaudit.errors import InputError, Location, WorkerError
 from svcaudit.logs import intake as intake_module
 from svcaudit.logs.shards import plan_shards
 from svcaudit.reporters.json import render
@@ -185,3 +186,15 @@ def test_workers_tell_the_progress_bar_how_far_they_are(tmp_path, cut_small_file
     result = run_audit(load_standard("builtin:default"), [export], AS_OF, progress=told.append,
                        jobs=JOBS)
     assert told == sorted(told) and told[-1] == result.tickets == 20 * len(rows)
+
+
+def _killed(unit) -> None:
+    os._exit(9)  # a worker process gone without a word, as when the kernel kills it
+
+
+def test_a_worker_that_dies_is_a_clear_error(tmp_path, cut_small_files, monkeypatch):
+    header, rows = sample_rows()
+    export = write(tmp_path, "tickets.csv", header, rows)
+    monkeypatch.setattr(rowaudit, "_audit_unit", _killed)
+    with pytest.raises(WorkerError, match="--jobs 1"):
+        run_audit(load_standard("builtin:default"), [export], AS_OF, jobs=JOBS)

@@ -60,6 +60,10 @@ class InputError(SvcauditError):
         return type(self), (self.message, self.location)
 
 
+class WorkerError(SvcauditError):
+    """A worker process of `--jobs` stopped without a result (killed, out of memory)."""
+
+
 class UsageError(SvcauditError):
     """A command line that does not make sense (bad option value, unknown format)."""
 

@@ -17,11 +17,13 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import datetime
 from typing import Any
 
 from .engine import Tally
+from .errors import WorkerError
 from .logs.fields import FieldError
 from .logs.ids import TicketIdSet
 from .logs.intake import Intake
@@ -87,7 +89,13 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
         with ProcessPoolExecutor(min(jobs, len(units)), mp_context=context) as pool:
             futures = [pool.submit(_audit_unit, unit) for unit in units]
             for (index, _), future in zip(units, futures):
-                result = _awaited(future, lambda: progress(typed.value) if progress else None)
+                try:
+                    result = _awaited(future, lambda: progress(typed.value) if progress else None)
+                except BrokenProcessPool:
+                    raise WorkerError(
+                        f"a worker process stopped without finishing its part of "
+                        f"{intake.inputs[index].path} (killed, or out of memory?); run again "
+                        f"with --jobs 1") from None
                 if "misaligned" in result:
                     raise ShardMisaligned(result["misaligned"], result["misaligned"].end_line or 0,
                                           result["why"])
