@@ -6,11 +6,12 @@ because an out-of-scale answer is a data error, not a very good or very bad cust
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from .columns import ColumnMapping
 from .model import Message, Role, RowRef, Ticket
-from .timestamps import TimestampError, TimestampParser
+from .timestamps import MAX_YEAR, MIN_YEAR, UTC, TimestampError, TimestampParser
 
 SCORE_SCALES: dict[str, tuple[float, float]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 ROLE_SYNONYMS: dict[str, Role] = {
@@ -196,8 +197,18 @@ class RowParser:
         parse = self.timestamps.parse
         general = self.ticket
 
-        def stamp(raw: str):
-            return parse(raw) if raw.strip() else None
+        from_iso = datetime.fromisoformat
+
+        def stamp(raw: str) -> datetime | None:
+            if not raw or raw.isspace():
+                return None
+            try:  # an ISO 8601 time with its offset, in range: TimestampParser's own fast path
+                parsed = from_iso(raw)
+            except ValueError:
+                return parse(raw)
+            if parsed.tzinfo is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+                return parse(raw)
+            return parsed.astimezone(UTC)
 
         def score(raw: str, low: float, high: float) -> float | None:
             raw = raw.strip()
