@@ -14,6 +14,8 @@ from ..results import AuditResult
 
 STREAMED = ("violations", "rejected", "waived")
 INDENT = "  "
+# `json.dumps(item, ensure_ascii=False)` builds an encoder per call; a million findings share one.
+_ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def write(result: AuditResult, stream: TextIO) -> None:
@@ -25,9 +27,9 @@ def write(result: AuditResult, stream: TextIO) -> None:
         if key in STREAMED:
             stream.write("[")
             first = True
+            encode = _ITEM_ENCODER.encode
             for item in result.findings(key):
-                stream.write(("\n" if first else ",\n") + INDENT * 2
-                             + json.dumps(item, ensure_ascii=False))
+                stream.write(("\n" if first else ",\n") + INDENT * 2 + encode(item))
                 first = False
             stream.write("]" if first else f"\n{INDENT}]")
         else:
