@@ -2,8 +2,9 @@
 
 `RowParser.cells_typer(names)` is the fast path of ticket-row exports; for every row it must give what
 `RowParser.ticket(ref, dict(zip(names, cells)))` gives: an equal Ticket (with `with_fields=False`, equal
-but for an empty `fields`), or a `FieldError` with the same field and message. Each case is a header and
-one row of cells; a hypothesis property throws messy cells at both.
+but for an empty `fields`), or a `FieldError` with the same field and message; a header whose names
+repeat, or a standard that maps values, gets no typer. Each case is a header and one row of cells;
+hypothesis properties throw messy cells at both.
 """
 from __future__ import annotations
 
@@ -224,7 +225,9 @@ MESSY_TIMES = [
     "2026-03-02 09:00", "01.03.2026 09:00", "02.03.2026 09:00:01", "31.02.2026 09:00",
     "03/02/2026 09:00", "1772442000", "1772442000000", "1772441999.5", "1989-12-31T23:59:59Z",
     "2101-01-01T00:00:00Z", "garbage", "10:00", "2026-03-02T09:00:00 EST", "2026-03-29T02:30:00",
-    " 2026-03-02T09:00:00Z ", "Mar 2 2026 9am",
+    " 2026-03-02T09:00:00Z ", "Mar 2 2026 9am", "1990-01-01T00:30:00+01:00",
+    "2100-12-31T23:30:00-01:00", "1989-12-31T23:30:00-01:00", "2026-03-02T09:00:00+00:00:30",
+    "2026-03-02T09:00:00-00:00", "2026-03-02T09:00+05:30", "20260302T090000Z", "2026-W10-1T09:00Z",
 ]
 MESSY_WORDS = ["", " ", "Solved ", "solved", "CLOSED", "Open", "HIGH", "urgent", " Email", "ß",
                "İ", "Анна", "p1"]
@@ -238,7 +241,8 @@ def _timestamps() -> st.SearchStrategy[str]:
     """Messy timestamp cells, and ISO ones around BASE (seconds and microseconds either side)."""
     near = st.integers(-7200, 7200).flatmap(lambda seconds: st.sampled_from([0, 1, 999999]).map(
         lambda micros: BASE + timedelta(seconds=seconds, microseconds=micros)))
-    written = st.sampled_from(["Z", "+00:00", "+03:00", "", "naive-space"])
+    written = st.sampled_from(["Z", "+00:00", "+03:00", "+05:30", "-09:30", "+14:00", "",
+                               "naive-space"])
     iso = st.tuples(near, written).map(
         lambda pair: (pair[0].replace(tzinfo=None).isoformat(sep=" ") if pair[1] == "naive-space"
                       else pair[0].replace(tzinfo=None).isoformat() + pair[1]))
