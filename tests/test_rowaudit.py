@@ -19,7 +19,7 @@ from svcaudit import rowaudit
 from svcaudit.engine import Audit, make_intake, run_audit
 from svcaudit.errors import InputError, Location, WorkerError
 from svcaudit.logs import intake as intake_module
-from svcaudit.logs.shards import plan_shards
+from svcaudit.logs.shards import ShardMisaligned, plan_shards
 from svcaudit.reporters.json import render
 from svcaudit.standard.loader import load_standard
 from svcaudit.waivers import load_waivers
@@ -129,7 +129,7 @@ def test_a_cut_misled_by_a_stray_quote_is_read_again_in_one_pass(tmp_path, cut_s
     def watched(*args, **kwargs):
         try:
             return audit_ticket_rows(*args, **kwargs)
-        except rowaudit.ShardMisaligned:
+        except ShardMisaligned:
             misaligned.append(True)
             raise
 

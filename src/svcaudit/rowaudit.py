@@ -27,7 +27,7 @@ from .errors import WorkerError
 from .logs.fields import FieldError
 from .logs.ids import TicketIdSet
 from .logs.intake import Intake
-from .logs.shards import Shard, ShardMisaligned
+from .logs.shards import Shard
 from .rowlane import RowLane
 from .waivers import Waivers
 
@@ -96,9 +96,6 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
                         f"a worker process stopped without finishing its part of "
                         f"{intake.inputs[index].path} (killed, or out of memory?); run again "
                         f"with --jobs 1") from None
-                if "misaligned" in result:
-                    raise ShardMisaligned(result["misaligned"], result["misaligned"].end_line or 0,
-                                          result["why"])
                 tally.absorb(result["tally"])
                 intake.absorb_rows(index, result["rows_read"], result["rejected"])
                 ids.absorb(result["ids"])
@@ -155,11 +152,8 @@ def _audit_unit(unit: tuple[int, Shard | None]) -> dict[str, Any]:
             typed.value += count - told
         told = count
 
-    try:
-        with intake.counting(index) as counts:
-            audit_input(tally, intake, index, _WORKER["as_of"], ids, shard, progress=tell)
-        tell(tally.tickets)
-    except ShardMisaligned as exc:
-        return {"misaligned": exc.shard, "why": str(exc)}  # raised again in the main process
+    with intake.counting(index) as counts:
+        audit_input(tally, intake, index, _WORKER["as_of"], ids, shard, progress=tell)
+    tell(tally.tickets)
     return {"tally": tally.state(by_reference=True), "rows_read": counts.rows_read, "rejected": counts.rejected,
             "ids": ids.state()}

@@ -163,6 +163,17 @@ class Check(ABC):
         return None
 
 
+# The verdict of a conversation rule on a ticket without messages (and of any rule that needs them).
+NEEDS_MESSAGE_ROWS = not_applicable("needs message rows")
+
+
+class ConversationCheck(Check):
+    """A check that reads the conversation: a ticket row alone gives it nothing to search."""
+
+    def row_kernel(self, as_of: datetime) -> RowKernel | None:
+        return NEEDS_MESSAGE_ROWS
+
+
 class AggregateCheck(Check):
     """A check judged once over all audited tickets, from a state that shards can merge."""
 

@@ -22,12 +22,10 @@ Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..logs.model import Message, Role, Ticket
 from ..text import MissingValue, PhraseError, PhraseSet, snippet
-from .base import (Check, CheckConfigError, CheckEnv, Outcome, RowKernel, TicketContext, failed,
-                   not_applicable, passed)
+from .base import (NEEDS_MESSAGE_ROWS, CheckConfigError, CheckEnv, ConversationCheck, Outcome,
+                   TicketContext, failed, not_applicable, passed)
 from .schema_parts import BOTS_ARE_AGENTS, PHRASE_LIST
 
 POSITIONS = (
@@ -42,7 +40,7 @@ MISSING_EVIDENCE_CHARS = 80
 LISTED_PHRASES = 3  # a failure names the first few phrases; the rule lists them all
 
 
-class PhrasesCheck(Check):
+class PhrasesCheck(ConversationCheck):
     KIND = "phrases"
     SUMMARY = "greetings, names, apologies and closings required; rude phrases forbidden"
     OPTIONS = {
@@ -97,13 +95,9 @@ class PhrasesCheck(Check):
             return chosen[-1:]
         return chosen
 
-    def row_kernel(self, as_of: datetime) -> RowKernel | None:
-        """A ticket row alone holds no conversation to search."""
-        return not_applicable("needs message rows")
-
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:
-            return not_applicable("needs message rows")
+            return NEEDS_MESSAGE_ROWS
         values = {name: ticket.value(name) for name in self.placeholders}
         missing = self.phrases.missing(values) if values else frozenset()
         if missing and (self.mode == "require_all" or self.phrases.all_need(missing)):

@@ -31,8 +31,8 @@ from ..timecalc.calendar import ALWAYS_OPEN, Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (PASSED, Check, CheckConfigError, CheckEnv, Outcome, RowKernel, Status,
-                   TicketContext, failed, not_applicable, passed, pending)
+from .base import (NEEDS_MESSAGE_ROWS, PASSED, Check, CheckConfigError, CheckEnv, Outcome,
+                   RowKernel, Status, TicketContext, failed, not_applicable, passed, pending)
 from .options import calendar_option, duration_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
 
@@ -122,8 +122,7 @@ class ResponseTimeCheck(Check):
         without a target are left to `evaluate`. Without messages, next_reply and
         requester_wait cannot be measured."""
         if self.metric in ("next_reply", "requester_wait"):
-            needs_messages = not_applicable("needs message rows")
-            return lambda ticket: needs_messages if ticket.created_at is not None else None
+            return lambda ticket: NEEDS_MESSAGE_ROWS if ticket.created_at is not None else None
         clock = Clock(self.calendar)
         label, end_field = (("first reply", "first_reply_at") if self.metric == "first_reply"
                             else ("resolution", "resolved_at"))  # first = last without events
@@ -190,7 +189,7 @@ class ResponseTimeCheck(Check):
                     return not_applicable("needs status events, a status column or resolved_at")
             return [MeasuredSpan("resolution", opened, resolved_at, None)]
         if not ticket.messages:
-            return not_applicable("needs message rows")
+            return NEEDS_MESSAGE_ROWS
         if self.metric == "next_reply":
             return self._cycle_spans(timeline) or not_applicable(
                 "no customer message after a staff reply")

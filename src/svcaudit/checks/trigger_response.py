@@ -47,8 +47,8 @@ from ..timecalc.calendar import Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, WorkingDays, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (Check, CheckConfigError, RowKernel, CheckEnv, Outcome, Status, TicketContext, failed,
-                   not_applicable, passed, pending)
+from .base import (NEEDS_MESSAGE_ROWS, CheckConfigError, CheckEnv, ConversationCheck, Outcome,
+                   Status, TicketContext, failed, not_applicable, passed, pending)
 from .options import calendar_option, duration_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, PHRASE_LIST
 
@@ -74,7 +74,7 @@ class _Window:
     target_seconds: int | None
 
 
-class TriggerResponseCheck(Check):
+class TriggerResponseCheck(ConversationCheck):
     KIND = "trigger_response"
     SUMMARY = "a customer trigger (complaint, 'talk to a human', refund) answered with the right response"
     REQUIRED = ("trigger", "response")
@@ -116,13 +116,9 @@ class TriggerResponseCheck(Check):
 
     # -- the verdict -----------------------------------------------------------------------------
 
-    def row_kernel(self, as_of: datetime) -> RowKernel | None:
-        """A ticket row alone holds no conversation to search."""
-        return not_applicable("needs message rows")
-
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:
-            return not_applicable("needs message rows")
+            return NEEDS_MESSAGE_ROWS
         values = {name: ticket.value(name) for name in self.placeholders}
         missing: frozenset[str] = frozenset()
         for phrase_set in (self.trigger, self.response):

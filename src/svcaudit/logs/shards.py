@@ -96,6 +96,12 @@ class ShardMisaligned(Exception):
             f"between rows at line {end_line}: {why}; a quote inside an unquoted field probably "
             f"misled the split")
         self.shard = shard
+        self.end_line = end_line
+        self.why = why
+
+    def __reduce__(self):
+        # Met in a worker process, it crosses back to the one that planned the cuts.
+        return type(self), (self.shard, self.end_line, self.why)
 
 
 def plan_shards(export: ExportFile, count: int,
