@@ -386,3 +386,56 @@ def test_partials_merged_with_a_tiny_threshold_equal_the_single_run(tmp_path, mo
     merged = runner.invoke(app, ["merge", *partials, "-f", "json"])
     assert merged.exit_code == single.exit_code == 1
     assert json.loads(merged.stdout) == json.loads(single.stdout)
+
+
+def _ids(batch: list[Violation]) -> list[str]:
+    return [finding.ticket_id for finding in batch]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+@pytest.mark.parametrize("threshold, count", [(1, 0), (1, 1), (3, 10), (4, 8), (7, 50), (1000, 20)])
+def test_map_batches_keeps_every_finding_in_order_on_any_number_of_workers(tmp_path, jobs, threshold,
+                                                                          count):
+    log = FindingLog(threshold, directory=tmp_path)
+    log.extend(violation(i) for i in range(count))
+    batches = list(log.map_batches(_ids, jobs))
+    assert [ticket for batch in batches for ticket in batch] == [f"T{i}" for i in range(count)]
+    assert all(0 < len(batch) <= threshold for batch in batches)
+    assert list(log) == [violation(i) for i in range(count)]  # mapping reads, never consumes
+
+
+def test_map_batches_reads_adopted_segments_in_their_place(tmp_path):
+    worker, main = FindingLog(2, directory=tmp_path), FindingLog(2, directory=tmp_path)
+    main.extend(violation(i) for i in range(3))
+    worker.extend(violation(i) for i in range(3, 8))
+    main.absorb(worker.state(by_reference=True))
+    main.append(violation(8))
+    mapped = [t for batch in main.map_batches(_ids, 2) for t in batch]
+    assert mapped == [f"T{i}" for i in range(9)]
+
+
+def _dies(batch: list[Violation]) -> int:
+    os._exit(3)
+
+
+def test_map_batches_reports_a_worker_that_died(tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    log = FindingLog(1, directory=tmp_path)
+    log.extend(violation(i) for i in range(4))
+    with pytest.raises(BrokenProcessPool):
+        list(log.map_batches(_dies, 2))
+
+
+@pytest.mark.parametrize("inputs", [TICKETS, WITH_MESSAGES], ids=["tickets", "with-messages"])
+def test_json_encoded_by_workers_is_the_json_encoded_here(tmp_path, monkeypatch, inputs):
+    from svcaudit.reporters import json as json_reporter
+
+    args = ["check", *map(str, inputs), "--as-of", AS_OF, "-f", "json", "--jobs", "1"]
+    single = CliRunner().invoke(app, args)
+    monkeypatch.setattr(findings, "DEFAULT_SPILL_THRESHOLD", 7)
+    monkeypatch.setattr(json_reporter, "PARALLEL_MIN_FINDINGS", 1)
+    parallel = CliRunner().invoke(app, [*args[:-1], "2"])
+    assert single.exit_code == parallel.exit_code == 1
+    assert parallel.stdout == single.stdout
+    assert len(json.loads(parallel.stdout)["violations"]) > 7 * 3

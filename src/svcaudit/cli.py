@@ -22,7 +22,7 @@ import typer
 
 from . import __version__
 from .engine import run_audit
-from .errors import StandardError, SvcauditError, UsageError
+from .errors import StandardError, SvcauditError, UsageError, WorkerError
 from .exitcodes import ExitCode, exit_code_for
 from .logs.timestamps import TimestampError, TimestampParser
 from .reporters import RENDERERS
@@ -156,19 +156,28 @@ def _width(output: Path | None) -> int | None:
     return None
 
 
-def _emit_json(result: AuditResult, output: Path | None, quiet: bool) -> None:
-    """The JSON report written as a stream (its long lists never become one string)."""
+def _emit_json(result: AuditResult, output: Path | None, quiet: bool, jobs: int | None = 1) -> None:
+    """The JSON report written as a stream (its long lists never become one string), its
+    findings encoded by `jobs` processes (None: one per core)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .parallel import default_jobs
     from .reporters import json as json_reporter
 
-    if output is None:
-        json_reporter.write(result, sys.stdout)
-        sys.stdout.flush()
-        return
+    workers = default_jobs() if jobs is None else jobs
     try:
-        with output.open("w", encoding="utf-8") as stream:
-            json_reporter.write(result, stream)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+        if output is None:
+            json_reporter.write(result, sys.stdout, workers)
+            sys.stdout.flush()
+            return
+        try:
+            with output.open("w", encoding="utf-8") as stream:
+                json_reporter.write(result, stream, workers)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    except BrokenProcessPool:
+        raise WorkerError("a worker process encoding the JSON report stopped before it finished "
+                          "(killed, or out of memory?); run again with --jobs 1") from None
     if not quiet:
         typer.echo(f"svcaudit: report written to {output}", err=True)
 
@@ -224,7 +233,7 @@ def check(
                                waivers=waiver_file, jobs=_jobs(jobs))
         render = RENDERERS[chosen.value]
         if chosen is OutputFormat.json:
-            _emit_json(result, output, quiet)
+            _emit_json(result, output, quiet, _jobs(jobs))
         else:
             if quiet and chosen is OutputFormat.text:
                 from .reporters.common import verdict

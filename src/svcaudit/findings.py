@@ -7,22 +7,29 @@ iteration reads back one batch at a time. The audit's memory stays flat however 
 stream the log or keep a bounded selection of it (`reporters.common.WorstByLane`).
 
 A worker process can hand its spilled findings on by reference (`state(by_reference=True)`): the
-receiving log adopts the file and reads it in its place in the order, without copying it.
+receiving log adopts the file and reads it in its place in the order, without copying it. And a
+costly transformation of every finding (the JSON report encodes each one) can run a batch at a time
+on every core (`map_batches`), since each batch on disk can be read by any process.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import tempfile
 import weakref
-from collections.abc import Collection, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from itertools import islice, starmap
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .results import Violation
+
+T = TypeVar("T")
 
 DEFAULT_SPILL_THRESHOLD = 5_000  # findings in memory (about 2 MB), and the findings in a batch on disk
 SPILL_PREFIX = "svcaudit-findings-"
@@ -33,11 +40,15 @@ PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
 # slower (its generated __getstate__ and __setstate__ run in Python for every finding).
 _FIELDS = tuple(f.name for f in fields(Violation))
 _as_row = attrgetter(*_FIELDS)
+# Batches mapped ahead of the caller per worker in `map_batches`: enough that workers never wait,
+# few enough that results a slow consumer has not taken stay a few MB.
+BATCHES_AHEAD_PER_JOB = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """`count` findings pickled in batches from byte `start` of the file at `path`.
+    """`count` findings pickled from byte `start` of the file at `path` (one batch, as a log
+    writes them; a segment of several batches is read the same way).
 
     Only ever passed between processes of one run (pickled by multiprocessing): a JSON partial
     result cannot hold one, so `svcaudit merge` never unpickles a file a partial result names.
@@ -81,7 +92,7 @@ class FindingLog(Collection[Violation]):
     """
 
     __slots__ = ("spill_threshold", "_directory", "_memory", "_segments", "_spilled", "_file",
-                 "_end", "_appending_to_file", "_files", "_finalizer", "__weakref__")
+                 "_end", "_files", "_finalizer", "__weakref__")
 
     def __init__(self, spill_threshold: int | None = None, directory: str | Path | None = None) -> None:
         threshold = DEFAULT_SPILL_THRESHOLD if spill_threshold is None else spill_threshold
@@ -99,7 +110,6 @@ class FindingLog(Collection[Violation]):
         self._spilled = 0  # findings in `_segments`
         self._file: str | None = None  # this log's own spill file
         self._end = 0  # its size: where the next batch starts
-        self._appending_to_file = False  # the last segment is the tail of the own file
 
     # The hot path: a list append, and a batch pickled every `spill_threshold` findings.
     def append(self, finding: Violation) -> None:
@@ -130,6 +140,33 @@ class FindingLog(Collection[Violation]):
             yield from _read(segment)
         yield from self._memory
 
+    def map_batches(self, function: Callable[[list[Violation]], T], jobs: int = 1) -> Iterator[T]:
+        """`function` applied to the findings a batch at a time, results in order.
+
+        With `jobs` > 1 and more than one batch on disk, forked worker processes read and map the
+        batches on disk, a few ahead of the caller; the batch still in memory is mapped here, last.
+        `function` must be picklable by reference (a module-level function): for a costly
+        transformation of every finding, such as the JSON report's encoding, which then runs on
+        every core while this process writes. Raises BrokenProcessPool if a worker dies.
+        """
+        segments = tuple(self._segments)
+        memory = list(self._memory)
+        if jobs > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(min(jobs, len(segments)), mp_context=context) as pool:
+                ahead = deque()
+                for segment in segments:
+                    ahead.append(pool.submit(_map_segment, function, segment))
+                    if len(ahead) >= jobs * BATCHES_AHEAD_PER_JOB:
+                        yield ahead.popleft().result()
+                while ahead:
+                    yield ahead.popleft().result()
+        else:
+            for segment in segments:
+                yield _map_segment(function, segment)
+        if memory:
+            yield function(memory)
+
     def __contains__(self, item: object) -> bool:
         return any(finding == item for finding in self)
 
@@ -159,7 +196,6 @@ class FindingLog(Collection[Violation]):
         self._spill()  # what is in memory came first
         self._segments.append(segment)
         self._spilled += segment.count
-        self._appending_to_file = False
         if segment.path not in self._files.paths:
             self._own(segment.path)
 
@@ -209,12 +245,8 @@ class FindingLog(Collection[Violation]):
         with open(path, "ab") as handle:
             pickle.dump(list(map(_as_row, batch)), handle, PICKLE_PROTOCOL)
             end = handle.tell()
-        if self._appending_to_file:
-            last = self._segments[-1]
-            self._segments[-1] = Segment(path, last.start, last.count + len(batch))
-        else:
-            self._segments.append(Segment(path, self._end, len(batch)))
-            self._appending_to_file = True
+        # A segment per batch: any process can read any one of them (`map_batches`).
+        self._segments.append(Segment(path, self._end, len(batch)))
         self._end = end
         self._spilled += len(batch)
         self._memory = []
@@ -230,6 +262,10 @@ class FindingLog(Collection[Violation]):
         self._files.paths.append(path)
         if self._finalizer is None:
             self._finalizer = weakref.finalize(self, self._files.remove)
+
+
+def _map_segment(function: Callable[[list[Violation]], T], segment: Segment) -> T:
+    return function(list(_read(segment)))
 
 
 def _read(segment: Segment) -> Iterator[Violation]:
