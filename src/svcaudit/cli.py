@@ -279,7 +279,10 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
     intake = make_intake(loaded, files, encoding)
     audit = Audit(loaded, moment, waivers=waiver_file)
     with _progress(quiet) as progress:
-        audit.feed(intake.tickets(), progress, _jobs(jobs) or 1)
+        from .parallel import default_jobs
+
+        workers = _jobs(jobs)
+        audit.feed(intake.tickets(), progress, default_jobs() if workers is None else workers)
     _emit(json.dumps(partial_dict(audit, intake), ensure_ascii=False) + "\n", target, quiet,
           "partial result")
     return ExitCode.MET

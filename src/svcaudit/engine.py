@@ -384,7 +384,8 @@ def run_audit(
 
     Ticket rows alone go down the row lane (`rowaudit`), cut across `jobs` workers when they are
     large CSV files (`jobs=None`: one per core). With message rows, tickets are assembled here and
-    judged here, or by `jobs` workers when asked for (reading and joining dominate there).
+    judged by `jobs` workers (one per core by default; `jobs=1`: here), while this process reads
+    and joins, which dominates there.
     A repeated ticket id, or a CSV cut that proves wrong, sends the run back to a path that can
     take it: the result is the same whichever path gives it.
     """
@@ -410,5 +411,5 @@ def run_audit(
                 lane_jobs = 1  # in one pass, which needs no cuts
         jobs = 1
     audit = Audit(standard, as_of, waivers=waivers)
-    audit.feed(intake.tickets(), progress, jobs or 1)
+    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
     return audit.finish(intake)
