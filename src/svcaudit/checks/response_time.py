@@ -119,8 +119,10 @@ class ResponseTimeCheck(Check):
         and no pauses (those come from status events): the span is judged on the rule's clock
         as `evaluate` would, without a timeline. On the 24/7 calendar a span inside its target
         passes by one comparison. Rows missing a timestamp (pending, unanswered) and priorities
-        without a target are left to `evaluate`. Without messages, next_reply and
-        requester_wait cannot be measured."""
+        without a target are left to `evaluate`. A span still open (no reply, not resolved) is
+        judged at as_of after the questions `measured_spans` asks of a row without status events:
+        is the column there at all, and does the status say it ended without a time. Without
+        messages, next_reply and requester_wait cannot be measured."""
         if self.metric in ("next_reply", "requester_wait"):
             return lambda ticket: NEEDS_MESSAGE_ROWS if ticket.created_at is not None else None
         clock = Clock(self.calendar)
@@ -137,12 +139,19 @@ class ResponseTimeCheck(Check):
 
         by_priority = {priority: with_limit(target) for priority, target in self.targets.items()}
         judge_span, target_for = self.judge_span, self.target_for
+        resolved = self.resolved_statuses
+        first_reply = self.metric == "first_reply"
+        # What `measured_spans` answers for an open span of a ticket row, in its order.
+        no_column = not_applicable("needs message rows or first_reply_at" if first_reply else
+                                   "needs status events, a status column or resolved_at")
+        ended = not_applicable("resolved without a staff reply" if first_reply else
+                               "resolved, but not when: needs resolved_at or status events")
 
         def kernel(ticket: Ticket) -> Outcome | None:
             opened = ticket.created_at
-            end = getattr(ticket, end_field)
-            if opened is None or end is None:
+            if opened is None:
                 return None
+            end = getattr(ticket, end_field)
             found = by_priority.get(ticket.priority)  # the row's priority is already casefolded
             if found is None:
                 target = target_for(ticket)  # the default, or no target at all
@@ -150,7 +159,19 @@ class ResponseTimeCheck(Check):
                     return None
                 found = with_limit(target)
             target, limit = found
-            if limit is not None:
+            if end is None:
+                status = ticket.status  # the final status of a row without status events
+                if first_reply:
+                    if "first_reply_at" not in ticket.columns:
+                        return no_column
+                    if ticket.resolved_at is not None if status is None else status in resolved:
+                        return ended
+                elif status is None:  # resolved_at is None too
+                    if "resolved_at" not in ticket.columns:
+                        return no_column
+                elif status in resolved:
+                    return ended
+            elif limit is not None:
                 if end - opened < limit:
                     return PASSED
             elif type(target) is Seconds and clock.elapsed(opened, end) <= target.seconds:
