@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -24,7 +25,7 @@ class Seconds:
     seconds: int
 
     def __str__(self) -> str:
-        return format_seconds(self.seconds)
+        return _target_text(self.seconds)  # in every response-time finding's message
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +85,17 @@ def format_seconds(seconds: int | float, parts: int | None = None) -> str:
     With `parts`, only that many leading units are shown (rounded down), for dense tables:
     format_seconds(94_301, parts=2) -> '1d 2h'.
     """
-    total = int(round(seconds))
-    sign = "-" if total < 0 else ""
-    total = abs(total)
+    total = seconds if type(seconds) is int else int(round(seconds))
+    sign = ""
+    if total < 0:
+        sign, total = "-", -total
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    if parts is None:  # every finding's message: the common case, kept cheap
-        shown = [f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if n]
-        return sign + (" ".join(shown) if shown else "0s")
+    if parts is None:  # every finding's message (two a finding): the common case, kept cheap
+        text = ((f"{days}d " if days else "") + (f"{hours}h " if hours else "")
+                + (f"{minutes}m " if minutes else "") + (f"{secs}s" if secs else ""))
+        return sign + (text.rstrip() or "0s")
     units = [(n, u) for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s"))]
     while units and units[0][0] == 0:
         units.pop(0)
@@ -100,6 +103,11 @@ def format_seconds(seconds: int | float, parts: int | None = None) -> str:
         units = units[:parts]
     shown = [f"{n}{u}" for n, u in units if n]
     return sign + (" ".join(shown) if shown else "0s")
+
+
+@lru_cache(maxsize=1024)
+def _target_text(seconds: int) -> str:
+    return format_seconds(seconds)
 
 
 def format_instant(moment: datetime) -> str:
