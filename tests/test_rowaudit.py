@@ -36,8 +36,8 @@ def cut_small_files(monkeypatch):
     planned: list[int] = []
     units = rowaudit._units
 
-    def counting_units(intake, jobs):
-        found = units(intake, jobs)
+    def counting_units(intake, jobs, map_ranges):
+        found = units(intake, jobs, map_ranges)
         planned.append(len(found))
         return found
 

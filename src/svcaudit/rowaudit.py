@@ -27,7 +27,7 @@ from .errors import WorkerError
 from .logs.fields import FieldError
 from .logs.ids import TicketIdSet
 from .logs.intake import Intake
-from .logs.shards import Shard
+from .logs.shards import MapRanges, Shard
 from .rowlane import RowLane
 from .waivers import Waivers
 
@@ -73,10 +73,8 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
     Raises DuplicateTickets when a ticket id repeats, ShardMisaligned when a cut proves wrong.
     """
     ids = TicketIdSet()
-    units = _units(intake, jobs) if jobs > 1 and _can_fork() else None
-    if not units or len(units) < 2:
-        for index in range(intake.input_count):
-            audit_input(tally, intake, index, as_of, ids, progress=progress)
+    if jobs < 2 or not _can_fork():
+        _audit_here(tally, intake, as_of, ids, progress)
     else:
         # Workers leave their findings on disk; this process adopts the files (its logs delete
         # them when closed) and removes their directory at exit, even if a worker died.
@@ -84,26 +82,50 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
         atexit.register(shutil.rmtree, spill_dir, True)
         context = multiprocessing.get_context("fork")
         typed = context.Value("q", 0)  # tickets typed by all workers so far, for the progress bar
+        # Set before the pool forks its workers (at its first task, which may be planning's).
         _WORKER.update(tally=tally, intake=intake, as_of=as_of, waivers=waivers, spill_dir=spill_dir,
                        typed=typed)
-        with ProcessPoolExecutor(min(jobs, len(units)), mp_context=context) as pool:
-            futures = [pool.submit(_audit_unit, unit) for unit in units]
-            for (index, _), future in zip(units, futures):
-                try:
-                    result = _awaited(future, lambda: progress(typed.value) if progress else None)
-                except BrokenProcessPool:
-                    raise WorkerError(
-                        f"a worker process stopped without finishing its part of "
-                        f"{intake.inputs[index].path} (killed, or out of memory?); run again "
-                        f"with --jobs 1") from None
-                tally.absorb(result["tally"])
-                intake.absorb_rows(index, result["rows_read"], result["rejected"])
-                ids.absorb(result["ids"])
-                if progress is not None:
-                    progress(max(typed.value, tally.tickets))  # later units may be further on
-        _WORKER.clear()
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                units = _units(intake, jobs, pool.map)
+                if len(units) < 2:
+                    _audit_here(tally, intake, as_of, ids, progress)
+                else:
+                    _audit_units(pool, units, tally, intake, ids, typed, progress)
+        except BrokenProcessPool:  # while planning: counting a file's quotes and newlines
+            raise WorkerError(
+                f"a worker process stopped while the inputs were being cut "
+                f"(killed, or out of memory?); run again with --jobs 1") from None
+        finally:
+            _WORKER.clear()
     if ids.has_repeats():
         raise DuplicateTickets()
+
+
+def _audit_here(tally: Tally, intake: Intake, as_of: datetime, ids: TicketIdSet,
+                progress: Callable[[int], None] | None) -> None:
+    for index in range(intake.input_count):
+        audit_input(tally, intake, index, as_of, ids, progress=progress)
+
+
+def _audit_units(pool: ProcessPoolExecutor, units: list[tuple[int, Shard | None]], tally: Tally,
+                 intake: Intake, ids: TicketIdSet, typed: Any,
+                 progress: Callable[[int], None] | None) -> None:
+    """Each unit audited by a worker; the results absorbed here in input order."""
+    futures = [pool.submit(_audit_unit, unit) for unit in units]
+    for (index, _), future in zip(units, futures):
+        try:
+            result = _awaited(future, lambda: progress(typed.value) if progress else None)
+        except BrokenProcessPool:
+            raise WorkerError(
+                f"a worker process stopped without finishing its part of "
+                f"{intake.inputs[index].path} (killed, or out of memory?); run again "
+                f"with --jobs 1") from None
+        tally.absorb(result["tally"])
+        intake.absorb_rows(index, result["rows_read"], result["rejected"])
+        ids.absorb(result["ids"])
+        if progress is not None:
+            progress(max(typed.value, tally.tickets))  # later units may be further on
 
 
 def _awaited(future: Future, tick: Callable[[], None]) -> dict[str, Any]:
@@ -120,11 +142,11 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _units(intake: Intake, jobs: int) -> list[tuple[int, Shard | None]]:
+def _units(intake: Intake, jobs: int, map_ranges: MapRanges) -> list[tuple[int, Shard | None]]:
     """Each input whole, or cut into `jobs` byte ranges when it is a CSV large enough."""
     units: list[tuple[int, Shard | None]] = []
     for index in range(intake.input_count):
-        shards = intake.shards(index, jobs)
+        shards = intake.shards(index, jobs, map_ranges)
         if shards:
             units.extend((index, shard) for shard in shards)
         else:

@@ -291,3 +291,22 @@ def test_any_quoting_reads_the_same_sharded_or_is_refused(tmp_path_factory, raw,
     sharded = shards_or_misaligned(path, count)
     if sharded is not None:
         assert sharded == whole(path, None)[0]
+
+
+@pytest.mark.parametrize("name, content, encoding", CASES, ids=CASE_IDS)
+def test_counting_in_worker_processes_plans_the_same_cuts(tmp_path, name, content, encoding):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = write(tmp_path, content)
+    counted: list[tuple] = []
+
+    def watched(function, parts):
+        parts = list(parts)
+        counted.extend(parts)
+        return map(function, parts)
+
+    here = plan_shards(ExportFile(path, encoding), 3, min_bytes=TINY, map_ranges=watched)
+    assert [start for _, start, _ in counted][1:] == [end for _, _, end in counted][:-1]
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        assert plan_shards(ExportFile(path, encoding), 3, min_bytes=TINY, map_ranges=pool.map) == here

@@ -24,7 +24,7 @@ from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_n
 from .model import InputStats, Message, Rejection, RowRef, Shape, Ticket
 from .presets import NestedLayout
 from .readers import ExportFile, RecordError
-from .shards import Shard, plan_shards
+from .shards import MapRanges, Shard, plan_shards
 
 # JSON objects may each bring their own keys; the resolved names of this many key sets are kept.
 KEY_SETS_CACHED = 256
@@ -480,11 +480,12 @@ class Intake:
             row, cells = record
             yield RowRef(path, row), cells
 
-    def shards(self, index: int, count: int) -> list[Shard] | None:
-        """Byte ranges of a CSV input for `count` readers (see `shards`); None: read it whole."""
+    def shards(self, index: int, count: int, map_ranges: MapRanges = map) -> list[Shard] | None:
+        """Byte ranges of a CSV input for `count` readers (see `shards`); None: read it whole.
+        `map_ranges` runs the planner's counting (a pool's `map` counts on every core)."""
         if self.cell_names(index) is None:
             return None
-        return plan_shards(self._inputs[index].file, count)
+        return plan_shards(self._inputs[index].file, count, map_ranges=map_ranges)
 
     @contextmanager
     def counting(self, index: int) -> Iterator[RowCounts]:

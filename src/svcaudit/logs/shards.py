@@ -38,15 +38,19 @@ import codecs
 import csv
 import os
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import InputError
 
 if TYPE_CHECKING:
     from .readers import ExportFile
+
+# `map` or a process pool's `map`: how `plan_shards` runs its counting over the file's ranges.
+MapRanges = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
 
 # Below this a file is read whole: starting workers costs more than reading a few MB.
 DEFAULT_MIN_BYTES = 8 * 1024 * 1024
@@ -104,12 +108,14 @@ class ShardMisaligned(Exception):
         return type(self), (self.shard, self.end_line, self.why)
 
 
-def plan_shards(export: ExportFile, count: int,
-                min_bytes: int = DEFAULT_MIN_BYTES) -> list[Shard] | None:
+def plan_shards(export: ExportFile, count: int, min_bytes: int = DEFAULT_MIN_BYTES,
+                map_ranges: MapRanges = map) -> list[Shard] | None:
     """At most `count` shards covering the export's data rows, in order; None when the file
     should be read whole: fewer than two shards, a file under `min_bytes`, not CSV, gzip, an
     encoding whose bytes are not ASCII-transparent, a lone CR, or an unusual quoting dialect.
 
+    Counting the whole file's quotes and newlines is most of the planning (about 1 s for 650 MB):
+    it goes by `count` ranges through `map_ranges`, which may be a process pool's `map`.
     A file whose header cannot be read also gets None: the whole-file read reports it.
     """
     if count < 2 or export.format != "csv" or export.empty:
@@ -124,9 +130,9 @@ def plan_shards(export: ExportFile, count: int,
         if layout is None or not _plain_quoting(layout[0]):
             return None
         with open(export.path, "rb") as file:
-            data = _FileBytes(file, os.fstat(file.fileno()).st_size)
+            data = _FileBytes(file, os.fstat(file.fileno()).st_size, export.path)
             size = len(data)
-            starts = _row_starts(data, layout[1], count)
+            starts = _row_starts(data, layout[1], count, map_ranges)
     except (OSError, InputError):
         return None
     if starts is None or len(starts) < 2:
@@ -160,7 +166,8 @@ def _plain_quoting(dialect: type[csv.Dialect]) -> bool:
             and dialect.delimiter not in '"\r\n')
 
 
-def _row_starts(data: _FileBytes, header_end: int, count: int) -> list[tuple[int, int]] | None:
+def _row_starts(data: _FileBytes, header_end: int, count: int,
+                map_ranges: MapRanges) -> list[tuple[int, int]] | None:
     """(offset, physical line) of each shard's first line, the first data row's first; None
     when the file has no data row or a lone CR."""
     size = len(data)
@@ -169,26 +176,41 @@ def _row_starts(data: _FileBytes, header_end: int, count: int) -> list[tuple[int
         return None
     header = _Tally()
     header.add(data, 0, data_start)
-    tally = _Tally(crs=header.crs, crlfs=header.crlfs)  # quotes and newlines from the data start
+    # The nominal cuts; the ranges between them are counted independently (in parallel, with a
+    # pool), and the parity and line at each cut are the sums of the ranges before it.
+    cuts = [cut for cut in (size * k // count for k in range(1, count)) if cut > data_start]
+    bounds = [data_start, *cuts, size]
+    ranges = [(data.path, start, end) for start, end in zip(bounds, bounds[1:])]
+    tallies = list(map_ranges(_count_range, ranges))
     starts = [(data_start, header_end + 1)]
-    scanned = data_start
-    for k in range(1, count):
-        cut = size * k // count
+    before = _Tally()  # quotes and newlines from the data start to the cut
+    for cut, tally in zip(cuts, tallies):
+        before.merge(tally)
         if cut <= starts[-1][0]:
             continue  # the previous shard's search already ran past this cut
-        tally.add(data, scanned, cut)
-        scanned = cut
-        start = _next_row_start(data, cut, inside_quotes=tally.quotes % 2 == 1)
+        start = _next_row_start(data, cut, inside_quotes=before.quotes % 2 == 1)
         if start is None:
             continue
         if start >= size:
             break
-        line = header_end + 1 + tally.newlines + data[cut:start].count(NEWLINE)
+        line = header_end + 1 + before.newlines + data[cut:start].count(NEWLINE)
         starts.append((start, line))
-    tally.add(data, scanned, size)
-    if tally.crs != tally.crlfs:
+    whole = _Tally(crs=header.crs, crlfs=header.crlfs)
+    for tally in tallies:
+        whole.merge(tally)
+    if whole.crs != whole.crlfs:
         return None
     return starts
+
+
+def _count_range(part: tuple[Path, int, int]) -> _Tally:
+    """The counts of the bytes [start, end) of the file at `path` (a task of `map_ranges`)."""
+    path, start, end = part
+    with open(path, "rb") as file:
+        data = _FileBytes(file, os.fstat(file.fileno()).st_size, path)
+        tally = _Tally()
+        tally.add(data, start, end)
+    return tally
 
 
 def _after_lines(data: _FileBytes, lines: int) -> int | None:
@@ -230,11 +252,12 @@ class _FileBytes:
     """A file's bytes, read on demand a block at a time. Not mmap: scanning a large export
     through a mapping would count every page of it in the process's resident memory."""
 
-    __slots__ = ("_file", "_size")
+    __slots__ = ("_file", "_size", "path")
 
-    def __init__(self, file: BinaryIO, size: int) -> None:
+    def __init__(self, file: BinaryIO, size: int, path: Path) -> None:
         self._file = file
         self._size = size
+        self.path = path
 
     def __len__(self) -> int:
         return self._size
@@ -266,6 +289,12 @@ class _Tally:
     newlines: int = 0
     crs: int = 0
     crlfs: int = 0
+
+    def merge(self, other: _Tally) -> None:
+        self.quotes += other.quotes
+        self.newlines += other.newlines
+        self.crs += other.crs
+        self.crlfs += other.crlfs
 
     def add(self, data: _FileBytes, start: int, end: int) -> None:
         """Count the bytes [start, end), a block at a time at C speed."""
