@@ -439,3 +439,29 @@ def test_json_encoded_by_workers_is_the_json_encoded_here(tmp_path, monkeypatch,
     assert single.exit_code == parallel.exit_code == 1
     assert parallel.stdout == single.stdout
     assert len(json.loads(parallel.stdout)["violations"]) > 7 * 3
+
+
+def test_a_violation_row_puts_every_value_in_its_named_field():
+    from svcaudit.checks.base import Outcome, Status
+    from svcaudit.engine import make_violation, violation_row
+    from svcaudit.logs.model import Message, Role, RowRef, Ticket
+    from svcaudit.standard.loader import load_standard
+
+    rule = load_standard("builtin:default").rules[0]
+    due = datetime(2026, 11, 20, 9, tzinfo=BERLIN)
+    message = Message(created_at=due, role=Role.AGENT, text="hi", ref=RowRef("m.csv", 17), index=4)
+    outcome = Outcome(Status.FAILED, "late", measured_seconds=7, target_seconds=5, due_at=due,
+                      evidence="from a to b", message=message, field="first_reply_at",
+                      measured_value=1.5, target_value=2.5)
+    ticket = Ticket(ticket_id="T9", ref=RowRef("t.csv", 3))
+    found = make_violation(rule, ticket, outcome, "agreed")
+    assert found == Violation(
+        rule=rule.id, ticket_id="T9", severity=rule.severity.value, message="late", path="m.csv",
+        row=17, field="first_reply_at", measured_seconds=7, target_seconds=5, due_at=due,
+        evidence="from a to b", message_index=5, measured_value=1.5, target_value=2.5,
+        waiver="agreed")
+    log = FindingLog(1)
+    log.append_row(violation_row(rule, ticket, outcome, "agreed"))
+    log.append_row(violation_row(rule, ticket, Outcome(Status.FAILED, "no message")))
+    assert list(log) == [found, Violation(rule=rule.id, ticket_id="T9", severity=rule.severity.value,
+                                          message="no message", path="t.csv", row=3)]

@@ -60,23 +60,31 @@ def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str |
 def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,
                    waived_because: str | None = None) -> Violation:
     """The one factory for findings: it stamps where the evidence stands in the input."""
-    ref = outcome.message.ref if outcome.message is not None else (ticket.ref if ticket else None)
-    return Violation(
-        rule=rule.id,
-        ticket_id=ticket.ticket_id if ticket else None,
-        severity=rule.severity.value,
-        message=outcome.reason,
-        path=ref.path if ref else None,
-        row=ref.row if ref else None,
-        field=outcome.field,
-        measured_seconds=outcome.measured_seconds,
-        target_seconds=outcome.target_seconds,
-        due_at=outcome.due_at,
-        evidence=outcome.evidence,
-        message_index=outcome.message.index + 1 if outcome.message is not None else None,
-        measured_value=outcome.measured_value,
-        target_value=outcome.target_value,
-        waiver=waived_because,
+    return Violation(*violation_row(rule, ticket, outcome, waived_because))
+
+
+def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome,
+                  waived_because: str | None = None) -> tuple:
+    """A finding as the tuple of its Violation fields, in their order: what a `FindingLog`
+    keeps (`append_row`), without a frozen object made per finding on the hot path."""
+    message = outcome.message
+    ref = message.ref if message is not None else (ticket.ref if ticket else None)
+    return (
+        rule.id,
+        ticket.ticket_id if ticket else None,
+        rule.severity.value,
+        outcome.reason,
+        ref.path if ref else None,
+        ref.row if ref else None,
+        outcome.field,
+        outcome.measured_seconds,
+        outcome.target_seconds,
+        outcome.due_at,
+        outcome.evidence,
+        message.index + 1 if message is not None else None,
+        outcome.measured_value,
+        outcome.target_value,
+        waived_because,
     )
 
 
@@ -182,7 +190,7 @@ class Tally:
                 continue
             _tally(self.results[index], outcome)
             if outcome.status is Status.FAILED and self.keep_violations:
-                self.violations.append(make_violation(rules[index], ticket, outcome))
+                self.violations.append_row(violation_row(rules[index], ticket, outcome))
         if self.quality is not None and verdicts.score is not None:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
         self.metrics.observe(ticket, verdicts.timeline)
@@ -241,7 +249,7 @@ class Tally:
         if waiver is None:
             return False
         self.results[self.standard.rules.index(rule)].waived += 1
-        self.waived.append(make_violation(rule, ticket, outcome, waiver.reason))
+        self.waived.append_row(violation_row(rule, ticket, outcome, waiver.reason))
         return True
 
     def finish(self) -> None:

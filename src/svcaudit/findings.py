@@ -105,21 +105,26 @@ class FindingLog(Collection[Violation]):
         self._reset()
 
     def _reset(self) -> None:
-        self._memory: list[Violation] = []  # the newest findings, after every segment
+        self._memory: list[tuple] = []  # the newest findings (as rows), after every segment
         self._segments: list[Segment] = []  # findings on disk, in order
         self._spilled = 0  # findings in `_segments`
         self._file: str | None = None  # this log's own spill file
         self._end = 0  # its size: where the next batch starts
 
-    # The hot path: a list append, and a batch pickled every `spill_threshold` findings.
     def append(self, finding: Violation) -> None:
+        self.append_row(_as_row(finding))
+
+    # The hot path: a list append, and a batch pickled every `spill_threshold` findings.
+    def append_row(self, row: tuple) -> None:
+        """Append a finding given as the tuple of its fields in Violation order (see
+        `engine.violation_row`): a large audit makes hundreds of thousands of findings."""
         memory = self._memory
-        memory.append(finding)
+        memory.append(row)
         if len(memory) >= self.spill_threshold:
             self._spill()
 
     def extend(self, findings: Iterable[Violation]) -> None:
-        source = iter(findings)
+        source = map(_as_row, findings)
         while True:
             room = self.spill_threshold - len(self._memory)
             before = len(self._memory)
@@ -138,7 +143,7 @@ class FindingLog(Collection[Violation]):
     def __iter__(self) -> Iterator[Violation]:
         for segment in tuple(self._segments):
             yield from _read(segment)
-        yield from self._memory
+        yield from starmap(Violation, self._memory)
 
     def map_batches(self, function: Callable[[list[Violation]], T], jobs: int = 1) -> Iterator[T]:
         """`function` applied to the findings a batch at a time, results in order.
@@ -150,7 +155,7 @@ class FindingLog(Collection[Violation]):
         every core while this process writes. Raises BrokenProcessPool if a worker dies.
         """
         segments = tuple(self._segments)
-        memory = list(self._memory)
+        memory = list(starmap(Violation, self._memory))
         if jobs > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(min(jobs, len(segments)), mp_context=context) as pool:
@@ -243,7 +248,7 @@ class FindingLog(Collection[Violation]):
         path = self._file or self._create()
         # Opened per batch, so that a report with many groups never holds many descriptors open.
         with open(path, "ab") as handle:
-            pickle.dump(list(map(_as_row, batch)), handle, PICKLE_PROTOCOL)
+            pickle.dump(batch, handle, PICKLE_PROTOCOL)
             end = handle.tell()
         # A segment per batch: any process can read any one of them (`map_batches`).
         self._segments.append(Segment(path, self._end, len(batch)))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .checks.base import PASSED, AggregateCheck, Check, Outcome, RowKernel, Status, TicketContext
 from .conditions import row_conditions
-from .engine import Tally, make_violation
+from .engine import Tally, violation_row
 from .logs.model import Ticket
 from .quality import TicketScore
 from .results import RuleResult
@@ -128,7 +128,7 @@ class RowLane:
                 if not tally._waive(rule, ticket, outcome):
                     result.failed += 1
                     if tally.keep_violations:
-                        tally.violations.append(make_violation(rule, ticket, outcome))
+                        tally.violations.append_row(violation_row(rule, ticket, outcome))
             elif status is _PENDING:
                 result.pending += 1
             else:

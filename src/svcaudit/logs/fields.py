@@ -6,6 +6,7 @@ because an out-of-scale answer is a data error, not a very good or very bad cust
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,14 @@ ROLE_SYNONYMS: dict[str, Role] = {
 }
 SHOWN_CHARS = 40  # of a bad value, in its rejection message
 MAX_PLAIN_DIGITS = 15  # a float holds every whole number of this many digits exactly
+
+
+# The positional Ticket of `cells_typer` relies on this order; a reordered Ticket fails here.
+_TICKET_ORDER = ("ticket_id", "ref", "fields", "created_at", "first_reply_at", "resolved_at",
+                 "status", "priority", "channel", "agent", "team", "customer_name", "reopens",
+                 "csat", "nps", "ces", "messages", "has_ticket_row", "columns", "timed")
+if tuple(f.name for f in dataclass_fields(Ticket)) != _TICKET_ORDER:
+    raise ImportError("Ticket's fields changed order: update RowParser.cells_typer")
 
 
 class FieldError(ValueError):
@@ -254,13 +263,11 @@ class RowParser:
                         fields[name] = value
             else:
                 fields = {}
+            # By position (half the cost of keywords, once a row): _TICKET_ORDER pins the order.
             return Ticket(
-                ticket_id=ticket_id, ref=ref, fields=fields, has_ticket_row=True, columns=columns,
-                created_at=created_at, first_reply_at=first_reply_at, resolved_at=resolved_at,
-                status=status, priority=priority, channel=channel,
-                agent=row[i_agent].strip() or None, team=row[i_team].strip() or None,
-                customer_name=row[i_name].strip() or None, reopens=reopens,
-                csat=csat, nps=nps, ces=ces,
+                ticket_id, ref, fields, created_at, first_reply_at, resolved_at, status, priority,
+                channel, row[i_agent].strip() or None, row[i_team].strip() or None,
+                row[i_name].strip() or None, reopens, csat, nps, ces, [], True, columns, True,
             )
 
         return typed
