@@ -21,13 +21,12 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import islice, starmap
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .results import Violation
+from .results import Violation, violation_as_row
 
 T = TypeVar("T")
 
@@ -38,8 +37,7 @@ PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 # On disk a finding is the tuple of its fields: pickling the frozen dataclass itself is three times
 # slower (its generated __getstate__ and __setstate__ run in Python for every finding).
-_FIELDS = tuple(f.name for f in fields(Violation))
-_as_row = attrgetter(*_FIELDS)
+_as_row = violation_as_row
 # Batches mapped ahead of the caller per worker in `map_batches`: enough that workers never wait,
 # few enough that results a slow consumer has not taken stay a few MB.
 BATCHES_AHEAD_PER_JOB = 2
@@ -145,8 +143,10 @@ class FindingLog(Collection[Violation]):
             yield from _read(segment)
         yield from starmap(Violation, self._memory)
 
-    def map_batches(self, function: Callable[[list[Violation]], T], jobs: int = 1) -> Iterator[T]:
-        """`function` applied to the findings a batch at a time, results in order.
+    def map_batches(self, function: Callable[[list[Any]], T], jobs: int = 1,
+                    rows: bool = False) -> Iterator[T]:
+        """`function` applied to the findings a batch at a time, results in order; with `rows`,
+        to the findings as rows (`results.violation_as_row`), which spares making each object.
 
         With `jobs` > 1 and more than one batch on disk, forked worker processes read and map the
         batches on disk, a few ahead of the caller; the batch still in memory is mapped here, last.
@@ -155,20 +155,20 @@ class FindingLog(Collection[Violation]):
         every core while this process writes. Raises BrokenProcessPool if a worker dies.
         """
         segments = tuple(self._segments)
-        memory = list(starmap(Violation, self._memory))
+        memory = list(self._memory) if rows else list(starmap(Violation, self._memory))
         if jobs > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(min(jobs, len(segments)), mp_context=context) as pool:
                 ahead = deque()
                 for segment in segments:
-                    ahead.append(pool.submit(_map_segment, function, segment))
+                    ahead.append(pool.submit(_map_segment, function, segment, rows))
                     if len(ahead) >= jobs * BATCHES_AHEAD_PER_JOB:
                         yield ahead.popleft().result()
                 while ahead:
                     yield ahead.popleft().result()
         else:
             for segment in segments:
-                yield _map_segment(function, segment)
+                yield _map_segment(function, segment, rows)
         if memory:
             yield function(memory)
 
@@ -269,16 +269,20 @@ class FindingLog(Collection[Violation]):
             self._finalizer = weakref.finalize(self, self._files.remove)
 
 
-def _map_segment(function: Callable[[list[Violation]], T], segment: Segment) -> T:
-    return function(list(_read(segment)))
+def _map_segment(function: Callable[[list[Any]], T], segment: Segment, rows: bool) -> T:
+    return function(list(_read_rows(segment) if rows else _read(segment)))
 
 
 def _read(segment: Segment) -> Iterator[Violation]:
     """A segment's findings, one batch in memory at a time."""
+    return starmap(Violation, _read_rows(segment))
+
+
+def _read_rows(segment: Segment) -> Iterator[tuple]:
     left = segment.count
     with open(segment.path, "rb") as handle:
         handle.seek(segment.start)
         while left > 0:
             rows = pickle.load(handle)
             left -= len(rows)
-            yield from starmap(Violation, rows)
+            yield from rows

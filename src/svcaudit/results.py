@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from . import __version__
@@ -119,29 +120,40 @@ class Violation:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
-            "rule": self.rule,
-            "ticket_id": self.ticket_id,
-            "severity": self.severity,
-            "message": self.message,
-            "measured_seconds": self.measured_seconds,
-            "target_seconds": self.target_seconds,
-            "overrun_seconds": (
-                self.measured_seconds - self.target_seconds
-                if self.measured_seconds is not None and self.target_seconds is not None else None
-            ),
-            "due_at": _iso(self.due_at),
-            "evidence": self.evidence,
-            "path": self.path,
-            "row": self.row,
-            "field": self.field,
-            "message_index": self.message_index,
-            "measured_value": self.measured_value,
-            "target_value": self.target_value,
-        }
-        if self.waiver is not None:
-            data["waiver"] = self.waiver
-        return data
+        return violation_dict(violation_as_row(self))
+
+
+VIOLATION_FIELDS = tuple(f.name for f in fields(Violation))
+# A finding as the tuple of its fields, in VIOLATION_FIELDS order: how the findings log keeps it.
+violation_as_row = attrgetter(*VIOLATION_FIELDS)
+
+
+def violation_dict(row: tuple) -> dict[str, Any]:
+    """A finding's JSON item, from its row (`violation_as_row`): what `Violation.to_dict` gives,
+    without making the object (the JSON report encodes hundreds of thousands of them)."""
+    (rule, ticket_id, severity, message, path, row_number, field_name, measured_seconds,
+     target_seconds, due_at, evidence, message_index, measured_value, target_value, waiver) = row
+    data = {
+        "rule": rule,
+        "ticket_id": ticket_id,
+        "severity": severity,
+        "message": message,
+        "measured_seconds": measured_seconds,
+        "target_seconds": target_seconds,
+        "overrun_seconds": (measured_seconds - target_seconds
+                            if measured_seconds is not None and target_seconds is not None else None),
+        "due_at": None if due_at is None else format_instant(due_at),
+        "evidence": evidence,
+        "path": path,
+        "row": row_number,
+        "field": field_name,
+        "message_index": message_index,
+        "measured_value": measured_value,
+        "target_value": target_value,
+    }
+    if waiver is not None:
+        data["waiver"] = waiver
+    return data
 
 
 @dataclass

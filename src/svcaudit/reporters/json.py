@@ -15,7 +15,7 @@ from itertools import islice
 from typing import TextIO
 
 from ..findings import FindingLog
-from ..results import AuditResult, Violation
+from ..results import AuditResult, Violation, violation_as_row, violation_dict
 
 STREAMED = ("violations", "rejected", "waived")
 INDENT = "  "
@@ -53,10 +53,11 @@ def render(result: AuditResult, **_: object) -> str:
     return buffer.getvalue()
 
 
-def encode_findings(batch: list[Violation]) -> str:
-    """A batch of findings as the report lists them, one item a line (no separator around)."""
+def encode_findings(rows: list[tuple]) -> str:
+    """A batch of findings, as rows (`violation_as_row`), as the report lists them: one item a
+    line, no separator around."""
     encode = _ITEM_ENCODER.encode
-    return ITEM_SEPARATOR.join([encode(finding.to_dict()) for finding in batch])
+    return ITEM_SEPARATOR.join([encode(violation_dict(row)) for row in rows])
 
 
 def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
@@ -69,9 +70,9 @@ def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
     findings: Collection[Violation] = getattr(result, key)
     if isinstance(findings, FindingLog):
         parallel = jobs if findings.spilled >= PARALLEL_MIN_FINDINGS else 1
-        chunks = findings.map_batches(encode_findings, parallel)
+        chunks = findings.map_batches(encode_findings, parallel, rows=True)
     else:
-        source = iter(findings)
+        source = map(violation_as_row, findings)
         chunks = (encode_findings(batch) for batch in iter(lambda: list(islice(source, LIST_BATCH)), []))
     for chunk in chunks:
         if chunk:
