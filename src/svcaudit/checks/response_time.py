@@ -117,12 +117,17 @@ class ResponseTimeCheck(Check):
     def row_kernel(self, as_of: datetime) -> RowKernel | None:
         """A ticket row gives the first reply's or the resolution's span as two of its columns,
         and no pauses (those come from status events): the span is judged on the rule's clock
-        as `evaluate` would, without a timeline. On the 24/7 calendar a span inside its target
-        passes by one comparison. Rows missing a timestamp (pending, unanswered) and priorities
-        without a target are left to `evaluate`. A span still open (no reply, not resolved) is
-        judged at as_of after the questions `measured_spans` asks of a row without status events:
-        is the column there at all, and does the status say it ended without a time. Without
-        messages, next_reply and requester_wait cannot be measured."""
+        as `evaluate` would, without a timeline.
+
+        Passes are found cheaply. On the 24/7 calendar a span inside its target passes by one
+        comparison. On any calendar a span shorter in real time than a target in seconds passes,
+        since counted time never exceeds real time (a calendar's working pieces are disjoint real
+        instants), and a span that ends by the due time of a working-day target passes, since
+        counted time only grows; business time is reckoned only for the rest. A span still open
+        (no reply, not resolved) is judged at as_of after the questions `measured_spans` asks of
+        a row without status events: is the column there at all, and does the status say it
+        ended without a time. Rows without created_at and priorities without a target are left
+        to `evaluate`. Without messages, next_reply and requester_wait cannot be measured."""
         if self.metric in ("next_reply", "requester_wait"):
             return lambda ticket: NEEDS_MESSAGE_ROWS if ticket.created_at is not None else None
         clock = Clock(self.calendar)
@@ -131,14 +136,17 @@ class ResponseTimeCheck(Check):
         always_open = self.calendar is ALWAYS_OPEN
 
         def with_limit(target: Duration) -> tuple[Duration, timedelta | None]:
-            # On 24/7, whole seconds are counted: a span passes while end - start < target + 1 s.
-            if not always_open:
-                return target, None
-            seconds = target.seconds if isinstance(target, Seconds) else target.days * 86400
-            return target, timedelta(seconds=seconds + 1)
+            # Whole seconds are counted: a span passes while end - start < target + 1 s, exactly
+            # on 24/7 (where a working day is 86,400 s) and as a sufficient test elsewhere.
+            if isinstance(target, Seconds):
+                return target, timedelta(seconds=target.seconds + 1)
+            if always_open:
+                return target, timedelta(seconds=target.days * 86400 + 1)
+            return target, None
 
         by_priority = {priority: with_limit(target) for priority, target in self.targets.items()}
         judge_span, target_for = self.judge_span, self.target_for
+        add_working_days = self.calendar.add_working_days
         resolved = self.resolved_statuses
         first_reply = self.metric == "first_reply"
         # What `measured_spans` answers for an open span of a ticket row, in its order.
@@ -171,11 +179,15 @@ class ResponseTimeCheck(Check):
                         return no_column
                 elif status in resolved:
                     return ended
-            elif limit is not None:
-                if end - opened < limit:
-                    return PASSED
-            elif type(target) is Seconds and clock.elapsed(opened, end) <= target.seconds:
-                return PASSED  # a business calendar: the due time is needed only for findings
+            elif limit is not None and end - opened < limit:
+                return PASSED
+            elif always_open:
+                pass  # the limit was exact: a failure
+            elif type(target) is Seconds:
+                if clock.elapsed(opened, end) <= target.seconds:
+                    return PASSED  # a business calendar: the due time is needed only for findings
+            elif end <= add_working_days(opened, target.days):
+                return PASSED
             return judge_span(MeasuredSpan(label, opened, end, None), clock, target, as_of)
 
         return kernel
