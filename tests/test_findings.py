@@ -465,3 +465,15 @@ def test_a_violation_row_puts_every_value_in_its_named_field():
     log.append_row(violation_row(rule, ticket, Outcome(Status.FAILED, "no message")))
     assert list(log) == [found, Violation(rule=rule.id, ticket_id="T9", severity=rule.severity.value,
                                           message="no message", path="t.csv", row=3)]
+
+
+@pytest.mark.parametrize("item", [
+    {"rule": "r", "ticket_id": None, "message": "«ё» \"q\"\n\t\u2028", "measured_value": 1 / 3,
+     "row": 10 ** 20, "flag": False, "nested": {"a": [1, 2.5, None]}},
+    {"path": "C:\\exports\\tickets.csv", "evidence": "\x00\x1f", "value": -0.0, "big": 1e300},
+    {},
+])
+def test_the_json_item_encoder_writes_what_json_dumps_writes(item):
+    from svcaudit.reporters.json import encode_item
+
+    assert encode_item(item) == json.dumps(item, ensure_ascii=False)
