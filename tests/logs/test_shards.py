@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from svcaudit.errors import InputError
 from svcaudit.logs.readers import ExportFile, Record, RecordError
 from svcaudit.logs.shards import Shard, ShardMisaligned, ascii_transparent, plan_shards
 
@@ -310,3 +311,36 @@ def test_counting_in_worker_processes_plans_the_same_cuts(tmp_path, name, conten
     assert [start for _, start, _ in counted][1:] == [end for _, _, end in counted][:-1]
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
         assert plan_shards(ExportFile(path, encoding), 3, min_bytes=TINY, map_ranges=pool.map) == here
+
+
+@pytest.mark.parametrize("name, content, encoding", [
+    *CASES,
+    ("a NUL in the first row and an escape in the last",
+     b'id,body\n1,"a\x00b"\n' + b"".join(b"%d,x\n" % n for n in range(2, ROWS)) + b"%d,\xff\n" % ROWS,
+     None),
+    ("a NUL in the header", b"id,bo\x00dy\n1,a\n2,b\n", None),
+    ("only an escape, far into the file",  # decoded long after the header
+     b"id,body\n" + b"".join(b"%d,%s\n" % (n, b"x" * 200) for n in range(1, 400)) + b"400,\xff\n",
+     "utf-8"),
+], ids=[*CASE_IDS, "nul-first-escape-last", "nul-in-header", "escape-only"])
+def test_reading_lines_directly_gives_the_rows_of_marked_lines(tmp_path, monkeypatch, name, content,
+                                                               encoding):
+    """On Python 3.11+ the csv reader takes the text's lines directly (`CSV_READS_NUL`): the rows,
+    their values and their RecordErrors (NUL, undecodable bytes) are those of the searched lines."""
+    from svcaudit.logs import readers
+
+    path = write(tmp_path, content)
+
+    def everything(direct: bool) -> tuple:
+        monkeypatch.setattr(readers, "CSV_READS_NUL", direct)
+        export = ExportFile(path, encoding)
+        plan = plan_shards(export, 3, min_bytes=TINY)
+        try:
+            rows = whole(path, encoding)
+        except InputError as exc:  # a header that cannot be used: the same error either way
+            return str(exc), None
+        return rows, None if plan is None else read_shards(path, encoding, plan, fresh=True)
+
+    if not readers.CSV_READS_NUL:
+        pytest.skip("Python before 3.11 always searches the lines")
+    assert everything(True) == everything(False)

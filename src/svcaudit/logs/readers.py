@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import re
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -172,6 +173,41 @@ def _row_problem(values: Iterable[tuple[str, Any]], encoding: str | None) -> tup
     return None
 
 
+# From Python 3.11 the csv module reads NUL like any other character; before, it refuses a line
+# holding one, so every line is searched first (`ExportFile._marked_lines`). With 3.11 the reader
+# takes the text's lines directly, at C speed, and rows are searched only once a NUL byte or an
+# undecodable one has gone by (`_NulWatch`, `encodings.escapes_made`).
+CSV_READS_NUL = sys.version_info >= (3, 11)
+
+
+class _NulWatch(io.BufferedIOBase):
+    """A binary stream that notes whether a NUL byte went through it. The text decoder reads
+    ahead of the csv reader, so a row holding a NUL is parsed only after `seen` is set."""
+
+    def __init__(self, stream: io.BufferedIOBase) -> None:
+        super().__init__()
+        self._stream = stream
+        self.seen = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._note(self._stream.read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._note(self._stream.read1(size))
+
+    def _note(self, data: bytes) -> bytes:
+        if not self.seen and b"\x00" in data:
+            self.seen = True
+        return data
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
 class ExportFile:
     """One input file opened for lazy reading. `records()` yields Records and RecordErrors."""
 
@@ -209,8 +245,9 @@ class ExportFile:
         self._suspect = False  # a line of the CSV record being read holds a surrogate
         self._rows = 0
 
-    def _text(self) -> TextIO:
-        return io.TextIOWrapper(_open_binary(self.path), encoding=self.encoding,
+    def _text(self, binary: io.BufferedIOBase | None = None) -> TextIO:
+        """The file's text (through `binary`, a stream of its bytes, when given)."""
+        return io.TextIOWrapper(binary or _open_binary(self.path), encoding=self.encoding,
                                 errors=ESCAPE_ERRORS, newline="")
 
     @property
@@ -270,21 +307,29 @@ class ExportFile:
 
     def _csv_records(self, shard: Shard | None = None,
                      cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+        direct = CSV_READS_NUL and "escape" not in codecs.lookup(self.encoding).name
+        escapes_before = escapes_made()  # before anything is decoded, the header included
         with ExitStack() as files:
-            start = self._csv_start(self._marked_lines(files.enter_context(self._text())))
+            watch = _NulWatch(_open_binary(self.path)) if direct else None
+            text = files.enter_context(self._text(watch))
+            start = self._csv_start(self._marked_lines(text))
             if start is None:
                 return
             reader, dialect = start
             width = len(self.columns)
             line_after, line_base = reader.line_num, 0  # physical line = reader.line_num + base
+            if direct:  # past the header (read line by line), the reader takes the text itself
+                reader, line_base = csv.reader(text, dialect=dialect), line_after
             end_line, end_fields = None, None
             if shard is not None:
                 files.close()  # the whole-file text was opened for the header only
-                text = files.enter_context(self._range_text(shard))
-                lines, end_fields = self._shard_lines(text, shard, dialect.delimiter, width)
+                text, watch = self._range_text(shard, direct)
+                files.enter_context(text)
+                lines, end_fields = self._shard_lines(text, shard, dialect.delimiter, width, direct)
                 reader = csv.reader(lines, dialect=dialect)
                 line_after = line_base = shard.first_line - 1
                 end_line = shard.end_line
+            careful = False  # direct reading: rows are searched for NUL and escapes from now on
             while True:
                 self._suspect = False
                 try:
@@ -321,6 +366,11 @@ class ExportFile:
                     self._rows += 1
                     yield RecordError(first_line, None, reason)
                     continue
+                if direct:
+                    if not careful:
+                        careful = watch.seen or escapes_made() != escapes_before
+                    if careful:
+                        fields = self._searched(fields)
                 if self._suspect:
                     problem = _row_problem(zip(self.columns, fields), self.encoding)
                     if problem is not None:
@@ -332,6 +382,16 @@ class ExportFile:
                     yield first_line, fields
                 else:
                     yield Record(first_line, dict(zip(self.columns, fields)))
+
+    def _searched(self, fields: list[str]) -> list[str]:
+        """A row read directly, marked as `_marked_lines` marks the lines of one: NUL replaced by
+        NUL_STANDIN, `_suspect` set when a value holds NUL or an escaped byte."""
+        if any("\x00" in value for value in fields):
+            self._suspect = True
+            return [value.replace("\x00", NUL_STANDIN) for value in fields]
+        if any(_SURROGATE.search(value) for value in fields):
+            self._suspect = True
+        return fields
 
     def _csv_start(self, lines: Iterable[str]) -> tuple[Any, type[csv.Dialect]] | None:
         """A csv reader over `lines` that has read the header (setting `columns`), and the
@@ -362,16 +422,19 @@ class ExportFile:
         reader, dialect = start
         return dialect, reader.line_num
 
-    def _range_text(self, shard: Shard) -> TextIO:
-        """The text from the shard's first byte on, decoded as the whole-file read decodes it."""
+    def _range_text(self, shard: Shard, direct: bool) -> tuple[TextIO, _NulWatch | None]:
+        """The text from the shard's first byte on, decoded as the whole-file read decodes it;
+        for `direct` reading, through a `_NulWatch`, which comes too."""
         # A BOM is only stripped at the start of the file; inside it, U+FEFF is text.
         encoding = "utf-8" if codecs.lookup(self.encoding).name == "utf-8-sig" else self.encoding
         binary = open(self.path, "rb")  # noqa: SIM115 - closed with the text
         binary.seek(shard.start)
-        return io.TextIOWrapper(binary, encoding=encoding, errors=ESCAPE_ERRORS, newline="")
+        watch = _NulWatch(binary) if direct else None
+        return (io.TextIOWrapper(watch or binary, encoding=encoding, errors=ESCAPE_ERRORS,
+                                 newline=""), watch)
 
-    def _shard_lines(self, text: TextIO, shard: Shard, delimiter: str,
-                     width: int) -> tuple[Iterator[str], list[str] | None]:
+    def _shard_lines(self, text: TextIO, shard: Shard, delimiter: str, width: int,
+                     direct: bool = False) -> tuple[Iterator[str], list[str] | None]:
         """The shard's lines (marked as `_marked_lines` marks them) and the fields of the line
         read after them; None for the last shard, which runs to the end of the file.
 
@@ -382,9 +445,11 @@ class ExportFile:
         the row loop meets it in the ragged-row branch, off the hot path.
         """
         if shard.end_line is None:
-            return self._marked_lines(text), None
+            return (text if direct else self._marked_lines(text)), None
         end_fields = [_SHARD_END_FIELD] * (width + 1)
-        lines = self._marked_lines(islice(text, shard.end_line - shard.first_line))
+        lines = islice(text, shard.end_line - shard.first_line)
+        if not direct:
+            lines = self._marked_lines(lines)
         return chain(lines, (delimiter.join(end_fields) + "\n",)), end_fields
 
     def _marked_lines(self, lines: Iterable[str]) -> Iterator[str]:
