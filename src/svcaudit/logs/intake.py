@@ -268,6 +268,12 @@ class Intake:
 
     def _ids(self, item: _Input) -> Iterator[str]:
         """The ticket id of every readable row, in file order (a light pre-pass: no typing)."""
+        position = self._id_position(item)
+        if position is not None:  # a plain CSV: the id cell of each row, no mapping made
+            for record in item.file.records(cells=True):
+                if type(record) is not RecordError:  # noqa: E721 - a tuple otherwise
+                    yield _id(record[1][position])
+            return
         columns: Columns | None = None
         for record in item.file.records():
             if isinstance(record, RecordError):
@@ -457,11 +463,24 @@ class Intake:
     def cell_names(self, index: int) -> list[str] | None:
         """Canonical names of a CSV input's columns, in order; None for other inputs, whose rows
         come as mappings (`input_rows`)."""
-        item = self._inputs[index]
+        return self._cell_names(self._inputs[index])
+
+    def _cell_names(self, item: _Input) -> list[str] | None:
         if item.file.format != "csv" or item.threaded or item.nested or len(item.columns) != 1:
             return None
         (raw_columns, resolved), = item.columns.items()
         return [resolved.names[name] for name in raw_columns]
+
+    def _id_position(self, item: _Input) -> int | None:
+        """Where a plain CSV input's rows hold the ticket id (the last such column, as a mapping
+        of the row keeps it); None when rows must be read as mappings."""
+        names = self._cell_names(item)
+        if names is None or "ticket_id" not in names:
+            return None
+        (_, resolved), = item.columns.items()
+        if resolved.clash is not None:
+            return None
+        return len(names) - 1 - names[::-1].index("ticket_id")
 
     def input_rows(self, index: int, shard: Shard | None = None) -> Iterator[tuple[RowRef, Any]]:
         """Rows of one input (of one byte range of it, with `shard`), reader faults rejected:
