@@ -104,3 +104,30 @@ def test_hits_quote_the_original_text(parts: list[tuple[str, str]]) -> None:
         for hit in hits:
             assert text[hit.start:hit.end] == hit.matched
             assert hit.matched == hit.matched.strip()
+
+
+ANY_HIT_SETS = [*RULE_SETS, ["{customer_name}"], ["{customer_name}, добрый день", "{order_id}"]]
+ANY_HIT_TEXTS = [MESSAGE, "", "Спасибо, Анна Петровна", "добрый день", "idiot", "Анна, добрый день"]
+ANY_HIT_VALUES = [VALUES, {}, {"customer_name": ""}, {"customer_name": "Анна", "order_id": None}]
+
+
+@pytest.mark.parametrize("entries", ANY_HIT_SETS)
+@pytest.mark.parametrize("values", ANY_HIT_VALUES)
+def test_any_hit_says_whether_hits_finds_anything(entries: list, values: dict) -> None:
+    from svcaudit.text import MissingValue
+
+    bank = PhraseBank()
+    for other in RULE_SETS:
+        bank.add(PhraseSet(other))
+    key = bank.add(PhraseSet(entries))
+    for text in ANY_HIT_TEXTS:
+        scan = bank.scan(text)
+        try:
+            expected: object = bool(scan.hits(key, values))
+        except MissingValue as exc:
+            expected = exc.fields
+        try:
+            found: object = scan.any_hit(key, values)
+        except MissingValue as exc:
+            found = exc.fields
+        assert found == expected, (entries, values, text)

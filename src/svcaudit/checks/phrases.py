@@ -68,6 +68,9 @@ class PhrasesCheck(ConversationCheck):
         self.bank_key = env.phrase_bank.add(self.phrases)
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
         self.placeholders = self.phrases.placeholders
+        # Pass or fail as soon as it is known whether anything was found (`Scan.any_hit`).
+        self._decided_by_any_hit = self.mode == "forbid" or (
+            self.mode == "require_any" and not self.position.startswith("every_"))
 
     @property
     def _who(self) -> str:
@@ -107,6 +110,12 @@ class PhrasesCheck(ConversationCheck):
             return not_applicable(f"no {self._who} message")
         try:
             scans = [ctx.scan(m) for m in messages]
+            if self._decided_by_any_hit:
+                # The verdict turns on whether anything was found; only a failure of a forbid
+                # rule needs the hits themselves, for its evidence.
+                found = any(scan.any_hit(self.bank_key, values) for scan in scans)
+                if self.mode == "require_any" and found or self.mode == "forbid" and not found:
+                    return passed()
             hits = [(m, scan.hits(self.bank_key, values)) for m, scan in zip(messages, scans)]
         except MissingValue as exc:
             return not_applicable(str(exc))

@@ -502,6 +502,16 @@ class Scan:
         hits.sort(key=lambda hit: (hit.start, hit.end, hit.entry_index))
         return _without_overlaps(hits)
 
+    def any_hit(self, key: int, values: Mapping[str, object] | None = None) -> bool:
+        """Whether `hits(key, values)` would find anything, without locating the hits in the
+        text (most rules pass on most messages, and a pass needs no evidence). Raises
+        MissingValue exactly when `hits` would."""
+        if self._found.get(key):
+            return True  # a fixed entry matched: some entry needs no value, so nothing is missing
+        phrase_set = self._bank.phrase_set(key)
+        return bool(phrase_set.placeholders
+                    and self._placeholder_hits(phrase_set, values or {}, False))
+
     def _placeholder_hits(self, phrase_set: PhraseSet, values: Mapping[str, object],
                           strict: bool) -> list[Hit]:
         fillings = {field: _fill(field, values.get(field), phrase_set.language)
