@@ -57,8 +57,16 @@ class Segment:
     count: int
 
 
-# What `FindingLog.state` hands on: plain dicts (JSON-able), or segments of spill files.
-FindingsState = list[dict[str, Any]] | tuple[Segment, ...]
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Findings as rows (`results.violation_as_row`), handed between processes of one run:
+    pickled as plain tuples, with neither a dict nor an object made per finding."""
+
+    rows: list[tuple]
+
+
+# What `FindingLog.state` hands on: plain dicts (JSON-able), segments of spill files, or rows.
+FindingsState = list[dict[str, Any]] | tuple[Segment, ...] | Rows
 
 
 class _SpillFiles:
@@ -214,10 +222,11 @@ class FindingLog(Collection[Violation]):
 
     def state(self, by_reference: bool = False) -> FindingsState:
         """The findings as a shard hands them on: plain dicts (what `svcaudit check --partial`
-        writes), or with `by_reference`, once some are on disk, the segments of `hand_over` for a
-        log in another process on the same machine to adopt (this log is empty afterwards)."""
-        if by_reference and self._segments:
-            return self.hand_over()
+        writes), or with `by_reference`, for a log in another process on the same machine: once
+        some are on disk, the segments of `hand_over` to adopt (this log is empty afterwards),
+        else their `Rows`."""
+        if by_reference:
+            return self.hand_over() if self._segments else Rows(list(self._memory))
         return [finding.to_dict() for finding in self]
 
     def absorb(self, state: FindingsState) -> None:
@@ -225,6 +234,9 @@ class FindingLog(Collection[Violation]):
         if isinstance(state, tuple):
             for segment in state:
                 self.adopt(segment)
+        elif isinstance(state, Rows):
+            for row in state.rows:
+                self.append_row(row)
         else:
             self.extend(map(Violation.from_dict, state))
 

@@ -63,7 +63,7 @@ def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
         else:
             tally.add(judge_ticket(standard, ticket, as_of))
     lane.flush()
-    return tally.state()
+    return tally.state(by_reference=True)  # findings as rows: this machine, this run
 
 
 def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
