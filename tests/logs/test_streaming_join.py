@@ -113,3 +113,30 @@ def test_spilled_join_keeps_rejections_and_message_only_tickets(tmp_path, monkey
         report["summary"].pop("message_grouping")
     assert on_disk == in_memory
     assert on_disk["summary"]["tickets"] == 2 and len(on_disk["rejected"]) == 3
+
+
+def test_ids_made_one_by_a_value_table_are_still_rejected_as_repeats(tmp_path):
+    """The streamed join remembers no ids (the pre-pass found them distinct), unless a value table
+    for ticket_id can make two ids one: then the repeat is rejected by position as always."""
+    (tmp_path / "tickets.csv").write_text(
+        "ticket_id,created_at,first_reply_at\n"
+        "A-1,2026-11-02T09:00:00Z,2026-11-02T09:10:00Z\n"
+        "a1,2026-11-02T10:00:00Z,2026-11-02T10:10:00Z\n"
+        "B-2,2026-11-02T11:00:00Z,2026-11-02T11:10:00Z\n", encoding="utf-8")
+    (tmp_path / "messages.csv").write_text(
+        "ticket_id,created_at,author_role,text\n"
+        "A-1,2026-11-02T09:00:00Z,customer,hello\n"
+        "A-1,2026-11-02T09:10:00Z,agent,Hello!\n"
+        "B-2,2026-11-02T11:00:00Z,customer,hi\n", encoding="utf-8")
+    (tmp_path / "svcaudit.yaml").write_text(
+        "svcaudit: 1\nname: mapped ids\ninput:\n  values:\n    ticket_id: {a1: A-1}\n"
+        "rules:\n  - {id: reply, check: response_time, metric: first_reply, target: 1h}\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "check", str(tmp_path / "tickets.csv"), str(tmp_path / "messages.csv"), "--as-of", AS_OF,
+        "-f", "json", "--standard", str(tmp_path / "svcaudit.yaml")])
+    report = json.loads(result.stdout)
+    assert report["summary"]["message_grouping"].startswith("streamed")
+    assert report["summary"]["tickets"] == 2
+    assert [(r["row"], r["field"]) for r in report["rejected"]] == [(3, "ticket_id")]
+    assert "duplicate ticket_id 'A-1'" in report["rejected"][0]["error"]

@@ -363,7 +363,10 @@ class Intake:
                 return True
             return False
 
-        for ticket in self._ticket_rows(ticket_inputs, rejected_ids):
+        # The pre-pass found every readable row's id distinct; only a value table for ticket_id
+        # could make two of them one.
+        unique = "ticket_id" not in self.mapping.mapped_fields
+        for ticket in self._ticket_rows(ticket_inputs, rejected_ids, unique):
             while True:
                 if waiting is None:
                     waiting = next(blocks, None)
@@ -530,8 +533,11 @@ class Intake:
         self._reject(item, row, field_name, error)
 
     def _ticket_rows(
-        self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
+        self, inputs: list[_Input], rejected_ids: dict[str, RowRef], unique: bool = False
     ) -> Iterator[Ticket]:
+        """Typed ticket rows; a repeated ticket id is rejected by position, unless the caller
+        knows there is none (`unique`), which spares remembering every id (a million of them
+        held 150 MB)."""
         # id -> where it was first read, packed in one int (input, row): no object per ticket.
         seen: dict[str, int] = {}
         for position, item in enumerate(inputs):
@@ -544,14 +550,15 @@ class Intake:
                     if ticket_id:
                         rejected_ids.setdefault(ticket_id, ref)
                     continue
-                first = seen.get(ticket.ticket_id)
+                first = None if unique else seen.get(ticket.ticket_id)
                 if first is not None:
                     first_input, first_row = divmod(first, ROW_SPACE)
                     self._reject(item, ref.row, "ticket_id",
                                  f"duplicate ticket_id {ticket.ticket_id!r} "
                                  f"(first at {inputs[first_input].stats.path}:{first_row})")
                     continue
-                seen[ticket.ticket_id] = position * ROW_SPACE + ref.row
+                if not unique:
+                    seen[ticket.ticket_id] = position * ROW_SPACE + ref.row
                 # A later readable row of a ticket whose earlier row was rejected is its row now,
                 # so its messages join it instead of being rejected with the bad row.
                 rejected_ids.pop(ticket.ticket_id, None)
