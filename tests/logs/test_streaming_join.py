@@ -140,3 +140,18 @@ def test_ids_made_one_by_a_value_table_are_still_rejected_as_repeats(tmp_path):
     assert report["summary"]["tickets"] == 2
     assert [(r["row"], r["field"]) for r in report["rejected"]] == [(3, "ticket_id")]
     assert "duplicate ticket_id 'A-1'" in report["rejected"][0]["error"]
+
+
+def test_the_ticket_id_set_answers_membership_once_frozen():
+    from svcaudit.logs.ids import TicketIdSet
+
+    ids = TicketIdSet()
+    for number in range(5000):
+        ids.add(f"T-{number}")
+    ids.add("Заявка №7")
+    assert not ids.has_repeats()
+    ids.freeze()
+    assert all(f"T-{number}" in ids for number in range(0, 5000, 7))
+    assert "Заявка №7" in ids and "T-5000" not in ids and "" not in ids and 7 not in ids
+    ids.add("T-1")
+    assert ids.has_repeats()

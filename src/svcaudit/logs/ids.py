@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from bisect import bisect_left
 
 BUCKETS = 256
 _TYPECODE = "q"
@@ -46,3 +47,16 @@ class TicketIdSet:
     def has_repeats(self) -> bool:
         """Whether two ids share a fingerprint: one bucket at a time, so memory stays small."""
         return any(len(set(bucket)) != len(bucket) for bucket in self._buckets)
+
+    def freeze(self) -> None:
+        """Sort the fingerprints, bucket by bucket, so that `in` can answer; add nothing after."""
+        self._buckets = [array(_TYPECODE, sorted(bucket)) for bucket in self._buckets]
+
+    def __contains__(self, ticket_id: object) -> bool:
+        """Whether an id with this one's fingerprint was added (after `freeze`)."""
+        if not isinstance(ticket_id, str):
+            return False
+        value = fingerprint(ticket_id)
+        bucket = self._buckets[value & (BUCKETS - 1)]
+        position = bisect_left(bucket, value)
+        return position < len(bucket) and bucket[position] == value

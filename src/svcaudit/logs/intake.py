@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import InputError, Location
 from .columns import MESSAGE_MARKERS, ColumnMapping, header_key
 from .fields import FieldError, RowParser
+from .ids import TicketIdSet
 from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from .model import InputStats, Message, Rejection, RowRef, Shape, Ticket
 from .presets import NestedLayout
@@ -79,7 +80,7 @@ class Intake:
         # Things the run should say although no row was rejected (an empty file, a renamed column).
         self.warnings: list[str] = []
         self.grouping: str | None = None  # how message rows were joined, once tickets() has run
-        self._row_keys: set[int] = set()
+        self._row_ids = TicketIdSet()  # the ticket rows' ids, for a streamed join
         self._inputs = [self._classify(ExportFile(p, encoding)) for p in paths]
 
     @property
@@ -295,16 +296,19 @@ class Intake:
         """
         if any(item.threaded for item in message_inputs):
             return False
+        # 16 bytes a ticket: its hash in row order, and a fingerprint to ask membership of.
         ticket_order = array("q")
-        ticket_set: set[int] = set()
+        ticket_set = TicketIdSet()
         for item in ticket_inputs:
             for ticket_id in self._ids(item):
-                key = hash(ticket_id)
-                if not ticket_id or key in ticket_set:
-                    return False  # duplicates are rejected by position: keep the in-memory join
-                ticket_set.add(key)
-                ticket_order.append(key)
-        self._row_keys = ticket_set
+                if not ticket_id:
+                    return False
+                ticket_set.add(ticket_id)
+                ticket_order.append(hash(ticket_id))
+        if ticket_set.has_repeats():
+            return False  # duplicates are rejected by position: keep the in-memory join
+        ticket_set.freeze()
+        self._row_ids = ticket_set
         position = 0
         previous: int | None = None
         message_only: set[int] = set()
@@ -314,7 +318,7 @@ class Intake:
                 if key == previous:
                     continue
                 previous = key
-                if key in ticket_set:
+                if ticket_id in ticket_set:
                     while position < len(ticket_order) and ticket_order[position] != key:
                         position += 1
                     if position == len(ticket_order):
@@ -358,7 +362,7 @@ class Intake:
                     self._reject(self._input_of(message), message.ref.row, "ticket_id",
                                  f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
                 return True
-            if hash(ticket_id) not in self._row_keys:
+            if ticket_id not in self._row_ids:
                 message_only.append(block)
                 return True
             return False
