@@ -437,9 +437,13 @@ class Intake:
     ) -> Iterator[tuple[str, Message]]:
         """Message rows that join a ticket, in file order; the others are rejected on the way."""
         for item in inputs:
-            for ref, values in self._rows(item):
+            names = None if item.threaded else self._cell_names(item)
+            typer = self.parser.message_cells_typer(names) if names else None
+            rows = self._plain_rows(item) if typer else self._rows(item)
+            type_message = typer or self.parser.message
+            for ref, values in rows:
                 try:
-                    ticket_id, message = self.parser.message(ref, values)
+                    ticket_id, message = type_message(ref, values)
                 except FieldError as exc:
                     self._reject(item, ref.row, exc.field, exc.message)
                     continue
@@ -496,6 +500,10 @@ class Intake:
         if self.cell_names(index) is None:
             yield from self._rows(item)
             return
+        yield from self._plain_rows(item, shard)
+
+    def _plain_rows(self, item: _Input, shard: Shard | None = None) -> Iterator[tuple[RowRef, list[str]]]:
+        """The cells of a plain CSV input's rows, in `cell_names` order; reader faults rejected."""
         stats = item.stats
         path = stats.path
         for record in item.file.records(shard, cells=True):
