@@ -96,8 +96,8 @@ MaxRejectedOption = Annotated[Optional[str], typer.Option(
 
 JobsOption = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", show_default=False,
-    help="Worker processes (0: one per core). Default: one per core for ticket-row exports, "
-         "none with message rows. Results are identical to one process.")]
+    help="Worker processes (0: one per core). Default: one per core. Results are identical "
+         "to one process.")]
 
 GITHUB_ACTIONS = "GITHUB_ACTIONS"
 GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
