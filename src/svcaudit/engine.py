@@ -301,13 +301,13 @@ class Audit:
             judge_in_parallel(self.tally, tickets, self.as_of, jobs, self.standard.source,
                               self.waivers, self.waivers.source if self.waivers else None, progress)
             return
-        from .rowlane import RowLane, lane_applies
+        from .rowlane import RowLane
 
         # Observers (svcaudit report) see every verdict in full; the lane gives counts only.
         lane = None if self.observers else RowLane(self.tally, self.as_of)
         for ticket in tickets:
-            if lane is not None and lane_applies(ticket):
-                lane.add(ticket)
+            if lane is not None:
+                lane.judge(ticket)
             else:
                 verdicts = judge_ticket(self.standard, ticket, self.as_of)
                 self.tally.add(verdicts)

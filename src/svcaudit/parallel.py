@@ -16,9 +16,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from .engine import Tally, judge_ticket
+from .engine import Tally
 from .logs.model import Ticket
-from .rowlane import RowLane, lane_applies
+from .rowlane import RowLane
 from .standard.model import Standard
 from .waivers import Waivers
 
@@ -58,10 +58,7 @@ def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
     as_of = _WORKER["as_of"]
     lane = RowLane(tally, as_of)
     for ticket in tickets:
-        if lane_applies(ticket):
-            lane.add(ticket)
-        else:
-            tally.add(judge_ticket(standard, ticket, as_of))
+        lane.judge(ticket)
     lane.flush()
     return tally.state(by_reference=True)  # findings as rows: this machine, this run
 

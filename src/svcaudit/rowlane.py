@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .checks.base import PASSED, AggregateCheck, Check, Outcome, RowKernel, Status, TicketContext
 from .conditions import row_conditions
-from .engine import Tally, violation_row
+from .engine import Tally, judge_ticket, violation_row
 from .logs.model import Ticket
 from .quality import TicketScore
 from .results import RuleResult
@@ -80,6 +80,13 @@ class RowLane:
         self._steps = tuple(steps)
         # Rows are typed with every column only when a rule reads more than the typed fields.
         self.needs_fields = any(step.scoped or step.check.READS_ROW_FIELDS for step in steps)
+
+    def judge(self, ticket: Ticket) -> None:
+        """Tally any ticket: on the lane when it applies, else judged in full (`judge_ticket`)."""
+        if lane_applies(ticket):
+            self.add(ticket)
+        else:
+            self.tally.add(judge_ticket(self.tally.standard, ticket, self.as_of))
 
     def flush(self) -> None:
         """Count the verdicts kept in bulk; call before the tally is read or handed on."""

@@ -154,9 +154,10 @@ class Check(ABC):
 
         Ticket-row exports run to millions of rows, and most of them pass or cannot be judged
         for a reason shared by every row (no message rows): a shortcut answers those cases with
-        a few comparisons and shared outcomes (`PASSED`, a constant not-applicable), and returns
-        None for everything else, which `evaluate` then judges in full. So findings always come
-        from `evaluate`; tests hold every shortcut to `evaluate`'s verdicts. A check that cannot
+        a few comparisons and shared outcomes (`PASSED`, a constant not-applicable); a finding it
+        gives comes from the code `evaluate` words findings with (`judge_span`, `_verdict`), and
+        anything else it returns None for, which `evaluate` then judges in full. Tests hold every
+        shortcut to `evaluate`'s verdicts. A check that cannot
         judge any ticket without messages returns its not-applicable Outcome itself, which the
         engine counts for all such tickets at once.
         """

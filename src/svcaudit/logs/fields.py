@@ -11,7 +11,7 @@ from typing import Any
 
 from .columns import ColumnMapping
 from .model import Message, Role, RowRef, Ticket
-from .timestamps import MAX_YEAR, MIN_YEAR, UTC, TimestampError, TimestampParser
+from .timestamps import TimestampError, TimestampParser
 
 SCORE_SCALES: dict[str, tuple[float, float]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 ROLE_SYNONYMS: dict[str, Role] = {
@@ -194,30 +194,15 @@ class RowParser:
         i_status, i_priority, i_channel, i_agent, i_team, i_name, i_reopens = (at(n) for n in (
             "status", "priority", "channel", "agent", "team", "customer_name", "reopens"))
         i_csat, i_nps, i_ces = at("csat"), at("nps"), at("ces")
-        parse = self.timestamps.parse
+        parse = self.timestamps.parse  # ISO 8601 first: its own fast path
         general = self.ticket
 
-        from_iso = datetime.fromisoformat
-
         def stamp(raw: str) -> datetime | None:
-            if not raw or raw.isspace():
-                return None
-            try:  # an ISO 8601 time with its offset, in range: TimestampParser's own fast path
-                parsed = from_iso(raw)
-            except ValueError:
-                return parse(raw)
-            if parsed.tzinfo is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
-                return parse(raw)
-            return parsed.astimezone(UTC)
+            return None if not raw or raw.isspace() else parse(raw)
 
-        def score(raw: str, low: float, high: float) -> float | None:
+        def score(name: str, raw: str) -> float | None:
             raw = raw.strip()
-            if not raw:
-                return None
-            value = float(raw.replace(",", "."))
-            if not low <= value <= high:
-                raise ValueError(raw)
-            return value
+            return _score(name, raw) if raw else None  # a FieldError is a ValueError: see below
 
         def typed(ref: RowRef, cells: list[str]) -> Ticket:
             row = [*cells, ""]
@@ -236,8 +221,8 @@ class RowParser:
                 if not ticket_id or (reopens is not None and (
                         not reopens_text.isdigit() or len(reopens_text) > MAX_PLAIN_DIGITS)):
                     raise ValueError("not plain")
-                csat, nps, ces = (score(row[i_csat], 1, 5), score(row[i_nps], 0, 10),
-                                  score(row[i_ces], 1, 7))
+                csat, nps, ces = (score("csat", row[i_csat]), score("nps", row[i_nps]),
+                                  score("ces", row[i_ces]))
             except (ValueError, TimestampError, OverflowError):
                 ticket = general(ref, dict(zip(names, cells)))
                 if not with_fields:
@@ -279,22 +264,22 @@ class RowParser:
         i_id, i_created, i_role, i_status, i_author, i_text = (index.get(name, width) for name in (
             "ticket_id", "created_at", "author_role", "status", "author", "text"))
         general = self.message
-        from_iso = datetime.fromisoformat
+        parse = self.timestamps.parse
         roles = ROLE_SYNONYMS
 
         def typed(ref: RowRef, cells: list[str]) -> tuple[str, Message]:
             row = [*cells, ""]
             ticket_id = row[i_id].strip()
             role = roles.get(row[i_role].strip().casefold())
+            raw_time = row[i_created]
             try:
-                created_at = from_iso(row[i_created])
-            except ValueError:
+                created_at = None if raw_time.isspace() or not raw_time else parse(raw_time)
+            except TimestampError:
                 created_at = None
-            if (not ticket_id or role is None or created_at is None or created_at.tzinfo is None
-                    or not MIN_YEAR <= created_at.year <= MAX_YEAR):
-                return general(ref, dict(zip(names, cells)))
+            if not ticket_id or role is None or created_at is None:
+                return general(ref, dict(zip(names, cells)))  # which rejects it, with the reason
             status = row[i_status].strip()
-            return ticket_id, Message(created_at.astimezone(UTC), role, row[i_text], ref,
+            return ticket_id, Message(created_at, role, row[i_text], ref,
                                       status.casefold() if status else None,
                                       row[i_author].strip() or None)
 

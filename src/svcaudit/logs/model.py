@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 
 from ..timecalc.durations import format_instant
 
@@ -104,11 +105,7 @@ class Ticket:
         # As Message.__reduce__: plain values (about 20 µs a ticket of five messages, not 110).
         ref = self.ref
         return _ticket, (self.ticket_id, None if ref is None else ref.path,
-                         None if ref is None else ref.row, self.fields, self.created_at,
-                         self.first_reply_at, self.resolved_at, self.status, self.priority,
-                         self.channel, self.agent, self.team, self.customer_name, self.reopens,
-                         self.csat, self.nps, self.ces, self.messages, self.has_ticket_row,
-                         self.columns, self.timed)
+                         None if ref is None else ref.row, *_after_ref(self))
 
     def value(self, name: str) -> object:
         """A field by name: a typed attribute where there is one, else the row's column."""
@@ -136,6 +133,7 @@ if (tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS
     raise ImportError("Ticket's or Message's fields changed order: update the code that builds "
                       "them by position (logs.model, RowParser.cells_typer)")
 _ROLES = {role.value: role for role in Role}
+_after_ref = attrgetter(*TICKET_FIELDS[2:])  # a Ticket's values after `ref`, in field order
 
 
 def _message(created_at, role, text, path, row, status, author, index, timed) -> Message:
