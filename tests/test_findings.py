@@ -482,3 +482,24 @@ def test_the_json_item_encoder_writes_what_json_dumps_writes(item):
     from svcaudit.reporters.json import encode_item
 
     assert encode_item(item) == json.dumps(item, ensure_ascii=False)
+
+
+_TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["«ё» \"q\"\n", "\u2028\x00", "Z"]))
+_NUMBER = st.one_of(st.none(), st.integers(-10 ** 20, 10 ** 20), st.booleans(),
+                    st.floats(allow_nan=True, allow_infinity=True))
+_INSTANT = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from(
+    [ZoneInfo("UTC"), ZoneInfo("Europe/Moscow")])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(_TEXT, _TEXT, _TEXT, _TEXT, _TEXT, _NUMBER, _TEXT, _NUMBER, _NUMBER, _INSTANT,
+                 _TEXT, _NUMBER, _NUMBER, _NUMBER, _TEXT))
+def test_encoded_findings_are_the_encoded_finding_dicts(row):
+    """The JSON report writes findings through a template; it must give what the encoder gives
+    for `violation_dict`, whatever the values' types."""
+    from svcaudit.reporters.json import ITEM_SEPARATOR, encode_findings, encode_item
+    from svcaudit.results import violation_dict
+
+    expected = encode_item(violation_dict(row))
+    assert encode_findings([row]) == expected
+    assert encode_findings([row, row]) == expected + ITEM_SEPARATOR + expected

@@ -3,7 +3,7 @@
 Written as a stream: the long lists (violations, rejected rows, waived findings) go out one item
 a line, read a batch at a time from the result's finding logs, so a report of a million findings
 never exists in memory, neither as one string nor as a list of objects. Encoding the findings is
-most of the work for a large report (about 10 µs a finding: 360,000 for a million tickets), so
+most of the work for a large report (about 3 µs a finding: 360,000 for a million tickets), so
 with `jobs` > 1 the batches on disk are encoded by worker processes while this one writes.
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ from itertools import islice
 from typing import Any, TextIO
 
 from ..findings import FindingLog
-from ..results import AuditResult, Violation, violation_as_row, violation_dict
+from ..results import AuditResult, Violation, violation_as_row
+from ..timecalc.durations import format_instant
 
 STREAMED = ("violations", "rejected", "waived")
 INDENT = "  "
@@ -46,6 +47,8 @@ def _item_encoder() -> Callable[[Any], str]:
 
 
 encode_item = _item_encoder()
+# What `encode_item` writes for a string with ensure_ascii=False (the C function where there is one).
+_string = json.encoder.encode_basestring
 
 
 def write(result: AuditResult, stream: TextIO, jobs: int = 1) -> None:
@@ -74,11 +77,51 @@ def render(result: AuditResult, **_: object) -> str:
     return buffer.getvalue()
 
 
+def _value(value: Any) -> str:
+    """One JSON value as `encode_item` writes it; text and whole numbers without the encoder."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return encode_item(value)  # floats (NaN, exponents), booleans, anything else
+
+
 def encode_findings(rows: list[tuple]) -> str:
     """A batch of findings, as rows (`violation_as_row`), as the report lists them: one item a
-    line, no separator around."""
-    encode = encode_item
-    return ITEM_SEPARATOR.join([encode(violation_dict(row)) for row in rows])
+    line, no separator around.
+
+    Each item is the text `encode_item(violation_dict(row))` gives (a test holds them equal),
+    written from the row into one template: building the dict and walking it in the encoder
+    was 4.9 µs a finding, this is 2.7, and a million tickets make 360,000 findings.
+    """
+    value, string = _value, _string
+    items = []
+    append = items.append
+    for (rule, ticket_id, severity, message, path, row_number, field_name, measured, target,
+         due_at, evidence, message_index, measured_value, target_value, waiver) in rows:
+        if type(measured) is int and type(target) is int:  # noqa: E721 - not bool, not float
+            times = f'{measured}, "target_seconds": {target}, "overrun_seconds": {measured - target}'
+        else:
+            overrun = measured - target if measured is not None and target is not None else None
+            times = (f'{value(measured)}, "target_seconds": {value(target)}, '
+                     f'"overrun_seconds": {value(overrun)}')
+        append(f'{{"rule": {string(rule) if type(rule) is str else value(rule)}, '
+               f'"ticket_id": {string(ticket_id) if type(ticket_id) is str else value(ticket_id)}, '
+               f'"severity": {string(severity) if type(severity) is str else value(severity)}, '
+               f'"message": {string(message) if type(message) is str else value(message)}, '
+               f'"measured_seconds": {times}, '
+               f'"due_at": {"null" if due_at is None else string(format_instant(due_at))}, '
+               f'"evidence": {string(evidence) if type(evidence) is str else value(evidence)}, '
+               f'"path": {string(path) if type(path) is str else value(path)}, '
+               f'"row": {row_number if type(row_number) is int else value(row_number)}, '
+               f'"field": {value(field_name)}, "message_index": {value(message_index)}, '
+               f'"measured_value": {value(measured_value)}, '
+               f'"target_value": {value(target_value)}'
+               + ("}" if waiver is None else f', "waiver": {value(waiver)}}}'))
+    return ITEM_SEPARATOR.join(items)
 
 
 def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
