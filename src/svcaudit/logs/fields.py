@@ -194,18 +194,14 @@ class RowParser:
         i_status, i_priority, i_channel, i_agent, i_team, i_name, i_reopens = (at(n) for n in (
             "status", "priority", "channel", "agent", "team", "customer_name", "reopens"))
         i_csat, i_nps, i_ces = at("csat"), at("nps"), at("ces")
-        parse = self.timestamps.parse  # ISO 8601 first: its own fast path
+        # A row is padded with the blank cell only when the export lacks a column read here.
+        padded = width in (i_id, i_created, i_first, i_resolved, i_status, i_priority, i_channel,
+                           i_agent, i_team, i_name, i_reopens, i_csat, i_nps, i_ces)
+        stamp = self.timestamps.iso_reader()  # ISO 8601 or blank; anything else: the general path
         general = self.ticket
 
-        def stamp(raw: str) -> datetime | None:
-            return None if not raw or raw.isspace() else parse(raw)
-
-        def score(name: str, raw: str) -> float | None:
-            raw = raw.strip()
-            return _score(name, raw) if raw else None  # a FieldError is a ValueError: see below
-
         def typed(ref: RowRef, cells: list[str]) -> Ticket:
-            row = [*cells, ""]
+            row = [*cells, ""] if padded else cells
             try:
                 ticket_id = row[i_id].strip()
                 created_at = stamp(row[i_created])
@@ -221,9 +217,11 @@ class RowParser:
                 if not ticket_id or (reopens is not None and (
                         not reopens_text.isdigit() or len(reopens_text) > MAX_PLAIN_DIGITS)):
                     raise ValueError("not plain")
-                csat, nps, ces = (score("csat", row[i_csat]), score("nps", row[i_nps]),
-                                  score("ces", row[i_ces]))
-            except (ValueError, TimestampError, OverflowError):
+                # A blank-looking score (spaces) fails float() and goes to `ticket` as well.
+                csat = _score("csat", raw) if (raw := row[i_csat]) else None
+                nps = _score("nps", raw) if (raw := row[i_nps]) else None
+                ces = _score("ces", raw) if (raw := row[i_ces]) else None
+            except (ValueError, TimestampError, OverflowError):  # a FieldError is a ValueError
                 ticket = general(ref, dict(zip(names, cells)))
                 if not with_fields:
                     ticket.fields = {}
