@@ -296,7 +296,7 @@ class Intake:
         """
         if any(item.threaded for item in message_inputs):
             return False
-        # 16 bytes a ticket: its hash in row order, and a fingerprint to ask membership of.
+        # 16 bytes a ticket: its hash in row order, and again in a set sorted to ask membership of.
         ticket_order = array("q")
         ticket_set = TicketIdSet()
         for item in ticket_inputs:
