@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
+from typing import NamedTuple
 
 from ..timecalc.durations import format_instant
 
@@ -35,9 +36,10 @@ TYPED_FIELDS = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class RowRef:
-    """Where a value came from: input path and physical row (CSV line, JSONL line, JSON index)."""
+class RowRef(NamedTuple):
+    """Where a value came from: input path and physical row (CSV line, JSONL line, JSON index).
+
+    A named tuple: every row of every input makes one, in half the time of a frozen dataclass."""
 
     path: str
     row: int
