@@ -57,6 +57,24 @@ def _zone_for(name: str | None, offset: int | None) -> tzinfo | None:
     raise TimestampError(f"time zone name {name!r} is not understood; write an offset such as +03:00")
 
 
+def _iso_reader(zone: tzinfo) -> Callable[[str], datetime | None]:
+    """ISO 8601 text as an aware UTC datetime (naive times in `zone`); blank text is None; any other
+    text, or a year outside MIN_YEAR..MAX_YEAR, raises ValueError."""
+    read = datetime.fromisoformat
+
+    def iso(raw: str) -> datetime | None:
+        if not raw:
+            return None
+        parsed = read(raw)
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            raise ValueError("out of range")
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return parsed.astimezone(UTC)
+
+    return iso
+
+
 class TimestampParser:
     """Reads timestamps; naive ones in `zone`. `day_first` settles 03/01/2024 (default: month first)."""
 
@@ -64,18 +82,15 @@ class TimestampParser:
         self.zone = zone
         self.day_first = day_first
         self._parse_cached = lru_cache(maxsize=CACHE_SIZE)(self._parse)
+        self._iso = _iso_reader(zone)
 
     def parse(self, value: object) -> datetime:
-        if type(value) is str:  # noqa: E721 - the hot path: ISO 8601, as most exports write it
+        # The hot path: ISO 8601, as most exports write it.
+        if type(value) is str and value:  # noqa: E721
             try:
-                parsed = datetime.fromisoformat(value)
+                return self._iso(value)  # type: ignore[return-value]  # not blank: not None
             except ValueError:
-                pass
-            else:
-                if MIN_YEAR <= parsed.year <= MAX_YEAR:
-                    if parsed.tzinfo is None:
-                        parsed = parsed.replace(tzinfo=self.zone)
-                    return parsed.astimezone(UTC)
+                pass  # another form, or a year out of range: read below
         if isinstance(value, datetime):
             return self._aware(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -89,22 +104,10 @@ class TimestampParser:
 
     def iso_reader(self) -> Callable[[str], datetime | None]:
         """For the positional typers of plain rows (a million-row export has three timestamps a
-        row): a blank cell is None, an ISO 8601 one is read as `parse` reads it, and anything else
-        raises ValueError, so that the typer hands the row to its general path, which reads the
-        other forms or rejects the row with the field and reason. One call a cell, not two."""
-        zone, read = self.zone, datetime.fromisoformat
-
-        def iso(raw: str) -> datetime | None:
-            if not raw:
-                return None
-            parsed = read(raw)
-            if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-                raise ValueError("out of range")
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=zone)
-            return parsed.astimezone(UTC)
-
-        return iso
+        row): `parse`'s own fast path, one call a cell. A blank cell is None, an ISO 8601 one is
+        read as `parse` reads it, and anything else raises ValueError, so that the typer hands the
+        row to its general path, which reads the other forms or rejects the row with the reason."""
+        return self._iso
 
     def _parse(self, text: str) -> datetime:
         if not text:

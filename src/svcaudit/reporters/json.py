@@ -47,7 +47,7 @@ def _item_encoder() -> Callable[[Any], str]:
 
 
 encode_item = _item_encoder()
-# What `encode_item` writes for a string with ensure_ascii=False (the C function where there is one).
+# What `encode_item` writes for a string with ensure_ascii=False (C where there is one).
 _string = json.encoder.encode_basestring
 
 
@@ -103,7 +103,8 @@ def encode_findings(rows: list[tuple]) -> str:
     for (rule, ticket_id, severity, message, path, row_number, field_name, measured, target,
          due_at, evidence, message_index, measured_value, target_value, waiver) in rows:
         if type(measured) is int and type(target) is int:  # noqa: E721 - not bool, not float
-            times = f'{measured}, "target_seconds": {target}, "overrun_seconds": {measured - target}'
+            times = (f'{measured}, "target_seconds": {target}, '
+                     f'"overrun_seconds": {measured - target}')
         else:
             overrun = measured - target if measured is not None and target is not None else None
             times = (f'{value(measured)}, "target_seconds": {value(target)}, '
