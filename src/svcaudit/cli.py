@@ -276,7 +276,7 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
     from .engine import Audit, make_intake
     from .partial import partial_dict
 
-    intake = make_intake(loaded, files, encoding)
+    intake = make_intake(loaded, files, encoding, moment)
     audit = Audit(loaded, moment, waivers=waiver_file)
     with _progress(quiet) as progress:
         from .parallel import default_jobs
@@ -505,7 +505,7 @@ def explain(
         loaded = load_standard(discover(standard))
         moment = _as_of(as_of, loaded)
         _distinct(files)
-        ticket = find_ticket(loaded, files, ticket_id, encoding)
+        ticket = find_ticket(loaded, files, ticket_id, encoding, moment)
         _emit(explain_reporter.render(explain_ticket(loaded, ticket, moment), format.value), output)
 
     _guard(debug, body)

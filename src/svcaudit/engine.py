@@ -14,13 +14,22 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .checks.base import AggregateCheck, Check, Outcome, Status, TicketContext, not_applicable
+from .checks.base import (
+    CREATED_AFTER_AS_OF,
+    AggregateCheck,
+    Check,
+    Outcome,
+    Status,
+    TicketContext,
+    not_applicable,
+)
 from .conditions import conditions_unmet
 from .findings import FindingLog
 from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
 from .logs.intake import Intake
 from .logs.model import Rejection, Ticket
+from .logs.nulls import NullMarkers
 from .logs.presets import get_preset
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
@@ -46,15 +55,18 @@ def column_mapping(standard: Standard) -> ColumnMapping:
 def make_row_parser(standard: Standard) -> RowParser:
     """Typing of rows as the standard says: its time zone, date order and value mapping."""
     timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
-    return RowParser(timestamps, column_mapping(standard))
+    return RowParser(timestamps, column_mapping(standard), NullMarkers(standard.input.nulls))
 
 
-def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None) -> Intake:
+def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None,
+                as_of: datetime | None = None) -> Intake:
     """Readers configured by the standard's `input` section and time zone."""
     parser = make_row_parser(standard)
     preset = get_preset(standard.input.preset)
     return Intake(paths, parser, parser.mapping, encoding,
-                  layout=preset.nested if preset else None, thread=preset.thread if preset else None)
+                  layout=preset.nested if preset else None, thread=preset.thread if preset else None,
+                  date_order=standard.input.date_order, duplicates=standard.input.duplicates,
+                  as_of=as_of)
 
 
 def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,
@@ -129,6 +141,14 @@ def _plan(standard: Standard) -> tuple[_Step, ...]:
 def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketVerdicts:
     """Run every rule of the standard on one ticket."""
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
+    opened = ticket.opened_at
+    if opened is not None and opened > as_of:
+        # Nothing about it can be judged yet; aggregates leave it out (in_scope False).
+        ticket.after_as_of = True
+        count = len(standard.rules)
+        return TicketVerdicts(ticket, [None if isinstance(c, AggregateCheck) else CREATED_AFTER_AS_OF
+                                       for c in standard.checks], [False] * count, ctx.timeline(),
+                              None)
     score = TicketScore() if standard.quality else None
     outcomes: list[Outcome | None] = []
     in_scope: list[bool] = []
@@ -168,6 +188,7 @@ class Tally:
         self.metrics = MetricsAccumulator()
         self.quality = QualityAccumulator() if standard.quality else None
         self.tickets = 0
+        self.after_as_of = 0  # tickets created after --as-of: counted, judged by no rule
         self.keep_violations = keep_violations
         self._aggregates = [
             (index, check) for index, check in enumerate(standard.checks)
@@ -179,6 +200,8 @@ class Tally:
     def add(self, verdicts: TicketVerdicts) -> None:
         ticket = verdicts.ticket
         self.tickets += 1
+        if ticket.after_as_of:
+            self.after_as_of += 1
         rules = self.standard.rules
         checks = self.standard.checks
         for index, outcome in enumerate(verdicts.outcomes):
@@ -193,7 +216,8 @@ class Tally:
                 self.violations.append_row(violation_row(rules[index], ticket, outcome))
         if self.quality is not None and verdicts.score is not None:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
-        self.metrics.observe(ticket, verdicts.timeline)
+        if not ticket.after_as_of:
+            self.metrics.observe(ticket, verdicts.timeline)
 
     def state(self, by_reference: bool = False) -> dict[str, Any]:
         """Everything added so far as plain data: what a shard hands on to be merged.
@@ -204,6 +228,7 @@ class Tally:
         """
         return {
             "tickets": self.tickets,
+            "after_as_of": self.after_as_of,
             "rule_ids": [r.rule.id for r in self.results],
             "rules": [[r.passed, r.failed, r.pending, r.not_applicable, r.waived, dict(r.reasons)]
                       for r in self.results],
@@ -220,6 +245,7 @@ class Tally:
         if state["rule_ids"] != [r.rule.id for r in self.results]:
             raise ValueError("the partial result was made with another standard")
         self.tickets += state["tickets"]
+        self.after_as_of += state.get("after_as_of", 0)
         for result, (passed, failed_, pending_, not_applicable_, waived, reasons) in zip(
                 self.results, state["rules"]):
             result.passed += passed
@@ -322,6 +348,9 @@ class Audit:
         tally = self.tally
         tally.finish()
         warnings = rejection_warnings(intake)
+        if tally.after_as_of or intake.messages_after_as_of:
+            warnings.append(after_as_of_warning(tally.after_as_of, intake.messages_after_as_of,
+                                                self.as_of))
         if self.waivers is not None:
             for waiver in self.waivers.expired:
                 warnings.append(f"expired waiver ignored: {waiver.describe()}")
@@ -347,6 +376,17 @@ class Audit:
         )
 
 
+def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:
+    """--as-of earlier than the data: what was left out, so that a misread date shows."""
+    parts = []
+    if tickets:
+        parts.append(f"{tickets} ticket{'s' if tickets != 1 else ''} created after --as-of "
+                     f"{as_of.isoformat()} (not applicable to every rule)")
+    if messages:
+        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after it (ignored)")
+    return "; ".join(parts) + ": is --as-of right, and are the dates read in the right order?"
+
+
 def ordered_rejections(intake: Intake) -> list[Rejection]:
     """Rejected rows by input and physical row: the same list whichever way messages were joined."""
     order = {stats.path: index for index, stats in enumerate(intake.inputs)}
@@ -360,6 +400,18 @@ def rejection_warnings(intake: Intake) -> list[str]:
     if rejected:
         read = sum(i.rows_read for i in intake.inputs)
         warnings.append(f"{rejected} of {read} input rows were rejected and not audited; see `rejected`")
+    fields = sum(i.fields_rejected for i in intake.inputs)
+    if fields:
+        warnings.append(f"{fields} field{'s' if fields != 1 else ''} rejected in rows still audited "
+                        f"(the rules needing them are not applicable); see `rejected`")
+    for item in intake.inputs:
+        if item.rows_folded:
+            tickets = item.rows_read - item.rows_rejected - item.rows_folded
+            warnings.append(f"{item.path}: {item.rows_folded} rows folded into {tickets} tickets "
+                            f"(input.duplicates keeps one row per ticket)")
+    notes = sum(i.notes for i in intake.inputs)
+    if notes:
+        warnings.append(f"{notes} internal note{'s' if notes != 1 else ''}, not counted as replies")
     return warnings
 
 
@@ -401,7 +453,7 @@ def run_audit(
     from .parallel import default_jobs
     from .rowaudit import DuplicateTickets, audit_ticket_rows
 
-    intake = make_intake(standard, paths, encoding)
+    intake = make_intake(standard, paths, encoding, as_of)
     if intake.ticket_rows_only:
         lane_jobs = default_jobs() if jobs is None else jobs
         while True:
@@ -413,7 +465,7 @@ def run_audit(
                 if waivers is not None:
                     for waiver in waivers.active:
                         waiver.used = 0
-                intake = make_intake(standard, paths, encoding)  # read again
+                intake = make_intake(standard, paths, encoding, as_of)  # read again
                 if isinstance(exc, DuplicateTickets):
                     break  # the general path rejects the repeated row by its position
                 lane_jobs = 1  # in one pass, which needs no cuts

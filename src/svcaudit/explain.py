@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .checks.base import AggregateCheck, Outcome, TicketContext
+from .checks.base import CREATED_AFTER_AS_OF, AggregateCheck, Outcome, TicketContext
 from .checks.response_time import ResponseTimeCheck
 from .conditions import conditions_unmet
 from .engine import make_intake
@@ -64,6 +64,12 @@ class TicketExplanation:
                  "status": m.status, "text": m.text, "path": m.ref.path, "row": m.ref.row}
                 for m in ticket.messages
             ],
+            "internal_notes": [
+                {"created_at": _iso(m.created_at), "role": m.role.value, "author": m.author,
+                 "text": m.text, "path": m.ref.path, "row": m.ref.row}
+                for m in ticket.notes
+            ],
+            "rejected_fields": dict(ticket.rejected_fields),
             "rules": [_rule_dict(r) for r in self.rules],
         }
 
@@ -91,8 +97,8 @@ def _rule_dict(item: RuleExplanation) -> dict[str, Any]:
 
 
 def find_ticket(standard: Standard, paths: Sequence[str | Path], ticket_id: str,
-                encoding: str | None = None) -> Ticket:
-    intake = make_intake(standard, paths, encoding)
+                encoding: str | None = None, as_of: datetime | None = None) -> Ticket:
+    intake = make_intake(standard, paths, encoding, as_of)
     seen: list[str] = []
     for ticket in intake.tickets():
         if ticket.ticket_id == ticket_id:
@@ -110,10 +116,13 @@ def find_ticket(standard: Standard, paths: Sequence[str | Path], ticket_id: str,
 def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketExplanation:
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
     explained = []
+    opened = ticket.opened_at
     for rule, check in zip(standard.rules, standard.checks):
         item = RuleExplanation(rule)
         excluded_by = rule.in_scope(ticket.fields)
-        if excluded_by is not None:
+        if opened is not None and opened > as_of:
+            item.note = CREATED_AFTER_AS_OF.reason
+        elif excluded_by is not None:
             item.note = f"not in scope ({excluded_by})"
         elif isinstance(check, AggregateCheck):
             item.note = "judged once over all audited tickets (see `svcaudit check`)"

@@ -37,9 +37,11 @@ def partial_dict(audit: Audit, intake: Intake) -> dict[str, Any]:
                      "fingerprint": standard.fingerprint},
         "as_of": audit.as_of.isoformat(),
         "inputs": [{"path": i.path, "shape": i.shape.value, "format": i.format, "encoding": i.encoding,
-                    "rows_read": i.rows_read, "rows_rejected": i.rows_rejected} for i in intake.inputs],
-        "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error}
-                     for r in intake.rejected],
+                    "rows_read": i.rows_read, "rows_rejected": i.rows_rejected,
+                    "rows_folded": i.rows_folded, "fields_rejected": i.fields_rejected,
+                    "notes": i.notes, "date_orders": i.date_orders} for i in intake.inputs],
+        "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error,
+                      "row_kept": r.row_kept} for r in intake.rejected],
         "warnings": list(intake.warnings),
         "grouping": intake.grouping,
         "tally": audit.tally.state(),
@@ -79,12 +81,16 @@ def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, 
         tally.absorb(data["tally"])
         for item in data["inputs"]:
             inputs.append(InputStats(item["path"], Shape(item["shape"]), item["format"],
-                                     item["encoding"], item["rows_read"], item["rows_rejected"]))
-        rejected += [Rejection(r["path"], r["row"], r["field"], r["error"]) for r in data["rejected"]]
+                                     item["encoding"], item["rows_read"], item["rows_rejected"],
+                                     item.get("rows_folded", 0), item.get("fields_rejected", 0),
+                                     item.get("notes", 0), item.get("date_orders", {})))
+        rejected += [Rejection(r["path"], r["row"], r["field"], r["error"], r.get("row_kept", False))
+                     for r in data["rejected"]]
         warnings += data["warnings"]
     tally.finish()
-    if rejected:
-        warnings.append(f"{len(rejected)} of {sum(i.rows_read for i in inputs)} input rows were "
+    rows_rejected = sum(1 for r in rejected if not r.row_kept)
+    if rows_rejected:
+        warnings.append(f"{rows_rejected} of {sum(i.rows_read for i in inputs)} input rows were "
                         "rejected and not audited; see `rejected`")
     return AuditResult(
         standard_name=standard.name, standard_source=standard.source, as_of=as_of,

@@ -205,8 +205,8 @@ class AuditResult:
     def findings(self, key: str) -> Iterator[dict[str, Any]]:
         """The items of one of the long lists (violations, rejected, waived), one by one."""
         if key == "rejected":
-            return ({"path": r.path, "row": r.row, "field": r.field, "error": r.error}
-                    for r in self.rejected)
+            return ({"path": r.path, "row": r.row, "field": r.field, "error": r.error,
+                     "row_kept": r.row_kept} for r in self.rejected)
         return (v.to_dict() for v in getattr(self, key))
 
     def to_dict(self, lists: bool = True) -> dict[str, Any]:
@@ -225,7 +225,9 @@ class AuditResult:
             "inputs": [
                 {"path": i.path, "shape": i.shape.value, "format": i.format, "encoding": i.encoding,
                  "rows_read": i.rows_read, "rows_audited": i.rows_audited,
-                 "rows_rejected": i.rows_rejected}
+                 "rows_rejected": i.rows_rejected, "rows_folded": i.rows_folded,
+                 "fields_rejected": i.fields_rejected, "internal_notes": i.notes,
+                 "date_orders": dict(i.date_orders)}
                 for i in self.inputs
             ],
             "summary": {

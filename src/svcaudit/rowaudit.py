@@ -49,7 +49,7 @@ def audit_input(tally: Tally, intake: Intake, index: int, as_of: datetime, ids: 
     parser = intake.parser
     names = intake.cell_names(index)
     typer = parser.cells_typer(names, with_fields=lane.needs_fields) if names else None
-    add_id, add = ids.add, lane.add
+    add_id, add = ids.add, lane.judge
     for ref, row in intake.input_rows(index, shard):
         try:
             if typer is not None:
@@ -59,6 +59,8 @@ def audit_input(tally: Tally, intake: Intake, index: int, as_of: datetime, ids: 
         except FieldError as exc:
             intake.reject_row(ref.path, ref.row, exc.field, exc.message)
             continue
+        if ticket.rejected_fields:
+            intake.reject_fields(ticket)
         add_id(ticket.ticket_id)
         add(ticket)
         if progress is not None and tally.tickets % PROGRESS_EVERY == 0:

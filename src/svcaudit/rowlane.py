@@ -43,9 +43,11 @@ def _always(outcome: Outcome):
     return lambda ticket: outcome
 
 
-def lane_applies(ticket: Ticket) -> bool:
-    """The lane takes tickets that have a ticket row and no messages."""
-    return ticket.has_ticket_row and not ticket.messages
+def lane_applies(ticket: Ticket, as_of: datetime) -> bool:
+    """The lane takes tickets that have a ticket row and no messages, whose fields were all read
+    and which were created by `as_of`; `judge_ticket` says why it cannot judge the others."""
+    return (ticket.has_ticket_row and not ticket.messages and not ticket.rejected_fields
+            and (ticket.created_at is None or ticket.created_at <= as_of))
 
 
 class RowLane:
@@ -83,7 +85,7 @@ class RowLane:
 
     def judge(self, ticket: Ticket) -> None:
         """Tally any ticket: on the lane when it applies, else judged in full (`judge_ticket`)."""
-        if lane_applies(ticket):
+        if lane_applies(ticket, self.as_of):
             self.add(ticket)
         else:
             self.tally.add(judge_ticket(self.tally.standard, ticket, self.as_of))

@@ -395,7 +395,7 @@ def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple
     """Audit the exports and tally the verdicts per group."""
     from .engine import Audit, make_intake, rejection_warnings
 
-    intake = make_intake(standard, paths, encoding)
+    intake = make_intake(standard, paths, encoding, as_of)
     grouped = GroupedTally(standard, by, period, previous_period)
     audit = Audit(standard, as_of, observers=[grouped])
     audit.feed(intake.tickets())

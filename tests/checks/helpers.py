@@ -158,7 +158,8 @@ def finish(audit: Audit):
     """The audit's `AuditResult`, for tickets fed directly (no input files were read)."""
     from types import SimpleNamespace
 
-    return audit.finish(SimpleNamespace(inputs=[], rejected=[], warnings=[], grouping=None))
+    return audit.finish(SimpleNamespace(inputs=[], rejected=[], warnings=[], grouping=None,
+                                        messages_after_as_of=0))
 
 
 _UNSET: Any = object()

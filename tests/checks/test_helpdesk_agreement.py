@@ -21,7 +21,7 @@ CASES = [
     pytest.param(RULE, ANSWERED, {}, NA, "needs zendesk_first_reply_minutes", id="no-field"),
     pytest.param(RULE, [(0, "customer", "help")], {"zendesk_first_reply_minutes": "5"}, NA,
                  "not measurable yet", id="unanswered"),
-    pytest.param(RULE, ANSWERED, {"zendesk_first_reply_minutes": "n/a"}, NA, "is not a number",
+    pytest.param(RULE, ANSWERED, {"zendesk_first_reply_minutes": "soon"}, NA, "is not a number",
                  id="not-a-number"),
     pytest.param({**RULE, "metric": "resolution", "field": "full"}, [],
                  {"resolved_at": 90, "full": "90", "status": "solved"}, PASSED, "", id="resolution-from-rows"),

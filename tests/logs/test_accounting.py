@@ -111,7 +111,7 @@ def test_rows_read_equal_audited_plus_rejected(tickets, messages, delimiter, enc
         for path, stats in by_path.items():
             from_rows = sum(1 for t in audited if t.has_ticket_row and t.ref.path == path)
             from_messages = sum(1 for t in audited for m in t.messages if m.ref.path == path)
-            rejected = [r for r in source.rejected if r.path == path]
+            rejected = [r for r in source.rejected if r.path == path and not r.row_kept]
             assert stats.rows_read == from_rows + from_messages + stats.rows_rejected
             assert len(rejected) == stats.rows_rejected
             assert all(r.row >= 1 and r.error for r in rejected)

@@ -36,6 +36,8 @@ class Case:
     rejected: tuple[tuple[int, str | None, str], ...] = ()  # (row, field, part of the reason)
     error: str | None = None  # part of the stderr line, starting with the fixture's location
     warnings: tuple[str, ...] = field(default=())  # parts of intake warnings
+    # (row, field, part of the reason) of fields rejected in rows that are still audited
+    fields_rejected: tuple[tuple[int, str, str], ...] = ()
 
 
 CASES = [
@@ -97,7 +99,10 @@ CASES = [
         (4, "created_at", "'yesterday' is not a timestamp"),
         (5, "created_at", "'10:00' is not a complete timestamp (it needs a year, month and day)"),
         (6, "created_at", "time zone name 'EST' is not understood; write an offset such as +03:00"),
-        (7, "first_reply_at", "first_reply_at 2026-03-02T07:00:00+00:00 is before created_at"))),
+        (8, "ticket_id", "duplicate ticket_id 'T6' (first at")),
+        # A bad field is not a bad ticket: the row is audited without its first_reply_at.
+        fields_rejected=(
+            (7, "first_reply_at", "first_reply_at 2026-03-02T07:00:00+00:00 is before created_at"),)),
 ]
 
 
@@ -115,11 +120,14 @@ def test_catalogue_through_the_cli(case: Case):
     assert stats["rows_read"] == stats["rows_audited"] + stats["rows_rejected"]
     assert stats["rows_rejected"] == len(case.rejected)
     assert report["summary"]["tickets"] == case.tickets
-    found = [(r["row"], r["field"], r["error"]) for r in report["rejected"]]
-    assert len(found) == len(case.rejected)
-    for (row, field_name, error), (want_row, want_field, reason) in zip(found, case.rejected):
-        assert (row, field_name) == (want_row, want_field)
-        assert reason in error
+    assert stats["fields_rejected"] == len(case.fields_rejected)
+    for kept, wanted in ((False, case.rejected), (True, case.fields_rejected)):
+        found = [(r["row"], r["field"], r["error"]) for r in report["rejected"]
+                 if r["row_kept"] is kept]
+        assert len(found) == len(wanted)
+        for (row, field_name, error), (want_row, want_field, reason) in zip(found, wanted):
+            assert (row, field_name) == (want_row, want_field)
+            assert reason in error
     assert all(r["path"].endswith(case.fixture) for r in report["rejected"])
 
 
@@ -132,7 +140,10 @@ def test_catalogue_through_intake(case: Case):
     assert stats.rows_read == case.rows_read
     assert len(tickets) == case.tickets
     assert stats.rows_read == len(tickets) + stats.rows_rejected
-    assert [(r.row, r.field) for r in source.rejected] == [(row, f) for row, f, _ in case.rejected]
+    assert [(r.row, r.field) for r in source.rejected if not r.row_kept] == [
+        (row, f) for row, f, _ in case.rejected]
+    assert [(r.row, r.field) for r in source.rejected if r.row_kept] == [
+        (row, f) for row, f, _ in case.fields_rejected]
     for wanted in case.warnings:
         assert any(wanted in warning for warning in source.warnings), source.warnings
     if not case.warnings:
@@ -193,7 +204,7 @@ def test_a_wrong_guess_rejects_the_rows_it_cannot_decode(tmp_path, monkeypatch):
     assert code == 0
     assert report["inputs"][0]["encoding"] == "utf-8-sig"
     assert report["rejected"] == [{
-        "path": str(path), "row": 7, "field": "customer_name",
+        "path": str(path), "row": 7, "field": "customer_name", "row_kept": False,
         "error": "holds bytes that are not valid utf-8 (c0 ed ed e0); pass --encoding with the "
                  "file's encoding",
     }]

@@ -81,20 +81,21 @@ def test_rows_are_conserved_and_rejections_located(write):
     source = intake([tickets, messages])
     audited = list(source.tickets())
     found = {(r.path.split("/")[-1], r.row): (r.field, r.error) for r in source.rejected}
-    assert found[("t.csv", 2)][0] == "first_reply_at"
+    assert found[("t.csv", 2)][0] == "first_reply_at"  # the field only: T1 is still audited
+    assert [r.row_kept for r in source.rejected if r.row == 2 and r.path.endswith("t.csv")] == [True]
     assert found[("t.csv", 3)][0] == "created_at"
     assert found[("t.csv", 4)] == ("csat", "9 is outside the csat scale 1-5")
     assert found[("t.csv", 6)][0] == "ticket_id" and "duplicate" in found[("t.csv", 6)][1]
     assert found[("t.csv", 7)] == (None, "row has 2 fields, the header has 4")
     assert found[("t.csv", 8)][0] == "ticket_id"
-    assert "was rejected" in found[("m.jsonl", 1)][1]
+    assert ("m.jsonl", 1) not in found  # its ticket T1 was audited
     assert found[("m.jsonl", 2)][0] == "created_at" and "before its ticket" in found[("m.jsonl", 2)][1]
     assert found[("m.jsonl", 3)][0] == "author_role"
     assert "invalid JSON" in found[("m.jsonl", 4)][1]
     for stats in source.inputs:
         assert stats.rows_read == stats.rows_audited + stats.rows_rejected
     assert source.inputs[0].rows_read == 7 and source.inputs[1].rows_read == 5
-    assert [t.ticket_id for t in audited] == ["T4"]
+    assert [t.ticket_id for t in audited] == ["T1", "T4"]
     assert len(audited[0].messages) == 1
 
 

@@ -68,6 +68,17 @@ def not_applicable(reason: str) -> Outcome:
     return Outcome(Status.NOT_APPLICABLE, reason)
 
 
+def rejected_field(ticket: Ticket, name: str) -> Outcome | None:
+    """Not applicable when the ticket row's `name` was rejected (a reply stamped before creation):
+    the rule needing it cannot judge the ticket, and says why, rather than measure without it."""
+    if name in ticket.rejected_fields and not ticket.messages:
+        return not_applicable(f"{name} rejected: stamped before created_at (see rejected)")
+    return None
+
+
+CREATED_AFTER_AS_OF = not_applicable("created after --as-of")
+
+
 # A shortcut for tickets known from their ticket row alone: the Outcome `evaluate` would give, or
 # None to leave the ticket to `evaluate`; or one not-applicable Outcome that holds for every such
 # ticket. See `Check.row_kernel`.

@@ -32,6 +32,7 @@ from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .base import (NEEDS_MESSAGE_ROWS, PASSED, Check, CheckConfigError, CheckEnv, Outcome,
+                   rejected_field,
                    RowKernel, Status, TicketContext, failed, not_applicable, passed, pending)
 from .options import calendar_option, duration_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
@@ -207,6 +208,8 @@ class ResponseTimeCheck(Check):
             if requested is None:
                 return not_applicable("the customer's request is not in the export")
             reply_at = timeline.first_reply_at
+            if reply_at is None and (rejected := rejected_field(ticket, "first_reply_at")):
+                return rejected
             if reply_at is None:
                 if not ticket.messages and "first_reply_at" not in ticket.columns:
                     return not_applicable("needs message rows or first_reply_at")
@@ -215,6 +218,8 @@ class ResponseTimeCheck(Check):
             return [MeasuredSpan("first reply", requested, reply_at, timeline.first_reply)]
         if self.metric == "resolution":
             resolved_at = timeline.resolved_at(resolved, self.resolution_entry)
+            if resolved_at is None and (rejected := rejected_field(ticket, "resolved_at")):
+                return rejected
             if resolved_at is None:
                 if timeline.is_resolved(resolved):
                     return not_applicable("resolved, but not when: needs resolved_at or status events")

@@ -14,9 +14,18 @@ TICKET_FIELDS = (
     "ticket_id", "created_at", "first_reply_at", "resolved_at", "status", "priority", "channel",
     "agent", "team", "customer_name", "reopens", "csat", "nps", "ces",
 )
-MESSAGE_FIELDS = ("ticket_id", "created_at", "author_role", "text", "status", "author")
+MESSAGE_FIELDS = ("ticket_id", "created_at", "author_role", "text", "status", "author", "public",
+                  "private")
 # A file with either of these columns holds message rows; otherwise ticket rows.
 MESSAGE_MARKERS = frozenset({"author_role", "text"})
+# Timestamp fields whose slash and dash dates are read in an order decided per column.
+TIMESTAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at", "updated_at")
+# Column names helpdesks give their public/internal flag, read as canonical `public` or `private`
+# (`private`, `internal`: true means an internal note).
+FIELD_ALIASES = {
+    "is_public": "public", "visibility": "public",
+    "is_private": "private", "internal": "private", "is_internal": "private",
+}
 
 _SEPARATORS = re.compile(r"[\s\-./]+")
 
@@ -45,7 +54,7 @@ class ColumnMapping:
         names: dict[str, str] = {}
         for raw in raw_columns:
             key = header_key(raw)
-            names[raw] = self._by_export.get(key, key)
+            names[raw] = self._by_export.get(key) or FIELD_ALIASES.get(key, key)
         return names
 
     def value(self, field: str, raw: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .columns import ColumnMapping
 from .model import Message, Role, RowRef, Ticket
+from .nulls import NullMarkers
 from .timestamps import TimestampError, TimestampParser
 
 SCORE_SCALES: dict[str, tuple[float, float]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
@@ -23,6 +24,23 @@ ROLE_SYNONYMS: dict[str, Role] = {
     "bot": Role.BOT, "бот": Role.BOT,
     "system": Role.SYSTEM, "event": Role.SYSTEM, "система": Role.SYSTEM,
 }
+# The public/internal flag as helpdesks write it: Zendesk `public` true/false, Freshdesk `private`,
+# Jira `is_public`, Intercom's part type (`note` is internal), ServiceNow's journal element
+# (`comments` is public, `work_notes` internal), or a plain visibility column.
+PUBLIC_WORDS: dict[str, bool] = {
+    "true": True, "1": True, "yes": True, "y": True, "t": True, "public": True, "external": True,
+    "comment": True, "comments": True, "reply": True, "customer visible": True,
+    "false": False, "0": False, "no": False, "n": False, "f": False, "internal": False,
+    "private": False, "note": False, "internal note": False, "work_notes": False,
+    "work notes": False, "work_note": False,
+}
+# Typed fields: a null marker (`?`, `-`) is empty in them; free text keeps it as written.
+NULLABLE_FIELDS = frozenset({
+    "created_at", "first_reply_at", "resolved_at", "updated_at", "status", "priority", "channel",
+    "reopens", "csat", "nps", "ces", "author_role", "public", "private",
+})
+# Other columns read as figures (a helpdesk's own durations and timestamps) by their name's ending.
+NULLABLE_SUFFIXES = ("_minutes", "_hours", "_hrs", "_seconds", "_at", "_time")
 SHOWN_CHARS = 40  # of a bad value, in its rejection message
 MAX_PLAIN_DIGITS = 15  # a float holds every whole number of this many digits exactly
 
@@ -52,6 +70,20 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def is_nullable(name: str) -> bool:
+    """Whether a null marker in this column means empty (a typed field, or a figure by its name)."""
+    return name in NULLABLE_FIELDS or name.endswith(NULLABLE_SUFFIXES)
+
+
+def public_flag(raw: str, field: str = "public") -> bool:
+    """Whether a message is public, from the helpdesk's own flag; `private` columns are inverted."""
+    flag = PUBLIC_WORDS.get(raw.strip().casefold())
+    if flag is None:
+        raise FieldError(field, f"{_shown(raw)} is not a {field} flag (true/false, yes/no, 1/0, "
+                                f"public/internal); map export values with input.values.{field}")
+    return flag if field == "public" else not flag
+
+
 def _whole_number(raw: str) -> int:
     try:
         number = int(float(raw))
@@ -78,11 +110,31 @@ def _score(name: str, raw: str) -> float:
 class RowParser:
     """Types canonical rows. One per audit: it holds the time zone and the value mapping."""
 
-    def __init__(self, timestamps: TimestampParser, mapping: ColumnMapping) -> None:
+    def __init__(self, timestamps: TimestampParser, mapping: ColumnMapping,
+                 nulls: NullMarkers | None = None) -> None:
         self.timestamps = timestamps
         self.mapping = mapping
+        self.nulls = nulls or NullMarkers()
         self._column_sets: dict[tuple[str, ...], frozenset[str]] = {}
         self._mapped = mapping.mapped_fields
+        # (input path, field) -> the parser of that column, once its date order is decided.
+        self._column_parsers: dict[tuple[str, str], TimestampParser] = {}
+        self._by_order: dict[bool, TimestampParser] = {timestamps.day_first: timestamps}
+
+    def set_date_order(self, path: str, field: str, day_first: bool) -> None:
+        """Read one column of one input in the given day/month order (decided by `dateorder`)."""
+        parser = self._by_order.get(day_first)
+        if parser is None:
+            parser = self._by_order[day_first] = TimestampParser(self.timestamps.zone, day_first)
+        self._column_parsers[(path, field)] = parser
+
+    def _clean(self, name: str, text: str | None) -> str | None:
+        """A typed field's text: None when blank or a null marker."""
+        if text is None:
+            return None
+        if is_nullable(name):
+            return self.nulls.clean(text)
+        return text
 
     def _columns(self, values: Mapping[str, Any]) -> frozenset[str]:
         """The row's column set, shared between rows of the same shape to keep tickets small."""
@@ -94,11 +146,6 @@ class RowParser:
 
     def _fields(self, values: Mapping[str, Any]) -> dict[str, str]:
         """Every non-blank column as text, after value mapping (the hot path of ticket rows)."""
-        if not self._mapped:
-            try:  # CSV cells are all text: one comprehension, the common and cheap case
-                return {name: text for name, raw in values.items() if (text := raw.strip())}
-            except AttributeError:
-                pass  # JSON numbers, booleans, nulls
         mapped = self._mapped
         fields: dict[str, str] = {}
         for name, raw in values.items():
@@ -112,18 +159,27 @@ class RowParser:
                 text = _text(self.mapping.value(name, text))
                 if text is None:
                     continue
+            if is_nullable(name) and text in self.nulls:
+                continue
             fields[name] = text
         return fields
 
     def _value(self, values: Mapping[str, Any], field: str) -> str | None:
-        return _text(self.mapping.value(field, values.get(field)))
+        return self._clean(field, _text(self.mapping.value(field, values.get(field))))
 
-    def _timestamp(self, values: Mapping[str, Any], field: str):  # -> datetime | None
+    def timestamp(self, values: Mapping[str, Any], field: str, path: str = "") -> datetime | None:
+        """A timestamp field of a canonical row, in its column's date order; None when empty."""
+        return self._timestamp(values, field, path)
+
+    def _timestamp(self, values: Mapping[str, Any], field: str, path: str = ""):
+        # -> datetime | None
         raw = values.get(field)
-        if _text(raw) is None:
+        text = _text(raw)
+        if text is None or text in self.nulls:
             return None
+        parser = self._column_parsers.get((path, field), self.timestamps)
         try:
-            return self.timestamps.parse(raw)
+            return parser.parse(raw)
         except TimestampError as exc:
             raise FieldError(field, str(exc)) from None
 
@@ -146,21 +202,31 @@ class RowParser:
             fields["priority"] = priority = priority.casefold()
         if channel is not None:
             fields["channel"] = channel = channel.casefold()
-        created_at = self._timestamp(values, "created_at")
-        first_reply_at = self._timestamp(values, "first_reply_at")
-        resolved_at = self._timestamp(values, "resolved_at")
+        path = ref.path if ref is not None else ""
+        created_at = self._timestamp(values, "created_at", path)
+        first_reply_at = self._timestamp(values, "first_reply_at", path)
+        resolved_at = self._timestamp(values, "resolved_at", path)
+        rejected_fields: dict[str, str] = {}
         if created_at is not None:
-            for name, stamp in (("first_reply_at", first_reply_at), ("resolved_at", resolved_at)):
-                if stamp is not None and stamp < created_at:
-                    raise FieldError(name, f"{name} {stamp.isoformat()} is before created_at "
-                                           f"{created_at.isoformat()}")
+            # A bad field is not a bad ticket: the field is rejected, the ticket still judged.
+            if first_reply_at is not None and first_reply_at < created_at:
+                rejected_fields["first_reply_at"] = before_creation("first_reply_at", first_reply_at,
+                                                                    created_at)
+                first_reply_at = None
+                fields.pop("first_reply_at", None)
+            if resolved_at is not None and resolved_at < created_at:
+                rejected_fields["resolved_at"] = before_creation("resolved_at", resolved_at,
+                                                                 created_at)
+                resolved_at = None
+                fields.pop("resolved_at", None)
         reopens = get("reopens")
         if reopens is not None:
             reopens = _whole_number(reopens)
         csat, nps, ces = get("csat"), get("nps"), get("ces")
+        columns = self._columns(values)
         return Ticket(
             ticket_id=ticket_id, ref=ref, fields=fields, has_ticket_row=True,
-            columns=self._columns(values),
+            columns=columns, rejected_fields=rejected_fields,
             created_at=created_at, first_reply_at=first_reply_at, resolved_at=resolved_at,
             status=status, priority=priority, channel=channel, agent=get("agent"), team=get("team"),
             customer_name=get("customer_name"), reopens=reopens,
@@ -182,6 +248,8 @@ class RowParser:
         """
         if self._mapped or "ticket_id" not in names or len(set(names)) != len(names):
             return None
+        nulls = self.nulls
+        nullable = [(position, name) for position, name in enumerate(names) if is_nullable(name)]
         index = {name: position for position, name in enumerate(names)}  # the last, as a dict keeps
         width = len(names)
         columns = frozenset(names)
@@ -229,8 +297,17 @@ class RowParser:
             status = row[i_status].strip().casefold() or None
             priority = row[i_priority].strip().casefold() or None
             channel = row[i_channel].strip().casefold() or None
+            if status in nulls:
+                status = None
+            if priority in nulls:
+                priority = None
+            if channel in nulls:
+                channel = None
             if with_fields:
                 fields = {name: text for name, raw in zip(names, cells) if (text := raw.strip())}
+                for position, name in nullable:
+                    if name in fields and cells[position] in nulls:
+                        del fields[name]
                 for name, value in (("status", status), ("priority", priority),
                                     ("channel", channel)):
                     if value is not None:
@@ -259,33 +336,44 @@ class RowParser:
             return None
         index = {name: position for position, name in enumerate(names)}
         width = len(names)
-        i_id, i_created, i_role, i_status, i_author, i_text = (index.get(name, width) for name in (
-            "ticket_id", "created_at", "author_role", "status", "author", "text"))
+        i_id, i_created, i_role, i_status, i_author, i_text, i_public, i_private = (
+            index.get(name, width) for name in (
+                "ticket_id", "created_at", "author_role", "status", "author", "text", "public",
+                "private"))
         general = self.message
-        parse = self.timestamps.parse
+        iso = self.timestamps.iso_reader()  # ISO 8601 only: other forms go to `message`
         roles = ROLE_SYNONYMS
+        nulls = self.nulls
+        public_words = PUBLIC_WORDS
 
         def typed(ref: RowRef, cells: list[str]) -> tuple[str, Message]:
             row = [*cells, ""]
             ticket_id = row[i_id].strip()
             role = roles.get(row[i_role].strip().casefold())
-            raw_time = row[i_created]
             try:
-                created_at = None if raw_time.isspace() or not raw_time else parse(raw_time)
-            except TimestampError:
+                created_at = iso(row[i_created])
+            except ValueError:
                 created_at = None
-            if not ticket_id or role is None or created_at is None:
-                return general(ref, dict(zip(names, cells)))  # which rejects it, with the reason
+            public = public_words.get(row[i_public].strip().casefold(), True) \
+                if row[i_public] else True
+            private = public_words.get(row[i_private].strip().casefold()) \
+                if row[i_private] else False
+            if (not ticket_id or role is None or created_at is None or private is None
+                    or (row[i_public] and row[i_public].strip().casefold() not in public_words)):
+                return general(ref, dict(zip(names, cells)))  # which reads or rejects it
             status = row[i_status].strip()
+            if status in nulls:
+                status = ""
             return ticket_id, Message(created_at, role, row[i_text], ref,
                                       status.casefold() if status else None,
-                                      row[i_author].strip() or None)
+                                      row[i_author].strip() or None,
+                                      public=public and not private)
 
         return typed
 
     def message(self, ref: RowRef, values: Mapping[str, Any]) -> tuple[str, Message]:
         ticket_id = self._ticket_id(values)
-        created_at = self._timestamp(values, "created_at")
+        created_at = self._timestamp(values, "created_at", ref.path if ref is not None else "")
         if created_at is None:
             raise FieldError("created_at", "the message has no created_at")
         raw_role = self._value(values, "author_role")
@@ -300,6 +388,11 @@ class RowParser:
             )
         status = self._value(values, "status")
         text = values.get("text")
+        public = True
+        for flag_field in ("public", "private"):
+            raw_flag = self._value(values, flag_field)
+            if raw_flag is not None:
+                public = public and public_flag(raw_flag, flag_field)
         return ticket_id, Message(
             created_at=created_at,
             role=role,
@@ -307,4 +400,10 @@ class RowParser:
             ref=ref,
             status=status.casefold() if status else None,
             author=self._value(values, "author"),
+            public=public,
         )
+
+
+def before_creation(name: str, stamp: datetime, created_at: datetime) -> str:
+    """Why a reply or resolution time cannot be used: it lies before the ticket's creation."""
+    return f"{name} {stamp.isoformat()} is before created_at {created_at.isoformat()}"

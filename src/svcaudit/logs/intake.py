@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
-from .columns import MESSAGE_MARKERS, ColumnMapping, header_key
+from .columns import MESSAGE_MARKERS, TIMESTAMP_FIELDS, ColumnMapping, header_key
+from .dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
 from .fields import FieldError, RowParser
 from .ids import TicketIdSet
 from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
@@ -41,12 +42,15 @@ UNTIMED_BASE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # orders untimed trans
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
 
+DUPLICATES_POLICIES = ("reject", "first", "last")
+
+
 @dataclass
 class RowCounts:
-    """Rows read and rejections (row, field, reason) of one stretch of reading."""
+    """Rows read and rejections (row, field, reason, row kept) of one stretch of reading."""
 
     rows_read: int = 0
-    rejected: list[tuple[int, str | None, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str | None, str, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -69,13 +73,22 @@ class Intake:
         encoding: str | None = None,
         layout: NestedLayout | None = None,
         thread: tuple[str, str] | None = None,
+        date_order: str | None = None,
+        duplicates: str = "reject",
+        as_of: datetime | None = None,
     ) -> None:
         if not paths:
             raise InputError("no input files given", Location("<command line>"))
+        if duplicates not in DUPLICATES_POLICIES:
+            raise ValueError(f"duplicates must be one of {DUPLICATES_POLICIES}, not {duplicates!r}")
         self.parser = parser
         self.mapping = mapping
         self.layout = layout
         self.thread = thread
+        self.date_order = date_order
+        self.duplicates = duplicates
+        self.as_of = as_of
+        self.messages_after_as_of = 0  # messages stamped after --as-of: not read into tickets
         self.rejected: list[Rejection] = []
         # Things the run should say although no row was rejected (an empty file, a renamed column).
         self.warnings: list[str] = []
@@ -109,7 +122,38 @@ class Intake:
                 Location(export.display, 1),
             )
         stats = InputStats(export.display, shape, export.format, export.encoding)
-        return _Input(export, stats, {tuple(raw_columns): resolved}, threaded=threaded)
+        item = _Input(export, stats, {tuple(raw_columns): resolved}, threaded=threaded)
+        self._decide_date_orders(item)
+        return item
+
+    def _decide_date_orders(self, item: _Input) -> None:
+        """Settle the day/month order of each date column before any row is typed (`dateorder`)."""
+        export = item.file
+        if export.empty or not may_hold_numeric_dates(export.byte_chunks()):
+            return
+        ((raw_columns, resolved),) = item.columns.items()
+        columns = {canonical: raw for raw, canonical in resolved.names.items()
+                   if canonical in TIMESTAMP_FIELDS}
+        if export.format != "csv":  # JSON keys may differ from object to object
+            columns = {name: name for name in TIMESTAMP_FIELDS}
+        evidence = gather(self._date_values(item), columns)
+        orders = decide(item.stats.path, evidence, self.date_order)
+        for column in orders.columns:
+            self.parser.set_date_order(item.stats.path, column.field, column.order == DAY_FIRST)
+            item.stats.date_orders[column.field] = column.how
+        self.warnings.extend(orders.warnings)
+
+    def _date_values(self, item: _Input) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row, the date fields' values) of every readable row, for the date-order pre-scan."""
+        columns: Columns | None = None
+        for record in item.file.records():
+            if isinstance(record, RecordError):
+                continue
+            if columns is None or item.file.format != "csv":
+                columns = self._columns(item, tuple(record.values))
+            names = columns.names
+            yield record.row, {names[k]: v for k, v in record.values.items()
+                               if names[k] in TIMESTAMP_FIELDS}
 
     def _check_header(self, export: ExportFile, resolved: Columns) -> None:
         """A CSV header is the file's contract: a column read twice is an input error."""
@@ -139,9 +183,22 @@ class Intake:
             found = item.columns[keys] = resolve_columns(self.mapping, keys)
         return found
 
-    def _reject(self, item: _Input, row: int, field_name: str | None, error: str) -> None:
-        item.stats.rows_rejected += 1
-        self.rejected.append(Rejection(item.stats.path, row, field_name, error))
+    def _reject(self, item: _Input, row: int, field_name: str | None, error: str,
+                row_kept: bool = False) -> None:
+        if row_kept:
+            item.stats.fields_rejected += 1
+        else:
+            item.stats.rows_rejected += 1
+        self.rejected.append(Rejection(item.stats.path, row, field_name, error, row_kept))
+
+    def reject_fields(self, ticket: Ticket) -> None:
+        """Account the fields a ticket row lost (a reply stamped before creation): the row stays."""
+        item = self._input_at(ticket.ref.path)
+        for field_name, error in ticket.rejected_fields.items():
+            self._reject(item, ticket.ref.row, field_name, error, row_kept=True)
+
+    def _input_at(self, path: str) -> _Input:
+        return next(i for i in self._inputs if i.stats.path == path)
 
     def _rows(self, item: _Input) -> Iterator[tuple[RowRef, dict]]:
         """Canonical rows of one input; reader-level faults are rejected here."""
@@ -530,14 +587,16 @@ class Intake:
         counts = RowCounts()
         yield counts
         counts.rows_read = stats.rows_read - read_before
-        counts.rejected = [(r.row, r.field, r.error) for r in self.rejected[rejected_before:]]
+        counts.rejected = [(r.row, r.field, r.error, r.row_kept)
+                           for r in self.rejected[rejected_before:]]
 
-    def absorb_rows(self, index: int, rows_read: int, rejected: list[tuple[int, str | None, str]]) -> None:
+    def absorb_rows(self, index: int, rows_read: int,
+                    rejected: list[tuple[int, str | None, str, bool]]) -> None:
         """Add rows another process read of input `index`, and its rejections, in row order."""
         item = self._inputs[index]
         item.stats.rows_read += rows_read
-        for row, field_name, error in rejected:
-            self._reject(item, row, field_name, error)
+        for row, field_name, error, row_kept in rejected:
+            self._reject(item, row, field_name, error, row_kept)
 
     def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None:
         """A rejection found elsewhere (a worker typing the row), accounted to its input."""
@@ -547,34 +606,86 @@ class Intake:
     def _ticket_rows(
         self, inputs: list[_Input], rejected_ids: dict[str, RowRef], unique: bool = False
     ) -> Iterator[Ticket]:
-        """Typed ticket rows; a repeated ticket id is rejected by position, unless the caller
-        knows there is none (`unique`), which spares remembering every id (a million of them
-        held 150 MB)."""
+        """Typed ticket rows; a repeated ticket id is handled by `input.duplicates`: the later
+        row rejected by position (`reject`), folded into the first (`first`), or the latest row
+        kept (`last`). The caller may know there is no repeat (`unique`), which spares
+        remembering every id (a million of them held 150 MB)."""
+        if self.duplicates == "last":
+            yield from self._latest_ticket_rows(inputs, rejected_ids)
+            return
         # id -> where it was first read, packed in one int (input, row): no object per ticket.
         seen: dict[str, int] = {}
         for position, item in enumerate(inputs):
             for ref, values in self._rows(item):
-                try:
-                    ticket = self.parser.ticket(ref, values)
-                except FieldError as exc:
-                    self._reject(item, ref.row, exc.field, exc.message)
-                    ticket_id = str(values.get("ticket_id") or "").strip()
-                    if ticket_id:
-                        rejected_ids.setdefault(ticket_id, ref)
+                ticket = self._typed_ticket(item, ref, values, rejected_ids)
+                if ticket is None:
                     continue
                 first = None if unique else seen.get(ticket.ticket_id)
                 if first is not None:
+                    if self.duplicates == "first":
+                        item.stats.rows_folded += 1
+                        continue
                     first_input, first_row = divmod(first, ROW_SPACE)
                     self._reject(item, ref.row, "ticket_id",
                                  f"duplicate ticket_id {ticket.ticket_id!r} "
-                                 f"(first at {inputs[first_input].stats.path}:{first_row})")
+                                 f"(first at {inputs[first_input].stats.path}:{first_row}); "
+                                 f"set input.duplicates to first or last to fold repeated rows")
                     continue
                 if not unique:
                     seen[ticket.ticket_id] = position * ROW_SPACE + ref.row
                 # A later readable row of a ticket whose earlier row was rejected is its row now,
                 # so its messages join it instead of being rejected with the bad row.
                 rejected_ids.pop(ticket.ticket_id, None)
+                if ticket.rejected_fields:
+                    self.reject_fields(ticket)
                 yield ticket
+
+    def _typed_ticket(self, item: _Input, ref: RowRef, values: dict,
+                      rejected_ids: dict[str, RowRef]) -> Ticket | None:
+        """A ticket row typed, or None when it was rejected (its id remembered for its messages)."""
+        try:
+            return self.parser.ticket(ref, values)
+        except FieldError as exc:
+            self._reject(item, ref.row, exc.field, exc.message)
+            ticket_id = str(values.get("ticket_id") or "").strip()
+            if ticket_id:
+                rejected_ids.setdefault(ticket_id, ref)
+            return None
+
+    def _latest_ticket_rows(self, inputs: list[_Input],
+                            rejected_ids: dict[str, RowRef]) -> Iterator[Ticket]:
+        """An event log's latest state of each ticket: the row with the latest `updated_at`
+        (file order where it is missing or equal), the others folded. Tickets come out in the
+        order of their first row; memory holds one ticket per id."""
+        latest: dict[str, tuple[Ticket, _Input, datetime | None]] = {}
+        for item in inputs:
+            for ref, values in self._rows(item):
+                ticket = self._typed_ticket(item, ref, values, rejected_ids)
+                if ticket is None:
+                    continue
+                try:
+                    updated = self.parser.timestamp(values, "updated_at", ref.path)
+                except FieldError as exc:
+                    self._reject(item, ref.row, exc.field, exc.message)
+                    continue
+                rejected_ids.pop(ticket.ticket_id, None)
+                held = latest.get(ticket.ticket_id)
+                if held is None:
+                    latest[ticket.ticket_id] = (ticket, item, updated)
+                    continue
+                held_ticket, held_item, held_updated = held
+                older = (updated is not None and held_updated is not None
+                         and updated < held_updated)
+                if older:
+                    item.stats.rows_folded += 1
+                    continue
+                held_item.stats.rows_folded += 1
+                # Keep the ticket's place (its first row) while taking the latest values.
+                latest[ticket.ticket_id] = (ticket, item, updated)
+        for ticket, _, _ in latest.values():
+            if ticket.rejected_fields:
+                self.reject_fields(ticket)
+            yield ticket
 
     def _message_groups(
         self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
@@ -585,19 +696,27 @@ class Intake:
         return groups
 
     def _with_conversation(self, ticket: Ticket) -> Ticket:
-        """Sort the conversation by time and reject messages stamped before the ticket's creation."""
+        """Sort the conversation by time, reject messages stamped before the ticket's creation,
+        leave out those after --as-of (counted), and set internal notes apart: a note is never a
+        reply nor a phrase rule's message, but `explain` shows it."""
         messages = sorted(ticket.messages, key=lambda m: m.created_at)
-        if ticket.created_at is not None:
-            kept = []
-            for message in messages:
-                if message.created_at < ticket.created_at:
-                    self._reject_message(message, ticket)
-                else:
-                    kept.append(message)
-            messages = kept
-        for index, message in enumerate(messages):
+        as_of = self.as_of
+        kept = []
+        notes = []
+        for message in messages:
+            if ticket.created_at is not None and message.created_at < ticket.created_at:
+                self._reject_message(message, ticket)
+            elif as_of is not None and message.timed and message.created_at > as_of:
+                self.messages_after_as_of += 1
+            elif not message.public:
+                notes.append(message)
+                self._input_at(message.ref.path).stats.notes += 1
+            else:
+                kept.append(message)
+        for index, message in enumerate(kept):
             message.index = index
-        ticket.messages = messages
+        ticket.messages = kept
+        ticket.notes = notes
         return ticket
 
     def _reject_message(self, message: Message, ticket: Ticket) -> None:

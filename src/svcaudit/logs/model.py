@@ -57,6 +57,7 @@ class Message:
     author: str | None = None
     index: int = 0  # position in the ticket's conversation, 0-based, after sorting by time
     timed: bool = True  # False in transcripts without timestamps: created_at only orders them
+    public: bool = True  # False for an internal note: never a reply, never a phrase rule's message
 
     def __reduce__(self):
         # Tickets go to worker processes in batches: as plain values, pickling is C work (the
@@ -64,7 +65,7 @@ class Message:
         ref = self.ref
         return _message, (self.created_at, self.role.value, self.text,
                           None if ref is None else ref.path, None if ref is None else ref.row,
-                          self.status, self.author, self.index, self.timed)
+                          self.status, self.author, self.index, self.timed, self.public)
 
     @property
     def label(self) -> str:
@@ -102,6 +103,13 @@ class Ticket:
     has_ticket_row: bool = False
     columns: frozenset[str] = frozenset()  # columns the ticket row had, blank or not
     timed: bool = True  # False for transcripts without timestamps: an order, but no clock
+    # Internal notes (non-public messages): kept for `explain`, never seen by a check.
+    notes: list[Message] = field(default_factory=list)
+    # Fields of the ticket row that were rejected (field -> reason): the rules needing them are
+    # not applicable with that reason, the ticket's other rules are still judged.
+    rejected_fields: dict[str, str] = field(default_factory=dict)
+    # Created after --as-of: no rule can judge it yet.
+    after_as_of: bool = False
 
     def __reduce__(self):
         # As Message.__reduce__: plain values (about 20 µs a ticket of five messages, not 110).
@@ -128,8 +136,10 @@ class Ticket:
 # typer of ticket rows): these orders are pinned, so that reordering the fields fails here.
 TICKET_FIELDS = ("ticket_id", "ref", "fields", "created_at", "first_reply_at", "resolved_at",
                  "status", "priority", "channel", "agent", "team", "customer_name", "reopens",
-                 "csat", "nps", "ces", "messages", "has_ticket_row", "columns", "timed")
-MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed")
+                 "csat", "nps", "ces", "messages", "has_ticket_row", "columns", "timed", "notes",
+                 "rejected_fields", "after_as_of")
+MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed",
+                  "public")
 if (tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS
         or tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS):
     raise ImportError("Ticket's or Message's fields changed order: update the code that builds "
@@ -138,10 +148,10 @@ _ROLES = {role.value: role for role in Role}
 _after_ref = attrgetter(*TICKET_FIELDS[2:])  # a Ticket's values after `ref`, in field order
 
 
-def _message(created_at, role, text, path, row, status, author, index, timed) -> Message:
+def _message(created_at, role, text, path, row, status, author, index, timed, public) -> Message:
     """A Message unpickled (see Message.__reduce__)."""
     return Message(created_at, _ROLES[role], text, None if path is None else RowRef(path, row),
-                   status, author, index, timed)
+                   status, author, index, timed, public)
 
 
 def _ticket(ticket_id, path, row, *values) -> Ticket:
@@ -151,12 +161,15 @@ def _ticket(ticket_id, path, row, *values) -> Ticket:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A row that was read but cannot be audited, and why. Every one is reported, never dropped."""
+    """A row that was read but cannot be audited, and why. Every one is reported, never dropped.
+
+    With `row_kept`, only the field was rejected: the row is still audited without it."""
 
     path: str
     row: int
     field: str | None
     error: str
+    row_kept: bool = False
 
 
 @dataclass(slots=True)
@@ -169,7 +182,12 @@ class InputStats:
     encoding: str
     rows_read: int = 0
     rows_rejected: int = 0
+    rows_folded: int = 0  # earlier or later rows of a ticket folded into one (input.duplicates)
+    fields_rejected: int = 0  # fields rejected in rows that were still audited
+    notes: int = 0  # internal notes read (messages that are not public): never replies
+    # How each timestamp column's dates were read (field -> "day-first (evidence: row 5 …)").
+    date_orders: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_audited(self) -> int:
-        return self.rows_read - self.rows_rejected
+        return self.rows_read - self.rows_rejected - self.rows_folded

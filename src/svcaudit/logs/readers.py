@@ -250,6 +250,22 @@ class ExportFile:
         return io.TextIOWrapper(binary or _open_binary(self.path), encoding=self.encoding,
                                 errors=ESCAPE_ERRORS, newline="")
 
+    def byte_chunks(self) -> Iterator[bytes]:
+        """The file's content in chunks, decompressed, in an ASCII-compatible form (UTF-16 and
+        UTF-32 text re-encoded as UTF-8), for whole-file searches of digits and punctuation."""
+        wide = codecs.lookup(self.encoding).name.startswith(("utf-16", "utf-32"))
+        try:
+            if wide:
+                with self._text() as text:
+                    while chunk := text.read(READ_CHUNK):
+                        yield chunk.encode("utf-8", "replace")
+                return
+            with _open_binary(self.path) as stream:
+                while chunk := stream.read(READ_CHUNK * 16):
+                    yield chunk
+        except (OSError, EOFError, zlib.error):
+            return  # reading the rows reports it, with the rows read before it
+
     @property
     def compressed(self) -> bool:
         """Whether the file is gzip-compressed (by its content, as `records` decides)."""

@@ -33,9 +33,15 @@ def _lines(explanation: TicketExplanation, markdown: bool) -> list[str]:
     if details:
         out.append(f"Fields: {details}")
     out.append("")
-    if ticket.messages:
-        rows = [[m.index + 1, _when(m.created_at), m.role.value, m.status or "",
-                 " ".join(m.text.split())[:TEXT_PREVIEW]] for m in ticket.messages]
+    for name, error in ticket.rejected_fields.items():
+        out.append(f"Rejected field {name}: {error}")
+    if ticket.messages or ticket.notes:
+        # Internal notes stand in time order among the messages, unnumbered: they are no replies.
+        shown = sorted([(m.created_at, m.index + 1, m) for m in ticket.messages]
+                       + [(m.created_at, "note", m) for m in ticket.notes],
+                       key=lambda item: item[0])
+        rows = [[number, _when(m.created_at), m.role.value if m.public else f"{m.role.value} (internal note)",
+                 m.status or "", " ".join(m.text.split())[:TEXT_PREVIEW]] for _, number, m in shown]
         out += (["## Conversation", ""] if markdown else ["Conversation"])
         out += _table(["#", "Time", "Role", "Status", "Text"], rows, markdown)
     for item in explanation.rules:

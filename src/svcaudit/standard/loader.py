@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..checks.base import CheckConfigError, CheckEnv
 from ..checks.registry import CHECK_KINDS
 from ..errors import Location, StandardError, closest
+from ..logs.nulls import STATUS_WORDS, NullMarkers
 from ..logs.presets import PRESETS, get_preset
 from ..text import PhraseBank
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
@@ -180,11 +181,25 @@ class _Builder:
         if get_preset(preset) is None:
             raise self.fail(f"unknown input preset {preset!r} (presets: {', '.join(PRESETS)})",
                             ("input", "preset"), suggestion=closest(preset, PRESETS))
+        nulls = spec.get("nulls")
+        markers = NullMarkers(nulls)
+        status_words = set(STATUS_WORDS)
+        for field_name in ("status", "priority", "author_role", "public"):
+            for raw, canonical in values.get(field_name, {}).items():
+                status_words.update((raw, canonical))
+        collisions = markers.collisions(status_words)
+        if collisions:
+            raise self.fail(
+                f"null marker {collisions[0]!r} is also a status or mapped value; reading it as "
+                f"empty would erase real values: remove it from input.nulls",
+                ("input", "nulls") if nulls is not None else ("input",))
         return InputSpec(
             preset=preset,
             columns=MappingProxyType(dict(spec.get("columns", {}))),
             values=MappingProxyType(values),
-            day_first=spec.get("date_order") == "day-first",
+            date_order=spec.get("date_order"),
+            nulls=None if nulls is None else tuple(nulls),
+            duplicates=spec.get("duplicates", "reject"),
         )
 
     def _rules(self) -> list[Rule]:

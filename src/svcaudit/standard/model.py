@@ -78,7 +78,13 @@ class InputSpec:
     preset: str = "generic"
     columns: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    day_first: bool = False
+    date_order: str | None = None  # "day-first" | "month-first"; None: decided per column
+    nulls: tuple[str, ...] | None = None  # None: the default null markers
+    duplicates: str = "reject"  # "reject" | "first" | "last"
+
+    @property
+    def day_first(self) -> bool:
+        return self.date_order == "day-first"
 
 
 @dataclass(frozen=True)
