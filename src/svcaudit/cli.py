@@ -243,7 +243,7 @@ def check(
             if quiet and chosen is OutputFormat.text:
                 from .reporters.common import verdict
 
-                rendered = verdict(result) + "\n"
+                rendered = terminal(verdict(result)) + "\n"
             else:
                 rendered = render(result, color=_use_color(color, output), limit=limit,
                                   width=_width(output), workspace=os.environ.get("GITHUB_WORKSPACE"))

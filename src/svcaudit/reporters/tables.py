@@ -319,8 +319,9 @@ def render_csv(report: TablesReport, *, csv_formulas: bool = False, **_: object)
         change = row.change
         writer.writerow(
             [text(row.key[name]) for name in key_names]
-            + [text(result.rule.id), text(result.rule.dimension or ""), result.passed, result.failed, result.pending, result.not_applicable,
-               _plain(result.compliance), _plain(row.rule_change(index)), row.stats.tickets]
+            + [text(result.rule.id), text(result.rule.dimension or ""), result.passed, result.failed,
+               result.pending, result.not_applicable, _plain(result.compliance),
+               _plain(row.rule_change(index)), row.stats.tickets]
             + [_plain(headline[k]) for k in CSV_HEADLINE]
             + [_plain(change.get(k)) for k in CSV_HEADLINE]
             + [""]

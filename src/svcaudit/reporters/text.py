@@ -15,7 +15,7 @@ from .escaping import terminal
 DEFAULT_WIDTH = 120
 
 
-def _cells(row: list[str] | tuple[str, ...]) -> list[str]:
+def _cells(row: list[str]) -> list[str]:
     """A table row whose text cells may come from the input, escaped for the terminal."""
     return [terminal(value) if isinstance(value, str) else value for value in row]
 
@@ -99,5 +99,6 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                  [[r.path, str(r.row), r.field or "", r.error] for r in shown_rejected], fold=True)
     for warning in result.warnings:
         console.print(Text("warning: " + terminal(warning), style="yellow"))
-    console.print(Text(terminal(common.verdict(result)), style="bold green" if result.standard_met else "bold red"))
+    console.print(Text(terminal(common.verdict(result)),
+                       style="bold green" if result.standard_met else "bold red"))
     return buffer.getvalue()
