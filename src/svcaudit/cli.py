@@ -27,6 +27,7 @@ from .exitcodes import ExitCode, exit_code_for
 from .logs.timestamps import TimestampError, TimestampParser
 from .reporters import RENDERERS
 from .reporters.common import DEFAULT_VIOLATION_LIMIT
+from .reporters.escaping import terminal
 from .results import AuditResult
 from .standard.loader import discover, load_standard
 from .standard.model import Standard
@@ -93,6 +94,10 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or
 MaxRejectedOption = Annotated[Optional[str], typer.Option(
     "--max-rejected", metavar="N|P%",
     help="Exit 2 when more input rows than this were rejected (a count, or a share of rows read).")]
+CsvFormulasOption = Annotated[bool, typer.Option(
+    "--csv-formulas",
+    help="In CSV, write text cells starting with = + - @ tab or CR as they are; by default they get "
+         "a leading ' so a spreadsheet does not run them as formulas.")]
 
 JobsOption = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", show_default=False,
@@ -107,7 +112,7 @@ T = TypeVar("T")
 
 
 def _fail(message: str, code: ExitCode = ExitCode.ERROR) -> NoReturn:
-    typer.echo(f"svcaudit: {message}", err=True)
+    typer.echo(f"svcaudit: {terminal(message)}", err=True)
     raise typer.Exit(int(code))
 
 
@@ -119,7 +124,7 @@ def _guard(debug: bool, action: Callable[[], T]) -> T:
         raise
     except StandardError as exc:
         for problem in [exc, *exc.others]:
-            typer.echo(f"svcaudit: {problem}", err=True)
+            typer.echo(f"svcaudit: {terminal(problem)}", err=True)
         raise typer.Exit(int(ExitCode.ERROR)) from None
     except SvcauditError as exc:
         _fail(str(exc))
@@ -238,7 +243,7 @@ def check(
             if quiet and chosen is OutputFormat.text:
                 from .reporters.common import verdict
 
-                rendered = verdict(result) + "\n"
+                rendered = terminal(verdict(result)) + "\n"
             else:
                 rendered = render(result, color=_use_color(color, output), limit=limit,
                                   width=_width(output), workspace=os.environ.get("GITHUB_WORKSPACE"))
@@ -438,6 +443,7 @@ def report(
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,
     limit: LimitOption = DEFAULT_VIOLATION_LIMIT,
+    csv_formulas: CsvFormulasOption = False,
     color: ColorOption = ColorMode.auto,
     debug: DebugOption = False,
 ) -> None:
@@ -459,7 +465,8 @@ def report(
             from .reporters.tables import RENDERERS as TABLES
 
             render = TABLES[format.value]
-        _emit(render(tables, color=_use_color(color, output), limit=limit, width=_width(output)), output)
+        _emit(render(tables, color=_use_color(color, output), limit=limit, width=_width(output),
+                     csv_formulas=csv_formulas), output)
         if tables.tickets == 0:
             _fail("the inputs hold no ticket to audit")
 
@@ -526,7 +533,7 @@ def validate(
             except StandardError as exc:
                 failures += 1
                 for problem in [exc, *exc.others]:
-                    typer.echo(f"svcaudit: {problem}", err=True)
+                    typer.echo(f"svcaudit: {terminal(problem)}", err=True)
                 continue
             typer.echo(f"{spec}: valid standard {loaded.name!r}, {len(loaded.rules)} rules, "
                        f"calendars: {', '.join(loaded.calendars)}")

@@ -88,7 +88,7 @@ CASES = [
     Case("one-array.json", 0, rows_read=1, tickets=1),
     Case("invalid.json", 2, error="invalid.json:2:17: invalid JSON: Expecting value"),
     Case("bad-line.jsonl", 0, rows_read=4, tickets=2, rejected=(
-        (2, None, "invalid JSON: Expecting value at column 1"),
+        (2, None, "invalid JSON: Expecting value at column 35"),
         (3, None, "a JSON Lines row must be an object, not an array"))),
     # Not an export at all.
     Case("workbook.csv", 2, error="workbook.csv: is a ZIP archive (an Excel .xlsx workbook?)"),
@@ -285,7 +285,6 @@ def test_json_lines_in_a_json_file_are_read_as_json_lines(tmp_path):
 @pytest.mark.parametrize("payload, message", [
     (b"[" * 100_000, "invalid JSON: nested too deeply"),
     (b'{"count": 3}', "a JSON object holding no array"),
-    (b'[{"ticket_id": ' + b"1" * 5000 + b"}]", "invalid JSON: Exceeds the limit"),
 ])
 def test_json_documents_that_cannot_be_rows(tmp_path, payload, message):
     path = tmp_path / "t.json"
@@ -300,13 +299,12 @@ def test_json_lines_rows_that_cannot_be_read_are_rejected(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_bytes(b'{"ticket_id": "T1", "created_at": "2026-03-02T09:00:00Z"}\n'
                      + b"[" * 200_000 + b"\n"
-                     + b'{"ticket_id": ' + b"1" * 5000 + b"}\n"
                      + b'{"ticket_id": "T\\udc80"}\n')
     source = make_intake(path)
     assert [t.ticket_id for t in source.tickets()] == ["T1"]
-    assert [(r.row, r.field) for r in source.rejected] == [(2, None), (3, None), (4, "ticket_id")]
+    assert [(r.row, r.field) for r in source.rejected] == [(2, None), (3, "ticket_id")]
     assert "nested too deeply" in source.rejected[0].error
-    assert source.rejected[2].error == "holds a \\u escape of a lone surrogate, which is not text"
+    assert source.rejected[1].error == "holds a \\u escape of a lone surrogate, which is not text"
 
 
 def test_truncated_gzip_is_an_input_error_naming_the_rows_read():

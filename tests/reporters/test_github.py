@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from svcaudit.engine import run_audit
 from svcaudit.reporters import github
+from svcaudit.reporters.escaping import visible_controls
 from svcaudit.standard.loader import parse_standard
 from tests.reporters.cases import AS_OF, CASES, audit
 
@@ -185,20 +186,36 @@ def test_escaping_matches_the_runner(text, data, prop):
     assert unescape_data(data) == text and unescape_property(prop) == text
 
 
+def shown(text: str) -> str:
+    """What a value reads as after the runner unescapes it: line breaks kept, any other control
+    character shown as its escape (`\\x1b`), never handed to the log raw."""
+    return visible_controls(text, keep="\r\n")
+
+
 @given(st.text())
 def test_escaping_round_trips_any_text(text):
     data, prop = github.escape_data(text), github.escape_property(text)
     assert "\r" not in data and "\n" not in data
     assert not set("\r\n:,") & set(prop)
-    assert unescape_data(data) == text
-    assert unescape_property(prop) == text
+    assert unescape_data(data) == shown(text)
+    assert unescape_property(prop) == shown(text)
 
 
 @given(st.text(), st.text(), st.one_of(st.none(), st.integers(min_value=1)))
 def test_command_round_trips(message, title, line):
     parsed = parse_command(github.command("warning", message, file="a, b: c.csv", line=line, title=title))
-    expected = {"file": "a, b: c.csv", "title": title} | ({} if line is None else {"line": str(line)})
-    assert parsed == Command("warning", expected, message)
+    expected = {"file": "a, b: c.csv", "title": shown(title)} | ({} if line is None else {"line": str(line)})
+    assert parsed == Command("warning", expected, shown(message))
+
+
+@pytest.mark.parametrize("text, data", [
+    ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),
+    ("\x1b[2J", "\\x1b[2J"),
+    ("tab\there", "tab here"),
+    ("\x9b31m", "\\x9b31m"),
+])
+def test_control_characters_are_shown_not_sent(text, data):
+    assert github.escape_data(text) == data
 
 
 LATE_TICKETS = 25

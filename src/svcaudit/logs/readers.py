@@ -15,6 +15,7 @@ import csv
 import gzip
 import io
 import json
+import math
 import re
 import sys
 import zlib
@@ -245,10 +246,12 @@ class ExportFile:
         self._suspect = False  # a line of the CSV record being read holds a surrogate
         self._rows = 0
 
-    def _text(self, binary: io.BufferedIOBase | None = None) -> TextIO:
-        """The file's text (through `binary`, a stream of its bytes, when given)."""
+    def _text(self, binary: io.BufferedIOBase | None = None, newline: str = "") -> TextIO:
+        """The file's text (through `binary`, a stream of its bytes, when given). Lines end at
+        any line break (CSV: the csv module reads them as its own), or with `newline` only at that
+        one (JSON Lines)."""
         return io.TextIOWrapper(binary or _open_binary(self.path), encoding=self.encoding,
-                                errors=ESCAPE_ERRORS, newline="")
+                                errors=ESCAPE_ERRORS, newline=newline)
 
     def byte_chunks(self) -> Iterator[bytes]:
         """The file's content in chunks, decompressed, in an ASCII-compatible form (UTF-16 and
@@ -526,13 +529,17 @@ class ExportFile:
         return names
 
     def _jsonl_records(self) -> Iterator[Record | RecordError]:
-        with self._text() as text:
+        # JSON Lines rows end at LF only: a CR inside a row (a raw one in a string) must not cut
+        # it in two, which would shift the error's column and the line numbers after it.
+        with self._text(newline=JSONL_LINE_END) as text:
             for number, line in enumerate(text, start=1):
                 self._position = number
                 if not line.strip():
                     continue
                 clean = not _SURROGATE.search(line)
-                yield self._json_item(number, _parse_json_line(line), clean)
+                # Without its line break: an error at the end of the row is in the row's last
+                # column, not in column 1 of a next line.
+                yield self._json_item(number, _parse_json_line(line.rstrip("\r\n")), clean)
 
     def _json_item(self, row: int, value: Any, clean: bool) -> Record | RecordError:
         """A parsed JSON value as a record, or why it cannot be one."""
@@ -551,7 +558,7 @@ class ExportFile:
         before = escapes_made()
         with self._text() as text:
             try:
-                document = json.load(text)
+                document = _decode_json(text.read())
             except json.JSONDecodeError as exc:
                 if exc.msg == "Extra data":
                     # More than one document: one object per line, whatever the file is called.
@@ -559,11 +566,11 @@ class ExportFile:
                     yield from self._jsonl_records()
                     return
                 raise InputError(
-                    f"invalid JSON: {exc.msg}", Location(self.display, exc.lineno, exc.colno)
+                    f"invalid JSON: {_json_reason(exc)}", Location(self.display, exc.lineno, exc.colno)
                 ) from None
             except RecursionError:
                 raise InputError("invalid JSON: nested too deeply", Location(self.display)) from None
-            except ValueError as exc:  # e.g. an integer too long to convert
+            except ValueError as exc:  # not expected: numbers of any size are read (`_decode_json`)
                 raise InputError(f"invalid JSON: {exc}", Location(self.display)) from None
         if isinstance(document, dict):
             # Exports often wrap the rows: {"tickets": [...]} or {"results": [...]}.
@@ -613,12 +620,51 @@ def _has_content(fields: list[str]) -> bool:
     return bool(fields[0].strip()) or any(value.strip() for value in fields)
 
 
+def _json_float(text: str) -> float | str:
+    """A JSON number with a fraction or exponent; one beyond a float's range (`1e999`) is kept
+    as written rather than read as infinity: a field that needs a number rejects its row."""
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer; one of more digits than Python converts (`sys.get_int_max_str_digits`,
+    4,300 by default) is kept as written, so that it fails only where a field reads it."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+_JSON = json.JSONDecoder(parse_float=_json_float)
+# Integers through `_json_int` cost a Python call each (a third more time for a typical row), so
+# this one decodes only the documents the plain decoder refused for an integer's length.
+_JSON_LONG_INTEGERS = json.JSONDecoder(parse_float=_json_float, parse_int=_json_int)
+JSONL_LINE_END = "\n"
+
+
+def _decode_json(text: str) -> Any:
+    """A JSON document whose numbers are all read, whatever their size: a number too large for
+    a float or too long for an int stays its text (see `_json_float`, `_json_int`)."""
+    try:
+        return _JSON.decode(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer longer than int() converts
+        return _JSON_LONG_INTEGERS.decode(text)
+
+
+def _json_reason(exc: json.JSONDecodeError) -> str:
+    """The decoder's reason, without the dangling "at" of some ("Invalid control character at")."""
+    return exc.msg.removesuffix(" at")
+
+
 def _parse_json_line(line: str) -> Any:
     """One JSON Lines row parsed, or a RecordError saying why it is not JSON (row set later)."""
     try:
-        return json.loads(line)
+        return _decode_json(line)
     except json.JSONDecodeError as exc:
-        return RecordError(0, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
+        return RecordError(0, None, f"invalid JSON: {_json_reason(exc)} at column {exc.colno}")
     except RecursionError:
         return RecordError(0, None, "invalid JSON: nested too deeply")
     except ValueError as exc:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..results import AuditResult
 from . import common
+from .escaping import visible_controls
 
 DEFAULT_MAX_ANNOTATIONS = 20  # per rule, and for rejected rows; 0 means all
 TITLE = "svcaudit"
@@ -31,16 +32,18 @@ MORE = "…"
 # The runner's own escaping (actions/toolkit `command.ts`); `%` goes first so nothing is escaped twice.
 _DATA_ESCAPES = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))
 _PROPERTY_ESCAPES = _DATA_ESCAPES + ((":", "%3A"), (",", "%2C"))
+_LINE_BREAKS = "\r\n"  # kept for the runner's escapes: a message may span lines
 
 
 def escape_data(value: object) -> str:
-    """A command's message: `%`, CR and LF escaped, so that it stays one line of the log."""
-    return _replace("" if value is None else str(value), _DATA_ESCAPES)
+    """A command's message: `%`, CR and LF escaped, so that it stays one line of the log; any
+    other control character (an ANSI sequence in a ticket text) shown escaped, never obeyed."""
+    return _replace(visible_controls(value, keep=_LINE_BREAKS), _DATA_ESCAPES)
 
 
 def escape_property(value: object) -> str:
     """A property value (file, title): also `:` and `,`, which end a property or the list."""
-    return _replace("" if value is None else str(value), _PROPERTY_ESCAPES)
+    return _replace(visible_controls(value, keep=_LINE_BREAKS), _PROPERTY_ESCAPES)
 
 
 def command(name: str, message: object = "", **properties: object) -> str:
@@ -74,7 +77,7 @@ def render(result: AuditResult, *, max_annotations: int | None = None, limit: in
     rejected = list(result.findings("rejected"))
     if rejected:
         lines += _rejected_group(rejected, cap, workspace, rejected_level)
-    lines.append(verdict)
+    lines.append(visible_controls(verdict))  # a plain log line, not a command
     return "\n".join(lines) + "\n"
 
 

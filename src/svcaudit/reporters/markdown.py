@@ -4,12 +4,7 @@ from __future__ import annotations
 from ..results import AuditResult
 from ..timecalc.durations import format_instant
 from . import common
-
-
-def cell(value: object) -> str:
-    """A table cell: pipes escaped, line breaks flattened."""
-    return str(value if value is not None else "").replace("\\", "\\\\").replace("|", "\\|") \
-        .replace("\r", " ").replace("\n", " ")
+from .escaping import markdown as cell  # every value from the input, in a cell or a line
 
 
 def table(header: list[str], rows: list[list[object]], right: set[int] = frozenset()) -> list[str]:
@@ -22,13 +17,13 @@ def table(header: list[str], rows: list[list[object]], right: set[int] = frozens
 def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, **_: object) -> str:
     mark = "✅" if result.standard_met else "❌"
     out = [f"# svcaudit: {cell(result.standard_name)}", "",
-           f"{mark} **{common.verdict(result)}**", "",
-           f"Standard `{result.standard_source}`, as of {format_instant(result.as_of)}; "
+           f"{mark} **{cell(common.verdict(result))}**", "",
+           f"Standard {cell(result.standard_source)}, as of {format_instant(result.as_of)}; "
            f"{result.tickets} tickets audited"
            + (f"; messages joined {result.message_grouping}." if result.message_grouping else "."), ""]
     out += ["## Inputs", ""]
     out += table(["File", "Shape", "Rows read", "Audited", "Rejected"],
-                 [[f"`{i.path}`", i.shape.value, i.rows_read, i.rows_audited, i.rows_rejected]
+                 [[i.path, i.shape.value, i.rows_read, i.rows_audited, i.rows_rejected]
                   for i in result.inputs], right={2, 3, 4})
     out += ["## Rules", ""]
     out += table(["Rule", "Check", "Severity", "Passed", "Failed", "Pending", "N/A", "Compliance"],
@@ -57,7 +52,7 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
         out += [f"## Rejected rows ({len(result.rejected)}, not audited)", ""]
         shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
         out += table(["File", "Row", "Field", "Error"],
-                     [[f"`{r.path}`", r.row, r.field or "", r.error] for r in shown_rejected], right={1})
+                     [[r.path, r.row, r.field or "", r.error] for r in shown_rejected], right={1})
     for warning in result.warnings:
         out += [f"> ⚠️ {cell(warning)}", ""]
     return "\n".join(out).rstrip() + "\n"

@@ -12,15 +12,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..tables import FIRST_REPLY_BUCKETS, LOWER_IS_BETTER, GroupRow, TablesReport, first_reply_histogram
 from ..timecalc.durations import format_instant, format_seconds
 from . import common
+from .escaping import csv_cell, terminal
 from .markdown import cell
 from .markdown import table as md_table
+from .text import console_for
 
 UP, DOWN, FLAT = "▲", "▼", "="
 PERCENT_POINT = "pp"
@@ -190,14 +191,18 @@ def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
     return rows, total
 
 
+def _text_row(table: Table, cells: list[Any]) -> None:
+    """A row of a text table; its text cells (group names, ids, findings) escaped for the terminal."""
+    table.add_row(*(terminal(value) if isinstance(value, str) else value for value in cells))
+
+
 def render_text(report: TablesReport, *, color: bool = False, limit: int = common.DEFAULT_VIOLATION_LIMIT,
                 width: int | None = None, **_: object) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False,
-                      width=width or 120, emoji=False)
-    console.print(Text(_title(report), style="bold"))
+    console = console_for(buffer, color, width)
+    console.print(Text(terminal(_title(report)), style="bold"))
     for line in _intro(report):
-        console.print("  " + line)
+        console.print("  " + terminal(line))
     keys = _key_header(report)
     styles = {"good": "green", "bad": "red", "flat": "dim"}
     for title, columns in _sections(report):
@@ -213,7 +218,7 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
             for column in columns:
                 value, change, direction = _figure(row, column)
                 cells += [value, Text(change, style=styles[direction])]
-            table.add_row(*cells)
+            _text_row(table, cells)
         console.print(table)
     dimensions = _dimension_rows(report)
     if dimensions:
@@ -221,7 +226,7 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
         for name in keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"]:
             table.add_column(name, justify="right" if name in ("Passed", "Failed", "Compliance") else "left")
         for cells in dimensions:
-            table.add_row(*cells)
+            _text_row(table, cells)
         console.print(table)
     distribution = _distribution_rows(report)
     if distribution:
@@ -229,13 +234,13 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
         for name in DISTRIBUTION_HEADER:
             table.add_column(name, justify="left" if name == "First reply" else "right")
         for cells in distribution:
-            table.add_row(*cells)
+            _text_row(table, cells)
         console.print(table)
     rules = Table(title="Rules", title_justify="left")
     for name in keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"]:
         rules.add_column(name, justify="right" if name in ("Passed", "Failed", "Pending", "Compliance") else "left")
     for cells in _rule_rows(report):
-        rules.add_row(*cells)
+        _text_row(rules, cells)
     console.print(rules)
     breaches, total = _breaches(report, limit)
     if breaches:
@@ -243,10 +248,10 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
         for name in keys + ["Rule", "Ticket", "Finding", "Where"]:
             table.add_column(name, overflow="fold")
         for cells in breaches:
-            table.add_row(*cells)
+            _text_row(table, cells)
         console.print(table)
     for warning in report.warnings:
-        console.print(Text("warning: " + warning, style="yellow"))
+        console.print(Text("warning: " + terminal(warning), style="yellow"))
     return buffer.getvalue()
 
 
@@ -293,7 +298,14 @@ CSV_HEADLINE = ["compliance", "sla", "first_reply_median", "first_reply_p90", "r
                 "resolution_p90", "nps", "csat", "ces", "fcr", "reopen_rate", "quality"]
 
 
-def render_csv(report: TablesReport, **_: object) -> str:
+def render_csv(report: TablesReport, *, csv_formulas: bool = False, **_: object) -> str:
+    """One row per group and rule. Text from the input (group keys, rule ids, dimensions,
+    warnings) goes through `csv_cell`, so a spreadsheet does not run it as a formula unless
+    `csv_formulas`; the figures are svcaudit's own and pass as they are (a change of -0.05)."""
+
+    def text(value: Any) -> Any:
+        return csv_cell(value, formulas=csv_formulas)
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     key_names = [name for name in report.by if name != "rule"]
@@ -306,16 +318,17 @@ def render_csv(report: TablesReport, **_: object) -> str:
         headline = row.stats.headline()
         change = row.change
         writer.writerow(
-            [row.key[name] for name in key_names]
-            + [result.rule.id, result.rule.dimension or "", result.passed, result.failed, result.pending, result.not_applicable,
-               _plain(result.compliance), _plain(row.rule_change(index)), row.stats.tickets]
+            [text(row.key[name]) for name in key_names]
+            + [text(result.rule.id), text(result.rule.dimension or ""), result.passed, result.failed,
+               result.pending, result.not_applicable, _plain(result.compliance),
+               _plain(row.rule_change(index)), row.stats.tickets]
             + [_plain(headline[k]) for k in CSV_HEADLINE]
             + [_plain(change.get(k)) for k in CSV_HEADLINE]
             + [""]
         )
     width = len(key_names) + 9 + 2 * len(CSV_HEADLINE)
     for warning in report.warnings:  # rejected rows must show in a spreadsheet too
-        writer.writerow([""] * width + [warning])
+        writer.writerow([""] * width + [text(warning)])
     return buffer.getvalue()
 
 

@@ -16,6 +16,7 @@ from .. import __version__
 from ..periods import TIME_UNITS
 from ..tables import FIRST_REPLY_BUCKETS, TablesReport, first_reply_histogram
 from . import common
+from .escaping import visible_controls
 from .tables import (
     DOWN,
     UP,
@@ -104,7 +105,8 @@ Scale = Callable[[float], float]  # a share or count to an SVG coordinate
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for the page: HTML-escaped, and no control character raw (a parse error in HTML)."""
+    return html.escape(visible_controls(str(text), keep="\t\n\r"), quote=True)
 
 
 def _n(value: float) -> str:

@@ -10,8 +10,21 @@ from rich.text import Text
 from ..results import AuditResult
 from ..timecalc.durations import format_instant
 from . import common
+from .escaping import terminal
 
 DEFAULT_WIDTH = 120
+
+
+def _cells(row: list[str]) -> list[str]:
+    """A table row whose text cells may come from the input, escaped for the terminal."""
+    return [terminal(value) if isinstance(value, str) else value for value in row]
+
+
+def console_for(buffer: io.StringIO, color: bool, width: int | None) -> Console:
+    """The console every text report prints on. It reads no markup: a ticket text holding
+    `[bold]` or `[link=…]` prints as written; styles come from `Text` objects only."""
+    return Console(file=buffer, force_terminal=color, no_color=not color, highlight=False,
+                   width=width or DEFAULT_WIDTH, emoji=False, markup=False)
 
 
 def _print_table(console: Console, title: str, header: list[str], rows: list[list[str]],
@@ -24,22 +37,21 @@ def _print_table(console: Console, title: str, header: list[str], rows: list[lis
         table.add_column(name, justify="right" if index in right else "left",
                          overflow="fold" if fold else "ellipsis")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*_cells(row))
     console.print(table)
 
 
 def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFAULT_VIOLATION_LIMIT,
            width: int | None = None, **_: object) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False,
-                      width=width or DEFAULT_WIDTH, emoji=False)
+    console = console_for(buffer, color, width)
     console.print(Text.assemble(
-        ("svcaudit ", "bold"), f"· standard {result.standard_name!r} ({result.standard_source})"
-        f" · as of {format_instant(result.as_of)}",
+        ("svcaudit ", "bold"), f"· standard {terminal(repr(result.standard_name))} "
+        f"({terminal(result.standard_source)}) · as of {format_instant(result.as_of)}",
     ))
     for item in result.inputs:
-        console.print(f"  {item.path}: {item.shape.value} ({item.format}), {item.rows_read} rows read, "
-                      f"{item.rows_audited} audited, {item.rows_rejected} rejected")
+        console.print(f"  {terminal(item.path)}: {item.shape.value} ({item.format}), {item.rows_read} "
+                      f"rows read, {item.rows_audited} audited, {item.rows_rejected} rejected")
     grouping = f"; messages joined {result.message_grouping}" if result.message_grouping else ""
     console.print(f"  {result.tickets} tickets audited{grouping}\n")
 
@@ -50,8 +62,9 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         rules.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in result.rules:
         style = "red" if r.failed and r.rule.counts else ("yellow" if r.failed else "")
-        rules.add_row(r.rule.id, r.rule.check, r.rule.severity.value, str(r.passed), str(r.failed),
-                      str(r.pending), str(r.not_applicable), common.percent(r.compliance), style=style)
+        rules.add_row(*_cells([r.rule.id, r.rule.check, r.rule.severity.value, str(r.passed),
+                               str(r.failed), str(r.pending), str(r.not_applicable),
+                               common.percent(r.compliance)]), style=style)
     console.print(rules)
 
     _print_table(console, "Compliance per dimension", common.DIMENSION_HEADER,
@@ -73,11 +86,11 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         for name in ("Rule", "Ticket", "Measured", "Target", "Finding", "Where"):
             table.add_column(name, overflow="fold")
         for v in shown:
-            finding = Text(v.message)
+            finding = Text(terminal(v.message))
             if v.evidence and v.evidence not in v.message:
-                finding.append("\n" + v.evidence, style="dim")
-            table.add_row(v.rule, v.ticket_id or "(all)", common.measured(v), common.target(v),
-                          finding, common.location(v))
+                finding.append("\n" + terminal(v.evidence), style="dim")
+            table.add_row(*_cells([v.rule, v.ticket_id or "(all)", common.measured(v),
+                                   common.target(v)]), finding, terminal(common.location(v)))
         console.print(table)
 
     shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
@@ -85,6 +98,7 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                  ["File", "Row", "Field", "Error"],
                  [[r.path, str(r.row), r.field or "", r.error] for r in shown_rejected], fold=True)
     for warning in result.warnings:
-        console.print(Text("warning: " + warning, style="yellow"))
-    console.print(Text(common.verdict(result), style="bold green" if result.standard_met else "bold red"))
+        console.print(Text("warning: " + terminal(warning), style="yellow"))
+    console.print(Text(terminal(common.verdict(result)),
+                       style="bold green" if result.standard_met else "bold red"))
     return buffer.getvalue()
