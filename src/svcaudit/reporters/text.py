@@ -40,6 +40,8 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
     for item in result.inputs:
         console.print(f"  {item.path}: {item.shape.value} ({item.format}), {item.rows_read} rows read, "
                       f"{item.rows_audited} audited, {item.rows_rejected} rejected")
+        if item.path in result.input_presets:
+            console.print(f"    {common.preset_line(result.input_presets[item.path])}")
     grouping = f"; messages joined {result.message_grouping}" if result.message_grouping else ""
     console.print(f"  {result.tickets} tickets audited{grouping}\n")
 
