@@ -44,7 +44,8 @@ def test_detect_preset(columns, preset, matched, expected, missing):
         assert match is None
         return
     assert match is not None and match.preset.name == preset
-    assert (match.columns_matched, match.columns_expected, list(match.missing)) == (matched, expected, missing)
+    found = (match.columns_matched, match.columns_expected, list(match.missing))
+    assert found == (matched, expected, missing)
     assert match.to_dict() == {"name": preset, "columns_matched": matched, "columns_expected": expected,
                                "missing_columns": missing}
     assert match.summary() == f"read as preset {preset}: {matched} of {expected} columns"
