@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -33,6 +33,9 @@ from .standard.loader import discover, load_standard
 from .standard.model import Standard
 from .standard.schema import standard_schema
 from .waivers import load_waivers
+
+if TYPE_CHECKING:
+    from .autopreset import Detection
 
 app = typer.Typer(
     name="svcaudit",
@@ -225,17 +228,21 @@ def check(
     """Audit exports against the standard. Exit 0: met; 1: not met; 2: usage or input error."""
 
     def body() -> ExitCode:
-        loaded = load_standard(discover(standard))
+        loaded, detection = _standard_for_inputs(standard, files, encoding, quiet)
         moment = _as_of(as_of, loaded)
         _distinct(files)
         limit_rejected = _parse_max_rejected(max_rejected)
         waiver_file = load_waivers(waivers, moment, loaded.timezone) if waivers else None
         chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
         if partial is not None:
-            return _write_partial(loaded, files, moment, encoding, jobs, waiver_file, partial, quiet)
+            return _write_partial(loaded, files, moment, encoding, jobs, waiver_file, partial, quiet,
+                                  detection)
         with _progress(quiet) as progress:
             result = run_audit(loaded, files, moment, encoding=encoding, progress=progress,
                                waivers=waiver_file, jobs=_jobs(jobs))
+        if detection is not None:
+            result.input_presets = detection.inputs()
+            result.warnings[:0] = detection.warnings()
         render = RENDERERS[chosen.value]
         if chosen is OutputFormat.json:
             _emit_json(result, output, quiet, _jobs(jobs))
@@ -262,6 +269,21 @@ def check(
     raise typer.Exit(int(_guard(debug, body)))
 
 
+def _standard_for_inputs(option: str | None, files: list[Path], encoding: str | None,
+                         quiet: bool = False) -> tuple[Standard, Detection | None]:
+    """The standard to audit `files` with; without one given, the default reading them with their
+    detected preset, which stderr names (and warns about missing columns of)."""
+    from .autopreset import standard_for
+
+    loaded, detection = standard_for(option, files, encoding)
+    if detection is not None and not quiet:
+        for note in detection.notes(loaded):
+            typer.echo(f"svcaudit: {note}", err=True)
+        for warning in detection.warnings():
+            typer.echo(f"svcaudit: warning: {warning}", err=True)
+    return loaded, detection
+
+
 def _jobs(jobs: int | None) -> int | None:
     """None: decided by the inputs (workers pay off where they type and judge ticket rows)."""
     if jobs is None:
@@ -276,7 +298,8 @@ def _jobs(jobs: int | None) -> int | None:
 
 
 def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encoding: str | None,
-                   jobs: int | None, waiver_file, target: Path, quiet: bool) -> ExitCode:
+                   jobs: int | None, waiver_file, target: Path, quiet: bool,
+                   detection: Detection | None = None) -> ExitCode:
     """`check --partial`: audit this shard, keep the sums, judge nothing over all tickets yet."""
     from .engine import Audit, make_intake
     from .partial import partial_dict
@@ -288,8 +311,14 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
 
         workers = _jobs(jobs)
         audit.feed(intake.tickets(), progress, default_jobs() if workers is None else workers)
-    _emit(json.dumps(partial_dict(audit, intake), ensure_ascii=False) + "\n", target, quiet,
-          "partial result")
+    data = partial_dict(audit, intake)
+    if detection is not None:
+        presets = detection.inputs()
+        for item in data["inputs"]:
+            if item["path"] in presets:
+                item["preset"] = presets[item["path"]]
+        data["warnings"][:0] = detection.warnings()
+    _emit(json.dumps(data, ensure_ascii=False) + "\n", target, quiet, "partial result")
     return ExitCode.MET
 
 
@@ -451,7 +480,7 @@ def report(
     from .tables import build_report, parse_by, resolve_period
 
     def body() -> None:
-        loaded = load_standard(discover(standard))
+        loaded, detection = _standard_for_inputs(standard, files, encoding)
         zone = ZoneInfo(loaded.timezone)
         moment = _as_of(as_of, loaded)
         fields = parse_by(by)
@@ -459,6 +488,8 @@ def report(
         chosen, before = resolve_period(zone, period, _bound(since, loaded, "--since", False),
                                         _bound(until, loaded, "--until", True), (since, until))
         tables = build_report(loaded, files, moment, fields, chosen, before, encoding)
+        if detection is not None:
+            tables.warnings[:0] = detection.warnings()
         if format is TablesFormat.html:
             from .reporters.tables_html import render_html as render
         else:
@@ -509,7 +540,7 @@ def explain(
     from .reporters import explain as explain_reporter
 
     def body() -> None:
-        loaded = load_standard(discover(standard))
+        loaded, _ = _standard_for_inputs(standard, files, encoding)
         moment = _as_of(as_of, loaded)
         _distinct(files)
         ticket = find_ticket(loaded, files, ticket_id, encoding, moment)
@@ -618,6 +649,10 @@ def init(
             if proposal.preset is not None:
                 notes.append(f"{from_export} looks like {proposal.preset.title}: input.preset "
                              f"{proposal.preset.name}")
+                if proposal.match is not None and proposal.match.missing:
+                    notes.append(f"warning: {from_export} has {proposal.match.columns_matched} of the "
+                                 f"{proposal.match.columns_expected} columns of preset "
+                                 f"{proposal.preset.name}: {proposal.match.unmeasured()}")
             else:
                 mapped = ", ".join(f"{k} <- {v!r}" for k, v in proposal.columns.items()) or "canonical names"
                 notes.append(f"{from_export}: {proposal.shape} rows; columns mapped: {mapped}")

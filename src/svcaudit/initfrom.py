@@ -15,12 +15,11 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, Location
-from .logs.columns import MESSAGE_MARKERS, TICKET_FIELDS, header_key
-from .logs.presets import PRESETS, Preset
+from .logs.columns import MESSAGE_MARKERS, TICKET_FIELDS, header_key, loose_key
+from .logs.presets import Preset, PresetMatch, detect_preset
 from .logs.readers import ExportFile
 from .standard.loader import builtin_text
 
-MATCH_SHARE = 0.75  # a preset is chosen when the export has this share of its signature columns
 SNIFF_ROWS = 50  # rows looked at to recognise timestamps and roles by their values
 SNIFF_SHARE = 0.8  # share of a column's values that must look like timestamps or roles
 EPOCH_DIGITS = 9  # a bare number counts as a timestamp only when it is epoch-sized
@@ -58,6 +57,7 @@ class Proposal:
     unmapped_fields: list[str] = field(default_factory=list)
     unused_columns: list[str] = field(default_factory=list)
     shape: str = "tickets"
+    match: PresetMatch | None = None  # how the export matched the preset's signature
 
     def input_section(self) -> dict[str, object]:
         if self.preset is not None:
@@ -65,9 +65,9 @@ class Proposal:
         return {"columns": self.columns} if self.columns else {}
 
 
-def export_columns(path: Path) -> list[str]:
+def export_columns(path: Path, encoding: str | None = None) -> list[str]:
     """The export's column names; for a JSON document of nested conversations, the top keys."""
-    export = ExportFile(path)
+    export = ExportFile(path, encoding)
     if export.format == "json":
         try:
             with export._text() as text:  # noqa: SLF001 - the reader's own decoding
@@ -81,19 +81,13 @@ def export_columns(path: Path) -> list[str]:
 
 def propose(path: Path) -> Proposal:
     columns = export_columns(path)
-    present = set(columns)
-    best: tuple[float, Preset] | None = None
-    for preset in PRESETS.values():
-        if not preset.signature:
-            continue
-        share = len(preset.signature & present) / len(preset.signature)
-        if share >= MATCH_SHARE and (best is None or share > best[0]):
-            best = (share, preset)
-    if best is not None:
-        preset = best[1]
-        mapped = set(preset.columns.values()) | (set(preset.nested.fields) if preset.nested else set())
-        return Proposal(preset, unused_columns=[c for c in columns if c not in mapped],
-                        shape=preset.shape)
+    match = detect_preset(columns)
+    if match is not None:
+        preset = match.preset
+        mapped = {loose_key(c) for c in (*preset.columns.values(),
+                                         *(preset.nested.fields if preset.nested else ()))}
+        return Proposal(preset, unused_columns=[c for c in columns if loose_key(c) not in mapped],
+                        shape=preset.shape, match=match)
     by_key = {header_key(c): c for c in columns}
     mapping: dict[str, str] = {}
     for canonical, names in SYNONYMS.items():
@@ -159,6 +153,9 @@ def starter_standard(path: Path, builtin: str = "default") -> tuple[str, Proposa
     lines = [f"# Written by `svcaudit init --from {path}` from builtin:{builtin}."]
     if proposal.preset is not None:
         lines.append(f"# The export looks like: {proposal.preset.title} (preset {proposal.preset.name}).")
+        if proposal.match is not None and proposal.match.missing:
+            lines.append(f"# Its columns: {proposal.match.columns_matched} of "
+                         f"{proposal.match.columns_expected}; {proposal.match.unmeasured()}.")
     if proposal.unmapped_fields:
         lines.append("# Not found in the export (rules that need them are reported not applicable): "
                      + ", ".join(proposal.unmapped_fields))

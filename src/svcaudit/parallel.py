@@ -38,12 +38,17 @@ def _install(standard: Standard, as_of: datetime, waivers: Waivers | None) -> No
     _WORKER.update(standard=standard, as_of=as_of, waivers=waivers, parser=make_row_parser(standard))
 
 
-def _load(spec: str, as_of: datetime, waivers_path: str | None) -> None:
-    """Worker set-up where processes cannot be forked: load the same standard by its source."""
+def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> None:
+    """Worker set-up where processes cannot be forked: load the same standard by its source,
+    reading with the preset the parent read with (detected when no standard was given)."""
+    from dataclasses import replace
+
     from .standard.loader import load_standard
     from .waivers import load_waivers
 
     standard = load_standard(spec)
+    if standard.input.preset != preset:
+        standard = replace(standard, input=replace(standard.input, preset=preset))
     waivers = load_waivers(waivers_path, as_of, standard.timezone) if waivers_path else None
     _install(standard, as_of, waivers)
 
@@ -82,7 +87,7 @@ def _pool(tally: Tally, as_of: datetime, jobs: int, spec: str, waivers: Waivers 
         context, initializer, initargs = multiprocessing.get_context("fork"), None, ()
     else:
         context, initializer, initargs = multiprocessing.get_context("spawn"), _load, (
-            spec, as_of, waivers_path)
+            spec, standard.input.preset, as_of, waivers_path)
     workers = max(1, jobs)
     return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
                                initargs=initargs), workers

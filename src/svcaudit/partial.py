@@ -77,15 +77,23 @@ def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, 
     inputs: list[InputStats] = []
     rejected: list[Rejection] = []
     warnings: list[str] = []
+    presets: dict[str, dict[str, Any]] = {}
     for _, data in partials:
         tally.absorb(data["tally"])
         for item in data["inputs"]:
             inputs.append(InputStats(item["path"], Shape(item["shape"]), item["format"],
+<<<<<<< HEAD
                                      item["encoding"], item["rows_read"], item["rows_rejected"],
                                      item.get("rows_folded", 0), item.get("fields_rejected", 0),
                                      item.get("notes", 0), item.get("date_orders", {})))
         rejected += [Rejection(r["path"], r["row"], r["field"], r["error"], r.get("row_kept", False))
                      for r in data["rejected"]]
+=======
+                                     item["encoding"], item["rows_read"], item["rows_rejected"]))
+            if "preset" in item:  # read with a detected preset (`check` without a standard)
+                presets[item["path"]] = item["preset"]
+        rejected += [Rejection(r["path"], r["row"], r["field"], r["error"]) for r in data["rejected"]]
+>>>>>>> h-durations
         warnings += data["warnings"]
     tally.finish()
     rows_rejected = sum(1 for r in rejected if not r.row_kept)
@@ -100,6 +108,7 @@ def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, 
         quality=None if tally.quality is None else tally.quality.to_dict(standard.quality_min),
         waived=tally.waived, waivers=None if waivers is None else waivers.report(),
         message_grouping=_grouping([data.get("grouping") for _, data in partials]),
+        input_presets=presets,
     )
 
 

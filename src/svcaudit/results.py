@@ -175,6 +175,8 @@ class AuditResult:
     waived: Collection[Violation] = field(default_factory=list)
     waivers: dict[str, Any] | None = None  # the waiver file's accounting: expired, unused
     message_grouping: str | None = None  # how message rows were joined to tickets (streamed or not)
+    # Input path -> the preset it was read with when no standard was given (autopreset.Detection).
+    input_presets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def judged(self) -> tuple[int, int]:
@@ -227,7 +229,8 @@ class AuditResult:
                  "rows_read": i.rows_read, "rows_audited": i.rows_audited,
                  "rows_rejected": i.rows_rejected, "rows_folded": i.rows_folded,
                  "fields_rejected": i.fields_rejected, "internal_notes": i.notes,
-                 "date_orders": dict(i.date_orders)}
+                 "date_orders": dict(i.date_orders),
+                 **({"preset": self.input_presets[i.path]} if i.path in self.input_presets else {})}
                 for i in self.inputs
             ],
             "summary": {

@@ -92,6 +92,13 @@ CASES = [
         (3, None, "a JSON Lines row must be an object, not an array"))),
     # Not an export at all.
     Case("workbook.csv", 2, error="workbook.csv: is a ZIP archive (an Excel .xlsx workbook?)"),
+    Case("spreadsheetml.xls", 2,
+         error="spreadsheetml.xls: is an Excel XML spreadsheet (SpreadsheetML .xls), not a CSV or JSON "
+               "export; save the sheet as CSV"),
+    Case("web-page.xls", 2, error="web-page.xls: is an HTML page (an Excel .xls saved as a web page?), "
+                                  "not a CSV or JSON export; save the sheet as CSV"),
+    Case("html-table-utf16.xls", 2, error="html-table-utf16.xls: is an HTML table (an Excel .xls saved "
+                                          "as a web page?), not a CSV or JSON export; save the sheet as CSV"),
     # Values.
     Case("timestamps.csv", 0, rows_read=8, tickets=2, rejected=(
         (2, "created_at", "'0001-01-01 00:00' is in the year 1, outside 1990-2100"),

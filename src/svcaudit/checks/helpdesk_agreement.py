@@ -8,11 +8,16 @@ is right. This check recomputes the metric from the timestamps, on the rule's ca
 Options:
   metric: first_reply | resolution | requester_wait   (required) what to recompute
   field: zendesk_first_reply_minutes   (required) the ticket field holding the helpdesk's figure
-  unit: minutes            seconds | minutes | hours: the unit of that field (default minutes)
+  unit: minutes            seconds | minutes | hours: the unit of a bare number in that field
+                           (default: what the field's name ends in, `_minutes`, `_hours`, `_hrs`,
+                           `_seconds`; else minutes)
   tolerance: 1m            how far apart the two may be (default 1m: helpdesks round to minutes)
   calendar, pause_statuses, resolved_statuses, resolution, bots_are_agents: as for response_time
 
-A ticket without the field, or whose span has not ended (no reply yet), is not applicable.
+The figure is read as helpdesks write it: `90` or `2.5` in the field's unit, `2:05:11`, `27:31:07`
+(hours past a day), `0:45`, `1d 2h 3m`, `2h 5m 11s`, `PT2H5M`. A ticket without the field, whose
+figure cannot be read (negative, garbage: the reason names the field and the value), or whose span
+has not ended (no reply yet), is not applicable.
 
 Passes:  Zendesk says 32 minutes; svcaudit measures 32m 22s (tolerance 1m).
 Fails:   Zendesk says 95 minutes; svcaudit measures 1h 42m 10s ("helpdesk says 1h 35m, svcaudit
@@ -24,12 +29,14 @@ from types import MappingProxyType
 
 from ..logs.model import Ticket
 from ..timecalc.durations import Seconds, format_seconds
+from ..timecalc.export_durations import (UNIT_SECONDS, ExportDurationError, parse_export_duration,
+                                         unit_of_field)
 from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
 from .options import seconds_option
 from .response_time import CLOCK_OPTIONS, METRICS, ResponseTimeCheck
 from .schema_parts import DURATION
 
-UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600}
+DEFAULT_UNIT = "minutes"  # Zendesk's figures, the common case, are whole minutes
 DEFAULT_TOLERANCE = Seconds(60)
 NOMINAL_TARGET = "1d"  # the inner response_time rule needs one; only its measurement is used
 
@@ -51,7 +58,8 @@ class HelpdeskAgreementCheck(Check):
         super().__init__(rule, env)
         options = dict(rule.options)
         self.field: str = options.pop("field")
-        self.unit_seconds = UNIT_SECONDS[options.pop("unit", "minutes")]
+        unit = options.pop("unit", None) or unit_of_field(self.field) or DEFAULT_UNIT
+        self.unit_seconds = UNIT_SECONDS[unit]
         self.tolerance = seconds_option(options, "tolerance", DEFAULT_TOLERANCE.seconds)
         options.pop("tolerance", None)
         inner_rule = _replace_options(rule, {**options, "target": NOMINAL_TARGET})
@@ -62,9 +70,9 @@ class HelpdeskAgreementCheck(Check):
         if raw is None:
             return not_applicable(f"needs {self.field}")
         try:
-            reported = round(float(raw.replace(",", ".")) * self.unit_seconds)
-        except ValueError:
-            return not_applicable(f"{self.field} {raw!r} is not a number")
+            reported = parse_export_duration(raw, self.unit_seconds)
+        except ExportDurationError as exc:
+            return not_applicable(f"{self.field} {raw!r} {exc}")
         spans = self.measure.measured_spans(ticket, ctx)
         if isinstance(spans, Outcome):
             return spans

@@ -28,11 +28,20 @@ FIELD_ALIASES = {
 }
 
 _SEPARATORS = re.compile(r"[\s\-./]+")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 
 
 def header_key(name: str) -> str:
     """A column name as compared: case-folded, separators as underscores ('Created At' -> created_at)."""
     return _SEPARATORS.sub("_", name.strip().lstrip("\ufeff").casefold()).strip("_")
+
+
+def loose_key(name: str) -> str:
+    """A column name reduced to its letters and digits, case-folded: `Conversation ID`,
+    `conversation_id` and `ConversationID` are one column, and `First response time (in hrs)` is
+    the warehouse's `first_response_time_in_hrs`. How presets are detected, and the second way a
+    mapped column is found when `header_key` finds none."""
+    return _NOT_ALPHANUMERIC.sub("", name.casefold())
 
 
 class ColumnMapping:
@@ -44,6 +53,9 @@ class ColumnMapping:
         values: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self._by_export = {header_key(export): canonical for canonical, export in (columns or {}).items()}
+        self._by_loose: dict[str, str] = {}
+        for canonical, export in (columns or {}).items():
+            self._by_loose.setdefault(loose_key(export), canonical)
         self._values = {
             field: {str(k).casefold(): str(v) for k, v in table.items()}
             for field, table in (values or {}).items()
@@ -52,9 +64,21 @@ class ColumnMapping:
     def canonical_names(self, raw_columns: list[str]) -> dict[str, str]:
         """raw column name -> canonical field name, for every column of an export."""
         names: dict[str, str] = {}
+        keys = {header_key(raw) for raw in raw_columns}
+        taken = {self._by_export[key] for key in keys if key in self._by_export}
         for raw in raw_columns:
             key = header_key(raw)
+<<<<<<< HEAD
             names[raw] = self._by_export.get(key) or FIELD_ALIASES.get(key, key)
+=======
+            canonical = self._by_export.get(key)
+            if canonical is None:
+                # Spelled otherwise than the mapping (punctuation, no spaces): the same column,
+                # unless the field is already found under its own spelling.
+                loose = self._by_loose.get(loose_key(raw))
+                canonical = loose if loose is not None and loose not in taken else key
+            names[raw] = canonical
+>>>>>>> h-durations
         return names
 
     def value(self, field: str, raw: Any) -> Any:

@@ -3,14 +3,17 @@
 A preset is what a standard's `input:` section would otherwise spell out: which export column holds
 each canonical field, how the export's values read as canonical ones, and, for nested JSON
 transcripts, where the messages are. `input.columns` and `input.values` in a standard override a
-preset's entries one by one. `svcaudit init --from EXPORT` recognises a preset by its `signature`:
-the columns an export of that tool always has.
+preset's entries one by one. `detect_preset` recognises a preset by its `signature`, the columns an
+export of that tool always has, for `svcaudit init --from EXPORT` and for `check` without a standard.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
+
+from .columns import loose_key
 
 # Priority names of the common helpdesks, read as svcaudit's urgent / high / normal / low.
 PRIORITY_WORDS = {
@@ -152,3 +155,72 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
 
 def get_preset(name: str) -> Preset | None:
     return PRESETS.get(name)
+
+
+# A preset is chosen when the export has at least this share of its signature columns.
+MATCH_SHARE = 0.75
+
+@dataclass(frozen=True)
+class PresetMatch:
+    """How well an export's columns match a preset's signature, and which of them it lacks."""
+
+    preset: Preset
+    columns_matched: int
+    missing: tuple[str, ...]  # signature columns not in the export, spelled as the preset does
+
+    @property
+    def columns_expected(self) -> int:
+        return len(self.preset.signature)
+
+    @property
+    def share(self) -> float:
+        return self.columns_matched / self.columns_expected
+
+    def summary(self) -> str:
+        """One line, as the reports show it: `read as preset freshdesk: 5 of 5 columns`."""
+        return preset_summary(self.preset.name, self.columns_matched, self.columns_expected)
+
+    def unmeasured(self) -> str | None:
+        """What the missing signature columns take away, in words; None when nothing is missing."""
+        if not self.missing:
+            return None
+        by_column = {column: canonical for canonical, column in self.preset.columns.items()}
+        named = []
+        for column in self.missing:
+            canonical = by_column.get(column)
+            named.append(f"{column!r} ({canonical})" if canonical else f"{column!r} (not read)")
+        fields = [by_column[c] for c in self.missing if c in by_column]
+        lacking = (f"; rules and figures that need {', '.join(fields)} will not be measured" if fields
+                   else "; svcaudit does not read it, so every figure is still measured")
+        return f"missing {', '.join(named)}{lacking}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.preset.name, "columns_matched": self.columns_matched,
+                "columns_expected": self.columns_expected, "missing_columns": list(self.missing)}
+
+
+def preset_summary(name: str, matched: int, expected: int) -> str:
+    """How every format names the preset an input was read with."""
+    return f"read as preset {name}: {matched} of {expected} columns"
+
+
+def detect_preset(columns: Iterable[str]) -> PresetMatch | None:
+    """The preset whose signature the columns match best (at least MATCH_SHARE of it), if any.
+
+    Names are compared by `columns.loose_key`: a UI export's `Conversation ID` is the warehouse
+    table's `conversation_id`. On a tie the larger signature matched wins (more
+    evidence), then the order of PRESETS.
+    """
+    present = {loose_key(c) for c in columns}
+    best: PresetMatch | None = None
+    for preset in PRESETS.values():
+        if not preset.signature:
+            continue
+        ordered = sorted(preset.signature)
+        missing = tuple(c for c in ordered if loose_key(c) not in present)
+        match = PresetMatch(preset, len(ordered) - len(missing), missing)
+        if match.share < MATCH_SHARE:
+            continue
+        if best is None or (match.share, match.columns_matched) > (best.share, best.columns_matched):
+            best = match
+    return best

@@ -46,6 +46,14 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Spreadsheets rather than exports: named so the user knows to save the sheet as CSV.
 SPREADSHEET_MAGIC = {b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?)",
                      b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook"}
+# Excel's text-based .xls files: the XML Spreadsheet 2003 format (SpreadsheetML) and a web page
+# holding the sheet as an HTML table. Told by their opening markup, whatever the file is called.
+SPREADSHEET_XML_NAMESPACE = "urn:schemas-microsoft-com:office:spreadsheet"
+MARKUP_SNIFF_BYTES = 4096  # the root element, which names the namespace, opens within these
+SPREADSHEET_MARKUP = (("<?xml", "an Excel XML spreadsheet (SpreadsheetML .xls)"),
+                      ("<html", "an HTML page (an Excel .xls saved as a web page?)"),
+                      ("<!doctype html", "an HTML page (an Excel .xls saved as a web page?)"),
+                      ("<table", "an HTML table (an Excel .xls saved as a web page?)"))
 # Long message bodies are legitimate; the limit is the largest value every platform's C long holds.
 FIELD_SIZE_LIMIT = 2**31 - 1
 # Excel's own hint on the first line of a CSV: `sep=;`.
@@ -233,6 +241,10 @@ class ExportFile:
                                  Location(self.display))
         self.format = detect_format(self.path, head[:SNIFF_BYTES])
         self.encoding = choose_encoding(head, encoding, complete)
+        markup = _spreadsheet_markup(head[:MARKUP_SNIFF_BYTES].decode(self.encoding, errors="ignore"))
+        if markup is not None:
+            raise InputError(f"is {markup}, not a CSV or JSON export; save the sheet as CSV",
+                             Location(self.display))
         # Whitespace only (or nothing): zero rows, not an error; intake warns about it. A truncated
         # gzip stream is not empty: reading it reports the truncation.
         self.empty = not truncated and not head.decode(self.encoding, errors="ignore").strip(
@@ -611,6 +623,17 @@ class ExportFile:
         finally:
             items.close()
         return self.columns
+
+
+def _spreadsheet_markup(text: str) -> str | None:
+    """What kind of Excel markup file the text opens, if it is one (see SPREADSHEET_MARKUP)."""
+    opening = text.lstrip(" \t\r\n\ufeff")[:len("<!doctype html")].casefold()
+    for start, what in SPREADSHEET_MARKUP:
+        if opening.startswith(start):
+            # Other XML is not a spreadsheet; it is left to the readers' own messages.
+            if start != "<?xml" or SPREADSHEET_XML_NAMESPACE in text:
+                return what
+    return None
 
 
 def _has_content(fields: list[str]) -> bool:

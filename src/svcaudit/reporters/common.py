@@ -5,6 +5,7 @@ from collections.abc import Hashable, Iterable
 from heapq import heappush, heapreplace
 from typing import Generic, TypeVar
 
+from ..logs.presets import preset_summary
 from ..results import AuditResult, Violation
 from ..timecalc.durations import format_seconds
 
@@ -167,3 +168,8 @@ def dimension_rows(rules) -> list[list[str]]:
 
     return [[name, str(d["passed"]), str(d["failed"]), percent(d["compliance"]), ", ".join(d["rules"])]
             for name, d in dimension_table(rules).items()]
+
+
+def preset_line(preset: dict) -> str:
+    """An input's `preset` entry of the JSON report as a line: `read as preset freshdesk: 5 of 5 columns`."""
+    return preset_summary(preset["name"], preset["columns_matched"], preset["columns_expected"])

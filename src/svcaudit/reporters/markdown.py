@@ -25,6 +25,8 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
     out += table(["File", "Shape", "Rows read", "Audited", "Rejected"],
                  [[i.path, i.shape.value, i.rows_read, i.rows_audited, i.rows_rejected]
                   for i in result.inputs], right={2, 3, 4})
+    for path, preset in result.input_presets.items():
+        out += [f"`{path}` {common.preset_line(preset)}.", ""]
     out += ["## Rules", ""]
     out += table(["Rule", "Check", "Severity", "Passed", "Failed", "Pending", "N/A", "Compliance"],
                  [[r.rule.id, r.rule.check, r.rule.severity.value, r.passed, r.failed, r.pending,

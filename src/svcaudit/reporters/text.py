@@ -50,8 +50,15 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         f"({terminal(result.standard_source)}) · as of {format_instant(result.as_of)}",
     ))
     for item in result.inputs:
+<<<<<<< HEAD
         console.print(f"  {terminal(item.path)}: {item.shape.value} ({item.format}), {item.rows_read} "
                       f"rows read, {item.rows_audited} audited, {item.rows_rejected} rejected")
+=======
+        console.print(f"  {item.path}: {item.shape.value} ({item.format}), {item.rows_read} rows read, "
+                      f"{item.rows_audited} audited, {item.rows_rejected} rejected")
+        if item.path in result.input_presets:
+            console.print(f"    {common.preset_line(result.input_presets[item.path])}")
+>>>>>>> h-durations
     grouping = f"; messages joined {result.message_grouping}" if result.message_grouping else ""
     console.print(f"  {result.tickets} tickets audited{grouping}\n")
 
