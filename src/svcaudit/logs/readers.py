@@ -31,7 +31,7 @@ from .encodings import (
     ESCAPE_ERRORS,
     NUL_STANDIN,
     check_encoding_name,
-    choose_encoding,
+    decide_encoding,
     escapes_made,
     undecodable_bytes,
 )
@@ -231,7 +231,9 @@ class ExportFile:
                 raise InputError(f"is {what}, not a CSV or JSON export; save the sheet as CSV",
                                  Location(self.display))
         self.format = detect_format(self.path, head[:SNIFF_BYTES])
-        self.encoding = choose_encoding(head, encoding, complete)
+        choice = decide_encoding(head, encoding, complete)
+        self.encoding = choice.name
+        self.encoding_note = choice.note  # how an unclear choice was made, for a warning
         # Whitespace only (or nothing): zero rows, not an error; intake warns about it. A truncated
         # gzip stream is not empty: reading it reports the truncation.
         self.empty = not truncated and not head.decode(self.encoding, errors="ignore").strip(
