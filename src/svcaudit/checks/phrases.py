@@ -65,7 +65,10 @@ class PhrasesCheck(ConversationCheck):
             self.phrases = PhraseSet(options[self.mode], language=None if language == "auto" else language)
         except PhraseError as exc:
             raise CheckConfigError(exc.message, (self.mode, exc.entry_index)) from None
-        self.bank_key = env.phrase_bank.add(self.phrases)
+        try:
+            self.bank_key = env.phrase_bank.add(self.phrases)
+        except PhraseError as exc:
+            raise CheckConfigError(exc.message, (self.mode, exc.entry_index)) from None
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
         self.placeholders = self.phrases.placeholders
         # Pass or fail as soon as it is known whether anything was found (`Scan.any_hit`).

@@ -97,14 +97,15 @@ class TriggerResponseCheck(ConversationCheck):
         options = rule.options
         language = options.get("language", "auto")
         sets: dict[str, PhraseSet] = {}
+        keys: dict[str, int] = {}
         for name in PHRASE_OPTIONS:
             try:
                 sets[name] = PhraseSet(options[name], language=None if language == "auto" else language)
+                keys[name] = env.phrase_bank.add(sets[name])
             except PhraseError as exc:
                 raise CheckConfigError(exc.message, (name, exc.entry_index)) from None
         self.trigger, self.response = sets["trigger"], sets["response"]
-        self.trigger_key = env.phrase_bank.add(self.trigger)
-        self.response_key = env.phrase_bank.add(self.response)
+        self.trigger_key, self.response_key = keys["trigger"], keys["response"]
         self.placeholders = self.trigger.placeholders | self.response.placeholders
         self.calendar: Calendar = calendar_option(options, env)
         self.within: Duration | None = None

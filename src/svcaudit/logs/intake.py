@@ -107,6 +107,8 @@ class Intake:
         canonical = set(names.values())
         if export.empty:
             self.warnings.append(f"{export.display}: the file is empty; it holds no rows")
+        if export.encoding_note is not None:
+            self.warnings.append(f"{export.display}: {export.encoding_note}")
         if export.format == "csv":
             self._check_header(export, resolved)
         shape = Shape.MESSAGES if canonical & MESSAGE_MARKERS else Shape.TICKETS

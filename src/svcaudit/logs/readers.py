@@ -32,7 +32,7 @@ from .encodings import (
     ESCAPE_ERRORS,
     NUL_STANDIN,
     check_encoding_name,
-    choose_encoding,
+    decide_encoding,
     escapes_made,
     undecodable_bytes,
 )
@@ -240,7 +240,9 @@ class ExportFile:
                 raise InputError(f"is {what}, not a CSV or JSON export; save the sheet as CSV",
                                  Location(self.display))
         self.format = detect_format(self.path, head[:SNIFF_BYTES])
-        self.encoding = choose_encoding(head, encoding, complete)
+        choice = decide_encoding(head, encoding, complete)
+        self.encoding = choice.name
+        self.encoding_note = choice.note  # how an unclear choice was made, for a warning
         markup = _spreadsheet_markup(head[:MARKUP_SNIFF_BYTES].decode(self.encoding, errors="ignore"))
         if markup is not None:
             raise InputError(f"is {markup}, not a CSV or JSON export; save the sheet as CSV",

@@ -19,7 +19,7 @@ from ..checks.registry import CHECK_KINDS
 from ..errors import Location, StandardError, closest
 from ..logs.nulls import STATUS_WORDS, NullMarkers
 from ..logs.presets import PRESETS, get_preset
-from ..text import PhraseBank
+from ..text import PhraseBank, PhraseError
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
 from ..timecalc.durations import DurationError, parse_duration
 from .model import Conditions, InputSpec, Rule, Severity, Standard
@@ -130,6 +130,10 @@ class _Builder:
                 checks.append(CHECK_KINDS[rule.check](rule, env))
             except CheckConfigError as exc:
                 raise self.fail(exc.message, rule.path + tuple(exc.path)) from None
+        try:
+            bank.prepare()
+        except PhraseError as exc:
+            raise self.fail(exc.message, ("rules",), key=True) from None
         source = self.document.path
         name = self.data.get("name") or Path(source.removeprefix(BUILTIN_PREFIX)).stem
         return Standard(

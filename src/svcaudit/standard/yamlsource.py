@@ -2,11 +2,15 @@
 
 PyYAML's safe loader builds the values; we walk its node tree once more to record the mark of each
 path, so schema and semantic errors can name file:line:column. The walk has a node budget so that
-alias bombs ("billion laughs") are refused quickly instead of exhausting memory.
+alias bombs ("billion laughs") are refused quickly instead of exhausting memory; nesting is bounded
+(while composing, and again through aliases) so that no recursion runs deep, and a number is refused
+before it is converted when its text is too long to be meant (Python refuses to convert integers
+of thousands of digits, and none of a standard's numbers needs more than a few).
 """
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +23,9 @@ Path = tuple[Any, ...]
 
 MAX_NODES = 100_000  # far above any hand-written standard, far below an alias bomb's expansion
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 64  # nested mappings and lists; a standard needs about six
+MAX_NUMBER_CHARS = 30  # the text of one number (a target in seconds needs ten)
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 @dataclass(frozen=True)
@@ -52,13 +59,40 @@ def _location(path: str, mark: yaml.Mark) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+def _too_deep(path: str, mark: yaml.Mark) -> StandardError:
+    return StandardError(f"the standard nests mappings and lists more than {MAX_DEPTH} levels deep",
+                         _location(path, mark))
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than MAX_DEPTH as it composes (PyYAML composes
+    recursively, so a deep document would otherwise end in a RecursionError)."""
+
+    def __init__(self, text: str, path: str) -> None:
+        super().__init__(text)
+        self.source_path = path
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        nests = self.check_event(yaml.CollectionStartEvent)
+        if nests:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _too_deep(self.source_path, self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nests:
+                self.depth -= 1
+
+
 def load_yaml(text: str, path: str) -> YamlDocument:
     """Parse one YAML document safely. Raises StandardError with the place of any fault."""
     if len(text) > MAX_BYTES:
         raise StandardError(f"standard is larger than {MAX_BYTES} bytes", Location(path))
     loader: yaml.SafeLoader | None = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _BoundedLoader(text, path)
         node = loader.get_single_node()
         if node is None:
             raise StandardError("the standard is empty", Location(path, 1, 1))
@@ -116,6 +150,10 @@ def _walk(
     if id(node) in ancestors:
         raise StandardError("an alias refers to the node that contains it",
                             _location(source, node.start_mark))
+    if len(path) > MAX_DEPTH:  # aliases can nest documents that are shallow each
+        raise _too_deep(source, node.start_mark)
+    if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
+        _check_number(loader, node, source)
     budget[0] += 1
     if budget[0] > MAX_NODES:
         raise StandardError(
@@ -136,6 +174,8 @@ def _walk(
                 raise StandardError(
                     "a mapping key must be a plain value", _location(source, key_node.start_mark)
                 )
+            if key_node.tag in _NUMBER_TAGS:
+                _check_number(loader, key_node, source)
             key = plain_key(loader.construct_object(key_node))
             here = _location(source, key_node.start_mark)
             if key in seen:
@@ -148,3 +188,16 @@ def _walk(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(loader, item, path + (index,), source, values, keys, budget, ancestors)
+
+
+def _check_number(loader: yaml.SafeLoader, node: yaml.ScalarNode, source: str) -> None:
+    """Refuse a number whose text is too long to be meant, or that is not finite (.inf, .nan)."""
+    text = node.value
+    if len(text) > MAX_NUMBER_CHARS:
+        shown = f"{text[:12]}…" if len(text) > 12 else text
+        raise StandardError(
+            f"the number {shown} ({len(text):,} characters) is too large: a number in a standard "
+            f"has at most {MAX_NUMBER_CHARS} characters", _location(source, node.start_mark))
+    if node.tag.endswith(":float") and not math.isfinite(loader.construct_object(node)):
+        raise StandardError(f"the number {text} is not finite; write a number",
+                            _location(source, node.start_mark))

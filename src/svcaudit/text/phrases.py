@@ -4,7 +4,8 @@ The ``phrases`` check kind compiles each rule's ``require_any`` / ``forbid`` lis
 ``PhraseSet``, adds every set to one ``PhraseBank``, and for each message calls
 ``bank.scan(text)`` once: the text is folded, tokenised and stemmed a single time, every plain
 phrase of every set is found by one walk over the tokens (a dict from first-word key to
-candidate phrases), and every ``{regex: …}`` of every set by one ``re2.Set`` pass.  The rule then
+candidate phrases), and every ``{regex: …}`` of every set by one ``re2.Set`` pass (built once, of
+the patterns' relaxed forms; see regex.py), then each reported pattern alone.  The rule then
 asks ``scan.hits(key, values=ticket_fields)`` for its own set; placeholder entries such as
 ``"{customer_name}"`` are filled from those values at that moment.
 
@@ -22,6 +23,9 @@ Matching rules (see also words.py, names.py, regex.py):
   skipped; when no entry is left to look for, ``hits`` raises ``MissingValue(fields)`` (see
   ``Scan.hits``); ``PhraseSet.missing(values)`` and ``all_need(fields)`` tell a check beforehand.
 * Texts longer than ``MAX_SCAN_CHARS`` are scanned up to that length only (``scan.truncated``).
+* A bank holds at most ``MAX_REGEXES`` regexes whose relaxed programs add up to at most
+  ``MAX_REGEX_PROGRAM`` RE2 instructions: ``add`` refuses the entry that goes past either, so a
+  standard's regex cost (compile time, the set's memory) is bounded before anything runs.
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ import re2
 
 from svcaudit.text.names import name_forms
 from svcaudit.text.normalize import Folded, collapse_whitespace, fold
-from svcaudit.text.regex import (CompiledRegex, RegexSyntaxError, compile_user_regex,
-                                 find_spans, re2_options)
+from svcaudit.text.regex import (RE2_INSTRUCTION_BYTES, CompiledRegex, RegexSyntaxError,
+                                 compile_user_regex, find_spans, re2_options)
 from svcaudit.text.words import (DEFAULT_ANALYSERS, TOKEN_PATTERN, canonical_form,
                                  default_analyser, resolve_language, script_of,
                                  scripts_of_language, word_keys)
@@ -48,6 +52,14 @@ __all__ = ["Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Sca
 # Only the first million characters of a message are scanned.  RE2 and the token walk are
 # linear, so this bounds the time any single (malformed or hostile) message can take.
 MAX_SCAN_CHARS = 1_000_000
+# The regex budget of one bank (one standard): how many regexes, and the size of the set they
+# compile to together (relaxed RE2 instructions; a `\bword\w*` pattern is about 50).
+MAX_REGEXES = 2_000
+MAX_REGEX_PROGRAM = 200_000
+# RE2 memory for the set: its program takes 2/3 (MAX_REGEX_PROGRAM needs a fifth of that), the DFA
+# cache the rest. A set search never gives up for want of memory (RE2 would report that as "no
+# match"), it rebuilds its cache; a larger cache keeps the states that similar messages share.
+REGEX_SET_MEMORY = 20 * MAX_REGEX_PROGRAM * RE2_INSTRUCTION_BYTES
 REGEX_DISPLAY_PREFIX = "regex:"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -301,6 +313,7 @@ class PhraseBank:
         self._analysers: dict[str, tuple[str, ...]] = {
             script: (analyser,) for script, analyser in DEFAULT_ANALYSERS.items()}
         self._regexes: list[tuple[int, int, CompiledRegex]] = []
+        self._regex_program = 0  # relaxed instructions of all regexes (MAX_REGEX_PROGRAM)
         self._regex_set: re2.Set | None = None
         self._regex_set_stale = False
         # raw word -> (canonical form, keys, phrases starting with it); add() clears it
@@ -310,10 +323,14 @@ class PhraseBank:
         return len(self._sets)
 
     def add(self, phrase_set: PhraseSet) -> int:
-        """Register a set; returns the key to ask ``Scan.hits`` with.  Same set -> same key."""
+        """Register a set; returns the key to ask ``Scan.hits`` with.  Same set -> same key.
+
+        Raises PhraseError naming the entry whose regex goes past the bank's regex budget.
+        """
         for key, known in enumerate(self._sets):
             if known is phrase_set:
                 return key
+        self._check_budget(phrase_set)
         key = len(self._sets)
         self._sets.append(phrase_set)
         self._token_cache.clear()
@@ -330,8 +347,30 @@ class PhraseBank:
                 self._first_word.setdefault(lookup, []).append(candidate)
         for entry_index, compiled in phrase_set._regexes:
             self._regexes.append((key, entry_index, compiled))
+            self._regex_program += compiled.program
             self._regex_set_stale = True
         return key
+
+    def _check_budget(self, phrase_set: PhraseSet) -> None:
+        count, program = len(self._regexes), self._regex_program
+        for entry_index, compiled in phrase_set._regexes:
+            count += 1
+            program += compiled.program
+            if count > MAX_REGEXES:
+                raise PhraseError(f"a standard has at most {MAX_REGEXES:,} regexes; this is "
+                                  f"regex number {count:,}: merge them (a|b) or use plain phrases",
+                                  entry_index)
+            if program > MAX_REGEX_PROGRAM:
+                raise PhraseError(f"the standard's regexes up to this one compile to {program:,} "
+                                  f"RE2 instructions together, more than {MAX_REGEX_PROGRAM:,}: "
+                                  f"simplify them or use plain phrases", entry_index)
+
+    def prepare(self) -> None:
+        """Compile the regex set now (a loaded standard is ready to scan, and forked workers
+        inherit the set). Raises PhraseError if RE2 cannot build it within its budget."""
+        if self._compiled_regex_set() is None and self._regexes:
+            raise PhraseError(f"RE2 cannot compile the standard's {len(self._regexes):,} regexes "
+                              f"together within {REGEX_SET_MEMORY // 2**20} MB; simplify them")
 
     def phrase_set(self, key: int) -> PhraseSet:
         return self._sets[key]
@@ -339,14 +378,15 @@ class PhraseBank:
     def _compiled_regex_set(self) -> re2.Set | None:
         if self._regex_set_stale:
             self._regex_set_stale = False
-            regex_set = re2.Set.SearchSet(re2_options())
+            regex_set = re2.Set.SearchSet(re2_options(REGEX_SET_MEMORY))
             try:
                 for _, _, compiled in self._regexes:
-                    regex_set.Add(compiled.full)
+                    regex_set.Add(compiled.relaxed)
                 regex_set.Compile()
                 self._regex_set = regex_set
             except re2.error:
-                # Too big for one automaton (RE2's memory budget): search each pattern alone.
+                # Beyond RE2's memory budget (`prepare` refuses such a standard; a bank built
+                # directly may still get here): search each pattern alone.
                 self._regex_set = None
         return self._regex_set
 

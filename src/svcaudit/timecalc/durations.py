@@ -1,7 +1,9 @@
 """Durations as a standard writes them: `90s`, `30m`, `4h`, `1d`, `1h30m`, ISO 8601 `PT4H`, `3bd`.
 
 `1d` is 24 hours of counted time; `3bd` means "by the same local time three working days later" on the
-rule's calendar, so it is kept apart as `WorkingDays` rather than converted to seconds.
+rule's calendar, so it is kept apart as `WorkingDays` rather than converted to seconds. A duration
+is at most a hundred years (and a working-day target at most as many working days as a hundred
+years have days): anything longer is a typo, and would overflow date arithmetic when measured.
 """
 from __future__ import annotations
 
@@ -16,6 +18,12 @@ _ISO = re.compile(
     r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
 )
 _WORKING_DAYS = re.compile(r"^(\d+)bd$")
+MAX_DURATION_YEARS = 100
+MAX_DURATION_DAYS = MAX_DURATION_YEARS * 36525 // 100  # Julian years: leap days included
+MAX_DURATION_SECONDS = MAX_DURATION_DAYS * 86400
+# A number longer than this is far beyond the limit in any unit; it is refused before conversion.
+_MAX_DIGITS = 12
+_TOO_LONG = (f"longer than {MAX_DURATION_YEARS} years, the longest duration a standard can give")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +60,24 @@ def parse_duration(text: object) -> Duration:
     if isinstance(text, int):
         if text < 0:
             raise DurationError(f"{text} is negative")
+        if text > MAX_DURATION_SECONDS:
+            raise DurationError(f"{text} seconds is {_TOO_LONG}")
         return Seconds(text)
     if not isinstance(text, str):
         raise DurationError(f"{text!r} is not a duration")
     value = text.strip().lower().replace(" ", "")
+    if any(len(digits) > _MAX_DIGITS for digits in re.findall(r"\d+", value)):
+        raise DurationError(f"{_shown(text)} is {_TOO_LONG}")
     if match := _WORKING_DAYS.match(value):
         days = int(match.group(1))
         if days == 0:
             raise DurationError(f"{text!r}: a working-day target needs at least 1bd")
+        if days > MAX_DURATION_DAYS:
+            raise DurationError(f"{text!r} is {_TOO_LONG} ({MAX_DURATION_DAYS:,}bd)")
         return WorkingDays(days)
     if value and (match := _COMPACT.match(value)):
         parts = match.groups()
-        return Seconds(sum(int(n) * _UNIT_SECONDS[u] for n, u in zip(parts, "wdhms") if n))
+        return _bounded(text, sum(int(n) * _UNIT_SECONDS[u] for n, u in zip(parts, "wdhms") if n))
     if (match := _ISO.match(text.strip().upper())) and text.strip().upper() not in ("P", "PT"):
         weeks, days, hours, minutes, seconds = match.groups()
         total = (
@@ -73,10 +87,21 @@ def parse_duration(text: object) -> Duration:
             + int(minutes or 0) * 60
             + float(seconds or 0)
         )
-        return Seconds(round(total))
+        return _bounded(text, round(total))
     raise DurationError(
         f"{text!r} is not a duration; write e.g. 90s, 30m, 4h, 1d, 1h30m, PT4H or 3bd"
     )
+
+
+def _bounded(text: str, seconds: int) -> Seconds:
+    if seconds > MAX_DURATION_SECONDS:
+        raise DurationError(f"{text!r} is {_TOO_LONG}")
+    return Seconds(seconds)
+
+
+def _shown(text: str) -> str:
+    """A duration as a message quotes it: a long one is cut."""
+    return repr(text) if len(text) <= 40 else repr(text[:40] + "…")
 
 
 def format_seconds(seconds: int | float, parts: int | None = None) -> str:
