@@ -109,7 +109,9 @@ def _rejected_group(rejected: list[dict[str, Any]], cap: int, workspace: str | N
 
 
 def _violation_message(v: dict[str, Any]) -> str:
-    message = f"{v['ticket_id']}: {v['message']}" if v["ticket_id"] else v["message"]
+    about = common.who_of(v)
+    ticket = f"{v['ticket_id']} ({about})" if v["ticket_id"] and about else (v["ticket_id"] or about)
+    message = f"{ticket}: {v['message']}" if ticket else v["message"]
     if v["evidence"] and v["evidence"] not in v["message"]:
         message += "\n" + v["evidence"]
     return message

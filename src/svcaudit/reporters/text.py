@@ -12,6 +12,11 @@ from ..timecalc.durations import format_instant
 from . import common
 
 DEFAULT_WIDTH = 120
+# The violations table's columns: (name, share of the width left over, narrowest width). A column
+# without a share is as wide as its content; the finding gets most of what is left.
+VIOLATION_COLUMNS = (("Rule", None, None), ("Ticket", None, None), ("Agent", 1, 16),
+                     ("Measured", None, None), ("Target", None, None), ("Finding", 2, 24),
+                     ("Where", None, None))
 
 
 def _print_table(console: Console, title: str, header: list[str], rows: list[list[str]],
@@ -56,9 +61,8 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
 
     _print_table(console, "Compliance per dimension", common.DIMENSION_HEADER,
                  common.dimension_rows(result.rules), right={1, 2, 3})
-    _print_table(console, "Not applicable, and why", ["Rule", "Reason", "Tickets"],
-                 [[r.rule.id, reason, str(count)] for r in result.rules
-                  for reason, count in r.reasons.most_common()], right={2})
+    _print_table(console, "Not applicable, and why", common.REASON_HEADER, common.reason_rows(result),
+                 right={2}, fold=True)
     _print_table(console, "Service metrics", ["Metric", "Value", "Basis"],
                  [list(row) for row in common.metric_rows(result)], right={1})
     _print_table(console, "Quality score per ticket (weighted rules passed)", common.QUALITY_HEADER,
@@ -69,22 +73,20 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         shown = common.worst_first(result.violations, limit)
         title = f"Violations (worst {len(shown)} of {total})" if len(shown) < total \
             else f"Violations ({total})"
-        table = Table(title=title, title_justify="left")
-        for name in ("Rule", "Ticket", "Measured", "Target", "Finding", "Where"):
-            table.add_column(name, overflow="fold")
+        table = Table(title=title, title_justify="left", expand=True)
+        for name, share, narrowest in VIOLATION_COLUMNS:
+            table.add_column(name, overflow="fold", ratio=share, min_width=narrowest)
         for v in shown:
             finding = Text(v.message)
             if v.evidence and v.evidence not in v.message:
                 finding.append("\n" + v.evidence, style="dim")
-            table.add_row(v.rule, v.ticket_id or "(all)", common.measured(v), common.target(v),
-                          finding, common.location(v))
+            table.add_row(v.rule, v.ticket_id or "(all)", Text(common.who_lines(v)), common.measured(v),
+                          common.target(v), finding, common.location(v))
         console.print(table)
 
-    shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
-    _print_table(console, f"Rejected rows ({len(result.rejected)}; not audited)",
-                 ["File", "Row", "Field", "Error"],
-                 [[r.path, str(r.row), r.field or "", r.error] for r in shown_rejected], fold=True)
-    for warning in result.warnings:
+    _print_table(console, f"Rejected rows ({len(result.rejected):,}; not audited), by reason",
+                 common.REJECTED_HEADER, common.rejected_rows(result), right={2}, fold=True)
+    for warning in result.all_warnings:
         console.print(Text("warning: " + warning, style="yellow"))
-    console.print(Text(common.verdict(result), style="bold green" if result.standard_met else "bold red"))
+    console.print(Text(common.verdict(result), style=common.VERDICT_STYLES[result.verdict]))
     return buffer.getvalue()
