@@ -23,7 +23,7 @@ from .timecalc.durations import format_instant
 REPORT_FORMAT_VERSION = 1
 EXAMPLES_PER_GROUP = 2  # examples shown with each group of not-applicable or rejection reasons
 NO_TICKETS = "the inputs hold no ticket to audit"
-PENDING_REASON = "pending: not judged yet at --as-of"
+PENDING_REASON = "pending at --as-of"
 # Who a finding is about: the ticket's fields that every violation carries, in this order.
 WHO_FIELDS = ("agent", "team", "channel", "priority")
 
@@ -375,8 +375,9 @@ class AuditResult:
 
     @property
     def _no_evidence(self) -> str:
-        noun = "ticket" if self.tickets == 1 else "tickets"
-        return f"no rule judged any of the {self.tickets:,} {noun}"
+        if self.tickets == 1:
+            return "no rule judged the only ticket"
+        return f"no rule judged any of the {self.tickets:,} tickets"
 
     @property
     def below_min_compliance(self) -> list[RuleResult]:

@@ -118,8 +118,9 @@ def verdict(result: AuditResult) -> str:
         head = result.not_judged_because or ""
         reasons = result.not_judged_reasons
         if reasons:
-            head += "; " + "; ".join(f"{r['reason']}: {r['count']:,} ({', '.join(r['rules'])})"
-                                     for r in reasons)
+            head += "; " + "; ".join(
+                f"{r['reason']}: {r['count']:,} result{'' if r['count'] == 1 else 's'} "
+                f"in {', '.join(r['rules'])}" for r in reasons)
         return f"{decided.label}: {head}"
     compliance = result.compliance
     threshold = result.pass_threshold

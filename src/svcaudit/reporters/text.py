@@ -88,5 +88,7 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                  common.REJECTED_HEADER, common.rejected_rows(result), right={2}, fold=True)
     for warning in result.all_warnings:
         console.print(Text("warning: " + warning, style="yellow"))
-    console.print(Text(common.verdict(result), style=common.VERDICT_STYLES[result.verdict]))
+    # One line however long, as in every other format: scripts and people grep for it.
+    console.print(Text(common.verdict(result), style=common.VERDICT_STYLES[result.verdict]),
+                  soft_wrap=True)
     return buffer.getvalue()
