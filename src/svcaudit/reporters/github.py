@@ -2,11 +2,11 @@
 
 Starts from `result.to_dict()`, with the violations streamed: only the capped worst of each rule
 are kept, so a run with a million findings is annotated in bounded memory. The verdict comes first
-as one `::error` (not met) or `::notice` (met) annotation, then the run's warnings, then one
-`::group::` per rule with violations holding an `::error` or `::warning` per violation (file and
-line of the row that shows it; aggregate rules have no file), worst first and capped per rule with a
-closing `::notice` that counts the rest, then the rejected rows as annotations on their rows, and
-last the verdict again as a plain log line.
+as one `::notice` (PASSED) or `::error` (FAILED, NOT JUDGED) annotation, then the run's warnings, then
+one `::group::` per rule with violations holding an `::error` or `::warning` per violation (file and
+line of the row that shows it, the ticket and who it is about; aggregate rules have no file), worst
+first and capped per rule with a closing `::notice` that counts the rest, then the rejected rows as
+annotations on their rows, and last the verdict again as a plain log line.
 
 The runner keeps only the first 10 error and the first 10 warning annotations of a step (the rest
 stay in the log, counted), which is why the verdict leads: it must survive that cut.

@@ -1,10 +1,13 @@
 """JUnit XML: the audit as one test suite, for the test views of Jenkins, GitLab, GitHub and Azure.
 
 Starts from `result.to_dict()`. One `<testcase>` per rule (classname `svcaudit.<check>`): an
-error-severity rule with failures fails and lists its violations; a warning-severity rule never
-fails, its findings go to `<system-out>`; a rule with nothing judged is skipped with the reason.
-Two more cases keep the gate honest: `input-rows` fails when rows were rejected (never a silent
-pass) and `standard-met` carries the verdict of the exit code. Valid against the Jenkins xUnit
+error-severity rule with failures fails and lists its violations (each with who it is about); a
+warning-severity rule never fails on its findings, which go to `<system-out>`; a rule below its
+`min_judged` fails (type `too-few-judged`), whatever its severity; a rule with nothing judged is
+skipped with its grouped reasons. Two more cases keep the gate honest: `input-rows` fails when rows
+were rejected (never a silent pass) and `standard-met` carries the verdict of the exit code (a
+failure of type `standard-not-met` for FAILED, `not-judged` for NOT JUDGED); the suite's `verdict`
+property and the first line of its `<system-out>` say the same. Valid against the Jenkins xUnit
 plugin's `junit-10.xsd` (tests/reporters/fixtures/).
 
 Every violation is listed, so the whole document is built in memory: JUnit is for CI-sized runs

@@ -1,4 +1,5 @@
-"""Text: rich tables for a terminal: rules, KPIs, the worst violations, rejected rows, the verdict."""
+"""Text: rich tables for a terminal: rules, why rules did not apply (grouped), KPIs, the worst
+violations with their agent, rejected rows grouped by reason, warnings, and the verdict line."""
 from __future__ import annotations
 
 import io
