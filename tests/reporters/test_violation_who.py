@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
+from importlib import resources
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -100,7 +102,10 @@ def test_weekly_report_breaches_say_who(files, fmt):
                  "--since", "2026-11-01", "--until", "2026-11-30")
     assert result.exit_code == 0, result.output
     if fmt == "json":
-        violations = [v for group in json.loads(result.stdout)["groups"] for v in group["violations"]]
+        report = json.loads(result.stdout)
+        jsonschema.validate(report, json.loads(
+            resources.files("svcaudit").joinpath("schema/tables-v1.json").read_text()))
+        violations = [v for group in report["groups"] for v in group["violations"]]
         assert {v["ticket_id"]: v["agent"] for v in violations if v["ticket_id"]} == {
             "T1": "Анна Смирнова", "T2": None}
     else:
