@@ -1,10 +1,12 @@
 """Exit codes, the one part of the CLI that CI scripts branch on.
 
-| code | meaning                                                                    |
-|------|----------------------------------------------------------------------------|
-| 0    | PASSED: the standard is met on evidence: some rule judged a ticket, overall compliance >= pass_threshold, every rule >= its min_compliance and min_judged |
-| 1    | FAILED: the standard is not met                                            |
-| 2    | NOT JUDGED (no rule judged any ticket, no ticket at all, more rows rejected than --max-rejected), usage error, unreadable input or standard, internal error |
+| code | meaning                                                                          |
+|------|----------------------------------------------------------------------------------|
+| 0    | PASSED: the standard is met on evidence: some rule judged a ticket, overall        |
+|      | compliance >= pass_threshold, every rule >= its min_compliance and min_judged      |
+| 1    | FAILED: the standard is not met                                                  |
+| 2    | NOT JUDGED: no rule judged any ticket, no ticket at all, or more rows rejected     |
+|      | than --max-rejected; or a usage error, unreadable input or standard, internal error |
 
 The verdict is the result model's (`AuditResult.verdict`); this maps it, and nothing else decides it.
 `--exit-zero` turns 1 into 0, never 2.

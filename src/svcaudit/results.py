@@ -365,19 +365,20 @@ class AuditResult:
         """Why the audit cannot be judged at all, whatever its figures say; None when it can."""
         if self.tickets == 0:
             return NO_TICKETS
-        if self.max_rejected is not None:
-            too_many = self.max_rejected.exceeded(self.rows_rejected, self.rows_read)
-            if too_many:
-                return too_many
+        too_many = self._too_many_rejected
+        if too_many is not None:
+            return too_many
         if not self.any_judged:
-            return self._no_evidence
+            if self.tickets == 1:
+                return "no rule judged the only ticket"
+            return f"no rule judged any of the {self.tickets:,} tickets"
         return None
 
     @property
-    def _no_evidence(self) -> str:
-        if self.tickets == 1:
-            return "no rule judged the only ticket"
-        return f"no rule judged any of the {self.tickets:,} tickets"
+    def _too_many_rejected(self) -> str | None:
+        if self.max_rejected is None:
+            return None
+        return self.max_rejected.exceeded(self.rows_rejected, self.rows_read)
 
     @property
     def below_min_compliance(self) -> list[RuleResult]:
@@ -407,18 +408,20 @@ class AuditResult:
     def not_judged_reasons(self) -> list[dict[str, Any]]:
         """Why nothing was judged, when nothing was: the rules' not-applicable reasons grouped
         across rules (reason, results, rules), and pending results as one more group."""
-        if self.not_judged_because != self._no_evidence:
+        if self.tickets == 0 or self.any_judged or self._too_many_rejected is not None:
             return []  # judged, or not judged for a reason of its own (no ticket, rejected rows)
         groups: dict[str, dict[str, Any]] = {}
+
+        def add(reason: str, count: int, rule_id: str) -> None:
+            entry = groups.setdefault(reason, {"reason": reason, "count": 0, "rules": []})
+            entry["count"] += count
+            entry["rules"].append(rule_id)
+
         for result in self.rules:
             for group in result.reason_groups:
-                entry = groups.setdefault(group.reason, {"reason": group.reason, "count": 0, "rules": []})
-                entry["count"] += group.count
-                entry["rules"].append(result.rule.id)
+                add(group.reason, group.count, result.rule.id)
             if result.pending:
-                entry = groups.setdefault(PENDING_REASON, {"reason": PENDING_REASON, "count": 0, "rules": []})
-                entry["count"] += result.pending
-                entry["rules"].append(result.rule.id)
+                add(PENDING_REASON, result.pending, result.rule.id)
         return sorted(groups.values(), key=lambda entry: -entry["count"])
 
     @property

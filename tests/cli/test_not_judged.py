@@ -84,7 +84,8 @@ def test_exit_zero_passes_a_failure_but_never_nothing_judged(audit, tickets, cod
 def test_quiet_prints_the_not_judged_line(audit):
     result = audit(FIRST_REPLY % "", NO_EVIDENCE, "--quiet")
     assert result.exit_code == 2
-    assert result.stdout == "NOT JUDGED: no rule judged any of the 3 tickets; needs created_at: 3 results in first-reply\n"
+    assert result.stdout == ("NOT JUDGED: no rule judged any of the 3 tickets; needs created_at: 3 results "
+                             "in first-reply\n")
 
 
 def test_too_many_rejected_rows_say_not_judged_in_the_report_too(audit):

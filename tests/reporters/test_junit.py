@@ -154,8 +154,9 @@ def test_verdict_case_carries_the_exit_code_verdict(tmp_path, schema):
     assert verdict.find("failure").get("message") == (
         "FAILED: compliance 50.0% < threshold 90.0%; below their own min_compliance: first-reply")
     warnings = suite.find("system-out").text.splitlines()[1:]
-    assert warnings == ["warning: 1 of 10 input rows were rejected and not audited; see `rejected`",
-                        "warning: rule chat-reply judged no ticket: 3 not applicable (not in scope (channel))"]
+    assert warnings == [
+        "warning: 1 of 10 input rows were rejected and not audited; see `rejected`",
+        "warning: rule chat-reply judged no ticket: 3 not applicable (not in scope (channel))"]
 
 
 def test_control_characters_are_replaced_and_markup_escaped(tmp_path, schema):
