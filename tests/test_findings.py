@@ -493,7 +493,7 @@ _INSTANT = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(st.tuples(_TEXT, _TEXT, _TEXT, _TEXT, _TEXT, _NUMBER, _TEXT, _NUMBER, _NUMBER, _INSTANT,
-                 _TEXT, _NUMBER, _NUMBER, _NUMBER, _TEXT))
+                 _TEXT, _NUMBER, _NUMBER, _NUMBER, _TEXT, _TEXT, _TEXT, _TEXT, _TEXT))
 def test_encoded_findings_are_the_encoded_finding_dicts(row):
     """The JSON report writes findings through a template; it must give what the encoder gives
     for `violation_dict`, whatever the values' types."""

@@ -28,7 +28,7 @@ from .logs.timestamps import TimestampError, TimestampParser
 from .reporters import RENDERERS
 from .reporters.common import DEFAULT_VIOLATION_LIMIT
 from .reporters.escaping import terminal
-from .results import AuditResult
+from .results import AuditResult, RejectedLimit, Verdict
 from .standard.loader import discover, load_standard
 from .standard.model import Standard
 from .standard.schema import standard_schema
@@ -243,6 +243,7 @@ def check(
         if detection is not None:
             result.input_presets = detection.inputs()
             result.warnings[:0] = detection.warnings()
+        result.max_rejected = limit_rejected  # part of the verdict, so every format shows it
         render = RENDERERS[chosen.value]
         if chosen is OutputFormat.json:
             _emit_json(result, output, quiet, _jobs(jobs))
@@ -256,15 +257,7 @@ def check(
                                   width=_width(output), workspace=os.environ.get("GITHUB_WORKSPACE"))
             _emit(rendered, output, quiet)
         _append_step_summary(result)
-        code = _exit_code(result)
-        too_many = _too_many_rejected(result, limit_rejected)
-        if too_many:
-            _fail(too_many)
-        if exit_zero and code is ExitCode.NOT_MET:
-            if not quiet:
-                typer.echo("svcaudit: the standard is not met; exit 0 because of --exit-zero", err=True)
-            return ExitCode.MET
-        return code
+        return _exit_code(result, exit_zero, quiet)
 
     raise typer.Exit(int(_guard(debug, body)))
 
@@ -351,8 +344,7 @@ def merge(
                           workspace=os.environ.get("GITHUB_WORKSPACE"))
         _emit(rendered, output, quiet)
         _append_step_summary(result)
-        code = _exit_code(result)
-        return ExitCode.MET if exit_zero and code is ExitCode.NOT_MET else code
+        return _exit_code(result, exit_zero, quiet)
 
     raise typer.Exit(int(_guard(debug, body)))
 
@@ -371,8 +363,8 @@ def _append_step_summary(result: AuditResult) -> None:
         typer.echo(f"svcaudit: cannot write {GITHUB_STEP_SUMMARY} ({summary}): {exc.strerror}", err=True)
 
 
-def _parse_max_rejected(text: str | None) -> tuple[float, bool] | None:
-    """(limit, is_share) from "25" or "0.5%"."""
+def _parse_max_rejected(text: str | None) -> RejectedLimit | None:
+    """The limit from "25" or "0.5%"."""
     if text is None:
         return None
     value = text.strip()
@@ -381,25 +373,13 @@ def _parse_max_rejected(text: str | None) -> tuple[float, bool] | None:
             share = float(value[:-1]) / 100
             if not 0 <= share <= 1:
                 raise ValueError
-            return share, True
+            return RejectedLimit(share, True)
         count = int(value)
         if count < 0:
             raise ValueError
-        return float(count), False
+        return RejectedLimit(float(count), False)
     except ValueError:
         raise UsageError(f"--max-rejected {text!r}: give a count (25) or a share of rows read (0.5%)") from None
-
-
-def _too_many_rejected(result: AuditResult, limit: tuple[float, bool] | None) -> str | None:
-    if limit is None:
-        return None
-    rejected, read = result.rows_rejected, result.rows_read
-    allowed, is_share = limit
-    over = (read > 0 and rejected / read > allowed) if is_share else rejected > allowed
-    if not over:
-        return None
-    shown = f"{allowed:.2%}" if is_share else str(int(allowed))
-    return f"{rejected} of {read} input rows were rejected, more than --max-rejected {shown}"
 
 
 class _progress:
@@ -446,11 +426,15 @@ def _distinct(files: list[Path]) -> None:
         seen.add(resolved)
 
 
-def _exit_code(result: AuditResult) -> ExitCode:
-    if result.tickets == 0:
-        typer.echo("svcaudit: the inputs hold no ticket to audit", err=True)
-        return ExitCode.ERROR
-    return exit_code_for(result.standard_met)
+def _exit_code(result: AuditResult, exit_zero: bool, quiet: bool) -> ExitCode:
+    """The result's verdict as the exit code. NOT JUDGED is also said on stderr (the report may
+    have gone to a file), and `--exit-zero` never hides it."""
+    verdict = result.verdict
+    if verdict is Verdict.NOT_JUDGED:
+        typer.echo(f"svcaudit: {verdict.label}: {result.not_judged_because}", err=True)
+    elif verdict is Verdict.FAILED and exit_zero and not quiet:
+        typer.echo("svcaudit: the standard is not met; exit 0 because of --exit-zero", err=True)
+    return exit_code_for(verdict, exit_zero)
 
 
 @app.command()

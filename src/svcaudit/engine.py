@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from .logs.presets import get_preset
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
 from .quality import QualityAccumulator, TicketScore
-from .results import AuditResult, RuleResult, Violation
+from .results import WHO_FIELDS, AuditResult, RuleResult, Violation
 from .standard.model import Rule, Standard
 from .timeline import Timeline
 from .waivers import Waivers
@@ -75,6 +76,11 @@ def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,
     return Violation(*violation_row(rule, ticket, outcome, waived_because))
 
 
+# Who a finding is about, read off its ticket in WHO_FIELDS order (the Violation's last fields).
+_who = attrgetter(*WHO_FIELDS)
+_NOBODY = (None,) * len(WHO_FIELDS)
+
+
 def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome,
                   waived_because: str | None = None) -> tuple:
     """A finding as the tuple of its Violation fields, in their order: what a `FindingLog`
@@ -97,7 +103,7 @@ def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome,
         outcome.measured_value,
         outcome.target_value,
         waived_because,
-    )
+    ) + (_who(ticket) if ticket else _NOBODY)
 
 
 @dataclass

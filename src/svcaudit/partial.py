@@ -82,18 +82,13 @@ def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, 
         tally.absorb(data["tally"])
         for item in data["inputs"]:
             inputs.append(InputStats(item["path"], Shape(item["shape"]), item["format"],
-<<<<<<< HEAD
                                      item["encoding"], item["rows_read"], item["rows_rejected"],
                                      item.get("rows_folded", 0), item.get("fields_rejected", 0),
                                      item.get("notes", 0), item.get("date_orders", {})))
-        rejected += [Rejection(r["path"], r["row"], r["field"], r["error"], r.get("row_kept", False))
-                     for r in data["rejected"]]
-=======
-                                     item["encoding"], item["rows_read"], item["rows_rejected"]))
             if "preset" in item:  # read with a detected preset (`check` without a standard)
                 presets[item["path"]] = item["preset"]
-        rejected += [Rejection(r["path"], r["row"], r["field"], r["error"]) for r in data["rejected"]]
->>>>>>> h-durations
+        rejected += [Rejection(r["path"], r["row"], r["field"], r["error"], r.get("row_kept", False))
+                     for r in data["rejected"]]
         warnings += data["warnings"]
     tally.finish()
     rows_rejected = sum(1 for r in rejected if not r.row_kept)

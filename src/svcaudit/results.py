@@ -6,8 +6,10 @@ The JSON shape is the contract of STANDARD.md ("The JSON report"), documented by
 """
 from __future__ import annotations
 
+import enum
+import re
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
@@ -19,6 +21,119 @@ from .standard.model import Rule
 from .timecalc.durations import format_instant
 
 REPORT_FORMAT_VERSION = 1
+EXAMPLES_PER_GROUP = 2  # examples shown with each group of not-applicable or rejection reasons
+NO_TICKETS = "the inputs hold no ticket to audit"
+PENDING_REASON = "pending at --as-of"
+# Who a finding is about: the ticket's fields that every violation carries, in this order.
+WHO_FIELDS = ("agent", "team", "channel", "priority")
+
+
+class Verdict(str, enum.Enum):
+    """The outcome of an audit, which every format shows and the exit code carries."""
+
+    PASSED = "passed"  # the standard is met, on evidence
+    FAILED = "failed"  # the standard is not met
+    NOT_JUDGED = "not-judged"  # no evidence to judge by, or input that cannot be trusted
+
+    @property
+    def label(self) -> str:
+        """How the reports write it: PASSED, FAILED, NOT JUDGED."""
+        return self.value.replace("-", " ").upper()
+
+
+# A value a reason quotes ('x', "x") or a timestamp it names: the same reason about two values is
+# one group. A quote opens only where no letter precedes it, so "the customer's request" stays whole.
+_QUOTED_VALUE = re.compile(r"""(?<!\w)'(?:[^'\\]|\\.)*'(?!\w)|(?<!\w)"(?:[^"\\]|\\.)*"(?!\w)""")
+_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+_SPACES = re.compile(r"\s+")
+
+
+def reason_key(reason: str) -> str:
+    """A reason without the values it names: "'x' is not a timestamp" and "'y' is not a
+    timestamp" are both "is not a timestamp"."""
+    bare = _TIMESTAMP.sub(" ", _QUOTED_VALUE.sub(" ", reason))
+    bare = _SPACES.sub(" ", bare).strip(" :,;")
+    return bare or reason
+
+
+@dataclass(frozen=True)
+class ReasonGroup:
+    """Not-applicable results that share a reason (`reason_key`), with up to two of the reasons
+    as given when they name values."""
+
+    reason: str
+    count: int
+    examples: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "count": self.count, "examples": list(self.examples)}
+
+
+def group_reasons(reasons: Counter[str]) -> list[ReasonGroup]:
+    """Reasons with their counts, grouped by `reason_key`, the largest group first."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
+        key = reason_key(reason)
+        counts[key] += count
+        shown = examples.setdefault(key, [])
+        if reason != key and len(shown) < EXAMPLES_PER_GROUP:
+            shown.append(reason)
+    return [ReasonGroup(key, count, tuple(examples[key]))
+            for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+@dataclass(frozen=True)
+class RejectionGroup:
+    """Rejected rows that share a field and a reason (`reason_key`), with the first two of them."""
+
+    field: str | None
+    reason: str
+    count: int
+    examples: tuple[Rejection, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "reason": self.reason, "count": self.count,
+                "examples": [{"path": r.path, "row": r.row, "error": r.error} for r in self.examples]}
+
+
+def group_rejections(rejected: Iterable[Rejection]) -> list[RejectionGroup]:
+    """Rejected rows grouped by field and reason, the largest group first (ties: first seen)."""
+    counts: dict[tuple[str | None, str], int] = {}
+    examples: dict[tuple[str | None, str], list[Rejection]] = {}
+    keys: dict[str, str] = {}  # reason_key per error text: a bad column repeats few of them
+    for item in rejected:
+        reason = keys.get(item.error)
+        if reason is None:
+            reason = keys[item.error] = reason_key(item.error)
+        group = (item.field, reason)
+        if group in counts:
+            counts[group] += 1
+            if len(examples[group]) < EXAMPLES_PER_GROUP:
+                examples[group].append(item)
+        else:
+            counts[group] = 1
+            examples[group] = [item]
+    order = sorted(counts, key=lambda group: -counts[group])  # stable: first seen among equals
+    return [RejectionGroup(name, reason, counts[(name, reason)], tuple(examples[(name, reason)]))
+            for name, reason in order]
+
+
+@dataclass(frozen=True)
+class RejectedLimit:
+    """`--max-rejected`: how many input rows may be rejected before the figures are not trusted."""
+
+    allowed: float  # a count, or a share of rows read
+    is_share: bool
+
+    def exceeded(self, rejected: int, read: int) -> str | None:
+        """Why the rejected rows are too many, or None."""
+        over = (read > 0 and rejected / read > self.allowed) if self.is_share else rejected > self.allowed
+        if not over:
+            return None
+        shown = f"{self.allowed:.2%}" if self.is_share else str(int(self.allowed))
+        return f"{rejected} of {read} input rows were rejected, more than --max-rejected {shown}"
 
 
 @dataclass
@@ -40,11 +155,44 @@ class RuleResult:
         return None if judged == 0 else self.passed / judged
 
     @property
-    def met(self) -> bool:
+    def judged(self) -> int:
+        """Results that passed or failed: the evidence the rule's compliance stands on."""
+        return self.passed + self.failed
+
+    @property
+    def compliance_met(self) -> bool:
         """The rule's own `min_compliance`, if it has one."""
         if self.rule.min_compliance is None or self.compliance is None:
             return True
         return self.compliance >= self.rule.min_compliance
+
+    @property
+    def enough_judged(self) -> bool:
+        """The rule's own `min_judged`, if it has one (whatever its severity)."""
+        return self.rule.min_judged is None or self.judged >= self.rule.min_judged
+
+    @property
+    def met(self) -> bool:
+        """The rule's own minimums: `min_compliance` and `min_judged`."""
+        return self.compliance_met and self.enough_judged
+
+    @property
+    def reason_groups(self) -> list[ReasonGroup]:
+        """Why the rule did not apply, grouped by reason."""
+        return group_reasons(self.reasons)
+
+    def nothing_judged(self) -> str:
+        """What the rule's results were instead, when it judged no ticket: "1,183 not applicable
+        (needs created_at)"."""
+        parts = []
+        if self.pending:
+            parts.append(f"{self.pending:,} pending")
+        if self.not_applicable:
+            groups = self.reason_groups
+            why = (groups[0].reason if len(groups) == 1
+                   else "; ".join(f"{g.reason}: {g.count:,}" for g in groups))
+            parts.append(f"{self.not_applicable:,} not applicable ({why})")
+        return ", ".join(parts) or "no result"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,9 +209,12 @@ class RuleResult:
             "waived": self.waived,
             "compliance": _round(self.compliance),
             "min_compliance": self.rule.min_compliance,
+            "judged": self.judged,
+            "min_judged": self.rule.min_judged,
             "met": self.met,
             "value": self.value,
             "not_applicable_reasons": dict(sorted(self.reasons.items())),
+            "not_applicable_summary": [group.to_dict() for group in self.reason_groups],
         }
 
 
@@ -103,6 +254,11 @@ class Violation:
     measured_value: float | None = None
     target_value: float | None = None
     waiver: str | None = None  # the waiver's reason, for a waived violation
+    # Who the finding is about, from the ticket row (WHO_FIELDS); None where the export lacks it.
+    agent: str | None = None
+    team: str | None = None
+    channel: str | None = None
+    priority: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Violation:
@@ -116,7 +272,7 @@ class Violation:
             due_at=None if due is None else datetime.fromisoformat(due.replace("Z", "+00:00")),
             evidence=data.get("evidence"), message_index=data.get("message_index"),
             measured_value=data.get("measured_value"), target_value=data.get("target_value"),
-            waiver=data.get("waiver"),
+            waiver=data.get("waiver"), **{name: data.get(name) for name in WHO_FIELDS},
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,13 +282,20 @@ class Violation:
 VIOLATION_FIELDS = tuple(f.name for f in fields(Violation))
 # A finding as the tuple of its fields, in VIOLATION_FIELDS order: how the findings log keeps it.
 violation_as_row = attrgetter(*VIOLATION_FIELDS)
+# Findings are built, stored and encoded by position (engine.violation_row, violation_dict, the JSON
+# report's template): the fields about who come last, in this order, and reordering them fails here.
+if VIOLATION_FIELDS[-len(WHO_FIELDS):] != WHO_FIELDS:
+    raise ImportError("Violation's last fields must be WHO_FIELDS, in order: update the code that "
+                      "builds findings by position (engine.violation_row, results.violation_dict, "
+                      "reporters.json.encode_findings)")
 
 
 def violation_dict(row: tuple) -> dict[str, Any]:
     """A finding's JSON item, from its row (`violation_as_row`): what `Violation.to_dict` gives,
     without making the object (the JSON report encodes hundreds of thousands of them)."""
     (rule, ticket_id, severity, message, path, row_number, field_name, measured_seconds,
-     target_seconds, due_at, evidence, message_index, measured_value, target_value, waiver) = row
+     target_seconds, due_at, evidence, message_index, measured_value, target_value, waiver,
+     agent, team, channel, priority) = row
     data = {
         "rule": rule,
         "ticket_id": ticket_id,
@@ -150,6 +313,10 @@ def violation_dict(row: tuple) -> dict[str, Any]:
         "message_index": message_index,
         "measured_value": measured_value,
         "target_value": target_value,
+        "agent": agent,
+        "team": team,
+        "channel": channel,
+        "priority": priority,
     }
     if waiver is not None:
         data["waiver"] = waiver
@@ -177,6 +344,7 @@ class AuditResult:
     message_grouping: str | None = None  # how message rows were joined to tickets (streamed or not)
     # Input path -> the preset it was read with when no standard was given (autopreset.Detection).
     input_presets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_rejected: RejectedLimit | None = None  # --max-rejected: beyond it, nothing is judged
 
     @property
     def judged(self) -> tuple[int, int]:
@@ -190,11 +358,90 @@ class AuditResult:
         return None if passed + failed == 0 else passed / (passed + failed)
 
     @property
-    def standard_met(self) -> bool:
+    def any_judged(self) -> bool:
+        """Whether any rule, of any severity, aggregates included, passed or failed anything."""
+        return any(r.judged for r in self.rules)
+
+    @property
+    def not_judged_because(self) -> str | None:
+        """Why the audit cannot be judged at all, whatever its figures say; None when it can."""
+        if self.tickets == 0:
+            return NO_TICKETS
+        too_many = self._too_many_rejected
+        if too_many is not None:
+            return too_many
+        if not self.any_judged:
+            if self.tickets == 1:
+                return "no rule judged the only ticket"
+            return f"no rule judged any of the {self.tickets:,} tickets"
+        return None
+
+    @property
+    def _too_many_rejected(self) -> str | None:
+        if self.max_rejected is None:
+            return None
+        return self.max_rejected.exceeded(self.rows_rejected, self.rows_read)
+
+    @property
+    def below_min_compliance(self) -> list[RuleResult]:
+        return [r for r in self.rules if r.rule.counts and not r.compliance_met]
+
+    @property
+    def below_min_judged(self) -> list[RuleResult]:
+        return [r for r in self.rules if not r.enough_judged]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The one verdict of the audit: every format shows it and the exit code carries it."""
+        if self.not_judged_because is not None:
+            return Verdict.NOT_JUDGED
         compliance = self.compliance
         overall = compliance is None or compliance >= self.pass_threshold - 1e-12
         quality_met = self.quality is None or self.quality["met"]
-        return overall and quality_met and all(r.met for r in self.rules if r.rule.counts)
+        if overall and quality_met and not self.below_min_compliance and not self.below_min_judged:
+            return Verdict.PASSED
+        return Verdict.FAILED
+
+    @property
+    def standard_met(self) -> bool:
+        return self.verdict is Verdict.PASSED
+
+    @property
+    def not_judged_reasons(self) -> list[dict[str, Any]]:
+        """Why nothing was judged, when nothing was: the rules' not-applicable reasons grouped
+        across rules (reason, results, rules), and pending results as one more group."""
+        if self.tickets == 0 or self.any_judged or self._too_many_rejected is not None:
+            return []  # judged, or not judged for a reason of its own (no ticket, rejected rows)
+        groups: dict[str, dict[str, Any]] = {}
+
+        def add(reason: str, count: int, rule_id: str) -> None:
+            entry = groups.setdefault(reason, {"reason": reason, "count": 0, "rules": []})
+            entry["count"] += count
+            entry["rules"].append(rule_id)
+
+        for result in self.rules:
+            for group in result.reason_groups:
+                add(group.reason, group.count, result.rule.id)
+            if result.pending:
+                add(PENDING_REASON, result.pending, result.rule.id)
+        return sorted(groups.values(), key=lambda entry: -entry["count"])
+
+    @property
+    def evidence_warnings(self) -> list[str]:
+        """A rule that judged no ticket while others did: its figures are not evidence."""
+        if self.not_judged_because is not None:
+            return []
+        return [f"rule {r.rule.id} judged no ticket: {r.nothing_judged()}"
+                for r in self.rules if r.judged == 0]
+
+    @property
+    def all_warnings(self) -> list[str]:
+        """Every warning a format shows: the input's, then the rules' without evidence."""
+        return [*self.warnings, *self.evidence_warnings]
+
+    @property
+    def rejected_groups(self) -> list[RejectionGroup]:
+        return group_rejections(self.rejected)
 
     @property
     def rows_read(self) -> int:
@@ -215,6 +462,7 @@ class AuditResult:
         """The JSON report. With `lists=False` the long lists are left empty, for a streaming writer
         that adds their items one at a time (`findings`)."""
         passed, failed = self.judged
+        verdict, because = self.verdict, self.not_judged_because
 
         def listed(key: str) -> list[dict[str, Any]]:
             return list(self.findings(key)) if lists else []
@@ -234,10 +482,13 @@ class AuditResult:
                 for i in self.inputs
             ],
             "summary": {
+                "verdict": verdict.value,
+                "passed": verdict is Verdict.PASSED,
+                "not_judged": None if because is None else {
+                    "because": because, "reasons": self.not_judged_reasons},
                 "tickets": self.tickets,
                 "compliance": _round(self.compliance),
                 "threshold": self.pass_threshold,
-                "passed": self.standard_met,
                 "results_passed": passed,
                 "results_failed": failed,
                 "violations": len(self.violations),
@@ -250,11 +501,12 @@ class AuditResult:
             "dimensions": dimension_table(self.rules),
             "violations": listed("violations"),
             "rejected": listed("rejected"),
+            "rejected_summary": [group.to_dict() for group in self.rejected_groups],
             "metrics": self.metrics,
             "quality": self.quality,
             "waived": listed("waived"),
             "waivers": self.waivers,
-            "warnings": list(self.warnings),
+            "warnings": self.all_warnings,
         }
 
 

@@ -25,11 +25,12 @@ def check(*args: object) -> object:
 
 
 def audit_json(*paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict | None, str]:
-    """Exit code, JSON report (None on exit 2) and stderr of `svcaudit check` on the paths."""
+    """Exit code, JSON report (None when there is none: an input error) and stderr of
+    `svcaudit check` on the paths."""
     result = check(*paths, "--standard", STANDARD, "--as-of", AS_OF, "--format", "json", *extra)
     assert "Traceback" not in result.output
     assert "internal error" not in result.stderr, result.stderr
-    report = json.loads(result.stdout) if result.exit_code in (0, 1) else None
+    report = json.loads(result.stdout) if result.stdout.strip() else None
     return result.exit_code, report, result.stderr
 
 

@@ -2,7 +2,8 @@
 
 Each case is a row of data: the fixture, the exit code of `svcaudit check` on it, and either the rows
 read and rejected (path, row, field, reason) or the one-line input error with its file:line:column.
-The fixtures' standard passes any audit that runs (threshold 0%), so exit 2 always means the input.
+The fixtures' standard passes any audit that judges a ticket (threshold 0%), so exit 2 always means
+the input: unreadable, or read but giving no rule anything to judge (NOT JUDGED).
 """
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ CASES = [
     # Delimiters and layout.
     Case("excel-sep.csv", 0, rows_read=2, tickets=2),
     Case("pipe.csv", 0, rows_read=2, tickets=2),
-    Case("one-column.csv", 0, rows_read=2, tickets=2),
+    # Read right, but its one column gives no rule anything to judge: NOT JUDGED, exit 2.
+    Case("one-column.csv", 2, rows_read=2, tickets=2,
+         error="NOT JUDGED: no rule judged any of the 2 tickets"),
     Case("quoted-newline.csv", 0, rows_read=2, tickets=2),
     Case("blank-header.csv", 0, rows_read=1, tickets=1),
     Case("blank-rows.csv", 0, rows_read=1, tickets=1),

@@ -68,7 +68,9 @@ def test_repeated_ticket_rows_keep_the_first_and_reject_the_rest(write):
     assert [(r.row, r.field) for r in source.rejected] == [(3, "ticket_id"), (4, "ticket_id")]
     assert all(f"duplicate ticket_id 'T1' (first at {tickets}:2)" in r.error for r in source.rejected)
     code, report, _ = audit_json(tickets)
-    assert code == 0 and report["inputs"][0]["rows_rejected"] == 2
+    # No reply data: nothing judged (exit 2), but the report still accounts for every row.
+    assert code == 2 and report["summary"]["verdict"] == "not-judged"
+    assert report["inputs"][0]["rows_rejected"] == 2
 
 
 def test_messages_of_a_rejected_ticket_row_are_rejected_unless_a_later_row_is_read(write):

@@ -99,7 +99,8 @@ def test_case_round_trips(name, tmp_path):
     assert verdict.name == ("notice" if case["expect"]["passed"] else "error")
     assert verdict.properties == {"title": "svcaudit"}
     assert plain == [verdict.message], "the only plain line is the verdict, last"
-    assert verdict.message.startswith("PASSED: " if report["summary"]["passed"] else "FAILED: ")
+    label = report["summary"]["verdict"].replace("-", " ").upper()
+    assert verdict.message.startswith(f"{label}: ")
 
     groups = grouped(commands)
     for rule in report["rules"]:
@@ -112,7 +113,10 @@ def test_case_round_trips(name, tmp_path):
         assert len(annotations) == len(violations)
         by_message = {a.message.split("\n")[0]: a for a in annotations}
         for v in violations:
-            head = f"{v['ticket_id']}: {v['message']}" if v["ticket_id"] else v["message"]
+            about = "; ".join(f"{name} {v[name]}" for name in ("agent", "team", "channel", "priority")
+                              if v[name])
+            ticket = f"{v['ticket_id']} ({about})" if v["ticket_id"] and about else v["ticket_id"]
+            head = f"{ticket}: {v['message']}" if ticket else v["message"]
             annotation = by_message[head]
             assert annotation.name == v["severity"]
             assert annotation.properties["title"] == rule["id"]
@@ -167,7 +171,7 @@ def test_messages_with_newlines_and_command_syntax_stay_one_line(tmp_path):
     rules = {"first-reply", "greeting", "satisfaction"}
     annotations = [c for c in commands if c.properties.get("title") in rules]
     assert len(annotations) == len(result.violations)
-    assert {a.message for a in annotations} == {"T-2: " + NASTY, NASTY}
+    assert {a.message for a in annotations} == {"T-2 (channel email): " + NASTY, NASTY}
     assert not any(c.message.startswith("injected") for c in commands)
 
 

@@ -95,7 +95,8 @@ def test_error_rule_failure_lists_every_violation(tmp_path, schema):
     assert failure.get("message") == (
         "1 of 3 tickets failed (compliance 66.7%); below the rule's min_compliance 90.0%")
     [violation] = [v for v in result.violations if v.rule == "first-reply"]
-    assert f"{violation.ticket_id} at {violation.path}:{violation.row}: {violation.message}" in failure.text
+    assert (f"{violation.ticket_id} (channel email) at {violation.path}:{violation.row}: "
+            f"{violation.message}") in failure.text
     assert violation.evidence in failure.text
     assert first_reply.get("name") == "first-reply: Первый ответ за 1 час: всегда"
 
@@ -152,7 +153,10 @@ def test_verdict_case_carries_the_exit_code_verdict(tmp_path, schema):
     verdict = next(c for c in suite.iter("testcase") if case_id(c) == junit.VERDICT_CASE)
     assert verdict.find("failure").get("message") == (
         "FAILED: compliance 50.0% < threshold 90.0%; below their own min_compliance: first-reply")
-    assert suite.find("system-out").text.splitlines()[-1].startswith("warning: 1 of 10 input rows")
+    warnings = suite.find("system-out").text.splitlines()[1:]
+    assert warnings == [
+        "warning: 1 of 10 input rows were rejected and not audited; see `rejected`",
+        "warning: rule chat-reply judged no ticket: 3 not applicable (not in scope (channel))"]
 
 
 def test_control_characters_are_replaced_and_markup_escaped(tmp_path, schema):

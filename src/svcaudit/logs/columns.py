@@ -68,17 +68,14 @@ class ColumnMapping:
         taken = {self._by_export[key] for key in keys if key in self._by_export}
         for raw in raw_columns:
             key = header_key(raw)
-<<<<<<< HEAD
-            names[raw] = self._by_export.get(key) or FIELD_ALIASES.get(key, key)
-=======
             canonical = self._by_export.get(key)
             if canonical is None:
                 # Spelled otherwise than the mapping (punctuation, no spaces): the same column,
                 # unless the field is already found under its own spelling.
                 loose = self._by_loose.get(loose_key(raw))
-                canonical = loose if loose is not None and loose not in taken else key
+                canonical = loose if loose is not None and loose not in taken else \
+                    FIELD_ALIASES.get(key, key)
             names[raw] = canonical
->>>>>>> h-durations
         return names
 
     def value(self, field: str, raw: Any) -> Any:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from heapq import heappush, heapreplace
-from typing import Generic, TypeVar
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
 
 from ..logs.presets import preset_summary
-from ..results import AuditResult, Violation
+from ..results import WHO_FIELDS, AuditResult, RejectionGroup, Verdict, Violation
+
+violation_who = attrgetter(*WHO_FIELDS)
 from ..timecalc.durations import format_seconds
 
 DEFAULT_VIOLATION_LIMIT = 20
@@ -109,20 +112,79 @@ def location(v: Violation) -> str:
 
 
 def verdict(result: AuditResult) -> str:
+    """The verdict line every format shows: "PASSED: …", "FAILED: …" or "NOT JUDGED: …", from the
+    result's one verdict (`AuditResult.verdict`), which the exit code carries too."""
+    decided = result.verdict
+    if decided is Verdict.NOT_JUDGED:
+        head = result.not_judged_because or ""
+        reasons = result.not_judged_reasons
+        if reasons:
+            head += "; " + "; ".join(
+                f"{r['reason']}: {r['count']:,} result{'' if r['count'] == 1 else 's'} "
+                f"in {', '.join(r['rules'])}" for r in reasons)
+        return f"{decided.label}: {head}"
     compliance = result.compliance
     threshold = result.pass_threshold
     if compliance is None:
-        head = "no rule result to judge"
+        head = "no error-severity rule result to judge (warning rules only)"
     else:
         sign = "≥" if compliance >= threshold - 1e-12 else "<"
         head = f"compliance {percent(compliance)} {sign} threshold {percent(threshold)}"
-    below = [r.rule.id for r in result.rules if r.rule.counts and not r.met]
+    below = [r.rule.id for r in result.below_min_compliance]
     if below:
         head += "; below their own min_compliance: " + ", ".join(below)
+    few = [f"{r.rule.id} ({r.judged:,} of {r.rule.min_judged:,})" for r in result.below_min_judged]
+    if few:
+        head += "; fewer tickets judged than min_judged: " + ", ".join(few)
     if result.quality and not result.quality["met"]:
         head += (f"; quality score {percent(result.quality['score'])} below "
                  f"{percent(result.quality['min'])}")
-    return ("PASSED: " if result.standard_met else "FAILED: ") + head
+    return f"{decided.label}: {head}"
+
+
+VERDICT_STYLES = {Verdict.PASSED: "bold green", Verdict.FAILED: "bold red", Verdict.NOT_JUDGED: "bold red"}
+
+
+def who(v: Violation) -> str:
+    """Who a violation is about, as far as the export says: "agent Anna; team billing; …"."""
+    return _who(zip(WHO_FIELDS, violation_who(v)))
+
+
+def who_lines(v: Violation) -> str:
+    """`who` for a narrow table column: the agent on a line, then team · channel · priority."""
+    agent, *rest = violation_who(v)
+    details = " · ".join(str(value) for value in rest if value not in (None, ""))
+    return "\n".join(str(part) for part in (agent, details) if part not in (None, ""))
+
+
+def who_of(item: dict[str, Any]) -> str:
+    """`who` of a violation's JSON item (`Violation.to_dict`), for the formats built from it."""
+    return _who((name, item.get(name)) for name in WHO_FIELDS)
+
+
+def _who(pairs: Iterable[tuple[str, object]]) -> str:
+    return "; ".join(f"{name} {value}" for name, value in pairs if value not in (None, ""))
+
+
+def rejected_examples(group: RejectionGroup) -> str:
+    """Where a group of rejected rows shows, by two examples: "export.csv:17, export.csv:18"."""
+    return ", ".join(f"{r.path}:{r.row}" for r in group.examples)
+
+
+def reason_rows(result: AuditResult) -> list[list[str]]:
+    """(rule, reason, tickets, examples) rows: each rule's not-applicable reasons, grouped."""
+    return [[r.rule.id, group.reason, f"{group.count:,}", "; ".join(group.examples)]
+            for r in result.rules for group in r.reason_groups]
+
+
+def rejected_rows(result: AuditResult) -> list[list[str]]:
+    """(field, reason, rows, examples) rows: the rejected rows, grouped."""
+    return [[group.field or "", group.reason, f"{group.count:,}", rejected_examples(group)]
+            for group in result.rejected_groups]
+
+
+REASON_HEADER = ["Rule", "Reason", "Tickets", "Examples"]
+REJECTED_HEADER = ["Field", "Reason", "Rows", "Examples"]
 
 
 def metric_rows(result: AuditResult) -> list[tuple[str, str, str]]:

@@ -2,11 +2,11 @@
 
 Starts from `result.to_dict()`, with the violations streamed: only the capped worst of each rule
 are kept, so a run with a million findings is annotated in bounded memory. The verdict comes first
-as one `::error` (not met) or `::notice` (met) annotation, then the run's warnings, then one
-`::group::` per rule with violations holding an `::error` or `::warning` per violation (file and
-line of the row that shows it; aggregate rules have no file), worst first and capped per rule with a
-closing `::notice` that counts the rest, then the rejected rows as annotations on their rows, and
-last the verdict again as a plain log line.
+as one `::notice` (PASSED) or `::error` (FAILED, NOT JUDGED) annotation, then the run's warnings, then
+one `::group::` per rule with violations holding an `::error` or `::warning` per violation (file and
+line of the row that shows it, the ticket and who it is about; aggregate rules have no file), worst
+first and capped per rule with a closing `::notice` that counts the rest, then the rejected rows as
+annotations on their rows, and last the verdict again as a plain log line.
 
 The runner keeps only the first 10 error and the first 10 warning annotations of a step (the rest
 stay in the log, counted), which is why the verdict leads: it must survive that cut.
@@ -112,7 +112,9 @@ def _rejected_group(rejected: list[dict[str, Any]], cap: int, workspace: str | N
 
 
 def _violation_message(v: dict[str, Any]) -> str:
-    message = f"{v['ticket_id']}: {v['message']}" if v["ticket_id"] else v["message"]
+    about = common.who_of(v)
+    ticket = f"{v['ticket_id']} ({about})" if v["ticket_id"] and about else (v["ticket_id"] or about)
+    message = f"{ticket}: {v['message']}" if ticket else v["message"]
     if v["evidence"] and v["evidence"] not in v["message"]:
         message += "\n" + v["evidence"]
     return message

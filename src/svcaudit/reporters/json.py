@@ -101,7 +101,8 @@ def encode_findings(rows: list[tuple]) -> str:
     items = []
     append = items.append
     for (rule, ticket_id, severity, message, path, row_number, field_name, measured, target,
-         due_at, evidence, message_index, measured_value, target_value, waiver) in rows:
+         due_at, evidence, message_index, measured_value, target_value, waiver,
+         agent, team, channel, priority) in rows:
         if type(measured) is int and type(target) is int:  # noqa: E721 - not bool, not float
             times = (f'{measured}, "target_seconds": {target}, '
                      f'"overrun_seconds": {measured - target}')
@@ -120,7 +121,11 @@ def encode_findings(rows: list[tuple]) -> str:
                f'"row": {row_number if type(row_number) is int else value(row_number)}, '
                f'"field": {value(field_name)}, "message_index": {value(message_index)}, '
                f'"measured_value": {value(measured_value)}, '
-               f'"target_value": {value(target_value)}'
+               f'"target_value": {value(target_value)}, '
+               f'"agent": {string(agent) if type(agent) is str else value(agent)}, '
+               f'"team": {string(team) if type(team) is str else value(team)}, '
+               f'"channel": {string(channel) if type(channel) is str else value(channel)}, '
+               f'"priority": {string(priority) if type(priority) is str else value(priority)}'
                + ("}" if waiver is None else f', "waiver": {value(waiver)}}}'))
     return ITEM_SEPARATOR.join(items)
 

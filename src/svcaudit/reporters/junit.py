@@ -1,10 +1,13 @@
 """JUnit XML: the audit as one test suite, for the test views of Jenkins, GitLab, GitHub and Azure.
 
 Starts from `result.to_dict()`. One `<testcase>` per rule (classname `svcaudit.<check>`): an
-error-severity rule with failures fails and lists its violations; a warning-severity rule never
-fails, its findings go to `<system-out>`; a rule with nothing judged is skipped with the reason.
-Two more cases keep the gate honest: `input-rows` fails when rows were rejected (never a silent
-pass) and `standard-met` carries the verdict of the exit code. Valid against the Jenkins xUnit
+error-severity rule with failures fails and lists its violations (each with who it is about); a
+warning-severity rule never fails on its findings, which go to `<system-out>`; a rule below its
+`min_judged` fails (type `too-few-judged`), whatever its severity; a rule with nothing judged is
+skipped with its grouped reasons. Two more cases keep the gate honest: `input-rows` fails when rows
+were rejected (never a silent pass) and `standard-met` carries the verdict of the exit code (a
+failure of type `standard-not-met` for FAILED, `not-judged` for NOT JUDGED); the suite's `verdict`
+property and the first line of its `<system-out>` say the same. Valid against the Jenkins xUnit
 plugin's `junit-10.xsd` (tests/reporters/fixtures/).
 
 Every violation is listed, so the whole document is built in memory: JUnit is for CI-sized runs
@@ -17,7 +20,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from typing import Any
 
-from ..results import AuditResult
+from ..results import AuditResult, Verdict
 from . import common
 
 SUITES_NAME = "svcaudit"
@@ -27,6 +30,8 @@ INPUT_CASE = "input-rows"
 VERDICT_CASE = "standard-met"
 REJECTED_TYPE = "rejected-rows"
 VERDICT_TYPE = "standard-not-met"
+NOT_JUDGED_TYPE = "not-judged"  # the verdict case's failure when nothing could be judged
+TOO_FEW_TYPE = "too-few-judged"  # a rule's failure below its min_judged
 NO_TIME = "0"  # an audit does not time its rules; consumers that require `time` get zero
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 INDENT = "  "
@@ -73,6 +78,14 @@ def _rule_case(rule: dict[str, Any], violations: list[dict[str, Any]]) -> ET.Ele
     case = _element("testcase", classname=CLASS_PREFIX + rule["check"], name=_case_name(rule), time=NO_TIME)
     judged = rule["passed"] + rule["failed"]
     counts = _counts(rule)
+    if rule["min_judged"] is not None and judged < rule["min_judged"]:
+        message = (f"judged {judged} ticket{'' if judged == 1 else 's'}, fewer than its min_judged "
+                   f"{rule['min_judged']}")
+        if judged == 0:
+            message += f" ({_not_judged(rule)})"
+        case.append(_element("failure", message=message, type=TOO_FEW_TYPE,
+                             text=_lines(counts, "", *_listing(violations))))
+        return case
     if judged == 0:
         case.append(_element("skipped", message=_not_judged(rule)))
         case.append(_element("system-out", text=counts))
@@ -110,10 +123,12 @@ def _input_case(report: dict[str, Any]) -> ET.Element:
 def _verdict_case(result: AuditResult, report: dict[str, Any]) -> ET.Element:
     case = _element("testcase", classname=AUDIT_CLASS, name=VERDICT_CASE, time=NO_TIME)
     verdict = common.verdict(result)
-    if report["summary"]["passed"]:
+    summary = report["summary"]
+    if summary["passed"]:
         case.append(_element("system-out", text=verdict))
     else:
-        case.append(_element("failure", message=verdict, type=VERDICT_TYPE, text=verdict))
+        kind = NOT_JUDGED_TYPE if summary["verdict"] == Verdict.NOT_JUDGED.value else VERDICT_TYPE
+        case.append(_element("failure", message=verdict, type=kind, text=verdict))
     return case
 
 
@@ -124,6 +139,7 @@ def _properties(report: dict[str, Any]) -> ET.Element:
         "standard.name": report["standard"]["name"],
         "standard.source": report["standard"]["source"],
         "as_of": report["as_of"],
+        "verdict": summary["verdict"],
         "passed": str(summary["passed"]).lower(),
         "compliance": summary["compliance"],
         "threshold": summary["threshold"],
@@ -174,8 +190,8 @@ def _finding(rule: dict[str, Any], violations: list[dict[str, Any]]) -> str:
 
 
 def _not_judged(rule: dict[str, Any]) -> str:
-    reasons = "; ".join(f"{reason}, {count} ticket{'' if count == 1 else 's'}"
-                        for reason, count in rule["not_applicable_reasons"].items())
+    reasons = "; ".join(f"{group['reason']}, {group['count']} ticket{'' if group['count'] == 1 else 's'}"
+                        for group in rule["not_applicable_summary"])
     if rule["pending"]:
         text = f"nothing judged yet: {rule['pending']} pending"
         return text + (f"; not applicable: {reasons}" if reasons else "")
@@ -188,6 +204,9 @@ def _listing(violations: list[dict[str, Any]]) -> list[str]:
     for v in violations:
         where = f"{v['path']}:{v['row']}" if v["path"] and v["row"] else (v["path"] or "")
         head = v["ticket_id"] or "(all tickets)"
+        about = common.who_of(v)
+        if about:
+            head += f" ({about})"
         if where:
             head += f" at {where}"
         if v["field"]:

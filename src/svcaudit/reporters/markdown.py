@@ -1,10 +1,12 @@
 """Markdown: GitHub-flavoured tables to paste into a wiki page, a pull request or a job summary."""
 from __future__ import annotations
 
-from ..results import AuditResult
+from ..results import AuditResult, Verdict
 from ..timecalc.durations import format_instant
 from . import common
 from .escaping import markdown as cell  # every value from the input, in a cell or a line
+
+VERDICT_MARKS = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.NOT_JUDGED: "⚠️"}
 
 
 def table(header: list[str], rows: list[list[object]], right: set[int] = frozenset()) -> list[str]:
@@ -15,7 +17,7 @@ def table(header: list[str], rows: list[list[object]], right: set[int] = frozens
 
 
 def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, **_: object) -> str:
-    mark = "✅" if result.standard_met else "❌"
+    mark = VERDICT_MARKS[result.verdict]
     out = [f"# svcaudit: {cell(result.standard_name)}", "",
            f"{mark} **{cell(common.verdict(result))}**", "",
            f"Standard {cell(result.standard_source)}, as of {format_instant(result.as_of)}; "
@@ -36,6 +38,10 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
     if dimensions:
         out += ["## Compliance per dimension", ""]
         out += table(common.DIMENSION_HEADER, dimensions, right={1, 2, 3})
+    reasons = common.reason_rows(result)
+    if reasons:
+        out += ["## Not applicable, and why", ""]
+        out += table(common.REASON_HEADER, reasons, right={2})
     out += ["## Service metrics", ""]
     out += table(["Metric", "Value", "Basis"], [list(row) for row in common.metric_rows(result)], right={1})
     quality = common.quality_rows(result)
@@ -47,14 +53,12 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
         shown = common.worst_first(result.violations, limit)
         more = f" (worst {len(shown)} of {total})" if len(shown) < total else f" ({total})"
         out += ["## Violations" + more, ""]
-        out += table(["Rule", "Ticket", "Measured", "Target", "Finding", "Evidence", "Where"],
-                     [[v.rule, v.ticket_id or "(all)", common.measured(v), common.target(v), v.message,
-                       v.evidence or "", common.location(v)] for v in shown])
+        out += table(["Rule", "Ticket", "Who", "Measured", "Target", "Finding", "Evidence", "Where"],
+                     [[v.rule, v.ticket_id or "(all)", common.who(v), common.measured(v), common.target(v),
+                       v.message, v.evidence or "", common.location(v)] for v in shown])
     if result.rejected:
-        out += [f"## Rejected rows ({len(result.rejected)}, not audited)", ""]
-        shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
-        out += table(["File", "Row", "Field", "Error"],
-                     [[r.path, r.row, r.field or "", r.error] for r in shown_rejected], right={1})
-    for warning in result.warnings:
+        out += [f"## Rejected rows ({len(result.rejected):,}, not audited), by reason", ""]
+        out += table(common.REJECTED_HEADER, common.rejected_rows(result), right={2})
+    for warning in result.all_warnings:
         out += [f"> ⚠️ {cell(warning)}", ""]
     return "\n".join(out).rstrip() + "\n"

@@ -174,6 +174,9 @@ def _distribution_rows(report: TablesReport) -> list[list[str]]:
 DISTRIBUTION_HEADER = ["First reply", "Tickets", "Share", "Cumulative"]
 
 
+BREACH_HEADER = ["Rule", "Ticket", "Who", "Finding", "Where"]
+
+
 def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
     """The first `limit` breaches (all when `limit` <= 0), group by group, each worst first; and
     how many there are in all."""
@@ -186,8 +189,8 @@ def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
         if limit > 0 and room <= 0:
             continue
         for v in common.worst_first(violations, room if limit > 0 else 0):
-            rows.append(_key_cells(report, row) + [v.rule, v.ticket_id or "(all)", v.message,
-                                                   common.location(v)])
+            rows.append(_key_cells(report, row) + [v.rule, v.ticket_id or "(all)", common.who(v),
+                                                   v.message, common.location(v)])
     return rows, total
 
 
@@ -245,7 +248,7 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
     breaches, total = _breaches(report, limit)
     if breaches:
         table = Table(title=f"Breaches ({len(breaches)} of {total})", title_justify="left")
-        for name in keys + ["Rule", "Ticket", "Finding", "Where"]:
+        for name in keys + BREACH_HEADER:
             table.add_column(name, overflow="fold")
         for cells in breaches:
             _text_row(table, cells)
@@ -288,7 +291,7 @@ def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATI
     breaches, total = _breaches(report, limit)
     if breaches:
         out += [f"## Breaches ({len(breaches)} of {total})", ""]
-        out += md_table(keys + ["Rule", "Ticket", "Finding", "Where"], breaches)
+        out += md_table(keys + BREACH_HEADER, breaches)
     for warning in report.warnings:
         out += [f"> ⚠️ {cell(warning)}", ""]
     return "\n".join(out).rstrip() + "\n"

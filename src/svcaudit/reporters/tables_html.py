@@ -18,6 +18,7 @@ from ..tables import FIRST_REPLY_BUCKETS, TablesReport, first_reply_histogram
 from . import common
 from .escaping import visible_controls
 from .tables import (
+    BREACH_HEADER,
     DOWN,
     UP,
     Column,
@@ -87,6 +88,7 @@ td.good { color: #1a7f37; }
 td.bad { color: #c5221f; }
 td.flat { color: #8a8a8a; }
 td.finding { overflow-wrap: anywhere; }
+td.who { font-size: 12px; }
 td.nowrap { white-space: nowrap; }
 td.where { white-space: nowrap; color: #555555; font-size: 12px; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
@@ -480,11 +482,12 @@ def _dimensions_table(report: TablesReport) -> str | None:
 def _breaches_table(report: TablesReport, limit: int) -> tuple[str, int, int]:
     breaches, total = _breaches(report, limit)
     keys = _key_header(report)
-    header = [(name, "") for name in keys] + [("Rule", ""), ("Ticket", ""), ("Finding", ""), ("Where", "")]
+    header = [(name, "") for name in keys + BREACH_HEADER]
     rows = []
     for cells in breaches:
-        *front, finding, where = cells
-        rows.append([(text, "nowrap") for text in front] + [(finding, "finding"), (where, "where")])
+        *front, about, finding, where = cells
+        rows.append([(text, "nowrap") for text in front]
+                    + [(about, "who"), (finding, "finding"), (where, "where")])
     return _table("breaches", header, rows), len(breaches), total
 
 

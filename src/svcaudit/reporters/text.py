@@ -1,4 +1,5 @@
-"""Text: rich tables for a terminal: rules, KPIs, the worst violations, rejected rows, the verdict."""
+"""Text: rich tables for a terminal: rules, why rules did not apply (grouped), KPIs, the worst
+violations with their agent, rejected rows grouped by reason, warnings, and the verdict line."""
 from __future__ import annotations
 
 import io
@@ -13,6 +14,24 @@ from . import common
 from .escaping import terminal
 
 DEFAULT_WIDTH = 120
+# The violations table's columns: (name, share of the width left over, narrowest width). A column
+# without a share is as wide as its content; the finding gets most of what is left.
+VIOLATION_COLUMNS = (("Rule", None, None), ("Ticket", None, None), ("Agent", 1, 16),
+                     ("Measured", None, None), ("Target", None, None), ("Finding", 2, 24),
+                     ("Where", None, None))
+
+
+def _accounting(item) -> str:
+    """Rows folded, fields rejected and internal notes, where there are any."""
+    parts = [f"{count} {what}" for count, what in (
+        (item.rows_folded, "folded"), (item.fields_rejected, "fields rejected"),
+        (item.notes, "internal notes")) if count]
+    return ", " + ", ".join(parts) if parts else ""
+
+
+def _who(v) -> Text:
+    """Who a violation is about, each line escaped for the terminal."""
+    return Text("\n".join(map(terminal, common.who_lines(v).split("\n"))))
 
 
 def _cells(row: list[str]) -> list[str]:
@@ -50,15 +69,11 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         f"({terminal(result.standard_source)}) · as of {format_instant(result.as_of)}",
     ))
     for item in result.inputs:
-<<<<<<< HEAD
         console.print(f"  {terminal(item.path)}: {item.shape.value} ({item.format}), {item.rows_read} "
-                      f"rows read, {item.rows_audited} audited, {item.rows_rejected} rejected")
-=======
-        console.print(f"  {item.path}: {item.shape.value} ({item.format}), {item.rows_read} rows read, "
-                      f"{item.rows_audited} audited, {item.rows_rejected} rejected")
+                      f"rows read, {item.rows_audited} audited, {item.rows_rejected} rejected"
+                      + _accounting(item))
         if item.path in result.input_presets:
-            console.print(f"    {common.preset_line(result.input_presets[item.path])}")
->>>>>>> h-durations
+            console.print(f"    {terminal(common.preset_line(result.input_presets[item.path]))}")
     grouping = f"; messages joined {result.message_grouping}" if result.message_grouping else ""
     console.print(f"  {result.tickets} tickets audited{grouping}\n")
 
@@ -76,9 +91,8 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
 
     _print_table(console, "Compliance per dimension", common.DIMENSION_HEADER,
                  common.dimension_rows(result.rules), right={1, 2, 3})
-    _print_table(console, "Not applicable, and why", ["Rule", "Reason", "Tickets"],
-                 [[r.rule.id, reason, str(count)] for r in result.rules
-                  for reason, count in r.reasons.most_common()], right={2})
+    _print_table(console, "Not applicable, and why", common.REASON_HEADER, common.reason_rows(result),
+                 right={2}, fold=True)
     _print_table(console, "Service metrics", ["Metric", "Value", "Basis"],
                  [list(row) for row in common.metric_rows(result)], right={1})
     _print_table(console, "Quality score per ticket (weighted rules passed)", common.QUALITY_HEADER,
@@ -89,23 +103,24 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
         shown = common.worst_first(result.violations, limit)
         title = f"Violations (worst {len(shown)} of {total})" if len(shown) < total \
             else f"Violations ({total})"
-        table = Table(title=title, title_justify="left")
-        for name in ("Rule", "Ticket", "Measured", "Target", "Finding", "Where"):
-            table.add_column(name, overflow="fold")
+        table = Table(title=title, title_justify="left", expand=True)
+        for name, share, narrowest in VIOLATION_COLUMNS:
+            table.add_column(name, overflow="fold", ratio=share, min_width=narrowest)
         for v in shown:
             finding = Text(terminal(v.message))
             if v.evidence and v.evidence not in v.message:
                 finding.append("\n" + terminal(v.evidence), style="dim")
-            table.add_row(*_cells([v.rule, v.ticket_id or "(all)", common.measured(v),
-                                   common.target(v)]), finding, terminal(common.location(v)))
+            table.add_row(*_cells([v.rule, v.ticket_id or "(all)"]), _who(v),
+                          *_cells([common.measured(v), common.target(v)]), finding,
+                          terminal(common.location(v)))
         console.print(table)
 
-    shown_rejected = result.rejected if limit <= 0 else result.rejected[:limit]
-    _print_table(console, f"Rejected rows ({len(result.rejected)}; not audited)",
-                 ["File", "Row", "Field", "Error"],
-                 [[r.path, str(r.row), r.field or "", r.error] for r in shown_rejected], fold=True)
-    for warning in result.warnings:
+    _print_table(console, f"Rejected rows ({len(result.rejected):,}; not audited), by reason",
+                 common.REJECTED_HEADER, [_cells(row) for row in common.rejected_rows(result)],
+                 right={2}, fold=True)
+    for warning in result.all_warnings:
         console.print(Text("warning: " + terminal(warning), style="yellow"))
-    console.print(Text(terminal(common.verdict(result)),
-                       style="bold green" if result.standard_met else "bold red"))
+    # One line however long, as in every other format: scripts and people grep for it.
+    console.print(Text(terminal(common.verdict(result)), style=common.VERDICT_STYLES[result.verdict]),
+                  soft_wrap=True)
     return buffer.getvalue()

@@ -23,7 +23,7 @@ from ..text import PhraseBank, PhraseError
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
 from ..timecalc.durations import DurationError, parse_duration
 from .model import Conditions, InputSpec, Rule, Severity, Standard
-from .schema import validate_document
+from .schema import RULE_COMMON, validate_document
 from .values import parse_share
 from .yamlsource import YamlDocument, load_yaml
 
@@ -32,8 +32,7 @@ DISCOVERY_NAME = "svcaudit.yaml"
 BUILTIN_PREFIX = "builtin:"
 DEFAULT_BUILTIN = "default"
 DEFAULT_TIMEZONE = "UTC"
-RULE_KEYS = frozenset({"id", "title", "description", "check", "severity", "where", "when",
-                       "min_compliance", "weight", "critical", "dimension", "tags"})
+RULE_KEYS = frozenset(RULE_COMMON)  # the keys every rule takes; the rest are its check's options
 
 
 def builtin_names() -> list[str]:
@@ -237,6 +236,7 @@ class _Builder:
                 tags=tuple(raw.get("tags", ())),
                 weight=float(raw.get("weight", 1)),
                 critical=bool(raw.get("critical", False)),
+                min_judged=raw.get("min_judged"),
             ))
         return rules
 

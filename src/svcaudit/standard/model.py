@@ -57,6 +57,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     weight: float = 1.0  # in the per-ticket quality score
     critical: bool = False  # a failure zeroes the ticket's quality score
+    min_judged: int | None = None  # fewer tickets judged than this fails the gate
 
     @property
     def counts(self) -> bool:

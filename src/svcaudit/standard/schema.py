@@ -30,6 +30,9 @@ RULE_COMMON: dict[str, Any] = {
     "where": {"$ref": "#/$defs/where"},
     "when": {"$ref": "#/$defs/when"},
     "min_compliance": {"$ref": "#/$defs/percent"},
+    "min_judged": {"type": "integer", "minimum": 0,
+                   "description": "the fewest tickets the rule must judge (pass or fail); fewer fails "
+                                  "the run, whatever the rule's severity"},
     "dimension": {"type": "string", "minLength": 1,
                   "description": "the quality dimension the rule measures (e.g. SERVQUAL: tangibles, "
                                  "reliability, responsiveness, assurance, empathy; or 5R: respond, "
