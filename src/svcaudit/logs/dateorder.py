@@ -49,6 +49,7 @@ class ColumnEvidence:
     month_first_proof: tuple[int, str] | None = None
     ambiguous: int = 0  # values readable either way (03/04/2025)
     ambiguous_example: tuple[int, str] | None = None
+    numeric: int = 0  # slash or dash dates seen at all; a column without any needs no order
 
     def observe(self, row: int, value: object) -> None:
         if not isinstance(value, str):
@@ -56,6 +57,7 @@ class ColumnEvidence:
         match = _NUMERIC_DATE.match(value)
         if match is None:
             return
+        self.numeric += 1
         first, second = int(match.group(1)), int(match.group(2))
         if first > MAX_FIELD >= second:
             if self.day_first_proof is None:
@@ -125,6 +127,8 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
     file_order = proven.pop() if len(proven) == 1 else None
     orders = FileOrders()
     for item in evidence.values():
+        if not item.numeric:
+            continue  # ISO 8601 or blank throughout: there is no order to decide
         if item.proven is not None:
             proof = item.day_first_proof if item.proven == DAY_FIRST else item.month_first_proof
             how = f"{item.proven} (proven by {_example(proof)})"
@@ -146,12 +150,14 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
     return orders
 
 
-def gather(rows: Iterator[tuple[int, Mapping[str, object]]],
-           columns: Mapping[str, str]) -> dict[str, ColumnEvidence]:
-    """Evidence from every row: `rows` yields (row, canonical values); `columns` is field -> the
-    export's column name, for the date fields present."""
-    evidence = {name: ColumnEvidence(name, column) for name, column in columns.items()}
+def gather(rows: Iterator[tuple[int, Mapping[str, tuple[str, object]]]]) -> dict[str, ColumnEvidence]:
+    """Evidence from every row: `rows` yields (row, {date field: (the export's own column or JSON
+    key, value)}), so that an error names the column as the export spells it."""
+    evidence: dict[str, ColumnEvidence] = {}
     for row, values in rows:
-        for name, item in evidence.items():
-            item.observe(row, values.get(name))
+        for name, (column, value) in values.items():
+            item = evidence.get(name)
+            if item is None:
+                item = evidence[name] = ColumnEvidence(name, column)
+            item.observe(row, value)
     return evidence
