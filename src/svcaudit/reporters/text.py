@@ -23,10 +23,7 @@ VIOLATION_COLUMNS = (("Rule", None, None), ("Ticket", None, None), ("Agent", 1, 
 
 def _accounting(item) -> str:
     """Rows folded, fields rejected and internal notes, where there are any."""
-    parts = [f"{count} {what}" for count, what in (
-        (item.rows_folded, "folded"), (item.fields_rejected, "fields rejected"),
-        (item.notes, "internal notes")) if count]
-    return ", " + ", ".join(parts) if parts else ""
+    return common.input_accounting(item.rows_folded, item.fields_rejected, item.notes)
 
 
 def _who(v) -> Text:
@@ -115,7 +112,7 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                           terminal(common.location(v)))
         console.print(table)
 
-    _print_table(console, f"Rejected rows ({len(result.rejected):,}; not audited), by reason",
+    _print_table(console, common.rejected_title(result, ";"),
                  common.REJECTED_HEADER, [_cells(row) for row in common.rejected_rows(result)],
                  right={2}, fold=True)
     for warning in result.all_warnings:
