@@ -389,7 +389,9 @@ def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:
         parts.append(f"{tickets} ticket{'s' if tickets != 1 else ''} created after --as-of "
                      f"{as_of.isoformat()} (not applicable to every rule)")
     if messages:
-        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after it (ignored)")
+        after = "it" if tickets else f"--as-of {as_of.isoformat()}"
+        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after {after} "
+                     f"(ignored)")
     return "; ".join(parts) + ": is --as-of right, and are the dates read in the right order?"
 
 
