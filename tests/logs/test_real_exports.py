@@ -525,3 +525,28 @@ def test_shuffled_event_log_gives_the_same_report(tmp_path):
         assert code == 1
         assert measured(report) == measured(baseline)
         assert rule_counts(report) == rule_counts(baseline)
+
+
+# -- the report's contract ------------------------------------------------------------------------
+
+SCHEMA_RUNS = [
+    (EXCEL, EXCEL_STANDARD, EXCEL_AS_OF),
+    (EVENTS, EVENTS_STANDARD, EVENTS_AS_OF),
+    *((REAL / fixture, REAL / standard, MESSAGES_AS_OF) for fixture, standard, *_ in
+      (case.values for case in NOTES)),
+]
+
+
+def test_reports_on_real_exports_validate_and_the_schema_describes_the_new_keys():
+    import jsonschema
+
+    result = cli("schema", "report")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    item = schema["properties"]["inputs"]["items"]
+    for key in ("rows_folded", "fields_rejected", "internal_notes", "date_orders"):
+        assert key in item["required"] and item["properties"][key]["description"]
+    assert "row_kept" in schema["properties"]["rejected"]["items"]["required"]
+    for path, standard, as_of in SCHEMA_RUNS:
+        _, report, _ = audit(path, standard, as_of)
+        jsonschema.validate(report, schema)
