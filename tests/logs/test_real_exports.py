@@ -550,3 +550,36 @@ def test_reports_on_real_exports_validate_and_the_schema_describes_the_new_keys(
     for path, standard, as_of in SCHEMA_RUNS:
         _, report, _ = audit(path, standard, as_of)
         jsonschema.validate(report, schema)
+
+
+def test_a_ticket_known_only_from_messages_after_as_of_was_created_after_it():
+    code, report, _ = audit(REAL / "zendesk-ticket-comments.csv", REAL / "zendesk-comments.yaml",
+                            "2025-06-01T00:00:00Z")
+    assert code == 2  # nothing judged: both tickets begin on 2 June
+    assert rule_counts(report)["first-reply"] == (0, 0, 0, 2)
+    assert report["rules"][0]["not_applicable_reasons"] == {"created after --as-of": 2}
+    assert any(w.startswith("2 tickets created after --as-of") for w in report["warnings"])
+
+
+def test_merged_shards_carry_the_same_accounts_and_warnings_as_one_run(tmp_path):
+    """Rows folded, fields rejected, internal notes and tickets after --as-of are warned about
+    in the merge of partial results as in one run over the same rows."""
+    as_of = "2025-04-10T00:00:00Z"
+    header, *rows = EXCEL.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    shards = []
+    for index, part in enumerate((rows[:3], rows[3:])):
+        shard = tmp_path / f"shard-{index}.csv"
+        shard.write_text(header + "".join(part), encoding="utf-8")
+        partial = tmp_path / f"shard-{index}.json"
+        result = cli("check", shard, "--standard", EXCEL_STANDARD, "--as-of", as_of,
+                     "--partial", partial)
+        assert result.exit_code == 0, result.output
+        shards.append(partial)
+    merged = cli("merge", *shards, "--standard", EXCEL_STANDARD, "--format", "json")
+    assert merged.exit_code == 1
+    merged_report = json.loads(merged.stdout)
+    _, whole, _ = audit(EXCEL, EXCEL_STANDARD, as_of)
+    assert merged_report["warnings"] == whole["warnings"]
+    assert rule_counts(merged_report) == rule_counts(whole)
+    assert measured(merged_report) == measured(whole)
+    assert sum(i["fields_rejected"] for i in merged_report["inputs"]) == 1

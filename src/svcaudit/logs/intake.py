@@ -703,6 +703,12 @@ class Intake:
         reply nor a phrase rule's message, but `explain` shows it."""
         messages = sorted(ticket.messages, key=lambda m: m.created_at)
         as_of = self.as_of
+        opened = ticket.created_at if ticket.created_at is not None else \
+            messages[0].created_at if messages and messages[0].timed else None
+        if as_of is not None and opened is not None and opened > as_of:
+            # Created after --as-of (at its first message, without a ticket row): no rule judges
+            # it, and it is counted as such; leaving its messages out would hide when it began.
+            as_of = None
         kept = []
         notes = []
         for message in messages:
