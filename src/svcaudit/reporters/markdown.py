@@ -25,8 +25,8 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
            + (f"; messages joined {result.message_grouping}." if result.message_grouping else "."), ""]
     out += ["## Inputs", ""]
     out += table(["File", "Shape", "Rows read", "Audited", "Rejected"],
-                 [[i.path, i.shape.value, i.rows_read, i.rows_audited,
-                   f"{i.rows_rejected}{common.input_accounting(i.rows_folded, i.fields_rejected, i.notes)}"]
+                 [[i.path, i.shape.value, i.rows_read, i.rows_audited, f"{i.rows_rejected}"
+                   + common.input_accounting(i.rows_folded, i.fields_rejected, i.notes)]
                   for i in result.inputs], right={2, 3, 4})
     for path, preset in result.input_presets.items():
         out += [f"`{path}` {common.preset_line(preset)}.", ""]
