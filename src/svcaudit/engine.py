@@ -29,7 +29,7 @@ from .findings import FindingLog
 from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
 from .logs.intake import Intake
-from .logs.model import Rejection, Ticket
+from .logs.model import InputStats, Rejection, Ticket
 from .logs.nulls import NullMarkers
 from .logs.presets import get_preset
 from .logs.timestamps import TimestampParser
@@ -354,10 +354,7 @@ class Audit:
     def finish(self, intake: Intake) -> AuditResult:
         tally = self.tally
         tally.finish()
-        warnings = rejection_warnings(intake)
-        if tally.after_as_of or intake.messages_after_as_of:
-            warnings.append(after_as_of_warning(tally.after_as_of, intake.messages_after_as_of,
-                                                self.as_of))
+        warnings = rejection_warnings(intake, tally.after_as_of, self.as_of)
         if self.waivers is not None:
             for waiver in self.waivers.expired:
                 warnings.append(f"expired waiver ignored: {waiver.describe()}")
@@ -390,7 +387,9 @@ def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:
         parts.append(f"{tickets} ticket{'s' if tickets != 1 else ''} created after --as-of "
                      f"{as_of.isoformat()} (not applicable to every rule)")
     if messages:
-        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after it (ignored)")
+        after = "it" if tickets else f"--as-of {as_of.isoformat()}"
+        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after {after} "
+                     f"(ignored)")
     return "; ".join(parts) + ": is --as-of right, and are the dates read in the right order?"
 
 
@@ -400,25 +399,37 @@ def ordered_rejections(intake: Intake) -> list[Rejection]:
     return sorted(intake.rejected, key=lambda r: (order.get(r.path, len(order)), r.row))
 
 
-def rejection_warnings(intake: Intake) -> list[str]:
+def rejection_warnings(intake: Intake, tickets_after_as_of: int = 0,
+                       as_of: datetime | None = None) -> list[str]:
     """The warnings every format carries about the input: rejected rows are never a silent pass."""
-    warnings = list(intake.warnings)  # empty files, renamed duplicate columns
-    rejected = sum(i.rows_rejected for i in intake.inputs)
+    warnings = list(intake.warnings)  # empty files, renamed duplicate columns, date orders
+    return warnings + input_warnings(intake.inputs, tickets_after_as_of,
+                                     intake.messages_after_as_of, as_of)
+
+
+def input_warnings(inputs: Sequence[InputStats], tickets_after_as_of: int,
+                   messages_after_as_of: int, as_of: datetime | None) -> list[str]:
+    """What the rows' accounts say (rejected rows and fields, folded rows, internal notes, data
+    after --as-of): one list for a run, a weekly report and the merge of partial results."""
+    warnings = []
+    rejected = sum(i.rows_rejected for i in inputs)
     if rejected:
-        read = sum(i.rows_read for i in intake.inputs)
+        read = sum(i.rows_read for i in inputs)
         warnings.append(f"{rejected} of {read} input rows were rejected and not audited; see `rejected`")
-    fields = sum(i.fields_rejected for i in intake.inputs)
+    fields = sum(i.fields_rejected for i in inputs)
     if fields:
         warnings.append(f"{fields} field{'s' if fields != 1 else ''} rejected in rows still audited "
                         f"(the rules needing them are not applicable); see `rejected`")
-    for item in intake.inputs:
+    for item in inputs:
         if item.rows_folded:
             tickets = item.rows_read - item.rows_rejected - item.rows_folded
             warnings.append(f"{item.path}: {item.rows_folded} rows folded into {tickets} tickets "
                             f"(input.duplicates keeps one row per ticket)")
-    notes = sum(i.notes for i in intake.inputs)
+    notes = sum(i.notes for i in inputs)
     if notes:
         warnings.append(f"{notes} internal note{'s' if notes != 1 else ''}, not counted as replies")
+    if as_of is not None and (tickets_after_as_of or messages_after_as_of):
+        warnings.append(after_as_of_warning(tickets_after_as_of, messages_after_as_of, as_of))
     return warnings
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .engine import Audit, Tally
+from .engine import Audit, Tally, input_warnings
 from .errors import InputError, Location, UsageError
 from .logs.intake import Intake
 from .logs.model import InputStats, Rejection, Shape
@@ -43,6 +43,7 @@ def partial_dict(audit: Audit, intake: Intake) -> dict[str, Any]:
         "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error,
                       "row_kept": r.row_kept} for r in intake.rejected],
         "warnings": list(intake.warnings),
+        "messages_after_as_of": intake.messages_after_as_of,
         "grouping": intake.grouping,
         "tally": audit.tally.state(),
     }
@@ -91,10 +92,9 @@ def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, 
                      for r in data["rejected"]]
         warnings += data["warnings"]
     tally.finish()
-    rows_rejected = sum(1 for r in rejected if not r.row_kept)
-    if rows_rejected:
-        warnings.append(f"{rows_rejected} of {sum(i.rows_read for i in inputs)} input rows were "
-                        "rejected and not audited; see `rejected`")
+    warnings += input_warnings(inputs, tally.after_as_of,
+                               sum(data.get("messages_after_as_of", 0) for _, data in partials),
+                               as_of)
     return AuditResult(
         standard_name=standard.name, standard_source=standard.source, as_of=as_of,
         pass_threshold=standard.pass_threshold, inputs=inputs, rules=tally.results,

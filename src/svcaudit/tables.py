@@ -399,7 +399,7 @@ def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple
     grouped = GroupedTally(standard, by, period, previous_period)
     audit = Audit(standard, as_of, observers=[grouped])
     audit.feed(intake.tickets())
-    warnings = rejection_warnings(intake)
+    warnings = rejection_warnings(intake, audit.tally.after_as_of, as_of)
     if period is not None and grouped.in_period == 0:
         warnings.append(f"no ticket was created in the period {period.label}")
     return TablesReport(

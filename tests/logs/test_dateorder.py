@@ -34,9 +34,10 @@ DECISIONS = [
 
 @pytest.mark.parametrize("created, resolved, declared, expected", DECISIONS)
 def test_decisions(created, resolved, declared, expected):
-    rows = [(row, {"created_at": value}) for row, value in enumerate(created, start=2)]
-    rows += [(row, {"resolved_at": value}) for row, value in enumerate(resolved, start=100)]
-    evidence = gather(iter(rows), {"created_at": "Created", "resolved_at": "Resolved"})
+    rows = [(row, {"created_at": ("Created", value)}) for row, value in enumerate(created, start=2)]
+    rows += [(row, {"resolved_at": ("Resolved", value)})
+             for row, value in enumerate(resolved, start=100)]
+    evidence = gather(iter(rows))
     orders = decide("t.csv", evidence, declared)
     found = {column.field: column.order for column in orders.columns}
     want_created, want_resolved, warns = expected
@@ -56,8 +57,8 @@ CONTRADICTIONS = [
 
 @pytest.mark.parametrize("values, declared, message", CONTRADICTIONS)
 def test_contradictions_are_input_errors_naming_column_and_rows(values, declared, message):
-    rows = [(row, {"created_at": value}) for row, value in enumerate(values, start=2)]
-    evidence = gather(iter(rows), {"created_at": "Created time"})
+    rows = [(row, {"created_at": ("Created time", value)}) for row, value in enumerate(values, start=2)]
+    evidence = gather(iter(rows))
     with pytest.raises(InputError) as caught:
         decide("t.csv", evidence, declared)
     text = str(caught.value)

@@ -58,7 +58,7 @@ class ColumnEvidence:
     month_first_proof: tuple[int, str] | None = None
     ambiguous: int = 0  # values readable either way (03/04/2025)
     ambiguous_example: tuple[int, str] | None = None
-    seen: int = 0  # slash and dash dates in the column
+    numeric: int = 0  # slash or dash dates seen at all; a column without any needs no order
 
     def observe(self, row: int, value: object) -> None:
         if not isinstance(value, str):
@@ -66,7 +66,7 @@ class ColumnEvidence:
         match = _NUMERIC_DATE.match(value)
         if match is None:
             return
-        self.seen += 1
+        self.numeric += 1
         first, second = int(match.group(1)), int(match.group(2))
         if first > MAX_FIELD >= second:
             if self.day_first_proof is None:
@@ -136,8 +136,8 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
     file_order = proven.pop() if len(proven) == 1 else None
     orders = FileOrders()
     for item in evidence.values():
-        if not item.seen:
-            continue  # no slash or dash date: nothing to decide
+        if not item.numeric:
+            continue  # ISO 8601 or blank throughout: there is no order to decide
         if item.proven is not None:
             proof = item.day_first_proof if item.proven == DAY_FIRST else item.month_first_proof
             how = f"{item.proven} (proven by {_example(proof)})"
@@ -156,18 +156,20 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
                          f"such as {item.ambiguous_example[1]!r} (row {item.ambiguous_example[0]}) "
                          f"read either way and no value tells the order; read month first: set "
                          f"input.date_order to day-first or month-first to confirm")))
-        elif item.seen:  # every date reads the same either way (05/05/2025)
+        elif item.numeric:  # every date reads the same either way (05/05/2025)
             orders.columns.append(ColumnOrder(item.field, MONTH_FIRST,
                                               "either order (no date tells them apart)"))
     return orders
 
 
-def gather(rows: Iterator[tuple[int, Mapping[str, object]]],
-           columns: Mapping[str, str]) -> dict[str, ColumnEvidence]:
-    """Evidence from every row: `rows` yields (row, canonical values); `columns` is field -> the
-    export's column name, for the date fields present."""
-    evidence = {name: ColumnEvidence(name, column) for name, column in columns.items()}
+def gather(rows: Iterator[tuple[int, Mapping[str, tuple[str, object]]]]) -> dict[str, ColumnEvidence]:
+    """Evidence from every row: `rows` yields (row, {date field: (the export's own column or JSON
+    key, value)}), so that an error names the column as the export spells it."""
+    evidence: dict[str, ColumnEvidence] = {}
     for row, values in rows:
-        for name, item in evidence.items():
-            item.observe(row, values.get(name))
+        for name, (column, value) in values.items():
+            item = evidence.get(name)
+            if item is None:
+                item = evidence[name] = ColumnEvidence(name, column)
+            item.observe(row, value)
     return evidence

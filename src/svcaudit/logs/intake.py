@@ -10,7 +10,7 @@ import pickle
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -133,28 +133,24 @@ class Intake:
         export = item.file
         if export.empty or not may_hold_numeric_dates(export.byte_chunks()):
             return
-        ((raw_columns, resolved),) = item.columns.items()
-        columns = {canonical: raw for raw, canonical in resolved.names.items()
-                   if canonical in TIMESTAMP_FIELDS}
-        if export.format != "csv":  # JSON keys may differ from object to object
-            columns = {name: name for name in TIMESTAMP_FIELDS}
-        evidence = gather(self._date_values(item), columns)
+        evidence = gather(self._date_values(item))
         orders = decide(item.stats.path, evidence, self.date_order)
         for column in orders.columns:
             self.parser.set_date_order(item.stats.path, column.field, column.order == DAY_FIRST)
             item.stats.date_orders[column.field] = column.how
         self.warnings.extend(orders.warnings)
 
-    def _date_values(self, item: _Input) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(row, the date fields' values) of every readable row, for the date-order pre-scan."""
+    def _date_values(self, item: _Input) -> Iterator[tuple[int, dict[str, tuple[str, Any]]]]:
+        """(row, {date field: (its column or JSON key, value)}) of every readable row, for the
+        date-order pre-scan."""
         columns: Columns | None = None
         for record in item.file.records():
             if isinstance(record, RecordError):
                 continue
-            if columns is None or item.file.format != "csv":
+            if columns is None or item.file.format != "csv":  # JSON keys vary by object
                 columns = self._columns(item, tuple(record.values))
             names = columns.names
-            yield record.row, {names[k]: v for k, v in record.values.items()
+            yield record.row, {names[k]: (k, v) for k, v in record.values.items()
                                if names[k] in TIMESTAMP_FIELDS}
 
     def _check_header(self, export: ExportFile, resolved: Columns) -> None:
@@ -619,7 +615,7 @@ class Intake:
         seen: dict[str, int] = {}
         for position, item in enumerate(inputs):
             for ref, values in self._rows(item):
-                ticket = self._typed_ticket(item, ref, values, rejected_ids)
+                ticket = self._typed_ticket(item, ref, values, rejected_ids, seen)
                 if ticket is None:
                     continue
                 first = None if unique else seen.get(ticket.ticket_id)
@@ -643,14 +639,16 @@ class Intake:
                 yield ticket
 
     def _typed_ticket(self, item: _Input, ref: RowRef, values: dict,
-                      rejected_ids: dict[str, RowRef]) -> Ticket | None:
-        """A ticket row typed, or None when it was rejected (its id remembered for its messages)."""
+                      rejected_ids: dict[str, RowRef], audited: Container[str]) -> Ticket | None:
+        """A ticket row typed, or None when it was rejected: its id is remembered, so that its
+        messages are rejected with it, unless an earlier row of that ticket (`audited`) was
+        read, which its messages join (a bad update row of an event log)."""
         try:
             return self.parser.ticket(ref, values)
         except FieldError as exc:
             self._reject(item, ref.row, exc.field, exc.message)
             ticket_id = str(values.get("ticket_id") or "").strip()
-            if ticket_id:
+            if ticket_id and ticket_id not in audited:
                 rejected_ids.setdefault(ticket_id, ref)
             return None
 
@@ -662,13 +660,15 @@ class Intake:
         latest: dict[str, tuple[Ticket, _Input, datetime | None]] = {}
         for item in inputs:
             for ref, values in self._rows(item):
-                ticket = self._typed_ticket(item, ref, values, rejected_ids)
+                ticket = self._typed_ticket(item, ref, values, rejected_ids, latest)
                 if ticket is None:
                     continue
                 try:
                     updated = self.parser.timestamp(values, "updated_at", ref.path)
                 except FieldError as exc:
                     self._reject(item, ref.row, exc.field, exc.message)
+                    if ticket.ticket_id not in latest:
+                        rejected_ids.setdefault(ticket.ticket_id, ref)
                     continue
                 rejected_ids.pop(ticket.ticket_id, None)
                 held = latest.get(ticket.ticket_id)
@@ -703,6 +703,12 @@ class Intake:
         reply nor a phrase rule's message, but `explain` shows it."""
         messages = sorted(ticket.messages, key=lambda m: m.created_at)
         as_of = self.as_of
+        opened = ticket.created_at if ticket.created_at is not None else \
+            messages[0].created_at if messages and messages[0].timed else None
+        if as_of is not None and opened is not None and opened > as_of:
+            # Created after --as-of (at its first message, without a ticket row): no rule judges
+            # it, and it is counted as such; leaving its messages out would hide when it began.
+            as_of = None
         kept = []
         notes = []
         for message in messages:

@@ -187,14 +187,27 @@ def rejected_rows(result: AuditResult) -> list[list[str]]:
 FIELD_ONLY = " (the field only: rows still audited)"
 
 
-def rejected_title(result: AuditResult) -> str:
-    """The heading of the rejections table: rows not audited, and fields rejected in rows that were."""
-    fields = sum(1 for r in result.rejected if r.row_kept)
-    rows = len(result.rejected) - fields
-    title = f"Rejected rows ({rows:,}; not audited)"
-    if fields:
-        title += f" and fields ({fields:,})"
-    return title + ", by reason"
+def input_accounting(folded: int, fields_rejected: int, notes: int) -> str:
+    """", 7 folded, 1 field rejected, 2 internal notes": what an input line adds to rows read,
+    audited and rejected, where there is any (rows read = audited + rejected + folded)."""
+    parts = [f"{count} {one if count == 1 else many}" for count, one, many in (
+        (folded, "folded", "folded"),
+        (fields_rejected, "field rejected", "fields rejected"),
+        (notes, "internal note", "internal notes")) if count]
+    return ", " + ", ".join(parts) if parts else ""
+
+
+def rejected_title(result: AuditResult, separator: str) -> str:
+    """The rejected table's title. A rejected field (a reply stamped before creation) leaves its
+    row audited without it, so it is not counted among the rows left out."""
+    rows = sum(1 for r in result.rejected if not r.row_kept)
+    fields = len(result.rejected) - rows
+    if not fields:
+        return f"Rejected rows ({rows:,}{separator} not audited), by reason"
+    kept = f"{fields:,} field{'s' if fields != 1 else ''} left out of rows still audited"
+    if not rows:
+        return f"Rejected fields ({kept}), by reason"
+    return f"Rejected rows ({rows:,}{separator} not audited) and fields ({kept}), by reason"
 
 
 REASON_HEADER = ["Rule", "Reason", "Tickets", "Examples"]

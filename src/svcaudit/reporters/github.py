@@ -26,6 +26,8 @@ DEFAULT_MAX_ANNOTATIONS = 20  # per rule, and for rejected rows; 0 means all
 TITLE = "svcaudit"
 REJECTED_TITLE = "rejected row"
 REJECTED_GROUP = "rejected rows"
+ROW_LEFT_OUT = "row not audited"
+FIELD_LEFT_OUT = "field left out, row still audited"
 ERROR, WARNING, NOTICE = "error", "warning", "notice"
 MORE = "…"
 
@@ -99,10 +101,15 @@ def _rule_group(rule_id: str, shown: list[dict[str, Any]], total: int,
 
 def _rejected_group(rejected: list[dict[str, Any]], cap: int, workspace: str | None, level: str) -> list[str]:
     shown = rejected if cap <= 0 else rejected[:cap]
-    lines = [f"::group::{REJECTED_GROUP} ({len(rejected)}, not audited)"]
+    fields = sum(1 for r in rejected if r["row_kept"])
+    title = f"{REJECTED_GROUP} ({len(rejected) - fields}, not audited)"
+    if fields:
+        title += f" and fields ({fields}, {FIELD_LEFT_OUT.split(', ')[1]})"
+    lines = [f"::group::{title}"]
     for r in shown:
         reason = f"{r['field']}: {r['error']}" if r["field"] else r["error"]
-        lines.append(command(level, f"{reason} (row not audited)", **_place(r["path"], r["row"], workspace),
+        kept = FIELD_LEFT_OUT if r["row_kept"] else ROW_LEFT_OUT
+        lines.append(command(level, f"{reason} ({kept})", **_place(r["path"], r["row"], workspace),
                              title=REJECTED_TITLE))
     rest = len(rejected) - len(shown)
     if rest:

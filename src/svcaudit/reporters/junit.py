@@ -109,11 +109,17 @@ def _input_case(report: dict[str, Any]) -> ET.Element:
     summary = report["summary"]
     case = _element("testcase", classname=AUDIT_CLASS, name=INPUT_CASE, time=NO_TIME)
     inputs = [f"{i['path']} ({i['shape']}, {i['format']}, {i['encoding']}): {i['rows_read']} rows read, "
-              f"{i['rows_audited']} audited, {i['rows_rejected']} rejected" for i in report["inputs"]]
+              f"{i['rows_audited']} audited, {i['rows_rejected']} rejected"
+              + common.input_accounting(i["rows_folded"], i["fields_rejected"], i["internal_notes"])
+              for i in report["inputs"]]
     rejected = report["rejected"]
     if rejected:
         message = f"{summary['rows_rejected']} of {summary['rows_read']} rows rejected, not audited"
+        fields = sum(1 for r in rejected if r["row_kept"])
+        if fields:
+            message += f"; {fields} field{'s' if fields != 1 else ''} left out of rows still audited"
         listing = [f"- {r['path']}:{r['row']}" + (f" {r['field']}" if r["field"] else "") + f": {r['error']}"
+                   + (" (field left out, row still audited)" if r["row_kept"] else "")
                    for r in rejected]
         case.append(_element("failure", message=message, type=REJECTED_TYPE, text=_lines(*listing)))
     case.append(_element("system-out", text=_lines(*inputs)))

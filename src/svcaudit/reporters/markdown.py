@@ -25,7 +25,8 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
            + (f"; messages joined {result.message_grouping}." if result.message_grouping else "."), ""]
     out += ["## Inputs", ""]
     out += table(["File", "Shape", "Rows read", "Audited", "Rejected"],
-                 [[i.path, i.shape.value, i.rows_read, i.rows_audited, i.rows_rejected]
+                 [[i.path, i.shape.value, i.rows_read, i.rows_audited, f"{i.rows_rejected}"
+                   + common.input_accounting(i.rows_folded, i.fields_rejected, i.notes)]
                   for i in result.inputs], right={2, 3, 4})
     for path, preset in result.input_presets.items():
         out += [f"`{path}` {common.preset_line(preset)}.", ""]
@@ -57,7 +58,7 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
                      [[v.rule, v.ticket_id or "(all)", common.who(v), common.measured(v), common.target(v),
                        v.message, v.evidence or "", common.location(v)] for v in shown])
     if result.rejected:
-        out += ["## " + common.rejected_title(result), ""]
+        out += [f"## {common.rejected_title(result, ',')}", ""]
         out += table(common.REJECTED_HEADER, common.rejected_rows(result), right={2})
     for warning in result.all_warnings:
         out += [f"> ⚠️ {cell(warning)}", ""]

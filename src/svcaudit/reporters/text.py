@@ -21,14 +21,6 @@ VIOLATION_COLUMNS = (("Rule", None, None), ("Ticket", None, None), ("Agent", 1, 
                      ("Where", None, None))
 
 
-def _accounting(item) -> str:
-    """Rows folded, fields rejected and internal notes, where there are any."""
-    parts = [f"{count} {what}" for count, what in (
-        (item.rows_folded, "folded"), (item.fields_rejected, "fields rejected"),
-        (item.notes, "internal notes")) if count]
-    return ", " + ", ".join(parts) if parts else ""
-
-
 def _who(v) -> Text:
     """Who a violation is about, each line escaped for the terminal."""
     return Text("\n".join(map(terminal, common.who_lines(v).split("\n"))))
@@ -71,7 +63,7 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
     for item in result.inputs:
         console.print(f"  {terminal(item.path)}: {item.shape.value} ({item.format}), {item.rows_read} "
                       f"rows read, {item.rows_audited} audited, {item.rows_rejected} rejected"
-                      + _accounting(item))
+                      + common.input_accounting(item.rows_folded, item.fields_rejected, item.notes))
         if item.path in result.input_presets:
             console.print(f"    {terminal(common.preset_line(result.input_presets[item.path]))}")
     grouping = f"; messages joined {result.message_grouping}" if result.message_grouping else ""
@@ -115,7 +107,7 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                           terminal(common.location(v)))
         console.print(table)
 
-    _print_table(console, common.rejected_title(result),
+    _print_table(console, common.rejected_title(result, ";"),
                  common.REJECTED_HEADER, [_cells(row) for row in common.rejected_rows(result)],
                  right={2}, fold=True)
     for warning in result.all_warnings:

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..checks.base import CheckConfigError, CheckEnv
 from ..checks.registry import CHECK_KINDS
 from ..errors import Location, StandardError, closest
-from ..logs.nulls import STATUS_WORDS, NullMarkers
+from ..logs.fields import is_nullable
+from ..logs.nulls import DEFAULT_NULLS, STATUS_WORDS, NullMarkers
 from ..logs.presets import PRESETS, get_preset
 from ..text import PhraseBank, PhraseError
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
@@ -187,14 +188,18 @@ class _Builder:
         nulls = spec.get("nulls")
         markers = NullMarkers(nulls)
         status_words = set(STATUS_WORDS)
-        for field_name in ("status", "priority", "author_role", "public"):
-            for raw, canonical in values.get(field_name, {}).items():
-                status_words.update((raw, canonical))
+        for field_name, table in values.items():
+            if is_nullable(field_name):  # a marker is read as empty only in these fields
+                for raw, canonical in table.items():
+                    status_words.update((raw, canonical))
         collisions = markers.collisions(status_words)
         if collisions:
+            fix = ("remove it from input.nulls" if nulls is not None else
+                   f"it is a default marker: set input.nulls to the markers the export uses, "
+                   f"without it (default: {', '.join(DEFAULT_NULLS)})")
             raise self.fail(
                 f"null marker {collisions[0]!r} is also a status or mapped value; reading it as "
-                f"empty would erase real values: remove it from input.nulls",
+                f"empty would erase real values: {fix}",
                 ("input", "nulls") if nulls is not None else ("input",))
         return InputSpec(
             preset=preset,
