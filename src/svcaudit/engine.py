@@ -57,7 +57,8 @@ def column_mapping(standard: Standard) -> ColumnMapping:
 def make_row_parser(standard: Standard) -> RowParser:
     """Typing of rows as the standard says: its time zone, date order and value mapping."""
     timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
-    return RowParser(timestamps, column_mapping(standard), NullMarkers(standard.input.nulls))
+    return RowParser(timestamps, column_mapping(standard), NullMarkers(standard.input.nulls),
+                     date_order_declared=standard.input.date_order is not None)
 
 
 def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None,

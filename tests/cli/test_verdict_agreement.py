@@ -9,6 +9,7 @@ gives no report in any format, and exit 2.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -157,7 +158,7 @@ def _markdown(stdout: str) -> Shown:
     marked = [line for line in stdout.splitlines() if line.endswith("**") and " **" in line]
     assert marked, stdout[:400]
     mark, _, rest = marked[0].partition(" **")
-    line = rest[:-2]
+    line = re.sub(r"\\(.)", r"\1", html.unescape(rest[:-2]))  # the Markdown escaping undone
     verdict = _verdict_of(line)
     assert mark == {"passed": "✅", "failed": "❌", "not-judged": "⚠️"}[verdict]
     return Shown(verdict, line)

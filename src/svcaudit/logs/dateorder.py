@@ -24,19 +24,28 @@ MONTH_FIRST = "month-first"
 MAX_FIELD = 12  # a field above this cannot be a month
 # A slash or dash date at the start of a value: day-or-month, month-or-day, year.
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")
-# The same anywhere in raw bytes, for the cheap test of whether a file needs the pre-scan.
-_NUMERIC_DATE_BYTES = re.compile(rb"(?<![\d/.-])\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?![\d])")
-_OVERLAP = 32  # bytes kept between chunks so that a date cut by a chunk boundary is still seen
+# The cheap whole-file test of whether a file needs the pre-scan: searches that start with a literal
+# (fast in `re`), for `/mm/yy` and for `-mm-yyyy` (ISO's `-03-02T` has no four digits there). A dash
+# date with a two-digit year that slips through is caught when typed (`undecided_numeric_date`).
+_SLASH_DATE_BYTES = re.compile(rb"/\d\d?/\d\d")
+_DASH_DATE_BYTES = re.compile(rb"-\d\d?-\d\d\d\d")
+_OVERLAP = 16  # bytes kept between chunks so that a date cut by a chunk boundary is still seen
 
 
 def may_hold_numeric_dates(chunks: Iterable[bytes]) -> bool:
     """Whether raw bytes hold anything shaped like a slash or dash date (a cheap, whole-file test)."""
     tail = b""
     for chunk in chunks:
-        if _NUMERIC_DATE_BYTES.search(tail + chunk):
+        window = tail + chunk
+        if (b"/" in window and _SLASH_DATE_BYTES.search(window)) or _DASH_DATE_BYTES.search(window):
             return True
         tail = chunk[-_OVERLAP:]
     return False
+
+
+def is_numeric_date(value: str) -> bool:
+    """Whether a value is a slash or dash date, whose day/month order must be decided."""
+    return _NUMERIC_DATE.match(value) is not None
 
 
 @dataclass
@@ -49,6 +58,7 @@ class ColumnEvidence:
     month_first_proof: tuple[int, str] | None = None
     ambiguous: int = 0  # values readable either way (03/04/2025)
     ambiguous_example: tuple[int, str] | None = None
+    seen: int = 0  # slash and dash dates in the column
 
     def observe(self, row: int, value: object) -> None:
         if not isinstance(value, str):
@@ -56,6 +66,7 @@ class ColumnEvidence:
         match = _NUMERIC_DATE.match(value)
         if match is None:
             return
+        self.seen += 1
         first, second = int(match.group(1)), int(match.group(2))
         if first > MAX_FIELD >= second:
             if self.day_first_proof is None:
@@ -143,6 +154,9 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
                          f"such as {item.ambiguous_example[1]!r} (row {item.ambiguous_example[0]}) "
                          f"read either way and no value tells the order; read month first: set "
                          f"input.date_order to day-first or month-first to confirm")))
+        elif item.seen:  # every date reads the same either way (05/05/2025)
+            orders.columns.append(ColumnOrder(item.field, MONTH_FIRST,
+                                              "either order (no date tells them apart)"))
     return orders
 
 

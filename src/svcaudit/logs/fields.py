@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from .columns import ColumnMapping
+from .dateorder import is_numeric_date
 from .model import Message, Role, RowRef, Ticket
 from .nulls import NullMarkers
 from .timestamps import TimestampError, TimestampParser
@@ -111,8 +112,9 @@ class RowParser:
     """Types canonical rows. One per audit: it holds the time zone and the value mapping."""
 
     def __init__(self, timestamps: TimestampParser, mapping: ColumnMapping,
-                 nulls: NullMarkers | None = None) -> None:
+                 nulls: NullMarkers | None = None, date_order_declared: bool = False) -> None:
         self.timestamps = timestamps
+        self.date_order_declared = date_order_declared
         self.mapping = mapping
         self.nulls = nulls or NullMarkers()
         self._column_sets: dict[tuple[str, ...], frozenset[str]] = {}
@@ -177,7 +179,14 @@ class RowParser:
         text = _text(raw)
         if text is None or text in self.nulls:
             return None
-        parser = self._column_parsers.get((path, field), self.timestamps)
+        parser = self._column_parsers.get((path, field))
+        if parser is None:
+            parser = self.timestamps
+            if not self.date_order_declared and is_numeric_date(text):
+                # The intake decides every column's order before typing; a date it did not see
+                # must not be read in a guessed order.
+                raise FieldError(field, f"{_shown(text)}: the day/month order of this column was "
+                                        f"not decided; set input.date_order")
         try:
             return parser.parse(raw)
         except TimestampError as exc:

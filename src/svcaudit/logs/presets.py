@@ -24,6 +24,18 @@ PRIORITY_WORDS = {
 }
 
 
+# Intercom's conversation part types: a comment (or a close/open with a message) is what the
+# customer sees; a note is internal, and workflow parts (assignments, snoozes) are no reply either.
+INTERCOM_PART_TYPES = {
+    "comment": "true", "close": "true", "open": "true", "quick_reply": "true",
+    "note": "false", "note_and_reopen": "false", "assignment": "false",
+    "away_mode_assignment": "false", "default_assignment": "false", "snoozed": "false",
+    "unsnoozed": "false", "timer_unsnooze": "false", "participant_added": "false",
+    "participant_removed": "false", "conversation_rating_changed": "false",
+    "conversation_attribute_updated_by_admin": "false", "language_detection_details": "false",
+}
+
+
 @dataclass(frozen=True)
 class NestedLayout:
     """Where the parts of a nested transcript are: dotted paths inside each conversation object.
@@ -122,10 +134,11 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset(
         "intercom", "Intercom conversation parts / chat transcripts (CSV, JSON Lines)", "messages",
         columns={"ticket_id": "Conversation ID", "created_at": "Created at", "author_role": "Author type",
-                 "author": "Author name", "text": "Body", "status": "State"},
+                 "author": "Author name", "text": "Body", "status": "State", "public": "Part type"},
         values=_freeze({"author_role": {"user": "customer", "lead": "customer", "contact": "customer",
                                         "visitor": "customer", "admin": "agent", "teammate": "agent",
-                                        "bot": "bot", "operator": "bot", "fin": "bot"}}),
+                                        "bot": "bot", "operator": "bot", "fin": "bot"},
+                        "public": INTERCOM_PART_TYPES}),
         signature=frozenset({"Conversation ID", "Author type", "Body"}),
     ),
     Preset(
