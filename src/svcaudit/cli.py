@@ -646,7 +646,10 @@ def init(
         if from_export is not None:
             from .initfrom import dry_run, summary_lines
 
-            result = dry_run(output, from_export, _as_of(as_of, load_standard(str(output))))
+            try:
+                result = dry_run(output, from_export, _as_of(as_of, load_standard(str(output))))
+            except SvcauditError as exc:
+                _fail(f"dry run of {output} on {from_export}: {exc}")
             for line in summary_lines(result, output, from_export):
                 typer.echo(f"svcaudit: {terminal(line)}", err=True)
 

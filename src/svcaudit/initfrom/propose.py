@@ -21,7 +21,7 @@ from ..errors import InputError, Location
 from ..logs.columns import (MESSAGE_FIELDS, MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS,
                             ColumnMapping, header_key, loose_key)
 from ..logs.dateorder import decide, gather
-from ..logs.fields import is_nullable
+from ..logs.fields import PUBLIC_WORDS, is_nullable
 from ..logs.presets import Preset, PresetMatch, detect_preset
 from .profile import ExportProfile, export_columns, profile_export, sample_records
 from .vocab import (
@@ -158,7 +158,7 @@ def _from_preset(profile: ExportProfile, match: PresetMatch) -> Proposal:
     return proposal
 
 
-VALUE_FIELDS = frozenset({"author_role", "status", "priority"})
+VALUE_FIELDS = frozenset({"author_role", "status", "priority", "public"})
 
 
 def _canonical_word(name: str, value: str) -> bool:
@@ -170,6 +170,8 @@ def _canonical_word(name: str, value: str) -> bool:
         return folded in STATUS_SYNONYMS
     if name == "priority":
         return priority_word(value) is not None
+    if name == "public":
+        return folded in PUBLIC_WORDS
     return True
 
 

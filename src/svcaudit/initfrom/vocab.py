@@ -14,7 +14,7 @@ from datetime import timedelta, timezone
 
 from ..logs.fields import PUBLIC_WORDS, ROLE_SYNONYMS, SCORE_SCALES
 from ..logs.nulls import STATUS_WORDS
-from ..logs.presets import PRESETS, PRIORITY_WORDS
+from ..logs.presets import INTERCOM_PART_TYPES, PRESETS, PRIORITY_WORDS
 from ..logs.timestamps import TimestampError, TimestampParser
 
 # Keys that name the parent a row belongs to: beside a row's own id, the parent is the ticket.
@@ -98,7 +98,6 @@ INBOUND_WORDS = {"true": "customer", "1": "customer", "yes": "customer",
                  "false": "agent", "0": "agent", "no": "agent"}
 INBOUND_NAMES = frozenset({"inbound", "is_inbound"})
 PART_TYPE = "part_type"
-INTERCOM_PART_TYPES = frozenset({"comment", "note"})  # a part_type column holds Intercom's kinds
 # Priority names beyond the presets' (ServiceNow's 3 - Moderate and 5 - Planning).
 PRIORITY_EXTRA = {"moderate": "normal", "planning": "low"}
 # `1 - Critical` (ServiceNow), `P2`, `High`: a priority word after an optional rank.
@@ -183,12 +182,12 @@ def fit_priority(values: list[str]) -> Fit:
 
 def fit_public(column: str, values: list[str]) -> Fit:
     """A public/internal flag: every value one of the words svcaudit reads as one. Intercom's
-    `part_type` names the kind of part, of which only a note is internal (a `close` or an
-    `assignment` part that carries text is a public reply)."""
+    `part_type` names the kind of part: read as the preset reads it (a note or a workflow part is
+    no reply)."""
     unknown = [v for v in values if v.strip().casefold() not in PUBLIC_WORDS]
-    folded = {v.strip().casefold() for v in values}
-    if column == PART_TYPE and folded & INTERCOM_PART_TYPES:
-        return Fit(True, {v: "true" for v in unknown})
+    if column == PART_TYPE and values and all(
+            v.strip().casefold() in INTERCOM_PART_TYPES for v in values):
+        return Fit(True, {v: INTERCOM_PART_TYPES[v.strip().casefold()] for v in unknown})
     if unknown:
         return Fit(False, unknown=unknown, why="not all values are public/internal flags; internal "
                                                "notes count as replies until input.values maps them")

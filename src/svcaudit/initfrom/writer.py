@@ -49,7 +49,7 @@ def _samples(mapping: Mapping) -> str:
 
 def _unknown(mapping: Mapping) -> str:
     """What becomes of values a field does not know."""
-    fate = ("rows holding them are rejected" if mapping.field == "author_role"
+    fate = ("rows holding them are rejected" if mapping.field in ("author_role", "public")
             else "read as written")
     return f"not known: {fate}; map them in input.values.{mapping.field}"
 
