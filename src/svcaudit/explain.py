@@ -12,8 +12,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .checks.base import (CREATED_AFTER_AS_OF, NEEDS_AUTHOR_ROLE, AggregateCheck, Outcome,
-                          TicketContext)
+from .checks.base import (
+    CREATED_AFTER_AS_OF,
+    NEEDS_AUTHOR_ROLE,
+    AggregateCheck,
+    Outcome,
+    TicketContext,
+)
 from .checks.response_time import ResponseTimeCheck
 from .conditions import conditions_unmet
 from .engine import make_intake

@@ -56,8 +56,8 @@ CASES = [
                   "public": "public", "author": "user_id"},
          not_mapped=("author_role",),
          dry_run=("dry run of {standard} on {export}: 5 rows read, 2 tickets, 0 rejected",
-                  "first-reply: 0 of 2 judged: needs author_role (the messages do not say who "
-                  "wrote them)"),
+                  ("first-reply: 0 of 2 judged: needs author_role (the messages do not say who "
+                   "wrote them)")),
          verdict="not-judged"),
     Case("intercom_conversation_part_history.csv", preset="intercom",
          dry_run=("first-reply: 2 of 2 judged", "greeting: 2 of 2 judged"),
@@ -67,8 +67,8 @@ CASES = [
          columns={"ticket_id": "issue_id", "updated_at": "time"},
          not_mapped=("created_at", "status", "text", "author_role"),
          reading={"duplicates": "last"},
-         dry_run=("dry run of {standard} on {export}: 7 rows read, 2 tickets, 0 rejected, 5 folded "
-                  "into their ticket's latest row",
+         dry_run=(("dry run of {standard} on {export}: 7 rows read, 2 tickets, 0 rejected, "
+                   "5 folded into their ticket's latest row"),
                   "first-reply: 0 of 2 judged: needs created_at"),
          verdict="not-judged"),
     # An event log keyed by number: each incident's latest state, by sys_updated_on; day-first
@@ -207,19 +207,19 @@ def test_an_event_log_is_read_as_each_tickets_latest_row(tmp_path):
 
 UNFIT_CASES = [
     # A role column whose values are no roles: shown, left unmapped, never guessed.
-    ("roles.csv", "conversation_id,sent_at,role,body\nc1,2026-11-02T09:00:00Z,A,hello\n"
-                  "c1,2026-11-02T09:30:00Z,B,Hello! How can I help?\n",
-     "role", "author_role", "left unmapped: column 'role' as author_role: not all values are "
-                            "roles (customer, agent, bot, system): \"A\", \"B\""),
+    ("roles.csv", ("conversation_id,sent_at,role,body\nc1,2026-11-02T09:00:00Z,A,hello\n"
+                   "c1,2026-11-02T09:30:00Z,B,Hello! How can I help?\n"),
+     "role", "author_role", ("left unmapped: column 'role' as author_role: not all values are "
+                             "roles (customer, agent, bot, system): \"A\", \"B\"")),
     # A column named as the field itself: read under another name, so no row is rejected.
-    ("canonical_role.csv", "conversation_id,created_at,author_role,text\n"
-                           "c1,2026-11-02T09:00:00Z,requester_1,hello\n"
-                           "c1,2026-11-02T09:30:00Z,agent_7,Hello! How can I help?\n",
+    ("canonical_role.csv", ("conversation_id,created_at,author_role,text\n"
+                            "c1,2026-11-02T09:00:00Z,requester_1,hello\n"
+                            "c1,2026-11-02T09:30:00Z,agent_7,Hello! How can I help?\n"),
      "author_role", "author_role", "left unmapped: column 'author_role' as author_role"),
     # ServiceNow's numeric states (the API's values): no value a status svcaudit knows.
     ("states.csv", "number,opened_at,state\nINC1,2026-11-02T09:00:00Z,1\nINC2,2026-11-02T10:00:00Z,7\n",
-     "state", "status", "left unmapped: column 'state' as status: no value is a status svcaudit "
-                        "knows: \"1\", \"7\""),
+     "state", "status", ("left unmapped: column 'state' as status: no value is a status "
+                         "svcaudit knows: \"1\", \"7\"")),
     ("status.csv", "id,created_at,status\n1,2026-11-02T09:00:00Z,1\n2,2026-11-02T10:00:00Z,7\n",
      "status", "status", "left unmapped: column 'status' as status"),
 ]

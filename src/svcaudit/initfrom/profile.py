@@ -27,7 +27,7 @@ def export_columns(path: Path, encoding: str | None = None) -> list[str]:
     export = ExportFile(path, encoding)
     if export.format == "json":
         try:
-            with export._text() as text:  # noqa: SLF001 - the reader's own decoding
+            with export._text() as text:
                 document = json.load(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None

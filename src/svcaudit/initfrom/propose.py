@@ -18,16 +18,40 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
-from ..logs.columns import (MESSAGE_FIELDS, MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS,
-                            ColumnMapping, header_key, loose_key)
+from ..logs.columns import (
+    MESSAGE_FIELDS,
+    MESSAGE_MARKERS,
+    TICKET_FIELDS,
+    TIMESTAMP_FIELDS,
+    ColumnMapping,
+    header_key,
+    loose_key,
+)
 from ..logs.dateorder import decide, gather
 from ..logs.fields import PUBLIC_WORDS, is_nullable
 from ..logs.presets import Preset, PresetMatch, detect_preset
 from .profile import ExportProfile, export_columns, profile_export, sample_records
 from .vocab import (
-    EVENT_TIME_NAMES, KEY_FILLED_SHARE, KEY_PATTERNS, MESSAGE_NAMES, PARENT_KEYS, PRIVATE_NAMES,
-    ROLE_WORDS, STATUS_SYNONYMS, TICKET_KEYS, TICKET_NAMES, TICKET_TIME_NAMES, Fit, TimeReader,
-    fit_name, fit_priority, fit_public, fit_role, fit_score, fit_status, fit_whole_numbers,
+    EVENT_TIME_NAMES,
+    KEY_FILLED_SHARE,
+    KEY_PATTERNS,
+    MESSAGE_NAMES,
+    PARENT_KEYS,
+    PRIVATE_NAMES,
+    ROLE_WORDS,
+    STATUS_SYNONYMS,
+    TICKET_KEYS,
+    TICKET_NAMES,
+    TICKET_TIME_NAMES,
+    Fit,
+    TimeReader,
+    fit_name,
+    fit_priority,
+    fit_public,
+    fit_role,
+    fit_score,
+    fit_status,
+    fit_whole_numbers,
     priority_word,
 )
 

@@ -34,8 +34,8 @@ EVENT_TIME_NAMES = ("updated_at", "sys_updated_on", "sys_updated_at", "updated",
 
 TICKET_NAMES: dict[str, tuple[str, ...]] = {
     "created_at": ("created_at", "created", "created_time", "creation_date", "created_date",
-                   "date_created", "opened_at", "opened", "open_date", "submitted_at", "дата_создания",
-                   "создан"),
+                   "date_created", "opened_at", "opened", "open_date", "submitted_at",
+                   "дата_создания", "создан"),
     "first_reply_at": ("first_reply_at", "first_response_at", "first_responded_at", "first_reply",
                        "first_response", "initial_response_time", "first_reply_time"),
     "resolved_at": ("resolved_at", "solved_at", "resolved", "solved", "closed_at", "resolution_date",
@@ -80,8 +80,9 @@ STATUS_SYNONYMS: dict[str, str] = {
     **{word: word for word in STATUS_WORDS},
     "on hold": "on-hold", "in progress": "open", "active": "open", "assigned": "open",
     "work in progress": "open", "to do": "open", "waiting for support": "open",
-    "awaiting user info": "pending", "awaiting customer": "pending", "waiting on customer": "pending",
-    "waiting for customer": "pending", "waiting on third party": "on-hold", "done": "resolved",
+    "awaiting user info": "pending", "awaiting customer": "pending",
+    "waiting on customer": "pending", "waiting for customer": "pending",
+    "waiting on third party": "on-hold", "done": "resolved",
     "открыт": "open", "в работе": "open", "закрыт": "closed", "решен": "solved", "решён": "solved",
 }
 # Role words: svcaudit's own, and those of the presets' helpdesks (Intercom's admin, user, lead).

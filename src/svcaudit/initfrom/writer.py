@@ -12,7 +12,15 @@ from pathlib import Path
 import yaml
 
 from ..standard.loader import builtin_text
-from .propose import EVENTS, MESSAGES, NESTED, UNMAPPED_SUFFIX, Mapping, Proposal, propose
+from .propose import (
+    EVENTS,
+    MESSAGES,
+    NESTED,
+    UNMAPPED_SUFFIX,
+    Mapping,
+    Proposal,
+    propose,
+)
 
 COMMENT_COLUMN = 40  # where an entry's comment starts, for a readable column of comments
 SAMPLE_CHARS = 40
