@@ -59,7 +59,7 @@ TICKETS, MESSAGES, EVENTS, NESTED = "tickets", "messages", "events", "nested"
 MESSAGE_WANTED = ("ticket_id", "created_at", "author_role", "text")
 ROLE_SNIFF_DISTINCT = 12  # a column sniffed for roles by its values has at most this many
 UNMAPPED_SUFFIX = "_unmapped"  # a canonically named column left unmapped is read under this name
-SHOWN_VALUES = 5  # unknown values listed in a note
+SAMPLE_CHARS = 40  # of a free-text sample value
 
 
 @dataclass
@@ -274,7 +274,7 @@ def _first_named(profile: ExportProfile, by_key: dict[str, str], names: tuple[st
 
 def _short(profile: ExportProfile, column: str) -> list[str]:
     """Two sample values of a free-text column, cut for a comment."""
-    return [v if len(v) <= 40 else v[:40] + "…" for v in profile[column].samples()]
+    return [v if len(v) <= SAMPLE_CHARS else v[:SAMPLE_CHARS] + "…" for v in profile[column].samples()]
 
 
 def _role_column(profile: ExportProfile, by_key: dict[str, str], used: set[str],

@@ -16,6 +16,7 @@ from .propose import (
     EVENTS,
     MESSAGES,
     NESTED,
+    SAMPLE_CHARS,
     UNMAPPED_SUFFIX,
     Mapping,
     Proposal,
@@ -23,8 +24,7 @@ from .propose import (
 )
 
 COMMENT_COLUMN = 40  # where an entry's comment starts, for a readable column of comments
-SAMPLE_CHARS = 40
-SHOWN_VALUES = 5
+SHOWN_VALUES = 5  # values listed in a note or comment before "and N more"
 SHAPES = {
     "tickets": "ticket rows (one row per ticket)",
     MESSAGES: "message rows (one row per message)",
