@@ -92,22 +92,24 @@ class RejectionGroup:
     reason: str
     count: int
     examples: tuple[Rejection, ...]
+    row_kept: bool = False  # only the field was rejected: the rows were still audited
 
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.field, "reason": self.reason, "count": self.count,
+                "row_kept": self.row_kept,
                 "examples": [{"path": r.path, "row": r.row, "error": r.error} for r in self.examples]}
 
 
 def group_rejections(rejected: Iterable[Rejection]) -> list[RejectionGroup]:
     """Rejected rows grouped by field and reason, the largest group first (ties: first seen)."""
-    counts: dict[tuple[str | None, str], int] = {}
-    examples: dict[tuple[str | None, str], list[Rejection]] = {}
+    counts: dict[tuple[str | None, str, bool], int] = {}
+    examples: dict[tuple[str | None, str, bool], list[Rejection]] = {}
     keys: dict[str, str] = {}  # reason_key per error text: a bad column repeats few of them
     for item in rejected:
         reason = keys.get(item.error)
         if reason is None:
             reason = keys[item.error] = reason_key(item.error)
-        group = (item.field, reason)
+        group = (item.field, reason, item.row_kept)
         if group in counts:
             counts[group] += 1
             if len(examples[group]) < EXAMPLES_PER_GROUP:
@@ -116,8 +118,9 @@ def group_rejections(rejected: Iterable[Rejection]) -> list[RejectionGroup]:
             counts[group] = 1
             examples[group] = [item]
     order = sorted(counts, key=lambda group: -counts[group])  # stable: first seen among equals
-    return [RejectionGroup(name, reason, counts[(name, reason)], tuple(examples[(name, reason)]))
-            for name, reason in order]
+    return [RejectionGroup(name, reason, counts[(name, reason, kept)],
+                           tuple(examples[(name, reason, kept)]), kept)
+            for name, reason, kept in order]
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,8 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
     file_order = proven.pop() if len(proven) == 1 else None
     orders = FileOrders()
     for item in evidence.values():
+        if not item.seen:
+            continue  # no slash or dash date: nothing to decide
         if item.proven is not None:
             proof = item.day_first_proof if item.proven == DAY_FIRST else item.month_first_proof
             how = f"{item.proven} (proven by {_example(proof)})"

@@ -178,9 +178,23 @@ def reason_rows(result: AuditResult) -> list[list[str]]:
 
 
 def rejected_rows(result: AuditResult) -> list[list[str]]:
-    """(field, reason, rows, examples) rows: the rejected rows, grouped."""
-    return [[group.field or "", group.reason, f"{group.count:,}", rejected_examples(group)]
+    """(field, reason, rows, examples) rows: the rejected rows and fields, grouped."""
+    return [[group.field or "", group.reason + (FIELD_ONLY if group.row_kept else ""),
+             f"{group.count:,}", rejected_examples(group)]
             for group in result.rejected_groups]
+
+
+FIELD_ONLY = " (the field only: rows still audited)"
+
+
+def rejected_title(result: AuditResult) -> str:
+    """The heading of the rejections table: rows not audited, and fields rejected in rows that were."""
+    fields = sum(1 for r in result.rejected if r.row_kept)
+    rows = len(result.rejected) - fields
+    title = f"Rejected rows ({rows:,}; not audited)"
+    if fields:
+        title += f" and fields ({fields:,})"
+    return title + ", by reason"
 
 
 REASON_HEADER = ["Rule", "Reason", "Tickets", "Examples"]

@@ -57,7 +57,7 @@ def render(result: AuditResult, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, 
                      [[v.rule, v.ticket_id or "(all)", common.who(v), common.measured(v), common.target(v),
                        v.message, v.evidence or "", common.location(v)] for v in shown])
     if result.rejected:
-        out += [f"## Rejected rows ({len(result.rejected):,}, not audited), by reason", ""]
+        out += ["## " + common.rejected_title(result), ""]
         out += table(common.REJECTED_HEADER, common.rejected_rows(result), right={2})
     for warning in result.all_warnings:
         out += [f"> ⚠️ {cell(warning)}", ""]

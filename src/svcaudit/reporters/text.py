@@ -115,7 +115,7 @@ def render(result: AuditResult, *, color: bool = False, limit: int = common.DEFA
                           terminal(common.location(v)))
         console.print(table)
 
-    _print_table(console, f"Rejected rows ({len(result.rejected):,}; not audited), by reason",
+    _print_table(console, common.rejected_title(result),
                  common.REJECTED_HEADER, [_cells(row) for row in common.rejected_rows(result)],
                  right={2}, fold=True)
     for warning in result.all_warnings:
