@@ -611,13 +611,15 @@ def init(
                                           help="The built-in standard to start from.")] = "default",
     from_export: Annotated[Optional[Path], typer.Option(
         "--from", metavar="EXPORT",
-        help="An export to read: pick the matching preset or propose a column mapping.")] = None,
+        help="An export to read: pick the matching preset or propose a column mapping from its "
+             "values, then audit it with the written standard (a dry run on stderr).")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path("svcaudit.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    as_of: AsOfOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Write a starter svcaudit.yaml from a built-in standard (and, with --from, for an export)."""
-    from .standard.loader import builtin_text
+    from .standard.loader import builtin_text, parse_standard
 
     def body() -> None:
         name = standard.removeprefix("builtin:")
@@ -627,34 +629,29 @@ def init(
         if from_export is None:
             text = builtin_text(name)
         else:
+            from .initfrom import notes as proposal_notes
             from .initfrom import starter_standard
 
             text, proposal = starter_standard(from_export, name)
-            if proposal.preset is not None:
-                notes.append(f"{from_export} looks like {proposal.preset.title}: input.preset "
-                             f"{proposal.preset.name}")
-                if proposal.match is not None and proposal.match.missing:
-                    notes.append(f"warning: {from_export} has {proposal.match.columns_matched} of the "
-                                 f"{proposal.match.columns_expected} columns of preset "
-                                 f"{proposal.preset.name}: {proposal.match.unmeasured()}")
-            else:
-                mapped = ", ".join(f"{k} <- {v!r}" for k, v in proposal.columns.items()) or "canonical names"
-                notes.append(f"{from_export}: {proposal.shape} rows; columns mapped: {mapped}")
-            if proposal.unmapped_fields:
-                notes.append("could not map: " + ", ".join(proposal.unmapped_fields)
-                             + " (rules needing them will be not applicable; map them in input.columns)")
-        load_check = text  # the written standard must load as it is
-        from .standard.loader import parse_standard
-
-        parse_standard(load_check, str(output))
+            notes = proposal_notes(proposal, from_export)
+        parse_standard(text, str(output))  # the written standard must load as it is
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
         for note in notes:
-            typer.echo(f"svcaudit: {note}", err=True)
+            typer.echo(f"svcaudit: {terminal(note)}", err=True)
         typer.echo(f"svcaudit: wrote {output} from builtin:{name}; edit it, then run "
                    f"`svcaudit validate {output}`", err=True)
+        if from_export is not None:
+            from .initfrom import dry_run, summary_lines
+
+            try:
+                result = dry_run(output, from_export, _as_of(as_of, load_standard(str(output))))
+            except SvcauditError as exc:
+                _fail(f"dry run of {output} on {from_export}: {exc}")
+            for line in summary_lines(result, output, from_export):
+                typer.echo(f"svcaudit: {terminal(line)}", err=True)
 
     _guard(debug, body)
 

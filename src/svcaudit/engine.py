@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .checks.base import (
     CREATED_AFTER_AS_OF,
+    NEEDS_AUTHOR_ROLE,
     AggregateCheck,
     Check,
     Outcome,
@@ -29,7 +30,7 @@ from .findings import FindingLog
 from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
 from .logs.intake import Intake
-from .logs.model import InputStats, Rejection, Ticket
+from .logs.model import InputStats, Rejection, Role, Ticket
 from .logs.nulls import NullMarkers
 from .logs.presets import get_preset
 from .logs.timestamps import TimestampParser
@@ -128,6 +129,7 @@ class _Step:
     scoped: bool
     conditional: bool
     scored: bool
+    reads_roles: bool
 
 
 _PLANS: dict[int, tuple[Standard, tuple[_Step, ...]]] = {}
@@ -138,7 +140,7 @@ def _plan(standard: Standard) -> tuple[_Step, ...]:
     if found is None or found[0] is not standard:
         steps = tuple(
             _Step(rule, check, isinstance(check, AggregateCheck), bool(rule.where), bool(rule.when),
-                  standard.quality and rule.weight > 0)
+                  standard.quality and rule.weight > 0, check.reads_roles)
             for rule, check in zip(standard.rules, standard.checks)
         )
         found = _PLANS[id(standard)] = (standard, steps)
@@ -160,6 +162,8 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
     outcomes: list[Outcome | None] = []
     in_scope: list[bool] = []
     fields = ticket.fields
+    # Messages from an export without an author_role column: no rule can tell replies apart.
+    roleless = any(m.role is Role.UNKNOWN for m in ticket.messages)
     for step in _plan(standard):
         excluded_by = step.rule.in_scope(fields) if step.scoped else None
         in_scope.append(excluded_by is None)
@@ -168,6 +172,9 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
             continue
         if excluded_by is not None:
             outcomes.append(not_applicable(f"not in scope ({excluded_by})"))
+            continue
+        if roleless and step.reads_roles:
+            outcomes.append(NEEDS_AUTHOR_ROLE)
             continue
         unmet = conditions_unmet(step.rule.when, ctx) if step.conditional else None
         outcome = not_applicable(unmet) if unmet else step.check.evaluate(ticket, ctx)

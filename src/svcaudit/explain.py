@@ -12,12 +12,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .checks.base import CREATED_AFTER_AS_OF, AggregateCheck, Outcome, TicketContext
+from .checks.base import (
+    CREATED_AFTER_AS_OF,
+    NEEDS_AUTHOR_ROLE,
+    AggregateCheck,
+    Outcome,
+    TicketContext,
+)
 from .checks.response_time import ResponseTimeCheck
 from .conditions import conditions_unmet
 from .engine import make_intake
 from .errors import UsageError, closest
-from .logs.model import Ticket
+from .logs.model import Role, Ticket
 from .standard.model import Rule, Standard
 from .timecalc.clock import Segment, segments
 from .timecalc.durations import format_instant
@@ -126,6 +132,8 @@ def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> Ticke
             item.note = f"not in scope ({excluded_by})"
         elif isinstance(check, AggregateCheck):
             item.note = "judged once over all audited tickets (see `svcaudit check`)"
+        elif check.reads_roles and any(m.role is Role.UNKNOWN for m in ticket.messages):
+            item.note = NEEDS_AUTHOR_ROLE.reason
         elif (unmet := conditions_unmet(rule.when, ctx)) is not None:
             item.note = unmet
         else:

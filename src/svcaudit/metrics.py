@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checks.score import fold_score, new_score_state, score_of
-from .logs.model import Ticket
+from .logs.model import Role, Ticket
 from .timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 
 SCORES = ("nps", "csat", "ces")
@@ -33,7 +33,9 @@ class MetricsAccumulator:
         if reopens is not None:
             self.with_reopen_data += 1
             self.reopened += reopens > 0
-        if ticket.messages and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES):
+        # Staff replies are counted by role: a conversation without roles cannot say (UNKNOWN).
+        if (ticket.messages and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES)
+                and all(m.role is not Role.UNKNOWN for m in ticket.messages)):
             self.resolved_with_messages += 1
             self.first_contact += len(timeline.staff_messages) == 1 and not reopens
 

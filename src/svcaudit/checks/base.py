@@ -156,8 +156,16 @@ class Check(ABC):
     # messages; the ticket-row lane types rows without them unless a rule needs them.
     READS_ROW_FIELDS: ClassVar[bool] = False
 
+    # Whether the verdict turns on who wrote each message (an agent's reply, a customer's
+    # request): a conversation whose messages have no author_role is not applicable to it.
+    READS_ROLES: ClassVar[bool] = False
+
     def __init__(self, rule: Rule, env: CheckEnv) -> None:
         self.rule = rule
+
+    @property
+    def reads_roles(self) -> bool:
+        return self.READS_ROLES
 
     @abstractmethod
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
@@ -180,10 +188,14 @@ class Check(ABC):
 
 # The verdict of a conversation rule on a ticket without messages (and of any rule that needs them).
 NEEDS_MESSAGE_ROWS = not_applicable("needs message rows")
+# The verdict of a rule that reads roles on a conversation whose export has no author_role column.
+NEEDS_AUTHOR_ROLE = not_applicable("needs author_role (the messages do not say who wrote them)")
 
 
 class ConversationCheck(Check):
     """A check that reads the conversation: a ticket row alone gives it nothing to search."""
+
+    READS_ROLES = True
 
     def row_kernel(self, as_of: datetime) -> RowKernel | None:
         return NEEDS_MESSAGE_ROWS

@@ -65,6 +65,10 @@ class HelpdeskAgreementCheck(Check):
         inner_rule = _replace_options(rule, {**options, "target": NOMINAL_TARGET})
         self.measure = ResponseTimeCheck(inner_rule, env)
 
+    @property
+    def reads_roles(self) -> bool:
+        return self.measure.reads_roles
+
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         raw = ticket.fields.get(self.field)
         if raw is None:

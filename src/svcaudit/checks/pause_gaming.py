@@ -33,6 +33,7 @@ DEFAULT_WITHIN = Seconds(10 * 60)
 class PauseGamingCheck(Check):
     KIND = "pause_gaming"
     SUMMARY = "no pausing the SLA clock right after a customer message without answering it"
+    READS_ROLES = True
     REQUIRED = ("pause_statuses",)
     OPTIONS = {
         "pause_statuses": STATUS_LIST,

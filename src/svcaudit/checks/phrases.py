@@ -76,6 +76,11 @@ class PhrasesCheck(ConversationCheck):
             self.mode == "require_any" and not self.position.startswith("every_"))
 
     @property
+    def reads_roles(self) -> bool:
+        """The transcript is every message's text, whoever wrote it."""
+        return self.position != "transcript"
+
+    @property
     def _who(self) -> str:
         if self.position == "transcript":
             return "text"

@@ -90,6 +90,11 @@ class ResponseTimeCheck(Check):
         self.resolution_entry: str = options.get("resolution", "last")
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
 
+    @property
+    def reads_roles(self) -> bool:
+        """Replies and requests are told apart by role; the resolution clock reads statuses."""
+        return self.metric != "resolution"
+
     def target_for(self, ticket: Ticket) -> Duration | None:
         priority = ticket.priority.casefold() if ticket.priority else None
         if priority is not None and priority in self.targets:

@@ -386,9 +386,14 @@ class RowParser:
         if created_at is None:
             raise FieldError("created_at", "the message has no created_at")
         raw_role = self._value(values, "author_role")
-        if raw_role is None:
+        if raw_role is None and "author_role" not in values:
+            # No author_role column: who wrote the message is not in the export. The message is
+            # read, and the rules that need roles are not applicable (`Check.reads_roles`).
+            role = Role.UNKNOWN
+        elif raw_role is None:
             raise FieldError("author_role", "author_role is empty")
-        role = ROLE_SYNONYMS.get(raw_role.casefold())
+        else:
+            role = ROLE_SYNONYMS.get(raw_role.casefold())
         if role is None:
             raise FieldError(
                 "author_role",

@@ -15,12 +15,15 @@ from ..timecalc.durations import format_instant
 
 
 class Role(str, enum.Enum):
-    """Who wrote a message. Bots are not agents unless a rule says so."""
+    """Who wrote a message. Bots are not agents unless a rule says so. UNKNOWN: the export has no
+    author_role column at all (comments whose author is only a user id), so the rules that need to
+    know who wrote what are not applicable to its conversations; no export value reads as it."""
 
     CUSTOMER = "customer"
     AGENT = "agent"
     BOT = "bot"
     SYSTEM = "system"
+    UNKNOWN = "unknown"
 
 
 class Shape(str, enum.Enum):
