@@ -147,6 +147,14 @@ def _plan(standard: Standard) -> tuple[_Step, ...]:
     return found[1]
 
 
+def as_seen_at(ticket: Ticket, as_of: datetime) -> None:
+    """A reply or resolution stamped after --as-of has not happened yet, as seen from --as-of."""
+    if ticket.first_reply_at is not None and ticket.first_reply_at > as_of:
+        ticket.first_reply_at = None
+    if ticket.resolved_at is not None and ticket.resolved_at > as_of:
+        ticket.resolved_at = None
+
+
 def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketVerdicts:
     """Run every rule of the standard on one ticket."""
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
@@ -158,6 +166,7 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
         return TicketVerdicts(ticket, [None if isinstance(c, AggregateCheck) else CREATED_AFTER_AS_OF
                                        for c in standard.checks], [False] * count, ctx.timeline(),
                               None)
+    as_seen_at(ticket, as_of)
     score = TicketScore() if standard.quality else None
     outcomes: list[Outcome | None] = []
     in_scope: list[bool] = []

@@ -21,7 +21,7 @@ from .checks.base import (
 )
 from .checks.response_time import ResponseTimeCheck
 from .conditions import conditions_unmet
-from .engine import make_intake
+from .engine import as_seen_at, make_intake
 from .errors import UsageError, closest
 from .logs.model import Role, Ticket
 from .standard.model import Rule, Standard
@@ -120,6 +120,7 @@ def find_ticket(standard: Standard, paths: Sequence[str | Path], ticket_id: str,
 
 
 def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketExplanation:
+    as_seen_at(ticket, as_of)
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
     explained = []
     opened = ticket.opened_at

@@ -362,8 +362,11 @@ class AuditResult:
 
     @property
     def any_judged(self) -> bool:
-        """Whether any rule, of any severity, aggregates included, passed or failed anything."""
-        return any(r.judged for r in self.rules)
+        """Whether a rule that decides the verdict passed or failed anything: an error-severity
+        rule (aggregates included) where the standard has any, else any rule. Warning rules
+        alone are no evidence for a gate that error rules decide."""
+        deciding = [r for r in self.rules if r.rule.counts] or self.rules
+        return any(r.judged for r in deciding)
 
     @property
     def not_judged_because(self) -> str | None:
@@ -374,9 +377,11 @@ class AuditResult:
         if too_many is not None:
             return too_many
         if not self.any_judged:
+            # Warning rules that judged are named apart: they do not decide a gate.
+            which = "error-severity rule" if any(r.judged for r in self.rules) else "rule"
             if self.tickets == 1:
-                return "no rule judged the only ticket"
-            return f"no rule judged any of the {self.tickets:,} tickets"
+                return f"no {which} judged the only ticket"
+            return f"no {which} judged any of the {self.tickets:,} tickets"
         return None
 
     @property

@@ -45,9 +45,11 @@ def _always(outcome: Outcome):
 
 def lane_applies(ticket: Ticket, as_of: datetime) -> bool:
     """The lane takes tickets that have a ticket row and no messages, whose fields were all read
-    and which were created by `as_of`; `judge_ticket` says why it cannot judge the others."""
+    and whose stamps are all by `as_of`; `judge_ticket` takes the others."""
     return (ticket.has_ticket_row and not ticket.messages and not ticket.rejected_fields
-            and (ticket.created_at is None or ticket.created_at <= as_of))
+            and (ticket.created_at is None or ticket.created_at <= as_of)
+            and (ticket.first_reply_at is None or ticket.first_reply_at <= as_of)
+            and (ticket.resolved_at is None or ticket.resolved_at <= as_of))
 
 
 class RowLane:

@@ -424,14 +424,15 @@ def _reading(profile: ExportProfile, proposal: Proposal) -> None:
 
 def _date_rows(profile: ExportProfile, stamps: dict[str, str]) -> Iterator[tuple[int, dict]]:
     for record in sample_records(profile.path):
-        yield record.row, {name: record.values.get(column) for name, column in stamps.items()}
+        yield record.row, {name: (column, record.values.get(column))
+                           for name, column in stamps.items()}
 
 
 def _date_order(profile: ExportProfile, proposal: Proposal, stamps: dict[str, str]) -> None:
     """`logs.dateorder` on the sampled rows: a proven order is proposed with its evidence."""
     path = str(profile.path)
     try:
-        orders = decide(path, gather(_date_rows(profile, stamps), stamps), None)
+        orders = decide(path, gather(_date_rows(profile, stamps)), None)
     except InputError as exc:
         proposal.date_notes.append(str(exc))
         return

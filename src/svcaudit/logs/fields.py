@@ -39,6 +39,8 @@ PUBLIC_WORDS: dict[str, bool] = {
 NULLABLE_FIELDS = frozenset({
     "created_at", "first_reply_at", "resolved_at", "updated_at", "status", "priority", "channel",
     "reopens", "csat", "nps", "ces", "author_role", "public", "private",
+    # Names that identify a person or a group: ServiceNow's `?` is nobody, not an agent called "?".
+    "agent", "team", "customer_name", "author",
 })
 # Other columns read as figures (a helpdesk's own durations and timestamps) by their name's ending.
 NULLABLE_SUFFIXES = ("_minutes", "_hours", "_hrs", "_seconds", "_at", "_time")
@@ -258,6 +260,7 @@ class RowParser:
         if self._mapped or "ticket_id" not in names or len(set(names)) != len(names):
             return None
         nulls = self.nulls
+        clean = nulls.clean
         nullable = [(position, name) for position, name in enumerate(names) if is_nullable(name)]
         index = {name: position for position, name in enumerate(names)}  # the last, as a dict keeps
         width = len(names)
@@ -326,8 +329,8 @@ class RowParser:
             # By position (half the cost of keywords, once a row): model.TICKET_FIELDS pins the order.
             return Ticket(
                 ticket_id, ref, fields, created_at, first_reply_at, resolved_at, status, priority,
-                channel, row[i_agent].strip() or None, row[i_team].strip() or None,
-                row[i_name].strip() or None, reopens, csat, nps, ces, [], True, columns, True,
+                channel, clean(row[i_agent]), clean(row[i_team]),
+                clean(row[i_name]), reopens, csat, nps, ces, [], True, columns, True,
             )
 
         return typed
@@ -375,7 +378,7 @@ class RowParser:
                 status = ""
             return ticket_id, Message(created_at, role, row[i_text], ref,
                                       status.casefold() if status else None,
-                                      row[i_author].strip() or None,
+                                      nulls.clean(row[i_author]),
                                       public=public and not private)
 
         return typed
