@@ -66,16 +66,15 @@ class Proposal:
 
 
 def export_columns(path: Path, encoding: str | None = None) -> list[str]:
-    """The export's column names; for a JSON document of nested conversations, the top keys."""
+    """The export's column names; for JSON, the first row's keys, both as they are (a nested
+    conversation's `scenario`) and flat (`stats.first_responded_at`, see `logs.paths`)."""
     export = ExportFile(path, encoding)
     if export.format == "json":
-        try:
-            with export._text() as text:  # noqa: SLF001 - the reader's own decoding
-                document = json.load(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
-        first = document[0] if isinstance(document, list) and document else document
-        return list(first) if isinstance(first, dict) else []
+        export.flatten = False
+        top = export.peek_columns()
+        export.flatten = True
+        flat = export.peek_columns()
+        return list(dict.fromkeys([*top, *flat]))
     return export.peek_columns()
 
 
@@ -84,8 +83,7 @@ def propose(path: Path) -> Proposal:
     match = detect_preset(columns)
     if match is not None:
         preset = match.preset
-        mapped = {loose_key(c) for c in (*preset.columns.values(),
-                                         *(preset.nested.fields if preset.nested else ()))}
+        mapped = {loose_key(c) for c in preset.columns.values()}
         return Proposal(preset, unused_columns=[c for c in columns if loose_key(c) not in mapped],
                         shape=preset.shape, match=match)
     by_key = {header_key(c): c for c in columns}
