@@ -289,6 +289,40 @@ def get_preset(name: str) -> Preset | None:
     return PRESETS.get(name)
 
 
+def describe_preset(preset: Preset) -> list[str]:
+    """What `svcaudit presets` shows of a preset: the tables and columns it reads, and how its
+    files are recognised. The first line is `name<TAB>title (shape)`; the others are indented."""
+    lines = [f"{preset.name}\t{preset.title} ({preset.shape})"]
+    if preset.records:
+        lines.append(f"    JSON rows: the array {preset.records!r} of an API answer (else the document's own)")
+    if preset.columns:
+        lines.append("    columns: " + ", ".join(f"{name} <- {column}" for name, column in preset.columns.items()))
+    else:
+        lines.append("    columns: svcaudit's canonical names (ticket_id, created_at, author_role, text, ...)")
+    if preset.messages:
+        parts = ", ".join(f"{key} {path}" for key, path in
+                          (("role", preset.messages.role), ("text", preset.messages.text),
+                           ("time", preset.messages.time), ("author", preset.messages.author))
+                          if path is not None)
+        lines.append(f"    messages: the list {preset.messages.path!r} of each conversation ({parts})")
+    if preset.thread:
+        lines.append(f"    threads: {preset.thread[0]} replying to {preset.thread[1]}")
+    if preset.history:
+        history = preset.history
+        lines.append(f"    history table: {history.ticket}, {history.field}, {history.value}, {history.time} "
+                     f"(rows whose {history.field} is {history.status_value!r} are status events)")
+    for field_name, table in preset.values.items():
+        shown = ", ".join(f"{raw} -> {canonical or '(empty)'}" for raw, canonical in table.items()
+                          if raw != canonical)
+        if shown and field_name != "priority":
+            lines.append(f"    values of {field_name}: {shown}")
+    if preset.signatures:
+        lines.append("    recognised by: " + "; ".join(", ".join(sorted(s)) for s in preset.signatures))
+    if preset.notes:
+        lines.append("    " + preset.notes)
+    return lines
+
+
 # A preset is chosen when the export has at least this share of its signature columns.
 MATCH_SHARE = 0.75
 
