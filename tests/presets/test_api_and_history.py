@@ -115,7 +115,7 @@ def test_a_history_row_of_an_unknown_ticket_is_rejected_when_tickets_are_given()
     report = check_json("jira")
     assert report["rejected"] == [{
         "path": str(API / "jira_issue_field_history.csv"), "row": 12, "field": "issue_id",
-        "error": "history row for unknown ticket '10099': no ticket row has this id", "row_kept": False}]
+        "error": "history row for unknown ticket: no ticket row has the id '10099'", "row_kept": False}]
 
 
 def test_a_history_alone_makes_tickets_from_its_events(tmp_path):
@@ -232,7 +232,7 @@ HISTORY_HEADER = "field_name,ticket_id,updated,value\n"
     (HISTORY_HEADER + "status,,2026-11-02 09:00:00,new\n", [(2, "ticket_id", "ticket_id is empty")]),
     # With a ticket table: another field's row of an unknown ticket is rejected too.
     (HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\npriority,2,2026-11-02 09:00:00,high\n",
-     [(3, "ticket_id", "history row for unknown ticket '2': no ticket row has this id")]),
+     [(3, "ticket_id", "history row for unknown ticket: no ticket row has the id '2'")]),
 ])
 def test_bad_history_rows_are_rejected_with_file_row_and_field(tmp_path, history, rejected):
     tickets = write(tmp_path, "tickets.json", json.dumps({"tickets": [{"id": 1, "created_at": "2026-11-02T09:00:00Z"}]}))

@@ -73,7 +73,7 @@ class _Input:
 # Canonical names of a history table's columns (the layout names them in the export).
 HISTORY_FIELD = "history_field"
 HISTORY_VALUE = "history_value"
-UNKNOWN_TICKET = "history row for unknown ticket {ticket_id!r}: no ticket row has this id"
+UNKNOWN_TICKET = "history row for unknown ticket: no ticket row has the id {ticket_id!r}"
 
 
 @dataclass
