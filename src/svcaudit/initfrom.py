@@ -7,7 +7,6 @@ the export, so the result is valid and runs as it is.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path

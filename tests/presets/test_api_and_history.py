@@ -187,8 +187,8 @@ def test_json_documents_as_apis_answer(tmp_path, document, input_yaml, tickets):
 
 @pytest.mark.parametrize("document, input_yaml, message", [
     ({"tickets": [TICKET], "users": [{"id": 1}]}, "  preset: freshdesk-api\n",
-     "t.json:1: a JSON object holding several arrays ('tickets', 'users'); name the one that holds the "
-     "rows with input.records (`records: tickets`"),
+     ("t.json:1: a JSON object holding several arrays ('tickets', 'users'); name the one that holds "
+      "the rows with input.records (`records: tickets`")),
     ({"results": [TICKET]}, "  records: tickets\n",
      "t.json:1: input.records 'tickets' is not in the document (its top level: 'results')"),
     ({"tickets": "none"}, "  records: tickets\n",

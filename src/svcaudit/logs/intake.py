@@ -2,7 +2,9 @@
 
 Ticket rows alone stream one ticket at a time. With message rows, messages are grouped per ticket and
 joined to ticket rows by `ticket_id`; tickets come out in ticket-file order, then tickets known only
-from messages in the order they were first seen. A row that cannot be audited becomes a `Rejection`.
+from messages in the order they were first seen. A field-history table (`input.history`) joins
+like messages, its status rows as status events; with `input.history: rows`, each ticket row's
+status is an event of its ticket. A row that cannot be audited becomes a `Rejection`.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
-from .columns import MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS, ColumnMapping, header_key, loose_key
+from .columns import (MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS, ColumnMapping, header_key,
+                      loose_key)
 from .dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
 from .fields import FieldError, RowParser
 from .ids import TicketIdSet

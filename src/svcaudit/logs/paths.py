@@ -48,7 +48,7 @@ def has_path(value: object, path: str) -> bool:
 def is_nested(values: dict[str, Any]) -> bool:
     """Whether a JSON row holds an object anywhere at its top level (and needs `flatten`)."""
     for value in values.values():
-        if type(value) is dict:  # noqa: E721 - JSON objects are plain dicts
+        if type(value) is dict:
             return True
     return False
 
@@ -61,7 +61,7 @@ def flatten(values: dict[str, Any], prefix: str = "", into: dict[str, Any] | Non
     flat: dict[str, Any] = {} if into is None else into
     for key, value in values.items():
         name = f"{prefix}{key}"
-        if type(value) is dict:  # noqa: E721
+        if type(value) is dict:
             flatten(value, name + SEPARATOR, flat)
         else:
             flat.setdefault(name, value)
