@@ -341,3 +341,29 @@ def test_the_schema_names_every_preset():
 def test_api_exports_and_history_tables_are_recognised(name, preset):
     match = detect_preset(export_columns(API / name))
     assert match is not None and match.preset.name == preset and not match.missing
+
+
+def test_a_history_in_any_row_order_gives_the_same_measures(tmp_path):
+    """Rows not grouped by ticket take the in-memory join instead of the streamed one."""
+    files, standard = example_args("zendesk")
+    header, *rows = files[1].read_text(encoding="utf-8").splitlines()
+    shuffled = write(tmp_path, "history.csv", "\n".join([header, *reversed(rows)]) + "\n")
+    for ticket, seconds in (("35436", 23485), ("35437", 95410)):
+        result = invoke("explain", ticket, files[0], shuffled, "-s", standard, "--as-of", AS_OF, "-f", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["rules"][0]["measured_seconds"] == seconds
+
+
+def test_a_ticket_known_only_from_other_fields_of_the_history_is_still_audited(tmp_path):
+    table = write(tmp_path, "history.csv", HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\n"
+                                                           "status,1,2026-11-02 10:00:00,solved\n"
+                                                           "priority,2,2026-11-02 09:00:00,urgent\n")
+    standard = standard_file(tmp_path, "  preset: zendesk-api\n")
+    result = invoke("check", table, "-s", standard, "--as-of", AS_OF, "-f", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["summary"]["tickets"] == 2 and report["rejected"] == []
+    # Ticket 2 has no status event, so no creation time: not applicable, never dropped.
+    assert (report["rules"][0]["passed"], report["rules"][0]["not_applicable"]) == (1, 1)
+    explained = invoke("explain", "2", table, "-s", standard, "--as-of", AS_OF, "-f", "json")
+    assert explained.exit_code == 0 and json.loads(explained.stdout)["fields"]["priority"] == "urgent"
