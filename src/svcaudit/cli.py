@@ -588,6 +588,16 @@ def standards() -> None:
 
 
 @app.command()
+def presets() -> None:
+    """List the input presets (use one with `input: {preset: NAME}`): the tables and columns each reads."""
+    from .logs.presets import PRESETS, describe_preset
+
+    for preset in PRESETS.values():
+        for line in describe_preset(preset):
+            typer.echo(line)
+
+
+@app.command()
 def rules(
     kind: Annotated[Optional[str], typer.Argument(metavar="[CHECK]", help="One check kind to show.")] = None,
 ) -> None:

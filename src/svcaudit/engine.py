@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Any
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from .checks.base import (
@@ -32,7 +33,7 @@ from .logs.fields import RowParser
 from .logs.intake import Intake
 from .logs.model import InputStats, Rejection, Role, Ticket
 from .logs.nulls import NullMarkers
-from .logs.presets import get_preset
+from .logs.presets import HISTORY_FROM_ROWS, HistoryLayout, NestedLayout, get_preset
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
 from .quality import QualityAccumulator, TicketScore
@@ -42,6 +43,8 @@ from .timeline import Timeline
 from .waivers import Waivers
 
 ProgressCallback = Callable[[int], None]
+# Fields of a message: in a nested transcript they come from `input.messages`, not the columns.
+NESTED_MESSAGE_FIELDS = frozenset({"author_role", "text", "author", "public", "private"})
 
 
 def column_mapping(standard: Standard) -> ColumnMapping:
@@ -61,15 +64,32 @@ def make_row_parser(standard: Standard) -> RowParser:
                      date_order_declared=standard.input.date_order is not None)
 
 
+def nested_layout(standard: Standard) -> NestedLayout | None:
+    """The nested transcript the standard (or its preset) declares, with the conversation's id
+    and ticket fields at the paths `input.columns` gives them; None for flat rows."""
+    preset = get_preset(standard.input.preset)
+    messages = standard.input.messages or (preset.messages if preset else None)
+    if messages is None:
+        return None
+    columns = {**(preset.columns if preset else {}), **standard.input.columns}
+    fields = {name: path for name, path in columns.items()
+              if name != "ticket_id" and name not in NESTED_MESSAGE_FIELDS}
+    return NestedLayout(columns.get("ticket_id", "ticket_id"), messages, MappingProxyType(fields))
+
+
 def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None,
                 as_of: datetime | None = None) -> Intake:
     """Readers configured by the standard's `input` section and time zone."""
     parser = make_row_parser(standard)
     preset = get_preset(standard.input.preset)
+    spec = standard.input
+    history = spec.history or (preset.history if preset else None)
     return Intake(paths, parser, parser.mapping, encoding,
-                  layout=preset.nested if preset else None, thread=preset.thread if preset else None,
-                  date_order=standard.input.date_order, duplicates=standard.input.duplicates,
-                  as_of=as_of)
+                  layout=nested_layout(standard), thread=preset.thread if preset else None,
+                  date_order=spec.date_order, duplicates=spec.duplicates, as_of=as_of,
+                  records=spec.records, records_default=preset.records if preset else None,
+                  history=history if isinstance(history, HistoryLayout) else None,
+                  events_from_rows=history == HISTORY_FROM_ROWS)
 
 
 def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,

@@ -23,16 +23,15 @@ SAMPLES_SHOWN = 2  # sample values written beside each mapping
 
 
 def export_columns(path: Path, encoding: str | None = None) -> list[str]:
-    """The export's column names; for a JSON document of nested conversations, the top keys."""
+    """The export's column names; for JSON, the first row's keys, both as they are (a nested
+    conversation's `scenario`) and flat (`stats.first_responded_at`, see `logs.paths`)."""
     export = ExportFile(path, encoding)
     if export.format == "json":
-        try:
-            with export._text() as text:
-                document = json.load(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
-        first = document[0] if isinstance(document, list) and document else document
-        return list(first) if isinstance(first, dict) else []
+        export.flatten = False
+        top = export.peek_columns()
+        export.flatten = True
+        flat = export.peek_columns()
+        return list(dict.fromkeys([*top, *flat]))
     return export.peek_columns()
 
 

@@ -139,8 +139,8 @@ class Proposal:
 def propose(path: Path) -> Proposal:
     columns = export_columns(path)
     match = detect_preset(columns)
-    if match is not None and match.preset.nested is not None:
-        return Proposal(path, match.preset, match, NESTED, match.preset.nested.ticket_id)
+    if match is not None and match.preset.messages is not None:
+        return Proposal(path, match.preset, match, NESTED, match.preset.columns.get("ticket_id"))
     profile = profile_export(path, columns)
     if match is not None:
         proposal = _from_preset(profile, match)

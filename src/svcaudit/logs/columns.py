@@ -52,6 +52,7 @@ class ColumnMapping:
         columns: Mapping[str, str] | None = None,
         values: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
+        self.columns: dict[str, str] = dict(columns or {})  # canonical field -> export column
         self._by_export = {header_key(export): canonical for canonical, export in (columns or {}).items()}
         self._by_loose: dict[str, str] = {}
         for canonical, export in (columns or {}).items():

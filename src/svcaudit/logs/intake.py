@@ -2,7 +2,9 @@
 
 Ticket rows alone stream one ticket at a time. With message rows, messages are grouped per ticket and
 joined to ticket rows by `ticket_id`; tickets come out in ticket-file order, then tickets known only
-from messages in the order they were first seen. A row that cannot be audited becomes a `Rejection`.
+from messages in the order they were first seen. A field-history table (`input.history`) joins
+like messages, its status rows as status events; with `input.history: rows`, each ticket row's
+status is an event of its ticket. A row that cannot be audited becomes a `Rejection`.
 """
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
-from .columns import MESSAGE_MARKERS, TIMESTAMP_FIELDS, ColumnMapping, header_key
+from .columns import (MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS, ColumnMapping, header_key,
+                      loose_key)
 from .dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
 from .fields import FieldError, RowParser
 from .ids import TicketIdSet
 from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
-from .model import InputStats, Message, Rejection, RowRef, Shape, Ticket
-from .presets import NestedLayout
+from .model import InputStats, Message, Rejection, Role, RowRef, Shape, Ticket
+from .paths import SEPARATOR, at_path, has_path
+from .presets import HistoryLayout, NestedLayout
 from .readers import ExportFile, RecordError
 from .shards import MapRanges, Shard, plan_shards
 
@@ -43,6 +47,8 @@ MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
 
 DUPLICATES_POLICIES = ("reject", "first", "last")
+NO_UPDATE_TIME = ("no updated_at: this update's status cannot be placed in the ticket's history "
+                  "(input.history: rows)")
 
 
 @dataclass
@@ -60,6 +66,27 @@ class _Input:
     columns: dict[tuple[str, ...], Columns] = field(default_factory=dict)
     nested: bool = False  # one JSON object per conversation, read with the NestedLayout
     threaded: bool = False  # conversations derived from reply links (no conversation column)
+    # A field-history table (`HistoryLayout`): read with its own column mapping, its status rows
+    # as status events.
+    history: HistoryLayout | None = None
+    mapping: ColumnMapping | None = None
+    position: int = 0  # among the intake's inputs
+
+
+# Canonical names of a history table's columns (the layout names them in the export).
+HISTORY_FIELD = "history_field"
+HISTORY_VALUE = "history_value"
+UNKNOWN_TICKET = "history row for unknown ticket: no ticket row has the id {ticket_id!r}"
+
+
+@dataclass
+class _HistoryTrail:
+    """What a history table says of one ticket besides its status: where its other rows are (to
+    reject them if the ticket is unknown), and its fields' latest values (a ticket known only
+    from its history is built from them)."""
+
+    rows: list[int] = field(default_factory=list)  # (input position, row) packed, see ROW_SPACE
+    latest: dict[str, tuple[datetime, str, int]] = field(default_factory=dict)  # field -> (time, value, row)
 
 
 class Intake:
@@ -76,6 +103,10 @@ class Intake:
         date_order: str | None = None,
         duplicates: str = "reject",
         as_of: datetime | None = None,
+        records: str | None = None,
+        records_default: str | None = None,
+        history: HistoryLayout | None = None,
+        events_from_rows: bool = False,
     ) -> None:
         if not paths:
             raise InputError("no input files given", Location("<command line>"))
@@ -88,33 +119,50 @@ class Intake:
         self.date_order = date_order
         self.duplicates = duplicates
         self.as_of = as_of
+        self.history = history
+        # `input.history: rows`: every ticket row's status at its updated_at is a status event.
+        self.events_from_rows = events_from_rows
+        if events_from_rows and duplicates != "last":
+            raise ValueError("events from rows need duplicates='last'")
+        self._history_trails: dict[str, _HistoryTrail] = {}
+        self._seen_ids: set[str] = set()  # tickets handed on, kept while history tables are read
+        self._ticket_table = False  # ticket rows are given: a history row must match one
         self.messages_after_as_of = 0  # messages stamped after --as-of: not read into tickets
         self.rejected: list[Rejection] = []
         # Things the run should say although no row was rejected (an empty file, a renamed column).
         self.warnings: list[str] = []
         self.grouping: str | None = None  # how message rows were joined, once tickets() has run
         self._row_ids = TicketIdSet()  # the ticket rows' ids, for a streamed join
-        self._inputs = [self._classify(ExportFile(p, encoding)) for p in paths]
+        self._inputs = [self._classify(ExportFile(p, encoding, records, records_default))
+                        for p in paths]
+        for position, item in enumerate(self._inputs):
+            item.position = position
 
     @property
     def inputs(self) -> list[InputStats]:
         return [item.stats for item in self._inputs]
 
     def _classify(self, export: ExportFile) -> _Input:
+        if self.layout is not None and export.format in ("json", "jsonl"):
+            export.flatten = False  # the conversation object is read by its paths
+            export.row_marker = self.layout.messages.path
         raw_columns = export.peek_columns()
-        resolved = resolve_columns(self.mapping, raw_columns)
-        names = resolved.names
-        canonical = set(names.values())
         if export.empty:
             self.warnings.append(f"{export.display}: the file is empty; it holds no rows")
         if export.encoding_note is not None:
             self.warnings.append(f"{export.display}: {export.encoding_note}")
-        if export.format == "csv":
-            self._check_header(export, resolved)
-        shape = Shape.MESSAGES if canonical & MESSAGE_MARKERS else Shape.TICKETS
         if self.layout is not None and export.format in ("json", "jsonl"):
             stats = InputStats(export.display, Shape.MESSAGES, export.format, export.encoding)
             return _Input(export, stats, nested=True)
+        history = self._history_input(export, raw_columns)
+        if history is not None:
+            return history
+        resolved = resolve_columns(self.mapping, raw_columns)
+        names = resolved.names
+        canonical = set(names.values())
+        if export.format == "csv":
+            self._check_header(export, resolved)
+        shape = Shape.MESSAGES if canonical & MESSAGE_MARKERS else Shape.TICKETS
         threaded = (self.thread is not None and "ticket_id" not in canonical
                     and all(header_key(c) in canonical for c in self.thread))
         if raw_columns and "ticket_id" not in canonical and not threaded:
@@ -126,7 +174,40 @@ class Intake:
         stats = InputStats(export.display, shape, export.format, export.encoding)
         item = _Input(export, stats, {tuple(raw_columns): resolved}, threaded=threaded)
         self._decide_date_orders(item)
+        if export.format != "csv":
+            self._check_paths(item)
         return item
+
+    def _history_input(self, export: ExportFile, raw_columns: list[str]) -> _Input | None:
+        """The input as a field-history table, when it has the history layout's columns."""
+        layout = self.history
+        if layout is None or not raw_columns:
+            return None
+        mapping = ColumnMapping({"ticket_id": layout.ticket, "created_at": layout.time,
+                                 HISTORY_FIELD: layout.field, HISTORY_VALUE: layout.value})
+        resolved = resolve_columns(mapping, raw_columns)
+        if not {"ticket_id", "created_at", HISTORY_FIELD, HISTORY_VALUE} <= set(resolved.names.values()):
+            return None
+        if export.format == "csv":
+            self._check_header(export, resolved)
+        stats = InputStats(export.display, Shape.HISTORY, export.format, export.encoding)
+        item = _Input(export, stats, {tuple(raw_columns): resolved}, history=layout, mapping=mapping)
+        self._decide_date_orders(item)
+        return item
+
+    def _check_paths(self, item: _Input) -> None:
+        """Warn of each dotted path `input.columns` maps that no JSON row of the input has: the
+        field is empty in every row, which a misspelt path would otherwise make silently."""
+        paths = {canonical: column for canonical, column in self.mapping.columns.items()
+                 if SEPARATOR in column}
+        if not paths or item.file.empty:
+            return
+        for _ in item.file.records():  # the reader notes every key a row has had
+            pass
+        present = {header_key(c) for c in item.file.columns} | {loose_key(c) for c in item.file.columns}
+        for canonical, path in paths.items():
+            if header_key(path) not in present and loose_key(path) not in present:
+                self.warnings.append(_absent_path(item.stats.path, path, f"input.columns.{canonical}"))
 
     def _decide_date_orders(self, item: _Input) -> None:
         """Settle the day/month order of each date column before any row is typed (`dateorder`)."""
@@ -178,7 +259,7 @@ class Intake:
         if found is None:
             if len(item.columns) >= KEY_SETS_CACHED:
                 item.columns.clear()
-            found = item.columns[keys] = resolve_columns(self.mapping, keys)
+            found = item.columns[keys] = resolve_columns(item.mapping or self.mapping, keys)
         return found
 
     def _reject(self, item: _Input, row: int, field_name: str | None, error: str,
@@ -217,7 +298,47 @@ class Intake:
             values = {names[k]: v for k, v in record.values.items()}
             if roots is not None:
                 values["ticket_id"] = roots.get(_id(values.get(self.thread[0])), "")
-            yield RowRef(item.stats.path, record.row), values
+            ref = RowRef(item.stats.path, record.row)
+            if item.history is not None:
+                values = self._history_event(item, ref, values)
+                if values is None:
+                    continue
+            yield ref, values
+
+    def _history_event(self, item: _Input, ref: RowRef, values: dict) -> dict | None:
+        """A history row as the message row of its status event; None for a row of another field
+        (noted in the ticket's trail) or a rejected one."""
+        layout = item.history
+        ticket_id = _id(values.get("ticket_id"))
+        if not ticket_id:
+            self._reject(item, ref.row, layout.ticket, f"{layout.ticket} is empty")
+            return None
+        try:
+            changed_at = self.parser.timestamp(values, "created_at", ref.path)
+        except FieldError as exc:
+            self._reject(item, ref.row, layout.time, exc.message)
+            return None
+        if changed_at is None:
+            self._reject(item, ref.row, layout.time, f"{layout.time} is empty: the change has no time")
+            return None
+        field_name = str(values.get(HISTORY_FIELD) or "").strip()
+        value = values.get(HISTORY_VALUE)
+        if field_name.casefold() == layout.status_value.casefold():
+            if value is None or not str(value).strip():
+                self._reject(item, ref.row, layout.value, "the status change has no value")
+                return None
+            return {"ticket_id": ticket_id, "created_at": values.get("created_at"),
+                    "author_role": Role.SYSTEM.value, "text": "", "status": value}
+        trail = self._history_trails.get(ticket_id)
+        if trail is None:
+            trail = self._history_trails[ticket_id] = _HistoryTrail()
+        trail.rows.append(item.position * ROW_SPACE + ref.row)
+        canonical = self.mapping.canonical_names([field_name]).get(field_name, "") if field_name else ""
+        if canonical in TICKET_FIELDS and canonical != "ticket_id":
+            held = trail.latest.get(canonical)
+            if held is None or held[0] <= changed_at:
+                trail.latest[canonical] = (changed_at, "" if value is None else str(value), ref.row)
+        return None
 
     def _thread_roots(self, item: _Input) -> dict[str, str]:
         """message id -> the id of the first message of its reply chain (a pre-pass over the file).
@@ -252,8 +373,12 @@ class Intake:
         return roots
 
     def _nested_tickets(self, item: _Input) -> Iterator[Ticket]:
-        """One ticket per conversation object, its messages found by the layout's paths."""
+        """One ticket per conversation object: its fields at the paths `input.columns` gives,
+        typed as a ticket row's, and its messages found by the `input.messages` layout."""
         layout = self.layout
+        transcript = layout.messages
+        parts = transcript.parts()
+        found: set[str] = set()  # declared paths some conversation (or message) has
         for record in item.file.records():
             item.stats.rows_read += 1
             if isinstance(record, RecordError):
@@ -261,45 +386,80 @@ class Intake:
                 continue
             conversation = record.values
             ref = RowRef(item.stats.path, record.row)
-            ticket_id = _id(_at_path(conversation, layout.ticket_id))
-            raw_messages = _at_path(conversation, layout.messages)
+            ticket_id = _id(at_path(conversation, layout.ticket_id))
+            raw_messages = at_path(conversation, transcript.path)
             if not ticket_id:
                 self._reject(item, record.row, layout.ticket_id, "the conversation has no id")
                 continue
             if not isinstance(raw_messages, list):
-                self._reject(item, record.row, layout.messages, "the conversation has no list of messages")
+                self._reject(item, record.row, transcript.path, "the conversation has no list of messages")
                 continue
-            fields = {name: str(value) for name, path in layout.fields.items()
-                      if (value := _at_path(conversation, path)) not in (None, "")}
+            row: dict[str, Any] = {"ticket_id": ticket_id}
+            for name, path in layout.fields.items():
+                if has_path(conversation, path):
+                    found.add(path)
+                    value = at_path(conversation, path)
+                    if value is not None and not isinstance(value, (dict, list)):
+                        row[name] = value
+            try:
+                ticket = self.parser.ticket(ref, row)
+            except FieldError as exc:
+                self._reject(item, record.row, layout.fields.get(exc.field, exc.field), exc.message)
+                continue
             messages = []
             try:
                 for index, raw in enumerate(raw_messages):
-                    stamp = _at_path(raw, layout.time) if layout.time else \
-                        (UNTIMED_BASE + timedelta(seconds=index)).isoformat()
-                    values = {"ticket_id": ticket_id, "author_role": _at_path(raw, layout.role),
-                              "text": _at_path(raw, layout.text) or "", "created_at": stamp}
+                    values: dict[str, Any] = {"ticket_id": ticket_id}
+                    for name, path in parts.items():
+                        if has_path(raw, path):
+                            found.add(f"{transcript.path}[].{path}")
+                            values[name] = at_path(raw, path)
+                    if not layout.timed:
+                        values["created_at"] = (UNTIMED_BASE + timedelta(seconds=index)).isoformat()
                     message = self.parser.message(ref, values)[1]
-                    message.timed = layout.time is not None
+                    message.timed = layout.timed
                     messages.append(message)
             except FieldError as exc:
-                self._reject(item, record.row, f"{layout.messages}[{index}].{exc.field}", exc.message)
+                self._reject(item, record.row, f"{transcript.path}[{index}].{parts.get(exc.field, exc.field)}",
+                             exc.message)
                 continue
-            ticket = Ticket(ticket_id=ticket_id, ref=ref, fields={"ticket_id": ticket_id, **fields},
-                            messages=messages, timed=layout.time is not None,
-                            customer_name=fields.get("customer_name"), channel=fields.get("channel"),
-                            agent=fields.get("agent"), team=fields.get("team"))
+            ticket.messages = messages
+            ticket.timed = layout.timed
+            if ticket.rejected_fields:
+                self.reject_fields(ticket)
             yield self._with_conversation(ticket)
+        if item.stats.rows_read > item.stats.rows_rejected:
+            declared = {path: f"input.columns.{name}" for name, path in layout.fields.items()}
+            declared.update({f"{transcript.path}[].{path}": f"input.messages.{key}"
+                             for key, path in _message_keys(transcript).items()})
+            for path, where in declared.items():
+                if path not in found:
+                    self.warnings.append(_absent_path(item.stats.path, path, where))
 
     def tickets(self) -> Iterator[Ticket]:
         for item in self._inputs:
             if item.nested:
                 yield from self._nested_tickets(item)
         ticket_inputs = [i for i in self._inputs if i.stats.shape is Shape.TICKETS]
-        message_inputs = [i for i in self._inputs if i.stats.shape is Shape.MESSAGES and not i.nested]
+        message_inputs = [i for i in self._inputs
+                          if i.stats.shape in (Shape.MESSAGES, Shape.HISTORY) and not i.nested]
+        self._ticket_table = bool(ticket_inputs)
+        if any(item.history is not None for item in message_inputs):
+            for ticket in self._joined(ticket_inputs, message_inputs):
+                self._seen_ids.add(ticket.ticket_id)
+                yield ticket
+            yield from self._history_without_status(ticket_inputs)
+            return
+        yield from self._joined(ticket_inputs, message_inputs)
+
+    def _joined(self, ticket_inputs: list[_Input], message_inputs: list[_Input]) -> Iterator[Ticket]:
+        """Ticket rows joined to their messages (and status events), by the fastest way the
+        inputs allow."""
         if not ticket_inputs and not message_inputs:
             return
         if not message_inputs:
-            yield from self._ticket_rows(ticket_inputs, {})
+            rows = self._ticket_rows(ticket_inputs, {})
+            yield from (map(self._with_conversation, rows) if self.events_from_rows else rows)
             return
         rejected_tickets: dict[str, RowRef] = {}
         if self._streamable(ticket_inputs, message_inputs):
@@ -314,11 +474,68 @@ class Intake:
         by_id = {t.ticket_id: t for t in self._ticket_rows(ticket_inputs, rejected_tickets)}
         groups = self._message_groups(message_inputs, rejected_tickets)
         for ticket in by_id.values():
-            ticket.messages = groups.pop(ticket.ticket_id, [])
+            ticket.messages += groups.pop(ticket.ticket_id, [])
             yield self._with_conversation(ticket)
         for ticket_id, messages in groups.items():
-            ticket = Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages)
-            yield self._with_conversation(ticket)
+            ticket = self._message_only(ticket_id, messages)
+            if ticket is not None:
+                yield ticket
+
+    def _message_only(self, ticket_id: str, messages: list[Message]) -> Ticket | None:
+        """A ticket known only from its messages, or from its history when no ticket rows are
+        given. With ticket rows, a history row of a ticket none of them has is rejected: the
+        history belongs to the ticket table, and a ticket missing from it is a gap to show."""
+        if self._ticket_table:
+            kept = []
+            for message in messages:
+                item = self._input_of(message)
+                if item.history is not None:
+                    self._reject(item, message.ref.row, item.history.ticket,
+                                 UNKNOWN_TICKET.format(ticket_id=ticket_id))
+                else:
+                    kept.append(message)
+            messages = kept
+            if not messages:
+                return None
+        ticket = Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages)
+        return self._with_conversation(self._with_history_fields(ticket))
+
+    def _with_history_fields(self, ticket: Ticket) -> Ticket:
+        """A ticket known only from its history, with its fields' latest values (priority,
+        assignee, …) typed as a ticket row's would be."""
+        trail = self._history_trails.get(ticket.ticket_id)
+        if trail is None or not trail.latest:
+            return ticket
+        item_of = {item.position: item for item in self._inputs}
+        latest = dict(trail.latest)
+        while True:
+            values = {"ticket_id": ticket.ticket_id, **{name: v[1] for name, v in latest.items()}}
+            try:
+                typed = self.parser.ticket(ticket.ref, values)
+                break
+            except FieldError as exc:
+                _, _, row = latest.pop(exc.field)
+                position = next(p for p in trail.rows if p % ROW_SPACE == row) // ROW_SPACE
+                self._reject(item_of[position], row, exc.field, exc.message, row_kept=True)
+        typed.messages, typed.has_ticket_row, typed.columns = ticket.messages, False, frozenset()
+        return typed
+
+    def _history_without_status(self, ticket_inputs: list[_Input]) -> Iterator[Ticket]:
+        """History rows of tickets no ticket row and no status event named: rejected when ticket
+        rows are given, else each such ticket is audited from its fields' latest values."""
+        item_of = {item.position: item for item in self._inputs}
+        for ticket_id, trail in self._history_trails.items():
+            if ticket_id in self._seen_ids:
+                continue
+            if ticket_inputs:
+                for packed in trail.rows:
+                    position, row = divmod(packed, ROW_SPACE)
+                    item = item_of[position]
+                    self._reject(item, row, item.history.ticket, UNKNOWN_TICKET.format(ticket_id=ticket_id))
+                continue
+            position, row = divmod(trail.rows[0], ROW_SPACE)
+            ticket = Ticket(ticket_id=ticket_id, ref=RowRef(item_of[position].stats.path, row))
+            yield self._with_conversation(self._with_history_fields(ticket))
 
     # -- streaming the join of exports ordered by ticket ----------------------------------------
 
@@ -432,7 +649,7 @@ class Intake:
                 if waiting is None:
                     break
                 if waiting[0] == ticket.ticket_id:
-                    ticket.messages = waiting[1]
+                    ticket.messages += waiting[1]
                     waiting = None
                     break
                 if settle(waiting):
@@ -444,7 +661,9 @@ class Intake:
             if not settle(block):
                 message_only.append(block)
         for ticket_id, messages in message_only:
-            yield self._with_conversation(Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages))
+            ticket = self._message_only(ticket_id, messages)
+            if ticket is not None:
+                yield ticket
 
     def _joined_on_disk(
         self, ticket_inputs: list[_Input], message_inputs: list[_Input], rejected_ids: dict[str, RowRef]
@@ -470,15 +689,15 @@ class Intake:
                 db.execute("CREATE INDEX tickets_by_id ON tickets (ticket_id)")
                 for (data,) in db.execute("SELECT data FROM tickets ORDER BY seq"):
                     ticket = pickle.loads(data)
-                    ticket.messages = self._spilled_messages(db, ticket.ticket_id)
+                    ticket.messages += self._spilled_messages(db, ticket.ticket_id)
                     yield self._with_conversation(ticket)
                 only = db.execute(
                     "SELECT ticket_id FROM messages WHERE ticket_id NOT IN (SELECT ticket_id FROM tickets) "
                     "GROUP BY ticket_id ORDER BY MIN(seq)")
                 for (ticket_id,) in only.fetchall():
-                    messages = self._spilled_messages(db, ticket_id)
-                    yield self._with_conversation(
-                        Ticket(ticket_id=ticket_id, ref=messages[0].ref, messages=messages))
+                    ticket = self._message_only(ticket_id, self._spilled_messages(db, ticket_id))
+                    if ticket is not None:
+                        yield ticket
             finally:
                 db.close()
 
@@ -515,7 +734,8 @@ class Intake:
     @property
     def ticket_rows_only(self) -> bool:
         """Only flat ticket-row files: rows can be typed and judged anywhere, in any process."""
-        return all(item.stats.shape is Shape.TICKETS and not item.nested for item in self._inputs)
+        return not self.events_from_rows and all(
+            item.stats.shape is Shape.TICKETS and not item.nested for item in self._inputs)
 
     def raw_ticket_rows(self) -> Iterator[tuple[RowRef, dict]]:
         """Canonical, untyped ticket rows in input order; reader faults are rejected here."""
@@ -532,7 +752,8 @@ class Intake:
         return self._cell_names(self._inputs[index])
 
     def _cell_names(self, item: _Input) -> list[str] | None:
-        if item.file.format != "csv" or item.threaded or item.nested or len(item.columns) != 1:
+        if (item.file.format != "csv" or item.threaded or item.nested or item.history is not None
+                or len(item.columns) != 1):
             return None
         (raw_columns, resolved), = item.columns.items()
         return [resolved.names[name] for name in raw_columns]
@@ -658,6 +879,7 @@ class Intake:
         (file order where it is missing or equal), the others folded. Tickets come out in the
         order of their first row; memory holds one ticket per id."""
         latest: dict[str, tuple[Ticket, _Input, datetime | None]] = {}
+        events: dict[str, list[Message]] = {}  # with events_from_rows: each row's status
         for item in inputs:
             for ref, values in self._rows(item):
                 ticket = self._typed_ticket(item, ref, values, rejected_ids, latest)
@@ -670,6 +892,12 @@ class Intake:
                     if ticket.ticket_id not in latest:
                         rejected_ids.setdefault(ticket.ticket_id, ref)
                     continue
+                if self.events_from_rows and ticket.status is not None:
+                    if updated is None:
+                        self._reject(item, ref.row, "updated_at", NO_UPDATE_TIME, row_kept=True)
+                    else:
+                        events.setdefault(ticket.ticket_id, []).append(
+                            Message(updated, Role.SYSTEM, "", ref, ticket.status))
                 rejected_ids.pop(ticket.ticket_id, None)
                 held = latest.get(ticket.ticket_id)
                 if held is None:
@@ -687,6 +915,7 @@ class Intake:
         for ticket, _, _ in latest.values():
             if ticket.rejected_fields:
                 self.reject_fields(ticket)
+            ticket.messages = events.pop(ticket.ticket_id, [])
             yield ticket
 
     def _message_groups(
@@ -736,6 +965,18 @@ class Intake:
         )
 
 
+def _absent_path(path: str, dotted: str, declared_by: str) -> str:
+    """The warning for a declared path that no row of an input has."""
+    return (f"{path}: no row has {dotted!r} ({declared_by}); the field is empty in every row: is the "
+            f"path spelt as the export spells it?")
+
+
+def _message_keys(layout) -> dict[str, str]:
+    """`input.messages` key -> path, for the parts of a message that are declared."""
+    return {key: path for key in ("role", "text", "time", "author", "public")
+            if (path := getattr(layout, key)) is not None}
+
+
 def _id(value: object) -> str:
     """An identifier as text: JSON numbers and "123.0" from spreadsheets read as "123"."""
     if value is None:
@@ -743,20 +984,6 @@ def _id(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def _at_path(value: object, path: str | None) -> object:
-    """`a.b.0` inside nested mappings and lists; None where the path does not lead."""
-    if path is None or path == "":
-        return value
-    for part in path.split("."):
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.lstrip("-").isdigit() and -len(value) <= int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
 
 
 def _size(item: _Input) -> int:

@@ -31,6 +31,7 @@ class Shape(str, enum.Enum):
 
     TICKETS = "tickets"
     MESSAGES = "messages"
+    HISTORY = "history"  # a field-history table: its status rows are status events
 
 
 TYPED_FIELDS = frozenset({

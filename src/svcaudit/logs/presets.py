@@ -1,8 +1,9 @@
 """Presets: the column and value mappings of the exports people actually have.
 
-A preset is what a standard's `input:` section would otherwise spell out: which export column holds
-each canonical field, how the export's values read as canonical ones, and, for nested JSON
-transcripts, where the messages are. `input.columns` and `input.values` in a standard override a
+A preset is what a standard's `input:` section would otherwise spell out: which export column (or
+dotted path into JSON) holds each canonical field, how the export's values read as canonical ones,
+where an API's envelope keeps the rows (`records`), where a nested transcript keeps its messages
+(`messages`), and which field-history table gives the status events (`history`). `input.columns` and `input.values` in a standard override a
 preset's entries one by one. `detect_preset` recognises a preset by its `signature`, the columns an
 export of that tool always has, for `svcaudit init --from EXPORT` and for `check` without a standard.
 """
@@ -37,36 +38,102 @@ INTERCOM_PART_TYPES = {
 
 
 @dataclass(frozen=True)
-class NestedLayout:
-    """Where the parts of a nested transcript are: dotted paths inside each conversation object.
+class MessagesLayout:
+    """A nested transcript as `input.messages` declares it: where the messages are, and where a
+    message keeps its parts.
 
-    `messages` names the list of messages; inside a message, `role`, `text` and `time` are keys or
-    list indexes (ABCD writes a message as ["agent", "Hi!"]). `fields` maps canonical ticket fields
-    to paths (`customer_name: scenario.personal.customer_name`). Without `time`, the conversation
-    has an order but no clock: response-time rules are not applicable to it.
+    `path` names the list of messages inside each conversation object (dotted); inside a message,
+    `role`, `text`, `time`, `author` and `public` are keys or list indexes (ABCD writes a message
+    as ["agent", "Hi!"], so role is `0` and text `1`). Without `time`, the conversation has an
+    order but no clock: response-time rules are not applicable to it.
     """
 
-    ticket_id: str
-    messages: str
+    path: str
     role: str
     text: str
     time: str | None = None
-    fields: Mapping[str, str] = field(default_factory=dict)
+    author: str | None = None
+    public: str | None = None
+
+    @classmethod
+    def from_mapping(cls, spec: Mapping[str, str]) -> MessagesLayout:
+        return cls(**{name: None if spec.get(name) is None else str(spec[name])
+                      for name in MESSAGES_KEYS})
+
+    def parts(self) -> dict[str, str]:
+        """canonical message field -> path inside a message, for the parts that are declared."""
+        found = {"author_role": self.role, "text": self.text, "created_at": self.time,
+                 "author": self.author, "public": self.public}
+        return {name: path for name, path in found.items() if path is not None}
+
+
+MESSAGES_KEYS = ("path", "role", "text", "time", "author", "public")
+
+
+@dataclass(frozen=True)
+class NestedLayout:
+    """A nested transcript resolved for reading: the conversation's id and ticket fields (paths
+    from `input.columns`) and its messages (`MessagesLayout`)."""
+
+    ticket_id: str
+    messages: MessagesLayout
+    fields: Mapping[str, str] = field(default_factory=dict)  # canonical ticket field -> path
+
+    @property
+    def timed(self) -> bool:
+        return self.messages.time is not None
+
+
+@dataclass(frozen=True)
+class HistoryLayout:
+    """A long-format field history (`input.history`): one row per change of one field of one
+    ticket, as Zendesk's `ticket_field_history` (ticket_id, field_name, value, updated) or Jira's
+    `issue_field_history` (issue_id, field_id, value, time) keep it. Rows whose field is
+    `status_value` are the ticket's status events; rows of other fields give the latest values of
+    a ticket known only from its history."""
+
+    field: str
+    value: str
+    time: str
+    ticket: str = "ticket_id"
+    status_value: str = "status"
+
+    @classmethod
+    def from_mapping(cls, spec: Mapping[str, str]) -> HistoryLayout:
+        return cls(**{name: spec[name] for name in HISTORY_KEYS if name in spec})
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The columns that make a file this history table."""
+        return frozenset({self.ticket, self.field, self.value, self.time})
+
+
+HISTORY_KEYS = ("ticket", "field", "value", "time", "status_value")
+# `input.history: rows`: each ticket row is one update of an event log (ServiceNow's audit of a
+# table, a daily snapshot): its status at its `updated_at` is a status event.
+HISTORY_FROM_ROWS = "rows"
 
 
 @dataclass(frozen=True)
 class Preset:
     name: str
     title: str
-    shape: str  # tickets, messages or nested
+    shape: str  # tickets, messages, nested or any
     columns: Mapping[str, str] = field(default_factory=dict)  # canonical field -> export column
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     signature: frozenset[str] = frozenset()  # export columns that identify the tool's export
-    nested: NestedLayout | None = None
     # (id column, parent column): without a conversation column, messages are threaded into
     # conversations by following each message's parent to the root (Twitter's in_response_to).
     thread: tuple[str, str] | None = None
+    records: str | None = None  # the rows' array in a JSON envelope (`input.records`)
+    messages: MessagesLayout | None = None  # a nested transcript (`input.messages`)
+    history: HistoryLayout | None = None  # a field-history table read beside the tickets
     notes: str = ""
+
+    @property
+    def signatures(self) -> tuple[frozenset[str], ...]:
+        """The column sets that identify a file of this preset: its export, its history table."""
+        return tuple(s for s in (self.signature, self.history.columns if self.history else None) if s)
 
 
 def _freeze(values: dict[str, dict[str, str]]) -> Mapping[str, Mapping[str, str]]:
@@ -155,19 +222,118 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     ),
     Preset(
         "abcd", "ABCD (Action-Based Conversations Dataset): nested JSON chats", "nested",
-        nested=NestedLayout(ticket_id="convo_id", messages="original", role="0", text="1",
-                            fields=MappingProxyType({"customer_name": "scenario.personal.customer_name",
-                                                     "channel": "scenario.flow"})),
+        columns={"ticket_id": "convo_id", "customer_name": "scenario.personal.customer_name",
+                 "channel": "scenario.flow"},
+        messages=MessagesLayout(path="original", role="0", text="1"),
         values=_freeze({"author_role": {"action": "system"}}),
         signature=frozenset({"convo_id", "scenario", "original"}),
         notes="Messages are [speaker, text] pairs without timestamps: phrase rules apply, "
               "response-time rules are not applicable.",
+    ),
+    Preset(
+        "zendesk-api", "Zendesk Tickets API (JSON) and the ticket_field_history table", "tickets",
+        records="tickets",
+        columns={
+            "ticket_id": "id", "created_at": "created_at", "updated_at": "updated_at",
+            "status": "status", "priority": "priority", "channel": "via.channel",
+            "agent": "assignee_id", "team": "group_id", "customer_name": "requester_id",
+            "csat": "satisfaction_rating.score",
+        },
+        values=_freeze({
+            "priority": dict(PRIORITY_WORDS),
+            "csat": {"good": "5", "bad": "1", "offered": "", "unoffered": ""},
+            "status": {"hold": "on-hold"},
+        }),
+        history=HistoryLayout(ticket="ticket_id", field="field_name", value="value", time="updated"),
+        signature=frozenset({"id", "via.channel", "requester_id", "submitter_id", "assignee_id",
+                             "group_id"}),
+        notes="Reads GET /api/v2/tickets answers ({\"tickets\": [...], \"next_page\": ...}) and the "
+              "same columns synced to a warehouse (via_channel for via.channel); a "
+              "ticket_field_history table (ticket_id, field_name, value, updated) given beside them "
+              "gives the status events, so resolution, pauses and reopens come from the history.",
+    ),
+    Preset(
+        "freshdesk-api", "Freshdesk API v2 tickets (JSON, include=stats,requester)", "tickets",
+        columns={
+            "ticket_id": "id", "created_at": "created_at", "updated_at": "updated_at",
+            "first_reply_at": "stats.first_responded_at", "resolved_at": "stats.resolved_at",
+            "status": "status", "priority": "priority", "channel": "source",
+            "agent": "responder_id", "team": "group_id", "customer_name": "requester.name",
+        },
+        # The API writes its choices as numbers (Freshdesk's documented defaults).
+        values=_freeze({
+            "status": {"2": "open", "3": "pending", "4": "resolved", "5": "closed",
+                       "6": "pending", "7": "on-hold"},
+            "priority": {"1": "low", "2": "normal", "3": "high", "4": "urgent"},
+            "channel": {"1": "email", "2": "web", "3": "phone", "7": "chat", "9": "web",
+                        "10": "email"},
+        }),
+        signature=frozenset({"id", "requester_id", "responder_id", "fr_due_by", "due_by", "source"}),
+        notes="Freshdesk answers GET /api/v2/tickets with a bare array; ?include=stats adds "
+              "stats.first_responded_at and stats.resolved_at, ?include=requester the requester's "
+              "name. Statuses 6 and 7 are the common custom ones (waiting on customer, on third "
+              "party): map yours with input.values.status.",
+    ),
+    Preset(
+        "jira-history", "Jira issue and issue_field_history tables (warehouse sync)", "tickets",
+        columns={
+            "ticket_id": "id", "created_at": "created", "resolved_at": "resolved",
+            "updated_at": "updated", "status": "status", "priority": "priority",
+            "agent": "assignee", "customer_name": "reporter",
+        },
+        values=_freeze({
+            # Jira's own priority ids (1 Highest … 5 Lowest) and the statuses of its built-in
+            # workflow; statuses a site adds have ids of 10000 and above.
+            "priority": {**PRIORITY_WORDS, "1": "urgent", "2": "high", "3": "normal", "4": "low",
+                         "5": "low"},
+            "status": {"1": "open", "3": "open", "4": "open", "5": "resolved", "6": "closed"},
+        }),
+        history=HistoryLayout(ticket="issue_id", field="field_id", value="value", time="time"),
+        signature=frozenset({"id", "key", "created", "issue_type", "reporter", "project"}),
+        notes="issue_field_history (field_id, issue_id, time, value) gives the status events. Jira "
+              "keeps statuses as ids: those of its built-in workflow (1, 3, 4 open, 5 resolved, "
+              "6 closed) are read; map the others with input.values.status (the status table's "
+              "id -> name).",
     ),
 )}
 
 
 def get_preset(name: str) -> Preset | None:
     return PRESETS.get(name)
+
+
+def describe_preset(preset: Preset) -> list[str]:
+    """What `svcaudit presets` shows of a preset: the tables and columns it reads, and how its
+    files are recognised. The first line is `name<TAB>title (shape)`; the others are indented."""
+    lines = [f"{preset.name}\t{preset.title} ({preset.shape})"]
+    if preset.records:
+        lines.append(f"    JSON rows: the array {preset.records!r} of an API answer (else the document's own)")
+    if preset.columns:
+        lines.append("    columns: " + ", ".join(f"{name} <- {column}" for name, column in preset.columns.items()))
+    else:
+        lines.append("    columns: svcaudit's canonical names (ticket_id, created_at, author_role, text, ...)")
+    if preset.messages:
+        parts = ", ".join(f"{key} {path}" for key, path in
+                          (("role", preset.messages.role), ("text", preset.messages.text),
+                           ("time", preset.messages.time), ("author", preset.messages.author))
+                          if path is not None)
+        lines.append(f"    messages: the list {preset.messages.path!r} of each conversation ({parts})")
+    if preset.thread:
+        lines.append(f"    threads: {preset.thread[0]} replying to {preset.thread[1]}")
+    if preset.history:
+        history = preset.history
+        lines.append(f"    history table: {history.ticket}, {history.field}, {history.value}, {history.time} "
+                     f"(rows whose {history.field} is {history.status_value!r} are status events)")
+    for field_name, table in preset.values.items():
+        shown = ", ".join(f"{raw} -> {canonical or '(empty)'}" for raw, canonical in table.items()
+                          if raw != canonical)
+        if shown and field_name != "priority":
+            lines.append(f"    values of {field_name}: {shown}")
+    if preset.signatures:
+        lines.append("    recognised by: " + "; ".join(", ".join(sorted(s)) for s in preset.signatures))
+    if preset.notes:
+        lines.append("    " + preset.notes)
+    return lines
 
 
 # A preset is chosen when the export has at least this share of its signature columns.
@@ -180,10 +346,11 @@ class PresetMatch:
     preset: Preset
     columns_matched: int
     missing: tuple[str, ...]  # signature columns not in the export, spelled as the preset does
+    signature: frozenset[str] | None = None  # the one matched (a history table's); None: the export's
 
     @property
     def columns_expected(self) -> int:
-        return len(self.preset.signature)
+        return len(self.preset.signature if self.signature is None else self.signature)
 
     @property
     def share(self) -> float:
@@ -227,13 +394,13 @@ def detect_preset(columns: Iterable[str]) -> PresetMatch | None:
     present = {loose_key(c) for c in columns}
     best: PresetMatch | None = None
     for preset in PRESETS.values():
-        if not preset.signature:
-            continue
-        ordered = sorted(preset.signature)
-        missing = tuple(c for c in ordered if loose_key(c) not in present)
-        match = PresetMatch(preset, len(ordered) - len(missing), missing)
-        if match.share < MATCH_SHARE:
-            continue
-        if best is None or (match.share, match.columns_matched) > (best.share, best.columns_matched):
-            best = match
+        for signature in preset.signatures:
+            ordered = sorted(signature)
+            missing = tuple(c for c in ordered if loose_key(c) not in present)
+            match = PresetMatch(preset, len(ordered) - len(missing), missing,
+                                None if signature is preset.signature else signature)
+            if match.share < MATCH_SHARE:
+                continue
+            if best is None or (match.share, match.columns_matched) > (best.share, best.columns_matched):
+                best = match
     return best

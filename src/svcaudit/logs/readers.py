@@ -1,6 +1,8 @@
 """Readers: export files in, numbered records out, lazily.
 
-CSV (any common delimiter), JSON (an array of objects) and JSON Lines, each optionally gzip-compressed.
+CSV (any common delimiter), JSON (an array of objects, an API's envelope holding one, or a single
+object) and JSON Lines, each optionally gzip-compressed. JSON rows are read flat: nested objects'
+values are columns named by their dotted path (`paths.flatten`).
 A record keeps its physical position (CSV line of the record's first line, the header being line 1;
 JSONL line; 1-based index in a JSON array) so every finding can point back at it. A row the reader
 cannot take apart (ragged, bad quoting, a NUL byte, undecodable bytes, a bad JSON line) is a
@@ -36,6 +38,7 @@ from .encodings import (
     escapes_made,
     undecodable_bytes,
 )
+from .paths import at_path, flatten, is_nested
 from .shards import Shard, ShardMisaligned
 
 CSV_DELIMITERS = ",;\t|"  # in order of preference when the evidence is even
@@ -67,6 +70,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SHARD_END_FIELD = "\ud800shard-end\ud800"
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
+# Keys only a record has, never an API's envelope: a JSON object holding one is one row.
+RECORD_KEYS = frozenset({"id", "ticket_id"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,9 +225,18 @@ class _NulWatch(io.BufferedIOBase):
 class ExportFile:
     """One input file opened for lazy reading. `records()` yields Records and RecordErrors."""
 
-    def __init__(self, path: str | Path, encoding: str | None = None) -> None:
+    def __init__(self, path: str | Path, encoding: str | None = None,
+                 records: str | None = None, records_default: str | None = None) -> None:
         self.path = Path(path)
         self.display = str(path)
+        # The dotted path of the rows' array in a JSON document: the standard's `input.records`
+        # (it must be there), or a preset's (used where the document has it).
+        self.records_path = records
+        self.records_default = records_default
+        # JSON rows are read flat (`paths.flatten`); a nested transcript is read as it is.
+        self.flatten = True
+        # A path every row holds (a nested transcript's messages): an object holding it is a row.
+        self.row_marker: str | None = None
         if not self.path.exists():
             raise InputError("no such file", Location(self.display))
         if self.path.is_dir():
@@ -562,6 +576,8 @@ class ExportFile:
         if not isinstance(value, dict):
             where = "a JSON Lines row" if self.format == "jsonl" else "an array item"
             return RecordError(row, None, f"{where} must be an object, not {_json_type(value)}")
+        if self.flatten and is_nested(value):
+            value = flatten(value)
         problem = _row_problem(value.items(), None if clean else self.encoding)
         if problem is not None:
             return RecordError(row, problem[0] or None, problem[1])
@@ -586,25 +602,58 @@ class ExportFile:
                 raise InputError("invalid JSON: nested too deeply", Location(self.display)) from None
             except ValueError as exc:  # not expected: numbers of any size are read (`_decode_json`)
                 raise InputError(f"invalid JSON: {exc}", Location(self.display)) from None
-        if isinstance(document, dict):
-            # Exports often wrap the rows: {"tickets": [...]} or {"results": [...]}.
-            arrays = [key for key, value in document.items() if isinstance(value, list)]
-            if len(arrays) != 1:
-                found = ("no array" if not arrays else
-                         "several arrays (" + ", ".join(repr(k) for k in arrays[:10]) + ")")
-                raise InputError(
-                    f"a JSON object holding {found}; expected an array of objects, or an object "
-                    f"holding exactly one array of objects",
-                    Location(self.display, 1),
-                )
-            document = document[arrays[0]]
-        if not isinstance(document, list):
-            raise InputError(f"expected a JSON array of objects, found {_json_type(document)}",
-                             Location(self.display, 1))
+        document = self._rows_of(document)
         clean = escapes_made() == before
         for index, value in enumerate(document, start=1):
             self._position = index
             yield self._json_item(index, value, clean)
+
+    def _rows_of(self, document: Any) -> list[Any]:
+        """The rows of a JSON document: the array `input.records` names, else the document's own.
+
+        An array's items are the rows. An object is one row (an API's answer for one ticket),
+        unless it is an envelope: it has no `id` (nor the path `row_marker`) and holds exactly one
+        array of objects (`{"tickets": [...], "next_page": ...}`), whose objects are the rows, or
+        nothing but one object (`{"ticket": {...}}`), which is the row. A preset's records path
+        is taken first where the document has it (`{"tickets": [...], "users": [...]}`).
+        """
+        if self.records_path is not None:
+            found = at_path(document, self.records_path)
+            if found is None:
+                keys = ", ".join(repr(k) for k in list(document)[:10]) if isinstance(document, dict) \
+                    else _json_type(document)
+                raise InputError(f"input.records {self.records_path!r} is not in the document "
+                                 f"(its top level: {keys})", Location(self.display, 1))
+            if isinstance(found, dict):
+                return [found]
+            if not isinstance(found, list):
+                raise InputError(f"input.records {self.records_path!r} leads to {_json_type(found)}, "
+                                 f"not an array of objects", Location(self.display, 1))
+            return found
+        if isinstance(document, list):
+            return document
+        default = at_path(document, self.records_default) if self.records_default else None
+        if isinstance(default, list):
+            return default
+        if not isinstance(document, dict):
+            raise InputError(f"expected a JSON array of objects, found {_json_type(document)}",
+                             Location(self.display, 1))
+        if any(key.casefold() in RECORD_KEYS for key in document) or (
+                self.row_marker is not None and at_path(document, self.row_marker) is not None):
+            return [document]
+        arrays = [key for key, value in document.items()
+                  if isinstance(value, list) and all(isinstance(item, dict) for item in value)]
+        if len(arrays) == 1:
+            return document[arrays[0]]
+        if len(arrays) > 1:
+            raise InputError(
+                "a JSON object holding several arrays (" + ", ".join(repr(k) for k in arrays[:10])
+                + f"); name the one that holds the rows with input.records (`records: {arrays[0]}`; "
+                f"a dotted path when it is nested)",
+                Location(self.display, 1))
+        if len(document) == 1 and isinstance(only := next(iter(document.values())), dict):
+            return [only]
+        return [document]
 
     def _note_columns(self, value: dict[str, Any]) -> None:
         """Every key any object has had, in order of first sight (a set keeps it linear)."""

@@ -19,7 +19,7 @@ from ..checks.registry import CHECK_KINDS
 from ..errors import Location, StandardError, closest
 from ..logs.fields import is_nullable
 from ..logs.nulls import DEFAULT_NULLS, STATUS_WORDS, NullMarkers
-from ..logs.presets import PRESETS, get_preset
+from ..logs.presets import HISTORY_FROM_ROWS, PRESETS, HistoryLayout, MessagesLayout, get_preset
 from ..text import PhraseBank, PhraseError
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
 from ..timecalc.durations import DurationError, parse_duration
@@ -201,13 +201,23 @@ class _Builder:
                 f"null marker {collisions[0]!r} is also a status or mapped value; reading it as "
                 f"empty would erase real values: {fix}",
                 ("input", "nulls") if nulls is not None else ("input",))
+        history = spec.get("history")
+        duplicates = spec.get("duplicates", "last" if history == HISTORY_FROM_ROWS else "reject")
+        if history == HISTORY_FROM_ROWS and duplicates != "last":
+            raise self.fail(
+                f"input.history: rows reads every row of a ticket as one update and keeps the "
+                f"latest as the ticket; it needs input.duplicates: last, not {duplicates!r}",
+                ("input", "duplicates"))
         return InputSpec(
             preset=preset,
             columns=MappingProxyType(dict(spec.get("columns", {}))),
             values=MappingProxyType(values),
             date_order=spec.get("date_order"),
             nulls=None if nulls is None else tuple(nulls),
-            duplicates=spec.get("duplicates", "reject"),
+            duplicates=duplicates,
+            records=spec.get("records"),
+            messages=MessagesLayout.from_mapping(spec["messages"]) if "messages" in spec else None,
+            history=(HistoryLayout.from_mapping(history) if isinstance(history, dict) else history),
         )
 
     def _rules(self) -> list[Rule]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Location
+from ..logs.presets import HistoryLayout, MessagesLayout
 from ..timecalc.durations import Duration
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class InputSpec:
-    """How to read an export: column and value mappings, and how to read ambiguous dates."""
+    """How to read an export: column and value mappings, how to read ambiguous dates, and the
+    JSON and history shapes (`records`, `messages`, `history`); None where the preset decides."""
 
     preset: str = "generic"
     columns: Mapping[str, str] = field(default_factory=dict)
@@ -82,6 +84,9 @@ class InputSpec:
     date_order: str | None = None  # "day-first" | "month-first"; None: decided per column
     nulls: tuple[str, ...] | None = None  # None: the default null markers
     duplicates: str = "reject"  # "reject" | "first" | "last"
+    records: str | None = None  # dotted path of the rows' array in a JSON document
+    messages: MessagesLayout | None = None  # a nested transcript inside each JSON row
+    history: HistoryLayout | str | None = None  # a field-history table, or "rows" (an event log)
 
     @property
     def day_first(self) -> bool:

@@ -16,6 +16,7 @@ import jsonschema
 
 from ..checks.registry import CHECK_KINDS
 from ..errors import StandardError, closest
+from ..logs.presets import PRESETS
 from ..timecalc.durations import DurationError, parse_duration
 from .yamlsource import YamlDocument
 
@@ -52,6 +53,8 @@ def standard_schema() -> dict[str, Any]:
     text = resources.files("svcaudit").joinpath("schema/standard-v1.json").read_text("utf-8")
     schema = json.loads(text)
     defs = schema["$defs"]
+    # The presets are listed once, in logs.presets; the schema names them from there.
+    defs["input"]["properties"]["preset"]["enum"] = list(PRESETS)
     branches = []
     for kind, check in sorted(CHECK_KINDS.items()):
         name = f"rule_{kind}"
