@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .initfrom import export_columns
+from .initfrom.profile import export_columns, is_json_export
 from .logs.presets import Preset, PresetMatch, detect_preset
 from .standard.loader import BUILTIN_PREFIX, DEFAULT_BUILTIN, discover, load_standard
 from .standard.model import Standard
@@ -53,7 +53,7 @@ def detect_inputs(paths: Sequence[str | Path], encoding: str | None = None) -> D
     """
     matches: dict[str, PresetMatch] = {}
     for path in paths:
-        match = detect_preset(export_columns(Path(path), encoding))
+        match = detect_preset(export_columns(Path(path), encoding), is_json=is_json_export(path))
         if match is not None:
             matches[str(path)] = match
     names = {match.preset.name for match in matches.values()}

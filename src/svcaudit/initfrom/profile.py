@@ -22,6 +22,11 @@ SHORT_VALUE = 200  # longer values are free text: counted, never compared
 SAMPLES_SHOWN = 2  # sample values written beside each mapping
 
 
+def is_json_export(path: str | Path) -> bool:
+    """Whether an export is JSON or JSON Lines (by its content, as the readers decide)."""
+    return ExportFile(path).format in ("json", "jsonl")
+
+
 def export_columns(path: Path, encoding: str | None = None) -> list[str]:
     """The export's column names; for JSON, the first row's keys, both as they are (a nested
     conversation's `scenario`) and flat (`stats.first_responded_at`, see `logs.paths`)."""

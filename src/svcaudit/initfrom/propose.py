@@ -30,7 +30,7 @@ from ..logs.columns import (
 from ..logs.dateorder import decide, gather
 from ..logs.fields import PUBLIC_WORDS, is_nullable
 from ..logs.presets import Preset, PresetMatch, detect_preset
-from .profile import ExportProfile, export_columns, profile_export, sample_records
+from .profile import ExportProfile, export_columns, is_json_export, profile_export, sample_records
 from .vocab import (
     EVENT_TIME_NAMES,
     KEY_FILLED_SHARE,
@@ -111,7 +111,8 @@ class Proposal:
     def columns(self) -> dict[str, str]:
         """input.columns: every mapped field, and the columns read under another name."""
         mapped = {m.field: m.column for m in self.mappings.values()
-                  if self.preset is None or m.field not in self.preset.columns}
+                  if (self.preset is None or m.field not in self.preset.columns)
+                  and not m.field.startswith(HISTORY_PREFIX)}
         return {**mapped, **{name: column for column, name in self.renamed.items()}}
 
     @property
@@ -138,7 +139,7 @@ class Proposal:
 
 def propose(path: Path) -> Proposal:
     columns = export_columns(path)
-    match = detect_preset(columns)
+    match = detect_preset(columns, is_json=is_json_export(path))
     if match is not None and match.preset.messages is not None:
         return Proposal(path, match.preset, match, NESTED, match.preset.columns.get("ticket_id"))
     profile = profile_export(path, columns)
@@ -168,7 +169,14 @@ def _from_preset(profile: ExportProfile, match: PresetMatch) -> Proposal:
                    and not _canonical_word(name, v)]
         proposal.mappings[name] = Mapping(name, column, profile[column].samples(),
                                           unknown=unknown if name in VALUE_FIELDS else [])
-    key = proposal.mappings.get("ticket_id")
+    if preset.history is not None and match.signature is not None:  # the preset's history table
+        history = preset.history
+        for part in ("ticket", "field", "value", "time"):
+            column = by_loose.get(loose_key(getattr(history, part)))
+            if column is not None:
+                proposal.mappings[HISTORY_PREFIX + part] = Mapping(
+                    HISTORY_PREFIX + part, column, profile[column].samples())
+    key = proposal.mappings.get("ticket_id") or proposal.mappings.get(HISTORY_PREFIX + "ticket")
     proposal.key = key.column if key else None
     by_key = {header_key(c): c for c in profile.columns}
     if preset.shape == MESSAGES and "public" not in preset.columns:
@@ -176,13 +184,15 @@ def _from_preset(profile: ExportProfile, match: PresetMatch) -> Proposal:
                                 _mapped_columns(proposal), proposal)
         if found is not None:
             proposal.mappings[found.field] = found
-    if preset.shape == TICKETS and key is not None and profile[key.column].repeats:
+    if (preset.shape == TICKETS and match.signature is None and key is not None
+            and profile[key.column].repeats):
         _as_event_log(profile, proposal, by_key)
     proposal.unused_columns = [c for c in profile.columns if c not in _mapped_columns(proposal)]
     return proposal
 
 
 VALUE_FIELDS = frozenset({"author_role", "status", "priority", "public"})
+HISTORY_PREFIX = "history."  # a preset's history table's parts, shown with their samples
 
 
 def _canonical_word(name: str, value: str) -> bool:

@@ -81,7 +81,7 @@ def input_lines(proposal: Proposal) -> list[str]:
     if proposal.preset is not None:
         lines.append(_line(f"  preset: {proposal.preset.name}", proposal.preset.title))
         for mapping in proposal.mappings.values():
-            if mapping.field in proposal.preset.columns:
+            if mapping.field in proposal.preset.columns or mapping.field.startswith("history."):
                 lines.append(f"  #   {mapping.field} <- {quoted(mapping.column)}: {_samples(mapping)}")
     columns = proposal.columns
     if columns:

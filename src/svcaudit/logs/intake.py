@@ -414,6 +414,8 @@ class Intake:
                         if has_path(raw, path):
                             found.add(f"{transcript.path}[].{path}")
                             values[name] = at_path(raw, path)
+                    if "author_role" in parts:  # declared: a message without it is a bad row
+                        values.setdefault("author_role", None)
                     if not layout.timed:
                         values["created_at"] = (UNTIMED_BASE + timedelta(seconds=index)).isoformat()
                     message = self.parser.message(ref, values)[1]

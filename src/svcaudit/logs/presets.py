@@ -384,8 +384,12 @@ def preset_summary(name: str, matched: int, expected: int) -> str:
     return f"read as preset {name}: {matched} of {expected} columns"
 
 
-def detect_preset(columns: Iterable[str]) -> PresetMatch | None:
+def detect_preset(columns: Iterable[str], is_json: bool = True) -> PresetMatch | None:
     """The preset whose signature the columns match best (at least MATCH_SHARE of it), if any.
+
+    An API preset (one that reads its rows from a JSON envelope, `records`) describes JSON: a CSV
+    table with the same column names (a warehouse sync) is not read with its mapping, which
+    assumes the API's values, unless `is_json`.
 
     Names are compared by `columns.loose_key`: a UI export's `Conversation ID` is the warehouse
     table's `conversation_id`. On a tie the larger signature matched wins (more
@@ -395,6 +399,8 @@ def detect_preset(columns: Iterable[str]) -> PresetMatch | None:
     best: PresetMatch | None = None
     for preset in PRESETS.values():
         for signature in preset.signatures:
+            if preset.records and signature is preset.signature and not is_json:
+                continue
             ordered = sorted(signature)
             missing = tuple(c for c in ordered if loose_key(c) not in present)
             match = PresetMatch(preset, len(ordered) - len(missing), missing,
