@@ -98,11 +98,13 @@ def shift_key(key: str, unit: str, steps: int = -1) -> str:
     """The key `steps` units away: 2026-W47 -> 2026-W46, 2026-01 -> 2025-12, a day -> the day before."""
     if unit == WEEK:
         match = _WEEK.match(key)
+        assert match is not None, key  # keys are made by this module
         monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
         year, week, _ = (monday + timedelta(weeks=steps)).isocalendar()
         return f"{year}-W{week:02d}"
     if unit == MONTH:
         match = _MONTH.match(key)
+        assert match is not None, key
         first = _month_start(int(match.group(1)), int(match.group(2)) + steps)
         return f"{first.year}-{first.month:02d}"
     return (date.fromisoformat(key) + timedelta(days=steps)).isoformat()

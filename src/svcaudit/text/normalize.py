@@ -115,6 +115,12 @@ FOLD_CACHE_SIZE = 4096
 
 
 @lru_cache(maxsize=FOLD_CACHE_SIZE)
+
+def _marks_end(text: str, start: int) -> int:
+    """Where the run of combining marks from `start` ends (the pattern matches empty text too)."""
+    found = _MARKS_AFTER.match(text, start)
+    return start if found is None else found.end()
+
 def _fold_cluster(cluster: str) -> str:
     return fold_fragment(cluster)
 
@@ -137,9 +143,9 @@ def fold(text: str) -> Folded:
         cluster_start = odd.start()
         if cluster_start < position:
             continue  # already part of the previous cluster
-        if cluster_start > position and _MARKS_AFTER.match(text, cluster_start).end() > cluster_start:
+        if cluster_start > position and _marks_end(text, cluster_start) > cluster_start:
             cluster_start -= 1
-        cluster_end = max(_MARKS_AFTER.match(text, odd.start() + 1).end(), odd.start() + 1)
+        cluster_end = max(_marks_end(text, odd.start() + 1), odd.start() + 1)
         if cluster_start > position:
             pieces.append(text[position:cluster_start].casefold().replace("ё", "е"))
             segment_starts.append(folded_length)
