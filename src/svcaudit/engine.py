@@ -34,7 +34,7 @@ from .logs.intake import Intake, TableReading
 from .logs.model import InputStats, Rejection, Role, Ticket
 from .logs.nulls import NullMarkers
 from .logs.presets import HISTORY_FROM_ROWS, HistoryLayout, NestedLayout, get_preset
-from .logs.tables import TableShape
+from .logs.tables import TableShape, expand_folders
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
 from .quality import QualityAccumulator, TicketScore
@@ -113,7 +113,8 @@ def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str |
     if spec.tables:
         event_log = spec.history == HISTORY_FROM_ROWS or any(
             t.history == HISTORY_FROM_ROWS for t in spec.tables)
-        return Intake(paths, parser, parser.mapping, encoding, date_order=spec.date_order,
+        # A folder given stands for its tables' files.
+        return Intake(expand_folders(paths), parser, parser.mapping, encoding, date_order=spec.date_order,
                       duplicates=spec.duplicates, as_of=as_of, events_from_rows=event_log,
                       tables=table_readings(standard))
     history = spec.history or (preset.history if preset else None)

@@ -13,7 +13,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -250,3 +250,23 @@ def match_table(path: str, columns: Iterable[str], tables: Sequence[TableSpec]) 
             f"has the columns of tables {table.name} and {scored[1][3].name} alike; give them "
             f"files: patterns")
     return TableMatch(table, f"by its columns ({count} of {len(table.columns_read)})")
+
+
+# The files of a folder that are read as tables (compressed or not); others (a standard, notes)
+# are left alone.
+DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson")
+
+
+def data_files(folder: Path) -> list[Path]:
+    """A folder's data files, by name."""
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.name.lower().removesuffix(".gz").endswith(DATA_SUFFIXES))
+
+
+def expand_folders(paths: Sequence[str | Path]) -> list[str | Path]:
+    """The paths given, a folder standing for its data files (a synced warehouse's tables)."""
+    expanded: list[str | Path] = []
+    for path in paths:
+        folder = Path(path)
+        expanded.extend(data_files(folder) if folder.is_dir() else [path])
+    return expanded
