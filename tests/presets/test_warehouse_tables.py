@@ -278,3 +278,20 @@ def test_files_named_otherwise_are_matched_by_their_columns(tmp_path, example):
     report = json.loads(result.stdout)
     assert [i["shape"] for i in report["inputs"]] == [i["shape"] for i in original["inputs"]]
     assert report["summary"] == original["summary"]
+
+
+def test_a_table_entry_overrides_the_presets_table_of_its_name(tmp_path):
+    """The README's example: one more role read by the preset's user table, keeping its shape."""
+    files, standard = copy_example("zendesk", tmp_path)
+    users = tmp_path / "user.csv"
+    users.write_text(users.read_text().replace(",agent,FALSE", ",light-agent,FALSE", 1))
+    result = invoke("explain", "101", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rules"][0]["measured_seconds"] is None  # light-agent: no role
+    standard.write_text(standard.read_text().replace(
+        "  preset: zendesk-warehouse    # ticket, ticket_comment, user, ticket_field_history\n",
+        "  preset: zendesk-warehouse\n  tables:\n    - name: user\n"
+        "      values: {role: {light-agent: agent}}\n"))
+    result = invoke("explain", "101", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rules"][0]["measured_seconds"] == 25 * 60 + 30

@@ -78,6 +78,7 @@ class TableSpec:
     fields: Mapping[str, str] = field(default_factory=dict)  # a lookup's kept fields -> columns
     joins: tuple[Join, ...] = ()
     signature: frozenset[str] = frozenset()  # columns that tell a file of this table
+    given: frozenset[str] = frozenset()  # the keys the standard wrote (the rest are defaults)
 
     @classmethod
     def from_mapping(cls, spec: Mapping[str, Any]) -> TableSpec:
@@ -103,6 +104,7 @@ class TableSpec:
             fields=MappingProxyType({str(k): str(v) for k, v in (fields or {}).items()}),
             joins=tuple(Join.from_mapping(j) for j in spec.get("joins", ())),
             signature=frozenset(str(c) for c in spec.get("signature", ())),
+            given=frozenset(spec),
         )
 
     @property
@@ -144,8 +146,9 @@ def merged(base: TableSpec, override: TableSpec) -> TableSpec:
     values = {f: dict(t) for f, t in base.values.items()}
     for name, table in override.values.items():
         values.setdefault(name, {}).update(table)
+    shape = override.shape if "shape" in override.given or not override.given else base.shape
     return replace(
-        base, shape=override.shape, files=override.files or base.files,
+        base, shape=shape, files=override.files or base.files,
         preset=override.preset or base.preset,
         columns=MappingProxyType({**base.columns, **override.columns}),
         values=_values(values),
