@@ -622,7 +622,8 @@ def init(
     from_export: Annotated[Optional[Path], typer.Option(
         "--from", metavar="EXPORT",
         help="An export to read: pick the matching preset or propose a column mapping from its "
-             "values, then audit it with the written standard (a dry run on stderr).")] = None,
+             "values, then audit it with the written standard (a dry run on stderr). A folder of "
+             "synced tables gets a `tables:` block with the joins between them.")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path("svcaudit.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     as_of: AsOfOption = None,
@@ -638,6 +639,11 @@ def init(
         notes: list[str] = []
         if from_export is None:
             text = builtin_text(name)
+        elif from_export.is_dir():
+            from .initfrom.folder import folder_notes, folder_standard
+
+            text, proposal = folder_standard(from_export, name)
+            notes = folder_notes(proposal)
         else:
             from .initfrom import notes as proposal_notes
             from .initfrom import starter_standard

@@ -30,10 +30,11 @@ from .conditions import conditions_unmet
 from .findings import FindingLog
 from .logs.columns import ColumnMapping
 from .logs.fields import RowParser
-from .logs.intake import Intake
+from .logs.intake import Intake, TableReading
 from .logs.model import InputStats, Rejection, Role, Ticket
 from .logs.nulls import NullMarkers
 from .logs.presets import HISTORY_FROM_ROWS, HistoryLayout, NestedLayout, get_preset
+from .logs.tables import TableShape, expand_folders
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
 from .quality import QualityAccumulator, TicketScore
@@ -77,12 +78,45 @@ def nested_layout(standard: Standard) -> NestedLayout | None:
     return NestedLayout(columns.get("ticket_id", "ticket_id"), messages, MappingProxyType(fields))
 
 
+def table_readings(standard: Standard) -> list[TableReading]:
+    """Each table of `input.tables` with the mapping and parser of its own columns and values
+    (`input.values` beneath them). A history table reads its values as the ticket tables do,
+    since its rows change their fields."""
+    spec = standard.input
+    timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=spec.day_first)
+    ticket_values: dict[str, dict[str, str]] = {}
+    for table in spec.tables:
+        if table.shape is TableShape.TICKETS:
+            for field, values in table.values.items():
+                ticket_values.setdefault(field, {}).update(values)
+    readings = []
+    for table in spec.tables:
+        values = {field: dict(t) for field, t in spec.values.items()}
+        layers = [ticket_values] if table.shape is TableShape.HISTORY else []
+        for layer in [*layers, table.values]:
+            for field, mapped in layer.items():
+                values.setdefault(field, {}).update(mapped)
+        mapping = ColumnMapping(table.columns, values)
+        parser = None if table.shape is TableShape.LOOKUP else RowParser(
+            timestamps, mapping, NullMarkers(spec.nulls),
+            date_order_declared=spec.date_order is not None)
+        readings.append(TableReading(table, mapping, parser))
+    return readings
+
+
 def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None,
                 as_of: datetime | None = None) -> Intake:
     """Readers configured by the standard's `input` section and time zone."""
     parser = make_row_parser(standard)
     preset = get_preset(standard.input.preset)
     spec = standard.input
+    if spec.tables:
+        event_log = spec.history == HISTORY_FROM_ROWS or any(
+            t.history == HISTORY_FROM_ROWS for t in spec.tables)
+        # A folder given stands for its tables' files.
+        return Intake(expand_folders(paths), parser, parser.mapping, encoding, date_order=spec.date_order,
+                      duplicates=spec.duplicates, as_of=as_of, events_from_rows=event_log,
+                      tables=table_readings(standard))
     history = spec.history or (preset.history if preset else None)
     return Intake(paths, parser, parser.mapping, encoding,
                   layout=nested_layout(standard), thread=preset.thread if preset else None,

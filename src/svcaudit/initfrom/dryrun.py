@@ -17,6 +17,7 @@ from ..standard.loader import load_standard
 
 
 def dry_run(standard_path: Path, export: Path, as_of: datetime) -> AuditResult:
+    """The audit `check` would make of the export (a folder: its tables) with the standard."""
     standard = load_standard(str(standard_path))
     return run_audit(standard, [export], as_of, jobs=1)
 

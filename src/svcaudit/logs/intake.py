@@ -25,12 +25,14 @@ from .columns import (MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS, ColumnMa
 from .dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
 from .fields import FieldError, RowParser
 from .ids import TicketIdSet
+from .lookups import LOOKUP_KEY, LookupTable, join_row, miss_reason
 from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from .model import InputStats, Message, Rejection, Role, RowRef, Shape, Ticket
 from .paths import SEPARATOR, at_path, has_path
 from .presets import HistoryLayout, NestedLayout
 from .readers import ExportFile, RecordError
 from .shards import MapRanges, Shard, plan_shards
+from .tables import TableMatchError, TableShape, TableSpec, match_table
 
 # JSON objects may each bring their own keys; the resolved names of this many key sets are kept.
 KEY_SETS_CACHED = 256
@@ -71,6 +73,20 @@ class _Input:
     history: HistoryLayout | None = None
     mapping: ColumnMapping | None = None
     position: int = 0  # among the intake's inputs
+    # The `input.tables` table the file is, and the parser of its values (its own `values`).
+    table: TableSpec | None = None
+    parser: RowParser | None = None
+
+
+@dataclass(frozen=True)
+class TableReading:
+    """One table of `input.tables` ready to read: its spec (preset filled in), its column and
+    value mapping, and the parser that types its rows (None for a lookup, whose rows are kept
+    as text)."""
+
+    spec: TableSpec
+    mapping: ColumnMapping
+    parser: RowParser | None = None
 
 
 # Canonical names of a history table's columns (the layout names them in the export).
@@ -107,6 +123,7 @@ class Intake:
         records_default: str | None = None,
         history: HistoryLayout | None = None,
         events_from_rows: bool = False,
+        tables: Sequence[TableReading] = (),
     ) -> None:
         if not paths:
             raise InputError("no input files given", Location("<command line>"))
@@ -133,8 +150,15 @@ class Intake:
         self.warnings: list[str] = []
         self.grouping: str | None = None  # how message rows were joined, once tickets() has run
         self._row_ids = TicketIdSet()  # the ticket rows' ids, for a streamed join
-        self._inputs = [self._classify(ExportFile(p, encoding, records, records_default))
-                        for p in paths]
+        self._tables = {reading.spec.name: reading for reading in tables}
+        self._lookups: dict[str, LookupTable] | None = None  # read on the first tickets()
+        if tables:
+            self._inputs = [self._classify_table(ExportFile(p, encoding, records, records_default))
+                            for p in paths]
+            self._note_tables_without_files()
+        else:
+            self._inputs = [self._classify(ExportFile(p, encoding, records, records_default))
+                            for p in paths]
         for position, item in enumerate(self._inputs):
             item.position = position
 
@@ -178,9 +202,107 @@ class Intake:
             self._check_paths(item)
         return item
 
-    def _history_input(self, export: ExportFile, raw_columns: list[str]) -> _Input | None:
+    def _classify_table(self, export: ExportFile) -> _Input:
+        """An input of an audit with `input.tables`: the table it is (by its name's pattern, else
+        its columns), read with that table's columns, values and shape."""
+        raw_columns = export.peek_columns()
+        specs = [reading.spec for reading in self._tables.values()]
+        try:
+            match = match_table(export.display, raw_columns, specs)
+        except TableMatchError as exc:
+            raise InputError(str(exc), Location(export.display, 1)) from None
+        reading = self._tables[match.table.name]
+        spec = reading.spec
+        if spec.records is not None and export.format in ("json", "jsonl"):
+            export.records_path = spec.records
+            raw_columns = export.peek_columns()
+        if export.empty:
+            self.warnings.append(f"{export.display}: the file is empty; it holds no rows")
+        if export.encoding_note is not None:
+            self.warnings.append(f"{export.display}: {export.encoding_note}")
+        where = f"table {spec.name!r} ({spec.shape.value}, matched {match.how})"
+        if spec.shape is TableShape.HISTORY:
+            item = self._history_input(export, raw_columns, spec.history, reading.parser)
+            if item is None and raw_columns:
+                layout = spec.history
+                raise InputError(
+                    f"{where}: the history's columns {layout.ticket}, {layout.field}, "
+                    f"{layout.value}, {layout.time} are not all in the file (columns: "
+                    + ", ".join(map(shown_name, raw_columns[:20])) + ")",
+                    Location(export.display, 1))
+            if item is None:
+                item = _Input(export, InputStats(export.display, Shape.HISTORY, export.format,
+                                                 export.encoding), history=spec.history)
+            item.table = spec
+            return item
+        mapping = reading.mapping
+        if spec.shape is TableShape.LOOKUP:
+            mapping = ColumnMapping({LOOKUP_KEY: spec.key, **spec.fields}, spec.values)
+        resolved = resolve_columns(mapping, raw_columns)
+        canonical = set(resolved.names.values())
+        if export.format == "csv":
+            self._check_header(export, resolved)
+        shape = {TableShape.TICKETS: Shape.TICKETS, TableShape.MESSAGES: Shape.MESSAGES,
+                 TableShape.LOOKUP: Shape.LOOKUP}[spec.shape]
+        needed = LOOKUP_KEY if shape is Shape.LOOKUP else "ticket_id"
+        if raw_columns and needed not in canonical:
+            column = spec.key if shape is Shape.LOOKUP else mapping.columns.get("ticket_id", "ticket_id")
+            raise InputError(
+                f"{where}: no column {column!r} (columns: "
+                + ", ".join(map(shown_name, raw_columns[:20]))
+                + f"); map it in the table's {'key' if shape is Shape.LOOKUP else 'columns.ticket_id'}",
+                Location(export.display, 1))
+        stats = InputStats(export.display, shape, export.format, export.encoding)
+        item = _Input(export, stats, {tuple(raw_columns): resolved}, mapping=mapping, table=spec,
+                      parser=reading.parser)
+        if shape is not Shape.LOOKUP:
+            self._decide_date_orders(item)
+            if export.format != "csv":
+                self._check_paths(item)
+        return item
+
+    def _note_tables_without_files(self) -> None:
+        """A joined lookup table given no file: its joins are not made, which the run says."""
+        given = {item.table.name for item in self._inputs if item.table is not None}
+        for reading in self._tables.values():
+            for join in reading.spec.joins:
+                if join.table not in given and any(i.table is reading.spec for i in self._inputs):
+                    self.warnings.append(
+                        f"table {reading.spec.name!r} joins lookup table {join.table!r}, which was "
+                        f"given no file: {', '.join(join.fields)} are not looked up "
+                        f"({join.key} is read as it is)")
+
+    def _load_lookups(self) -> dict[str, LookupTable]:
+        """Every lookup table, read once, streaming, before the rows that join them: each held
+        as key -> the fields its joins use."""
+        if self._lookups is not None:
+            return self._lookups
+        lookups: dict[str, LookupTable] = {}
+        for item in self._inputs:
+            if item.stats.shape is not Shape.LOOKUP:
+                continue
+            spec = item.table
+            table = lookups.get(spec.name)
+            if table is None:
+                table = lookups[spec.name] = LookupTable(spec.name, list(spec.fields))
+            mapping = item.mapping
+            for ref, values in self._rows(item):
+                # Held as the joining rows will read them: through the table's `values`.
+                values = {name: mapping.value(name, value) for name, value in values.items()}
+                problem = table.add(ref.path, ref.row, values)
+                if problem is not None:
+                    self._reject(item, ref.row, spec.key, problem[1], row_kept=False)
+        self._lookups = lookups
+        return lookups
+
+    def _parser(self, item: _Input) -> RowParser:
+        return item.parser or self.parser
+
+    def _history_input(self, export: ExportFile, raw_columns: list[str],
+                       layout: HistoryLayout | None = None,
+                       parser: RowParser | None = None) -> _Input | None:
         """The input as a field-history table, when it has the history layout's columns."""
-        layout = self.history
+        layout = layout or self.history
         if layout is None or not raw_columns:
             return None
         mapping = ColumnMapping({"ticket_id": layout.ticket, "created_at": layout.time,
@@ -191,14 +313,15 @@ class Intake:
         if export.format == "csv":
             self._check_header(export, resolved)
         stats = InputStats(export.display, Shape.HISTORY, export.format, export.encoding)
-        item = _Input(export, stats, {tuple(raw_columns): resolved}, history=layout, mapping=mapping)
+        item = _Input(export, stats, {tuple(raw_columns): resolved}, history=layout, mapping=mapping,
+                      parser=parser)
         self._decide_date_orders(item)
         return item
 
     def _check_paths(self, item: _Input) -> None:
         """Warn of each dotted path `input.columns` maps that no JSON row of the input has: the
         field is empty in every row, which a misspelt path would otherwise make silently."""
-        paths = {canonical: column for canonical, column in self.mapping.columns.items()
+        paths = {canonical: column for canonical, column in (item.mapping or self.mapping).columns.items()
                  if SEPARATOR in column}
         if not paths or item.file.empty:
             return
@@ -217,7 +340,7 @@ class Intake:
         evidence = gather(self._date_values(item))
         orders = decide(item.stats.path, evidence, self.date_order)
         for column in orders.columns:
-            self.parser.set_date_order(item.stats.path, column.field, column.order == DAY_FIRST)
+            self._parser(item).set_date_order(item.stats.path, column.field, column.order == DAY_FIRST)
             item.stats.date_orders[column.field] = column.how
         self.warnings.extend(orders.warnings)
 
@@ -284,6 +407,8 @@ class Intake:
         same_keys = item.file.format == "csv"  # every CSV row has the header's columns
         columns: Columns | None = None
         roots = self._thread_roots(item) if item.threaded else None
+        joins = item.table.joins if item.table is not None else ()
+        lookups = self._load_lookups() if joins else {}
         for record in item.file.records():
             item.stats.rows_read += 1
             if isinstance(record, RecordError):
@@ -303,6 +428,11 @@ class Intake:
                 values = self._history_event(item, ref, values)
                 if values is None:
                     continue
+            if joins:
+                for join, key in join_row(values, joins, lookups):
+                    column = (item.mapping or self.mapping).columns.get(join.key, join.key)
+                    self._reject(item, ref.row, join.key,
+                                 miss_reason(join, key, column, lookups[join.table]), row_kept=True)
             yield ref, values
 
     def _history_event(self, item: _Input, ref: RowRef, values: dict) -> dict | None:
@@ -314,7 +444,7 @@ class Intake:
             self._reject(item, ref.row, layout.ticket, f"{layout.ticket} is empty")
             return None
         try:
-            changed_at = self.parser.timestamp(values, "created_at", ref.path)
+            changed_at = self._parser(item).timestamp(values, "created_at", ref.path)
         except FieldError as exc:
             self._reject(item, ref.row, layout.time, exc.message)
             return None
@@ -439,6 +569,8 @@ class Intake:
                     self.warnings.append(_absent_path(item.stats.path, path, where))
 
     def tickets(self) -> Iterator[Ticket]:
+        if self._tables:
+            self._load_lookups()
         for item in self._inputs:
             if item.nested:
                 yield from self._nested_tickets(item)
@@ -643,7 +775,8 @@ class Intake:
 
         # The pre-pass found every readable row's id distinct; only a value table for ticket_id
         # could make two of them one.
-        unique = "ticket_id" not in self.mapping.mapped_fields
+        mappings = [self.mapping, *(item.mapping for item in ticket_inputs if item.mapping)]
+        unique = all("ticket_id" not in mapping.mapped_fields for mapping in mappings)
         for ticket in self._ticket_rows(ticket_inputs, rejected_ids, unique):
             while True:
                 if waiting is None:
@@ -714,9 +847,10 @@ class Intake:
         """Message rows that join a ticket, in file order; the others are rejected on the way."""
         for item in inputs:
             names = None if item.threaded else self._cell_names(item)
-            typer = self.parser.message_cells_typer(names) if names else None
+            parser = self._parser(item)
+            typer = parser.message_cells_typer(names) if names else None
             rows = self._plain_rows(item) if typer else self._rows(item)
-            type_message = typer or self.parser.message
+            type_message = typer or parser.message
             for ref, values in rows:
                 try:
                     ticket_id, message = type_message(ref, values)
@@ -736,7 +870,7 @@ class Intake:
     @property
     def ticket_rows_only(self) -> bool:
         """Only flat ticket-row files: rows can be typed and judged anywhere, in any process."""
-        return not self.events_from_rows and all(
+        return not self.events_from_rows and not self._tables and all(
             item.stats.shape is Shape.TICKETS and not item.nested for item in self._inputs)
 
     def raw_ticket_rows(self) -> Iterator[tuple[RowRef, dict]]:
@@ -755,7 +889,7 @@ class Intake:
 
     def _cell_names(self, item: _Input) -> list[str] | None:
         if (item.file.format != "csv" or item.threaded or item.nested or item.history is not None
-                or len(item.columns) != 1):
+                or len(item.columns) != 1 or (item.table is not None and item.table.joins)):
             return None
         (raw_columns, resolved), = item.columns.items()
         return [resolved.names[name] for name in raw_columns]
@@ -867,7 +1001,7 @@ class Intake:
         messages are rejected with it, unless an earlier row of that ticket (`audited`) was
         read, which its messages join (a bad update row of an event log)."""
         try:
-            return self.parser.ticket(ref, values)
+            return self._parser(item).ticket(ref, values)
         except FieldError as exc:
             self._reject(item, ref.row, exc.field, exc.message)
             ticket_id = str(values.get("ticket_id") or "").strip()
@@ -888,7 +1022,7 @@ class Intake:
                 if ticket is None:
                     continue
                 try:
-                    updated = self.parser.timestamp(values, "updated_at", ref.path)
+                    updated = self._parser(item).timestamp(values, "updated_at", ref.path)
                 except FieldError as exc:
                     self._reject(item, ref.row, exc.field, exc.message)
                     if ticket.ticket_id not in latest:

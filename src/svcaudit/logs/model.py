@@ -32,6 +32,7 @@ class Shape(str, enum.Enum):
     TICKETS = "tickets"
     MESSAGES = "messages"
     HISTORY = "history"  # a field-history table: its status rows are status events
+    LOOKUP = "lookup"  # id -> names and roles other tables join (`input.tables`)
 
 
 TYPED_FIELDS = frozenset({

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .columns import loose_key
+from .tables import Join, TableShape, TableSpec
 
 # Priority names of the common helpdesks, read as svcaudit's urgent / high / normal / low.
 PRIORITY_WORDS = {
@@ -118,7 +119,7 @@ HISTORY_FROM_ROWS = "rows"
 class Preset:
     name: str
     title: str
-    shape: str  # tickets, messages, nested or any
+    shape: str  # tickets, messages, nested, tables (several) or any
     columns: Mapping[str, str] = field(default_factory=dict)  # canonical field -> export column
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     signature: frozenset[str] = frozenset()  # export columns that identify the tool's export
@@ -129,6 +130,8 @@ class Preset:
     messages: MessagesLayout | None = None  # a nested transcript (`input.messages`)
     history: HistoryLayout | None = None  # a field-history table read beside the tickets
     notes: str = ""
+    # A warehouse sync's related tables (`input.tables`): a preset of several tables.
+    tables: tuple[TableSpec, ...] = ()
 
     @property
     def signatures(self) -> tuple[frozenset[str], ...]:
@@ -298,6 +301,104 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
 )}
 
 
+def _table(name: str, shape: TableShape, **entries: Any) -> TableSpec:
+    """A table of a warehouse preset; `values` frozen, `joins` given as (on, table, fields)."""
+    entries["values"] = _freeze(entries.get("values", {}))
+    entries["joins"] = tuple(Join(on, table, MappingProxyType(fields))
+                             for on, table, fields in entries.get("joins", ()))
+    for key in ("columns", "fields"):
+        entries[key] = MappingProxyType(entries.get(key, {}))
+    entries["signature"] = frozenset(entries.get("signature", ()))
+    return TableSpec(name, shape, **entries)
+
+
+_ZENDESK_API = PRESETS["zendesk-api"]
+_JIRA_HISTORY = PRESETS["jira-history"]
+_INTERCOM = PRESETS["intercom"]
+# Jira's status names as svcaudit reads them (the `status` table turns ids into these names).
+JIRA_STATUS_NAMES = dict(PRESETS["jira"].values["status"])
+WAREHOUSE_PRESETS = (
+    Preset(
+        "zendesk-warehouse", "Zendesk tables synced to a warehouse (ticket, ticket_comment, user, "
+        "ticket_field_history)", "tables",
+        signature=frozenset({"id", "via_channel", "requester_id", "submitter_id", "assignee_id",
+                             "group_id"}),
+        tables=(
+            _table("ticket", TableShape.TICKETS,
+                   columns={**_ZENDESK_API.columns, "channel": "via_channel",
+                            "csat": "satisfaction_rating_score"},
+                   values={k: dict(v) for k, v in _ZENDESK_API.values.items()},
+                   joins=(("agent", "user", {"agent": "name"}),
+                          ("customer_name", "user", {"customer_name": "name"})),
+                   signature={"id", "via_channel", "requester_id", "submitter_id", "assignee_id",
+                              "group_id"}),
+            _table("ticket_comment", TableShape.MESSAGES,
+                   columns={"ticket_id": "ticket_id", "created_at": "created", "text": "body",
+                            "public": "public", "author": "user_id"},
+                   joins=(("author", "user", {"author_role": "role", "author": "name"}),),
+                   signature={"ticket_id", "user_id", "created", "body", "public"}),
+            _table("user", TableShape.LOOKUP, fields={"role": "role", "name": "name"},
+                   values={"role": {"end-user": "customer", "agent": "agent", "admin": "agent"}},
+                   signature={"id", "name", "role", "email"}),
+            _table("ticket_field_history", TableShape.HISTORY, history=_ZENDESK_API.history),
+        ),
+        notes="A comment's author is a user id: the user table gives its role (end-user is the "
+              "customer, agent and admin are agents) and name, so first reply is measured from "
+              "the comments; the assignee and requester ids read as names the same way. The "
+              "field history gives the status events.",
+    ),
+    Preset(
+        "jira-warehouse", "Jira tables synced to a warehouse (issue, issue_field_history, status, "
+        "priority)", "tables",
+        signature=_JIRA_HISTORY.signature,
+        tables=(
+            _table("issue", TableShape.TICKETS, columns=dict(_JIRA_HISTORY.columns),
+                   values={"status": JIRA_STATUS_NAMES, "priority": dict(PRIORITY_WORDS)},
+                   joins=(("status", "status", {"status": "name"}),
+                          ("priority", "priority", {"priority": "name"})),
+                   signature=_JIRA_HISTORY.signature),
+            _table("issue_field_history", TableShape.HISTORY, history=_JIRA_HISTORY.history,
+                   joins=(("status", "status", {"status": "name"}),)),
+            _table("status", TableShape.LOOKUP, fields={"name": "name"},
+                   signature={"id", "name", "status_category_id"}),
+            _table("priority", TableShape.LOOKUP, fields={"name": "name"},
+                   signature={"id", "name", "description"}),
+        ),
+        notes="Statuses and priorities are ids: the status and priority tables turn them into "
+              "names (a site's own statuses included), read as svcaudit's statuses and "
+              "priorities; an id neither table has is a rejected field.",
+    ),
+    Preset(
+        "intercom-warehouse", "Intercom tables synced to a warehouse (conversation_history, "
+        "conversation_part_history, admin)", "tables",
+        signature=frozenset({"id", "updated_at", "created_at", "state", "assignee_id",
+                             "source_author_type"}),
+        tables=(
+            _table("conversation_history", TableShape.TICKETS, history="rows",
+                   columns={"ticket_id": "id", "created_at": "created_at",
+                            "updated_at": "updated_at", "status": "state", "agent": "assignee_id",
+                            "priority": "priority"},
+                   values={"status": {"snoozed": "pending"},
+                           "priority": {"priority": "high", "not_priority": "normal"}},
+                   joins=(("agent", "admin", {"agent": "name"}),),
+                   signature={"id", "updated_at", "created_at", "state", "assignee_id",
+                              "source_author_type"}),
+            _table("conversation_part_history", TableShape.MESSAGES,
+                   columns={"ticket_id": "conversation_id", "created_at": "created_at",
+                            "author_role": "author_type", "text": "body", "public": "part_type"},
+                   values={k: dict(v) for k, v in _INTERCOM.values.items()},
+                   signature={"conversation_id", "author_type", "part_type", "body", "created_at"}),
+            _table("admin", TableShape.LOOKUP, fields={"name": "name"},
+                   signature={"id", "name", "email", "job_title"}),
+        ),
+        notes="conversation_history keeps one row per update of a conversation: each row's state "
+              "is a status event and the latest row the conversation (history: rows); the parts "
+              "are its messages; the admin table turns the assignee id into a name.",
+    ),
+)
+PRESETS.update((p.name, p) for p in WAREHOUSE_PRESETS)
+
+
 def get_preset(name: str) -> Preset | None:
     return PRESETS.get(name)
 
@@ -310,7 +411,7 @@ def describe_preset(preset: Preset) -> list[str]:
         lines.append(f"    JSON rows: the array {preset.records!r} of an API answer (else the document's own)")
     if preset.columns:
         lines.append("    columns: " + ", ".join(f"{name} <- {column}" for name, column in preset.columns.items()))
-    else:
+    elif not preset.tables:
         lines.append("    columns: svcaudit's canonical names (ticket_id, created_at, author_role, text, ...)")
     if preset.messages:
         parts = ", ".join(f"{key} {path}" for key, path in
@@ -320,6 +421,8 @@ def describe_preset(preset: Preset) -> list[str]:
         lines.append(f"    messages: the list {preset.messages.path!r} of each conversation ({parts})")
     if preset.thread:
         lines.append(f"    threads: {preset.thread[0]} replying to {preset.thread[1]}")
+    for table in preset.tables:
+        lines.append(f"    table {table.name} ({table.shape.value}): " + _table_reads(table))
     if preset.history:
         history = preset.history
         lines.append(f"    history table: {history.ticket}, {history.field}, {history.value}, {history.time} "
@@ -329,11 +432,28 @@ def describe_preset(preset: Preset) -> list[str]:
                           if raw != canonical)
         if shown and field_name != "priority":
             lines.append(f"    values of {field_name}: {shown}")
-    if preset.signatures:
+    if preset.signatures and not preset.tables:
         lines.append("    recognised by: " + "; ".join(", ".join(sorted(s)) for s in preset.signatures))
     if preset.notes:
         lines.append("    " + preset.notes)
     return lines
+
+
+def _table_reads(table: TableSpec) -> str:
+    """What one table of a warehouse preset reads, and what it joins, in one line."""
+    if table.shape is TableShape.LOOKUP:
+        said = f"{table.key} -> " + ", ".join(table.fields.values())
+    elif table.history is not None and not isinstance(table.history, str):
+        history = table.history
+        said = f"{history.ticket}, {history.field}, {history.value}, {history.time}"
+    else:
+        said = ", ".join(f"{name} <- {column}" for name, column in table.columns.items())
+        if table.history is not None:
+            said += "; one row per update (history: rows)"
+    for join in table.joins:
+        said += (f"; {join.key} joins {join.table} for "
+                 + ", ".join(f"{target} <- {kept}" for target, kept in join.fields.items()))
+    return said
 
 
 # A preset is chosen when the export has at least this share of its signature columns.
@@ -398,6 +518,8 @@ def detect_preset(columns: Iterable[str], is_json: bool = True) -> PresetMatch |
     present = {loose_key(c) for c in columns}
     best: PresetMatch | None = None
     for preset in PRESETS.values():
+        if preset.tables:
+            continue  # several tables: a folder's files are matched table by table (`tables`)
         for signature in preset.signatures:
             if preset.records and signature is preset.signature and not is_json:
                 continue

@@ -20,6 +20,7 @@ from ..errors import Location, StandardError, closest
 from ..logs.fields import is_nullable
 from ..logs.nulls import DEFAULT_NULLS, STATUS_WORDS, NullMarkers
 from ..logs.presets import HISTORY_FROM_ROWS, PRESETS, HistoryLayout, MessagesLayout, get_preset
+from ..logs.tables import TableSpec, effective_tables, spec_problems
 from ..text import PhraseBank, PhraseError
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
 from ..timecalc.durations import DurationError, parse_duration
@@ -202,8 +203,10 @@ class _Builder:
                 f"empty would erase real values: {fix}",
                 ("input", "nulls") if nulls is not None else ("input",))
         history = spec.get("history")
-        duplicates = spec.get("duplicates", "last" if history == HISTORY_FROM_ROWS else "reject")
-        if history == HISTORY_FROM_ROWS and duplicates != "last":
+        tables = self._tables(spec, get_preset(preset).tables)
+        event_log = history == HISTORY_FROM_ROWS or any(t.history == HISTORY_FROM_ROWS for t in tables)
+        duplicates = spec.get("duplicates", "last" if event_log else "reject")
+        if event_log and duplicates != "last":
             raise self.fail(
                 f"input.history: rows reads every row of a ticket as one update and keeps the "
                 f"latest as the ticket; it needs input.duplicates: last, not {duplicates!r}",
@@ -218,7 +221,28 @@ class _Builder:
             records=spec.get("records"),
             messages=MessagesLayout.from_mapping(spec["messages"]) if "messages" in spec else None,
             history=(HistoryLayout.from_mapping(history) if isinstance(history, dict) else history),
+            tables=tables,
         )
+
+    def _tables(self, spec: dict[str, Any], preset_tables: tuple[TableSpec, ...]) -> tuple[TableSpec, ...]:
+        """`input.tables` over the input preset's tables, each table's own preset beneath it;
+        a join to a table that is not a lookup, or to a field it does not keep, fails here."""
+        declared = [TableSpec.from_mapping(t) for t in spec.get("tables", ())]
+        for index, table in enumerate(declared):
+            if table.preset is not None and get_preset(table.preset) is None:
+                raise self.fail(f"unknown input preset {table.preset!r}",
+                                ("input", "tables", index, "preset"),
+                                suggestion=closest(table.preset, PRESETS))
+        if not declared and not preset_tables:
+            return ()
+        tables = effective_tables(preset_tables, declared)
+        names = [t.name for t in declared]
+        for (index, *rest), message in spec_problems(tables):
+            name = tables[index].name
+            path = (("input", "tables", names.index(name), *rest) if name in names
+                    else ("input", "preset"))
+            raise self.fail(message, path)
+        return tables
 
     def _rules(self) -> list[Rule]:
         rules: list[Rule] = []

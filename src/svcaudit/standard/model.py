@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Location
 from ..logs.presets import HistoryLayout, MessagesLayout
+from ..logs.tables import TableSpec
 from ..timecalc.durations import Duration
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ class InputSpec:
     records: str | None = None  # dotted path of the rows' array in a JSON document
     messages: MessagesLayout | None = None  # a nested transcript inside each JSON row
     history: HistoryLayout | str | None = None  # a field-history table, or "rows" (an event log)
+    # `input.tables` (with the input preset's own tables beneath): several related tables read
+    # as one audit; empty for one mapping serving every file.
+    tables: tuple[TableSpec, ...] = ()
 
     @property
     def day_first(self) -> bool:

@@ -55,6 +55,7 @@ def standard_schema() -> dict[str, Any]:
     defs = schema["$defs"]
     # The presets are listed once, in logs.presets; the schema names them from there.
     defs["input"]["properties"]["preset"]["enum"] = list(PRESETS)
+    defs["table"]["properties"]["preset"]["enum"] = list(PRESETS)
     branches = []
     for kind, check in sorted(CHECK_KINDS.items()):
         name = f"rule_{kind}"
