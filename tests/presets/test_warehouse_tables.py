@@ -22,7 +22,8 @@ AS_OF = "2026-11-23T12:00:00Z"
 EXAMPLES = {
     "zendesk": ("zendesk.yaml", "ticket.csv", "ticket_comment.csv", "user.csv",
                 "ticket_field_history.csv"),
-    "jira": ("jira.yaml", "issue.csv", "issue_field_history.csv", "status.csv", "priority.csv"),
+    "jira": ("jira.yaml", "issue.csv", "issue_field_history.csv", "comment.csv", "status.csv",
+             "priority.csv"),
     "intercom": ("intercom.yaml", "conversation_history.csv", "conversation_part_history.csv",
                  "admin.csv"),
 }
@@ -45,6 +46,13 @@ MEASURED = [
     ("jira", "10043", "resolution", "failed", 50 * 3600 + 30 * 60 + 30),  # 11-03 10:00 → 11-05 12:30:30
     ("jira", "10043", "urgent-resolution", "failed", 50 * 3600 + 30 * 60 + 30),  # priority 1 Highest
     ("jira", "10043", "resolved-first-time", "failed", None),  # Done → 4 Reopened → Done
+    # Comments: the issue's reporter is the customer, any other author an agent. 10042's first
+    # comment (09:10) is internal (is_public false); the agent's public one at 09:47:13 replies.
+    ("jira", "10042", "first-reply", "passed", 47 * 60 + 13),  # created 09:00:00 → 09:47:13
+    ("jira", "10042", "next-reply", "passed", 25 * 60),  # reporter 10:05:00 → agent 10:30:00
+    ("jira", "10043", "first-reply", "failed", 3600 + 2 * 60 + 30),  # 10:00:00 → 11:02:30
+    # 10044 has no comment at all: no reply yet at --as-of, 11-06 08:00 → 11-23 12:00.
+    ("jira", "10044", "first-reply", "failed", 17 * 86400 + 4 * 3600),
     # Intercom: conversation_history's rows are updates (one out of order); parts are messages.
     ("intercom", "5001", "first-reply", "passed", 13 * 60 + 12),  # 09:00:00 → admin 09:13:12
     ("intercom", "5001", "resolution", "passed", 3600 + 45 * 60),  # → closed 10:45:00
@@ -107,6 +115,7 @@ ACCOUNTS = [
     ("zendesk", {"ticket.csv": ("tickets", 3, 0, 1), "ticket_comment.csv": ("messages", 8, 0, 1),
                  "user.csv": ("lookup", 5, 0, 0), "ticket_field_history.csv": ("history", 8, 0, 0)}, 3),
     ("jira", {"issue.csv": ("tickets", 3, 0, 1), "issue_field_history.csv": ("history", 12, 1, 1),
+              "comment.csv": ("messages", 6, 0, 0),
               "status.csv": ("lookup", 7, 0, 0), "priority.csv": ("lookup", 5, 0, 0)}, 3),
     ("intercom", {"conversation_history.csv": ("tickets", 7, 0, 0),
                   "conversation_part_history.csv": ("messages", 9, 0, 0),

@@ -1076,7 +1076,12 @@ class Intake:
             as_of = None
         kept = []
         notes = []
+        requester = ticket.fields.get("requester_id")
         for message in messages:
+            if message.role is Role.UNKNOWN and message.author is not None:
+                table = self._input_at(message.ref.path).table
+                if table is not None and table.requester_is_customer and requester is not None:
+                    message.role = Role.CUSTOMER if message.author == requester else Role.AGENT
             if ticket.created_at is not None and message.created_at < ticket.created_at:
                 self._reject_message(message, ticket)
             elif as_of is not None and message.timed and message.created_at > as_of:

@@ -352,13 +352,22 @@ WAREHOUSE_PRESETS = (
         "priority)", "tables",
         signature=_JIRA_HISTORY.signature,
         tables=(
-            _table("issue", TableShape.TICKETS, columns=dict(_JIRA_HISTORY.columns),
+            # The reporter is an account id, not a name: read as the requester, whose comments
+            # are the customer's (Jira Service Management), never as the customer's name.
+            _table("issue", TableShape.TICKETS,
+                   columns={**{f: c for f, c in _JIRA_HISTORY.columns.items()
+                               if f != "customer_name"}, "requester_id": "reporter"},
                    values={"status": JIRA_STATUS_NAMES, "priority": dict(PRIORITY_WORDS)},
                    joins=(("status", "status", {"status": "name"}),
                           ("priority", "priority", {"priority": "name"})),
                    signature=_JIRA_HISTORY.signature),
             _table("issue_field_history", TableShape.HISTORY, history=_JIRA_HISTORY.history,
                    joins=(("status", "status", {"status": "name"}),)),
+            _table("comment", TableShape.MESSAGES,
+                   columns={"ticket_id": "issue_id", "created_at": "created", "text": "body",
+                            "public": "is_public", "author": "author_id"},
+                   requester_is_customer=True,
+                   signature={"issue_id", "author_id", "body", "created", "is_public"}),
             _table("status", TableShape.LOOKUP, fields={"name": "name"},
                    signature={"id", "name", "status_category_id"}),
             _table("priority", TableShape.LOOKUP, fields={"name": "name"},
@@ -366,7 +375,8 @@ WAREHOUSE_PRESETS = (
         ),
         notes="Statuses and priorities are ids: the status and priority tables turn them into "
               "names (a site's own statuses included), read as svcaudit's statuses and "
-              "priorities; an id neither table has is a rejected field.",
+              "priorities; an id neither table has is a rejected field. A comment by the "
+              "issue's reporter is the customer's, any other public comment an agent's reply.",
     ),
     Preset(
         "intercom-warehouse", "Intercom tables synced to a warehouse (conversation_history, "

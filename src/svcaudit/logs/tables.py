@@ -78,6 +78,9 @@ class TableSpec:
     fields: Mapping[str, str] = field(default_factory=dict)  # a lookup's kept fields -> columns
     joins: tuple[Join, ...] = ()
     signature: frozenset[str] = frozenset()  # columns that tell a file of this table
+    # A messages table whose authors are ids without roles (Jira's comments): the ticket's
+    # requester (`requester_id`) is the customer, any other author an agent.
+    requester_is_customer: bool = False
     given: frozenset[str] = frozenset()  # the keys the standard wrote (the rest are defaults)
 
     @classmethod
@@ -104,6 +107,7 @@ class TableSpec:
             fields=MappingProxyType({str(k): str(v) for k, v in (fields or {}).items()}),
             joins=tuple(Join.from_mapping(j) for j in spec.get("joins", ())),
             signature=frozenset(str(c) for c in spec.get("signature", ())),
+            requester_is_customer=bool(spec.get("requester_is_customer", False)),
             given=frozenset(spec),
         )
 
@@ -158,6 +162,9 @@ def merged(base: TableSpec, override: TableSpec) -> TableSpec:
         fields=MappingProxyType({**base.fields, **override.fields}),
         joins=override.joins or base.joins,
         signature=override.signature or base.signature,
+        requester_is_customer=(override.requester_is_customer
+                               if "requester_is_customer" in override.given
+                               else base.requester_is_customer),
     )
 
 
