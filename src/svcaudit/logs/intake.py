@@ -23,7 +23,7 @@ from .dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
 from .fields import FieldError, RowParser
 from .ids import TicketIdSet
 from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
-from .model import InputStats, Message, Rejection, RowRef, Shape, Ticket
+from .model import InputStats, Message, Rejection, Role, RowRef, Shape, Ticket
 from .presets import NestedLayout
 from .readers import ExportFile, RecordError
 from .shards import MapRanges, Shard, plan_shards
@@ -700,7 +700,9 @@ class Intake:
     def _with_conversation(self, ticket: Ticket) -> Ticket:
         """Sort the conversation by time, reject messages stamped before the ticket's creation,
         leave out those after --as-of (counted), and set internal notes apart: a note is never a
-        reply nor a phrase rule's message, but `explain` shows it."""
+        reply nor a phrase rule's message, but `explain` shows it. A ticket whose row names no
+        agent (or team), or that has no ticket row, takes them from its messages
+        (`who_from_messages`)."""
         messages = sorted(ticket.messages, key=lambda m: m.created_at)
         as_of = self.as_of
         kept = []
@@ -719,6 +721,12 @@ class Intake:
             message.index = index
         ticket.messages = kept
         ticket.notes = notes
+        if ticket.agent is None or ticket.team is None:
+            # Set in `fields` too: `where` scoping reads the fields.
+            for name, value in zip(("agent", "team"), who_from_messages(kept)):
+                if value is not None and getattr(ticket, name) is None:
+                    setattr(ticket, name, value)
+                    ticket.fields[name] = value
         return ticket
 
     def _reject_message(self, message: Message, ticket: Ticket) -> None:
@@ -728,6 +736,25 @@ class Intake:
             f"message stamped {message.created_at.isoformat()}, before its ticket was created "
             f"({ticket.created_at.isoformat() if ticket.created_at else '?'})",
         )
+
+
+def who_from_messages(messages: Sequence[Message]) -> tuple[str | None, str | None]:
+    """The agent and team a conversation names: the author of its last public agent message
+    that names one, and the team of its last public agent message that names one.
+
+    The last replier is the one holding the ticket (a reassigned ticket is answered by its new
+    owner), as a helpdesk's assignee column says. Internal notes, bots and messages after
+    --as-of do not count (the caller passes the public conversation, in time order).
+    """
+    agent = team = None
+    for message in reversed(messages):
+        if message.role is not Role.AGENT or not message.public:
+            continue
+        agent = agent or message.author
+        team = team or message.team
+        if agent is not None and team is not None:
+            break
+    return agent, team
 
 
 def _id(value: object) -> str:
