@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from svcaudit.cli import app
-from svcaudit.reporters.escaping import csv_cell, markdown, terminal, visible_controls
+from svcaudit.reporters.escaping import csv_cell, json_text, markdown, terminal, visible_controls
 
 AS_OF = "2026-11-23T12:00:00Z"
 
@@ -70,7 +70,7 @@ rules:
 
 # Raw control characters no report may carry: C0 but LF, DEL, C1, bidirectional overrides.
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# JUnit replaces what XML 1.0 forbids (U+FFFD) and keeps DEL and C1, which XML allows.
+# What XML 1.0 forbids, besides.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What a spreadsheet would run: a cell starting with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -186,6 +186,18 @@ def test_csv_cell(value, formulas, written):
     assert csv_cell(value, formulas=formulas) == written
 
 
+@pytest.mark.parametrize("value", [
+    "a\x7fb", "\x85\x9b31m", "\u202eevil\u202c\u2066", "lone \udc80 surrogate", "\x1b]0;t\x07",
+    "Привет ☕ \U0001f600", "plain",
+])
+def test_json_text_escapes_what_the_encoder_leaves_raw_and_keeps_the_value(value):
+    encoded = json_text(json.dumps({"v": value}, ensure_ascii=False))
+    _no_raw_controls(encoded)
+    encoded.encode("utf-8")  # writable: no lone surrogate left
+    assert json.loads(encoded) == {"v": value}
+    assert "☕" not in value or "☕" in encoded  # other text stays as it is
+
+
 def test_visible_controls_keeps_what_it_is_told():
     assert visible_controls("a\r\nb\x1b", keep="\r\n") == "a\r\nb\\x1b"
     assert visible_controls("a\tb", keep="\t\n\r") == "a\tb"
@@ -249,7 +261,8 @@ def test_check_github(inputs):
 
 def test_check_junit(inputs):
     out = check(inputs, "junit")
-    assert XML_FORBIDDEN.search(out) is None and "\x1b" not in out
+    assert XML_FORBIDDEN.search(out) is None
+    _no_raw_controls(out.replace("\t", " "))
     root = ET.fromstring(out.encode("utf-8"))  # well-formed
     text = "".join(root.itertext()) + " ".join(v for e in root.iter() for v in e.attrib.values())
     assert "<script>alert(1)</script>" in text  # escaped in the file, text once parsed
@@ -258,7 +271,7 @@ def test_check_junit(inputs):
 
 def test_check_json_round_trips_every_value(inputs):
     out = check(inputs, "json")
-    assert re.search("[\x00-\x09\x0b-\x1f]", out) is None  # JSON escapes C0 (C1 and DEL are valid JSON text)
+    _no_raw_controls(out)  # C0 by JSON's own escapes, DEL, C1 and bidi controls as \u00XX
     report = json.loads(out)
     ids = {v["ticket_id"] for v in report["violations"]}
     assert set(READ) <= ids
@@ -326,7 +339,7 @@ def test_report_csv_formulas_option_writes_them_as_they_are(inputs):
 
 def test_report_json_round_trips_every_value(inputs):
     out = report(inputs, "json", by="agent")
-    assert re.search("[\x00-\x09\x0b-\x1f]", out) is None
+    _no_raw_controls(out)
     tables = json.loads(out)
     agents = {group["key"]["agent"] for group in tables["groups"]}
     assert set(READ) <= agents

@@ -5,7 +5,8 @@ from exports nobody vetted: a ticket text can hold `ESC ]0;title BEL` (retitles 
 name `<script>` (runs in a wiki that renders HTML), an id `=HYPERLINK(…)` (runs in a spreadsheet).
 Every reporter passes each such value through its format's one function here (`terminal`,
 `markdown`, `csv_cell`) or its own (`github.escape_data`, `junit.xml_safe`, `tables_html._e`), which
-all start from `visible_controls`.
+all start from `visible_controls`. JSON keeps values exactly: `json_text` escapes what its encoder
+leaves raw, after encoding.
 """
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ _MARKDOWN_ESCAPES = str.maketrans({
 # and CR because Excel skips them before one). A leading apostrophe makes the cell text.
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_FORMULA_GUARD = "'"
+
+# What Python's JSON encoder writes raw with ensure_ascii=False (it escapes only C0): DEL, C1, the
+# bidirectional controls, and lone surrogates (which no UTF-8 stream can even write). These
+# characters cannot stand outside a JSON string, so escaping them in the encoded text is exact.
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _shown(char: str) -> str:
@@ -82,3 +88,15 @@ def csv_cell(value: object, formulas: bool = False) -> object:
     if not formulas and text.startswith(CSV_FORMULA_STARTS):
         return CSV_FORMULA_GUARD + text
     return text
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(encoded: str) -> str:
+    """Encoded JSON with no raw control character: DEL, C1, bidirectional controls and lone
+    surrogates written as `\\u00XX` escapes, which every JSON reader decodes to the same value."""
+    if not _JSON_RAW.search(encoded):
+        return encoded  # the common case: one scan, no copy
+    return _JSON_RAW.sub(_json_escape, encoded)
