@@ -32,6 +32,7 @@ _MARKDOWN_ESCAPES = str.maketrans({
 # and CR because Excel skips them before one). A leading apostrophe makes the cell text.
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_FORMULA_GUARD = "'"
+_CSV_BREAK = re.compile("\r\n?")
 
 # What Python's JSON encoder writes raw with ensure_ascii=False (it escapes only C0): DEL, C1, the
 # bidirectional controls, and lone surrogates (which no UTF-8 stream can even write). These
@@ -80,14 +81,17 @@ def markdown(value: object) -> str:
 
 def csv_cell(value: object, formulas: bool = False) -> object:
     """A CSV cell from the input: text that a spreadsheet would read as a formula gets a leading
-    apostrophe unless `formulas`; no control character but tab and line breaks (the CSV writer
-    quotes those). Numbers pass as they are: a negative figure is not a formula."""
+    apostrophe unless `formulas`; no control character but tab and line breaks, each break a line
+    feed, which the CSV writer quotes (it would leave a lone CR bare, and a reader would start a
+    row there: a value could add rows, formulas included). Numbers pass as they are: a negative
+    figure is not a formula."""
     if value is None or isinstance(value, (int, float)):
         return value
     text = visible_controls(value, keep="\t\n\r")
-    if not formulas and text.startswith(CSV_FORMULA_STARTS):
-        return CSV_FORMULA_GUARD + text
-    return text
+    guarded = not formulas and text.startswith(CSV_FORMULA_STARTS)
+    if "\r" in text:
+        text = _CSV_BREAK.sub("\n", text)
+    return CSV_FORMULA_GUARD + text if guarded else text
 
 
 def _json_escape(match: re.Match[str]) -> str:
