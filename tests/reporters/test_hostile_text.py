@@ -142,6 +142,7 @@ def _no_raw_controls(text: str) -> None:
     ("\x9b31m", "\\x9b31m"),
     ("a\x7fb\x00c\x01", "a\\x7fb\\x00c\\x01"),
     ("\u202eevil", "\\u202eevil"),
+    ("m\udcff.csv", "m\\udcff.csv"),  # a file name's undecodable byte: no UTF-8 output can carry it
     ("one\ntwo\r\nthree\tfour", "one two three four"),
     ("[bold]plain[/bold] <b>", "[bold]plain[/bold] <b>"),  # markup is the console's business
     ("Привет, ☕", "Привет, ☕"),

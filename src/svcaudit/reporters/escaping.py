@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 # Control characters: C0, DEL, C1, and the bidirectional overrides and isolates that make a
-# terminal or a page show text in another order than it is stored ("Trojan Source").
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# terminal or a page show text in another order than it is stored ("Trojan Source"); and lone
+# surrogates, which no UTF-8 output can carry (Python names an undecodable byte of a file name so).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # Layout controls a value may legitimately hold (a multi-line message): one space each, so the
 # words stay apart; CR LF is one break.
 _BREAK = re.compile("\r\n|[\t\n\v\f\r]")
@@ -49,7 +50,8 @@ def visible_controls(value: object, keep: str = "") -> str:
     """`value` as text with no control character left raw, except those in `keep`.
 
     Tabs and line breaks become a space; every other control is shown as its escape (`\\x1b`,
-    `\\x9b`, `\\u202e`), so the reader sees that the export holds one and no terminal obeys it.
+    `\\x9b`, `\\u202e`, `\\udcff`), so the reader sees that the export holds one and no
+    terminal obeys it.
     """
     text = "" if value is None else str(value)
     if not _CONTROL.search(text):
