@@ -27,7 +27,7 @@ from .exitcodes import ExitCode, exit_code_for
 from .logs.timestamps import TimestampError, TimestampParser
 from .reporters import RENDERERS
 from .reporters.common import DEFAULT_VIOLATION_LIMIT
-from .reporters.escaping import terminal
+from .reporters.escaping import json_text, terminal
 from .results import AuditResult, RejectedLimit, Verdict
 from .standard.loader import discover, load_standard
 from .standard.model import Standard
@@ -311,7 +311,7 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
             if item["path"] in presets:
                 item["preset"] = presets[item["path"]]
         data["warnings"][:0] = detection.warnings()
-    _emit(json.dumps(data, ensure_ascii=False) + "\n", target, quiet, "partial result")
+    _emit(json_text(json.dumps(data, ensure_ascii=False)) + "\n", target, quiet, "partial result")
     return ExitCode.MET
 
 

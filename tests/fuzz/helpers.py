@@ -45,6 +45,8 @@ def invoke(*args: object):
 
 def assert_no_crash(result) -> None:
     """No traceback, and no internal error (the guard turns those into exit 2: still a bug)."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # escaped the CLI (writing the output, say): show where
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.output)
     assert "Traceback" not in result.output
     assert "internal error" not in result.stderr, result.stderr
@@ -54,14 +56,17 @@ def assert_no_crash(result) -> None:
 
 
 def check_report(result) -> dict | None:
-    """The JSON report of a run that produced one, with its rows conserved per input."""
+    """The JSON report of a run that produced one, with its rows conserved per input: every row
+    read is audited, rejected (each listed) or folded into its ticket's kept row."""
     assert_no_crash(result)
     if not result.stdout:
         return None
     report = json.loads(result.stdout)
     for item in report["inputs"]:
-        assert item["rows_read"] == item["rows_audited"] + item["rows_rejected"]
+        assert item["rows_read"] == item["rows_audited"] + item["rows_rejected"] + item["rows_folded"]
+        assert min(item["rows_audited"], item["rows_rejected"], item["rows_folded"]) >= 0, item
         listed = [r for r in report["rejected"] if r["path"] == item["path"]]
-        assert len(listed) == item["rows_rejected"]
+        assert sum(not r["row_kept"] for r in listed) == item["rows_rejected"]
+        assert sum(r["row_kept"] for r in listed) == item["fields_rejected"]
     assert report["summary"]["rows_read"] == sum(i["rows_read"] for i in report["inputs"])
     return report

@@ -5,6 +5,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.helpers import AS_OF, EXAMPLES, STANDARD, check_report, invoke
+from tests.fuzz.test_validate import mutated_standard
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -136,3 +138,51 @@ def test_random_rows_are_conserved(ticket_rows, message_rows, message_objects):
         assert read["tickets.csv"] == ticket_count
         assert read["messages.csv"] == message_count
         assert read["more.jsonl"] == len(message_objects)
+
+
+# Raw YAML scalars at the edges of what a standard may hold: huge and tiny numbers, durations
+# beyond any clock, YAML's own spellings of infinity and NaN, shares beyond 100%.
+RAW_SCALARS = ["9" * 5000, "-" + "9" * 400, "99999999999999999999d", "P99999999999999999999D",
+               "36526bd", "1e400", "-1e400", "5e-324", ".nan", ".inf", "-.inf",
+               "0x7fffffffffffffffffff", "1_000_000_000_000_000_000", "0o777777777777777777777", "-0", "101%", "1e-400%",
+               "99999999999999999999%", "0s", "-1h", "~", "''", "!!binary aGk=", "2026-02-30"]
+STANDARD_VALUE = re.compile(r"(?<=[\s:\[{,])(?:\d[\w.%]*|\"[^\"\n]*\")")
+
+
+@st.composite
+def hostile_standard(draw) -> str:
+    """The fuzz standard (or one changed as `validate`'s fuzzing changes it) with a value replaced
+    by a raw scalar, deep nesting spliced into a rule, or random characters inserted: shapes only
+    text can give (yaml.safe_dump would quote them)."""
+    text = draw(st.just(STANDARD) | mutated_standard())
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["scalar", "nesting", "characters"]))
+        if kind == "scalar":
+            spots = list(STANDARD_VALUE.finditer(text))
+            if spots:
+                spot = draw(st.sampled_from(spots))
+                text = text[:spot.start()] + draw(st.sampled_from(RAW_SCALARS)) + text[spot.end():]
+        elif kind == "nesting":
+            depth = draw(st.integers(1, 300))
+            opener = draw(st.sampled_from(["[", "{a: "]))
+            closer = "]" if opener == "[" else "}"
+            nested = opener * depth + "x" + closer * depth
+            text += f"  - {{id: deep, check: phrases, in: transcript, require_any: {nested}}}\n"
+        else:
+            position = draw(st.integers(0, len(text)))
+            text = text[:position] + draw(st.text(max_size=4)) + text[position:]
+    return text
+
+
+@FUZZ
+@given(text=hostile_standard())
+def test_hostile_standards_never_crash_check(text):
+    with TemporaryDirectory() as folder:
+        for name, seed in SEEDS.items():
+            Path(folder, name).write_text(seed, encoding="utf-8")
+        standard = Path(folder, "standard.yaml")
+        standard.write_text(text, encoding="utf-8", errors="surrogatepass")
+        result = invoke("check", *(Path(folder, n) for n in SEEDS), "--standard", standard,
+                        "--as-of", AS_OF, "--format", "json")
+        if check_report(result) is None:  # refused: one line naming the standard's file
+            assert "standard.yaml" in result.stderr, result.stderr

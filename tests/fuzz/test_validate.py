@@ -73,12 +73,6 @@ def mutated_standard(draw):
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
 
 
-# Crashes found by this test in code outside logs/, reported with their fix; a run that meets one
-# is an expected failure (xfail) naming it, so the suite stays green and the test turns strict again
-# the moment the list is emptied. ReaderError: standard/yamlsource.py builds yaml.SafeLoader(text)
-# outside its try, and the reader refuses control characters (e.g. "\x1f") in that constructor.
-# RecursionError: a self-referencing alias (`a: &x [*x]`) sends its tree walk round for ever.
-
 @FUZZ
 @given(text=st.one_of(
     mutated_standard(),

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from svcaudit.cli import app
-from svcaudit.reporters.escaping import csv_cell, markdown, terminal, visible_controls
+from svcaudit.reporters.escaping import csv_cell, json_text, markdown, terminal, visible_controls
 
 AS_OF = "2026-11-23T12:00:00Z"
 
@@ -46,6 +46,7 @@ HOSTILE = [
     ("at", "@SUM(A1:A2)"),
     ("tab", "\tcmd tab"),
     ("cr", "\rcmd cr"),
+    ("lone-cr", "x\r=1+1"),
 ]
 VALUES = [value for _, value in HOSTILE]
 # As the audit reads them: values are trimmed, so a tab or CR in front comes from no export.
@@ -70,7 +71,7 @@ rules:
 
 # Raw control characters no report may carry: C0 but LF, DEL, C1, bidirectional overrides.
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# JUnit replaces what XML 1.0 forbids (U+FFFD) and keeps DEL and C1, which XML allows.
+# What XML 1.0 forbids, besides.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What a spreadsheet would run: a cell starting with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -141,6 +142,7 @@ def _no_raw_controls(text: str) -> None:
     ("\x9b31m", "\\x9b31m"),
     ("a\x7fb\x00c\x01", "a\\x7fb\\x00c\\x01"),
     ("\u202eevil", "\\u202eevil"),
+    ("m\udcff.csv", "m\\udcff.csv"),  # a file name's undecodable byte: no UTF-8 output can carry it
     ("one\ntwo\r\nthree\tfour", "one two three four"),
     ("[bold]plain[/bold] <b>", "[bold]plain[/bold] <b>"),  # markup is the console's business
     ("Привет, ☕", "Привет, ☕"),
@@ -172,7 +174,8 @@ def test_markdown(value, shown):
     ("-2", False, "'-2"),
     ("@SUM(A1)", False, "'@SUM(A1)"),
     ("\tx", False, "'\tx"),
-    ("\rx", False, "'\rx"),
+    ("\rx", False, "'\nx"),
+    ("a\rb\r\n=c", False, "a\nb\n=c"),  # a CR is a line feed: the writer quotes it
     ("a=b", False, "a=b"),
     ("\x1b[2J", False, "\\x1b[2J"),
     ("multi\nline", False, "multi\nline"),
@@ -184,6 +187,18 @@ def test_markdown(value, shown):
 ])
 def test_csv_cell(value, formulas, written):
     assert csv_cell(value, formulas=formulas) == written
+
+
+@pytest.mark.parametrize("value", [
+    "a\x7fb", "\x85\x9b31m", "\u202eevil\u202c\u2066", "lone \udc80 surrogate", "\x1b]0;t\x07",
+    "Привет ☕ \U0001f600", "plain",
+])
+def test_json_text_escapes_what_the_encoder_leaves_raw_and_keeps_the_value(value):
+    encoded = json_text(json.dumps({"v": value}, ensure_ascii=False))
+    _no_raw_controls(encoded)
+    encoded.encode("utf-8")  # writable: no lone surrogate left
+    assert json.loads(encoded) == {"v": value}
+    assert "☕" not in value or "☕" in encoded  # other text stays as it is
 
 
 def test_visible_controls_keeps_what_it_is_told():
@@ -249,7 +264,8 @@ def test_check_github(inputs):
 
 def test_check_junit(inputs):
     out = check(inputs, "junit")
-    assert XML_FORBIDDEN.search(out) is None and "\x1b" not in out
+    assert XML_FORBIDDEN.search(out) is None
+    _no_raw_controls(out.replace("\t", " ").replace("\r", " "))  # layout, as XML text carries it
     root = ET.fromstring(out.encode("utf-8"))  # well-formed
     text = "".join(root.itertext()) + " ".join(v for e in root.iter() for v in e.attrib.values())
     assert "<script>alert(1)</script>" in text  # escaped in the file, text once parsed
@@ -258,7 +274,7 @@ def test_check_junit(inputs):
 
 def test_check_json_round_trips_every_value(inputs):
     out = check(inputs, "json")
-    assert re.search("[\x00-\x09\x0b-\x1f]", out) is None  # JSON escapes C0 (C1 and DEL are valid JSON text)
+    _no_raw_controls(out)  # C0 by JSON's own escapes, DEL, C1 and bidi controls as \u00XX
     report = json.loads(out)
     ids = {v["ticket_id"] for v in report["violations"]}
     assert set(READ) <= ids
@@ -291,7 +307,7 @@ def test_report_markdown(inputs, by):
 
 def test_report_html(inputs):
     out = report(inputs, "html")
-    _no_raw_controls(out.replace("\t", " "))
+    _no_raw_controls(out.replace("\t", " ").replace("\r", " "))  # layout, as HTML text carries it
     assert "<script>alert" not in out and "<img src=x" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
 
@@ -304,6 +320,7 @@ def _csv_rows(out: str) -> tuple[list[str], list[list[str]]]:
 def test_report_csv_neutralises_formulas_from_the_input(inputs):
     out = report(inputs, "csv")
     header, rows = _csv_rows(out)
+    assert {len(row) for row in rows} == {len(header)}  # no value started a row of its own
     agents = {row[header.index("agent")] for row in rows if row[header.index("agent")]}
     for value in FORMULA_READ:
         assert "'" + visible_controls(value, keep="\t\n\r") in agents, value
@@ -326,7 +343,7 @@ def test_report_csv_formulas_option_writes_them_as_they_are(inputs):
 
 def test_report_json_round_trips_every_value(inputs):
     out = report(inputs, "json", by="agent")
-    assert re.search("[\x00-\x09\x0b-\x1f]", out) is None
+    _no_raw_controls(out)
     tables = json.loads(out)
     agents = {group["key"]["agent"] for group in tables["groups"]}
     assert set(READ) <= agents

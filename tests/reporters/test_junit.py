@@ -160,15 +160,16 @@ def test_verdict_case_carries_the_exit_code_verdict(tmp_path, schema):
 
 
 def test_control_characters_are_replaced_and_markup_escaped(tmp_path, schema):
-    """Characters XML 1.0 forbids become U+FFFD; CR, LF and tab survive; markup round-trips."""
+    """Control characters and lone surrogates are shown as escapes, what XML 1.0 forbids besides
+    becomes U+FFFD; CR, LF and tab survive; markup round-trips."""
     result = audit(CASES["mixed"], tmp_path)
     nasty = "bell\x07 esc\x1b nul\x00 <b>&amp;</b> \"q\" 'a' ]]> tab\tline\nnext \ud800 \ufffe"
     result.violations = [dataclasses.replace(v, message=nasty + v.message, evidence=nasty)
                          for v in result.violations]
     result.standard_name = nasty
     suite = parse(junit.render(result), schema).find("testsuite")
-    expected = nasty.replace("\x07", "\ufffd").replace("\x1b", "\ufffd").replace("\x00", "\ufffd") \
-        .replace("\ud800", "\ufffd").replace("\ufffe", "\ufffd")
+    expected = nasty.replace("\x07", "\\x07").replace("\x1b", "\\x1b").replace("\x00", "\\x00") \
+        .replace("\ud800", "\\ud800").replace("\ufffe", "\ufffd")
     assert suite.get("name") == expected
     first_reply = next(c for c in suite.iter("testcase") if case_id(c) == "first-reply")
     assert expected in first_reply.find("failure").text
@@ -178,8 +179,9 @@ def test_control_characters_are_replaced_and_markup_escaped(tmp_path, schema):
     ("plain", "plain"),
     ("Привет, мир", "Привет, мир"),
     ("tab\tlf\ncr\r", "tab\tlf\ncr\r"),
-    ("\x00\x01\x08\x0b\x0c\x1f\x7f", "\ufffd" * 6 + "\x7f"),  # DEL is allowed in XML 1.0
-    ("\ud83d", "\ufffd"),  # a lone surrogate
+    ("\x00\x01\x08\x0b\x0c\x1f", "\\x00\\x01\\x08  \\x1f"),  # XML 1.0 forbids them; VT, FF: breaks
+    ("\x7f\x85\x9b\u202e", "\\x7f\\x85\\x9b\\u202e"),  # XML allows them; a terminal obeys them
+    ("\ud83d", "\\ud83d"),  # a lone surrogate: no UTF-8 file can carry it
     ("\U0001f600", "\U0001f600"),
     ("\ufffe\uffff", "\ufffd\ufffd"),
     (None, ""),

@@ -74,6 +74,10 @@ CASES = [
          "the number 1.0e+400 is not finite"),
     Case("a NaN weight", HEAD + RULE + "    target: 1h\n    weight: .nan\n", "8:13",
          "the number .nan is not finite"),
+    Case("a date no calendar has", "svcaudit: 1\nrules: []\ncalendars:\n  c:\n    holidays: "
+         "{dates: [2026-02-30]}\n", "5:24", "'2026-02-30' is not a date (day is out of range for month)"),
+    Case("a key that is no date", "svcaudit: 1\nrules: []\n2026-13-01: x\n", "3:1",
+         "'2026-13-01' is not a date"),
     Case("a target of 10^20 days", _target("99999999999999999999d"), "7:13",
          "'99999999999999999999d' is longer than 100 years"),
     Case("a target one day over 100 years", _target(f"{MAX_DURATION_DAYS + 1}d"), "7:13",

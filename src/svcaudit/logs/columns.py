@@ -14,8 +14,8 @@ TICKET_FIELDS = (
     "ticket_id", "created_at", "first_reply_at", "resolved_at", "status", "priority", "channel",
     "agent", "team", "customer_name", "reopens", "csat", "nps", "ces",
 )
-MESSAGE_FIELDS = ("ticket_id", "created_at", "author_role", "text", "status", "author", "public",
-                  "private")
+MESSAGE_FIELDS = ("ticket_id", "created_at", "author_role", "text", "status", "author", "team",
+                  "public", "private")
 # A file with either of these columns holds message rows; otherwise ticket rows.
 MESSAGE_MARKERS = frozenset({"author_role", "text"})
 # Timestamp fields whose slash and dash dates are read in an order decided per column.

@@ -348,10 +348,10 @@ class RowParser:
             return None
         index = {name: position for position, name in enumerate(names)}
         width = len(names)
-        i_id, i_created, i_role, i_status, i_author, i_text, i_public, i_private = (
+        i_id, i_created, i_role, i_status, i_author, i_team, i_text, i_public, i_private = (
             index.get(name, width) for name in (
-                "ticket_id", "created_at", "author_role", "status", "author", "text", "public",
-                "private"))
+                "ticket_id", "created_at", "author_role", "status", "author", "team", "text",
+                "public", "private"))
         general = self.message
         iso = self.timestamps.iso_reader()  # ISO 8601 only: other forms go to `message`
         roles = ROLE_SYNONYMS
@@ -379,7 +379,8 @@ class RowParser:
             return ticket_id, Message(created_at, role, row[i_text], ref,
                                       status.casefold() if status else None,
                                       nulls.clean(row[i_author]),
-                                      public=public and not private)
+                                      public=public and not private,
+                                      team=nulls.clean(row[i_team]))
 
         return typed
 
@@ -418,6 +419,7 @@ class RowParser:
             status=status.casefold() if status else None,
             author=self._value(values, "author"),
             public=public,
+            team=self._value(values, "team"),
         )
 
 

@@ -1065,7 +1065,9 @@ class Intake:
     def _with_conversation(self, ticket: Ticket) -> Ticket:
         """Sort the conversation by time, reject messages stamped before the ticket's creation,
         leave out those after --as-of (counted), and set internal notes apart: a note is never a
-        reply nor a phrase rule's message, but `explain` shows it."""
+        reply nor a phrase rule's message, but `explain` shows it. A ticket whose row names no
+        agent (or team), or that has no ticket row, takes them from its messages
+        (`who_from_messages`)."""
         messages = sorted(ticket.messages, key=lambda m: m.created_at)
         as_of = self.as_of
         opened = ticket.created_at if ticket.created_at is not None else \
@@ -1095,6 +1097,12 @@ class Intake:
             message.index = index
         ticket.messages = kept
         ticket.notes = notes
+        if ticket.agent is None or ticket.team is None:
+            # Set in `fields` too: `where` scoping reads the fields.
+            for name, value in zip(("agent", "team"), who_from_messages(kept)):
+                if value is not None and getattr(ticket, name) is None:
+                    setattr(ticket, name, value)
+                    ticket.fields[name] = value
         return ticket
 
     def _reject_message(self, message: Message, ticket: Ticket) -> None:
@@ -1116,6 +1124,25 @@ def _message_keys(layout) -> dict[str, str]:
     """`input.messages` key -> path, for the parts of a message that are declared."""
     return {key: path for key in ("role", "text", "time", "author", "public")
             if (path := getattr(layout, key)) is not None}
+
+
+def who_from_messages(messages: Sequence[Message]) -> tuple[str | None, str | None]:
+    """The agent and team a conversation names: the author of its last public agent message
+    that names one, and the team of its last public agent message that names one.
+
+    The last replier is the one holding the ticket (a reassigned ticket is answered by its new
+    owner), as a helpdesk's assignee column says. Internal notes, bots and messages after
+    --as-of do not count (the caller passes the public conversation, in time order).
+    """
+    agent = team = None
+    for message in reversed(messages):
+        if message.role is not Role.AGENT or not message.public:
+            continue
+        agent = agent or message.author
+        team = team or message.team
+        if agent is not None and team is not None:
+            break
+    return agent, team
 
 
 def _id(value: object) -> str:

@@ -63,6 +63,7 @@ class Message:
     index: int = 0  # position in the ticket's conversation, 0-based, after sorting by time
     timed: bool = True  # False in transcripts without timestamps: created_at only orders them
     public: bool = True  # False for an internal note: never a reply, never a phrase rule's message
+    team: str | None = None  # the author's team, where message rows carry one
 
     def __reduce__(self):
         # Tickets go to worker processes in batches: as plain values, pickling is C work (the
@@ -70,7 +71,8 @@ class Message:
         ref = self.ref
         return _message, (self.created_at, self.role.value, self.text,
                           None if ref is None else ref.path, None if ref is None else ref.row,
-                          self.status, self.author, self.index, self.timed, self.public)
+                          self.status, self.author, self.index, self.timed, self.public,
+                          self.team)
 
     @property
     def label(self) -> str:
@@ -144,7 +146,7 @@ TICKET_FIELDS = ("ticket_id", "ref", "fields", "created_at", "first_reply_at", "
                  "csat", "nps", "ces", "messages", "has_ticket_row", "columns", "timed", "notes",
                  "rejected_fields", "after_as_of")
 MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed",
-                  "public")
+                  "public", "team")
 if (tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS
         or tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS):
     raise ImportError("Ticket's or Message's fields changed order: update the code that builds "
@@ -153,10 +155,11 @@ _ROLES = {role.value: role for role in Role}
 _after_ref = attrgetter(*TICKET_FIELDS[2:])  # a Ticket's values after `ref`, in field order
 
 
-def _message(created_at, role, text, path, row, status, author, index, timed, public) -> Message:
+def _message(created_at, role, text, path, row, status, author, index, timed, public,
+             team) -> Message:
     """A Message unpickled (see Message.__reduce__)."""
     return Message(created_at, _ROLES[role], text, None if path is None else RowRef(path, row),
-                   status, author, index, timed, public)
+                   status, author, index, timed, public, team)
 
 
 def _ticket(ticket_id, path, row, *values) -> Ticket:

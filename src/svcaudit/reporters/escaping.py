@@ -5,15 +5,17 @@ from exports nobody vetted: a ticket text can hold `ESC ]0;title BEL` (retitles 
 name `<script>` (runs in a wiki that renders HTML), an id `=HYPERLINK(…)` (runs in a spreadsheet).
 Every reporter passes each such value through its format's one function here (`terminal`,
 `markdown`, `csv_cell`) or its own (`github.escape_data`, `junit.xml_safe`, `tables_html._e`), which
-all start from `visible_controls`.
+all start from `visible_controls`. JSON keeps values exactly: `json_text` escapes what its encoder
+leaves raw, after encoding.
 """
 from __future__ import annotations
 
 import re
 
 # Control characters: C0, DEL, C1, and the bidirectional overrides and isolates that make a
-# terminal or a page show text in another order than it is stored ("Trojan Source").
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# terminal or a page show text in another order than it is stored ("Trojan Source"); and lone
+# surrogates, which no UTF-8 output can carry (Python names an undecodable byte of a file name so).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # Layout controls a value may legitimately hold (a multi-line message): one space each, so the
 # words stay apart; CR LF is one break.
 _BREAK = re.compile("\r\n|[\t\n\v\f\r]")
@@ -31,6 +33,12 @@ _MARKDOWN_ESCAPES = str.maketrans({
 # and CR because Excel skips them before one). A leading apostrophe makes the cell text.
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_FORMULA_GUARD = "'"
+_CSV_BREAK = re.compile("\r\n?")
+
+# What Python's JSON encoder writes raw with ensure_ascii=False (it escapes only C0): DEL, C1, the
+# bidirectional controls, and lone surrogates (which no UTF-8 stream can even write). These
+# characters cannot stand outside a JSON string, so escaping them in the encoded text is exact.
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _shown(char: str) -> str:
@@ -42,7 +50,8 @@ def visible_controls(value: object, keep: str = "") -> str:
     """`value` as text with no control character left raw, except those in `keep`.
 
     Tabs and line breaks become a space; every other control is shown as its escape (`\\x1b`,
-    `\\x9b`, `\\u202e`), so the reader sees that the export holds one and no terminal obeys it.
+    `\\x9b`, `\\u202e`, `\\udcff`), so the reader sees that the export holds one and no
+    terminal obeys it.
     """
     text = "" if value is None else str(value)
     if not _CONTROL.search(text):
@@ -74,11 +83,26 @@ def markdown(value: object) -> str:
 
 def csv_cell(value: object, formulas: bool = False) -> object:
     """A CSV cell from the input: text that a spreadsheet would read as a formula gets a leading
-    apostrophe unless `formulas`; no control character but tab and line breaks (the CSV writer
-    quotes those). Numbers pass as they are: a negative figure is not a formula."""
+    apostrophe unless `formulas`; no control character but tab and line breaks, each break a line
+    feed, which the CSV writer quotes (it would leave a lone CR bare, and a reader would start a
+    row there: a value could add rows, formulas included). Numbers pass as they are: a negative
+    figure is not a formula."""
     if value is None or isinstance(value, (int, float)):
         return value
     text = visible_controls(value, keep="\t\n\r")
-    if not formulas and text.startswith(CSV_FORMULA_STARTS):
-        return CSV_FORMULA_GUARD + text
-    return text
+    guarded = not formulas and text.startswith(CSV_FORMULA_STARTS)
+    if "\r" in text:
+        text = _CSV_BREAK.sub("\n", text)
+    return CSV_FORMULA_GUARD + text if guarded else text
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(encoded: str) -> str:
+    """Encoded JSON with no raw control character: DEL, C1, bidirectional controls and lone
+    surrogates written as `\\u00XX` escapes, which every JSON reader decodes to the same value."""
+    if not _JSON_RAW.search(encoded):
+        return encoded  # the common case: one scan, no copy
+    return _JSON_RAW.sub(_json_escape, encoded)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ..explain import RuleExplanation, TicketExplanation
 from ..timecalc.durations import format_instant, format_seconds
-from .escaping import markdown, terminal
+from .escaping import json_text, markdown, terminal
 from .markdown import table
 
 TEXT_PREVIEW = 70
@@ -86,6 +86,6 @@ def _table(header: list[str], rows: list[list[object]], markdown_format: bool) -
 
 def render(explanation: TicketExplanation, format: str) -> str:
     if format == "json":
-        return json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json_text(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2)) + "\n"
     lines = _lines(explanation, markdown_format=format == "markdown")
     return "\n".join(lines).rstrip() + "\n"

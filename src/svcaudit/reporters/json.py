@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from ..findings import FindingLog
 from ..results import AuditResult, Violation, violation_as_row
 from ..timecalc.durations import format_instant
+from .escaping import json_text
 
 STREAMED = ("violations", "rejected", "waived")
 INDENT = "  "
@@ -61,11 +62,11 @@ def write(result: AuditResult, stream: TextIO, jobs: int = 1) -> None:
             stream.write("[")
             first = True
             for chunk in _encoded_items(result, key, jobs):
-                stream.write(("\n" + INDENT * 2 if first else ITEM_SEPARATOR) + chunk)
+                stream.write(("\n" + INDENT * 2 if first else ITEM_SEPARATOR) + json_text(chunk))
                 first = False
             stream.write("]" if first else f"\n{INDENT}]")
         else:
-            text = json.dumps(head[key], ensure_ascii=False, indent=2)
+            text = json_text(json.dumps(head[key], ensure_ascii=False, indent=2))
             stream.write(text.replace("\n", "\n" + INDENT))
         stream.write(",\n" if position < len(keys) - 1 else "\n")
     stream.write("}\n")

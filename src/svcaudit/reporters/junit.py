@@ -22,6 +22,7 @@ from typing import Any
 
 from ..results import AuditResult, Verdict
 from . import common
+from .escaping import visible_controls
 
 SUITES_NAME = "svcaudit"
 CLASS_PREFIX = "svcaudit."
@@ -37,15 +38,20 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 INDENT = "  "
 REPLACEMENT = "\ufffd"
 
-# Characters XML 1.0 does not allow anywhere, even escaped: C0 controls other than tab, LF and CR,
-# lone surrogates, U+FFFE and U+FFFF. Helpdesk exports carry them (pasted terminal output, broken
+# Characters XML 1.0 does not allow anywhere, even escaped, once control characters and lone
+# surrogates are shown as escapes: U+FFFE and U+FFFF. Helpdesk exports carry them (broken
 # encodings); they become U+FFFD so the report stays well-formed and the gap stays visible.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Kept as they are: XML carries them, and messages and lists span lines.
+_LAYOUT = "\t\n\r"
 
 
 def xml_safe(value: object) -> str:
-    """Text XML 1.0 can carry; escaping of `<`, `&` and quotes is left to the serialiser."""
-    return _NOT_XML.sub(REPLACEMENT, "" if value is None else str(value))
+    """Text XML 1.0 can carry and no CI page obeys: control characters (C0 but tab and line
+    breaks, DEL, C1, bidirectional controls) and lone surrogates shown as escapes (`\\x1b`), as
+    the text report shows them; what XML forbids besides as U+FFFD. Escaping of `<`, `&` and
+    quotes is left to the serialiser."""
+    return _NOT_XML.sub(REPLACEMENT, visible_controls(value, keep=_LAYOUT))
 
 
 def render(result: AuditResult, **_: object) -> str:

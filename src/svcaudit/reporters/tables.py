@@ -18,7 +18,7 @@ from rich.text import Text
 from ..tables import FIRST_REPLY_BUCKETS, LOWER_IS_BETTER, GroupRow, TablesReport, first_reply_histogram
 from ..timecalc.durations import format_instant, format_seconds
 from . import common
-from .escaping import csv_cell, terminal
+from .escaping import csv_cell, json_text, terminal
 from .markdown import cell
 from .markdown import table as md_table
 from .text import console_for
@@ -344,7 +344,7 @@ def _plain(value: Any) -> str:
 
 
 def render_json(report: TablesReport, **_: object) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"
 
 
 RENDERERS: dict[str, Callable[..., str]] = {

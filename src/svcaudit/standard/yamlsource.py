@@ -26,6 +26,7 @@ MAX_BYTES = 5_000_000
 MAX_DEPTH = 64  # nested mappings and lists; a standard needs about six
 MAX_NUMBER_CHARS = 30  # the text of one number (a target in seconds needs ten)
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ def _walk(
         raise _too_deep(source, node.start_mark)
     if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
         _check_number(loader, node, source)
+    if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP_TAG:
+        _check_timestamp(loader, node, source)
     budget[0] += 1
     if budget[0] > MAX_NODES:
         raise StandardError(
@@ -176,6 +179,8 @@ def _walk(
                 )
             if key_node.tag in _NUMBER_TAGS:
                 _check_number(loader, key_node, source)
+            if key_node.tag == _TIMESTAMP_TAG:
+                _check_timestamp(loader, key_node, source)
             key = plain_key(loader.construct_object(key_node))
             here = _location(source, key_node.start_mark)
             if key in seen:
@@ -201,3 +206,13 @@ def _check_number(loader: yaml.SafeLoader, node: yaml.ScalarNode, source: str) -
     if node.tag.endswith(":float") and not math.isfinite(loader.construct_object(node)):
         raise StandardError(f"the number {text} is not finite; write a number",
                             _location(source, node.start_mark))
+
+
+def _check_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode, source: str) -> None:
+    """Refuse what YAML reads as a date but no calendar has (`2026-02-30`), or one that an
+    offset pushes out of the years Python can hold: PyYAML raises plain errors for them."""
+    try:
+        loader.construct_object(node)
+    except (ValueError, OverflowError) as exc:
+        raise StandardError(f"{node.value!r} is not a date ({exc})",
+                            _location(source, node.start_mark)) from None
