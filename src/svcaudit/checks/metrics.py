@@ -21,7 +21,14 @@ from ..logs.model import Message, Role, Ticket
 from ..timecalc.calendar import Calendar
 from ..timecalc.clock import Clock
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import NEEDS_MESSAGE_ROWS, CheckEnv, Outcome, TicketContext, not_applicable, rejected_field
+from .base import (
+    NEEDS_MESSAGE_ROWS,
+    CheckEnv,
+    Outcome,
+    TicketContext,
+    not_applicable,
+    rejected_field,
+)
 from .options import calendar_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, STATUS_LIST
 
