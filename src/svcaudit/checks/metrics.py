@@ -206,7 +206,8 @@ class RequesterWait(Metric):
         return measured or not_applicable("the customer never waited on the support side")
 
 
-def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str]):
+def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str]
+                   ) -> tuple[list[tuple[datetime, datetime]], datetime | None]:
     """Spans in which the customer waited on staff, and the start of a wait still running.
 
     The first wait starts at the ticket's creation (a web form may precede the first message);
