@@ -160,7 +160,7 @@ def _spans(check: ResponseTimeCheck, ticket: Ticket, ctx: TicketContext,
         start = span.start.astimezone(zone)
         end = (span.end if span.end is not None else as_of).astimezone(zone)
         target_seconds = due = None
-        if target is not None and check.metric != "requester_wait":
+        if target is not None and not check.metric.ADDS_UP:
             target_seconds, due = check.deadline(clock, start, target)
         result.append(SpanExplanation(
             label=span.label, start=start, end=end if span.end is not None else None,

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .checks.metrics import FirstReply, Metric, Resolution
 from .engine import Tally, TicketVerdicts
 from .errors import UsageError, closest
 from .logs.model import InputStats, Rejection, Ticket
@@ -278,8 +279,8 @@ class GroupedTally:
         self.tickets = 0
         self.in_period = 0
         self.without_time = 0
-        self._first_reply = _first_index(standard, "first_reply")
-        self._resolution = _first_index(standard, "resolution")
+        self._first_reply = _first_index(standard, FirstReply)
+        self._resolution = _first_index(standard, Resolution)
 
     def _key(self, ticket: Ticket) -> tuple[str, ...]:
         opened = ticket.opened_at
@@ -352,10 +353,10 @@ class GroupedTally:
         return self.groups.get((PREVIOUS, key)), self.previous_period.label
 
 
-def _first_index(standard: Standard, metric: str) -> int | None:
+def _first_index(standard: Standard, metric: type[Metric]) -> int | None:
     """The first response-time rule measuring `metric`: the one whose times the tables show."""
     for index, rule in enumerate(standard.rules):
-        if rule.check == "response_time" and rule.options.get("metric") == metric:
+        if rule.check == "response_time" and rule.options.get("metric") == metric.NAME:
             return index
     return None
 

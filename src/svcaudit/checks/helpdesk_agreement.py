@@ -25,20 +25,17 @@ Fails:   Zendesk says 95 minutes; svcaudit measures 1h 42m 10s ("helpdesk says 1
 """
 from __future__ import annotations
 
-from types import MappingProxyType
-
 from ..logs.model import Ticket
 from ..timecalc.durations import Seconds, format_seconds
 from ..timecalc.export_durations import (UNIT_SECONDS, ExportDurationError, parse_export_duration,
                                          unit_of_field)
 from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
 from .options import seconds_option
-from .response_time import CLOCK_OPTIONS, METRICS, ResponseTimeCheck
+from .metrics import CLOCK_OPTIONS, METRICS, Measurement
 from .schema_parts import DURATION
 
 DEFAULT_UNIT = "minutes"  # Zendesk's figures, the common case, are whole minutes
 DEFAULT_TOLERANCE = Seconds(60)
-NOMINAL_TARGET = "1d"  # the inner response_time rule needs one; only its measurement is used
 
 
 class HelpdeskAgreementCheck(Check):
@@ -47,7 +44,7 @@ class HelpdeskAgreementCheck(Check):
     SUMMARY = "the helpdesk's own metric agrees with svcaudit's recomputation"
     REQUIRED = ("metric", "field")
     OPTIONS = {
-        "metric": {"enum": [m for m in METRICS if m != "next_reply"]},
+        "metric": {"enum": [name for name, metric in METRICS.items() if metric.ONE_FIGURE]},
         "field": {"type": "string", "minLength": 1},
         "unit": {"enum": list(UNIT_SECONDS)},
         "tolerance": DURATION,
@@ -56,18 +53,16 @@ class HelpdeskAgreementCheck(Check):
 
     def __init__(self, rule, env: CheckEnv) -> None:
         super().__init__(rule, env)
-        options = dict(rule.options)
-        self.field: str = options.pop("field")
-        unit = options.pop("unit", None) or unit_of_field(self.field) or DEFAULT_UNIT
+        options = rule.options
+        self.field: str = options["field"]
+        unit = options.get("unit") or unit_of_field(self.field) or DEFAULT_UNIT
         self.unit_seconds = UNIT_SECONDS[unit]
         self.tolerance = seconds_option(options, "tolerance", DEFAULT_TOLERANCE.seconds)
-        options.pop("tolerance", None)
-        inner_rule = _replace_options(rule, {**options, "target": NOMINAL_TARGET})
-        self.measure = ResponseTimeCheck(inner_rule, env)
+        self.measure = Measurement(options, env)
 
     @property
     def reads_roles(self) -> bool:
-        return self.measure.reads_roles
+        return self.measure.metric.READS_ROLES
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         raw = ticket.fields.get(self.field)
@@ -77,12 +72,12 @@ class HelpdeskAgreementCheck(Check):
             reported = parse_export_duration(raw, self.unit_seconds)
         except ExportDurationError as exc:
             return not_applicable(f"{self.field} {raw!r} {exc}")
-        spans = self.measure.measured_spans(ticket, ctx)
+        spans = self.measure.spans(ticket, ctx)
         if isinstance(spans, Outcome):
             return spans
         if any(span.end is None for span in spans):
             return not_applicable("not measurable yet: the span has not ended")
-        clock = self.measure.clock_for(ticket, ctx)
+        clock = self.measure.clock(ticket, ctx)
         measured = sum(clock.elapsed(span.start, span.end) for span in spans)
         apart = abs(measured - reported)
         text = (f"helpdesk says {format_seconds(reported)}, svcaudit measures "
@@ -93,8 +88,3 @@ class HelpdeskAgreementCheck(Check):
                       measured_seconds=measured, target_seconds=reported, field=self.field,
                       evidence=f"{self.field}={raw}")
 
-
-def _replace_options(rule, options):
-    from dataclasses import replace
-
-    return replace(rule, options=MappingProxyType(options))

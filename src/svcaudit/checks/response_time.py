@@ -23,32 +23,19 @@ Fails:   the same rule on a ticket answered after 26h ("first reply took 1d 2h, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..logs.model import Message, Role, Ticket
+from ..logs.model import Ticket
 from ..timecalc.calendar import ALWAYS_OPEN, Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
-from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from .base import (NEEDS_MESSAGE_ROWS, PASSED, Check, CheckConfigError, CheckEnv, Outcome,
-                   rejected_field,
                    RowKernel, Status, TicketContext, failed, not_applicable, passed, pending)
-from .options import calendar_option, duration_option, statuses_option
-from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
+from .metrics import CLOCK_OPTIONS, METRICS, Measurement, MeasuredSpan, Metric
+from .options import duration_option
+from .schema_parts import DURATION
 
-METRICS = ("first_reply", "next_reply", "resolution", "requester_wait")
 DEFAULT_TARGET_KEY = "default"
-
-
-# The options that decide how a ticket's clock runs; helpdesk_agreement takes the same.
-CLOCK_OPTIONS = {
-    "calendar": {"type": "string", "description": 'a calendar of the standard, default "24/7"'},
-    "pause_statuses": STATUS_LIST,
-    "resolved_statuses": STATUS_LIST,
-    "resolution": {"enum": ["first", "last"]},
-    "bots_are_agents": BOTS_ARE_AGENTS,
-}
 
 
 class ResponseTimeCheck(Check):
@@ -70,7 +57,8 @@ class ResponseTimeCheck(Check):
     def __init__(self, rule, env: CheckEnv) -> None:
         super().__init__(rule, env)
         options = rule.options
-        self.metric: str = options["metric"]
+        self.measurement = Measurement(options, env)
+        self.metric: Metric = self.measurement.metric
         if ("target" in options) == ("targets" in options):
             raise CheckConfigError("give exactly one of `target` or `targets`", ())
         self.targets: dict[str, Duration] = {}
@@ -79,21 +67,14 @@ class ResponseTimeCheck(Check):
         else:
             for priority, value in options["targets"].items():
                 self.targets[str(priority).casefold()] = duration_option(value, ("targets", priority))
-        self.calendar: Calendar = calendar_option(options, env)
-        self.pause_statuses = statuses_option(options, "pause_statuses")
-        self.resolved_statuses = statuses_option(options, "resolved_statuses", DEFAULT_RESOLVED_STATUSES)
-        if self.metric == "requester_wait" and any(
-            isinstance(t, WorkingDays) for t in self.targets.values()
-        ):
-            raise CheckConfigError("requester_wait adds up waits: give it a time, not working days",
+        self.calendar: Calendar = self.measurement.calendar
+        if self.metric.ADDS_UP and any(isinstance(t, WorkingDays) for t in self.targets.values()):
+            raise CheckConfigError(f"{self.metric.NAME} adds up waits: give it a time, not working days",
                                    ("targets" if "targets" in options else "target",))
-        self.resolution_entry: str = options.get("resolution", "last")
-        self.bots_are_agents: bool = options.get("bots_are_agents", False)
 
     @property
     def reads_roles(self) -> bool:
-        """Replies and requests are told apart by role; the resolution clock reads statuses."""
-        return self.metric != "resolution"
+        return self.metric.READS_ROLES
 
     def target_for(self, ticket: Ticket) -> Duration | None:
         priority = ticket.priority.casefold() if ticket.priority else None
@@ -103,9 +84,7 @@ class ResponseTimeCheck(Check):
 
     def clock_for(self, ticket: Ticket, ctx: TicketContext) -> Clock:
         """The rule's clock for this ticket: its calendar minus the ticket's paused spans."""
-        timeline = ctx.timeline(self.bots_are_agents)
-        pauses = timeline.paused_intervals(self.pause_statuses, ctx.as_of) if self.pause_statuses else []
-        return Clock(self.calendar, pauses)
+        return self.measurement.clock(ticket, ctx)
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         target = self.target_for(ticket)
@@ -115,7 +94,7 @@ class ResponseTimeCheck(Check):
         if target is None:
             return not_applicable(f"no target for priority {ticket.priority or '(none)'}")
         clock = self.clock_for(ticket, ctx)
-        if self.metric == "requester_wait":
+        if self.metric.ADDS_UP:
             return self._total_wait(spans, clock, target, ctx.as_of)
         outcomes = [self.judge_span(span, clock, target, ctx.as_of) for span in spans]
         return outcomes[0] if len(outcomes) == 1 else _worst_cycle(outcomes)
@@ -134,11 +113,12 @@ class ResponseTimeCheck(Check):
         a row without status events: is the column there at all, and does the status say it
         ended without a time. Rows without created_at and priorities without a target are left
         to `evaluate`. Without messages, next_reply and requester_wait cannot be measured."""
-        if self.metric in ("next_reply", "requester_wait"):
+        metric = self.metric
+        end_field = metric.ROW_END
+        if end_field is None:
             return lambda ticket: NEEDS_MESSAGE_ROWS if ticket.created_at is not None else None
         clock = Clock(self.calendar)
-        label, end_field = (("first reply", "first_reply_at") if self.metric == "first_reply"
-                            else ("resolution", "resolved_at"))  # first = last without events
+        label, open_row = metric.LABEL, metric.open_row
         always_open = self.calendar is ALWAYS_OPEN
 
         def with_limit(target: Duration) -> tuple[Duration, timedelta | None]:
@@ -153,13 +133,7 @@ class ResponseTimeCheck(Check):
         by_priority = {priority: with_limit(target) for priority, target in self.targets.items()}
         judge_span, target_for = self.judge_span, self.target_for
         add_working_days = self.calendar.add_working_days
-        resolved = self.resolved_statuses
-        first_reply = self.metric == "first_reply"
-        # What `measured_spans` answers for an open span of a ticket row, in its order.
-        no_column = not_applicable("needs message rows or first_reply_at" if first_reply else
-                                   "needs status events, a status column or resolved_at")
-        ended = not_applicable("resolved without a staff reply" if first_reply else
-                               "resolved, but not when: needs resolved_at or status events")
+        resolved = self.measurement.resolved_statuses
 
         def kernel(ticket: Ticket) -> Outcome | None:
             opened = ticket.created_at
@@ -174,17 +148,9 @@ class ResponseTimeCheck(Check):
                 found = with_limit(target)
             target, limit = found
             if end is None:
-                status = ticket.status  # the final status of a row without status events
-                if first_reply:
-                    if "first_reply_at" not in ticket.columns:
-                        return no_column
-                    if ticket.resolved_at is not None if status is None else status in resolved:
-                        return ended
-                elif status is None:  # resolved_at is None too
-                    if "resolved_at" not in ticket.columns:
-                        return no_column
-                elif status in resolved:
-                    return ended
+                unmeasured = open_row(ticket, resolved)  # what `measured_spans` would answer
+                if unmeasured is not None:
+                    return unmeasured
             elif limit is not None and end - opened < limit:
                 return PASSED
             elif always_open:
@@ -202,57 +168,7 @@ class ResponseTimeCheck(Check):
 
     def measured_spans(self, ticket: Ticket, ctx: TicketContext) -> list[MeasuredSpan] | Outcome:
         """The spans this rule's clock runs over, or why the rule cannot measure this ticket."""
-        opened = ticket.opened_at
-        if opened is None:
-            return not_applicable("needs created_at" if ticket.timed else
-                                  "needs timestamps (the transcript has none)")
-        timeline = ctx.timeline(self.bots_are_agents)
-        resolved = self.resolved_statuses
-        if self.metric == "first_reply":
-            requested = timeline.requested_at
-            if requested is None:
-                return not_applicable("the customer's request is not in the export")
-            reply_at = timeline.first_reply_at
-            if reply_at is None and (rejected := rejected_field(ticket, "first_reply_at")):
-                return rejected
-            if reply_at is None:
-                if not ticket.messages and "first_reply_at" not in ticket.columns:
-                    return not_applicable("needs message rows or first_reply_at")
-                if timeline.is_resolved(resolved):
-                    return not_applicable("resolved without a staff reply")
-            return [MeasuredSpan("first reply", requested, reply_at, timeline.first_reply)]
-        if self.metric == "resolution":
-            resolved_at = timeline.resolved_at(resolved, self.resolution_entry)
-            if resolved_at is None and (rejected := rejected_field(ticket, "resolved_at")):
-                return rejected
-            if resolved_at is None:
-                if timeline.is_resolved(resolved):
-                    return not_applicable("resolved, but not when: needs resolved_at or status events")
-                if not timeline.has_status_data and "resolved_at" not in ticket.columns:
-                    return not_applicable("needs status events, a status column or resolved_at")
-            return [MeasuredSpan("resolution", opened, resolved_at, None)]
-        if not ticket.messages:
-            return NEEDS_MESSAGE_ROWS
-        if self.metric == "next_reply":
-            return self._cycle_spans(timeline) or not_applicable(
-                "no customer message after a staff reply")
-        spans, still_waiting = _waiting_spans(ticket, timeline, resolved)
-        measured = [MeasuredSpan("customer waiting", a, b, None) for a, b in spans]
-        if still_waiting is not None:
-            measured.append(MeasuredSpan("customer waiting", still_waiting, None, None))
-        return measured or not_applicable("the customer never waited on the support side")
-
-    def _cycle_spans(self, timeline: Timeline) -> list[MeasuredSpan]:
-        is_resolved = timeline.is_resolved(self.resolved_statuses)
-        spans = []
-        for cycle in timeline.reply_cycles:
-            if cycle.answered is None and is_resolved:
-                continue  # the ticket ended resolved after the customer's last word: nothing owed
-            spans.append(MeasuredSpan(
-                f"reply to message #{cycle.asked.index + 1}", cycle.asked.created_at,
-                cycle.answered.created_at if cycle.answered else None, cycle.asked,
-            ))
-        return spans
+        return self.measurement.spans(ticket, ctx)
 
     # -- deadlines and verdicts ------------------------------------------------------------------
 
@@ -288,7 +204,7 @@ class ResponseTimeCheck(Check):
                          f"due {format_instant(due)}",
                 message=span.message)
         numbers = dict(target_seconds=target_seconds, due_at=due, message=span.message)
-        unanswered = "not resolved yet" if self.metric == "resolution" else "no reply yet"
+        unanswered = self.metric.UNANSWERED
         elapsed = clock.elapsed(start, as_of)
         evidence = f"waiting since {format_instant(start)}; due {format_instant(due)}; as of {format_instant(as_of)}"
         if elapsed > target_seconds:
@@ -311,16 +227,6 @@ class ResponseTimeCheck(Check):
         return passed(measured_seconds=waited, target_seconds=target_seconds, evidence=text)
 
 
-@dataclass(frozen=True, slots=True)
-class MeasuredSpan:
-    """One stretch a rule's clock runs over: from `start` to `end` (None: still running)."""
-
-    label: str
-    start: datetime
-    end: datetime | None
-    message: Message | None  # the message that started or ended it, for evidence
-
-
 def _worst_cycle(outcomes: list[Outcome]) -> Outcome:
     """next_reply: the ticket fails if any cycle fails, and the worst one is named."""
     failures = [o for o in outcomes if o.status is Status.FAILED]
@@ -335,37 +241,3 @@ def _worst_cycle(outcomes: list[Outcome]) -> Outcome:
     slowest = max(outcomes, key=lambda o: o.measured_seconds or 0)
     return passed(measured_seconds=slowest.measured_seconds, target_seconds=slowest.target_seconds,
                   evidence=f"{len(outcomes)} replies, slowest {format_seconds(slowest.measured_seconds or 0)}")
-
-
-def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str]):
-    """Spans in which the customer waited on staff, and the start of a wait still running.
-
-    The first wait starts at the ticket's creation (a web form may precede the first message);
-    later waits start at the first customer message after a staff reply. A resolution ends a wait.
-    """
-    spans: list[tuple[datetime, datetime]] = []
-    waiting_since: datetime | None = None
-    staff_seen = False
-    for message in ticket.messages:
-        if timeline.is_staff(message):
-            staff_seen = True
-            if waiting_since is not None:
-                spans.append((waiting_since, message.created_at))
-                waiting_since = None
-        elif message.role is Role.CUSTOMER and waiting_since is None:
-            waiting_since = message.created_at if staff_seen else ticket.opened_at
-        if message.status in resolved and waiting_since is not None:
-            spans.append((waiting_since, message.created_at))
-            waiting_since = None
-    if waiting_since is not None and not timeline.status_changes:
-        # Ticket rows tell resolution without events: the last wait ended when it was resolved.
-        resolved_at = timeline.resolved_at(resolved)
-        if resolved_at is not None and resolved_at >= waiting_since:
-            spans.append((waiting_since, resolved_at))
-            waiting_since = None
-        elif timeline.is_resolved(resolved):
-            waiting_since = None  # resolved, time unknown: the last word needed no answer
-    return spans, waiting_since
-
-
-
