@@ -161,7 +161,7 @@ def test_several_inputs_are_units_in_their_order(tmp_path, cut_small_files):
     header, rows = sample_rows()
     first = write(tmp_path, "a.csv", header, rows[:150])
     second = write(tmp_path, "b.json", "", [])
-    second.write_text(json.dumps([dict(zip(header.strip().split(","), row.strip().split(",")))
+    second.write_text(json.dumps([dict(zip(header.strip().split(","), row.strip().split(","), strict=True))
                                   for row in rows[150:]]), encoding="utf-8")
     standard = load_standard("builtin:default")
     reference = general_path(standard, [first, second])

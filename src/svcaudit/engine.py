@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
-from typing import Any
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .checks.base import (
@@ -195,7 +195,7 @@ def _plan(standard: Standard) -> tuple[_Step, ...]:
         steps = tuple(
             _Step(rule, check, isinstance(check, AggregateCheck), bool(rule.where), bool(rule.when),
                   standard.quality and rule.weight > 0, check.reads_roles)
-            for rule, check in zip(standard.rules, standard.checks)
+            for rule, check in zip(standard.rules, standard.checks, strict=False)
         )
         found = _PLANS[id(standard)] = (standard, steps)
     return found[1]
@@ -324,7 +324,7 @@ class Tally:
         self.tickets += state["tickets"]
         self.after_as_of += state.get("after_as_of", 0)
         for result, (passed, failed_, pending_, not_applicable_, waived, reasons) in zip(
-                self.results, state["rules"]):
+                self.results, state["rules"], strict=False):
             result.passed += passed
             result.failed += failed_
             result.pending += pending_
@@ -341,7 +341,7 @@ class Tally:
             index = int(key)
             self.states[index] = checks[index].merge(self.states[index], other)
         if self.waivers is not None and state.get("waiver_use"):
-            for waiver, used in zip(self.waivers.active, state["waiver_use"]):
+            for waiver, used in zip(self.waivers.active, state["waiver_use"], strict=False):
                 waiver.used += used
 
     def _waive(self, rule: Rule, ticket: Ticket | None, outcome: Outcome) -> bool:

@@ -189,7 +189,7 @@ class FindingLog(Collection[Violation]):
             return NotImplemented
         if len(self) != len(other):
             return False
-        return all(mine == theirs for mine, theirs in zip(self, other))
+        return all(mine == theirs for mine, theirs in zip(self, other, strict=False))
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 

@@ -328,7 +328,7 @@ class GroupedTally:
         for (which, key), group in sorted(self.groups.items(), key=lambda item: _sort_key(item[0][1])):
             if which != CURRENT:
                 continue
-            labelled = dict(zip(self.fields, key))
+            labelled = dict(zip(self.fields, key, strict=False))
             if self.unit is not None and shown is not None and labelled[self.unit] != NONE_LABEL:
                 # With a time field, the previous unit's group is kept for the comparison only.
                 start_key = time_key(shown.start, self.unit, self.zone)

@@ -33,7 +33,7 @@ TIME_FIELDS = ("created_at", "first_reply_at", "resolved_at")
 
 When = Union[int, float, timedelta, datetime]
 # (when, role, text) or (when, role, text, status)
-Line = Union[tuple[When, str, str], tuple[When, str, str, Union[str, None]]]
+Line = Union[tuple[When, str, str], tuple[When, str, str, str | None]]
 
 PASSED, FAILED, PENDING, NA = (Status.PASSED, Status.FAILED, Status.PENDING, Status.NOT_APPLICABLE)
 MIN = 60

@@ -131,7 +131,7 @@ def test_case_round_trips(name, tmp_path):
     rejected = report["rejected"]
     if rejected:
         annotations = groups[f"rejected rows ({len(rejected)}, not audited)"]
-        for item, annotation in zip(rejected, annotations):
+        for item, annotation in zip(rejected, annotations, strict=True):
             assert annotation.name == "warning"
             assert annotation.properties == {"file": Path(item["path"]).name, "line": str(item["row"]),
                                              "title": "rejected row"}

@@ -29,8 +29,12 @@ from types import MappingProxyType
 
 from ..logs.model import Ticket
 from ..timecalc.durations import Seconds, format_seconds
-from ..timecalc.export_durations import (UNIT_SECONDS, ExportDurationError, parse_export_duration,
-                                         unit_of_field)
+from ..timecalc.export_durations import (
+    UNIT_SECONDS,
+    ExportDurationError,
+    parse_export_duration,
+    unit_of_field,
+)
 from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
 from .options import seconds_option
 from .response_time import CLOCK_OPTIONS, METRICS, ResponseTimeCheck

@@ -31,9 +31,22 @@ from ..timecalc.calendar import ALWAYS_OPEN, Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (NEEDS_MESSAGE_ROWS, PASSED, Check, CheckConfigError, CheckEnv, Outcome,
-                   rejected_field,
-                   RowKernel, Status, TicketContext, failed, not_applicable, passed, pending)
+from .base import (
+    NEEDS_MESSAGE_ROWS,
+    PASSED,
+    Check,
+    CheckConfigError,
+    CheckEnv,
+    Outcome,
+    RowKernel,
+    Status,
+    TicketContext,
+    failed,
+    not_applicable,
+    passed,
+    pending,
+    rejected_field,
+)
 from .options import calendar_option, duration_option, statuses_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
 

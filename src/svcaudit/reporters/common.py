@@ -147,7 +147,7 @@ VERDICT_STYLES = {Verdict.PASSED: "bold green", Verdict.FAILED: "bold red", Verd
 
 def who(v: Violation) -> str:
     """Who a violation is about, as far as the export says: "agent Anna; team billing; …"."""
-    return _who(zip(WHO_FIELDS, violation_who(v)))
+    return _who(zip(WHO_FIELDS, violation_who(v), strict=False))
 
 
 def who_lines(v: Violation) -> str:

@@ -165,7 +165,7 @@ def _distribution_rows(report: TablesReport) -> list[list[str]]:
     total = len(values)
     cumulative = 0
     rows = []
-    for (label, _, _), count in zip(FIRST_REPLY_BUCKETS, counts):
+    for (label, _, _), count in zip(FIRST_REPLY_BUCKETS, counts, strict=False):
         cumulative += count
         rows.append([label, str(count), _share(count / total), _share(cumulative / total)])
     return rows

@@ -40,11 +40,24 @@ import re2
 
 from svcaudit.text.names import name_forms
 from svcaudit.text.normalize import Folded, collapse_whitespace, fold
-from svcaudit.text.regex import (RE2_INSTRUCTION_BYTES, CompiledRegex, RegexSyntaxError,
-                                 compile_user_regex, find_spans, re2_options)
-from svcaudit.text.words import (DEFAULT_ANALYSERS, TOKEN_PATTERN, canonical_form,
-                                 default_analyser, resolve_language, script_of,
-                                 scripts_of_language, word_keys)
+from svcaudit.text.regex import (
+    RE2_INSTRUCTION_BYTES,
+    CompiledRegex,
+    RegexSyntaxError,
+    compile_user_regex,
+    find_spans,
+    re2_options,
+)
+from svcaudit.text.words import (
+    DEFAULT_ANALYSERS,
+    TOKEN_PATTERN,
+    canonical_form,
+    default_analyser,
+    resolve_language,
+    script_of,
+    scripts_of_language,
+    word_keys,
+)
 
 __all__ = ["Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Scan", "snippet",
            "MAX_SCAN_CHARS"]
