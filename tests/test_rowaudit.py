@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from svcaudit import rowaudit
-from svcaudit.engine import Audit, make_intake, run_audit
+from svcaudit import audit_run, rowaudit
+from svcaudit.audit_run import Audit, run_audit
+from svcaudit.engine import make_intake
 from svcaudit.errors import InputError, Location, WorkerError
 from svcaudit.logs import intake as intake_module
 from svcaudit.logs.shards import ShardMisaligned, plan_shards
@@ -133,7 +134,7 @@ def test_a_cut_misled_by_a_stray_quote_is_read_again_in_one_pass(tmp_path, cut_s
             misaligned.append(True)
             raise
 
-    monkeypatch.setattr(rowaudit, "audit_ticket_rows", watched)
+    monkeypatch.setattr(audit_run, "audit_ticket_rows", watched)
     reference = general_path(standard, [export])
     assert lane(standard, [export], JOBS) == reference
     assert misaligned  # the cut was wrong, detected, and the file read again

@@ -460,8 +460,9 @@ def test_the_fast_typer_and_lane_tally_as_ticket_and_judge_ticket(name, data, wa
     for number, row in enumerate(batch, start=2):
         ref = RowRef(TICKETS_PATH, number)
         typer = parser.cells_typer(row.names, with_fields=lane.needs_fields)
-        expected = read_row(lambda: parser.ticket(ref, dict(zip(row.names, row.cells, strict=True))))
-        got = expected if typer is None else read_row(lambda: typer(ref, row.cells))
+        # read_row calls each lambda at once, inside this iteration, so the loop variables are current
+        expected = read_row(lambda: parser.ticket(ref, dict(zip(row.names, row.cells, strict=True))))  # noqa: B023
+        got = expected if typer is None else read_row(lambda: typer(ref, row.cells))  # noqa: B023
         if isinstance(expected, tuple):  # rejected, for the same reason
             assert got == expected
             continue

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from . import __version__
-from .engine import run_audit
+from .audit_run import run_audit
 from .errors import StandardError, SvcauditError, UsageError, WorkerError
 from .exitcodes import ExitCode, exit_code_for
 from .logs.timestamps import TimestampError, TimestampParser
@@ -294,7 +294,8 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
                    jobs: int | None, waiver_file, target: Path, quiet: bool,
                    detection: Detection | None = None) -> ExitCode:
     """`check --partial`: audit this shard, keep the sums, judge nothing over all tickets yet."""
-    from .engine import Audit, make_intake
+    from .audit_run import Audit
+    from .engine import make_intake
     from .partial import partial_dict
 
     intake = make_intake(loaded, files, encoding, moment)

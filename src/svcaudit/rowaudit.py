@@ -7,7 +7,7 @@ So with `--jobs N` the inputs are cut into units (a large CSV into N byte ranges
 process only plans and then absorbs each unit's tally, rejections and row counts in input order, so
 the report (violations and their order included) is that of a single pass. A repeated ticket id
 (`DuplicateTickets`) or a cut that proves wrong (`ShardMisaligned`) sends the run back to a path
-that handles it; `engine.run_audit` decides which.
+that handles it; `audit_run.run_audit` decides which.
 """
 from __future__ import annotations
 

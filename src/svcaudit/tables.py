@@ -393,7 +393,8 @@ def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple
                  period: Period | None, previous_period: Period | None,
                  encoding: str | None = None) -> TablesReport:
     """Audit the exports and tally the verdicts per group."""
-    from .engine import Audit, make_intake, rejection_warnings
+    from .audit_run import Audit
+    from .engine import make_intake, rejection_warnings
 
     intake = make_intake(standard, paths, encoding, as_of)
     grouped = GroupedTally(standard, by, period, previous_period)

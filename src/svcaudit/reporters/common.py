@@ -8,9 +8,9 @@ from typing import Any, Generic, TypeVar
 
 from ..logs.presets import preset_summary
 from ..results import WHO_FIELDS, AuditResult, RejectionGroup, Verdict, Violation
+from ..timecalc.durations import format_seconds
 
 violation_who = attrgetter(*WHO_FIELDS)
-from ..timecalc.durations import format_seconds
 
 DEFAULT_VIOLATION_LIMIT = 20
 

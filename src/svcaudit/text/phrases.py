@@ -34,7 +34,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 import re2
 
@@ -79,7 +78,7 @@ _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 NAME_FIELD = "name"
 NAME_FIELD_SUFFIX = "_name"
 
-Entry = Union[str, Mapping[str, str]]
+Entry = str | Mapping[str, str]
 
 
 class PhraseError(ValueError):
@@ -130,7 +129,7 @@ class _FieldSlot:
     field: str
 
 
-_Slot = Union[_WordSlot, _FieldSlot]
+_Slot = _WordSlot | _FieldSlot
 
 
 @dataclass(frozen=True, slots=True)
