@@ -35,6 +35,8 @@ from .standard.schema import standard_schema
 from .waivers import load_waivers
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from .autopreset import Detection
 
 app = typer.Typer(
@@ -389,7 +391,7 @@ class _progress:
     def __init__(self, quiet: bool) -> None:
         self.enabled = (not quiet and sys.stderr.isatty() and not os.environ.get("CI")
                         and not os.environ.get(GITHUB_ACTIONS))
-        self._progress = None
+        self._progress: Progress | None = None
 
     def __enter__(self) -> Callable[[int], None] | None:
         if not self.enabled:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..explain import RuleExplanation, TicketExplanation
 from ..timecalc.durations import format_instant, format_seconds
@@ -74,7 +74,7 @@ def _lines(explanation: TicketExplanation, markdown_format: bool) -> list[str]:
     return out
 
 
-def _table(header: list[str], rows: list[list[object]], markdown_format: bool) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]], markdown_format: bool) -> list[str]:
     if markdown_format:
         return table(header, rows)
     shown = [[terminal(value) for value in row] for row in rows]  # widths of what is printed
