@@ -20,7 +20,10 @@ demo: $(STAMP)
 	@# exit 1 (standard not met) is the expected verdict on the samples; exit 2 would be an error
 	$(BIN)/svcaudit check samples/tickets.csv samples/messages.csv --as-of 2026-11-23T12:00:00Z --limit 12 || test $$? -eq 1
 
+# lint and type-check before the tests: CI (.ci/run) runs exactly this target
 test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src/svcaudit
 	$(BIN)/python -m pytest -q
 
 clean:

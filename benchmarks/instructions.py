@@ -45,7 +45,8 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
 AUDIT = """
 import sys
 from datetime import datetime
-from svcaudit.engine import Audit, make_intake
+from svcaudit.audit_run import Audit
+from svcaudit.engine import make_intake
 from svcaudit.logs.ids import TicketIdSet
 from svcaudit.reporters.json import encode_findings
 from svcaudit.rowaudit import audit_input

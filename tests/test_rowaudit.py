@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from svcaudit import rowaudit
-from svcaudit.engine import Audit, make_intake, run_audit
+from svcaudit import audit_run, rowaudit
+from svcaudit.audit_run import Audit, run_audit
+from svcaudit.engine import make_intake
 from svcaudit.errors import InputError, Location, WorkerError
 from svcaudit.logs import intake as intake_module
 from svcaudit.logs.shards import ShardMisaligned, plan_shards
@@ -133,7 +134,7 @@ def test_a_cut_misled_by_a_stray_quote_is_read_again_in_one_pass(tmp_path, cut_s
             misaligned.append(True)
             raise
 
-    monkeypatch.setattr(rowaudit, "audit_ticket_rows", watched)
+    monkeypatch.setattr(audit_run, "audit_ticket_rows", watched)
     reference = general_path(standard, [export])
     assert lane(standard, [export], JOBS) == reference
     assert misaligned  # the cut was wrong, detected, and the file read again
@@ -161,7 +162,7 @@ def test_several_inputs_are_units_in_their_order(tmp_path, cut_small_files):
     header, rows = sample_rows()
     first = write(tmp_path, "a.csv", header, rows[:150])
     second = write(tmp_path, "b.json", "", [])
-    second.write_text(json.dumps([dict(zip(header.strip().split(","), row.strip().split(",")))
+    second.write_text(json.dumps([dict(zip(header.strip().split(","), row.strip().split(","), strict=True))
                                   for row in rows[150:]]), encoding="utf-8")
     standard = load_standard("builtin:default")
     reference = general_path(standard, [first, second])

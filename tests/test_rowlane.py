@@ -388,7 +388,7 @@ def typed(standard: Standard, batch: list[Row]) -> list[Ticket]:
     tickets = []
     for number, row in enumerate(batch, start=2):
         try:
-            tickets.append(parser.ticket(RowRef(TICKETS_PATH, number), dict(zip(row.names, row.cells))))
+            tickets.append(parser.ticket(RowRef(TICKETS_PATH, number), dict(zip(row.names, row.cells, strict=True))))
         except FieldError:
             continue
     return tickets
@@ -460,8 +460,9 @@ def test_the_fast_typer_and_lane_tally_as_ticket_and_judge_ticket(name, data, wa
     for number, row in enumerate(batch, start=2):
         ref = RowRef(TICKETS_PATH, number)
         typer = parser.cells_typer(row.names, with_fields=lane.needs_fields)
-        expected = read_row(lambda: parser.ticket(ref, dict(zip(row.names, row.cells))))
-        got = expected if typer is None else read_row(lambda: typer(ref, row.cells))
+        # read_row calls each lambda at once, inside this iteration, so the loop variables are current
+        expected = read_row(lambda: parser.ticket(ref, dict(zip(row.names, row.cells, strict=True))))  # noqa: B023
+        got = expected if typer is None else read_row(lambda: typer(ref, row.cells))  # noqa: B023
         if isinstance(expected, tuple):  # rejected, for the same reason
             assert got == expected
             continue
@@ -480,7 +481,7 @@ def test_every_shortcut_agrees_with_evaluate_and_conditions_unmet(name, data):
     standard = load(name)
     batch, as_of = data.draw(audits(standard))
     tickets = typed(standard, batch) + [row.ticket(n) for n, row in enumerate(batch, start=2)]
-    for rule, check in zip(standard.rules, standard.checks):
+    for rule, check in zip(standard.rules, standard.checks, strict=True):
         if isinstance(check, AggregateCheck):
             continue
         kernel = check.row_kernel(as_of)

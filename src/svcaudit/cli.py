@@ -15,13 +15,13 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
 
 from . import __version__
-from .engine import run_audit
+from .audit_run import run_audit
 from .errors import StandardError, SvcauditError, UsageError, WorkerError
 from .exitcodes import ExitCode, exit_code_for
 from .logs.timestamps import TimestampError, TimestampParser
@@ -29,12 +29,14 @@ from .reporters import RENDERERS
 from .reporters.common import DEFAULT_VIOLATION_LIMIT
 from .reporters.escaping import json_text, terminal
 from .results import AuditResult, RejectedLimit, Verdict
-from .standard.loader import discover, load_standard
+from .standard.loader import load_standard
 from .standard.model import Standard
 from .standard.schema import standard_schema
 from .waivers import load_waivers
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from .autopreset import Detection
 
 app = typer.Typer(
@@ -77,24 +79,24 @@ class SchemaName(str, enum.Enum):
 
 Files = Annotated[list[Path], typer.Argument(help="Ticket or message exports: CSV, JSON, JSON Lines, optionally .gz.",
                                              show_default=False)]
-StandardOption = Annotated[Optional[str], typer.Option(
+StandardOption = Annotated[str | None, typer.Option(
     "--standard", "-s", metavar="PATH|builtin:NAME",
     help="The standard to audit against. Default: the nearest svcaudit.yaml from the working "
          "directory upwards, else the built-in default standard.")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
-OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")]
-AsOfOption = Annotated[Optional[str], typer.Option(
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")]
+AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", metavar="TIMESTAMP",
     help="'Now' for pending vs breached (ISO 8601; without an offset, in the standard's time zone). "
          "Default: the current time. Set it in CI for reproducible reports.")]
-EncodingOption = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the inputs (default: detected).")]
+EncodingOption = Annotated[str | None, typer.Option("--encoding", help="Encoding of the inputs (default: detected).")]
 LimitOption = Annotated[int, typer.Option("--limit", help="Violations and rejected rows shown in text and Markdown (0: all).")]
 ColorOption = Annotated[ColorMode, typer.Option("--color", help="Colour in text output (NO_COLOR is honoured).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
-WaiversOption = Annotated[Optional[Path], typer.Option(
+WaiversOption = Annotated[Path | None, typer.Option(
     "--waivers", metavar="PATH", help="A waiver file: known exceptions with a reason and an expiry date.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr; text output is the verdict line only.")]
-MaxRejectedOption = Annotated[Optional[str], typer.Option(
+MaxRejectedOption = Annotated[str | None, typer.Option(
     "--max-rejected", metavar="N|P%",
     help="Exit 2 when more input rows than this were rejected (a count, or a share of rows read).")]
 CsvFormulasOption = Annotated[bool, typer.Option(
@@ -102,7 +104,7 @@ CsvFormulasOption = Annotated[bool, typer.Option(
     help="In CSV, write text cells starting with = + - @ tab or CR as they are; by default they get "
          "a leading ' so a spreadsheet does not run them as formulas.")]
 
-JobsOption = Annotated[Optional[int], typer.Option(
+JobsOption = Annotated[int | None, typer.Option(
     "--jobs", "-j", show_default=False,
     help="Worker processes (0: one per core). Default: one per core. Results are identical "
          "to one process.")]
@@ -207,7 +209,7 @@ def _emit(text: str, output: Path | None, quiet: bool = False, what: str = "repo
 def check(
     files: Files,
     standard: StandardOption = None,
-    format: Annotated[Optional[OutputFormat], typer.Option(
+    format: Annotated[OutputFormat | None, typer.Option(
         "--format", "-f",
         help="Report format (default text; github annotations when GITHUB_ACTIONS is set).")] = None,
     output: OutputOption = None,
@@ -218,7 +220,7 @@ def check(
     max_rejected: MaxRejectedOption = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when the standard is not met (for rollout); errors still exit 2.")] = False,
     jobs: JobsOption = None,
-    partial: Annotated[Optional[Path], typer.Option(
+    partial: Annotated[Path | None, typer.Option(
         "--partial", metavar="PATH",
         help="Write this shard's partial result for `svcaudit merge` instead of a report.")] = None,
     color: ColorOption = ColorMode.auto,
@@ -294,7 +296,8 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
                    jobs: int | None, waiver_file, target: Path, quiet: bool,
                    detection: Detection | None = None) -> ExitCode:
     """`check --partial`: audit this shard, keep the sums, judge nothing over all tickets yet."""
-    from .engine import Audit, make_intake
+    from .audit_run import Audit
+    from .engine import make_intake
     from .partial import partial_dict
 
     intake = make_intake(loaded, files, encoding, moment)
@@ -319,7 +322,7 @@ def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encodi
 def merge(
     partials: Annotated[list[Path], typer.Argument(metavar="PARTIAL...", help="Partial results of `check --partial`.")],
     standard: StandardOption = None,
-    format: Annotated[Optional[OutputFormat], typer.Option("--format", "-f", help="Report format.")] = None,
+    format: Annotated[OutputFormat | None, typer.Option("--format", "-f", help="Report format.")] = None,
     output: OutputOption = None,
     limit: LimitOption = DEFAULT_VIOLATION_LIMIT,
     waivers: WaiversOption = None,
@@ -388,7 +391,7 @@ class _progress:
     def __init__(self, quiet: bool) -> None:
         self.enabled = (not quiet and sys.stderr.isatty() and not os.environ.get("CI")
                         and not os.environ.get(GITHUB_ACTIONS))
-        self._progress = None
+        self._progress: Progress | None = None
 
     def __enter__(self) -> Callable[[int], None] | None:
         if not self.enabled:
@@ -443,12 +446,12 @@ def report(
     by: Annotated[str, typer.Option("--by", metavar="FIELDS",
                                     help="Group by any of week, day, month, agent, team, channel, "
                                          "priority, rule (comma-separated).")] = "week",
-    period: Annotated[Optional[str], typer.Option("--period", metavar="PERIOD",
+    period: Annotated[str | None, typer.Option("--period", metavar="PERIOD",
                                                   help="An ISO week (2026-W47), month (2026-11) or day; "
                                                        "compared with the one before.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE|TIMESTAMP",
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE|TIMESTAMP",
                                                  help="Only tickets created at or after this.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE|TIMESTAMP",
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE|TIMESTAMP",
                                                  help="Only tickets created before this (a date: to its end).")] = None,
     standard: StandardOption = None,
     format: Annotated[TablesFormat, typer.Option("--format", "-f", help="Report format.")] = TablesFormat.text,
@@ -599,7 +602,7 @@ def presets() -> None:
 
 @app.command()
 def rules(
-    kind: Annotated[Optional[str], typer.Argument(metavar="[CHECK]", help="One check kind to show.")] = None,
+    kind: Annotated[str | None, typer.Argument(metavar="[CHECK]", help="One check kind to show.")] = None,
 ) -> None:
     """The check kinds, their options and examples (from the check modules' own documentation)."""
     from .checks.registry import CHECK_KINDS
@@ -619,7 +622,7 @@ def rules(
 def init(
     standard: Annotated[str, typer.Option("--standard", "-s", metavar="NAME",
                                           help="The built-in standard to start from.")] = "default",
-    from_export: Annotated[Optional[Path], typer.Option(
+    from_export: Annotated[Path | None, typer.Option(
         "--from", metavar="EXPORT",
         help="An export to read: pick the matching preset or propose a column mapping from its "
              "values, then audit it with the written standard (a dry run on stderr). A folder of "

@@ -3,17 +3,18 @@
 Memory grows neither with passing tickets nor with findings: per-ticket facts live in a
 `TicketContext` dropped when the next ticket comes; rules keep counters; aggregate rules keep
 mergeable states; findings beyond a few thousand wait on disk (`findings.FindingLog`). Tickets known
-only from a ticket row take the row lane (`rowlane`, `rowaudit`), which gives the same tally.
+only from a ticket row take the row lane (`rowlane`, `rowaudit`), which gives the same tally;
+`audit_run` chooses the way for a run.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
-from typing import Any
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .checks.base import (
@@ -38,12 +39,11 @@ from .logs.tables import TableShape, expand_folders
 from .logs.timestamps import TimestampParser
 from .metrics import MetricsAccumulator
 from .quality import QualityAccumulator, TicketScore
-from .results import WHO_FIELDS, AuditResult, RuleResult, Violation
+from .results import WHO_FIELDS, RuleResult, Violation
 from .standard.model import Rule, Standard
 from .timeline import Timeline
 from .waivers import Waivers
 
-ProgressCallback = Callable[[int], None]
 # Fields of a message: in a nested transcript they come from `input.messages`, not the columns.
 NESTED_MESSAGE_FIELDS = frozenset({"author_role", "text", "author", "public", "private"})
 
@@ -195,7 +195,7 @@ def _plan(standard: Standard) -> tuple[_Step, ...]:
         steps = tuple(
             _Step(rule, check, isinstance(check, AggregateCheck), bool(rule.where), bool(rule.when),
                   standard.quality and rule.weight > 0, check.reads_roles)
-            for rule, check in zip(standard.rules, standard.checks)
+            for rule, check in zip(standard.rules, standard.checks, strict=False)
         )
         found = _PLANS[id(standard)] = (standard, steps)
     return found[1]
@@ -324,7 +324,7 @@ class Tally:
         self.tickets += state["tickets"]
         self.after_as_of += state.get("after_as_of", 0)
         for result, (passed, failed_, pending_, not_applicable_, waived, reasons) in zip(
-                self.results, state["rules"]):
+                self.results, state["rules"], strict=False):
             result.passed += passed
             result.failed += failed_
             result.pending += pending_
@@ -341,7 +341,7 @@ class Tally:
             index = int(key)
             self.states[index] = checks[index].merge(self.states[index], other)
         if self.waivers is not None and state.get("waiver_use"):
-            for waiver, used in zip(self.waivers.active, state["waiver_use"]):
+            for waiver, used in zip(self.waivers.active, state["waiver_use"], strict=False):
                 waiver.used += used
 
     def _waive(self, rule: Rule, ticket: Ticket | None, outcome: Outcome) -> bool:
@@ -369,85 +369,6 @@ class Tally:
             result.value = None if outcome.measured_value is None else round(outcome.measured_value, 4)
             if outcome.status is Status.FAILED and self.keep_violations:
                 self.violations.append(make_violation(result.rule, None, outcome))
-
-
-class Audit:
-    """One run of a standard over a stream of tickets."""
-
-    def __init__(self, standard: Standard, as_of: datetime,
-                 observers: Sequence[Callable[[TicketVerdicts], None]] = (),
-                 waivers: Waivers | None = None) -> None:
-        self.standard = standard
-        self.as_of = as_of
-        self.waivers = waivers
-        self.tally = Tally(standard, waivers=waivers)
-        self.observers = list(observers)
-
-    # Read-through to the tally, for callers and tests that inspect a running audit.
-    @property
-    def results(self) -> list[RuleResult]:
-        return self.tally.results
-
-    @property
-    def violations(self) -> FindingLog:
-        return self.tally.violations
-
-    @property
-    def tickets(self) -> int:
-        return self.tally.tickets
-
-    def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None,
-             jobs: int = 1) -> None:
-        if jobs > 1 and not self.observers:
-            from .parallel import judge_in_parallel
-
-            judge_in_parallel(self.tally, tickets, self.as_of, jobs, self.standard.source,
-                              self.waivers, self.waivers.source if self.waivers else None, progress)
-            return
-        from .rowlane import RowLane
-
-        # Observers (svcaudit report) see every verdict in full; the lane gives counts only.
-        lane = None if self.observers else RowLane(self.tally, self.as_of)
-        for ticket in tickets:
-            if lane is not None:
-                lane.judge(ticket)
-            else:
-                verdicts = judge_ticket(self.standard, ticket, self.as_of)
-                self.tally.add(verdicts)
-                for observer in self.observers:
-                    observer(verdicts)
-            if progress is not None:
-                progress(self.tally.tickets)
-        if lane is not None:
-            lane.flush()
-
-    def finish(self, intake: Intake) -> AuditResult:
-        tally = self.tally
-        tally.finish()
-        warnings = rejection_warnings(intake, tally.after_as_of, self.as_of)
-        if self.waivers is not None:
-            for waiver in self.waivers.expired:
-                warnings.append(f"expired waiver ignored: {waiver.describe()}")
-            for waiver in self.waivers.active:
-                if waiver.used == 0:
-                    warnings.append(f"unused waiver: {waiver.describe()}")
-        return AuditResult(
-            standard_name=self.standard.name,
-            standard_source=self.standard.source,
-            as_of=self.as_of,
-            pass_threshold=self.standard.pass_threshold,
-            inputs=intake.inputs,
-            rules=tally.results,
-            violations=tally.violations,
-            rejected=ordered_rejections(intake),
-            metrics=tally.metrics.to_dict(),
-            tickets=tally.tickets,
-            warnings=warnings,
-            quality=None if tally.quality is None else tally.quality.to_dict(self.standard.quality_min),
-            waived=tally.waived,
-            waivers=None if self.waivers is None else self.waivers.report(),
-            message_grouping=intake.grouping,
-        )
 
 
 def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:
@@ -517,47 +438,3 @@ def _tally(result: RuleResult, outcome: Outcome) -> None:
     else:
         result.not_applicable += 1
         result.reasons[outcome.reason] += 1
-
-
-def run_audit(
-    standard: Standard,
-    paths: Sequence[str | Path],
-    as_of: datetime,
-    encoding: str | None = None,
-    progress: ProgressCallback | None = None,
-    waivers: Waivers | None = None,
-    jobs: int | None = 1,
-) -> AuditResult:
-    """Audit the given exports against a standard, as of a moment, in `jobs` worker processes.
-
-    Ticket rows alone go down the row lane (`rowaudit`), cut across `jobs` workers when they are
-    large CSV files (`jobs=None`: one per core). With message rows, tickets are assembled here and
-    judged by `jobs` workers (one per core by default; `jobs=1`: here), while this process reads
-    and joins, which dominates there.
-    A repeated ticket id, or a CSV cut that proves wrong, sends the run back to a path that can
-    take it: the result is the same whichever path gives it.
-    """
-    from .logs.shards import ShardMisaligned
-    from .parallel import default_jobs
-    from .rowaudit import DuplicateTickets, audit_ticket_rows
-
-    intake = make_intake(standard, paths, encoding, as_of)
-    if intake.ticket_rows_only:
-        lane_jobs = default_jobs() if jobs is None else jobs
-        while True:
-            audit = Audit(standard, as_of, waivers=waivers)
-            try:
-                audit_ticket_rows(audit.tally, intake, as_of, lane_jobs, waivers, progress)
-                return audit.finish(intake)
-            except (DuplicateTickets, ShardMisaligned) as exc:
-                if waivers is not None:
-                    for waiver in waivers.active:
-                        waiver.used = 0
-                intake = make_intake(standard, paths, encoding, as_of)  # read again
-                if isinstance(exc, DuplicateTickets):
-                    break  # the general path rejects the repeated row by its position
-                lane_jobs = 1  # in one pass, which needs no cuts
-        jobs = 1
-    audit = Audit(standard, as_of, waivers=waivers)
-    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
-    return audit.finish(intake)

@@ -124,7 +124,7 @@ def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> Ticke
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
     explained = []
     opened = ticket.opened_at
-    for rule, check in zip(standard.rules, standard.checks):
+    for rule, check in zip(standard.rules, standard.checks, strict=False):
         item = RuleExplanation(rule)
         excluded_by = rule.in_scope(ticket.fields)
         if opened is not None and opened > as_of:

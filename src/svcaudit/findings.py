@@ -20,7 +20,7 @@ import tempfile
 import weakref
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice, starmap
 from pathlib import Path
@@ -167,7 +167,7 @@ class FindingLog(Collection[Violation]):
         if jobs > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(min(jobs, len(segments)), mp_context=context) as pool:
-                ahead = deque()
+                ahead: deque[Future[Any]] = deque()
                 for segment in segments:
                     ahead.append(pool.submit(_map_segment, function, segment, rows))
                     if len(ahead) >= jobs * BATCHES_AHEAD_PER_JOB:
@@ -189,7 +189,7 @@ class FindingLog(Collection[Violation]):
             return NotImplemented
         if len(self) != len(other):
             return False
-        return all(mine == theirs for mine, theirs in zip(self, other))
+        return all(mine == theirs for mine, theirs in zip(self, other, strict=False))
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 

@@ -16,7 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from .engine import Tally
+from .engine import Tally, make_row_parser
 from .logs.model import Ticket
 from .rowlane import RowLane
 from .standard.model import Standard
@@ -33,8 +33,6 @@ def default_jobs() -> int:
 
 
 def _install(standard: Standard, as_of: datetime, waivers: Waivers | None) -> None:
-    from .engine import make_row_parser
-
     _WORKER.update(standard=standard, as_of=as_of, waivers=waivers, parser=make_row_parser(standard))
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .engine import Audit, Tally, input_warnings
+from .audit_run import Audit
+from .engine import Tally, input_warnings
 from .errors import InputError, Location, UsageError
 from .logs.intake import Intake
 from .logs.model import InputStats, Rejection, Shape

@@ -7,7 +7,7 @@ So with `--jobs N` the inputs are cut into units (a large CSV into N byte ranges
 process only plans and then absorbs each unit's tally, rejections and row counts in input order, so
 the report (violations and their order included) is that of a single pass. A repeated ticket id
 (`DuplicateTickets`) or a cut that proves wrong (`ShardMisaligned`) sends the run back to a path
-that handles it; `engine.run_audit` decides which.
+that handles it; `audit_run.run_audit` decides which.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def audit_input(tally: Tally, intake: Intake, index: int, as_of: datetime, ids: 
             if typer is not None:
                 ticket = typer(ref, row)
             else:
-                ticket = parser.ticket(ref, dict(zip(names, row)) if names else row)
+                ticket = parser.ticket(ref, dict(zip(names, row, strict=False)) if names else row)
         except FieldError as exc:
             intake.reject_row(ref.path, ref.row, exc.field, exc.message)
             continue
@@ -96,8 +96,8 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
                     _audit_units(pool, units, tally, intake, ids, typed, progress)
         except BrokenProcessPool:  # while planning: counting a file's quotes and newlines
             raise WorkerError(
-                f"a worker process stopped while the inputs were being cut "
-                f"(killed, or out of memory?); run again with --jobs 1") from None
+                "a worker process stopped while the inputs were being cut "
+                "(killed, or out of memory?); run again with --jobs 1") from None
         finally:
             _WORKER.clear()
     if ids.has_repeats():
@@ -115,7 +115,7 @@ def _audit_units(pool: ProcessPoolExecutor, units: list[tuple[int, Shard | None]
                  progress: Callable[[int], None] | None) -> None:
     """Each unit audited by a worker; the results absorbed here in input order."""
     futures = [pool.submit(_audit_unit, unit) for unit in units]
-    for (index, _), future in zip(units, futures):
+    for (index, _), future in zip(units, futures, strict=False):
         try:
             result = _awaited(future, lambda: progress(typed.value) if progress else None)
         except BrokenProcessPool:

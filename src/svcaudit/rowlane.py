@@ -66,7 +66,7 @@ class RowLane:
         # Rules whose verdict is the same not-applicable for every ticket row: counted in bulk.
         self._constant: list[tuple[RuleResult, str]] = []
         self._uncounted = 0  # tickets added since the constant verdicts were last counted
-        for index, (rule, check) in enumerate(zip(standard.rules, standard.checks)):
+        for index, (rule, check) in enumerate(zip(standard.rules, standard.checks, strict=False)):
             aggregate = isinstance(check, AggregateCheck)
             kernel = None if aggregate else check.row_kernel(as_of)
             if (isinstance(kernel, Outcome) and kernel.status is Status.NOT_APPLICABLE

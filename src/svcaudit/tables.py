@@ -329,7 +329,7 @@ class GroupedTally:
         for (which, key), group in sorted(self.groups.items(), key=lambda item: _sort_key(item[0][1])):
             if which != CURRENT:
                 continue
-            labelled = dict(zip(self.fields, key))
+            labelled = dict(zip(self.fields, key, strict=False))
             if self.unit is not None and shown is not None and labelled[self.unit] != NONE_LABEL:
                 # With a time field, the previous unit's group is kept for the comparison only.
                 start_key = time_key(shown.start, self.unit, self.zone)
@@ -394,7 +394,8 @@ def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple
                  period: Period | None, previous_period: Period | None,
                  encoding: str | None = None) -> TablesReport:
     """Audit the exports and tally the verdicts per group."""
-    from .engine import Audit, make_intake, rejection_warnings
+    from .audit_run import Audit
+    from .engine import make_intake, rejection_warnings
 
     intake = make_intake(standard, paths, encoding, as_of)
     grouped = GroupedTally(standard, by, period, previous_period)

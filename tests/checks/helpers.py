@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, Union
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 
+from svcaudit.audit_run import Audit
 from svcaudit.checks.base import Outcome, Status, TicketContext
-from svcaudit.engine import Audit
 from svcaudit.logs.columns import ColumnMapping
 from svcaudit.logs.fields import RowParser
 from svcaudit.logs.model import Message, Role, RowRef, Ticket
@@ -31,9 +31,9 @@ FIRST_DATA_ROW = 2  # CSV line of the first data row (the header is line 1)
 STANDARD_SOURCE = "test-standard.yaml"
 TIME_FIELDS = ("created_at", "first_reply_at", "resolved_at")
 
-When = Union[int, float, timedelta, datetime]
+When = int | float | timedelta | datetime
 # (when, role, text) or (when, role, text, status)
-Line = Union[tuple[When, str, str], tuple[When, str, str, Union[str, None]]]
+Line = tuple[When, str, str] | tuple[When, str, str, str | None]
 
 PASSED, FAILED, PENDING, NA = (Status.PASSED, Status.FAILED, Status.PENDING, Status.NOT_APPLICABLE)
 MIN = 60

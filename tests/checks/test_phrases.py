@@ -8,7 +8,15 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.helpers import (
-    FAILED, NA, PASSED, expect, judge, make_ticket, run, standard, tally,
+    FAILED,
+    NA,
+    PASSED,
+    expect,
+    judge,
+    make_ticket,
+    run,
+    standard,
+    tally,
 )
 
 GREETING = ["здравствуйте", "добрый день", "hello", "good morning"]

@@ -10,7 +10,19 @@ from datetime import datetime
 import pytest
 
 from tests.checks.helpers import (
-    DAY, FAILED, HOUR, MIN, NA, PASSED, PENDING, UTC, at, expect, judge, make_ticket, secs,
+    DAY,
+    FAILED,
+    HOUR,
+    MIN,
+    NA,
+    PASSED,
+    PENDING,
+    UTC,
+    at,
+    expect,
+    judge,
+    make_ticket,
+    secs,
 )
 
 FIRST_1H = {"check": "response_time", "metric": "first_reply", "target": "1h"}

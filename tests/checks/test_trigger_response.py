@@ -11,11 +11,21 @@ from datetime import datetime, timezone
 
 import pytest
 
-from svcaudit.engine import run_audit
+from svcaudit.audit_run import run_audit
 from svcaudit.errors import StandardError
 from svcaudit.standard.loader import load_standard
 from tests.checks.helpers import (
-    FAILED, NA, PASSED, PENDING, expect, judge, make_ticket, run, secs, standard, tally,
+    FAILED,
+    NA,
+    PASSED,
+    PENDING,
+    expect,
+    judge,
+    make_ticket,
+    run,
+    secs,
+    standard,
+    tally,
 )
 from tests.paths import SAMPLES
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
-from importlib import resources
 from typer.testing import CliRunner
 
 from svcaudit.cli import app

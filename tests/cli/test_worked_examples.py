@@ -14,7 +14,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,7 +133,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-@lru_cache(maxsize=None)
+@cache
 def explain_json(ticket: str) -> dict:
     result = run_cli("explain", ticket, *INPUTS, "--standard", STANDARD, "--as-of", AS_OF,
                      "--format", "json")
@@ -141,7 +141,7 @@ def explain_json(ticket: str) -> dict:
     return json.loads(result.stdout)
 
 
-@lru_cache(maxsize=None)
+@cache
 def check_run() -> tuple[int, dict]:
     result = run_cli("check", *INPUTS, "--standard", STANDARD, "--as-of", AS_OF, "--format", "json")
     assert "Traceback" not in result.stderr

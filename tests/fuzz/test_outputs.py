@@ -174,7 +174,7 @@ def write_exports(folder: str, tickets: list[list], messages: list[list], as_jso
     # A lone surrogate cannot be UTF-8: it goes out as the bytes a careless exporter writes.
     paths[0].write_bytes(buffer.getvalue().encode("utf-8", errors="surrogatepass"))
     if as_jsonl:
-        lines = (json.dumps(dict(zip(MESSAGE_COLUMNS, m))).replace(f'"{HUGE}"', HUGE_NUMBER)
+        lines = (json.dumps(dict(zip(MESSAGE_COLUMNS, m, strict=True))).replace(f'"{HUGE}"', HUGE_NUMBER)
                  for m in messages)
         paths[1].write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     else:

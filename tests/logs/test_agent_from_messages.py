@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from svcaudit.cli import app
-
 from tests.logs.helpers import make_intake
 
 AS_OF = "2026-03-10T00:00:00Z"

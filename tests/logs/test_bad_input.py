@@ -22,7 +22,6 @@ from svcaudit.logs.fields import RowParser
 from svcaudit.logs.intake import Intake
 from svcaudit.logs.readers import ExportFile, Record
 from svcaudit.logs.timestamps import TimestampParser
-
 from tests.logs.helpers import BAD, ZONE, audit_json, make_intake
 
 
@@ -135,7 +134,7 @@ def test_catalogue_through_the_cli(case: Case):
         found = [(r["row"], r["field"], r["error"]) for r in report["rejected"]
                  if r["row_kept"] is kept]
         assert len(found) == len(wanted)
-        for (row, field_name, error), (want_row, want_field, reason) in zip(found, wanted):
+        for (row, field_name, error), (want_row, want_field, reason) in zip(found, wanted, strict=True):
             assert (row, field_name) == (want_row, want_field)
             assert reason in error
     assert all(r["path"].endswith(case.fixture) for r in report["rejected"])

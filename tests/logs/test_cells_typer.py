@@ -58,7 +58,8 @@ def both_ways(parser: RowParser, names: list[str], cells: list[str], with_fields
     typer = parser.cells_typer(list(names), with_fields=with_fields)
     assert typer is not None
     fast = verdict(lambda: typer(REF, list(cells)))
-    general = verdict(lambda: parser.ticket(REF, dict(zip(names, cells))))
+    # the reader pairs cells with the header as zip does: cells beyond the header are dropped
+    general = verdict(lambda: parser.ticket(REF, dict(zip(names, cells, strict=False))))
     if not with_fields and isinstance(general, Ticket):
         general = replace(general, fields={})
     return fast, general

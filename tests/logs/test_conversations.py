@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from svcaudit.logs.model import Role
-
 from tests.logs.helpers import audit_json, make_intake
 
 UTC = timezone.utc

@@ -28,7 +28,7 @@ def both(parser: RowParser, names: list[str], cells: list[str]):
 
     typer = parser.message_cells_typer(names)
     assert typer is not None
-    return outcome(typer, REF, cells), outcome(parser.message, REF, dict(zip(names, cells)))
+    return outcome(typer, REF, cells), outcome(parser.message, REF, dict(zip(names, cells, strict=True)))
 
 
 ROWS = [

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from svcaudit.engine import Audit, make_intake
+from svcaudit.audit_run import Audit
+from svcaudit.engine import make_intake
 from svcaudit.standard.loader import parse_standard
 from tests.paths import SHARED_DATA
 

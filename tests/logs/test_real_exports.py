@@ -282,7 +282,7 @@ def test_the_fast_message_typer_reads_public_flags_as_the_general_path(public, p
         assert "map export values with input.values." in caught.value.message
         return
     _, fast = parser.message_cells_typer(names)(ref, cells)
-    _, general = parser.message(ref, dict(zip(names, cells)))
+    _, general = parser.message(ref, dict(zip(names, cells, strict=True)))
     assert fast.public is general.public is expected
 
 

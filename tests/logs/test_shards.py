@@ -150,7 +150,7 @@ def test_shards_cover_the_data_rows_from_line_starts(tmp_path, name, content, en
     assert plan[0].start == data_start and plan[0].first_line == header_end + 1
     assert plan[-1].end == len(content) and plan[-1].end_line is None
     assert [shard.index for shard in plan] == list(range(len(plan)))
-    for shard, following in zip(plan, plan[1:]):
+    for shard, following in zip(plan, plan[1:], strict=False):
         assert shard.end == following.start > shard.start
         assert shard.end_line == following.first_line
         assert content[following.start - 1:following.start] == b"\n"

@@ -243,7 +243,7 @@ def test_bad_history_rows_are_rejected_with_file_row_and_field(tmp_path, history
     report = json.loads(result.stdout)
     found = [(r["row"], r["field"], r["error"]) for r in report["rejected"]]
     assert [(row, field) for row, field, _ in found] == [(row, field) for row, field, _ in rejected]
-    for (_, _, error), (_, _, expected) in zip(found, rejected):
+    for (_, _, error), (_, _, expected) in zip(found, rejected, strict=True):
         assert expected is None or error == expected
     assert all(r["path"] == str(table) for r in report["rejected"])
 

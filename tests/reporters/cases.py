@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from svcaudit.engine import run_audit
+from svcaudit.audit_run import run_audit
 from svcaudit.results import AuditResult
 from svcaudit.standard.loader import parse_standard
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svcaudit.engine import run_audit
+from svcaudit.audit_run import run_audit
 from svcaudit.reporters import github
 from svcaudit.reporters.escaping import visible_controls
 from svcaudit.standard.loader import parse_standard
@@ -131,7 +131,7 @@ def test_case_round_trips(name, tmp_path):
     rejected = report["rejected"]
     if rejected:
         annotations = groups[f"rejected rows ({len(rejected)}, not audited)"]
-        for item, annotation in zip(rejected, annotations):
+        for item, annotation in zip(rejected, annotations, strict=True):
             assert annotation.name == "warning"
             assert annotation.properties == {"file": Path(item["path"]).name, "line": str(item["row"]),
                                              "title": "rejected row"}

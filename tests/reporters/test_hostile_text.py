@@ -325,7 +325,7 @@ def test_report_csv_neutralises_formulas_from_the_input(inputs):
     for value in FORMULA_READ:
         assert "'" + visible_controls(value, keep="\t\n\r") in agents, value
     for row in rows:
-        for name, cell in zip(header, row):
+        for name, cell in zip(header, row, strict=True):
             if name in ("agent", "rule", "dimension", "warning"):
                 assert not cell.startswith(FORMULA_START), (name, cell)
     # The figures svcaudit computed stay numbers, a fall in compliance included.

@@ -184,7 +184,7 @@ def test_compliance_table_holds_every_group_and_figure(case):
     table = page.root.by_id("compliance").find_all("table")[0]
     rows = rows_of(table)
     assert len(rows) == len(groups)
-    for cells, group in zip(rows, groups):
+    for cells, group in zip(rows, groups, strict=True):
         width = len(group["key"]) or 1
         assert cells[:width] == list(group["key"].values())
         assert int(cells[width]) == group["tickets"]
@@ -207,7 +207,7 @@ def test_change_arrows_are_coloured_by_direction(case):
     groups = report.to_dict()["groups"]
     table = page.root.by_id("compliance").find_all("table")[0]
     body_rows = [tr for tr in table.find_all("tr") if tr.find_all("td")]
-    for tr, group in zip(body_rows, groups):
+    for tr, group in zip(body_rows, groups, strict=True):
         delta = tr.find_all("td", "delta")[0]  # the compliance change
         change = group["change"].get("compliance")
         if change is None:
@@ -231,7 +231,7 @@ def test_share_charts_have_one_bar_per_group(case, chart_id, key):
     svg = page.root.by_id(chart_id)
     bars = svg.find_all("g", "bar")
     assert len(bars) == len(groups)
-    for bar, group in zip(bars, groups):
+    for bar, group in zip(bars, groups, strict=True):
         assert bar.attrs["data-group"] == group_label(group)
         tooltip = bar.children[0]
         assert tooltip.tag == "title" and group_label(group) in tooltip.text()
@@ -264,7 +264,7 @@ def test_histogram_buckets_add_up_to_the_first_replies(case):
     assert sum(counts) == len(values) == int(svg.attrs["data-total"])
     assert sum(g["first_reply"]["count"] for g in report.to_dict()["groups"]) == len(values)
     assert counts == first_reply_histogram(values)
-    for bucket, count in zip(buckets, counts):
+    for bucket, count in zip(buckets, counts, strict=True):
         assert bucket.children[0].tag == "title"
         assert bucket.children[0].text().startswith(f"{bucket.attrs['data-bucket']}: {count} first replies")
 

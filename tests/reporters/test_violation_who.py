@@ -68,7 +68,7 @@ def test_json_violations_name_who_and_null_what_the_export_lacks(files):
 
 
 def test_text_names_the_agent_and_omits_what_is_absent(files):
-    from svcaudit.engine import run_audit
+    from svcaudit.audit_run import run_audit
     from svcaudit.reporters import text
     from svcaudit.standard.loader import load_standard
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ def sentences() -> tuple[str, ...]:
         return tuple(row["sentence"] for row in csv.DictReader(handle))
 
 
-@lru_cache(maxsize=None)
+@cache
 def found(phrase: str) -> dict[int, list[str]]:
     """Sentence index -> matched texts, for every sentence where ``phrase`` is found."""
     bank = PhraseBank()

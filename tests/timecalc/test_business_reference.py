@@ -226,7 +226,7 @@ def test_open_intervals_match_brute_force() -> None:
             assert working == expected, name
             # Ordered, non-empty, and separated by closed time (touching pieces are joined).
             assert all(a < b for a, b in intervals)
-            assert all(b1 < a2 for (_, b1), (a2, _) in zip(intervals, intervals[1:]))
+            assert all(b1 < a2 for (_, b1), (a2, _) in zip(intervals, intervals[1:], strict=False))
 
 
 # -- invariants over long spans, any second, any offset ------------------------------------------
@@ -275,7 +275,7 @@ def test_long_spans_equal_the_sum_of_short_ones(name: str, start: datetime, seco
         cuts.append(cuts[-1] + timedelta(days=2))
     cuts.append(end)
     assert calendar.business_seconds(start, end) == sum(
-        calendar.business_seconds(a, b) for a, b in zip(cuts, cuts[1:])
+        calendar.business_seconds(a, b) for a, b in zip(cuts, cuts[1:], strict=False)
     )
 
 

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from svcaudit.timecalc.export_durations import (UNIT_SECONDS, ExportDurationError,
-                                                parse_export_duration, unit_of_field)
+from svcaudit.timecalc.export_durations import (
+    UNIT_SECONDS,
+    ExportDurationError,
+    parse_export_duration,
+    unit_of_field,
+)
 
 H, M = UNIT_SECONDS["hours"], UNIT_SECONDS["minutes"]
 

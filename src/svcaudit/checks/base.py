@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..logs.model import Message, Ticket
 
@@ -82,7 +82,7 @@ CREATED_AFTER_AS_OF = not_applicable("created after --as-of")
 # A shortcut for tickets known from their ticket row alone: the Outcome `evaluate` would give, or
 # None to leave the ticket to `evaluate`; or one not-applicable Outcome that holds for every such
 # ticket. See `Check.row_kernel`.
-RowKernel = Callable[[Ticket], Optional[Outcome]] | Outcome
+RowKernel = Callable[[Ticket], Outcome | None] | Outcome
 
 # What a shortcut answers for a pass: reports count passes; their evidence is never shown.
 PASSED = Outcome(Status.PASSED)

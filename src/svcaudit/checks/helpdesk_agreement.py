@@ -27,11 +27,15 @@ from __future__ import annotations
 
 from ..logs.model import Ticket
 from ..timecalc.durations import Seconds, format_seconds
-from ..timecalc.export_durations import (UNIT_SECONDS, ExportDurationError, parse_export_duration,
-                                         unit_of_field)
+from ..timecalc.export_durations import (
+    UNIT_SECONDS,
+    ExportDurationError,
+    parse_export_duration,
+    unit_of_field,
+)
 from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
-from .options import seconds_option
 from .metrics import CLOCK_OPTIONS, METRICS, Measurement
+from .options import seconds_option
 from .schema_parts import DURATION
 
 DEFAULT_UNIT = "minutes"  # Zendesk's figures, the common case, are whole minutes

@@ -24,8 +24,17 @@ from __future__ import annotations
 
 from ..logs.model import Message, Role, Ticket
 from ..text import MissingValue, PhraseError, PhraseSet, snippet
-from .base import (NEEDS_MESSAGE_ROWS, CheckConfigError, CheckEnv, ConversationCheck, Outcome,
-                   TicketContext, failed, not_applicable, passed)
+from .base import (
+    NEEDS_MESSAGE_ROWS,
+    CheckConfigError,
+    CheckEnv,
+    ConversationCheck,
+    Outcome,
+    TicketContext,
+    failed,
+    not_applicable,
+    passed,
+)
 from .schema_parts import BOTS_ARE_AGENTS, PHRASE_LIST
 
 POSITIONS = (
@@ -124,7 +133,7 @@ class PhrasesCheck(ConversationCheck):
                 found = any(scan.any_hit(self.bank_key, values) for scan in scans)
                 if self.mode == "require_any" and found or self.mode == "forbid" and not found:
                     return passed()
-            hits = [(m, scan.hits(self.bank_key, values)) for m, scan in zip(messages, scans)]
+            hits = [(m, scan.hits(self.bank_key, values)) for m, scan in zip(messages, scans, strict=False)]
         except MissingValue as exc:
             return not_applicable(str(exc))
         if self.mode == "forbid":
@@ -140,7 +149,7 @@ class PhrasesCheck(ConversationCheck):
         return outcome if outcome is not None else passed()
 
     def _forbid(self, hits, scans) -> Outcome:
-        for (message, found), scan in zip(hits, scans):
+        for (message, found), scan in zip(hits, scans, strict=False):
             if found:
                 hit = found[0]
                 return failed(

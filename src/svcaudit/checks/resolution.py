@@ -19,8 +19,7 @@ from datetime import datetime
 
 from ..logs.model import Ticket
 from ..timeline import DEFAULT_RESOLVED_STATUSES
-from .base import (PASSED, Check, CheckEnv, Outcome, RowKernel, TicketContext, failed,
-                   not_applicable, pending)
+from .base import PASSED, Check, CheckEnv, Outcome, RowKernel, TicketContext, failed, not_applicable, pending
 from .schema_parts import STATUS_LIST
 
 

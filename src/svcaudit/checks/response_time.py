@@ -29,9 +29,22 @@ from ..logs.model import Ticket
 from ..timecalc.calendar import ALWAYS_OPEN, Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
-from .base import (NEEDS_MESSAGE_ROWS, PASSED, Check, CheckConfigError, CheckEnv, Outcome,
-                   RowKernel, Status, TicketContext, failed, not_applicable, passed, pending)
-from .metrics import CLOCK_OPTIONS, METRICS, Measurement, MeasuredSpan, Metric
+from .base import (
+    NEEDS_MESSAGE_ROWS,
+    PASSED,
+    Check,
+    CheckConfigError,
+    CheckEnv,
+    Outcome,
+    RowKernel,
+    Status,
+    TicketContext,
+    failed,
+    not_applicable,
+    passed,
+    pending,
+)
+from .metrics import CLOCK_OPTIONS, METRICS, MeasuredSpan, Measurement, Metric
 from .options import duration_option
 from .schema_parts import DURATION
 

@@ -47,8 +47,19 @@ from ..timecalc.calendar import Calendar
 from ..timecalc.clock import Clock
 from ..timecalc.durations import Duration, WorkingDays, format_seconds
 from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (NEEDS_MESSAGE_ROWS, CheckConfigError, CheckEnv, ConversationCheck, Outcome,
-                   Status, TicketContext, failed, not_applicable, passed, pending)
+from .base import (
+    NEEDS_MESSAGE_ROWS,
+    CheckConfigError,
+    CheckEnv,
+    ConversationCheck,
+    Outcome,
+    Status,
+    TicketContext,
+    failed,
+    not_applicable,
+    passed,
+    pending,
+)
 from .options import calendar_option, duration_option
 from .schema_parts import BOTS_ARE_AGENTS, DURATION, PHRASE_LIST
 

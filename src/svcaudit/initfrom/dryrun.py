@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from ..audit_run import run_audit
 from ..checks.base import AggregateCheck
-from ..engine import run_audit
 from ..reporters.common import verdict
 from ..results import AuditResult, RuleResult
 from ..standard.loader import load_standard

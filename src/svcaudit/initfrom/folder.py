@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError, Location
-from ..logs.presets import PRESETS, Preset
+from ..logs.presets import PRESETS, Preset, table_with_preset
 from ..logs.tables import TableMatchError, TableShape, TableSpec, data_files, match_table
 from ..standard.loader import builtin_text
 from .profile import export_columns
@@ -51,7 +51,7 @@ def propose_folder(folder: Path) -> FolderProposal:
     for preset in PRESETS.values():
         if not preset.tables:
             continue
-        tables = [t.with_preset() for t in preset.tables]
+        tables = [table_with_preset(t) for t in preset.tables]
         found = FolderProposal(folder, preset, tables, {})
         for path in files:
             try:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location
 from ..logs.nulls import NullMarkers
 from ..logs.readers import ExportFile, Record
 

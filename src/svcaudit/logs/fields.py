@@ -302,7 +302,7 @@ class RowParser:
                 nps = _score("nps", raw) if (raw := row[i_nps]) else None
                 ces = _score("ces", raw) if (raw := row[i_ces]) else None
             except (ValueError, TimestampError, OverflowError):  # a FieldError is a ValueError
-                ticket = general(ref, dict(zip(names, cells)))
+                ticket = general(ref, dict(zip(names, cells, strict=False)))
                 if not with_fields:
                     ticket.fields = {}
                 return ticket
@@ -316,7 +316,7 @@ class RowParser:
             if channel in nulls:
                 channel = None
             if with_fields:
-                fields = {name: text for name, raw in zip(names, cells) if (text := raw.strip())}
+                fields = {name: text for name, raw in zip(names, cells, strict=False) if (text := raw.strip())}
                 for position, name in nullable:
                     if name in fields and cells[position] in nulls:
                         del fields[name]
@@ -372,7 +372,7 @@ class RowParser:
                 if row[i_private] else False
             if (not ticket_id or role is None or created_at is None or private is None
                     or (row[i_public] and row[i_public].strip().casefold() not in public_words)):
-                return general(ref, dict(zip(names, cells)))  # which reads or rejects it
+                return general(ref, dict(zip(names, cells, strict=False)))  # which reads or rejects it
             status = row[i_status].strip()
             if status in nulls:
                 status = ""

@@ -51,7 +51,7 @@ class TicketIdSet:
         if probe != hash(_PROBE):
             raise SaltMismatch("ticket id fingerprints from a process that hashes strings "
                                "differently (not forked from this one)")
-        for bucket, data in zip(self._buckets, buckets):
+        for bucket, data in zip(self._buckets, buckets, strict=False):
             bucket.frombytes(data)
 
     def has_repeats(self) -> bool:

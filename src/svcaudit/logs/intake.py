@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
-from .columns import (MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS, ColumnMapping, header_key,
-                      loose_key)
+from .columns import MESSAGE_MARKERS, TICKET_FIELDS, TIMESTAMP_FIELDS, ColumnMapping, header_key, loose_key
 from .dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
 from .fields import FieldError, RowParser
+from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from .ids import TicketIdSet
 from .lookups import LOOKUP_KEY, LookupTable, join_row, miss_reason
-from .headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from .model import InputStats, Message, Rejection, Role, RowRef, Shape, Ticket
 from .paths import SEPARATOR, at_path, has_path
 from .presets import HistoryLayout, NestedLayout
@@ -1099,7 +1098,7 @@ class Intake:
         ticket.notes = notes
         if ticket.agent is None or ticket.team is None:
             # Set in `fields` too: `where` scoping reads the fields.
-            for name, value in zip(("agent", "team"), who_from_messages(kept)):
+            for name, value in zip(("agent", "team"), who_from_messages(kept), strict=False):
                 if value is not None and getattr(ticket, name) is None:
                     setattr(ticket, name, value)
                     ticket.fields[name] = value

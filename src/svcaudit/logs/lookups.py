@@ -65,7 +65,7 @@ class LookupTable:
 
     def get(self, key: str) -> dict[str, str | None] | None:
         found = self._rows.get(key)
-        return None if found is None else dict(zip(self.fields, found[2]))
+        return None if found is None else dict(zip(self.fields, found[2], strict=False))
 
 
 def _text(value: object) -> str | None:

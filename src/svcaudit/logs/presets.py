@@ -9,13 +9,13 @@ export of that tool always has, for `svcaudit init --from EXPORT` and for `check
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from .columns import loose_key
-from .tables import Join, TableShape, TableSpec
+from .tables import HistoryLayout, Join, TableShape, TableSpec, merged
 
 # Priority names of the common helpdesks, read as svcaudit's urgent / high / normal / low.
 PRIORITY_WORDS = {
@@ -85,31 +85,6 @@ class NestedLayout:
         return self.messages.time is not None
 
 
-@dataclass(frozen=True)
-class HistoryLayout:
-    """A long-format field history (`input.history`): one row per change of one field of one
-    ticket, as Zendesk's `ticket_field_history` (ticket_id, field_name, value, updated) or Jira's
-    `issue_field_history` (issue_id, field_id, value, time) keep it. Rows whose field is
-    `status_value` are the ticket's status events; rows of other fields give the latest values of
-    a ticket known only from its history."""
-
-    field: str
-    value: str
-    time: str
-    ticket: str = "ticket_id"
-    status_value: str = "status"
-
-    @classmethod
-    def from_mapping(cls, spec: Mapping[str, str]) -> HistoryLayout:
-        return cls(**{name: spec[name] for name in HISTORY_KEYS if name in spec})
-
-    @property
-    def columns(self) -> frozenset[str]:
-        """The columns that make a file this history table."""
-        return frozenset({self.ticket, self.field, self.value, self.time})
-
-
-HISTORY_KEYS = ("ticket", "field", "value", "time", "status_value")
 # `input.history: rows`: each ticket row is one update of an event log (ServiceNow's audit of a
 # table, a daily snapshot): its status at its `updated_at` is a status event.
 HISTORY_FROM_ROWS = "rows"
@@ -542,3 +517,28 @@ def detect_preset(columns: Iterable[str], is_json: bool = True) -> PresetMatch |
             if best is None or (match.share, match.columns_matched) > (best.share, best.columns_matched):
                 best = match
     return best
+
+
+def table_with_preset(table: TableSpec) -> TableSpec:
+    """The table with its preset's entries beneath its own: a single-table preset's columns,
+    values, history and records, or, for a preset of several tables, its table of this name."""
+    preset = get_preset(table.preset) if table.preset else None
+    if preset is None:
+        return table
+    base = next((t for t in preset.tables if t.name == table.name), None)
+    if base is None:
+        base = TableSpec(table.name, table.shape, columns=preset.columns, values=preset.values,
+                         history=preset.history, records=preset.records,
+                         signature=preset.signature)
+    return merged(base, table)
+
+
+def effective_tables(preset_tables: Sequence[TableSpec],
+                     declared: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
+    """The tables of an audit: the input preset's, each overridden by the declared table of its
+    name, then the declared tables it lacks; each with its own preset filled in."""
+    by_name = {t.name: t for t in preset_tables}
+    for table in declared:
+        held = by_name.get(table.name)
+        by_name[table.name] = table if held is None else merged(held, table)
+    return tuple(table_with_preset(t) for t in by_name.values())

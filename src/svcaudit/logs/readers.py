@@ -419,7 +419,7 @@ class ExportFile:
                     if careful:
                         fields = self._searched(fields)
                 if self._suspect:
-                    problem = _row_problem(zip(self.columns, fields), self.encoding)
+                    problem = _row_problem(zip(self.columns, fields, strict=False), self.encoding)
                     if problem is not None:
                         self._rows += 1
                         yield RecordError(first_line, problem[0] or None, problem[1])
@@ -428,7 +428,7 @@ class ExportFile:
                 if cells:
                     yield first_line, fields
                 else:
-                    yield Record(first_line, dict(zip(self.columns, fields)))
+                    yield Record(first_line, dict(zip(self.columns, fields, strict=False)))
 
     def _searched(self, fields: list[str]) -> list[str]:
         """A row read directly, marked as `_marked_lines` marks the lines of one: NUL replaced by

@@ -139,7 +139,7 @@ def plan_shards(export: ExportFile, count: int, min_bytes: int = DEFAULT_MIN_BYT
         return None
     ends = [*starts[1:], (size, None)]
     return [Shard(export.path, start, end, first_line, index, end_line, export.encoding)
-            for index, ((start, first_line), (end, end_line)) in enumerate(zip(starts, ends))]
+            for index, ((start, first_line), (end, end_line)) in enumerate(zip(starts, ends, strict=False))]
 
 
 @cache
@@ -180,11 +180,11 @@ def _row_starts(data: _FileBytes, header_end: int, count: int,
     # pool), and the parity and line at each cut are the sums of the ranges before it.
     cuts = [cut for cut in (size * k // count for k in range(1, count)) if cut > data_start]
     bounds = [data_start, *cuts, size]
-    ranges = [(data.path, start, end) for start, end in zip(bounds, bounds[1:])]
+    ranges = [(data.path, start, end) for start, end in zip(bounds, bounds[1:], strict=False)]
     tallies = list(map_ranges(_count_range, ranges))
     starts = [(data_start, header_end + 1)]
     before = _Tally()  # quotes and newlines from the data start to the cut
-    for cut, tally in zip(cuts, tallies):
+    for cut, tally in zip(cuts, tallies, strict=False):
         before.merge(tally)
         if cut <= starts[-1][0]:
             continue  # the previous shard's search already ran past this cut

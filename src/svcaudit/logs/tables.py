@@ -15,12 +15,9 @@ from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .columns import loose_key
-
-if TYPE_CHECKING:
-    from .presets import HistoryLayout
 
 
 class TableShape(str, enum.Enum):
@@ -63,8 +60,34 @@ class Join:
 
 
 @dataclass(frozen=True)
+class HistoryLayout:
+    """A long-format field history (`input.history`): one row per change of one field of one
+    ticket, as Zendesk's `ticket_field_history` (ticket_id, field_name, value, updated) or Jira's
+    `issue_field_history` (issue_id, field_id, value, time) keep it. Rows whose field is
+    `status_value` are the ticket's status events; rows of other fields give the latest values of
+    a ticket known only from its history."""
+
+    field: str
+    value: str
+    time: str
+    ticket: str = "ticket_id"
+    status_value: str = "status"
+
+    @classmethod
+    def from_mapping(cls, spec: Mapping[str, str]) -> HistoryLayout:
+        return cls(**{name: spec[name] for name in HISTORY_KEYS if name in spec})
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The columns that make a file this history table."""
+        return frozenset({self.ticket, self.field, self.value, self.time})
+
+
+HISTORY_KEYS = ("ticket", "field", "value", "time", "status_value")
+
+@dataclass(frozen=True)
 class TableSpec:
-    """One table of `input.tables`, as declared (`with_preset` fills in its preset's entries)."""
+    """One table of `input.tables`, as declared (`presets.table_with_preset` adds its preset's entries)."""
 
     name: str
     shape: TableShape
@@ -86,8 +109,6 @@ class TableSpec:
     @classmethod
     def from_mapping(cls, spec: Mapping[str, Any]) -> TableSpec:
         """A table as `input.tables` writes it (schema-valid)."""
-        from .presets import HistoryLayout
-
         declared = str(spec.get("shape", "tickets"))
         shape = SHAPE_ALIASES.get(declared) or TableShape(declared)
         files = spec.get("files", ())
@@ -124,21 +145,6 @@ class TableSpec:
             found |= history.columns
         return frozenset(found)
 
-    def with_preset(self) -> TableSpec:
-        """The table with its preset's entries beneath its own: a single-table preset's columns,
-        values, history and records, or, for a preset of several tables, its table of this name."""
-        from .presets import get_preset
-
-        preset = get_preset(self.preset) if self.preset else None
-        if preset is None:
-            return self
-        base = next((t for t in preset.tables if t.name == self.name), None)
-        if base is None:
-            base = TableSpec(self.name, self.shape, columns=preset.columns, values=preset.values,
-                             history=preset.history, records=preset.records,
-                             signature=preset.signature)
-        return merged(base, self)
-
 
 def _values(raw: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, str]]:
     return MappingProxyType({str(f): MappingProxyType({str(k): str(v) for k, v in t.items()})
@@ -166,17 +172,6 @@ def merged(base: TableSpec, override: TableSpec) -> TableSpec:
                                if "requester_is_customer" in override.given
                                else base.requester_is_customer),
     )
-
-
-def effective_tables(preset_tables: Sequence[TableSpec],
-                     declared: Sequence[TableSpec]) -> tuple[TableSpec, ...]:
-    """The tables of an audit: the input preset's, each overridden by the declared table of its
-    name, then the declared tables it lacks; each with its own preset filled in."""
-    by_name = {t.name: t for t in preset_tables}
-    for table in declared:
-        held = by_name.get(table.name)
-        by_name[table.name] = table if held is None else merged(held, table)
-    return tuple(t.with_preset() for t in by_name.values())
 
 
 def spec_problems(tables: Sequence[TableSpec]) -> list[tuple[tuple[Any, ...], str]]:

@@ -8,9 +8,9 @@ from typing import Any, Generic, TypeVar
 
 from ..logs.presets import preset_summary
 from ..results import WHO_FIELDS, AuditResult, RejectionGroup, Verdict, Violation
+from ..timecalc.durations import format_seconds
 
 violation_who = attrgetter(*WHO_FIELDS)
-from ..timecalc.durations import format_seconds
 
 DEFAULT_VIOLATION_LIMIT = 20
 
@@ -147,7 +147,7 @@ VERDICT_STYLES = {Verdict.PASSED: "bold green", Verdict.FAILED: "bold red", Verd
 
 def who(v: Violation) -> str:
     """Who a violation is about, as far as the export says: "agent Anna; team billing; …"."""
-    return _who(zip(WHO_FIELDS, violation_who(v)))
+    return _who(zip(WHO_FIELDS, violation_who(v), strict=False))
 
 
 def who_lines(v: Violation) -> str:

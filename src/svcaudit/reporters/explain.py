@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..explain import RuleExplanation, TicketExplanation
 from ..timecalc.durations import format_instant, format_seconds
@@ -74,13 +74,13 @@ def _lines(explanation: TicketExplanation, markdown_format: bool) -> list[str]:
     return out
 
 
-def _table(header: list[str], rows: list[list[object]], markdown_format: bool) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]], markdown_format: bool) -> list[str]:
     if markdown_format:
         return table(header, rows)
     shown = [[terminal(value) for value in row] for row in rows]  # widths of what is printed
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *shown)]
-    lines = ["  " + "  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip()]
-    lines += ["  " + "  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in shown]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *shown, strict=False)]
+    lines = ["  " + "  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=False)).rstrip()]
+    lines += ["  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)).rstrip() for row in shown]
     return lines + [""]
 
 

@@ -99,7 +99,7 @@ def encode_findings(rows: list[tuple]) -> str:
     was 4.9 µs a finding, this is 2.7, and a million tickets make 360,000 findings.
     """
     value, string = _value, _string
-    items = []
+    items: list[str] = []
     append = items.append
     for (rule, ticket_id, severity, message, path, row_number, field_name, measured, target,
          due_at, evidence, message_index, measured_value, target_value, waiver,

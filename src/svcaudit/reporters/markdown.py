@@ -1,6 +1,8 @@
 """Markdown: GitHub-flavoured tables to paste into a wiki page, a pull request or a job summary."""
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 from ..results import AuditResult, Verdict
 from ..timecalc.durations import format_instant
 from . import common
@@ -9,7 +11,7 @@ from .escaping import markdown as cell  # every value from the input, in a cell 
 VERDICT_MARKS = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.NOT_JUDGED: "⚠️"}
 
 
-def table(header: list[str], rows: list[list[object]], right: set[int] = frozenset()) -> list[str]:
+def table(header: list[str], rows: Sequence[Sequence[object]], right: Collection[int] = frozenset()) -> list[str]:
     lines = ["| " + " | ".join(header) + " |",
              "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]

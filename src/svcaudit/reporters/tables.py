@@ -165,7 +165,7 @@ def _distribution_rows(report: TablesReport) -> list[list[str]]:
     total = len(values)
     cumulative = 0
     rows = []
-    for (label, _, _), count in zip(FIRST_REPLY_BUCKETS, counts):
+    for (label, _, _), count in zip(FIRST_REPLY_BUCKETS, counts, strict=False):
         cumulative += count
         rows.append([label, str(count), _share(count / total), _share(cumulative / total)])
     return rows
@@ -180,7 +180,7 @@ BREACH_HEADER = ["Rule", "Ticket", "Who", "Finding", "Where"]
 def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
     """The first `limit` breaches (all when `limit` <= 0), group by group, each worst first; and
     how many there are in all."""
-    rows = []
+    rows: list[list[str]] = []
     total = 0
     for row in report.rows:
         violations = row.stats.violations

@@ -23,11 +23,11 @@ from .tables import (
     UP,
     Column,
     _breaches,
+    _dimension_rows,
     _figure,
     _intro,
     _key_cells,
     _key_header,
-    _dimension_rows,
     _rule_rows,
     _sections,
     _share,
@@ -383,7 +383,7 @@ def _histogram(report: TablesReport) -> str:
         out.append(_label(left - 6, y(tick) + 4, str(tick), anchor="end"))
     out.append(_label(14, top + PLOT_HEIGHT / 2, "First replies", anchor="middle", size=LABEL_FONT,
                       extra=f' transform="rotate(-90 14 {_n(top + PLOT_HEIGHT / 2)})"'))
-    for index, ((label, _, _), count) in enumerate(zip(FIRST_REPLY_BUCKETS, counts)):
+    for index, ((label, _, _), count) in enumerate(zip(FIRST_REPLY_BUCKETS, counts, strict=False)):
         centre = left + slot * (index + 0.5)
         share = f" ({count / total:.1%})" if total else ""
         out.append(f'<g class="bar bucket" data-bucket="{_e(label)}" data-count="{count}">')

@@ -3,6 +3,7 @@ violations with their agent, rejected rows grouped by reason, warnings, and the 
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 
 from rich.console import Console
 from rich.table import Table
@@ -39,7 +40,7 @@ def console_for(buffer: io.StringIO, color: bool, width: int | None) -> Console:
 
 
 def _print_table(console: Console, title: str, header: list[str], rows: list[list[str]],
-                 right: set[int] = frozenset(), fold: bool = False) -> None:
+                 right: Collection[int] = frozenset(), fold: bool = False) -> None:
     """A titled table; nothing when there are no rows. `right` lists the right-aligned columns."""
     if not rows:
         return

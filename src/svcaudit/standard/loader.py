@@ -19,8 +19,15 @@ from ..checks.registry import CHECK_KINDS
 from ..errors import Location, StandardError, closest
 from ..logs.fields import is_nullable
 from ..logs.nulls import DEFAULT_NULLS, STATUS_WORDS, NullMarkers
-from ..logs.presets import HISTORY_FROM_ROWS, PRESETS, HistoryLayout, MessagesLayout, get_preset
-from ..logs.tables import TableSpec, effective_tables, spec_problems
+from ..logs.presets import (
+    HISTORY_FROM_ROWS,
+    PRESETS,
+    HistoryLayout,
+    MessagesLayout,
+    effective_tables,
+    get_preset,
+)
+from ..logs.tables import TableSpec, spec_problems
 from ..text import PhraseBank, PhraseError
 from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
 from ..timecalc.durations import DurationError, parse_duration

@@ -8,8 +8,16 @@ pass per message), the resulting ``Hit`` objects (offsets into the original text
 from __future__ import annotations
 
 from svcaudit.text.normalize import normalize, strip_noise
-from svcaudit.text.phrases import (MAX_SCAN_CHARS, Hit, MissingValue, PhraseBank, PhraseError,
-                                   PhraseSet, Scan, snippet)
+from svcaudit.text.phrases import (
+                                   MAX_SCAN_CHARS,
+                                   Hit,
+                                   MissingValue,
+                                   PhraseBank,
+                                   PhraseError,
+                                   PhraseSet,
+                                   Scan,
+                                   snippet,
+)
 
 __all__ = [
     "MAX_SCAN_CHARS", "Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Scan",

@@ -34,17 +34,29 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 import re2
 
 from svcaudit.text.names import name_forms
 from svcaudit.text.normalize import Folded, collapse_whitespace, fold
-from svcaudit.text.regex import (RE2_INSTRUCTION_BYTES, CompiledRegex, RegexSyntaxError,
-                                 compile_user_regex, find_spans, re2_options)
-from svcaudit.text.words import (DEFAULT_ANALYSERS, TOKEN_PATTERN, canonical_form,
-                                 default_analyser, resolve_language, script_of,
-                                 scripts_of_language, word_keys)
+from svcaudit.text.regex import (
+    RE2_INSTRUCTION_BYTES,
+    CompiledRegex,
+    RegexSyntaxError,
+    compile_user_regex,
+    find_spans,
+    re2_options,
+)
+from svcaudit.text.words import (
+    DEFAULT_ANALYSERS,
+    TOKEN_PATTERN,
+    canonical_form,
+    default_analyser,
+    resolve_language,
+    script_of,
+    scripts_of_language,
+    word_keys,
+)
 
 __all__ = ["Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Scan", "snippet",
            "MAX_SCAN_CHARS"]
@@ -66,7 +78,7 @@ _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 NAME_FIELD = "name"
 NAME_FIELD_SUFFIX = "_name"
 
-Entry = Union[str, Mapping[str, str]]
+Entry = str | Mapping[str, str]
 
 
 class PhraseError(ValueError):
@@ -117,7 +129,7 @@ class _FieldSlot:
     field: str
 
 
-_Slot = Union[_WordSlot, _FieldSlot]
+_Slot = _WordSlot | _FieldSlot
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,7 +153,7 @@ def word_keys(form: str, analyser: str) -> tuple[str, ...]:
     # Joined words: stem each part; the first key of each part is enough here.
     joined = "".join(part if index % 2 else _part_keys(part, analyser)[0]
                      for index, part in enumerate(parts))
-    keys = (f"{analyser}:{joined}",)
+    keys: tuple[str, ...] = (f"{analyser}:{joined}",)
     if analyser == "russian" and parts[-2] == "-" and parts[-1] in RUSSIAN_ENCLITICS:
         # "дурак-то", "подскажите-ка": the word itself plus an emphatic particle
         keys += word_keys("".join(parts[:-2]), analyser)

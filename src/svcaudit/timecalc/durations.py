@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _COMPACT = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -77,7 +77,7 @@ def parse_duration(text: object) -> Duration:
         return WorkingDays(days)
     if value and (match := _COMPACT.match(value)):
         parts = match.groups()
-        return _bounded(text, sum(int(n) * _UNIT_SECONDS[u] for n, u in zip(parts, "wdhms") if n))
+        return _bounded(text, sum(int(n) * _UNIT_SECONDS[u] for n, u in zip(parts, "wdhms", strict=False) if n))
     if (match := _ISO.match(text.strip().upper())) and text.strip().upper() not in ("P", "PT"):
         weeks, days, hours, minutes, seconds = match.groups()
         total = (

@@ -219,7 +219,7 @@ def parse_day_schedule(value: object, path: Path) -> DaySchedule:
         )
     parsed = [(_parse_interval(item, path + (index,)), index) for index, item in enumerate(value)]
     ordered = sorted(parsed)
-    for (earlier, _), (later, later_index) in zip(ordered, ordered[1:]):
+    for (earlier, _), (later, later_index) in zip(ordered, ordered[1:], strict=False):
         if later.start < earlier.end:
             raise CalendarConfigError(f"{later} overlaps {earlier}", path + (later_index,))
     return tuple(interval for interval, _ in ordered)
