@@ -16,10 +16,9 @@ import yaml
 from ..errors import InputError, Location
 from ..logs.presets import PRESETS, Preset, table_with_preset
 from ..logs.tables import TableMatchError, TableShape, TableSpec, data_files, match_table
-from ..standard.loader import builtin_text
 from .profile import export_columns
 from .propose import EVENTS, MESSAGES, Proposal, propose
-from .writer import quoted, timezone_line
+from .writer import builtin_parts, quoted, timezone_line
 
 TABLE_SHAPES = {TableShape.TICKETS: "tickets", TableShape.MESSAGES: "messages",
                 TableShape.HISTORY: "history", TableShape.LOOKUP: "lookup"}
@@ -126,10 +125,7 @@ def _table_lines(table: TableSpec, files: list[Path], preset: Preset | None) -> 
 def folder_standard(folder: Path, builtin: str = "default") -> tuple[str, FolderProposal]:
     """The text of a svcaudit.yaml for the folder's tables, and the proposal behind it."""
     proposal = propose_folder(folder)
-    base = yaml.safe_load(builtin_text(builtin))
-    zone = str(base.get("timezone", "UTC"))
-    head = {"svcaudit": 1, "name": base.get("name", "Service standard")}
-    rest = {k: v for k, v in base.items() if k not in ("svcaudit", "name", "timezone", "input")}
+    head, zone, rest = builtin_parts(builtin)
     lines = [f"# Written by `svcaudit init --from {folder}` from builtin:{builtin}."]
     if proposal.preset is not None:
         lines.append(f"# The folder holds {proposal.preset.title} (preset {proposal.preset.name}); "

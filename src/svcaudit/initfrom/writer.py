@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -141,13 +142,20 @@ def header_lines(proposal: Proposal, path: Path, builtin: str) -> list[str]:
     return lines
 
 
-def starter_standard(path: Path, builtin: str = "default") -> tuple[str, Proposal]:
-    """The text of a svcaudit.yaml for this export, and the proposal behind it."""
-    proposal = propose(path)
+def builtin_parts(builtin: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A built-in standard cut where `init` writes its own parts: the head (format and name),
+    its time zone, and the rest (rules and all) after the written `input:`."""
     base = yaml.safe_load(builtin_text(builtin))
     zone = str(base.get("timezone", "UTC"))
     head = {"svcaudit": 1, "name": base.get("name", "Service standard")}
     rest = {k: v for k, v in base.items() if k not in ("svcaudit", "name", "timezone", "input")}
+    return head, zone, rest
+
+
+def starter_standard(path: Path, builtin: str = "default") -> tuple[str, Proposal]:
+    """The text of a svcaudit.yaml for this export, and the proposal behind it."""
+    proposal = propose(path)
+    head, zone, rest = builtin_parts(builtin)
     lines = [*header_lines(proposal, path, builtin),
              yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=100).rstrip("\n"),
              timezone_line(proposal, zone), *input_lines(proposal),
