@@ -171,6 +171,7 @@ class TicketVerdicts:
     in_scope: list[bool]
     timeline: Timeline
     score: TicketScore | None
+    after_as_of: bool = False  # created after --as-of: no rule judged it, the metrics leave it out
 
 
 @dataclass(frozen=True)
@@ -209,17 +210,21 @@ def as_seen_at(ticket: Ticket, as_of: datetime) -> None:
         ticket.resolved_at = None
 
 
+def created_after(ticket: Ticket, as_of: datetime) -> bool:
+    """Whether the ticket was opened after --as-of: no rule can judge it yet."""
+    opened = ticket.opened_at
+    return opened is not None and opened > as_of
+
+
 def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketVerdicts:
     """Run every rule of the standard on one ticket."""
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
-    opened = ticket.opened_at
-    if opened is not None and opened > as_of:
+    if created_after(ticket, as_of):
         # Nothing about it can be judged yet; aggregates leave it out (in_scope False).
-        ticket.after_as_of = True
         count = len(standard.rules)
         return TicketVerdicts(ticket, [None if isinstance(c, AggregateCheck) else CREATED_AFTER_AS_OF
                                        for c in standard.checks], [False] * count, ctx.timeline(),
-                              None)
+                              None, after_as_of=True)
     as_seen_at(ticket, as_of)
     score = TicketScore() if standard.quality else None
     outcomes: list[Outcome | None] = []
@@ -277,7 +282,7 @@ class Tally:
     def add(self, verdicts: TicketVerdicts) -> None:
         ticket = verdicts.ticket
         self.tickets += 1
-        if ticket.after_as_of:
+        if verdicts.after_as_of:
             self.after_as_of += 1
         rules = self.standard.rules
         checks = self.standard.checks
@@ -293,7 +298,7 @@ class Tally:
                 self.violations.append_row(violation_row(rules[index], ticket, outcome))
         if self.quality is not None and verdicts.score is not None:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
-        if not ticket.after_as_of:
+        if not verdicts.after_as_of:
             self.metrics.observe(ticket, verdicts.timeline)
 
     def state(self, by_reference: bool = False) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from .checks.base import (
 )
 from .checks.response_time import ResponseTimeCheck
 from .conditions import conditions_unmet
-from .engine import as_seen_at, make_intake
+from .engine import as_seen_at, created_after, make_intake
 from .errors import UsageError, closest
 from .logs.model import Role, Ticket
 from .standard.model import Rule, Standard
@@ -123,11 +123,11 @@ def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> Ticke
     as_seen_at(ticket, as_of)
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
     explained = []
-    opened = ticket.opened_at
+    after_as_of = created_after(ticket, as_of)
     for rule, check in zip(standard.rules, standard.checks, strict=False):
         item = RuleExplanation(rule)
         excluded_by = rule.in_scope(ticket.fields)
-        if opened is not None and opened > as_of:
+        if after_as_of:
             item.note = CREATED_AFTER_AS_OF.reason
         elif excluded_by is not None:
             item.note = f"not in scope ({excluded_by})"

@@ -12,12 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from svcaudit.cli import app
 from svcaudit.initfrom import export_columns
 from svcaudit.logs.presets import PRESETS, detect_preset
 from svcaudit.standard.schema import standard_schema
+from tests.presets import examples
+from tests.presets.examples import invoke
 
 API = Path(__file__).parent / "fixtures" / "api"
 AS_OF = "2026-11-23T12:00:00Z"
@@ -61,28 +61,17 @@ MEASURED = [
 ]
 
 
-def invoke(*args: str):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
 def example_args(name: str) -> tuple[list[Path], Path]:
-    standard, *files = EXAMPLES[name]
-    return [API / f for f in files], API / standard
+    return examples.example_args(API, EXAMPLES[name])
 
 
 def check_json(name: str) -> dict:
-    files, standard = example_args(name)
-    result = invoke("check", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
-    assert result.exit_code == 1, result.output
-    return json.loads(result.stdout)
+    return examples.check_json(API, EXAMPLES[name], AS_OF)
 
 
 @pytest.mark.parametrize("example, ticket, rule, status, seconds", MEASURED)
 def test_measured_times_match_the_hand_calculation(example, ticket, rule, status, seconds):
-    files, standard = example_args(example)
-    result = invoke("explain", ticket, *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
-    assert result.exit_code == 0, result.output
-    verdict = {r["id"]: r for r in json.loads(result.stdout)["rules"]}[rule]
+    verdict = examples.explained_rule(API, EXAMPLES[example], ticket, rule, AS_OF)
     assert verdict["status"] == status
     if seconds is not None:
         assert verdict["measured_seconds"] == seconds

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from svcaudit.cli import app
 from svcaudit.logs.lookups import LOOKUP_KEY, LookupTable
+from tests.presets import examples
+from tests.presets.examples import invoke
 
 WAREHOUSE = Path(__file__).parent / "fixtures" / "warehouse"
 AS_OF = "2026-11-23T12:00:00Z"
@@ -65,29 +65,17 @@ MEASURED = [
 ]
 
 
-def invoke(*args: object):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
 def example_args(name: str) -> tuple[list[Path], Path]:
-    standard, *files = EXAMPLES[name]
-    folder = WAREHOUSE / name
-    return [folder / f for f in files], folder / standard
+    return examples.example_args(WAREHOUSE / name, EXAMPLES[name])
 
 
 def check_json(name: str) -> dict:
-    files, standard = example_args(name)
-    result = invoke("check", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
-    assert result.exit_code == 1, result.output
-    return json.loads(result.stdout)
+    return examples.check_json(WAREHOUSE / name, EXAMPLES[name], AS_OF)
 
 
 @pytest.mark.parametrize("example, ticket, rule, status, seconds", MEASURED)
 def test_measured_times_match_the_hand_calculation(example, ticket, rule, status, seconds):
-    files, standard = example_args(example)
-    result = invoke("explain", ticket, *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
-    assert result.exit_code == 0, result.output
-    verdict = {r["id"]: r for r in json.loads(result.stdout)["rules"]}[rule]
+    verdict = examples.explained_rule(WAREHOUSE / example, EXAMPLES[example], ticket, rule, AS_OF)
     assert verdict["status"] == status
     assert verdict["measured_seconds"] == seconds
 

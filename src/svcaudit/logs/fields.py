@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from .columns import ColumnMapping
@@ -73,6 +74,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+@cache  # a handful of column names, asked of every typed field of every row
 def is_nullable(name: str) -> bool:
     """Whether a null marker in this column means empty (a typed field, or a figure by its name)."""
     return name in NULLABLE_FIELDS or name.endswith(NULLABLE_SUFFIXES)
@@ -173,10 +175,6 @@ class RowParser:
 
     def timestamp(self, values: Mapping[str, Any], field: str, path: str = "") -> datetime | None:
         """A timestamp field of a canonical row, in its column's date order; None when empty."""
-        return self._timestamp(values, field, path)
-
-    def _timestamp(self, values: Mapping[str, Any], field: str, path: str = ""):
-        # -> datetime | None
         raw = values.get(field)
         text = _text(raw)
         if text is None or text in self.nulls:
@@ -214,9 +212,9 @@ class RowParser:
         if channel is not None:
             fields["channel"] = channel = channel.casefold()
         path = ref.path if ref is not None else ""
-        created_at = self._timestamp(values, "created_at", path)
-        first_reply_at = self._timestamp(values, "first_reply_at", path)
-        resolved_at = self._timestamp(values, "resolved_at", path)
+        created_at = self.timestamp(values, "created_at", path)
+        first_reply_at = self.timestamp(values, "first_reply_at", path)
+        resolved_at = self.timestamp(values, "resolved_at", path)
         rejected_fields: dict[str, str] = {}
         if created_at is not None:
             # A bad field is not a bad ticket: the field is rejected, the ticket still judged.
@@ -366,12 +364,13 @@ class RowParser:
                 created_at = iso(row[i_created])
             except ValueError:
                 created_at = None
-            public = public_words.get(row[i_public].strip().casefold(), True) \
-                if row[i_public] else True
-            private = public_words.get(row[i_private].strip().casefold()) \
-                if row[i_private] else False
-            if (not ticket_id or role is None or created_at is None or private is None
-                    or (row[i_public] and row[i_public].strip().casefold() not in public_words)):
+            # A blank flag is public; an unknown one (or a null marker) is `message`'s to settle.
+            raw_public = row[i_public].strip().casefold()
+            raw_private = row[i_private].strip().casefold()
+            public = public_words.get(raw_public) if raw_public else True
+            private = public_words.get(raw_private) if raw_private else False
+            if (not ticket_id or role is None or created_at is None or public is None
+                    or private is None):
                 return general(ref, dict(zip(names, cells, strict=False)))  # which reads or rejects it
             status = row[i_status].strip()
             if status in nulls:
@@ -386,7 +385,7 @@ class RowParser:
 
     def message(self, ref: RowRef, values: Mapping[str, Any]) -> tuple[str, Message]:
         ticket_id = self._ticket_id(values)
-        created_at = self._timestamp(values, "created_at", ref.path if ref is not None else "")
+        created_at = self.timestamp(values, "created_at", ref.path if ref is not None else "")
         if created_at is None:
             raise FieldError("created_at", "the message has no created_at")
         raw_role = self._value(values, "author_role")

@@ -149,6 +149,7 @@ class Intake:
         self.warnings: list[str] = []
         self.grouping: str | None = None  # how message rows were joined, once tickets() has run
         self._row_ids = TicketIdSet()  # the ticket rows' ids, for a streamed join
+        self._by_path: dict[str, _Input] = {}  # filled as `_input_at` is asked
         self._tables = {reading.spec.name: reading for reading in tables}
         self._lookups: dict[str, LookupTable] | None = None  # read on the first tickets()
         if tables:
@@ -399,7 +400,11 @@ class Intake:
             self._reject(item, ticket.ref.row, field_name, error, row_kept=True)
 
     def _input_at(self, path: str) -> _Input:
-        return next(i for i in self._inputs if i.stats.path == path)
+        """The input a row of `path` came from (every row carries its input's path)."""
+        found = self._by_path.get(path)
+        if found is None:
+            found = self._by_path[path] = next(i for i in self._inputs if i.stats.path == path)
+        return found
 
     def _rows(self, item: _Input) -> Iterator[tuple[RowRef, dict]]:
         """Canonical rows of one input; reader-level faults are rejected here."""
@@ -621,7 +626,7 @@ class Intake:
         if self._ticket_table:
             kept = []
             for message in messages:
-                item = self._input_of(message)
+                item = self._input_at(message.ref.path)
                 if item.history is not None:
                     self._reject(item, message.ref.row, item.history.ticket,
                                  UNKNOWN_TICKET.format(ticket_id=ticket_id))
@@ -764,7 +769,7 @@ class Intake:
             bad_ticket = rejected_ids.get(ticket_id)
             if bad_ticket is not None:  # read ahead before its ticket row turned out bad
                 for message in messages:
-                    self._reject(self._input_of(message), message.ref.row, "ticket_id",
+                    self._reject(self._input_at(message.ref.path), message.ref.row, "ticket_id",
                                  f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
                 return True
             if ticket_id not in self._row_ids:
@@ -863,8 +868,6 @@ class Intake:
                     continue
                 yield ticket_id, message
 
-    def _input_of(self, message: Message) -> _Input:
-        return next(i for i in self._inputs if i.stats.path == message.ref.path)
 
     @property
     def ticket_rows_only(self) -> bool:
@@ -954,7 +957,7 @@ class Intake:
 
     def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None:
         """A rejection found elsewhere (a worker typing the row), accounted to its input."""
-        item = next(i for i in self._inputs if i.stats.path == path)
+        item = self._input_at(path)
         self._reject(item, row, field_name, error)
 
     def _ticket_rows(
@@ -1105,7 +1108,7 @@ class Intake:
         return ticket
 
     def _reject_message(self, message: Message, ticket: Ticket) -> None:
-        item = self._input_of(message)
+        item = self._input_at(message.ref.path)
         self._reject(
             item, message.ref.row, "created_at",
             f"message stamped {message.created_at.isoformat()}, before its ticket was created "

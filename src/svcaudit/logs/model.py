@@ -115,8 +115,6 @@ class Ticket:
     # Fields of the ticket row that were rejected (field -> reason): the rules needing them are
     # not applicable with that reason, the ticket's other rules are still judged.
     rejected_fields: dict[str, str] = field(default_factory=dict)
-    # Created after --as-of: no rule can judge it yet.
-    after_as_of: bool = False
 
     def __reduce__(self):
         # As Message.__reduce__: plain values (about 20 µs a ticket of five messages, not 110).
@@ -144,7 +142,7 @@ class Ticket:
 TICKET_FIELDS = ("ticket_id", "ref", "fields", "created_at", "first_reply_at", "resolved_at",
                  "status", "priority", "channel", "agent", "team", "customer_name", "reopens",
                  "csat", "nps", "ces", "messages", "has_ticket_row", "columns", "timed", "notes",
-                 "rejected_fields", "after_as_of")
+                 "rejected_fields")
 MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed",
                   "public", "team")
 if (tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS

@@ -23,16 +23,24 @@ class NullMarkers:
         chosen = DEFAULT_NULLS if markers is None else tuple(markers)
         self.markers = tuple(chosen)
         self._folded = frozenset(m.strip().casefold() for m in chosen)
+        # Longer text is no marker: most cells (timestamps, names) are told apart by length alone.
+        self._longest = max((len(m) for m in self._folded), default=-1)
 
     def __contains__(self, text: object) -> bool:
-        return isinstance(text, str) and text.strip().casefold() in self._folded
+        if not isinstance(text, str):
+            return False
+        if len(text) > self._longest:
+            text = text.strip()
+            if len(text) > self._longest:
+                return False
+        return text.strip().casefold() in self._folded
 
     def clean(self, text: str | None) -> str | None:
         """The text of a typed field, None when blank or a null marker."""
         if text is None:
             return None
         text = text.strip()
-        if not text or text.casefold() in self._folded:
+        if not text or (len(text) <= self._longest and text.casefold() in self._folded):
             return None
         return text
 
