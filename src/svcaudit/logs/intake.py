@@ -875,11 +875,6 @@ class Intake:
         return not self.events_from_rows and not self._tables and all(
             item.stats.shape is Shape.TICKETS and not item.nested for item in self._inputs)
 
-    def raw_ticket_rows(self) -> Iterator[tuple[RowRef, dict]]:
-        """Canonical, untyped ticket rows in input order; reader faults are rejected here."""
-        for item in self._inputs:
-            yield from self._rows(item)
-
     @property
     def input_count(self) -> int:
         return len(self._inputs)
