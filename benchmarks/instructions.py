@@ -45,11 +45,11 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
 AUDIT = """
 import sys
 from datetime import datetime
-from svcaudit.audit_run import Audit
-from svcaudit.engine import make_intake
-from svcaudit.logs.ids import TicketIdSet
+from svcaudit.audit.run import Audit
+from svcaudit.audit.engine import make_intake
+from svcaudit.intake.ids import TicketIdSet
 from svcaudit.reporters.json import encode_findings
-from svcaudit.rowaudit import audit_input
+from svcaudit.audit.rowaudit import audit_input
 from svcaudit.standard.loader import load_standard
 
 standard = load_standard(sys.argv[2])

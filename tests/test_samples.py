@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from svcaudit.audit_run import run_audit
+from svcaudit.audit.run import run_audit
 from svcaudit.standard.loader import load_standard
 from tests.paths import SAMPLES
 

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from svcaudit.audit_run import Audit
+from svcaudit.audit.run import Audit
 from svcaudit.checks.base import Outcome, Status, TicketContext
-from svcaudit.logs.columns import ColumnMapping
-from svcaudit.logs.fields import RowParser
-from svcaudit.logs.model import Message, Role, RowRef, Ticket
-from svcaudit.logs.timestamps import TimestampParser
+from svcaudit.intake.columns import ColumnMapping
+from svcaudit.intake.fields import RowParser
+from svcaudit.intake.model import Message, Role, RowRef, Ticket
+from svcaudit.intake.timestamps import TimestampParser
 from svcaudit.standard.loader import parse_standard
 from svcaudit.standard.model import Standard
 

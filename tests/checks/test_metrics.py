@@ -16,9 +16,9 @@ from svcaudit.checks.base import NEEDS_MESSAGE_ROWS, Outcome, Status
 from svcaudit.checks.helpdesk_agreement import HelpdeskAgreementCheck
 from svcaudit.checks.metrics import METRICS, MeasuredSpan, Metric
 from svcaudit.checks.response_time import ResponseTimeCheck
-from svcaudit.logs.model import Ticket
+from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES, Timeline
+from svcaudit.intake.model import Ticket
 from svcaudit.standard.schema import standard_schema
-from svcaudit.timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from tests.checks.helpers import at, make_ticket
 
 ASKED = (0, "customer", "My order is late")

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from svcaudit.audit_run import run_audit
+from svcaudit.audit.run import run_audit
 from svcaudit.errors import StandardError
 from svcaudit.standard.loader import load_standard
 from tests.checks.helpers import (

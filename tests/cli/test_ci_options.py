@@ -6,7 +6,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
+from svcaudit.cli.commands import app
 
 STANDARD = """\
 svcaudit: 1

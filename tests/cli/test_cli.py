@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
+from svcaudit.cli.commands import app
 from tests.paths import SAMPLES
 
 AS_OF = "2026-11-23T12:00:00Z"
@@ -133,7 +133,7 @@ def test_validate_accepts_builtin(runner):
 
 
 def test_internal_errors_are_one_line(runner, write, monkeypatch):
-    import svcaudit.cli as cli
+    import svcaudit.cli.commands as cli
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -5,7 +5,7 @@ import json
 
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
+from svcaudit.cli.commands import app
 
 STANDARD = """\
 svcaudit: 1

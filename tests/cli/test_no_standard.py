@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
+from svcaudit.cli.commands import app
 
 FIXTURES = Path(__file__).parents[1] / "presets" / "fixtures"
 AS_OF = "2026-11-23T12:00:00Z"

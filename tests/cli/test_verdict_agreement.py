@@ -21,12 +21,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from svcaudit.cli import OutputFormat, app
-from svcaudit.exitcodes import ExitCode
+from svcaudit.cli.commands import OutputFormat, app
+from svcaudit.results.exitcodes import ExitCode
 from tests.paths import REPO, SAMPLES
 
-BAD_INPUT = REPO / "tests" / "logs" / "fixtures" / "bad-input"
-BAD_INPUT_STANDARD = REPO / "tests" / "logs" / "fixtures" / "standard.yaml"
+BAD_INPUT = REPO / "tests" / "intake" / "fixtures" / "bad-input"
+BAD_INPUT_STANDARD = REPO / "tests" / "intake" / "fixtures" / "standard.yaml"
 PRESET_FIXTURES = REPO / "tests" / "presets" / "fixtures"
 REPORTER_CASES = REPO / "tests" / "reporters" / "fixtures" / "audit_cases.yaml"
 AS_OF = "2026-11-23T12:00:00Z"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
+from svcaudit.cli.commands import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = "2026-11-23T00:00:00Z"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
+from svcaudit.cli.commands import app
 
 WAREHOUSE = Path(__file__).parents[1] / "presets" / "fixtures" / "warehouse"
 AS_OF = "2026-11-23T12:00:00Z"

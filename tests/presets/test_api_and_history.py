@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from svcaudit.initfrom import export_columns
-from svcaudit.logs.presets import PRESETS, detect_preset
+from svcaudit.intake.presets import PRESETS, detect_preset
 from svcaudit.standard.schema import standard_schema
 from tests.presets import examples
 from tests.presets.examples import invoke

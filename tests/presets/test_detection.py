@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
-from svcaudit.logs.columns import ColumnMapping
-from svcaudit.logs.presets import PRESETS, detect_preset
+from svcaudit.cli.commands import app
+from svcaudit.intake.columns import ColumnMapping
+from svcaudit.intake.presets import PRESETS, detect_preset
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BAD = Path(__file__).parents[1] / "logs" / "fixtures" / "bad-input"
+BAD = Path(__file__).parents[1] / "intake" / "fixtures" / "bad-input"
 AS_OF = "2026-11-23T12:00:00Z"
 
 INTERCOM_UI = ["Conversation ID", "Part ID", "Created at", "Author type", "Author name", "Body", "State"]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
-from svcaudit.engine import make_intake
-from svcaudit.logs.model import Role
+from svcaudit.audit.engine import make_intake
+from svcaudit.cli.commands import app
+from svcaudit.intake.model import Role
 from svcaudit.standard.loader import parse_standard
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from svcaudit.logs.lookups import LOOKUP_KEY, LookupTable
+from svcaudit.intake.lookups import LOOKUP_KEY, LookupTable
 from tests.presets import examples
 from tests.presets.examples import invoke
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from svcaudit.audit_run import run_audit
-from svcaudit.results import AuditResult
+from svcaudit.audit.run import run_audit
+from svcaudit.results.model import AuditResult
 from svcaudit.standard.loader import parse_standard
 
 FIXTURES = Path(__file__).parent / "fixtures"

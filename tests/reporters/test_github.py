@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svcaudit.audit_run import run_audit
+from svcaudit.audit.run import run_audit
 from svcaudit.reporters import github
 from svcaudit.reporters.escaping import visible_controls
 from svcaudit.standard.loader import parse_standard

@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
-from svcaudit.logs.model import Rejection
-from svcaudit.results import group_reasons, group_rejections, reason_key
+from svcaudit.cli.commands import app
+from svcaudit.intake.model import Rejection
+from svcaudit.results.model import group_reasons, group_rejections, reason_key
 
 AS_OF = "2026-11-23T12:00:00Z"
 BAD_ROWS = 728  # one bad column of a real export

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from svcaudit.audit_run import run_audit
+from svcaudit.audit.run import run_audit
 from svcaudit.reporters import junit
 from svcaudit.standard.loader import load_standard
 from tests.paths import SAMPLES

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from markdown_it import MarkdownIt
 
-from svcaudit.audit_run import run_audit
+from svcaudit.audit.run import run_audit
 from svcaudit.reporters import RENDERERS
 from svcaudit.standard.loader import load_standard
 from tests.paths import SAMPLES

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
+from svcaudit.audit.grouped import NONE_LABEL, TablesReport, build_report, parse_by, resolve_period
+from svcaudit.cli.commands import app
 from svcaudit.reporters.tables_html import (
     BAR_COLOUR,
     FIRST_REPLY_BUCKETS,
@@ -28,7 +29,6 @@ from svcaudit.reporters.tables_html import (
     render_html,
 )
 from svcaudit.standard.loader import load_standard
-from svcaudit.tables import NONE_LABEL, TablesReport, build_report, parse_by, resolve_period
 from tests.paths import SAMPLES
 
 AS_OF = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)

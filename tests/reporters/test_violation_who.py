@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli import app
-from svcaudit.findings import FindingLog
-from svcaudit.results import VIOLATION_FIELDS, WHO_FIELDS, Violation, violation_as_row, violation_dict
+from svcaudit.cli.commands import app
+from svcaudit.results.findings import FindingLog
+from svcaudit.results.model import VIOLATION_FIELDS, WHO_FIELDS, Violation, violation_as_row, violation_dict
 
 AS_OF = "2026-11-23T12:00:00Z"
 STANDARD = """\
@@ -68,7 +68,7 @@ def test_json_violations_name_who_and_null_what_the_export_lacks(files):
 
 
 def test_text_names_the_agent_and_omits_what_is_absent(files):
-    from svcaudit.audit_run import run_audit
+    from svcaudit.audit.run import run_audit
     from svcaudit.reporters import text
     from svcaudit.standard.loader import load_standard
 
@@ -156,9 +156,9 @@ def test_positional_forms_of_a_finding_keep_every_field_in_its_place():
 
 
 def test_the_engine_row_carries_the_tickets_who_in_place():
+    from svcaudit.audit.engine import make_violation, violation_row
     from svcaudit.checks.base import Outcome, Status
-    from svcaudit.engine import make_violation, violation_row
-    from svcaudit.logs.model import RowRef, Ticket
+    from svcaudit.intake.model import RowRef, Ticket
     from svcaudit.standard.loader import load_standard
 
     rule = load_standard("builtin:default").rules[0]

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from svcaudit.audit_run import run_audit
-from svcaudit.results import dimension_table
+from svcaudit.audit.run import run_audit
+from svcaudit.results.model import dimension_table
 from svcaudit.standard.loader import builtin_names, load_standard
 from tests.paths import SAMPLES
 

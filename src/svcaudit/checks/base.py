@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from ..logs.model import Message, Ticket
+from svcaudit.intake.model import Message, Ticket
 
 if TYPE_CHECKING:
-    from ..standard.model import Rule
-    from ..text import PhraseBank
-    from ..timecalc.calendar import Calendar
-    from ..timeline import Timeline
+    from svcaudit.checks.timeline import Timeline
+    from svcaudit.standard.model import Rule
+    from svcaudit.text import PhraseBank
+    from svcaudit.timecalc.calendar import Calendar
 
 
 class Status(str, enum.Enum):
@@ -127,7 +127,7 @@ class TicketContext:
         """The ticket's conversation timeline; bots count as agents only when a rule says so."""
         found = self._timelines.get(bots_are_agents)
         if found is None:
-            from ..timeline import Timeline
+            from svcaudit.checks.timeline import Timeline
 
             found = self._timelines[bots_are_agents] = Timeline(self.ticket, bots_are_agents)
         return found
@@ -138,7 +138,7 @@ class TicketContext:
         if found is None:
             text = message.text
             if self._strip:
-                from ..text import strip_noise
+                from svcaudit.text import strip_noise
 
                 text = strip_noise(text, **{kind: kind in self._strip for kind in NOISE_KINDS})
             found = self._scans[message.index] = self._bank.scan(text)

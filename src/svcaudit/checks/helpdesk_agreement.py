@@ -25,18 +25,18 @@ Fails:   Zendesk says 95 minutes; svcaudit measures 1h 42m 10s ("helpdesk says 1
 """
 from __future__ import annotations
 
-from ..logs.model import Ticket
-from ..timecalc.durations import Seconds, format_seconds
-from ..timecalc.export_durations import (
+from svcaudit.checks.base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
+from svcaudit.checks.metrics import CLOCK_OPTIONS, METRICS, Measurement
+from svcaudit.checks.options import seconds_option
+from svcaudit.checks.schema_parts import DURATION
+from svcaudit.intake.model import Ticket
+from svcaudit.timecalc.durations import Seconds, format_seconds
+from svcaudit.timecalc.export_durations import (
     UNIT_SECONDS,
     ExportDurationError,
     parse_export_duration,
     unit_of_field,
 )
-from .base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
-from .metrics import CLOCK_OPTIONS, METRICS, Measurement
-from .options import seconds_option
-from .schema_parts import DURATION
 
 DEFAULT_UNIT = "minutes"  # Zendesk's figures, the common case, are whole minutes
 DEFAULT_TOLERANCE = Seconds(60)

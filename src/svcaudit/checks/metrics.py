@@ -17,11 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from ..logs.model import Message, Role, Ticket
-from ..timecalc.calendar import Calendar
-from ..timecalc.clock import Clock
-from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (
+from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     CheckEnv,
     Outcome,
@@ -29,8 +25,12 @@ from .base import (
     not_applicable,
     rejected_field,
 )
-from .options import calendar_option, statuses_option
-from .schema_parts import BOTS_ARE_AGENTS, STATUS_LIST
+from svcaudit.checks.options import calendar_option, statuses_option
+from svcaudit.checks.schema_parts import BOTS_ARE_AGENTS, STATUS_LIST
+from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES, Timeline
+from svcaudit.intake.model import Message, Role, Ticket
+from svcaudit.timecalc.calendar import Calendar
+from svcaudit.timecalc.clock import Clock
 
 # The options that decide how a ticket's clock runs, taken by every check that measures a metric.
 CLOCK_OPTIONS = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..timecalc.calendar import ALWAYS_OPEN_NAME, Calendar
-from ..timecalc.durations import Duration, DurationError, Seconds, parse_duration
-from .base import CheckConfigError, CheckEnv
+from svcaudit.checks.base import CheckConfigError, CheckEnv
+from svcaudit.timecalc.calendar import ALWAYS_OPEN_NAME, Calendar
+from svcaudit.timecalc.durations import Duration, DurationError, Seconds, parse_duration
 
 
 def duration_option(value: Any, path: tuple[Any, ...]) -> Duration:

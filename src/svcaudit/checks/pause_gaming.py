@@ -21,11 +21,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..logs.model import Message, Role, Ticket
-from ..timecalc.durations import Seconds, format_instant, format_seconds
-from .base import Check, CheckEnv, Outcome, RowKernel, TicketContext, failed, not_applicable, passed
-from .options import seconds_option, statuses_option
-from .schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
+from svcaudit.checks.base import (
+    Check,
+    CheckEnv,
+    Outcome,
+    RowKernel,
+    TicketContext,
+    failed,
+    not_applicable,
+    passed,
+)
+from svcaudit.checks.options import seconds_option, statuses_option
+from svcaudit.checks.schema_parts import BOTS_ARE_AGENTS, DURATION, STATUS_LIST
+from svcaudit.intake.model import Message, Role, Ticket
+from svcaudit.timecalc.durations import Seconds, format_instant, format_seconds
 
 DEFAULT_WITHIN = Seconds(10 * 60)
 

@@ -22,9 +22,7 @@ Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's
 """
 from __future__ import annotations
 
-from ..logs.model import Message, Role, Ticket
-from ..text import MissingValue, PhraseError, PhraseSet, snippet
-from .base import (
+from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     CheckConfigError,
     CheckEnv,
@@ -35,7 +33,9 @@ from .base import (
     not_applicable,
     passed,
 )
-from .schema_parts import BOTS_ARE_AGENTS, PHRASE_LIST
+from svcaudit.checks.schema_parts import BOTS_ARE_AGENTS, PHRASE_LIST
+from svcaudit.intake.model import Message, Role, Ticket
+from svcaudit.text import MissingValue, PhraseError, PhraseSet, snippet
 
 POSITIONS = (
     "first_agent_message", "last_agent_message", "every_agent_message", "any_agent_message",

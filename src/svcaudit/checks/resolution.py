@@ -17,10 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from ..logs.model import Ticket
-from ..timeline import DEFAULT_RESOLVED_STATUSES
-from .base import PASSED, Check, CheckEnv, Outcome, RowKernel, TicketContext, failed, not_applicable, pending
-from .schema_parts import STATUS_LIST
+from svcaudit.checks.base import (
+    PASSED,
+    Check,
+    CheckEnv,
+    Outcome,
+    RowKernel,
+    TicketContext,
+    failed,
+    not_applicable,
+    pending,
+)
+from svcaudit.checks.schema_parts import STATUS_LIST
+from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES
+from svcaudit.intake.model import Ticket
 
 
 class ResolutionCheck(Check):

@@ -25,11 +25,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..logs.model import Ticket
-from ..timecalc.calendar import ALWAYS_OPEN, Calendar
-from ..timecalc.clock import Clock
-from ..timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
-from .base import (
+from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     PASSED,
     Check,
@@ -44,9 +40,13 @@ from .base import (
     passed,
     pending,
 )
-from .metrics import CLOCK_OPTIONS, METRICS, MeasuredSpan, Measurement, Metric
-from .options import duration_option
-from .schema_parts import DURATION
+from svcaudit.checks.metrics import CLOCK_OPTIONS, METRICS, MeasuredSpan, Measurement, Metric
+from svcaudit.checks.options import duration_option
+from svcaudit.checks.schema_parts import DURATION
+from svcaudit.intake.model import Ticket
+from svcaudit.timecalc.calendar import ALWAYS_OPEN, Calendar
+from svcaudit.timecalc.clock import Clock
+from svcaudit.timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 
 DEFAULT_TARGET_KEY = "default"
 

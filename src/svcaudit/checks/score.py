@@ -17,9 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..logs.model import Ticket
-from .base import AggregateCheck, CheckConfigError, CheckEnv, Outcome, failed, not_applicable, passed
-from .schema_parts import PERCENT
+from svcaudit.checks.base import (
+    AggregateCheck,
+    CheckConfigError,
+    CheckEnv,
+    Outcome,
+    failed,
+    not_applicable,
+    passed,
+)
+from svcaudit.checks.schema_parts import PERCENT
+from svcaudit.intake.model import Ticket
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -123,7 +131,7 @@ class ScoreCheck(AggregateCheck):
 
 
 def _threshold(metric: str, value: Any) -> float:
-    from ..standard.values import parse_share
+    from svcaudit.shares import parse_share
 
     if metric == "nps":
         if isinstance(value, str):

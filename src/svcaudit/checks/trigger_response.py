@@ -41,13 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..logs.model import Message, Role, Ticket
-from ..text import Hit, MissingValue, PhraseError, PhraseSet
-from ..timecalc.calendar import Calendar
-from ..timecalc.clock import Clock
-from ..timecalc.durations import Duration, WorkingDays, format_seconds
-from ..timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from .base import (
+from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     CheckConfigError,
     CheckEnv,
@@ -60,8 +54,14 @@ from .base import (
     passed,
     pending,
 )
-from .options import calendar_option, duration_option
-from .schema_parts import BOTS_ARE_AGENTS, DURATION, PHRASE_LIST
+from svcaudit.checks.options import calendar_option, duration_option
+from svcaudit.checks.schema_parts import BOTS_ARE_AGENTS, DURATION, PHRASE_LIST
+from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES, Timeline
+from svcaudit.intake.model import Message, Role, Ticket
+from svcaudit.text import Hit, MissingValue, PhraseError, PhraseSet
+from svcaudit.timecalc.calendar import Calendar
+from svcaudit.timecalc.clock import Clock
+from svcaudit.timecalc.durations import Duration, WorkingDays, format_seconds
 
 PHRASE_OPTIONS = ("trigger", "response")
 DEFAULT_WITHIN_MESSAGES = 1  # without `within`: the next staff message must respond

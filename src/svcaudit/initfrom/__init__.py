@@ -8,10 +8,10 @@ would be judged (`dryrun`). The rules are those of a built-in standard.
 """
 from __future__ import annotations
 
-from .dryrun import dry_run, summary_lines
-from .profile import export_columns
-from .propose import Proposal, propose
-from .writer import notes, starter_standard
+from svcaudit.initfrom.dryrun import dry_run, summary_lines
+from svcaudit.initfrom.profile import export_columns
+from svcaudit.initfrom.propose import Proposal, propose
+from svcaudit.initfrom.writer import notes, starter_standard
 
 __all__ = ["Proposal", "dry_run", "export_columns", "notes", "propose", "starter_standard",
            "summary_lines"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from ..audit_run import run_audit
-from ..checks.base import AggregateCheck
-from ..reporters.common import verdict
-from ..results import AuditResult, RuleResult
-from ..standard.loader import load_standard
+from svcaudit.audit.run import run_audit
+from svcaudit.checks.base import AggregateCheck
+from svcaudit.reporters.common import verdict
+from svcaudit.results.model import AuditResult, RuleResult
+from svcaudit.standard.loader import load_standard
 
 
 def dry_run(standard_path: Path, export: Path, as_of: datetime) -> AuditResult:
@@ -54,6 +54,6 @@ def summary_lines(result: AuditResult, standard_path: Path, export: Path) -> lis
 
 def _aggregate(result: RuleResult) -> bool:
     """Whether the rule is judged once over all tickets (a score), not ticket by ticket."""
-    from ..checks.registry import CHECK_KINDS
+    from svcaudit.checks.registry import CHECK_KINDS
 
     return issubclass(CHECK_KINDS[result.rule.check], AggregateCheck)

@@ -1,6 +1,6 @@
 """`init --from DIR`: a folder of synced tables read as one audit, its `tables:` block proposed.
 
-Each data file of the folder is matched to a table (`logs.tables.match_table`: by its name, else by
+Each data file of the folder is matched to a table (`intake.tables.match_table`: by its name, else by
 its columns) of every preset of several tables; the preset that takes the most files, a ticket table
 among them, is proposed, and its tables are written out in full (files, columns, lookups and the
 joins between them) so that the block can be read and edited. A folder no such preset fits gets a
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError, Location
-from ..logs.presets import PRESETS, Preset, table_with_preset
-from ..logs.tables import TableMatchError, TableShape, TableSpec, data_files, match_table
-from .profile import export_columns
-from .propose import EVENTS, MESSAGES, Proposal, propose
-from .writer import builtin_parts, quoted, timezone_line
+from svcaudit.errors import InputError, Location
+from svcaudit.initfrom.profile import export_columns
+from svcaudit.initfrom.propose import EVENTS, MESSAGES, Proposal, propose
+from svcaudit.initfrom.writer import builtin_parts, quoted, timezone_line
+from svcaudit.intake.presets import PRESETS, Preset, table_with_preset
+from svcaudit.intake.tables import TableMatchError, TableShape, TableSpec, data_files, match_table
 
 TABLE_SHAPES = {TableShape.TICKETS: "tickets", TableShape.MESSAGES: "messages",
                 TableShape.HISTORY: "history", TableShape.LOOKUP: "lookup"}

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..logs.nulls import NullMarkers
-from ..logs.readers import ExportFile, Record
+from svcaudit.intake.nulls import NullMarkers
+from svcaudit.intake.readers import ExportFile, Record
 
 SAMPLE_ROWS = 20_000
 SHORT_VALUE = 200  # longer values are free text: counted, never compared
@@ -28,7 +28,7 @@ def is_json_export(path: str | Path) -> bool:
 
 def export_columns(path: Path, encoding: str | None = None) -> list[str]:
     """The export's column names; for JSON, the first row's keys, both as they are (a nested
-    conversation's `scenario`) and flat (`stats.first_responded_at`, see `logs.paths`)."""
+    conversation's `scenario`) and flat (`stats.first_responded_at`, see `intake.paths`)."""
     export = ExportFile(path, encoding)
     if export.format == "json":
         export.flatten = False

@@ -17,21 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location
-from ..logs.columns import (
-    MESSAGE_FIELDS,
-    MESSAGE_MARKERS,
-    TICKET_FIELDS,
-    TIMESTAMP_FIELDS,
-    ColumnMapping,
-    header_key,
-    loose_key,
+from svcaudit.errors import InputError, Location
+from svcaudit.initfrom.profile import (
+    ExportProfile,
+    export_columns,
+    is_json_export,
+    profile_export,
+    sample_records,
 )
-from ..logs.dateorder import decide, gather
-from ..logs.fields import PUBLIC_WORDS, is_nullable
-from ..logs.presets import Preset, PresetMatch, detect_preset
-from .profile import ExportProfile, export_columns, is_json_export, profile_export, sample_records
-from .vocab import (
+from svcaudit.initfrom.vocab import (
     EVENT_TIME_NAMES,
     KEY_FILLED_SHARE,
     KEY_PATTERNS,
@@ -54,6 +48,18 @@ from .vocab import (
     fit_whole_numbers,
     priority_word,
 )
+from svcaudit.intake.columns import (
+    MESSAGE_FIELDS,
+    MESSAGE_MARKERS,
+    TICKET_FIELDS,
+    TIMESTAMP_FIELDS,
+    ColumnMapping,
+    header_key,
+    loose_key,
+)
+from svcaudit.intake.dateorder import decide, gather
+from svcaudit.intake.fields import PUBLIC_WORDS, is_nullable
+from svcaudit.intake.presets import Preset, PresetMatch, detect_preset
 
 TICKETS, MESSAGES, EVENTS, NESTED = "tickets", "messages", "events", "nested"
 MESSAGE_WANTED = ("ticket_id", "created_at", "author_role", "text")
@@ -439,7 +445,7 @@ def _date_rows(profile: ExportProfile, stamps: dict[str, str]) -> Iterator[tuple
 
 
 def _date_order(profile: ExportProfile, proposal: Proposal, stamps: dict[str, str]) -> None:
-    """`logs.dateorder` on the sampled rows: a proven order is proposed with its evidence."""
+    """`intake.dateorder` on the sampled rows: a proven order is proposed with its evidence."""
     path = str(profile.path)
     try:
         orders = decide(path, gather(_date_rows(profile, stamps)), None)

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
-from ..logs.fields import PUBLIC_WORDS, ROLE_SYNONYMS, SCORE_SCALES
-from ..logs.nulls import STATUS_WORDS
-from ..logs.presets import INTERCOM_PART_TYPES, PRESETS, PRIORITY_WORDS
-from ..logs.timestamps import TimestampError, TimestampParser
+from svcaudit.intake.fields import PUBLIC_WORDS, ROLE_SYNONYMS, SCORE_SCALES
+from svcaudit.intake.nulls import STATUS_WORDS
+from svcaudit.intake.presets import INTERCOM_PART_TYPES, PRESETS, PRIORITY_WORDS
+from svcaudit.intake.timestamps import TimestampError, TimestampParser
 
 # Keys that name the parent a row belongs to: beside a row's own id, the parent is the ticket.
 # `key` and `number` are Jira's and ServiceNow's names, read as keys only when their values look so.

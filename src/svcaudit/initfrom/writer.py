@@ -12,8 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..standard.loader import builtin_text
-from .propose import (
+from svcaudit.initfrom.propose import (
     EVENTS,
     MESSAGES,
     NESTED,
@@ -23,6 +22,7 @@ from .propose import (
     Proposal,
     propose,
 )
+from svcaudit.standard.loader import builtin_text
 
 COMMENT_COLUMN = 40  # where an entry's comment starts, for a readable column of comments
 SHOWN_VALUES = 5  # values listed in a note or comment before "and N more"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import github, junit, markdown, text
-from . import json as json_reporter
+from svcaudit.reporters import github, junit, markdown, text
+from svcaudit.reporters import json as json_reporter
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "text": text.render,

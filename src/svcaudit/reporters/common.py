@@ -6,9 +6,9 @@ from heapq import heappush, heapreplace
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
-from ..logs.presets import preset_summary
-from ..results import WHO_FIELDS, AuditResult, RejectionGroup, Verdict, Violation
-from ..timecalc.durations import format_seconds
+from svcaudit.intake.presets import preset_summary
+from svcaudit.results.model import WHO_FIELDS, AuditResult, RejectionGroup, Verdict, Violation
+from svcaudit.timecalc.durations import format_seconds
 
 violation_who = attrgetter(*WHO_FIELDS)
 
@@ -253,7 +253,7 @@ DIMENSION_HEADER = ["Dimension", "Passed", "Failed", "Compliance", "Rules"]
 
 def dimension_rows(rules) -> list[list[str]]:
     """Rows of the per-dimension table; empty when no rule names a dimension."""
-    from ..results import dimension_table
+    from svcaudit.results.model import dimension_table
 
     return [[name, str(d["passed"]), str(d["failed"]), percent(d["compliance"]), ", ".join(d["rules"])]
             for name, d in dimension_table(rules).items()]

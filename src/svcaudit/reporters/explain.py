@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from ..explain import RuleExplanation, TicketExplanation
-from ..timecalc.durations import format_instant, format_seconds
-from .escaping import json_text, markdown, terminal
-from .markdown import table
+from svcaudit.audit.explain import RuleExplanation, TicketExplanation
+from svcaudit.reporters.escaping import json_text, markdown, terminal
+from svcaudit.reporters.markdown import table
+from svcaudit.timecalc.durations import format_instant, format_seconds
 
 TEXT_PREVIEW = 70
 

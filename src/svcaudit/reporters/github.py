@@ -18,9 +18,9 @@ import os
 from pathlib import Path, PurePath
 from typing import Any
 
-from ..results import AuditResult
-from . import common
-from .escaping import visible_controls
+from svcaudit.reporters import common
+from svcaudit.reporters.escaping import visible_controls
+from svcaudit.results.model import AuditResult
 
 DEFAULT_MAX_ANNOTATIONS = 20  # per rule, and for rejected rows; 0 means all
 TITLE = "svcaudit"

@@ -15,10 +15,10 @@ from collections.abc import Callable, Collection, Iterator
 from itertools import islice
 from typing import Any, TextIO
 
-from ..findings import FindingLog
-from ..results import AuditResult, Violation, violation_as_row
-from ..timecalc.durations import format_instant
-from .escaping import json_text
+from svcaudit.reporters.escaping import json_text
+from svcaudit.results.findings import FindingLog
+from svcaudit.results.model import AuditResult, Violation, violation_as_row
+from svcaudit.timecalc.durations import format_instant
 
 STREAMED = ("violations", "rejected", "waived")
 INDENT = "  "

@@ -20,9 +20,9 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from typing import Any
 
-from ..results import AuditResult, Verdict
-from . import common
-from .escaping import visible_controls
+from svcaudit.reporters import common
+from svcaudit.reporters.escaping import visible_controls
+from svcaudit.results.model import AuditResult, Verdict
 
 SUITES_NAME = "svcaudit"
 CLASS_PREFIX = "svcaudit."

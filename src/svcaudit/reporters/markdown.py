@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from ..results import AuditResult, Verdict
-from ..timecalc.durations import format_instant
-from . import common
-from .escaping import markdown as cell  # every value from the input, in a cell or a line
+from svcaudit.reporters import common
+from svcaudit.reporters.escaping import markdown as cell  # every value from the input, in a cell or a line
+from svcaudit.results.model import AuditResult, Verdict
+from svcaudit.timecalc.durations import format_instant
 
 VERDICT_MARKS = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.NOT_JUDGED: "⚠️"}
 

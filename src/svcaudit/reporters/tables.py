@@ -15,13 +15,19 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..tables import FIRST_REPLY_BUCKETS, LOWER_IS_BETTER, GroupRow, TablesReport, first_reply_histogram
-from ..timecalc.durations import format_instant, format_seconds
-from . import common
-from .escaping import csv_cell, json_text, terminal
-from .markdown import cell
-from .markdown import table as md_table
-from .text import console_for
+from svcaudit.audit.grouped import (
+    FIRST_REPLY_BUCKETS,
+    LOWER_IS_BETTER,
+    GroupRow,
+    TablesReport,
+    first_reply_histogram,
+)
+from svcaudit.reporters import common
+from svcaudit.reporters.escaping import csv_cell, json_text, terminal
+from svcaudit.reporters.markdown import cell
+from svcaudit.reporters.markdown import table as md_table
+from svcaudit.reporters.text import console_for
+from svcaudit.timecalc.durations import format_instant, format_seconds
 
 UP, DOWN, FLAT = "▲", "▼", "="
 PERCENT_POINT = "pp"
@@ -142,7 +148,7 @@ def _rule_rows(report: TablesReport) -> list[list[str]]:
 
 
 def _dimension_rows(report: TablesReport) -> list[list[str]]:
-    from ..results import dimension_table
+    from svcaudit.results.model import dimension_table
 
     rows = []
     for row in report.rows:

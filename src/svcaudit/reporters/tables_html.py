@@ -12,12 +12,11 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .. import __version__
-from ..periods import TIME_UNITS
-from ..tables import FIRST_REPLY_BUCKETS, TablesReport, first_reply_histogram
-from . import common
-from .escaping import visible_controls
-from .tables import (
+from svcaudit import __version__
+from svcaudit.audit.grouped import FIRST_REPLY_BUCKETS, TablesReport, first_reply_histogram
+from svcaudit.reporters import common
+from svcaudit.reporters.escaping import visible_controls
+from svcaudit.reporters.tables import (
     BREACH_HEADER,
     DOWN,
     UP,
@@ -33,6 +32,7 @@ from .tables import (
     _share,
     _title,
 )
+from svcaudit.results.periods import TIME_UNITS
 
 # First-reply buckets, roughly logarithmic: (label, lower bound in seconds inclusive, upper exclusive).
 # Chart geometry, in SVG user units (CSS pixels at 100%).

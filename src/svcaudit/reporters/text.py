@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..results import AuditResult
-from ..timecalc.durations import format_instant
-from . import common
-from .escaping import terminal
+from svcaudit.reporters import common
+from svcaudit.reporters.escaping import terminal
+from svcaudit.results.model import AuditResult
+from svcaudit.timecalc.durations import format_instant
 
 DEFAULT_WIDTH = 120
 # The violations table's columns: (name, share of the width left over, narrowest width). A column

@@ -14,12 +14,12 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..checks.base import CheckConfigError, CheckEnv
-from ..checks.registry import CHECK_KINDS
-from ..errors import Location, StandardError, closest
-from ..logs.fields import is_nullable
-from ..logs.nulls import DEFAULT_NULLS, STATUS_WORDS, NullMarkers
-from ..logs.presets import (
+from svcaudit.checks.base import CheckConfigError, CheckEnv
+from svcaudit.checks.registry import CHECK_KINDS
+from svcaudit.errors import Location, StandardError, closest
+from svcaudit.intake.fields import is_nullable
+from svcaudit.intake.nulls import DEFAULT_NULLS, STATUS_WORDS, NullMarkers
+from svcaudit.intake.presets import (
     HISTORY_FROM_ROWS,
     PRESETS,
     HistoryLayout,
@@ -27,14 +27,14 @@ from ..logs.presets import (
     effective_tables,
     get_preset,
 )
-from ..logs.tables import TableSpec, spec_problems
-from ..text import PhraseBank, PhraseError
-from ..timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
-from ..timecalc.durations import DurationError, parse_duration
-from .model import Conditions, InputSpec, Rule, Severity, Standard
-from .schema import RULE_COMMON, validate_document
-from .values import parse_share
-from .yamlsource import YamlDocument, load_yaml
+from svcaudit.intake.tables import TableSpec, spec_problems
+from svcaudit.shares import parse_share
+from svcaudit.standard.model import Conditions, InputSpec, Rule, Severity, Standard
+from svcaudit.standard.schema import RULE_COMMON, validate_document
+from svcaudit.standard.yamlsource import YamlDocument, load_yaml
+from svcaudit.text import PhraseBank, PhraseError
+from svcaudit.timecalc.calendar import ALWAYS_OPEN, ALWAYS_OPEN_NAME, CalendarConfigError, build_calendar
+from svcaudit.timecalc.durations import DurationError, parse_duration
 
 FORMAT_VERSION = 1
 DISCOVERY_NAME = "svcaudit.yaml"

@@ -10,15 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Location
-from ..logs.presets import HistoryLayout, MessagesLayout
-from ..logs.tables import TableSpec
-from ..timecalc.durations import Duration
+from svcaudit.errors import Location
+from svcaudit.intake.presets import HistoryLayout, MessagesLayout
+from svcaudit.intake.tables import TableSpec
+from svcaudit.timecalc.durations import Duration
 
 if TYPE_CHECKING:
-    from ..checks.base import Check
-    from ..text import PhraseBank
-    from ..timecalc.calendar import Calendar
+    from svcaudit.checks.base import Check
+    from svcaudit.text import PhraseBank
+    from svcaudit.timecalc.calendar import Calendar
 
 
 class Severity(str, enum.Enum):

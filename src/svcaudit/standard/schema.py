@@ -14,11 +14,11 @@ from typing import Any
 
 import jsonschema
 
-from ..checks.registry import CHECK_KINDS
-from ..errors import StandardError, closest
-from ..logs.presets import PRESETS
-from ..timecalc.durations import DurationError, parse_duration
-from .yamlsource import YamlDocument
+from svcaudit.checks.registry import CHECK_KINDS
+from svcaudit.errors import StandardError, closest
+from svcaudit.intake.presets import PRESETS
+from svcaudit.standard.yamlsource import YamlDocument
+from svcaudit.timecalc.durations import DurationError, parse_duration
 
 RULE_COMMON: dict[str, Any] = {
     "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
@@ -53,7 +53,7 @@ def standard_schema() -> dict[str, Any]:
     text = resources.files("svcaudit").joinpath("schema/standard-v1.json").read_text("utf-8")
     schema = json.loads(text)
     defs = schema["$defs"]
-    # The presets are listed once, in logs.presets; the schema names them from there.
+    # The presets are listed once, in intake.presets; the schema names them from there.
     defs["input"]["properties"]["preset"]["enum"] = list(PRESETS)
     defs["table"]["properties"]["preset"]["enum"] = list(PRESETS)
     branches = []

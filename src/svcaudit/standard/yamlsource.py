@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Location, StandardError
+from svcaudit.errors import Location, StandardError
 
 Path = tuple[Any, ...]
 

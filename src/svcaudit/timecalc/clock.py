@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .calendar import Calendar
+from svcaudit.timecalc.calendar import Calendar
 
 Span = tuple[datetime, datetime]
 

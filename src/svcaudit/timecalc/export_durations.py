@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .durations import DurationError, Seconds, parse_duration
+from svcaudit.timecalc.durations import DurationError, Seconds, parse_duration
 
 # The units a duration field can be declared in, and what one of each is worth.
 UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600}

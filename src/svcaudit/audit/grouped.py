@@ -1,0 +1,412 @@
+"""`svcaudit report`: compliance tables per week, day, month, agent, team, channel, priority or rule.
+
+Every audited ticket is judged once (the same verdicts as `svcaudit check`) and added to the tally
+of its group: the group of its period and of the fields named in `--by`. Weeks are ISO weeks of the
+ticket's creation in the standard's time zone. Each group is compared with the group before it: the
+previous week, day or month when a time field is in `--by`, else the same group in the period
+before `--period`/`--since…--until`.
+"""
+from __future__ import annotations
+
+import statistics
+from array import array
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from svcaudit.audit.engine import Tally, TicketVerdicts
+from svcaudit.checks.metrics import FirstReply, Metric, Resolution
+from svcaudit.errors import UsageError, closest
+from svcaudit.intake.model import InputStats, Rejection, Ticket
+from svcaudit.results.model import RuleResult, Violation, dimension_table
+from svcaudit.results.periods import TIME_UNITS, Period, shift_key, time_key
+from svcaudit.standard.model import Standard
+from svcaudit.timecalc.durations import format_instant
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+# The buckets of the first-reply distribution every format shows: (label, from, to) in seconds.
+FIRST_REPLY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("<5m", 0, 5 * MINUTE),
+    ("5–15m", 5 * MINUTE, 15 * MINUTE),
+    ("15m–1h", 15 * MINUTE, HOUR),
+    ("1–4h", HOUR, 4 * HOUR),
+    ("4–8h", 4 * HOUR, 8 * HOUR),
+    ("8–24h", 8 * HOUR, DAY),
+    ("1–3d", DAY, 3 * DAY),
+    (">3d", 3 * DAY, None),
+)
+
+
+def first_reply_histogram(values: Sequence[int]) -> list[int]:
+    """How many first replies fall in each of FIRST_REPLY_BUCKETS."""
+    counts = [0] * len(FIRST_REPLY_BUCKETS)
+    for seconds in values:
+        for index, (_, low, high) in enumerate(FIRST_REPLY_BUCKETS):
+            if seconds >= low and (high is None or seconds < high):
+                counts[index] += 1
+                break
+        else:  # a negative time cannot be measured; count it with the fastest replies
+            counts[0] += 1
+    return counts
+
+
+GROUP_FIELDS = ("week", "day", "month", "agent", "team", "channel", "priority", "rule")
+NONE_LABEL = "(none)"
+CURRENT, PREVIOUS = "current", "previous"
+
+
+def parse_by(text: str) -> tuple[str, ...]:
+    fields = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    for name in fields:
+        if name not in GROUP_FIELDS:
+            hint = closest(name, GROUP_FIELDS)
+            raise UsageError(f"--by {name!r} is not one of {', '.join(GROUP_FIELDS)}"
+                             + (f" (did you mean {hint!r}?)" if hint else ""))
+    if len(set(fields)) != len(fields):
+        raise UsageError("--by names a field twice")
+    if sum(name in TIME_UNITS for name in fields) > 1:
+        raise UsageError("--by takes at most one of week, day, month")
+    return fields
+
+
+def percentile(sorted_values: Sequence[int], share: float) -> int | None:
+    """Nearest-rank percentile: the smallest value with at least `share` of values at or below it."""
+    if not sorted_values:
+        return None
+    rank = max(1, -(-int(share * 1000) * len(sorted_values) // 1000))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+@dataclass
+class Distribution:
+    """Exact measured seconds of one metric in one group (kept as a compact array)."""
+
+    values: array = field(default_factory=lambda: array("q"))
+
+    def add(self, seconds: int) -> None:
+        self.values.append(seconds)
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.values)
+        return {
+            "count": len(ordered),
+            "median": statistics.median_low(ordered) if ordered else None,
+            "p90": percentile(ordered, 0.9),
+        }
+
+
+class Group:
+    """The tally of one group, plus the reply and resolution times behind its percentiles."""
+
+    def __init__(self, standard: Standard) -> None:
+        self.tally = Tally(standard)
+        self.first_reply = Distribution()
+        self.resolution = Distribution()
+
+    def stats(self, standard: Standard) -> GroupStats:
+        self.tally.finish()
+        tally = self.tally
+        counted = [r for r in tally.results if r.rule.counts]
+        passed = sum(r.passed for r in counted)
+        failed = sum(r.failed for r in counted)
+        timed = [r for r in tally.results if r.rule.check == "response_time"]
+        sla_passed = sum(r.passed for r in timed)
+        sla_judged = sla_passed + sum(r.failed for r in timed)
+        metrics = tally.metrics.to_dict()
+        quality = tally.quality.to_dict(standard.quality_min) if tally.quality else None
+        return GroupStats(
+            tickets=tally.tickets,
+            compliance=None if passed + failed == 0 else passed / (passed + failed),
+            sla=None if sla_judged == 0 else sla_passed / sla_judged,
+            first_reply=self.first_reply.summary(),
+            resolution=self.resolution.summary(),
+            metrics=metrics,
+            quality=None if quality is None else quality["score"],
+            rules=tally.results,
+            violations=tally.violations,
+            first_reply_values=sorted(self.first_reply.values),
+        )
+
+
+@dataclass
+class GroupStats:
+    tickets: int
+    compliance: float | None
+    sla: float | None
+    first_reply: dict[str, Any]
+    resolution: dict[str, Any]
+    metrics: dict[str, Any]
+    quality: float | None
+    rules: list[RuleResult]
+    violations: Collection[Violation]  # the group's FindingLog
+    first_reply_values: list[int]
+
+    def headline(self) -> dict[str, Any]:
+        """The figures compared between periods."""
+        return {
+            "compliance": self.compliance,
+            "sla": self.sla,
+            "first_reply_median": self.first_reply["median"],
+            "first_reply_p90": self.first_reply["p90"],
+            "resolution_median": self.resolution["median"],
+            "resolution_p90": self.resolution["p90"],
+            "nps": self.metrics.get("nps"),
+            "csat": self.metrics.get("csat"),
+            "ces": self.metrics.get("ces"),
+            "fcr": self.metrics.get("fcr"),
+            "reopen_rate": self.metrics.get("reopen_rate"),
+            "quality": self.quality,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tickets": self.tickets,
+            **{k: _round(v) for k, v in self.headline().items()},
+            "first_reply": self.first_reply,
+            "resolution": self.resolution,
+            "metrics": self.metrics,
+            "rules": [
+                {"id": r.rule.id, "passed": r.passed, "failed": r.failed, "pending": r.pending,
+                 "not_applicable": r.not_applicable, "compliance": _round(r.compliance)}
+                for r in self.rules
+            ],
+            "dimensions": dimension_table(self.rules),
+        }
+
+
+# Figures where a fall is the good direction (waiting times, effort, reopens).
+LOWER_IS_BETTER = frozenset({"first_reply_median", "first_reply_p90", "resolution_median",
+                             "resolution_p90", "ces", "reopen_rate"})
+
+
+def changes(current: GroupStats, before: GroupStats | None) -> dict[str, float | None]:
+    """current - previous for every headline figure (None where either side is missing)."""
+    if before is None:
+        return {}
+    now, then = current.headline(), before.headline()
+    return {key: None if now[key] is None or then[key] is None else now[key] - then[key] for key in now}
+
+
+@dataclass
+class GroupRow:
+    key: dict[str, str]
+    stats: GroupStats
+    previous: GroupStats | None
+    previous_label: str | None
+
+    @property
+    def change(self) -> dict[str, float | None]:
+        return changes(self.stats, self.previous)
+
+    def rule_change(self, index: int) -> float | None:
+        if self.previous is None:
+            return None
+        now = self.stats.rules[index].compliance
+        then = self.previous.rules[index].compliance
+        return None if now is None or then is None else now - then
+
+
+@dataclass
+class TablesReport:
+    standard: Standard
+    as_of: datetime
+    by: tuple[str, ...]
+    period: Period | None
+    previous_period: Period | None
+    rows: list[GroupRow]
+    inputs: list[InputStats]
+    rejected: list[Rejection]
+    tickets: int
+    tickets_in_period: int
+    tickets_without_time: int
+    warnings: list[str]
+
+    @property
+    def rule_rows(self) -> list[tuple[GroupRow, int]]:
+        """(group, rule index) pairs: one row per group and rule, for CSV and the rules table."""
+        return [(row, index) for row in self.rows for index in range(len(self.standard.rules))]
+
+    def to_dict(self) -> dict[str, Any]:
+        from svcaudit import __version__
+
+        def period(p: Period | None) -> dict[str, str] | None:
+            return None if p is None else {"label": p.label, "start": format_instant(p.start), "end": format_instant(p.end)}
+
+        return {
+            "svcaudit_version": __version__,
+            "report_format": 1,
+            "kind": "tables",
+            "standard": {"name": self.standard.name, "source": self.standard.source},
+            "as_of": format_instant(self.as_of),
+            "by": list(self.by),
+            "period": period(self.period),
+            "previous_period": period(self.previous_period),
+            "tickets": self.tickets,
+            "tickets_in_period": self.tickets_in_period,
+            "tickets_without_time": self.tickets_without_time,
+            "inputs": [{"path": i.path, "shape": i.shape.value, "rows_read": i.rows_read,
+                        "rows_audited": i.rows_audited, "rows_rejected": i.rows_rejected}
+                       for i in self.inputs],
+            "groups": [
+                {"key": row.key, **row.stats.to_dict(),
+                 "previous": None if row.previous is None else {
+                     "label": row.previous_label, **row.previous.to_dict()},
+                 "change": {k: _round(v) for k, v in row.change.items()},
+                 "violations": [v.to_dict() for v in row.stats.violations]}
+                for row in self.rows
+            ],
+            "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error}
+                         for r in self.rejected],
+            "warnings": self.warnings,
+        }
+
+
+class GroupedTally:
+    """Adds each judged ticket to the group it belongs to (an observer of the audit)."""
+
+    def __init__(self, standard: Standard, by: tuple[str, ...], period: Period | None,
+                 previous_period: Period | None) -> None:
+        self.standard = standard
+        self.zone = ZoneInfo(standard.timezone)
+        self.by = by
+        self.fields = tuple(name for name in by if name != "rule")
+        self.unit = next((name for name in by if name in TIME_UNITS), None)
+        self.period = period
+        self.previous_period = previous_period
+        self.groups: dict[tuple[str, tuple[str, ...]], Group] = {}
+        self.tickets = 0
+        self.in_period = 0
+        self.without_time = 0
+        self._first_reply = _first_index(standard, FirstReply)
+        self._resolution = _first_index(standard, Resolution)
+
+    def _key(self, ticket: Ticket) -> tuple[str, ...]:
+        opened = ticket.opened_at
+        values = []
+        for name in self.fields:
+            if name in TIME_UNITS:
+                values.append(time_key(opened, name, self.zone) if opened else NONE_LABEL)
+            else:
+                values.append(getattr(ticket, name) or NONE_LABEL)
+        return tuple(values)
+
+    def __call__(self, verdicts: TicketVerdicts) -> None:
+        ticket = verdicts.ticket
+        self.tickets += 1
+        opened = ticket.opened_at
+        if opened is None:
+            self.without_time += 1
+        which = CURRENT
+        if self.period is not None:
+            if opened is not None and self.period.contains(opened):
+                which = CURRENT
+            elif (opened is not None and self.previous_period is not None
+                  and self.previous_period.contains(opened)):
+                which = PREVIOUS
+            else:
+                return
+        if which == CURRENT:
+            self.in_period += 1
+        slot = (which if self.unit is None else CURRENT, self._key(ticket))
+        group = self.groups.get(slot)
+        if group is None:
+            group = self.groups[slot] = Group(self.standard)
+        group.tally.add(verdicts)
+        for index, distribution in ((self._first_reply, group.first_reply),
+                                    (self._resolution, group.resolution)):
+            if index is None:
+                continue
+            outcome = verdicts.outcomes[index]
+            if outcome is not None and outcome.measured_seconds is not None and \
+                    outcome.status.value in ("passed", "failed"):
+                distribution.add(outcome.measured_seconds)
+
+    def rows(self) -> list[GroupRow]:
+        rows = []
+        shown = self.period
+        for (which, key), group in sorted(self.groups.items(), key=lambda item: _sort_key(item[0][1])):
+            if which != CURRENT:
+                continue
+            labelled = dict(zip(self.fields, key, strict=False))
+            if self.unit is not None and shown is not None and labelled[self.unit] != NONE_LABEL:
+                # With a time field, the previous unit's group is kept for the comparison only.
+                start_key = time_key(shown.start, self.unit, self.zone)
+                if labelled[self.unit] < start_key:
+                    continue
+            before, before_label = self._previous(which, key)
+            rows.append(GroupRow(labelled, group.stats(self.standard),
+                                 before.stats(self.standard) if before else None, before_label))
+        return rows
+
+    def _previous(self, which: str, key: tuple[str, ...]) -> tuple[Group | None, str | None]:
+        if self.unit is not None:
+            position = self.fields.index(self.unit)
+            if key[position] == NONE_LABEL:
+                return None, None
+            shifted = shift_key(key[position], self.unit)
+            previous_key = key[:position] + (shifted,) + key[position + 1:]
+            return self.groups.get((CURRENT, previous_key)), shifted
+        if self.previous_period is None:
+            return None, None
+        return self.groups.get((PREVIOUS, key)), self.previous_period.label
+
+
+def _first_index(standard: Standard, metric: type[Metric]) -> int | None:
+    """The first response-time rule measuring `metric`: the one whose times the tables show."""
+    for index, rule in enumerate(standard.rules):
+        if rule.check == "response_time" and rule.options.get("metric") == metric.NAME:
+            return index
+    return None
+
+
+def _sort_key(key: tuple[str, ...]) -> tuple:
+    return tuple((value == NONE_LABEL, value.casefold()) for value in key)
+
+
+def _round(value: Any) -> Any:
+    return round(value, 4) if isinstance(value, float) else value
+
+
+
+
+def resolve_period(zone: ZoneInfo, period: str | None, since: datetime | None,
+                   until: datetime | None, labels: tuple[str | None, str | None]) -> tuple[Period | None, Period | None]:
+    """The reporting period and the one before it, from --period or --since/--until."""
+    from svcaudit.results.periods import parse_period, previous, window
+
+    if period and (since or until):
+        raise UsageError("give --period or --since/--until, not both")
+    if period:
+        chosen = parse_period(period, zone)
+    elif since or until:
+        if since and until and until <= since:
+            raise UsageError("--until must be after --since")
+        label = f"{labels[0] or '…'} – {labels[1] or '…'}"
+        chosen = window(since, until, label)
+    else:
+        return None, None
+    return chosen, previous(chosen, zone)
+
+
+def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple[str, ...],
+                 period: Period | None, previous_period: Period | None,
+                 encoding: str | None = None) -> TablesReport:
+    """Audit the exports and tally the verdicts per group."""
+    from svcaudit.audit.engine import make_intake, rejection_warnings
+    from svcaudit.audit.run import Audit
+
+    intake = make_intake(standard, paths, encoding, as_of)
+    grouped = GroupedTally(standard, by, period, previous_period)
+    audit = Audit(standard, as_of, observers=[grouped])
+    audit.feed(intake.tickets())
+    warnings = rejection_warnings(intake, audit.tally.after_as_of, as_of)
+    if period is not None and grouped.in_period == 0:
+        warnings.append(f"no ticket was created in the period {period.label}")
+    return TablesReport(
+        standard=standard, as_of=as_of, by=by, period=period, previous_period=previous_period,
+        rows=grouped.rows(), inputs=intake.inputs, rejected=intake.rejected,
+        tickets=grouped.tickets, tickets_in_period=grouped.in_period,
+        tickets_without_time=grouped.without_time, warnings=warnings,
+    )

@@ -1,0 +1,427 @@
+"""Typing one canonical row: text in, a `Ticket` or `Message` out, or a `FieldError` naming the field.
+
+Blank cells are missing values. Scores are checked against their scales (CSAT 1-5, NPS 0-10, CES 1-7)
+because an out-of-scale answer is a data error, not a very good or very bad customer.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from svcaudit.intake.columns import ColumnMapping
+from svcaudit.intake.dateorder import is_numeric_date
+from svcaudit.intake.model import Message, Role, RowRef, Ticket
+from svcaudit.intake.nulls import NullMarkers
+from svcaudit.intake.timestamps import TimestampError, TimestampParser
+
+SCORE_SCALES: dict[str, tuple[float, float]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+ROLE_SYNONYMS: dict[str, Role] = {
+    "customer": Role.CUSTOMER, "requester": Role.CUSTOMER, "end-user": Role.CUSTOMER,
+    "end_user": Role.CUSTOMER, "user": Role.CUSTOMER, "client": Role.CUSTOMER,
+    "клиент": Role.CUSTOMER,
+    "agent": Role.AGENT, "staff": Role.AGENT, "operator": Role.AGENT, "support": Role.AGENT,
+    "оператор": Role.AGENT, "агент": Role.AGENT,
+    "bot": Role.BOT, "бот": Role.BOT,
+    "system": Role.SYSTEM, "event": Role.SYSTEM, "система": Role.SYSTEM,
+}
+# The public/internal flag as helpdesks write it: Zendesk `public` true/false, Freshdesk `private`,
+# Jira `is_public`, Intercom's part type (`note` is internal), ServiceNow's journal element
+# (`comments` is public, `work_notes` internal), or a plain visibility column.
+PUBLIC_WORDS: dict[str, bool] = {
+    "true": True, "1": True, "yes": True, "y": True, "t": True, "public": True, "external": True,
+    "comment": True, "comments": True, "reply": True, "customer visible": True,
+    "false": False, "0": False, "no": False, "n": False, "f": False, "internal": False,
+    "private": False, "note": False, "internal note": False, "work_notes": False,
+    "work notes": False, "work_note": False,
+}
+# Typed fields: a null marker (`?`, `-`) is empty in them; free text keeps it as written.
+NULLABLE_FIELDS = frozenset({
+    "created_at", "first_reply_at", "resolved_at", "updated_at", "status", "priority", "channel",
+    "reopens", "csat", "nps", "ces", "author_role", "public", "private",
+    # Names that identify a person or a group: ServiceNow's `?` is nobody, not an agent called "?".
+    "agent", "team", "customer_name", "author",
+})
+# Other columns read as figures (a helpdesk's own durations and timestamps) by their name's ending.
+NULLABLE_SUFFIXES = ("_minutes", "_hours", "_hrs", "_seconds", "_at", "_time")
+SHOWN_CHARS = 40  # of a bad value, in its rejection message
+MAX_PLAIN_DIGITS = 15  # a float holds every whole number of this many digits exactly
+
+
+class FieldError(ValueError):
+    """One field of a row that cannot be read; the row is rejected with this field and reason."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _shown(text: str, quoted: bool = True) -> str:
+    """A value for a rejection message: cut, so a pasted essay does not fill the report."""
+    if len(text) > SHOWN_CHARS:
+        text = text[:SHOWN_CHARS] + "…"
+    return repr(text) if quoted else text
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+@cache  # a handful of column names, asked of every typed field of every row
+def is_nullable(name: str) -> bool:
+    """Whether a null marker in this column means empty (a typed field, or a figure by its name)."""
+    return name in NULLABLE_FIELDS or name.endswith(NULLABLE_SUFFIXES)
+
+
+def public_flag(raw: str, field: str = "public") -> bool:
+    """Whether a message is public, from the helpdesk's own flag; `private` columns are inverted."""
+    flag = PUBLIC_WORDS.get(raw.strip().casefold())
+    if flag is None:
+        raise FieldError(field, f"{_shown(raw)} is not a {field} flag (true/false, yes/no, 1/0, "
+                                f"public/internal); map export values with input.values.{field}")
+    return flag if field == "public" else not flag
+
+
+def _whole_number(raw: str) -> int:
+    try:
+        number = int(float(raw))
+    except (ValueError, OverflowError):  # "x", "nan"; "1e999" is infinite
+        raise FieldError("reopens", f"{_shown(raw)} is not a whole number") from None
+    if number < 0 or number != float(raw):
+        raise FieldError("reopens", f"{_shown(raw)} is not a whole number >= 0")
+    return number
+
+
+def _score(name: str, raw: str) -> float:
+    """A survey answer on its scale; outside it, the row is rejected (a data error)."""
+    try:
+        score = float(raw.replace(",", "."))
+    except ValueError:
+        raise FieldError(name, f"{_shown(raw)} is not a number") from None
+    low, high = SCORE_SCALES[name]
+    if not low <= score <= high:
+        raise FieldError(name, f"{_shown(raw, quoted=False)} is outside the {name} scale "
+                               f"{low:g}-{high:g}")
+    return score
+
+
+class RowParser:
+    """Types canonical rows. One per audit: it holds the time zone and the value mapping."""
+
+    def __init__(self, timestamps: TimestampParser, mapping: ColumnMapping,
+                 nulls: NullMarkers | None = None, date_order_declared: bool = False) -> None:
+        self.timestamps = timestamps
+        self.date_order_declared = date_order_declared
+        self.mapping = mapping
+        self.nulls = nulls or NullMarkers()
+        self._column_sets: dict[tuple[str, ...], frozenset[str]] = {}
+        self._mapped = mapping.mapped_fields
+        # (input path, field) -> the parser of that column, once its date order is decided.
+        self._column_parsers: dict[tuple[str, str], TimestampParser] = {}
+        self._by_order: dict[bool, TimestampParser] = {timestamps.day_first: timestamps}
+
+    def set_date_order(self, path: str, field: str, day_first: bool) -> None:
+        """Read one column of one input in the given day/month order (decided by `dateorder`)."""
+        parser = self._by_order.get(day_first)
+        if parser is None:
+            parser = self._by_order[day_first] = TimestampParser(self.timestamps.zone, day_first)
+        self._column_parsers[(path, field)] = parser
+
+    def _clean(self, name: str, text: str | None) -> str | None:
+        """A typed field's text: None when blank or a null marker."""
+        if text is None:
+            return None
+        if is_nullable(name):
+            return self.nulls.clean(text)
+        return text
+
+    def _columns(self, values: Mapping[str, Any]) -> frozenset[str]:
+        """The row's column set, shared between rows of the same shape to keep tickets small."""
+        key = tuple(values)
+        found = self._column_sets.get(key)
+        if found is None:
+            found = self._column_sets[key] = frozenset(key)
+        return found
+
+    def _fields(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """Every non-blank column as text, after value mapping (the hot path of ticket rows)."""
+        mapped = self._mapped
+        fields: dict[str, str] = {}
+        for name, raw in values.items():
+            if type(raw) is str:  # noqa: E721
+                text: str | None = raw.strip() or None
+            else:
+                text = _text(raw)
+            if text is None:
+                continue
+            if name in mapped:
+                text = _text(self.mapping.value(name, text))
+                if text is None:
+                    continue
+            if is_nullable(name) and text in self.nulls:
+                continue
+            fields[name] = text
+        return fields
+
+    def _value(self, values: Mapping[str, Any], field: str) -> str | None:
+        return self._clean(field, _text(self.mapping.value(field, values.get(field))))
+
+    def timestamp(self, values: Mapping[str, Any], field: str, path: str = "") -> datetime | None:
+        """A timestamp field of a canonical row, in its column's date order; None when empty."""
+        raw = values.get(field)
+        text = _text(raw)
+        if text is None or text in self.nulls:
+            return None
+        parser = self._column_parsers.get((path, field))
+        if parser is None:
+            parser = self.timestamps
+            if not self.date_order_declared and is_numeric_date(text):
+                # The intake decides every column's order before typing; a date it did not see
+                # must not be read in a guessed order.
+                raise FieldError(field, f"{_shown(text)}: the day/month order of this column was "
+                                        f"not decided; set input.date_order")
+        try:
+            return parser.parse(raw)
+        except TimestampError as exc:
+            raise FieldError(field, str(exc)) from None
+
+    def _ticket_id(self, values: Mapping[str, Any]) -> str:
+        ticket_id = self._value(values, "ticket_id")
+        if ticket_id is None:
+            raise FieldError("ticket_id", "ticket_id is empty")
+        return ticket_id
+
+    def ticket(self, ref: RowRef, values: Mapping[str, Any]) -> Ticket:
+        # Written out rather than looped over names: this runs once per ticket row, millions
+        # of times on a year's export.
+        ticket_id = self._ticket_id(values)
+        fields = self._fields(values)
+        get = fields.get
+        status, priority, channel = get("status"), get("priority"), get("channel")
+        if status is not None:
+            fields["status"] = status = status.casefold()
+        if priority is not None:
+            fields["priority"] = priority = priority.casefold()
+        if channel is not None:
+            fields["channel"] = channel = channel.casefold()
+        path = ref.path if ref is not None else ""
+        created_at = self.timestamp(values, "created_at", path)
+        first_reply_at = self.timestamp(values, "first_reply_at", path)
+        resolved_at = self.timestamp(values, "resolved_at", path)
+        rejected_fields: dict[str, str] = {}
+        if created_at is not None:
+            # A bad field is not a bad ticket: the field is rejected, the ticket still judged.
+            if first_reply_at is not None and first_reply_at < created_at:
+                rejected_fields["first_reply_at"] = before_creation("first_reply_at", first_reply_at,
+                                                                    created_at)
+                first_reply_at = None
+                fields.pop("first_reply_at", None)
+            if resolved_at is not None and resolved_at < created_at:
+                rejected_fields["resolved_at"] = before_creation("resolved_at", resolved_at,
+                                                                 created_at)
+                resolved_at = None
+                fields.pop("resolved_at", None)
+        reopens = get("reopens")
+        if reopens is not None:
+            reopens = _whole_number(reopens)
+        csat, nps, ces = get("csat"), get("nps"), get("ces")
+        columns = self._columns(values)
+        return Ticket(
+            ticket_id=ticket_id, ref=ref, fields=fields, has_ticket_row=True,
+            columns=columns, rejected_fields=rejected_fields,
+            created_at=created_at, first_reply_at=first_reply_at, resolved_at=resolved_at,
+            status=status, priority=priority, channel=channel, agent=get("agent"), team=get("team"),
+            customer_name=get("customer_name"), reopens=reopens,
+            csat=None if csat is None else _score("csat", csat),
+            nps=None if nps is None else _score("nps", nps),
+            ces=None if ces is None else _score("ces", ces),
+        )
+
+    def cells_typer(self, names: list[str], with_fields: bool = True):
+        """A typer of CSV rows given as their cells in `names` order (canonical names), or None
+        when the standard maps values (then rows go through `ticket`).
+
+        Ticket-row exports run to millions of rows, and almost all of them are clean: this reads a
+        clean row straight from its cells, and hands any row it would have to think about (a
+        blank id, a timestamp or number that is not plain, a value out of order) to `ticket`,
+        which types it or rejects it with the field and reason as always. Without `with_fields`
+        the ticket's `fields` stay empty: only `where` scoping and checks without a row shortcut
+        read them, and the caller knows whether its rules do.
+        """
+        if self._mapped or "ticket_id" not in names or len(set(names)) != len(names):
+            return None
+        nulls = self.nulls
+        clean = nulls.clean
+        nullable = [(position, name) for position, name in enumerate(names) if is_nullable(name)]
+        index = {name: position for position, name in enumerate(names)}  # the last, as a dict keeps
+        width = len(names)
+        columns = frozenset(names)
+
+        def at(name: str) -> int:
+            return index.get(name, width)  # `width`: the blank cell appended to every row
+
+        i_id, i_created, i_first, i_resolved = (at(n) for n in (
+            "ticket_id", "created_at", "first_reply_at", "resolved_at"))
+        i_status, i_priority, i_channel, i_agent, i_team, i_name, i_reopens = (at(n) for n in (
+            "status", "priority", "channel", "agent", "team", "customer_name", "reopens"))
+        i_csat, i_nps, i_ces = at("csat"), at("nps"), at("ces")
+        # A row is padded with the blank cell only when the export lacks a column read here.
+        padded = width in (i_id, i_created, i_first, i_resolved, i_status, i_priority, i_channel,
+                           i_agent, i_team, i_name, i_reopens, i_csat, i_nps, i_ces)
+        stamp = self.timestamps.iso_reader()  # ISO 8601 or blank; anything else: the general path
+        general = self.ticket
+
+        def typed(ref: RowRef, cells: list[str]) -> Ticket:
+            row = [*cells, ""] if padded else cells
+            try:
+                ticket_id = row[i_id].strip()
+                created_at = stamp(row[i_created])
+                first_reply_at = stamp(row[i_first])
+                resolved_at = stamp(row[i_resolved])
+                if created_at is not None and (
+                        (first_reply_at is not None and first_reply_at < created_at)
+                        or (resolved_at is not None and resolved_at < created_at)):
+                    raise ValueError("out of order")
+                reopens_text = row[i_reopens].strip()
+                reopens = int(reopens_text) if reopens_text else None
+                # Plain digits only, and few enough that `ticket`'s float reading is exact.
+                if not ticket_id or (reopens is not None and (
+                        not reopens_text.isdigit() or len(reopens_text) > MAX_PLAIN_DIGITS)):
+                    raise ValueError("not plain")
+                # A blank-looking score (spaces) fails float() and goes to `ticket` as well.
+                csat = _score("csat", raw) if (raw := row[i_csat]) else None
+                nps = _score("nps", raw) if (raw := row[i_nps]) else None
+                ces = _score("ces", raw) if (raw := row[i_ces]) else None
+            except (ValueError, TimestampError, OverflowError):  # a FieldError is a ValueError
+                ticket = general(ref, dict(zip(names, cells, strict=False)))
+                if not with_fields:
+                    ticket.fields = {}
+                return ticket
+            status = row[i_status].strip().casefold() or None
+            priority = row[i_priority].strip().casefold() or None
+            channel = row[i_channel].strip().casefold() or None
+            if status in nulls:
+                status = None
+            if priority in nulls:
+                priority = None
+            if channel in nulls:
+                channel = None
+            if with_fields:
+                fields = {name: text for name, raw in zip(names, cells, strict=False) if (text := raw.strip())}
+                for position, name in nullable:
+                    if name in fields and cells[position] in nulls:
+                        del fields[name]
+                for name, value in (("status", status), ("priority", priority),
+                                    ("channel", channel)):
+                    if value is not None:
+                        fields[name] = value
+            else:
+                fields = {}
+            # By position (half the cost of keywords, once a row): model.TICKET_FIELDS pins the order.
+            return Ticket(
+                ticket_id, ref, fields, created_at, first_reply_at, resolved_at, status, priority,
+                channel, clean(row[i_agent]), clean(row[i_team]),
+                clean(row[i_name]), reopens, csat, nps, ces, [], True, columns, True,
+            )
+
+        return typed
+
+    def message_cells_typer(self, names: list[str]):
+        """A typer of message rows given as their cells in `names` order, or None when the
+        standard maps values (then rows go through `message`).
+
+        A message export has five rows for every ticket row; as `cells_typer` does for ticket
+        rows, this reads a plain row straight from its cells and hands any other (a blank id, a
+        timestamp that is not ISO with an offset, an unknown role) to `message`, which types or
+        rejects it as always.
+        """
+        if self._mapped or len(set(names)) != len(names):
+            return None
+        index = {name: position for position, name in enumerate(names)}
+        width = len(names)
+        i_id, i_created, i_role, i_status, i_author, i_team, i_text, i_public, i_private = (
+            index.get(name, width) for name in (
+                "ticket_id", "created_at", "author_role", "status", "author", "team", "text",
+                "public", "private"))
+        general = self.message
+        iso = self.timestamps.iso_reader()  # ISO 8601 only: other forms go to `message`
+        roles = ROLE_SYNONYMS
+        nulls = self.nulls
+        public_words = PUBLIC_WORDS
+
+        def typed(ref: RowRef, cells: list[str]) -> tuple[str, Message]:
+            row = [*cells, ""]
+            ticket_id = row[i_id].strip()
+            role = roles.get(row[i_role].strip().casefold())
+            try:
+                created_at = iso(row[i_created])
+            except ValueError:
+                created_at = None
+            # A blank flag is public; an unknown one (or a null marker) is `message`'s to settle.
+            raw_public = row[i_public].strip().casefold()
+            raw_private = row[i_private].strip().casefold()
+            public = public_words.get(raw_public) if raw_public else True
+            private = public_words.get(raw_private) if raw_private else False
+            if (not ticket_id or role is None or created_at is None or public is None
+                    or private is None):
+                return general(ref, dict(zip(names, cells, strict=False)))  # which reads or rejects it
+            status = row[i_status].strip()
+            if status in nulls:
+                status = ""
+            return ticket_id, Message(created_at, role, row[i_text], ref,
+                                      status.casefold() if status else None,
+                                      nulls.clean(row[i_author]),
+                                      public=public and not private,
+                                      team=nulls.clean(row[i_team]))
+
+        return typed
+
+    def message(self, ref: RowRef, values: Mapping[str, Any]) -> tuple[str, Message]:
+        ticket_id = self._ticket_id(values)
+        created_at = self.timestamp(values, "created_at", ref.path if ref is not None else "")
+        if created_at is None:
+            raise FieldError("created_at", "the message has no created_at")
+        raw_role = self._value(values, "author_role")
+        if raw_role is None and "author_role" not in values:
+            # No author_role column: who wrote the message is not in the export. The message is
+            # read, and the rules that need roles are not applicable (`Check.reads_roles`).
+            role = Role.UNKNOWN
+        elif raw_role is None:
+            raise FieldError("author_role", "author_role is empty")
+        else:
+            role = ROLE_SYNONYMS.get(raw_role.casefold())
+        if role is None:
+            raise FieldError(
+                "author_role",
+                f"{_shown(raw_role)} is not one of customer, agent, bot, system "
+                "(map export values with input.values.author_role)",
+            )
+        status = self._value(values, "status")
+        text = values.get("text")
+        public = True
+        for flag_field in ("public", "private"):
+            raw_flag = self._value(values, flag_field)
+            if raw_flag is not None:
+                public = public and public_flag(raw_flag, flag_field)
+        return ticket_id, Message(
+            created_at=created_at,
+            role=role,
+            text="" if text is None else str(text),
+            ref=ref,
+            status=status.casefold() if status else None,
+            author=self._value(values, "author"),
+            public=public,
+            team=self._value(values, "team"),
+        )
+
+
+def before_creation(name: str, stamp: datetime, created_at: datetime) -> str:
+    """Why a reply or resolution time cannot be used: it lies before the ticket's creation."""
+    return f"{name} {stamp.isoformat()} is before created_at {created_at.isoformat()}"

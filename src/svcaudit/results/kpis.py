@@ -1,0 +1,82 @@
+"""Service KPIs over every audited ticket, whatever the rules: NPS, CSAT, CES, FCR, reopen rate.
+
+Kept as counters so shards can be merged. First-contact resolution (FCR) = share of resolved
+tickets with message rows that were resolved after exactly one staff reply and never reopened.
+Reopen rate = share of tickets with reopen information that were reopened at least once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from svcaudit.checks.score import fold_score, new_score_state, score_of
+from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES, Timeline
+from svcaudit.intake.model import Role, Ticket
+
+SCORES = ("nps", "csat", "ces")
+
+
+@dataclass
+class MetricsAccumulator:
+    scores: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {name: new_score_state() for name in SCORES}
+    )
+    resolved_with_messages: int = 0
+    first_contact: int = 0
+    with_reopen_data: int = 0
+    reopened: int = 0
+
+    def observe(self, ticket: Ticket, timeline: Timeline) -> None:
+        for name in SCORES:
+            fold_score(self.scores[name], name, getattr(ticket, name))
+        reopens = timeline.reopens(DEFAULT_RESOLVED_STATUSES)
+        if reopens is not None:
+            self.with_reopen_data += 1
+            self.reopened += reopens > 0
+        # Staff replies are counted by role: a conversation without roles cannot say (UNKNOWN).
+        if (ticket.messages and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES)
+                and all(m.role is not Role.UNKNOWN for m in ticket.messages)):
+            self.resolved_with_messages += 1
+            self.first_contact += len(timeline.staff_messages) == 1 and not reopens
+
+    def observe_row(self, ticket: Ticket) -> None:
+        """`observe` for a ticket without messages: its reopens are its row's column."""
+        scores = self.scores
+        fold_score(scores["nps"], "nps", ticket.nps)
+        fold_score(scores["csat"], "csat", ticket.csat)
+        fold_score(scores["ces"], "ces", ticket.ces)
+        reopens = ticket.reopens
+        if reopens is not None:
+            self.with_reopen_data += 1
+            self.reopened += reopens > 0
+
+    def state(self) -> dict[str, Any]:
+        return {"scores": self.scores, "resolved_with_messages": self.resolved_with_messages,
+                "first_contact": self.first_contact, "with_reopen_data": self.with_reopen_data,
+                "reopened": self.reopened}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> MetricsAccumulator:
+        return cls(**{**state, "scores": {k: dict(v) for k, v in state["scores"].items()}})
+
+    def merge(self, other: MetricsAccumulator) -> MetricsAccumulator:
+        merged = MetricsAccumulator()
+        for name in SCORES:
+            merged.scores[name] = {k: self.scores[name][k] + other.scores[name][k]
+                                   for k in self.scores[name]}
+        for attribute in ("resolved_with_messages", "first_contact", "with_reopen_data", "reopened"):
+            setattr(merged, attribute, getattr(self, attribute) + getattr(other, attribute))
+        return merged
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        def share(part: int, whole: int) -> float | None:
+            return None if whole == 0 else round(part / whole, 4)
+
+        result: dict[str, float | int | None] = {}
+        for name in SCORES:
+            value = score_of(name, self.scores[name])
+            result[name] = None if value is None else round(value, 4 if name == "csat" else 2)
+            result[f"{name}_responses"] = int(self.scores[name]["answers"])
+        result["fcr"] = share(self.first_contact, self.resolved_with_messages)
+        result["reopen_rate"] = share(self.reopened, self.with_reopen_data)
+        return result
