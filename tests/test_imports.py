@@ -1,10 +1,14 @@
-"""The package's import graph has no cycle.
+"""The package's import graph has no cycle, and no stage imports a later one.
 
 Every `import` and `from ... import` inside `src/svcaudit` that names a module of the package is an
 edge, whether it sits at module level or inside a function: a function-local import only hides a
 cycle from the interpreter's start-up, not from the design. A cycle fails the test, named module by
 module. Imports under `if TYPE_CHECKING:` are left out: they never run, and naming a type in an
 annotation is how two modules may refer to each other's types without depending on each other.
+
+The stages (`STAGES`) are the package's folders in the order data flows through them; a module may
+import its own stage and the stages before it, never one after it. A module at the package's top
+level takes the stage `STAGES` gives it.
 """
 from __future__ import annotations
 
@@ -127,6 +131,36 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
+# The pipeline, first stage first: each may import only itself and the stages before it.
+STAGES = (
+    ("errors", "shares"),
+    ("timecalc", "text"),
+    ("intake",),
+    ("checks",),
+    ("standard",),
+    ("results",),
+    ("audit",),
+    ("reporters",),
+    ("initfrom",),
+    ("cli", "__main__"),
+)
+STAGE_OF = {name: rank for rank, names in enumerate(STAGES) for name in names}
+
+
+def stage(module: str) -> int | None:
+    """The rank of a module's stage: its first name below the package; None for the package."""
+    parts = module.split(".")
+    return STAGE_OF[parts[1]] if len(parts) > 1 else None
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a later stage, as "importer -> imported"."""
+    return sorted(f"{importer} -> {imported}" for importer, targets in graph.items()
+                  for imported in targets
+                  if stage(importer) is not None and stage(imported) is not None
+                  and stage(imported) > stage(importer))
+
+
 GRAPH_CASES = [
     # (source of svcaudit/pkg/mod.py, the package modules it depends on at run time)
     ("from . import sibling", {"svcaudit.pkg.sibling"}),
@@ -156,3 +190,19 @@ def test_cycles_are_found_and_named() -> None:
 def test_no_import_cycle() -> None:
     found = cycles(import_graph())
     assert not found, "import cycles in svcaudit:\n" + "\n".join(" <-> ".join(c) for c in found)
+
+
+def test_every_module_has_a_stage() -> None:
+    unplaced = sorted(name for name in package_modules() if name.count(".") >= 1
+                      and name.split(".")[1] not in STAGE_OF)
+    assert not unplaced, f"place these in STAGES: {unplaced}"
+
+
+def test_an_upward_import_is_found() -> None:
+    graph = {"svcaudit.intake.model": {"svcaudit.results.model"}, "svcaudit.cli.commands": {"svcaudit.errors"}}
+    assert upward_imports(graph) == ["svcaudit.intake.model -> svcaudit.results.model"]
+
+
+def test_no_stage_imports_a_later_one() -> None:
+    found = upward_imports(import_graph())
+    assert not found, "imports of a later stage:\n" + "\n".join(found)
