@@ -23,6 +23,7 @@ demo: $(STAMP)
 # lint and type-check before the tests: CI (.ci/run) runs exactly this target
 test: $(STAMP)
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src/svcaudit
 	$(BIN)/python -m pytest -q
 

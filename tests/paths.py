@@ -1,4 +1,5 @@
 """Where test data lives: the repository, its samples, and the public data beside the checkout."""
+
 from __future__ import annotations
 
 from pathlib import Path

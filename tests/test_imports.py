@@ -10,6 +10,7 @@ The stages (`STAGES`) are the package's folders in the order data flows through 
 import its own stage and the stages before it, never one after it. A module at the package's top
 level takes the stage `STAGES` gives it.
 """
+
 from __future__ import annotations
 
 import ast
@@ -51,7 +52,8 @@ def is_type_checking_block(node: ast.AST) -> bool:
         return False
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
@@ -155,10 +157,12 @@ def stage(module: str) -> int | None:
 
 def upward_imports(graph: dict[str, set[str]]) -> list[str]:
     """Every import of a later stage, as "importer -> imported"."""
-    return sorted(f"{importer} -> {imported}" for importer, targets in graph.items()
-                  for imported in targets
-                  if stage(importer) is not None and stage(imported) is not None
-                  and stage(imported) > stage(importer))
+    return sorted(
+        f"{importer} -> {imported}"
+        for importer, targets in graph.items()
+        for imported in targets
+        if stage(importer) is not None and stage(imported) is not None and stage(imported) > stage(importer)
+    )
 
 
 GRAPH_CASES = [
@@ -177,8 +181,10 @@ GRAPH_CASES = [
 def test_the_walk_finds_runtime_imports_at_any_depth(tmp_path: Path, source: str, expected: set[str]) -> None:
     path = tmp_path / "mod.py"
     path.write_text(source, encoding="utf-8")
-    modules = {name: tmp_path for name in ("svcaudit", "svcaudit.pkg", "svcaudit.pkg.mod",
-                                            "svcaudit.pkg.sibling", "svcaudit.top")}
+    modules = {
+        name: tmp_path
+        for name in ("svcaudit", "svcaudit.pkg", "svcaudit.pkg.mod", "svcaudit.pkg.sibling", "svcaudit.top")
+    }
     assert imported_modules("svcaudit.pkg.mod", path, modules) == expected
 
 
@@ -193,8 +199,7 @@ def test_no_import_cycle() -> None:
 
 
 def test_every_module_has_a_stage() -> None:
-    unplaced = sorted(name for name in package_modules() if name.count(".") >= 1
-                      and name.split(".")[1] not in STAGE_OF)
+    unplaced = sorted(name for name in package_modules() if name.count(".") >= 1 and name.split(".")[1] not in STAGE_OF)
     assert not unplaced, f"place these in STAGES: {unplaced}"
 
 

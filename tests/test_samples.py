@@ -1,4 +1,5 @@
 """The samples' recorded faults are exactly what svcaudit finds (ground truth from the generator)."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,7 @@ def test_rule_finds_exactly_the_recorded_faults(audit, faults, rule, tag):
 
 
 def test_unanswered_tickets(audit, faults):
-    breached = {v.ticket_id for v in audit.violations
-                if v.rule == "first-reply" and v.message.startswith("breached")}
+    breached = {v.ticket_id for v in audit.violations if v.rule == "first-reply" and v.message.startswith("breached")}
     expected = {t for t, tags in faults["tickets"].items() if "unanswered-breached" in tags}
     assert breached == expected
     pending = next(r for r in audit.rules if r.rule.id == "first-reply").pending

@@ -2,6 +2,7 @@
 
 Nothing below the CLI exits the process; the CLI turns these into one message and exit code 2.
 """
+
 from __future__ import annotations
 
 import difflib

@@ -1,4 +1,5 @@
 """Scalar forms a standard writes: shares ("95%" or 0.95)."""
+
 from __future__ import annotations
 
 from typing import Any

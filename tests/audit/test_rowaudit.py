@@ -5,6 +5,7 @@ reference; the row lane in one process and the sharded lane in three must give t
 with bad rows, repeated ids (sent back to the general path), quoted fields over several lines, a
 stray quote that misleads the cut (sent back to one pass), and waivers.
 """
+
 from __future__ import annotations
 
 import functools
@@ -73,8 +74,7 @@ def write(tmp_path, name: str, header: str, rows: list[str]):
 
 
 @pytest.mark.parametrize("standard_name", ["builtin:default", "builtin:it-helpdesk"])
-def test_the_lane_and_its_shards_give_the_general_path_report(tmp_path, cut_small_files,
-                                                             standard_name):
+def test_the_lane_and_its_shards_give_the_general_path_report(tmp_path, cut_small_files, standard_name):
     header, rows = sample_rows()
     rows[5] = rows[5].replace("2026-11", "20X6-11", 1)  # cannot be typed: rejected
     rows[7] = rows[7].rstrip("\r\n") + ",surplus\n"  # ragged: rejected by the reader
@@ -91,8 +91,7 @@ def test_the_lane_and_its_shards_give_the_general_path_report(tmp_path, cut_smal
 def test_quoted_fields_over_several_lines_keep_their_line_numbers(tmp_path, cut_small_files):
     header, rows = sample_rows()
     header = header.rstrip("\r\n") + ",note\n"
-    noted = [row.rstrip("\r\n") + f',"line one\nline ""two"" of {index}"\n'
-             for index, row in enumerate(rows)]
+    noted = [row.rstrip("\r\n") + f',"line one\nline ""two"" of {index}"\n' for index, row in enumerate(rows)]
     export = write(tmp_path, "tickets.csv", header, noted)
     standard = load_standard("builtin:default")
     reference = general_path(standard, [export])
@@ -114,12 +113,10 @@ def test_a_repeated_ticket_id_sends_the_run_back_to_the_general_path(tmp_path, c
     assert lane(standard, [export], JOBS) == reference
 
 
-def test_a_cut_misled_by_a_stray_quote_is_read_again_in_one_pass(tmp_path, cut_small_files,
-                                                                monkeypatch):
+def test_a_cut_misled_by_a_stray_quote_is_read_again_in_one_pass(tmp_path, cut_small_files, monkeypatch):
     header, rows = sample_rows()
     header = header.rstrip("\r\n") + ",note\n"
-    rows = [row.rstrip("\r\n") + f',"line one\nline two of {index}"\n'
-            for index, row in enumerate(rows)]
+    rows = [row.rstrip("\r\n") + f',"line one\nline two of {index}"\n' for index, row in enumerate(rows)]
     # A literal quote in an unquoted field flips the quote parity the planner counts, so its
     # cuts fall on the line breaks inside the quoted notes.
     rows[3] = rows[3].replace("solved", 'solved 5"', 1)
@@ -152,7 +149,9 @@ def test_waivers_are_used_and_counted_as_in_one_pass(tmp_path, cut_small_files):
         "waivers:\n"
         f"  - {{ticket: {late[0]}, rule: first-reply, reason: agreed delay}}\n"
         f"  - {{ticket: {late[-1]}, rule: '*', reason: outage}}\n"
-        "  - {ticket: 'NOPE-*', rule: '*', reason: never used}\n", encoding="utf-8")
+        "  - {ticket: 'NOPE-*', rule: '*', reason: never used}\n",
+        encoding="utf-8",
+    )
     reference = general_path(standard, [export], waivers)
     assert lane(standard, [export], JOBS, waivers) == reference
     assert len(reference["waived"]) >= 2
@@ -163,8 +162,10 @@ def test_several_inputs_are_units_in_their_order(tmp_path, cut_small_files):
     header, rows = sample_rows()
     first = write(tmp_path, "a.csv", header, rows[:150])
     second = write(tmp_path, "b.json", "", [])
-    second.write_text(json.dumps([dict(zip(header.strip().split(","), row.strip().split(","), strict=True))
-                                  for row in rows[150:]]), encoding="utf-8")
+    second.write_text(
+        json.dumps([dict(zip(header.strip().split(","), row.strip().split(","), strict=True)) for row in rows[150:]]),
+        encoding="utf-8",
+    )
     standard = load_standard("builtin:default")
     reference = general_path(standard, [first, second])
     assert lane(standard, [first, second], JOBS) == reference
@@ -175,7 +176,11 @@ def test_an_input_error_raised_in_a_worker_crosses_back_whole():
     error = InputError("cannot read after line 7: disk gone", Location("tickets.csv", 8))
     again = pickle.loads(pickle.dumps(error))
     assert (type(again), again.message, again.location, str(again)) == (
-        InputError, error.message, error.location, str(error))
+        InputError,
+        error.message,
+        error.location,
+        str(error),
+    )
 
 
 def test_workers_tell_the_progress_bar_how_far_they_are(tmp_path, cut_small_files, monkeypatch):
@@ -185,8 +190,7 @@ def test_workers_tell_the_progress_bar_how_far_they_are(tmp_path, cut_small_file
     monkeypatch.setattr(rowaudit, "PROGRESS_EVERY", 64)
     monkeypatch.setattr(rowaudit, "PROGRESS_SECONDS", 0.001)
     told: list[int] = []
-    result = run_audit(load_standard("builtin:default"), [export], AS_OF, progress=told.append,
-                       jobs=JOBS)
+    result = run_audit(load_standard("builtin:default"), [export], AS_OF, progress=told.append, jobs=JOBS)
     assert told == sorted(told) and told[-1] == result.tickets == 20 * len(rows)
 
 

@@ -7,6 +7,7 @@ typed by the standard's RowParser or built as `Ticket`s, whose timestamps and as
 rules' due times by a second or a microsecond. Every builtin, the business-hours benchmark standard
 and the small standards below run the same properties.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -181,8 +182,7 @@ def load(name: str) -> Standard:
         return load_standard(name)
     if name == "business-hours":
         return load_standard(str(BUSINESS_HOURS))
-    return parse_standard(HEADER.format(name=name, zone="Europe/Moscow") + INLINE[name],
-                          f"{name}.yaml")
+    return parse_standard(HEADER.format(name=name, zone="Europe/Moscow") + INLINE[name], f"{name}.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -194,16 +194,21 @@ def waiver_file(tmp_path_factory) -> Path:
 
 # -- the two paths -------------------------------------------------------------------------------
 
-def general_tally(standard: Standard, tickets: list[Ticket], as_of: datetime,
-                  waivers: Waivers | None) -> Tally:
+
+def general_tally(standard: Standard, tickets: list[Ticket], as_of: datetime, waivers: Waivers | None) -> Tally:
     tally = Tally(standard, waivers=waivers)
     for ticket in tickets:
         tally.add(judge_ticket(standard, ticket, as_of))
     return tally
 
 
-def lane_tally(standard: Standard, tickets: list[Ticket], as_of: datetime,
-               waivers: Waivers | None, flush_after: frozenset[int] = frozenset()) -> Tally:
+def lane_tally(
+    standard: Standard,
+    tickets: list[Ticket],
+    as_of: datetime,
+    waivers: Waivers | None,
+    flush_after: frozenset[int] = frozenset(),
+) -> Tally:
     tally = Tally(standard, waivers=waivers)
     lane = RowLane(tally, as_of)
     for position, ticket in enumerate(tickets):
@@ -240,28 +245,47 @@ def assert_same_tallies(lane: Tally, general: Tally) -> None:
 # -- ticket rows ---------------------------------------------------------------------------------
 
 ANCHORS = (
-    datetime(2026, 11, 2, 9, 0, tzinfo=UTC),     # a Monday morning
-    datetime(2026, 11, 6, 16, 30, tzinfo=UTC),   # a Friday afternoon: targets run over the weekend
-    datetime(2026, 4, 30, 14, 0, tzinfo=UTC),    # before the Russian May holidays
-    datetime(2026, 12, 23, 15, 0, tzinfo=UTC),   # before the Berlin service desk's holidays
-    datetime(2026, 3, 28, 23, 30, tzinfo=UTC),   # the night before Europe's spring DST change
+    datetime(2026, 11, 2, 9, 0, tzinfo=UTC),  # a Monday morning
+    datetime(2026, 11, 6, 16, 30, tzinfo=UTC),  # a Friday afternoon: targets run over the weekend
+    datetime(2026, 4, 30, 14, 0, tzinfo=UTC),  # before the Russian May holidays
+    datetime(2026, 12, 23, 15, 0, tzinfo=UTC),  # before the Berlin service desk's holidays
+    datetime(2026, 3, 28, 23, 30, tzinfo=UTC),  # the night before Europe's spring DST change
     datetime(2026, 10, 24, 22, 45, tzinfo=UTC),  # the night before the autumn change
 )
 TARGET_SECONDS = (1, 5, 300, 1800, 3600, 7200, 14400, 28800, 57600, 86400, 172800, 259200, 432000)
-NUDGES = (timedelta(0), timedelta(seconds=-1), timedelta(seconds=1), timedelta(microseconds=1),
-          timedelta(microseconds=-1), timedelta(seconds=1, microseconds=-1),
-          timedelta(microseconds=500000))
+NUDGES = (
+    timedelta(0),
+    timedelta(seconds=-1),
+    timedelta(seconds=1),
+    timedelta(microseconds=1),
+    timedelta(microseconds=-1),
+    timedelta(seconds=1, microseconds=-1),
+    timedelta(microseconds=500000),
+)
 IDS = ("T1", "T2", "T10", "T31", "T3", "t1", "A-7", "T2 ")
 PRIORITIES = ("urgent", "high", "normal", "low", "High", "p1", "critical", "weird")
-STATUSES = ("solved", "resolved", "closed", "open", "pending", "on-hold", "done", "Solved", "new",
-            "Готово")
+STATUSES = ("solved", "resolved", "closed", "open", "pending", "on-hold", "done", "Solved", "new", "Готово")
 CHANNELS = ("email", "chat", "phone", "Email", "web", "mail")
 LANGUAGES = ("ru", "en", "RU", "de")
 AGENTS = ("Ann", "Bo", "Анна")
 TEAMS = ("A", "B")
-OPTIONAL_COLUMNS = ("first_reply_at", "resolved_at", "status", "priority", "channel", "agent",
-                    "team", "customer_name", "reopens", "csat", "nps", "ces", "language",
-                    "zendesk_first_reply_minutes", "resolution_hours")
+OPTIONAL_COLUMNS = (
+    "first_reply_at",
+    "resolved_at",
+    "status",
+    "priority",
+    "channel",
+    "agent",
+    "team",
+    "customer_name",
+    "reopens",
+    "csat",
+    "nps",
+    "ces",
+    "language",
+    "zendesk_first_reply_minutes",
+    "resolution_hours",
+)
 # Headers as exports have them: everything, or without the reply or resolution columns, or thin.
 COLUMN_SETS = (
     OPTIONAL_COLUMNS,
@@ -293,8 +317,9 @@ def moments_after(draw, standard: Standard, start: datetime) -> datetime:
     if draw(st.booleans()):
         base = draw(st.sampled_from(due_times(standard, start)))
         return max(start, base + draw(st.sampled_from(NUDGES)))
-    return start + timedelta(seconds=draw(st.integers(0, 14 * 86400)),
-                             microseconds=draw(st.sampled_from((0, 0, 1, 999999))))
+    return start + timedelta(
+        seconds=draw(st.integers(0, 14 * 86400)), microseconds=draw(st.sampled_from((0, 0, 1, 999999)))
+    )
 
 
 @dataclass
@@ -323,18 +348,34 @@ class Row:
     def ticket(self, row: int) -> Ticket:
         """The row built directly as a Ticket, as typing it would (bar case-folding)."""
         values = {name: self.values.get(name) for name in self.names}
-        typed = {name: value for name, value in values.items() if name != "ticket_id"
-                 and name in TICKET_ATTRIBUTES}
+        typed = {name: value for name, value in values.items() if name != "ticket_id" and name in TICKET_ATTRIBUTES}
         return Ticket(
-            ticket_id=values["ticket_id"], ref=RowRef(TICKETS_PATH, row), has_ticket_row=True,
+            ticket_id=values["ticket_id"],
+            ref=RowRef(TICKETS_PATH, row),
+            has_ticket_row=True,
             fields={name: self.cell(name) for name in self.names if self.cell(name)},
-            columns=frozenset(self.names), **typed,
+            columns=frozenset(self.names),
+            **typed,
         )
 
 
-TICKET_ATTRIBUTES = frozenset({
-    "created_at", "first_reply_at", "resolved_at", "status", "priority", "channel", "agent",
-    "team", "customer_name", "reopens", "csat", "nps", "ces"})
+TICKET_ATTRIBUTES = frozenset(
+    {
+        "created_at",
+        "first_reply_at",
+        "resolved_at",
+        "status",
+        "priority",
+        "channel",
+        "agent",
+        "team",
+        "customer_name",
+        "reopens",
+        "csat",
+        "nps",
+        "ces",
+    }
+)
 
 
 @st.composite
@@ -342,9 +383,10 @@ def rows(draw, standard: Standard, anchor: datetime) -> Row:
     columns = draw(st.sampled_from(COLUMN_SETS) | st.just(OPTIONAL_COLUMNS))
     # A blank cell or (three times in four) a value.
     maybe = lambda strategy: draw(st.one_of(st.none(), strategy, strategy, strategy))  # noqa: E731
-    created = anchor + timedelta(seconds=draw(st.sampled_from((0, 0, 1, 3600, 86400)) |
-                                              st.integers(0, 3 * 86400)),
-                                 microseconds=draw(st.sampled_from((0, 0, 250000))))
+    created = anchor + timedelta(
+        seconds=draw(st.sampled_from((0, 0, 1, 3600, 86400)) | st.integers(0, 3 * 86400)),
+        microseconds=draw(st.sampled_from((0, 0, 250000))),
+    )
     first_reply = maybe(moments_after(standard, created))
     resolved = maybe(moments_after(standard, first_reply or created))
     measured = (first_reply - created).total_seconds() / 60 if first_reply else None
@@ -364,12 +406,15 @@ def rows(draw, standard: Standard, anchor: datetime) -> Row:
         "csat": maybe(st.sampled_from((1.0, 3.0, 4.0, 4.5, 5.0))),
         "nps": maybe(st.sampled_from((0.0, 6.0, 7.0, 9.0, 10.0))),
         "ces": maybe(st.sampled_from((1.0, 2.5, 7.0))),
-        "zendesk_first_reply_minutes": maybe(st.sampled_from(
-            ("x", "4,5", *(() if measured is None else (f"{measured:.0f}", f"{measured + 2:.0f}"))))),
+        "zendesk_first_reply_minutes": maybe(
+            st.sampled_from(("x", "4,5", *(() if measured is None else (f"{measured:.0f}", f"{measured + 2:.0f}"))))
+        ),
         "resolution_hours": maybe(st.sampled_from(("1", "24", "0.5"))),
     }
-    return Row(columns, {name: value for name, value in values.items()
-                         if name in ("ticket_id", "created_at") or name in columns})
+    return Row(
+        columns,
+        {name: value for name, value in values.items() if name in ("ticket_id", "created_at") or name in columns},
+    )
 
 
 @st.composite
@@ -377,8 +422,9 @@ def audits(draw, standard: Standard) -> tuple[list[Row], datetime]:
     """Rows around one anchor, and an as-of before, at or after their due times."""
     anchor = draw(st.sampled_from(ANCHORS))
     batch = draw(st.lists(rows(standard, anchor), min_size=1, max_size=8))
-    as_of = draw(moments_after(standard, anchor) | st.sampled_from(
-        (anchor - timedelta(hours=1), anchor + timedelta(days=60))))
+    as_of = draw(
+        moments_after(standard, anchor) | st.sampled_from((anchor - timedelta(hours=1), anchor + timedelta(days=60)))
+    )
     return batch, as_of
 
 
@@ -407,11 +453,13 @@ def waivers_for(use: bool, path: Path, standard: Standard, as_of: datetime) -> W
 
 
 # Every standard and variant gets its own run; CI keeps each short (raise locally to dig).
-PROPERTY = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 # -- the properties ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", STANDARD_NAMES)
 @PROPERTY
@@ -423,8 +471,7 @@ def test_typed_rows_tally_as_judge_ticket_tallies_them(name, data, waiver_file):
     use_waivers = data.draw(st.booleans(), label="waivers")
     flush_after = data.draw(st.frozensets(st.integers(0, 7)), label="early flushes")
     assert_same_tallies(
-        lane_tally(standard, tickets, as_of, waivers_for(use_waivers, waiver_file, standard, as_of),
-                   flush_after),
+        lane_tally(standard, tickets, as_of, waivers_for(use_waivers, waiver_file, standard, as_of), flush_after),
         general_tally(standard, tickets, as_of, waivers_for(use_waivers, waiver_file, standard, as_of)),
     )
 
@@ -520,38 +567,64 @@ def at(hours: float = 0, seconds: float = 0) -> datetime:
 
 # (standard, rows, as-of): boundaries and shapes named, each held to the general path
 CASES = [
-    pytest.param("builtin:default", [row_of(first_reply_at=at(24), priority="normal")], at(48),
-                 id="reply-exactly-at-target"),
-    pytest.param("builtin:default", [row_of(first_reply_at=at(24, 1), priority="normal")], at(48),
-                 id="reply-a-second-late"),
-    pytest.param("builtin:default", [row_of(first_reply_at=at(24, 0.999999))], at(48),
-                 id="reply-under-a-second-late-counts-whole-seconds"),
-    pytest.param("builtin:default", [row_of(first_reply_at=None, priority="urgent")], at(0.5),
-                 id="unanswered-pending"),
-    pytest.param("builtin:default", [row_of(first_reply_at=None, priority="urgent")], at(1, 1),
-                 id="unanswered-breached"),
-    pytest.param("builtin:default", [row_of(first_reply_at=None, status="solved")], at(48),
-                 id="resolved-without-reply"),
-    pytest.param("builtin:default", [row_of(status="open", reopens=2, csat=2)], at(1),
-                 id="no-reply-column-reopened"),
-    pytest.param("builtin:default", [row_of(created_at=None, first_reply_at=at(1))], at(1),
-                 id="no-created-at"),
-    pytest.param("targets-without-default", [row_of(first_reply_at=at(2), priority="normal"),
-                                             row_of(first_reply_at=at(2), priority="high")], at(9),
-                 id="priority-without-target"),
-    pytest.param("conditions", [row_of(first_reply_at=at(4), status="solved", reopens=0),
-                                row_of(first_reply_at=at(4, 1), status="open", reopens=1),
-                                row_of(first_reply_at=None, resolved_at=at(30))], at(5),
-                 id="first-reply-over-at-its-edge"),
-    pytest.param("resolution", [row_of(status="Done", resolved_at=at(4)),
-                                row_of(status=None, resolved_at=at(30), reopens=3)], at(48),
-                 id="resolved-statuses-and-resolved-at"),
-    pytest.param("business-hours", [row_of(first_reply_at=at(9), priority="urgent"),
-                                    row_of(resolved_at=at(72), priority="high")], at(100),
-                 id="office-hours"),
-    pytest.param("waived", [row_of(ticket_id="T10", first_reply_at=at(2), reopens=1, csat=1),
-                            row_of(ticket_id="T2", resolved_at=at(30), status="open")], at(48),
-                 id="waivers"),
+    pytest.param(
+        "builtin:default", [row_of(first_reply_at=at(24), priority="normal")], at(48), id="reply-exactly-at-target"
+    ),
+    pytest.param(
+        "builtin:default", [row_of(first_reply_at=at(24, 1), priority="normal")], at(48), id="reply-a-second-late"
+    ),
+    pytest.param(
+        "builtin:default",
+        [row_of(first_reply_at=at(24, 0.999999))],
+        at(48),
+        id="reply-under-a-second-late-counts-whole-seconds",
+    ),
+    pytest.param("builtin:default", [row_of(first_reply_at=None, priority="urgent")], at(0.5), id="unanswered-pending"),
+    pytest.param(
+        "builtin:default", [row_of(first_reply_at=None, priority="urgent")], at(1, 1), id="unanswered-breached"
+    ),
+    pytest.param(
+        "builtin:default", [row_of(first_reply_at=None, status="solved")], at(48), id="resolved-without-reply"
+    ),
+    pytest.param("builtin:default", [row_of(status="open", reopens=2, csat=2)], at(1), id="no-reply-column-reopened"),
+    pytest.param("builtin:default", [row_of(created_at=None, first_reply_at=at(1))], at(1), id="no-created-at"),
+    pytest.param(
+        "targets-without-default",
+        [row_of(first_reply_at=at(2), priority="normal"), row_of(first_reply_at=at(2), priority="high")],
+        at(9),
+        id="priority-without-target",
+    ),
+    pytest.param(
+        "conditions",
+        [
+            row_of(first_reply_at=at(4), status="solved", reopens=0),
+            row_of(first_reply_at=at(4, 1), status="open", reopens=1),
+            row_of(first_reply_at=None, resolved_at=at(30)),
+        ],
+        at(5),
+        id="first-reply-over-at-its-edge",
+    ),
+    pytest.param(
+        "resolution",
+        [row_of(status="Done", resolved_at=at(4)), row_of(status=None, resolved_at=at(30), reopens=3)],
+        at(48),
+        id="resolved-statuses-and-resolved-at",
+    ),
+    pytest.param(
+        "business-hours",
+        [row_of(first_reply_at=at(9), priority="urgent"), row_of(resolved_at=at(72), priority="high")],
+        at(100),
+        id="office-hours",
+    ),
+    pytest.param(
+        "waived",
+        [
+            row_of(ticket_id="T10", first_reply_at=at(2), reopens=1, csat=1),
+            row_of(ticket_id="T2", resolved_at=at(30), status="open"),
+        ],
+        at(48),
+        id="waivers",
+    ),
 ]
 
 
@@ -581,8 +654,7 @@ def test_an_empty_lane_counts_nothing():
 
 def test_the_24_7_shortcut_and_the_calendar_agree_on_working_days():
     # `2bd` on 24/7 is two calendar days: the lane's one-comparison pass must use the same length.
-    check = next(c for c in load("targets-without-default").checks
-                 if c.rule.id == "working-days-on-24-7")
+    check = next(c for c in load("targets-without-default").checks if c.rule.id == "working-days-on-24-7")
     assert check.calendar is ALWAYS_OPEN
     seconds, due = check.deadline(Clock(ALWAYS_OPEN), NOON, check.targets["normal"])
     assert (seconds, due) == (2 * 86400, NOON + timedelta(days=2))

@@ -5,6 +5,7 @@ Times are offsets from a fixed start (Monday 2026-11-02 09:00 UTC): a number is 
 (so priority, status and channel are case-folded and `columns` is set exactly as intake sets it);
 message rows become `Message`s sorted and indexed as intake does.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -68,11 +69,15 @@ def messages(lines: Iterable[Line], first_row: int = FIRST_DATA_ROW) -> list[Mes
     for offset, line in enumerate(lines):
         when, role, text, *rest = line
         status = rest[0] if rest else None
-        built.append(Message(
-            created_at=at(when), role=Role(role), text=text,
-            ref=RowRef(MESSAGES_PATH, first_row + offset),
-            status=status.casefold() if status else None,
-        ))
+        built.append(
+            Message(
+                created_at=at(when),
+                role=Role(role),
+                text=text,
+                ref=RowRef(MESSAGES_PATH, first_row + offset),
+                status=status.casefold() if status else None,
+            )
+        )
     built.sort(key=lambda m: m.created_at)
     for index, message in enumerate(built):
         message.index = index
@@ -112,8 +117,7 @@ def make_ticket(
     return ticket
 
 
-def standard(rules: Sequence[Mapping[str, Any] | str] | Mapping[str, Any] | str,
-             **top: Any) -> Standard:
+def standard(rules: Sequence[Mapping[str, Any] | str] | Mapping[str, Any] | str, **top: Any) -> Standard:
     """A standard parsed by `parse_standard` from rules (mappings or YAML snippets) and top-level keys.
 
     Rules without an `id` are numbered r1, r2, …; `top` adds keys such as calendars or pass_threshold.
@@ -149,8 +153,12 @@ def run(std: Standard, tickets: Iterable[Ticket], as_of: When = 0) -> Audit:
 def tally(audit: Audit, rule_index: int = 0) -> dict[str, int]:
     """A rule's verdict counts, with zero counts left out, for compact assertions."""
     result = audit.results[rule_index]
-    counts = {"passed": result.passed, "failed": result.failed, "pending": result.pending,
-              "not_applicable": result.not_applicable}
+    counts = {
+        "passed": result.passed,
+        "failed": result.failed,
+        "pending": result.pending,
+        "not_applicable": result.not_applicable,
+    }
     return {name: count for name, count in counts.items() if count}
 
 
@@ -158,16 +166,21 @@ def finish(audit: Audit):
     """The audit's `AuditResult`, for tickets fed directly (no input files were read)."""
     from types import SimpleNamespace
 
-    return audit.finish(SimpleNamespace(inputs=[], rejected=[], warnings=[], grouping=None,
-                                        messages_after_as_of=0))
+    return audit.finish(SimpleNamespace(inputs=[], rejected=[], warnings=[], grouping=None, messages_after_as_of=0))
 
 
 _UNSET: Any = object()
 
 
-def expect(outcome: Outcome, status: Status, *, measured: int | None = _UNSET,
-           target: int | None = _UNSET, reason: str | None = None,
-           evidence: str | None = None) -> None:
+def expect(
+    outcome: Outcome,
+    status: Status,
+    *,
+    measured: int | None = _UNSET,
+    target: int | None = _UNSET,
+    reason: str | None = None,
+    evidence: str | None = None,
+) -> None:
     """Assert an outcome's status and, where given, its exact seconds and fragments of its texts."""
     assert outcome.status is status, f"{outcome.status.value}: {outcome.reason!r}"
     if measured is not _UNSET:

@@ -3,6 +3,7 @@
 The audited tickets are fixed; each case is a row of rules and thresholds with the expected overall
 compliance and whether the standard is met.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -12,31 +13,44 @@ from tests.checks.helpers import finish, make_ticket, run, standard, tally
 AS_OF = 600  # minutes after START
 
 REPLY = {"id": "reply", "check": "response_time", "metric": "first_reply", "target": "1h"}
-GREET = {"id": "greet", "check": "phrases", "in": "first_agent_message", "require_any": ["hello"],
-         "severity": "warning"}
+GREET = {
+    "id": "greet",
+    "check": "phrases",
+    "in": "first_agent_message",
+    "require_any": ["hello"],
+    "severity": "warning",
+}
 GREET_ERROR = {**GREET, "severity": "error"}
 CSAT = {"id": "csat", "check": "score", "metric": "csat", "min": "80%"}
 REPLY_WARNING = {**REPLY, "severity": "warning"}
 
 
-def chat(ticket_id: str, row: int, reply_after: int | None, reply_text: str = "Hello", *,
-         created: int = 0, csat: int | None = None):
+def chat(
+    ticket_id: str,
+    row: int,
+    reply_after: int | None,
+    reply_text: str = "Hello",
+    *,
+    created: int = 0,
+    csat: int | None = None,
+):
     """A ticket row (line `row`) and its conversation in messages.csv from line 10 * row."""
     conversation = [(created, "customer", "Where is my order?")]
     if reply_after is not None:
         conversation.append((created + reply_after, "agent", reply_text))
-    return make_ticket(conversation, ticket_id=ticket_id, row=row, first_message_row=10 * row,
-                       created_at=created, csat=csat)
+    return make_ticket(
+        conversation, ticket_id=ticket_id, row=row, first_message_row=10 * row, created_at=created, csat=csat
+    )
 
 
 def audited_tickets():
     """reply: 2 passed, 1 failed, 1 pending, 1 not applicable; greet: 2 passed, 1 failed; CSAT 2/3."""
     return [
-        chat("T1", 2, 30, csat=5),                       # reply passed, greet passed
-        chat("T2", 3, 90, csat=5),                       # reply failed, greet passed
-        chat("T3", 4, 30, "Hi", csat=1),                 # reply passed, greet failed
-        chat("T4", 5, None, created=AS_OF - 20),         # reply pending, greet: no agent message
-        make_ticket(ticket_id="T5", row=6),              # reply: needs first_reply_at; greet: needs messages
+        chat("T1", 2, 30, csat=5),  # reply passed, greet passed
+        chat("T2", 3, 90, csat=5),  # reply failed, greet passed
+        chat("T3", 4, 30, "Hi", csat=1),  # reply passed, greet failed
+        chat("T4", 5, None, created=AS_OF - 20),  # reply pending, greet: no agent message
+        make_ticket(ticket_id="T5", row=6),  # reply: needs first_reply_at; greet: needs messages
     ]
 
 
@@ -62,12 +76,19 @@ CASES = [
     pytest.param([REPLY], {"pass_threshold": "67%"}, 2 / 3, False, id="threshold-above"),
     pytest.param([REPLY], {"pass_threshold": 2 / 3}, 2 / 3, True, id="threshold-exactly-equal"),
     pytest.param([REPLY, CSAT], {"pass_threshold": "50%"}, 0.5, True, id="threshold-equal-percent"),
-    pytest.param([{**REPLY, "min_compliance": "70%"}], {"pass_threshold": "50%"}, 2 / 3, False,
-                 id="rule-min-compliance-not-met"),
-    pytest.param([{**REPLY, "min_compliance": "60%"}], {"pass_threshold": "50%"}, 2 / 3, True,
-                 id="rule-min-compliance-met"),
-    pytest.param([{**REPLY, "min_compliance": "60%"}, {**GREET_ERROR, "min_compliance": "90%"}],
-                 {"pass_threshold": "50%"}, 4 / 6, False, id="every-rule-min-compliance-counts"),
+    pytest.param(
+        [{**REPLY, "min_compliance": "70%"}], {"pass_threshold": "50%"}, 2 / 3, False, id="rule-min-compliance-not-met"
+    ),
+    pytest.param(
+        [{**REPLY, "min_compliance": "60%"}], {"pass_threshold": "50%"}, 2 / 3, True, id="rule-min-compliance-met"
+    ),
+    pytest.param(
+        [{**REPLY, "min_compliance": "60%"}, {**GREET_ERROR, "min_compliance": "90%"}],
+        {"pass_threshold": "50%"},
+        4 / 6,
+        False,
+        id="every-rule-min-compliance-counts",
+    ),
     pytest.param([GREET], {}, None, True, id="only-warnings-nothing-judged"),
     pytest.param([REPLY_WARNING, GREET], {"pass_threshold": "100%"}, None, True, id="warning-failures-pass"),
 ]
@@ -94,18 +115,20 @@ def test_rule_compliance_ignores_pending_and_not_applicable():
 
 def test_violations_in_ticket_order_then_rule_order():
     tickets = [
-        chat("T1", 2, 90, "Hi", csat=1),   # reply, greet
-        chat("T2", 3, 30, csat=1),          # none
-        chat("T3", 4, 30, "Hi"),            # greet
-        chat("T4", 5, 90, csat=2),          # reply
-        chat("T5", 6, 120, "Hi"),           # reply, greet
+        chat("T1", 2, 90, "Hi", csat=1),  # reply, greet
+        chat("T2", 3, 30, csat=1),  # none
+        chat("T3", 4, 30, "Hi"),  # greet
+        chat("T4", 5, 90, csat=2),  # reply
+        chat("T5", 6, 120, "Hi"),  # reply, greet
     ]
     result = finish(run(standard([GREET, REPLY, CSAT]), tickets, AS_OF))
     assert [(v.ticket_id, v.rule) for v in result.violations] == [
-        ("T1", "greet"), ("T1", "reply"),
+        ("T1", "greet"),
+        ("T1", "reply"),
         ("T3", "greet"),
         ("T4", "reply"),
-        ("T5", "greet"), ("T5", "reply"),
+        ("T5", "greet"),
+        ("T5", "reply"),
         (None, "csat"),  # aggregate rules are judged after every ticket
     ]
 
@@ -115,14 +138,24 @@ LOCATION_CASES = [
     pytest.param(chat("T1", 3, 90), REPLY, ("messages.csv", 31, 2), id="late-reply-points-at-the-reply"),
     pytest.param(chat("T1", 3, 30, "Hi"), GREET, ("messages.csv", 31, 2), id="phrase-points-at-the-message"),
     pytest.param(chat("T1", 3, None), REPLY, ("tickets.csv", 3, None), id="breached-points-at-the-ticket-row"),
-    pytest.param(make_ticket(row=8, first_reply_at=120), REPLY, ("tickets.csv", 8, None),
-                 id="ticket-rows-only-point-at-the-ticket-row"),
-    pytest.param(make_ticket([(0, "customer", "?")], ticket_row=False, first_message_row=40), REPLY,
-                 ("messages.csv", 40, None), id="no-ticket-row-points-at-the-first-message"),
-    pytest.param(make_ticket([(0, "customer", "?"), (10, "agent", "x", "solved"),
-                              (20, "customer", "no!", "open")], row=5),
-                 {"id": "resolved", "check": "resolution", "max_reopens": 0}, ("tickets.csv", 5, None),
-                 id="reopen-points-at-the-ticket-row"),
+    pytest.param(
+        make_ticket(row=8, first_reply_at=120),
+        REPLY,
+        ("tickets.csv", 8, None),
+        id="ticket-rows-only-point-at-the-ticket-row",
+    ),
+    pytest.param(
+        make_ticket([(0, "customer", "?")], ticket_row=False, first_message_row=40),
+        REPLY,
+        ("messages.csv", 40, None),
+        id="no-ticket-row-points-at-the-first-message",
+    ),
+    pytest.param(
+        make_ticket([(0, "customer", "?"), (10, "agent", "x", "solved"), (20, "customer", "no!", "open")], row=5),
+        {"id": "resolved", "check": "resolution", "max_reopens": 0},
+        ("tickets.csv", 5, None),
+        id="reopen-points-at-the-ticket-row",
+    ),
 ]
 
 

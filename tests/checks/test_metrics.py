@@ -6,6 +6,7 @@ fragment of the reason the ticket cannot be measured. A ticket row without messa
 both ways, through its timeline and through its columns (`ROW_END`, `open_row`), and the two must
 agree.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,51 +28,97 @@ RESOLVED = DEFAULT_RESOLVED_STATUSES
 
 # (metric, conversation, ticket row fields, spans or reason fragment)
 TIMELINE_CASES = [
-    pytest.param("first_reply", [ASKED, (30, "agent", ANSWER)], {},
-                 [("first reply", 0, 30)], id="first-reply-answered"),
+    pytest.param(
+        "first_reply", [ASKED, (30, "agent", ANSWER)], {}, [("first reply", 0, 30)], id="first-reply-answered"
+    ),
     pytest.param("first_reply", [ASKED], {}, [("first reply", 0, None)], id="first-reply-open"),
-    pytest.param("first_reply", [ASKED, (10, "system", "", "solved")], {},
-                 "resolved without a staff reply", id="first-reply-resolved-unanswered"),
-    pytest.param("next_reply", [ASKED, (10, "agent", ANSWER), (20, "customer", "and?"),
-                                (50, "agent", ANSWER), (60, "customer", "still?")], {},
-                 [("reply to message #3", 20, 50), ("reply to message #5", 60, None)],
-                 id="next-reply-every-cycle"),
-    pytest.param("next_reply", [ASKED, (10, "agent", ANSWER)], {},
-                 "no customer message after a staff reply", id="next-reply-no-cycle"),
-    pytest.param("next_reply", [], {"first_reply_at": 10}, NEEDS_MESSAGE_ROWS.reason,
-                 id="next-reply-needs-messages"),
-    pytest.param("resolution", [ASKED, (40, "agent", ANSWER, "solved")], {},
-                 [("resolution", 0, 40)], id="resolution-status-event"),
-    pytest.param("resolution", [ASKED, (40, "agent", ANSWER, "solved"), (50, "customer", "no"),
-                                (55, "agent", "", "open"), (90, "agent", ANSWER, "solved")], {},
-                 [("resolution", 0, 90)], id="resolution-last-entry"),
-    pytest.param("requester_wait", [ASKED, (10, "agent", ANSWER), (20, "customer", "and?"),
-                                    (50, "agent", ANSWER)], {},
-                 [("customer waiting", 0, 10), ("customer waiting", 20, 50)],
-                 id="requester-wait-spans"),
+    pytest.param(
+        "first_reply",
+        [ASKED, (10, "system", "", "solved")],
+        {},
+        "resolved without a staff reply",
+        id="first-reply-resolved-unanswered",
+    ),
+    pytest.param(
+        "next_reply",
+        [ASKED, (10, "agent", ANSWER), (20, "customer", "and?"), (50, "agent", ANSWER), (60, "customer", "still?")],
+        {},
+        [("reply to message #3", 20, 50), ("reply to message #5", 60, None)],
+        id="next-reply-every-cycle",
+    ),
+    pytest.param(
+        "next_reply",
+        [ASKED, (10, "agent", ANSWER)],
+        {},
+        "no customer message after a staff reply",
+        id="next-reply-no-cycle",
+    ),
+    pytest.param("next_reply", [], {"first_reply_at": 10}, NEEDS_MESSAGE_ROWS.reason, id="next-reply-needs-messages"),
+    pytest.param(
+        "resolution",
+        [ASKED, (40, "agent", ANSWER, "solved")],
+        {},
+        [("resolution", 0, 40)],
+        id="resolution-status-event",
+    ),
+    pytest.param(
+        "resolution",
+        [
+            ASKED,
+            (40, "agent", ANSWER, "solved"),
+            (50, "customer", "no"),
+            (55, "agent", "", "open"),
+            (90, "agent", ANSWER, "solved"),
+        ],
+        {},
+        [("resolution", 0, 90)],
+        id="resolution-last-entry",
+    ),
+    pytest.param(
+        "requester_wait",
+        [ASKED, (10, "agent", ANSWER), (20, "customer", "and?"), (50, "agent", ANSWER)],
+        {},
+        [("customer waiting", 0, 10), ("customer waiting", 20, 50)],
+        id="requester-wait-spans",
+    ),
     pytest.param("requester_wait", [], {}, NEEDS_MESSAGE_ROWS.reason, id="requester-wait-needs-messages"),
-    pytest.param("first_reply", [], {"created_at": None, "first_reply_at": 10}, "needs created_at",
-                 id="needs-created-at"),
+    pytest.param(
+        "first_reply", [], {"created_at": None, "first_reply_at": 10}, "needs created_at", id="needs-created-at"
+    ),
 ]
 
 # Ticket rows without messages, for the metrics a row can measure: (metric, fields, spans or reason)
 ROW_CASES = [
     pytest.param("first_reply", {"first_reply_at": 45}, [("first reply", 0, 45)], id="first-reply-column"),
-    pytest.param("first_reply", {"first_reply_at": None}, [("first reply", 0, None)],
-                 id="first-reply-blank-open"),
-    pytest.param("first_reply", {"first_reply_at": None, "status": "solved"},
-                 "resolved without a staff reply", id="first-reply-blank-solved"),
-    pytest.param("first_reply", {"first_reply_at": None, "resolved_at": 30},
-                 "resolved without a staff reply", id="first-reply-blank-resolved-at"),
-    pytest.param("first_reply", {"status": "open"}, "needs message rows or first_reply_at",
-                 id="first-reply-no-column"),
+    pytest.param("first_reply", {"first_reply_at": None}, [("first reply", 0, None)], id="first-reply-blank-open"),
+    pytest.param(
+        "first_reply",
+        {"first_reply_at": None, "status": "solved"},
+        "resolved without a staff reply",
+        id="first-reply-blank-solved",
+    ),
+    pytest.param(
+        "first_reply",
+        {"first_reply_at": None, "resolved_at": 30},
+        "resolved without a staff reply",
+        id="first-reply-blank-resolved-at",
+    ),
+    pytest.param("first_reply", {"status": "open"}, "needs message rows or first_reply_at", id="first-reply-no-column"),
     pytest.param("resolution", {"resolved_at": 90}, [("resolution", 0, 90)], id="resolution-column"),
     pytest.param("resolution", {"resolved_at": None}, [("resolution", 0, None)], id="resolution-blank-open"),
     pytest.param("resolution", {"status": "open"}, [("resolution", 0, None)], id="resolution-open-status"),
-    pytest.param("resolution", {"status": "closed"},
-                 "resolved, but not when: needs resolved_at or status events", id="resolution-closed-no-time"),
-    pytest.param("resolution", {"priority": "high"},
-                 "needs status events, a status column or resolved_at", id="resolution-no-column"),
+    pytest.param(
+        "resolution",
+        {"status": "closed"},
+        "resolved, but not when: needs resolved_at or status events",
+        id="resolution-closed-no-time",
+    ),
+    pytest.param(
+        "resolution",
+        {"priority": "high"},
+        "needs status events, a status column or resolved_at",
+        id="resolution-no-column",
+    ),
 ]
 
 
@@ -81,8 +128,14 @@ def _shown(measured: list[MeasuredSpan] | Outcome) -> Any:
         assert measured.status is Status.NOT_APPLICABLE
         return measured.reason
     start = at(0)
-    return [(s.label, (s.start - start).total_seconds() / 60,
-             None if s.end is None else (s.end - start).total_seconds() / 60) for s in measured]
+    return [
+        (
+            s.label,
+            (s.start - start).total_seconds() / 60,
+            None if s.end is None else (s.end - start).total_seconds() / 60,
+        )
+        for s in measured
+    ]
 
 
 def _from_timeline(metric: Metric, ticket: Ticket) -> Any:
@@ -134,8 +187,7 @@ def test_registry_holds_each_metric_once_by_name():
 
 
 def test_what_each_metric_says_of_itself():
-    table = {name: (m.ADDS_UP, m.ONE_FIGURE, m.READS_ROLES, m.ROW_END, m.UNANSWERED)
-             for name, m in METRICS.items()}
+    table = {name: (m.ADDS_UP, m.ONE_FIGURE, m.READS_ROLES, m.ROW_END, m.UNANSWERED) for name, m in METRICS.items()}
     assert table == {
         "first_reply": (False, True, True, "first_reply_at", "no reply yet"),
         "next_reply": (False, False, True, None, "no reply yet"),
@@ -162,8 +214,11 @@ def test_metric_enums_come_from_the_registry():
     every = list(METRICS)
     one_figure = [name for name, m in METRICS.items() if m.ONE_FIGURE]
     assert ResponseTimeCheck.OPTIONS["metric"]["enum"] == every
-    assert HelpdeskAgreementCheck.OPTIONS["metric"]["enum"] == one_figure == [
-        "first_reply", "resolution", "requester_wait"]
+    assert (
+        HelpdeskAgreementCheck.OPTIONS["metric"]["enum"]
+        == one_figure
+        == ["first_reply", "resolution", "requester_wait"]
+    )
     enums = _metric_enums(standard_schema(), [])
     assert every in enums and one_figure in enums
 

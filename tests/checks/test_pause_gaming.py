@@ -1,4 +1,5 @@
 """pause_gaming: pausing the clock right after a customer message, without answering it."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,26 +10,59 @@ RULE = {"check": "pause_gaming", "pause_statuses": ["pending", "on-hold"], "with
 
 # (conversation, expected status, reason fragment, blamed message index)
 CASES = [
-    pytest.param([(0, "customer", "where is my order?"), (2, "system", "", "pending")],
-                 FAILED, "set to 'pending' 2m after customer message #1 with no staff reply", 1,
-                 id="paused-without-reply"),
-    pytest.param([(0, "customer", "where?"), (5, "agent", "send a photo please"), (5, "system", "", "pending")],
-                 PASSED, "", None, id="answered-then-paused"),
-    pytest.param([(0, "customer", "where?"), (11, "system", "", "on-hold")],
-                 PASSED, "", None, id="paused-after-the-window"),
-    pytest.param([(0, "customer", "where?"), (10, "system", "", "on-hold")],
-                 FAILED, "10m after", 1, id="paused-exactly-at-the-window"),
-    pytest.param([(0, "customer", "q"), (1, "agent", "a"), (2, "system", "", "pending"),
-                  (30, "customer", "here it is"), (30, "system", "", "open"),
-                  (31, "system", "", "on-hold")],
-                 FAILED, "after customer message #4", 5, id="second-pause-gamed"),
-    pytest.param([(0, "customer", "q"), (1, "agent", "a"), (2, "system", "", "pending"),
-                  (3, "system", "", "on-hold")],
-                 PASSED, "", None, id="pending-to-on-hold-is-not-a-new-pause"),
-    pytest.param([(0, "customer", "q"), (1, "bot", "I am a bot"), (2, "system", "", "pending")],
-                 FAILED, "no staff reply", 2, id="bot-is-not-a-reply"),
-    pytest.param([(0, "customer", "q"), (1, "agent", "a")], NA, "needs status events", None,
-                 id="no-status-events"),
+    pytest.param(
+        [(0, "customer", "where is my order?"), (2, "system", "", "pending")],
+        FAILED,
+        "set to 'pending' 2m after customer message #1 with no staff reply",
+        1,
+        id="paused-without-reply",
+    ),
+    pytest.param(
+        [(0, "customer", "where?"), (5, "agent", "send a photo please"), (5, "system", "", "pending")],
+        PASSED,
+        "",
+        None,
+        id="answered-then-paused",
+    ),
+    pytest.param(
+        [(0, "customer", "where?"), (11, "system", "", "on-hold")], PASSED, "", None, id="paused-after-the-window"
+    ),
+    pytest.param(
+        [(0, "customer", "where?"), (10, "system", "", "on-hold")],
+        FAILED,
+        "10m after",
+        1,
+        id="paused-exactly-at-the-window",
+    ),
+    pytest.param(
+        [
+            (0, "customer", "q"),
+            (1, "agent", "a"),
+            (2, "system", "", "pending"),
+            (30, "customer", "here it is"),
+            (30, "system", "", "open"),
+            (31, "system", "", "on-hold"),
+        ],
+        FAILED,
+        "after customer message #4",
+        5,
+        id="second-pause-gamed",
+    ),
+    pytest.param(
+        [(0, "customer", "q"), (1, "agent", "a"), (2, "system", "", "pending"), (3, "system", "", "on-hold")],
+        PASSED,
+        "",
+        None,
+        id="pending-to-on-hold-is-not-a-new-pause",
+    ),
+    pytest.param(
+        [(0, "customer", "q"), (1, "bot", "I am a bot"), (2, "system", "", "pending")],
+        FAILED,
+        "no staff reply",
+        2,
+        id="bot-is-not-a-reply",
+    ),
+    pytest.param([(0, "customer", "q"), (1, "agent", "a")], NA, "needs status events", None, id="no-status-events"),
 ]
 
 

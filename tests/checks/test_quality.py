@@ -1,14 +1,19 @@
 """Per-ticket quality scores: weights, critical rules, not-applicable rules left out, aggregation."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.checks.helpers import finish, make_ticket, run, standard
 
-GREETING = {"id": "greeting", "check": "phrases", "in": "first_agent_message",
-            "require_any": ["hello"], "weight": 2}
-POLITE = {"id": "polite", "check": "phrases", "in": "every_agent_message",
-          "forbid": ["not my problem"], "critical": True}
+GREETING = {"id": "greeting", "check": "phrases", "in": "first_agent_message", "require_any": ["hello"], "weight": 2}
+POLITE = {
+    "id": "polite",
+    "check": "phrases",
+    "in": "every_agent_message",
+    "forbid": ["not my problem"],
+    "critical": True,
+}
 NAME = {"id": "name", "check": "phrases", "require_any": ["{customer_name}"]}
 
 
@@ -37,8 +42,11 @@ def test_ticket_score(reply, name, score):
 
 
 def test_aggregates_per_agent_and_team_and_gates():
-    tickets = [ticket("T1", "Hello Bob"), ticket("T2", "Bob", agent="Cy"),
-               ticket("T3", "Hello Bob, not my problem", agent="Cy", team="B")]
+    tickets = [
+        ticket("T1", "Hello Bob"),
+        ticket("T2", "Bob", agent="Cy"),
+        ticket("T3", "Hello Bob, not my problem", agent="Cy", team="B"),
+    ]
     std = standard([GREETING, POLITE, NAME], quality={"min": "60%"})
     result = finish(run(std, tickets, 60))
     quality = result.quality

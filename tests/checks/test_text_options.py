@@ -1,4 +1,5 @@
 """Noise removal before matching (the standard's text.strip) and bot positions."""
+
 from __future__ import annotations
 
 from tests.checks.helpers import FAILED, NA, PASSED, evaluate, expect, make_ticket, standard

@@ -1,4 +1,5 @@
 """CI behaviour of `svcaudit check`: waivers, --exit-zero, --quiet, --max-rejected, step summary."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,12 @@ def check(*args, env=None):
 
 def test_waived_violation_is_listed_apart_and_not_counted(files, write):
     standard, tickets = files
-    waivers = write("w.yaml", "waivers:\n  - {ticket: B, rule: first-reply, reason: agreed delay, "
-                              "expires: 2026-12-31}\n  - {ticket: 'Z*', rule: '*', reason: stale, "
-                              "expires: 2026-01-01}\n")
+    waivers = write(
+        "w.yaml",
+        "waivers:\n  - {ticket: B, rule: first-reply, reason: agreed delay, "
+        "expires: 2026-12-31}\n  - {ticket: 'Z*', rule: '*', reason: stale, "
+        "expires: 2026-01-01}\n",
+    )
     result = check(tickets, "-s", standard, "--waivers", waivers, "-f", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)

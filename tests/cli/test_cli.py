@@ -1,4 +1,5 @@
 """The command line contract: exit codes, stdout carries only the report, schemas validate."""
+
 from __future__ import annotations
 
 import json
@@ -29,11 +30,10 @@ rules:
 GOOD_MESSAGES = (
     "ticket_id,created_at,author_role,text\n"
     "A,2026-11-02T09:00:00Z,customer,Help please\n"
-    "A,2026-11-02T09:30:00Z,agent,\"Hello, sure!\"\n"
+    'A,2026-11-02T09:30:00Z,agent,"Hello, sure!"\n'
 )
 LATE_MESSAGES = GOOD_MESSAGES + (
-    "B,2026-11-02T09:00:00Z,customer,Помогите\n"
-    "B,2026-11-02T12:00:00Z,agent,Ответ без приветствия\n"
+    "B,2026-11-02T09:00:00Z,customer,Помогите\nB,2026-11-02T12:00:00Z,agent,Ответ без приветствия\n"
 )
 
 
@@ -74,16 +74,19 @@ def test_unmet_standard_exits_1_and_names_the_violations(runner, write):
     assert report["summary"]["compliance"] == 0.5
 
 
-@pytest.mark.parametrize("args, message", [
-    (["check", "{missing}"], "no such file"),
-    (["check", "{data}", "--standard", "{bad}"], "bad.yaml:1:11"),
-    (["check", "{data}", "--standard", "{standard}", "--as-of", "soon"], "--as-of"),
-    (["check", "{data}", "--format", "pdf"], ""),
-    (["check"], ""),
-    (["check", "{data}", "{data}"], "given twice"),
-    (["validate", "{bad}"], "unsupported format version"),
-    (["check", "{empty}", "--standard", "{standard}"], "no ticket to audit"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["check", "{missing}"], "no such file"),
+        (["check", "{data}", "--standard", "{bad}"], "bad.yaml:1:11"),
+        (["check", "{data}", "--standard", "{standard}", "--as-of", "soon"], "--as-of"),
+        (["check", "{data}", "--format", "pdf"], ""),
+        (["check"], ""),
+        (["check", "{data}", "{data}"], "given twice"),
+        (["validate", "{bad}"], "unsupported format version"),
+        (["check", "{empty}", "--standard", "{standard}"], "no ticket to audit"),
+    ],
+)
 def test_usage_and_input_errors_exit_2(runner, write, tmp_path, args, message):
     paths = {
         "missing": tmp_path / "missing.csv",
@@ -109,8 +112,18 @@ def test_output_file_keeps_stdout_empty(runner, write, tmp_path):
 
 
 def test_samples_json_report_validates_and_conserves_rows(runner):
-    result = run(runner, "check", SAMPLES / "tickets.csv", SAMPLES / "messages.csv",
-                 "--standard", "builtin:default", "--as-of", AS_OF, "--format", "json")
+    result = run(
+        runner,
+        "check",
+        SAMPLES / "tickets.csv",
+        SAMPLES / "messages.csv",
+        "--standard",
+        "builtin:default",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    )
     assert result.exit_code in (0, 1), result.output
     report = json.loads(result.stdout)
     jsonschema.validate(report, report_schema())

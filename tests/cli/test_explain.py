@@ -1,4 +1,5 @@
 """svcaudit explain: a ticket's clock per response-time rule, consistent with check."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """svcaudit standards, rules and init: the library of standards and check kinds from the CLI."""
+
 from __future__ import annotations
 
 import pytest

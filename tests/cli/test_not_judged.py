@@ -1,6 +1,7 @@
 """Zero evidence is not a pass: an audit in which no rule judged a ticket is NOT JUDGED (exit 2,
 whatever --exit-zero says) with the reasons grouped; a rule that judged nothing while others did is
 a warning in every format; `min_judged` fails the gate below its count."""
+
 from __future__ import annotations
 
 import json
@@ -20,15 +21,19 @@ AGREES = "  - {id: agrees, check: helpdesk_agreement, metric: first_reply, field
 HEAD = "svcaudit: 1\nname: Evidence\nrules:\n"
 # Tickets without created_at: first-reply cannot judge any; fr is never a number.
 NO_EVIDENCE = "ticket_id,first_reply_at,fr\nA,2026-11-02T09:30:00Z,~1 min\nB,,~2 min\nC,,~3 min\n"
-JUDGED = ("ticket_id,created_at,first_reply_at,fr\nA,2026-11-02T09:00:00Z,2026-11-02T09:30:00Z,~1 min\n"
-          "B,2026-11-02T09:00:00Z,2026-11-02T09:20:00Z,~2 min\n")
-NOT_JUDGED_LINE = ("NOT JUDGED: no rule judged any of the 3 tickets; needs created_at: 6 results in "
-                   "first-reply, fast-reply; fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M: 3 results in agrees")
+JUDGED = (
+    "ticket_id,created_at,first_reply_at,fr\nA,2026-11-02T09:00:00Z,2026-11-02T09:30:00Z,~1 min\n"
+    "B,2026-11-02T09:00:00Z,2026-11-02T09:20:00Z,~2 min\n"
+)
+NOT_JUDGED_LINE = (
+    "NOT JUDGED: no rule judged any of the 3 tickets; needs created_at: 6 results in "
+    "first-reply, fast-reply; fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M: "
+    "3 results in agrees"
+)
 
 
 def run(*args):
-    result = CliRunner().invoke(app, [*map(str, args)], env={"GITHUB_ACTIONS": None,
-                                                             "GITHUB_STEP_SUMMARY": None})
+    result = CliRunner().invoke(app, [*map(str, args)], env={"GITHUB_ACTIONS": None, "GITHUB_STEP_SUMMARY": None})
     assert "Traceback" not in result.output
     return result
 
@@ -39,6 +44,7 @@ def audit(write):
         standard = write("s.yaml", HEAD + rules)
         data = write("t.csv", tickets)
         return run("check", data, "-s", standard, "--as-of", AS_OF, *args)
+
     return _audit
 
 
@@ -63,15 +69,26 @@ def test_json_says_not_judged_and_why(audit):
     assert (summary["verdict"], summary["passed"]) == ("not-judged", False)
     assert summary["not_judged"] == {
         "because": "no rule judged any of the 3 tickets",
-        "reasons": [{"reason": "needs created_at", "count": 6, "rules": ["first-reply", "fast-reply"]},
-                    {"reason": "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M", "count": 3, "rules": ["agrees"]}]}
+        "reasons": [
+            {"reason": "needs created_at", "count": 6, "rules": ["first-reply", "fast-reply"]},
+            {
+                "reason": "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M",
+                "count": 3,
+                "rules": ["agrees"],
+            },
+        ],
+    }
 
 
 def test_values_in_reasons_are_grouped_in_the_verdict(audit):
     result = audit(AGREES, NO_EVIDENCE.replace("first_reply_at", "created_at"))
     assert result.exit_code == 2
     last = result.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("NOT JUDGED: ") and "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M: 3 results in agrees" in last
+    assert (
+        last.startswith("NOT JUDGED: ")
+        and "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M: 3 results in agrees"
+        in last
+    )
     assert "~1 min" not in last
 
 
@@ -84,8 +101,9 @@ def test_exit_zero_passes_a_failure_but_never_nothing_judged(audit, tickets, cod
 def test_quiet_prints_the_not_judged_line(audit):
     result = audit(FIRST_REPLY % "", NO_EVIDENCE, "--quiet")
     assert result.exit_code == 2
-    assert result.stdout == ("NOT JUDGED: no rule judged any of the 3 tickets; needs created_at: 3 results "
-                             "in first-reply\n")
+    assert result.stdout == (
+        "NOT JUDGED: no rule judged any of the 3 tickets; needs created_at: 3 results in first-reply\n"
+    )
 
 
 def test_too_many_rejected_rows_say_not_judged_in_the_report_too(audit):
@@ -98,7 +116,10 @@ def test_too_many_rejected_rows_say_not_judged_in_the_report_too(audit):
     assert result.stderr == f"svcaudit: {line}\n"
 
 
-WARNING = "rule agrees judged no ticket: 2 not applicable (fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M)"
+WARNING = (
+    "rule agrees judged no ticket: 2 not applicable "
+    "(fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M)"
+)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "junit", "github"])
@@ -138,8 +159,8 @@ def test_min_judged_in_the_verdict_line_and_junit(audit):
     text = audit(FIRST_REPLY % ", min_judged: 3", JUDGED)
     assert text.exit_code == 1
     assert text.stdout.rstrip().splitlines()[-1] == (
-        "FAILED: compliance 100.0% ≥ threshold 100.0%; fewer tickets judged than min_judged: "
-        "first-reply (2 of 3)")
+        "FAILED: compliance 100.0% ≥ threshold 100.0%; fewer tickets judged than min_judged: first-reply (2 of 3)"
+    )
     junit = audit(FIRST_REPLY % ", min_judged: 3", JUDGED, "-f", "junit")
     case = next(c for c in ET.fromstring(junit.stdout).iter("testcase") if c.get("name") == "first-reply")
     failure = case.find("failure")
@@ -152,9 +173,15 @@ def test_min_judged_counts_for_a_warning_rule_too(audit):
     assert audit(rule, JUDGED).exit_code == 1
 
 
-@pytest.mark.parametrize("value, message", [
-    ("-1", "s.yaml:4:"), ("'3'", "s.yaml:4:"), ("1.5", "s.yaml:4:"), ("true", "s.yaml:4:"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("-1", "s.yaml:4:"),
+        ("'3'", "s.yaml:4:"),
+        ("1.5", "s.yaml:4:"),
+        ("true", "s.yaml:4:"),
+    ],
+)
 def test_a_bad_min_judged_is_a_located_standard_error(audit, value, message):
     result = audit(FIRST_REPLY % f", min_judged: {value}", JUDGED)
     assert result.exit_code == 2

@@ -1,4 +1,5 @@
 """Sharding: partial results merged equal the single run; --jobs gives the single run's results."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Every `$ svcaudit …` command shown in the README runs as printed, with the exit code it shows."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,10 @@ def test_readme_command_runs(command, expected, tmp_path):
     # Reports the README writes with --output go to a temporary folder, not into the checkout.
     args = [str(tmp_path / a) if i and args[i - 1] in ("--output", "-o") else a for i, a in enumerate(args)]
     result = subprocess.run(
-        [sys.executable, "-m", "svcaudit", *args[1:]], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-m", "svcaudit", *args[1:]],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == expected, result.stderr

@@ -7,6 +7,7 @@ verdict (its `verdict` property, its `standard-met` case and the line its `syste
 the GitHub verdict annotation and closing line, and the exit code to one another. An input error
 gives no report in any format, and exit 2.
 """
+
 from __future__ import annotations
 
 import html
@@ -57,62 +58,107 @@ class Case:
 
 
 SAMPLE_CASES = [
-    Case("samples-default", (str(SAMPLES / "tickets.csv"), str(SAMPLES / "messages.csv")),
-         "builtin:default", expect="failed"),
-    Case("samples-retail-ru", (str(SAMPLES / "tickets.csv"), str(SAMPLES / "messages.csv")),
-         "builtin:retail-ru"),
+    Case(
+        "samples-default",
+        (str(SAMPLES / "tickets.csv"), str(SAMPLES / "messages.csv")),
+        "builtin:default",
+        expect="failed",
+    ),
+    Case("samples-retail-ru", (str(SAMPLES / "tickets.csv"), str(SAMPLES / "messages.csv")), "builtin:retail-ru"),
     Case("samples-jsonl", (str(SAMPLES / "tickets.jsonl"),), "builtin:default"),
-    Case("samples-business-hours", (str(SAMPLES / "business-hours" / "tickets.csv"),
-                                    str(SAMPLES / "business-hours" / "messages.csv")),
-         str(SAMPLES / "business-hours" / "svcaudit.yaml"), as_of="2026-12-31T12:00:00+01:00"),
-    Case("samples-zendesk", (str(SAMPLES / "zendesk" / "tickets.csv"),),
-         str(SAMPLES / "zendesk" / "svcaudit.yaml")),
+    Case(
+        "samples-business-hours",
+        (str(SAMPLES / "business-hours" / "tickets.csv"), str(SAMPLES / "business-hours" / "messages.csv")),
+        str(SAMPLES / "business-hours" / "svcaudit.yaml"),
+        as_of="2026-12-31T12:00:00+01:00",
+    ),
+    Case("samples-zendesk", (str(SAMPLES / "zendesk" / "tickets.csv"),), str(SAMPLES / "zendesk" / "svcaudit.yaml")),
     Case("samples-chatbot", (str(SAMPLES / "chatbot" / "messages.csv"),), "builtin:chatbot"),
 ]
 
 PRESET_CASES = [
-    *(Case(f"preset-{name}", (str(PRESET_FIXTURES / name),), "", init_from=True)
-      for name in ("zendesk_tickets.csv", "freshdesk_tickets.csv", "jira_issues.csv",
-                   "intercom_parts.csv")),
+    *(
+        Case(f"preset-{name}", (str(PRESET_FIXTURES / name),), "", init_from=True)
+        for name in ("zendesk_tickets.csv", "freshdesk_tickets.csv", "jira_issues.csv", "intercom_parts.csv")
+    ),
     # Exports init cannot read as a table: the default rules under their preset.
-    *(Case(f"preset-{preset}", (str(PRESET_FIXTURES / name),), f"preset:{preset}")
-      for name, preset in (("abcd_chats.json", "abcd"), ("twcs_tweets.csv", "twcs"))),
+    *(
+        Case(f"preset-{preset}", (str(PRESET_FIXTURES / name),), f"preset:{preset}")
+        for name, preset in (("abcd_chats.json", "abcd"), ("twcs_tweets.csv", "twcs"))
+    ),
 ]
 
 BAD_INPUT_CASES = [
     Case(f"bad-input-{path.name}", (str(path),), str(BAD_INPUT_STANDARD), as_of=BAD_INPUT_AS_OF)
-    for path in sorted(BAD_INPUT.iterdir()) if path.name != "README.md"
+    for path in sorted(BAD_INPUT.iterdir())
+    if path.name != "README.md"
 ]
 
 REPORTER_CASES_DATA = yaml.safe_load(REPORTER_CASES.read_text(encoding="utf-8"))
 REPORTER_AUDITS = [
-    Case(f"reporter-{name}", tuple(case["files"]), "standard.yaml",
-         texts={**case["files"], "standard.yaml": case["standard"]},
-         expect="passed" if case["expect"]["passed"] else None)
+    Case(
+        f"reporter-{name}",
+        tuple(case["files"]),
+        "standard.yaml",
+        texts={**case["files"], "standard.yaml": case["standard"]},
+        expect="passed" if case["expect"]["passed"] else None,
+    )
     for name, case in REPORTER_CASES_DATA.items()
 ]
 
-ONE_RULE = ("svcaudit: 1\nname: Verdict cases\nrules:\n"
-            "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n")
+ONE_RULE = (
+    "svcaudit: 1\nname: Verdict cases\nrules:\n"
+    "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n"
+)
 SYNTHETIC_CASES = [
     # Every ticket lacks what the rule needs: nothing judged, never PASSED.
-    Case("all-not-applicable", ("t.csv",), "s.yaml", expect="not-judged", texts={
-        "s.yaml": ONE_RULE, "t.csv": "ticket_id,channel\nA,email\nB,chat\n"}),
+    Case(
+        "all-not-applicable",
+        ("t.csv",),
+        "s.yaml",
+        expect="not-judged",
+        texts={"s.yaml": ONE_RULE, "t.csv": "ticket_id,channel\nA,email\nB,chat\n"},
+    ),
     # No ticket at all, so no rule result at all.
-    Case("no-rule-results", ("t.csv",), "s.yaml", expect="not-judged", texts={
-        "s.yaml": ONE_RULE, "t.csv": "ticket_id,created_at,first_reply_at\n"}),
+    Case(
+        "no-rule-results",
+        ("t.csv",),
+        "s.yaml",
+        expect="not-judged",
+        texts={"s.yaml": ONE_RULE, "t.csv": "ticket_id,created_at,first_reply_at\n"},
+    ),
     # Still inside the target at --as-of: pending results only.
-    Case("pending-only", ("t.csv",), "s.yaml", expect="not-judged", texts={
-        "s.yaml": ONE_RULE, "t.csv": "ticket_id,created_at,first_reply_at\nA,2026-11-23T11:30:00Z,\n"}),
+    Case(
+        "pending-only",
+        ("t.csv",),
+        "s.yaml",
+        expect="not-judged",
+        texts={"s.yaml": ONE_RULE, "t.csv": "ticket_id,created_at,first_reply_at\nA,2026-11-23T11:30:00Z,\n"},
+    ),
     # Judged, and passing, but fewer tickets than the rule's min_judged: FAILED.
-    Case("below-min-judged", ("t.csv",), "s.yaml", expect="failed", texts={
-        "s.yaml": ONE_RULE.replace("target: 1h}", "target: 1h, min_judged: 3}"),
-        "t.csv": "ticket_id,created_at,first_reply_at\nA,2026-11-02T09:00:00Z,2026-11-02T09:30:00Z\n"}),
+    Case(
+        "below-min-judged",
+        ("t.csv",),
+        "s.yaml",
+        expect="failed",
+        texts={
+            "s.yaml": ONE_RULE.replace("target: 1h}", "target: 1h, min_judged: 3}"),
+            "t.csv": "ticket_id,created_at,first_reply_at\nA,2026-11-02T09:00:00Z,2026-11-02T09:30:00Z\n",
+        },
+    ),
     # More rows rejected than --max-rejected allows: the figures are not trusted, whatever they say.
-    Case("too-many-rejected", ("t.csv",), "s.yaml", expect="not-judged", extra=("--max-rejected", "0"),
-         texts={"s.yaml": ONE_RULE,
-                "t.csv": "ticket_id,created_at,first_reply_at\nA,2026-11-02T09:00:00Z,2026-11-02T09:30:00Z\n"
-                         "B,yesterday,2026-11-02T09:30:00Z\n"}),
+    Case(
+        "too-many-rejected",
+        ("t.csv",),
+        "s.yaml",
+        expect="not-judged",
+        extra=("--max-rejected", "0"),
+        texts={
+            "s.yaml": ONE_RULE,
+            "t.csv": "ticket_id,created_at,first_reply_at\nA,2026-11-02T09:00:00Z,2026-11-02T09:30:00Z\n"
+            "B,yesterday,2026-11-02T09:30:00Z\n",
+        },
+    ),
     # An input error: no report in any format.
     Case("input-error", ("missing.csv",), "s.yaml", texts={"s.yaml": ONE_RULE}),
 ]
@@ -203,7 +249,11 @@ def _github(stdout: str) -> Shown:
 
 
 READERS: dict[str, Callable[[str], Shown]] = {
-    "text": _text, "markdown": _markdown, "json": _json, "junit": _junit, "github": _github,
+    "text": _text,
+    "markdown": _markdown,
+    "json": _json,
+    "junit": _junit,
+    "github": _github,
 }
 
 

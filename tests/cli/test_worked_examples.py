@@ -5,6 +5,7 @@ README section "Response times, as helpdesks measure them"). The tests run `svca
 `svcaudit check` as a user would and compare; they also check that the README's summary table shows
 exactly these rows and that its verbatim `explain` output is what the command prints today.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,6 @@ REGION = ("<!-- business-hours:start -->", "<!-- business-hours:end -->")
 H = 3600
 M = 60
 TWO_BD = 16 * H  # 2bd on Mon-Fri 09-17 with no shortened day: 16 counted hours
-
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,15 @@ CASES = [
     Case("BH-3", "requester-wait", "passed", 7 * H, 12 * H),
     Case("BH-3", "no-pause-gaming", "passed"),
     # BH-4: the night of 24-25 October 2026 has 9 hours; 22:00 to 05:30 is 8h 30m.
-    Case("BH-4", "night-first-reply", "failed", 8 * H + 30 * M, 8 * H, "2026-10-25 05:00",
-         reason="first reply took 8h 30m, over the target 8h by 30m"),
+    Case(
+        "BH-4",
+        "night-first-reply",
+        "failed",
+        8 * H + 30 * M,
+        8 * H,
+        "2026-10-25 05:00",
+        reason="first reply took 8h 30m, over the target 8h by 30m",
+    ),
     Case("BH-4", "no-pause-gaming", "passed"),
     # BH-5: stamped at -08:00, counted on the Berlin calendar.
     Case("BH-5", "first-reply", "passed", 3 * H + 30 * M, 8 * H, "2026-12-08 15:00"),
@@ -85,14 +92,27 @@ CASES = [
     # BH-6: reopened; `resolution: last` counts to the second solve, `first` to the first.
     Case("BH-6", "first-reply", "passed", 1 * H, 8 * H, "2026-11-30 17:00"),
     Case("BH-6", "next-reply", "passed", 1 * H + 30 * M, 4 * H, "2026-12-01 13:30"),
-    Case("BH-6", "resolution", "failed", 23 * H, TWO_BD, "2026-12-02 09:00",
-         reason="resolution took 23h, over the target 2bd by 7h"),
+    Case(
+        "BH-6",
+        "resolution",
+        "failed",
+        23 * H,
+        TWO_BD,
+        "2026-12-02 09:00",
+        reason="resolution took 23h, over the target 2bd by 7h",
+    ),
     Case("BH-6", "first-resolution", "passed", 3 * H, TWO_BD, "2026-12-02 09:00"),
     Case("BH-6", "requester-wait", "passed", 2 * H + 30 * M, 12 * H),
     Case("BH-6", "no-pause-gaming", "passed"),
     # BH-7: set to pending 2 minutes after an unanswered customer message.
-    Case("BH-7", "no-pause-gaming", "failed", 2 * M, 10 * M,
-         reason="set to 'pending' 2m after customer message #3 with no staff reply"),
+    Case(
+        "BH-7",
+        "no-pause-gaming",
+        "failed",
+        2 * M,
+        10 * M,
+        reason="set to 'pending' 2m after customer message #3 with no staff reply",
+    ),
     Case("BH-7", "next-reply", "passed", 1 * H + 2 * M, 4 * H, "2026-12-09 12:58"),
     Case("BH-7", "first-reply", "passed", 30 * M, 8 * H, "2026-12-09 15:58"),
     Case("BH-7", "requester-wait", "passed", 1 * H + 32 * M, 12 * H),
@@ -122,21 +142,29 @@ RULE_TALLIES = {
     "no-pause-gaming": (7, 1, 0, 1),
     "night-first-reply": (0, 1, 0, 8),
 }
-SUMMARY = {"tickets": 9, "results_passed": 36, "results_failed": 3, "compliance": 0.9231,
-           "passed": False, "rows_read": 43, "rows_rejected": 0}
+SUMMARY = {
+    "tickets": 9,
+    "results_passed": 36,
+    "results_failed": 3,
+    "compliance": 0.9231,
+    "passed": False,
+    "rows_read": 43,
+    "rows_rejected": 0,
+}
 
 
 # -- running the CLI ---------------------------------------------------------------------------------
 
+
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "svcaudit", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "svcaudit", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 @cache
 def explain_json(ticket: str) -> dict:
-    result = run_cli("explain", ticket, *INPUTS, "--standard", STANDARD, "--as-of", AS_OF,
-                     "--format", "json")
+    result = run_cli("explain", ticket, *INPUTS, "--standard", STANDARD, "--as-of", AS_OF, "--format", "json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -159,6 +187,7 @@ def berlin(iso: str) -> str:
 
 # -- the figures -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_explain_verdict_and_seconds(case: Case):
     got = rule_of(case.ticket, case.rule)
@@ -170,11 +199,7 @@ def test_explain_verdict_and_seconds(case: Case):
         assert case.reason in got["reason"]
 
 
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=c.id, marks=[]) for c in CASES if c.due
-])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=[]) for c in CASES if c.due])
 def test_explain_due_time(case: Case):
     got = rule_of(case.ticket, case.rule)
     assert berlin(got["due_at"]) == case.due
@@ -187,8 +212,9 @@ def test_every_verdict_is_a_case():
     """No verdict of the example goes unstated: CASES add up to `check`'s tallies."""
     for rule, (passed, failed, pending, _) in RULE_TALLIES.items():
         stated = [c.status for c in CASES if c.rule == rule]
-        assert (stated.count("passed"), stated.count("failed"), stated.count("pending")) == (
-            passed, failed, pending), rule
+        assert (stated.count("passed"), stated.count("failed"), stated.count("pending")) == (passed, failed, pending), (
+            rule
+        )
 
 
 def test_check_summary_and_exit_code():
@@ -208,8 +234,7 @@ def test_check_rule_tallies(rule, tally):
 def test_check_violations_are_the_failed_cases():
     """`check` and `explain` agree: the violations are exactly the failed cases, with their figures."""
     _, report = check_run()
-    got = {(v["ticket_id"], v["rule"]): (v["measured_seconds"], v["target_seconds"])
-           for v in report["violations"]}
+    got = {(v["ticket_id"], v["rule"]): (v["measured_seconds"], v["target_seconds"]) for v in report["violations"]}
     expected = {(c.ticket, c.rule): (c.measured, c.target) for c in CASES if c.status == "failed"}
     assert got == expected
 
@@ -225,7 +250,8 @@ def test_timestamps_in_another_offset_are_the_same_instants():
     """BH-5 is stamped at -08:00; `check` reports its due time as that instant (15:00 Berlin)."""
     got = rule_of("BH-5", "first-reply")
     assert datetime.fromisoformat(got["due_at"].replace("Z", "+00:00")) == datetime.fromisoformat(
-        "2026-12-08T06:00:00-08:00")
+        "2026-12-08T06:00:00-08:00"
+    )
 
 
 def test_explain_segments_are_shown_in_the_calendars_zone():
@@ -238,10 +264,11 @@ def test_explain_segments_are_shown_in_the_calendars_zone():
 
 # -- the README --------------------------------------------------------------------------------------
 
+
 def readme_region() -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     start, end = text.index(REGION[0]), text.index(REGION[1])
-    return text[start + len(REGION[0]):end]
+    return text[start + len(REGION[0]) : end]
 
 
 def _human(seconds: int) -> str:
@@ -272,8 +299,7 @@ def test_readme_table_states_exactly_the_cases():
 _RULE_ORDER = list(RULE_TALLIES)
 
 # A console block with one command, then (after one blank line) a text block with its output.
-_EXAMPLE = re.compile(
-    r"```console\n\$ (svcaudit [^\n]+?)(?:\s+#\s*exit \d)?\n```\n\n```text\n(.*?)\n```", re.S)
+_EXAMPLE = re.compile(r"```console\n\$ (svcaudit [^\n]+?)(?:\s+#\s*exit \d)?\n```\n\n```text\n(.*?)\n```", re.S)
 
 
 def test_readme_region_shows_verbatim_output_that_is_current():

@@ -1,4 +1,5 @@
 """Shared by the fuzz tests: run the CLI in-process and check the promises every run must keep."""
+
 from __future__ import annotations
 
 import json

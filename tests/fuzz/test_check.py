@@ -1,4 +1,5 @@
 """Fuzzing `svcaudit check`: random bytes and random rows in, never a traceback, rows always conserved."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 from tests.fuzz.helpers import AS_OF, EXAMPLES, STANDARD, check_report, invoke
 from tests.fuzz.test_validate import mutated_standard
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 TICKETS = (
     "ticket_id,created_at,first_reply_at,resolved_at,status,priority,customer_name,reopens,csat,nps\n"
@@ -26,7 +28,7 @@ TICKETS = (
 MESSAGES = (
     "ticket_id,created_at,author_role,text,status\n"
     "T1,2026-03-02T09:00:00+01:00,customer,Помогите,\n"
-    "T1,2026-03-02T09:30:00+01:00,agent,\"Здравствуйте, Анна! Sorry\",pending\n"
+    'T1,2026-03-02T09:30:00+01:00,agent,"Здравствуйте, Анна! Sorry",pending\n'
     "T1,2026-03-02T10:00:00+01:00,customer,ok,\n"
     "T1,2026-03-03T10:00:00+01:00,system,,solved\n"
     "T3,1772442000,customer,hello?,\n"
@@ -38,8 +40,9 @@ SEEDS = {"tickets.csv": TICKETS, "messages.csv": MESSAGES}
 def run_check(folder: str, *names: str):
     standard = Path(folder, "standard.yaml")
     standard.write_text(STANDARD, encoding="utf-8")
-    return invoke("check", *(Path(folder, n) for n in names), "--standard", standard,
-                  "--as-of", AS_OF, "--format", "json")
+    return invoke(
+        "check", *(Path(folder, n) for n in names), "--standard", standard, "--as-of", AS_OF, "--format", "json"
+    )
 
 
 @st.composite
@@ -50,14 +53,18 @@ def mutated(draw, seed: str) -> bytes:
     for _ in range(draw(st.integers(0, 4))):
         position = draw(st.integers(0, len(data)))
         action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        chunk = draw(st.binary(min_size=1, max_size=8) | st.sampled_from(
-            [b"\x00", b'"', b"\n", b"\r", b",", b";", b"\xff\xfe", b"\xd0", b"\xef\xbb\xbf", b"[", b"{"]))
+        chunk = draw(
+            st.binary(min_size=1, max_size=8)
+            | st.sampled_from(
+                [b"\x00", b'"', b"\n", b"\r", b",", b";", b"\xff\xfe", b"\xd0", b"\xef\xbb\xbf", b"[", b"{"]
+            )
+        )
         if action == "insert":
             data[position:position] = chunk
         elif action == "delete":
-            del data[position:position + len(chunk)]
+            del data[position : position + len(chunk)]
         else:
-            data[position:position + len(chunk)] = chunk
+            data[position : position + len(chunk)] = chunk
     if draw(st.booleans()):
         data = data[: draw(st.integers(0, len(data)))]
     return bytes(data)
@@ -90,16 +97,61 @@ def test_damaged_ticket_and_message_files_together(ticket_bytes, message_bytes):
 
 
 cells = st.one_of(
-    st.sampled_from(["", "T1", "T2", "T3", "2026-03-02 09:00", "2026-03-02T12:00:00Z", "02.03.2026 18:30",
-                     "1772442000", "0001-01-01", "2026-03-29 02:30", "2026-10-25 02:30", "agent", "customer",
-                     "bot", "system", "solved", "pending", "closed", "urgent", "5", "10", "-1", "1e999", "nan",
-                     "Анна", "hello idiot", "Здравствуйте, Анна! Sorry", "{customer_name}"]),
+    st.sampled_from(
+        [
+            "",
+            "T1",
+            "T2",
+            "T3",
+            "2026-03-02 09:00",
+            "2026-03-02T12:00:00Z",
+            "02.03.2026 18:30",
+            "1772442000",
+            "0001-01-01",
+            "2026-03-29 02:30",
+            "2026-10-25 02:30",
+            "agent",
+            "customer",
+            "bot",
+            "system",
+            "solved",
+            "pending",
+            "closed",
+            "urgent",
+            "5",
+            "10",
+            "-1",
+            "1e999",
+            "nan",
+            "Анна",
+            "hello idiot",
+            "Здравствуйте, Анна! Sorry",
+            "{customer_name}",
+        ]
+    ),
     st.text(max_size=10),
 )
-json_cells = st.one_of(cells, st.none(), st.booleans(), st.integers(-10**12, 10**13), st.floats(),
-                       st.lists(cells, max_size=2), st.dictionaries(st.text(max_size=3), cells, max_size=2))
-TICKET_COLUMNS = ["ticket_id", "created_at", "first_reply_at", "resolved_at", "status", "priority",
-                  "customer_name", "reopens", "csat", "nps"]
+json_cells = st.one_of(
+    cells,
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**13),
+    st.floats(),
+    st.lists(cells, max_size=2),
+    st.dictionaries(st.text(max_size=3), cells, max_size=2),
+)
+TICKET_COLUMNS = [
+    "ticket_id",
+    "created_at",
+    "first_reply_at",
+    "resolved_at",
+    "status",
+    "priority",
+    "customer_name",
+    "reopens",
+    "csat",
+    "nps",
+]
 MESSAGE_COLUMNS = ["ticket_id", "created_at", "author_role", "text", "status"]
 
 
@@ -118,8 +170,9 @@ def csv_bytes(columns: list[str], rows: list[list[str]]) -> tuple[bytes, int]:
 @given(
     ticket_rows=st.lists(st.lists(cells, min_size=9, max_size=11), max_size=10),
     message_rows=st.lists(st.lists(cells, min_size=4, max_size=6), max_size=15),
-    message_objects=st.lists(st.dictionaries(st.sampled_from(MESSAGE_COLUMNS + ["Ticket ID", "extra"]),
-                                             json_cells, max_size=6), max_size=8),
+    message_objects=st.lists(
+        st.dictionaries(st.sampled_from(MESSAGE_COLUMNS + ["Ticket ID", "extra"]), json_cells, max_size=6), max_size=8
+    ),
 )
 def test_random_rows_are_conserved(ticket_rows, message_rows, message_objects):
     with TemporaryDirectory() as folder:
@@ -127,8 +180,7 @@ def test_random_rows_are_conserved(ticket_rows, message_rows, message_objects):
         messages, message_count = csv_bytes(MESSAGE_COLUMNS, message_rows)
         Path(folder, "tickets.csv").write_bytes(tickets)
         Path(folder, "messages.csv").write_bytes(messages)
-        Path(folder, "more.jsonl").write_text(
-            "".join(json.dumps(o) + "\n" for o in message_objects), encoding="utf-8")
+        Path(folder, "more.jsonl").write_text("".join(json.dumps(o) + "\n" for o in message_objects), encoding="utf-8")
         result = run_check(folder, "tickets.csv", "messages.csv", "more.jsonl")
         report = check_report(result)
         if report is None:  # an input error: only a clash of keys in the first JSON object can cause one
@@ -142,10 +194,32 @@ def test_random_rows_are_conserved(ticket_rows, message_rows, message_objects):
 
 # Raw YAML scalars at the edges of what a standard may hold: huge and tiny numbers, durations
 # beyond any clock, YAML's own spellings of infinity and NaN, shares beyond 100%.
-RAW_SCALARS = ["9" * 5000, "-" + "9" * 400, "99999999999999999999d", "P99999999999999999999D",
-               "36526bd", "1e400", "-1e400", "5e-324", ".nan", ".inf", "-.inf",
-               "0x7fffffffffffffffffff", "1_000_000_000_000_000_000", "0o777777777777777777777", "-0", "101%", "1e-400%",
-               "99999999999999999999%", "0s", "-1h", "~", "''", "!!binary aGk=", "2026-02-30"]
+RAW_SCALARS = [
+    "9" * 5000,
+    "-" + "9" * 400,
+    "99999999999999999999d",
+    "P99999999999999999999D",
+    "36526bd",
+    "1e400",
+    "-1e400",
+    "5e-324",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "0x7fffffffffffffffffff",
+    "1_000_000_000_000_000_000",
+    "0o777777777777777777777",
+    "-0",
+    "101%",
+    "1e-400%",
+    "99999999999999999999%",
+    "0s",
+    "-1h",
+    "~",
+    "''",
+    "!!binary aGk=",
+    "2026-02-30",
+]
 STANDARD_VALUE = re.compile(r"(?<=[\s:\[{,])(?:\d[\w.%]*|\"[^\"\n]*\")")
 
 
@@ -161,7 +235,7 @@ def hostile_standard(draw) -> str:
             spots = list(STANDARD_VALUE.finditer(text))
             if spots:
                 spot = draw(st.sampled_from(spots))
-                text = text[:spot.start()] + draw(st.sampled_from(RAW_SCALARS)) + text[spot.end():]
+                text = text[: spot.start()] + draw(st.sampled_from(RAW_SCALARS)) + text[spot.end() :]
         elif kind == "nesting":
             depth = draw(st.integers(1, 300))
             opener = draw(st.sampled_from(["[", "{a: "]))
@@ -182,7 +256,8 @@ def test_hostile_standards_never_crash_check(text):
             Path(folder, name).write_text(seed, encoding="utf-8")
         standard = Path(folder, "standard.yaml")
         standard.write_text(text, encoding="utf-8", errors="surrogatepass")
-        result = invoke("check", *(Path(folder, n) for n in SEEDS), "--standard", standard,
-                        "--as-of", AS_OF, "--format", "json")
+        result = invoke(
+            "check", *(Path(folder, n) for n in SEEDS), "--standard", standard, "--as-of", AS_OF, "--format", "json"
+        )
         if check_report(result) is None:  # refused: one line naming the standard's file
             assert "standard.yaml" in result.stderr, result.stderr

@@ -7,6 +7,7 @@ HTML, Markdown table breakers, spreadsheet formulas, forged GitHub workflow comm
 lone surrogates, numbers of thousands of digits. It goes through `check` in a drawn format and
 `report` in a drawn format (the JSON report of `check` every time, for the rows' accounting).
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,32 +26,84 @@ from markdown_it import MarkdownIt
 from tests.fuzz.helpers import AS_OF, EXAMPLES, STANDARD, assert_no_crash, check_report, invoke
 
 # Each example runs the CLI three times: a third of the examples of the other properties.
-FUZZ = settings(max_examples=max(1, EXAMPLES // 3), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=max(1, EXAMPLES // 3),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 FORGED = "::error::FORGED"
 HOSTILE = [
-    "\x1b]0;pwned\x07", "\x1b[2J\x1b[H", "\x1b[31mred\x1b[0m", "\x9b31m", "\x85next\x8d", "a\x7fb",
-    "\u202eevil\u202c", "\u2066iso\u2069", "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">', "<b>bold</b>", "<iframe src=//e>", "&lt;&amp;", "a|b|c",
-    "`code`", "[x](javascript:alert(1))", "=cmd|' /C calc'!A0", '=HYPERLINK("http://e","x")', "+1",
-    "-2", "@SUM(A1)", "\tcmd", "\rcmd", "x\r=1+1", "one\ntwo\r\nthree", "x\n" + FORGED,
-    "%0A::warning::x", "title=a,line=1::x", "nul\x00byte", "lone \udc80 surrogate", "\ud800",
-    "9" * 5000, "-" + "9" * 400, "1e999", "-1e309", "NaN", "[bold red]boom[/bold red]",
-    "{customer_name}", "\ufeffbom", "\u2028sep\u2029", "\ufffe\uffff",
+    "\x1b]0;pwned\x07",
+    "\x1b[2J\x1b[H",
+    "\x1b[31mred\x1b[0m",
+    "\x9b31m",
+    "\x85next\x8d",
+    "a\x7fb",
+    "\u202eevil\u202c",
+    "\u2066iso\u2069",
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<b>bold</b>",
+    "<iframe src=//e>",
+    "&lt;&amp;",
+    "a|b|c",
+    "`code`",
+    "[x](javascript:alert(1))",
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://e","x")',
+    "+1",
+    "-2",
+    "@SUM(A1)",
+    "\tcmd",
+    "\rcmd",
+    "x\r=1+1",
+    "one\ntwo\r\nthree",
+    "x\n" + FORGED,
+    "%0A::warning::x",
+    "title=a,line=1::x",
+    "nul\x00byte",
+    "lone \udc80 surrogate",
+    "\ud800",
+    "9" * 5000,
+    "-" + "9" * 400,
+    "1e999",
+    "-1e309",
+    "NaN",
+    "[bold red]boom[/bold red]",
+    "{customer_name}",
+    "\ufeffbom",
+    "\u2028sep\u2029",
+    "\ufffe\uffff",
 ]
 PLAIN = {
     "ticket_id": ["T1", "T2", "T3"],
     "created_at": ["2026-03-02T09:00:00Z", "2026-03-02 10:00", "02.03.2026 11:00", "1772442000"],
     "first_reply_at": ["2026-03-02T09:30:00Z", "", "2026-03-02T08:00:00Z"],
     "updated_at": ["2026-03-03T09:00:00Z", "2026-03-01T09:00:00Z", ""],
-    "agent": ["Anna", "Bob", ""], "team": ["L1", "billing", ""], "channel": ["email", "chat"],
-    "priority": ["urgent", "normal"], "customer_name": ["Анна", "Bob"], "csat": ["5", "1", ""],
-    "author_role": ["agent", "customer", "bot", "system"], "author": ["Anna", "Bob", ""],
-    "text": ["hello Анна", "Здравствуйте! Sorry", "you idiot", ""], "public": ["true", "false", ""],
+    "agent": ["Anna", "Bob", ""],
+    "team": ["L1", "billing", ""],
+    "channel": ["email", "chat"],
+    "priority": ["urgent", "normal"],
+    "customer_name": ["Анна", "Bob"],
+    "csat": ["5", "1", ""],
+    "author_role": ["agent", "customer", "bot", "system"],
+    "author": ["Anna", "Bob", ""],
+    "text": ["hello Анна", "Здравствуйте! Sorry", "you idiot", ""],
+    "public": ["true", "false", ""],
 }
-TICKET_COLUMNS = ["ticket_id", "created_at", "first_reply_at", "updated_at", "agent", "team",
-                  "channel", "priority", "customer_name", "csat"]
+TICKET_COLUMNS = [
+    "ticket_id",
+    "created_at",
+    "first_reply_at",
+    "updated_at",
+    "agent",
+    "team",
+    "channel",
+    "priority",
+    "customer_name",
+    "csat",
+]
 MESSAGE_COLUMNS = ["ticket_id", "created_at", "author_role", "author", "team", "text", "public"]
 CSV_LINE_END = "\r\n"  # so the writer quotes a value holding a lone CR, as exporters do
 # File names reach every report too; `\udcff` is how Python names an undecodable byte of one.
@@ -65,8 +118,7 @@ hostile = st.one_of(
 HUGE = "__huge_number__"
 HUGE_NUMBER = "9" * 5000
 # Sizes and zeros at the edges of what a reader may hold.
-numbers = st.one_of(st.integers(-10**30, 10**30), st.floats(),
-                    st.sampled_from([0, -0.0, 1e308, 5e-324, HUGE]))
+numbers = st.one_of(st.integers(-(10**30), 10**30), st.floats(), st.sampled_from([0, -0.0, 1e308, 5e-324, HUGE]))
 
 
 @st.composite
@@ -78,10 +130,16 @@ def row(draw, columns: list[str]) -> list[str]:
 
 
 # A JSON field that is not text: a number of any size, null, a boolean, or nested values.
-json_values = st.one_of(numbers, st.none(), st.booleans(),
-                        st.recursive(hostile, lambda inner: st.lists(inner, max_size=2)
-                                     | st.dictionaries(st.sampled_from(["a", "<b>"]), inner, max_size=2),
-                                     max_leaves=6))
+json_values = st.one_of(
+    numbers,
+    st.none(),
+    st.booleans(),
+    st.recursive(
+        hostile,
+        lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(["a", "<b>"]), inner, max_size=2),
+        max_leaves=6,
+    ),
+)
 
 
 @st.composite
@@ -94,8 +152,15 @@ def json_row(draw, columns: list[str]) -> list:
 
 # Layout characters a format carries on purpose: a line feed everywhere; tabs and carriage
 # returns inside quoted CSV cells and XML text, where they are data, not commands.
-ALLOWED_LAYOUT = {"text": "\n", "markdown": "\n", "json": "\n", "github": "\n",
-                  "junit": "\t\n\r", "csv": "\t\n\r", "html": "\t\n\r"}
+ALLOWED_LAYOUT = {
+    "text": "\n",
+    "markdown": "\n",
+    "json": "\n",
+    "github": "\n",
+    "junit": "\t\n\r",
+    "csv": "\t\n\r",
+    "html": "\t\n\r",
+}
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 HOSTILE_TAGS = {"script", "img", "b", "iframe"}
 MARKUP_TOKENS = {"html_inline", "html_block", "code_inline", "link_open", "image"}
@@ -106,7 +171,8 @@ GITHUB_COMMANDS = {"error", "warning", "notice", "group", "endgroup"}
 def assert_no_controls(text: str, fmt: str) -> None:
     for found in CONTROL.finditer(text):
         assert found.group() in ALLOWED_LAYOUT[fmt], (
-            f"{fmt}: raw {found.group()!r} in …{text[max(0, found.start() - 60):found.end() + 20]!r}")
+            f"{fmt}: raw {found.group()!r} in …{text[max(0, found.start() - 60) : found.end() + 20]!r}"
+        )
 
 
 class _Tags(HTMLParser):
@@ -164,8 +230,9 @@ def assert_well_formed(text: str, fmt: str) -> None:
                 assert line[2:].split(" ", 1)[0].split("::", 1)[0] in GITHUB_COMMANDS, line
 
 
-def write_exports(folder: str, tickets: list[list], messages: list[list], as_jsonl: bool,
-                  duplicates: str, name: str = "messages") -> list[Path]:
+def write_exports(
+    folder: str, tickets: list[list], messages: list[list], as_jsonl: bool, duplicates: str, name: str = "messages"
+) -> list[Path]:
     """The exports, and a standard reading them with the drawn duplicates policy."""
     paths = [Path(folder, "tickets.csv"), Path(folder, name + (".jsonl" if as_jsonl else ".csv"))]
     buffer = io.StringIO()
@@ -174,15 +241,17 @@ def write_exports(folder: str, tickets: list[list], messages: list[list], as_jso
     # A lone surrogate cannot be UTF-8: it goes out as the bytes a careless exporter writes.
     paths[0].write_bytes(buffer.getvalue().encode("utf-8", errors="surrogatepass"))
     if as_jsonl:
-        lines = (json.dumps(dict(zip(MESSAGE_COLUMNS, m, strict=True))).replace(f'"{HUGE}"', HUGE_NUMBER)
-                 for m in messages)
+        lines = (
+            json.dumps(dict(zip(MESSAGE_COLUMNS, m, strict=True))).replace(f'"{HUGE}"', HUGE_NUMBER) for m in messages
+        )
         paths[1].write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     else:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator=CSV_LINE_END).writerows([MESSAGE_COLUMNS, *messages])
         paths[1].write_bytes(buffer.getvalue().encode("utf-8", errors="surrogatepass"))
     Path(folder, "standard.yaml").write_text(
-        STANDARD + f"input: {{duplicates: {duplicates}}}\nquality: {{min: 50%}}\n", encoding="utf-8")
+        STANDARD + f"input: {{duplicates: {duplicates}}}\nquality: {{min: 50%}}\n", encoding="utf-8"
+    )
     return paths
 
 
@@ -198,8 +267,9 @@ def write_exports(folder: str, tickets: list[list], messages: list[list], as_jso
     damage=st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=4)), max_size=2),
     name=st.sampled_from(FILE_NAMES),
 )
-def test_hostile_fields_never_reach_any_output_raw(tickets, messages, as_jsonl, duplicates,
-                                                   check_format, report_format, by, damage, name):
+def test_hostile_fields_never_reach_any_output_raw(
+    tickets, messages, as_jsonl, duplicates, check_format, report_format, by, damage, name
+):
     if not as_jsonl:  # a CSV cell is text: JSON's numbers and nesting go in as they print
         messages = [[v if isinstance(v, str) else json.dumps(v) for v in m] for m in messages]
     with TemporaryDirectory() as folder:

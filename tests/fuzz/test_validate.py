@@ -1,4 +1,5 @@
 """Fuzzing `svcaudit validate`: random YAML around the valid shape exits 0 or 2, never with a traceback."""
+
 from __future__ import annotations
 
 import copy
@@ -11,27 +12,106 @@ from hypothesis import strategies as st
 
 from tests.fuzz.helpers import EXAMPLES, STANDARD, assert_no_crash, invoke
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 BASE = yaml.safe_load(STANDARD)
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
     st.text(max_size=12),
-    st.sampled_from(["1h", "0s", "-5m", "3bd", "PT4H", "1h30m", "90%", "101%", "-1%", "abc%", "09:00-18:00",
-                     "22:00-06:00", "25:00-26:00", "00:00-24:00", "Europe/Berlin", "Mars/Olympus", "RU",
-                     "XX", "2026-02-30", "builtin:nope", "{customer_name}", "{nope}", "\\bidiot(", "(a+)+$",
-                     "mon-fri", "sun-mon", "first_reply", "csat", "nps", "ces", "error", "warning", "24/7",
-                     "day-first", "solved", "", " "]),
+    st.sampled_from(
+        [
+            "1h",
+            "0s",
+            "-5m",
+            "3bd",
+            "PT4H",
+            "1h30m",
+            "90%",
+            "101%",
+            "-1%",
+            "abc%",
+            "09:00-18:00",
+            "22:00-06:00",
+            "25:00-26:00",
+            "00:00-24:00",
+            "Europe/Berlin",
+            "Mars/Olympus",
+            "RU",
+            "XX",
+            "2026-02-30",
+            "builtin:nope",
+            "{customer_name}",
+            "{nope}",
+            "\\bidiot(",
+            "(a+)+$",
+            "mon-fri",
+            "sun-mon",
+            "first_reply",
+            "csat",
+            "nps",
+            "ces",
+            "error",
+            "warning",
+            "24/7",
+            "day-first",
+            "solved",
+            "",
+            " ",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.one_of(st.text(max_size=8), st.integers(0, 3)), inner, max_size=3),
-                      max_leaves=8)
-KNOWN_KEYS = ["svcaudit", "name", "timezone", "pass_threshold", "rules", "calendars", "input", "text", "id",
-              "check", "metric", "target", "targets", "calendar", "in", "require_any", "forbid", "when",
-              "where", "severity", "min", "max", "min_compliance", "max_reopens", "resolved_statuses",
-              "pause_statuses", "week", "holidays", "exceptions", "columns", "values", "date_order",
-              "weight", "critical", "quality", "strip", "first_reply_over"]
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.one_of(st.text(max_size=8), st.integers(0, 3)), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+KNOWN_KEYS = [
+    "svcaudit",
+    "name",
+    "timezone",
+    "pass_threshold",
+    "rules",
+    "calendars",
+    "input",
+    "text",
+    "id",
+    "check",
+    "metric",
+    "target",
+    "targets",
+    "calendar",
+    "in",
+    "require_any",
+    "forbid",
+    "when",
+    "where",
+    "severity",
+    "min",
+    "max",
+    "min_compliance",
+    "max_reopens",
+    "resolved_statuses",
+    "pause_statuses",
+    "week",
+    "holidays",
+    "exceptions",
+    "columns",
+    "values",
+    "date_order",
+    "weight",
+    "critical",
+    "quality",
+    "strip",
+    "first_reply_over",
+]
 
 
 def paths(document, prefix=()):
@@ -74,13 +154,25 @@ def mutated_standard(draw):
 
 
 @FUZZ
-@given(text=st.one_of(
-    mutated_standard(),
-    values.map(lambda v: yaml.safe_dump(v, allow_unicode=True)),
-    st.text(max_size=200),
-    st.sampled_from(["", "svcaudit: 1\nrules: [", "a: &x [*x]", "!!python/object:os.system {}", "\t- bad indent",
-                     "svcaudit: 1\nname: x\nrules: []\n" * 2, "\ufeffsvcaudit: 1", "a: b\n  c: d"]),
-))
+@given(
+    text=st.one_of(
+        mutated_standard(),
+        values.map(lambda v: yaml.safe_dump(v, allow_unicode=True)),
+        st.text(max_size=200),
+        st.sampled_from(
+            [
+                "",
+                "svcaudit: 1\nrules: [",
+                "a: &x [*x]",
+                "!!python/object:os.system {}",
+                "\t- bad indent",
+                "svcaudit: 1\nname: x\nrules: []\n" * 2,
+                "\ufeffsvcaudit: 1",
+                "a: b\n  c: d",
+            ]
+        ),
+    )
+)
 def random_standards_never_crash_validate(text):
     with TemporaryDirectory() as folder:
         path = Path(folder, "standard.yaml")

@@ -1,4 +1,5 @@
 """Shared by the logs tests: the bad-input fixtures, an intake in their standard's zone, and the CLI on them."""
+
 from __future__ import annotations
 
 import json
@@ -36,5 +37,4 @@ def audit_json(*paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict | N
 
 def make_intake(*paths: Path, encoding: str | None = None, day_first: bool = False) -> Intake:
     mapping = ColumnMapping()
-    return Intake(list(paths), RowParser(TimestampParser(ZoneInfo(ZONE), day_first), mapping), mapping,
-                  encoding)
+    return Intake(list(paths), RowParser(TimestampParser(ZoneInfo(ZONE), day_first), mapping), mapping, encoding)

@@ -1,5 +1,6 @@
 """Property: whatever mix of good and broken rows the inputs hold, no exception escapes intake and
 every row read is either audited or rejected, counted per input and checked against what was written."""
+
 from __future__ import annotations
 
 import csv
@@ -20,19 +21,41 @@ TICKET_COLUMNS = ["ticket_id", "created_at", "first_reply_at", "csat", "reopens"
 MESSAGE_KEYS = ["ticket_id", "created_at", "author_role", "text", "status"]
 
 ticket_ids = st.sampled_from(["T1", "T2", "T3", "T4", "", "  ", "T1 "])
-timestamps = st.sampled_from([
-    "2026-03-02T09:00:00Z", "2026-03-02 10:00", "02.03.2026 11:00", "03/02/2026 9:00 AM",
-    "1772442000", "1772442000000", "", "yesterday", "0001-01-01", "2150-01-01", "10:00",
-    "2026-03-29 02:30", "2026-10-25 02:30", "2026-02-30", "2026-03-02 09:00 EST",
-])
+timestamps = st.sampled_from(
+    [
+        "2026-03-02T09:00:00Z",
+        "2026-03-02 10:00",
+        "02.03.2026 11:00",
+        "03/02/2026 9:00 AM",
+        "1772442000",
+        "1772442000000",
+        "",
+        "yesterday",
+        "0001-01-01",
+        "2150-01-01",
+        "10:00",
+        "2026-03-29 02:30",
+        "2026-10-25 02:30",
+        "2026-02-30",
+        "2026-03-02 09:00 EST",
+    ]
+)
 # Free text: delimiters, quotes, line breaks, NUL, Cyrillic, and anything else.
-free_text = st.text(alphabet=st.sampled_from(list(',;|\t"\'\n\r\x00 abcАбв\u2028\ufeff')), max_size=12) | st.text(max_size=8)
+free_text = st.text(alphabet=st.sampled_from(list(",;|\t\"'\n\r\x00 abcАбв\u2028\ufeff")), max_size=12) | st.text(
+    max_size=8
+)
 scores = st.sampled_from(["", "5", "4,5", "9", "x", "nan", "inf", "-1"])
 reopens = st.sampled_from(["", "0", "2", "-1", "1.5", "1e999", "nan", "many"])
 roles = st.sampled_from(["customer", "agent", "bot", "system", "Клиент", "wizard", "", None])
-json_values = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(),
-                        st.text(max_size=6), st.lists(st.integers(), max_size=2),
-                        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+json_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(),
+    st.text(max_size=6),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
 
 
 @st.composite
@@ -57,8 +80,13 @@ def message_line(draw) -> str:
         return json.dumps(draw(st.lists(st.integers(), max_size=3)))
     if kind == "blank":
         return "   "
-    message = {"ticket_id": draw(ticket_ids), "created_at": draw(timestamps),
-               "author_role": draw(roles), "text": draw(free_text), "status": draw(st.sampled_from([None, "solved", "pending"]))}
+    message = {
+        "ticket_id": draw(ticket_ids),
+        "created_at": draw(timestamps),
+        "author_role": draw(roles),
+        "text": draw(free_text),
+        "status": draw(st.sampled_from([None, "solved", "pending"])),
+    }
     if kind == "odd values":
         key = draw(st.sampled_from(MESSAGE_KEYS))
         message[key] = draw(json_values)

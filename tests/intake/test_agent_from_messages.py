@@ -1,6 +1,7 @@
 """Who a ticket known from its messages belongs to: the author (and team) of its last public agent
 message, unless its ticket row names them; the same agent in `report --by agent`, in violations
 and in the quality scores per agent."""
+
 from __future__ import annotations
 
 import json
@@ -23,18 +24,32 @@ def agent_row(minute: int, author: str, team: str = "", role: str = "agent", pub
 
 # (case, message rows after the customer's, expected agent, expected team)
 RULE_CASES = [
-    ("the last public agent author", [agent_row(10, "Anna", "L1"), agent_row(20, "Boris", "L2")],
-     "Boris", "L2"),
-    ("rows out of time order are read in time order",
-     [agent_row(20, "Boris", "L2"), agent_row(10, "Anna", "L1")], "Boris", "L2"),
-    ("an internal note's author is not the agent",
-     [agent_row(10, "Anna", "L1"), agent_row(20, "Nora", "L3", public="false")], "Anna", "L1"),
-    ("a bot is not the agent", [agent_row(10, "Anna"), agent_row(20, "Helpbot", role="bot")],
-     "Anna", None),
-    ("the last agent message without an author is passed over",
-     [agent_row(10, "Anna", "L1"), agent_row(20, "")], "Anna", "L1"),
-    ("the team is the last one named, even by an earlier message",
-     [agent_row(10, "Anna", "L1"), agent_row(20, "Boris")], "Boris", "L1"),
+    ("the last public agent author", [agent_row(10, "Anna", "L1"), agent_row(20, "Boris", "L2")], "Boris", "L2"),
+    (
+        "rows out of time order are read in time order",
+        [agent_row(20, "Boris", "L2"), agent_row(10, "Anna", "L1")],
+        "Boris",
+        "L2",
+    ),
+    (
+        "an internal note's author is not the agent",
+        [agent_row(10, "Anna", "L1"), agent_row(20, "Nora", "L3", public="false")],
+        "Anna",
+        "L1",
+    ),
+    ("a bot is not the agent", [agent_row(10, "Anna"), agent_row(20, "Helpbot", role="bot")], "Anna", None),
+    (
+        "the last agent message without an author is passed over",
+        [agent_row(10, "Anna", "L1"), agent_row(20, "")],
+        "Anna",
+        "L1",
+    ),
+    (
+        "the team is the last one named, even by an earlier message",
+        [agent_row(10, "Anna", "L1"), agent_row(20, "Boris")],
+        "Boris",
+        "L1",
+    ),
     ("no agent message: nobody", [], None, None),
 ]
 
@@ -47,8 +62,9 @@ def test_a_message_only_ticket_takes_its_agent_and_team_from_its_messages(write,
 
 
 def test_messages_after_as_of_do_not_name_the_agent(write):
-    messages = write("m.csv", HEADER + CUSTOMER + agent_row(10, "Anna")
-                     + "T1,2026-03-20T09:00:00Z,agent,Late,,,reply\n")
+    messages = write(
+        "m.csv", HEADER + CUSTOMER + agent_row(10, "Anna") + "T1,2026-03-20T09:00:00Z,agent,Late,,,reply\n"
+    )
     source = make_intake(messages)
     source.as_of = datetime(2026, 3, 10, tzinfo=timezone.utc)
     (ticket,) = source.tickets()
@@ -80,15 +96,14 @@ rules:
 # T1 answered late by Anna after Boris's note; T2 answered in time by Boris; T3 late, by an
 # agent message without an author, then by Anna.
 MESSAGES = (
-    HEADER
-    + "T1,2026-03-02T09:00:00Z,customer,Carol,,,help\n"
-      "T1,2026-03-02T09:30:00Z,agent,Boris,L2,false,internal: Anna takes it\n"
-      "T1,2026-03-02T12:00:00Z,agent,Anna,L1,,hello\n"
-      "T2,2026-03-02T09:00:00Z,customer,Dan,,,help\n"
-      "T2,2026-03-02T09:10:00Z,agent,Boris,L2,,hello\n"
-      "T3,2026-03-03T09:00:00Z,customer,Eve,,,help\n"
-      "T3,2026-03-03T10:30:00Z,agent,,,,auto-ack\n"
-      "T3,2026-03-03T11:00:00Z,agent,Anna,,,hello\n"
+    HEADER + "T1,2026-03-02T09:00:00Z,customer,Carol,,,help\n"
+    "T1,2026-03-02T09:30:00Z,agent,Boris,L2,false,internal: Anna takes it\n"
+    "T1,2026-03-02T12:00:00Z,agent,Anna,L1,,hello\n"
+    "T2,2026-03-02T09:00:00Z,customer,Dan,,,help\n"
+    "T2,2026-03-02T09:10:00Z,agent,Boris,L2,,hello\n"
+    "T3,2026-03-03T09:00:00Z,customer,Eve,,,help\n"
+    "T3,2026-03-03T10:30:00Z,agent,,,,auto-ack\n"
+    "T3,2026-03-03T11:00:00Z,agent,Anna,,,hello\n"
 )
 
 

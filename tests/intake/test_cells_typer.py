@@ -6,6 +6,7 @@ but for an empty `fields`), or a `FieldError` with the same field and message; a
 repeat, or a standard that maps values, gets no typer. Each case is a header and one row of cells;
 hypothesis properties throw messy cells at both.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -38,8 +39,7 @@ CANONICAL = ("ticket_id", *TIME_COLUMNS, *TEXT_COLUMNS, "reopens", *SCORE_COLUMN
 EXTRA_COLUMNS = ("language", "subject", "zendesk_first_reply_minutes")
 
 
-def make_parser(zone: str = "UTC", day_first: bool = False,
-                mapping: ColumnMapping | None = None) -> RowParser:
+def make_parser(zone: str = "UTC", day_first: bool = False, mapping: ColumnMapping | None = None) -> RowParser:
     """A RowParser as `engine.make_row_parser` builds one for a standard with this zone."""
     return RowParser(TimestampParser(ZoneInfo(zone), day_first), mapping or ColumnMapping())
 
@@ -120,33 +120,60 @@ CASES = [
     pytest.param(row(created_at="x" * 80), id="timestamp-essay"),
     pytest.param(row(first_reply_at="2026-03-02T08:59:59Z"), id="reply-before-created"),
     pytest.param(row(resolved_at="2026-03-02T08:00:00Z"), id="resolved-before-created"),
-    pytest.param(row(first_reply_at="2026-03-02T09:00:00Z", resolved_at="2026-03-02T09:00:00Z"),
-                 id="reply-and-resolved-at-created"),
+    pytest.param(
+        row(first_reply_at="2026-03-02T09:00:00Z", resolved_at="2026-03-02T09:00:00Z"),
+        id="reply-and-resolved-at-created",
+    ),
     pytest.param(row(first_reply_at="2026-03-02T08:59:59.999999Z"), id="reply-a-microsecond-before"),
     pytest.param(row(first_reply_at="2026-03-02T10:00:00+01:00"), id="reply-equal-in-another-offset"),
     pytest.param(row(created_at="", first_reply_at="2026-03-01T00:00:00Z"), id="reply-without-created"),
-    pytest.param(row(first_reply_at="garbage", resolved_at="2026-03-01T00:00:00Z"),
-                 id="bad-reply-and-early-resolution"),
+    pytest.param(
+        row(first_reply_at="garbage", resolved_at="2026-03-01T00:00:00Z"), id="bad-reply-and-early-resolution"
+    ),
     # status, priority, channel, names
     pytest.param(row(status="Solved ", priority="HIGH", channel=" Email"), id="case-and-spaces"),
     pytest.param(row(status="ß", priority="İ", channel="ǅ"), id="casefold-unicode"),
     pytest.param(row(agent="  Ann  ", team=" ", customer_name="Анна"), id="names"),
     # reopens
-    *(pytest.param(row(reopens=value), id=f"reopens-{value!r}") for value in (
-        "", "0", "2", " 3 ", "1.0", "-1", "+1", "x", "nan", "1e999", "٣", "３", "³", "1_0",
-        "00", "1e2", "0.5", "-0", "9007199254740993")),
+    *(
+        pytest.param(row(reopens=value), id=f"reopens-{value!r}")
+        for value in (
+            "",
+            "0",
+            "2",
+            " 3 ",
+            "1.0",
+            "-1",
+            "+1",
+            "x",
+            "nan",
+            "1e999",
+            "٣",
+            "３",
+            "³",
+            "1_0",
+            "00",
+            "1e2",
+            "0.5",
+            "-0",
+            "9007199254740993",
+        )
+    ),
     # scores
-    *(pytest.param(row(**{name: value}), id=f"{name}-{value!r}")
-      for name in SCORE_COLUMNS
-      for value in ("", "4", "4,5", "0", "11", "nan", "inf", " 5 ", "-0", "1e0", "x", "٤")),
+    *(
+        pytest.param(row(**{name: value}), id=f"{name}-{value!r}")
+        for name in SCORE_COLUMNS
+        for value in ("", "4", "4,5", "0", "11", "nan", "inf", " 5 ", "-0", "1e0", "x", "٤")
+    ),
     # columns present or not
     pytest.param(row(reopens=None, csat=None, nps=None, ces=None), id="no-reopens-no-scores"),
     pytest.param(row(first_reply_at=None, resolved_at=None), id="no-reply-no-resolution-columns"),
     pytest.param(header(("ticket_id", "T1")), id="only-ticket-id"),
-    pytest.param(header(("created_at", CREATED), ("ticket_id", "T9"), ("status", "Open")),
-                 id="ticket-id-not-first"),
-    pytest.param(header(("ticket_id", "T1"), ("language", " RU "), ("subject", ""),
-                        ("zendesk_first_reply_minutes", "4,5")), id="extra-columns"),
+    pytest.param(header(("created_at", CREATED), ("ticket_id", "T9"), ("status", "Open")), id="ticket-id-not-first"),
+    pytest.param(
+        header(("ticket_id", "T1"), ("language", " RU "), ("subject", ""), ("zendesk_first_reply_minutes", "4,5")),
+        id="extra-columns",
+    ),
 ]
 
 
@@ -168,18 +195,32 @@ def test_without_fields_only_fields_are_left_out():
     ticket = typer(REF, cells)
     assert ticket.fields == {}
     assert (ticket.status, ticket.priority, ticket.reopens, ticket.csat, ticket.agent) == (
-        "solved", "high", 1, 5.0, "Ann")
+        "solved",
+        "high",
+        1,
+        5.0,
+        "Ann",
+    )
     assert ticket.columns == frozenset(names)
 
 
 # (why the typer steps aside, a ColumnMapping or a standard's parser, the header)
 NO_TYPER_CASES = [
-    pytest.param(lambda: make_parser(mapping=ColumnMapping({}, {"priority": {"p1": "urgent"}})),
-                 ["ticket_id", "priority"], id="mapped-values"),
-    pytest.param(lambda: make_parser(mapping=ColumnMapping({}, {"status": {"done": "solved"}})),
-                 ["ticket_id", "created_at"], id="mapped-field-not-in-the-header"),
-    pytest.param(lambda: make_row_parser(load_standard("builtin:it-helpdesk")),
-                 ["ticket_id", "priority"], id="builtin-it-helpdesk-maps-priorities"),
+    pytest.param(
+        lambda: make_parser(mapping=ColumnMapping({}, {"priority": {"p1": "urgent"}})),
+        ["ticket_id", "priority"],
+        id="mapped-values",
+    ),
+    pytest.param(
+        lambda: make_parser(mapping=ColumnMapping({}, {"status": {"done": "solved"}})),
+        ["ticket_id", "created_at"],
+        id="mapped-field-not-in-the-header",
+    ),
+    pytest.param(
+        lambda: make_row_parser(load_standard("builtin:it-helpdesk")),
+        ["ticket_id", "priority"],
+        id="builtin-it-helpdesk-maps-priorities",
+    ),
     pytest.param(make_parser, ["id", "created_at"], id="no-ticket-id-column"),
     # Intake refuses names that resolve to one field twice; a typer would have to guess which cell
     pytest.param(make_parser, ["ticket_id", "agent", "agent"], id="repeated-names"),
@@ -198,6 +239,7 @@ def test_builtin_default_parser_has_a_typer():
 
 
 # -- minimal reproductions of differences the properties found (kept as regressions) ------------
+
 
 def test_reopens_past_float_precision_read_as_ticket_reads_them():
     # `ticket` reads reopens through float(): 2**53 + 1 comes out as 2**53.
@@ -221,32 +263,77 @@ UTC = timezone.utc
 BASE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MESSY_IDS = ["T1", "", " ", "  T 2 ", "\u00a0", "Т-ß", "票-1", "0", "nan"]
 MESSY_TIMES = [
-    "", "  ", "2026-03-02T09:00:00", "2026-03-02T09:00:00Z", "2026-03-02T09:00:00+03:00",
-    "2026-03-02T09:00:00.123456Z", "2026-03-02T08:59:59.999999Z", "2026-03-02T10:00:00+01:00",
-    "2026-03-02 09:00", "01.03.2026 09:00", "02.03.2026 09:00:01", "31.02.2026 09:00",
-    "03/02/2026 09:00", "1772442000", "1772442000000", "1772441999.5", "1989-12-31T23:59:59Z",
-    "2101-01-01T00:00:00Z", "garbage", "10:00", "2026-03-02T09:00:00 EST", "2026-03-29T02:30:00",
-    " 2026-03-02T09:00:00Z ", "Mar 2 2026 9am", "1990-01-01T00:30:00+01:00",
-    "2100-12-31T23:30:00-01:00", "1989-12-31T23:30:00-01:00", "2026-03-02T09:00:00+00:00:30",
-    "2026-03-02T09:00:00-00:00", "2026-03-02T09:00+05:30", "20260302T090000Z", "2026-W10-1T09:00Z",
+    "",
+    "  ",
+    "2026-03-02T09:00:00",
+    "2026-03-02T09:00:00Z",
+    "2026-03-02T09:00:00+03:00",
+    "2026-03-02T09:00:00.123456Z",
+    "2026-03-02T08:59:59.999999Z",
+    "2026-03-02T10:00:00+01:00",
+    "2026-03-02 09:00",
+    "01.03.2026 09:00",
+    "02.03.2026 09:00:01",
+    "31.02.2026 09:00",
+    "03/02/2026 09:00",
+    "1772442000",
+    "1772442000000",
+    "1772441999.5",
+    "1989-12-31T23:59:59Z",
+    "2101-01-01T00:00:00Z",
+    "garbage",
+    "10:00",
+    "2026-03-02T09:00:00 EST",
+    "2026-03-29T02:30:00",
+    " 2026-03-02T09:00:00Z ",
+    "Mar 2 2026 9am",
+    "1990-01-01T00:30:00+01:00",
+    "2100-12-31T23:30:00-01:00",
+    "1989-12-31T23:30:00-01:00",
+    "2026-03-02T09:00:00+00:00:30",
+    "2026-03-02T09:00:00-00:00",
+    "2026-03-02T09:00+05:30",
+    "20260302T090000Z",
+    "2026-W10-1T09:00Z",
 ]
-MESSY_WORDS = ["", " ", "Solved ", "solved", "CLOSED", "Open", "HIGH", "urgent", " Email", "ß",
-               "İ", "Анна", "p1"]
-MESSY_REOPENS = ["", "0", "2", " 3 ", "1.0", "-1", "+1", "x", "nan", "1e999", "٣", "３", "³", "00",
-                 "1e2", "0.5", "9007199254740993"]
-MESSY_SCORES = ["", "4", "4,5", "0", "11", "nan", "inf", " 5 ", "-0", "1e0", "x", "٤", "1", "7",
-                "10", "5.0"]
+MESSY_WORDS = ["", " ", "Solved ", "solved", "CLOSED", "Open", "HIGH", "urgent", " Email", "ß", "İ", "Анна", "p1"]
+MESSY_REOPENS = [
+    "",
+    "0",
+    "2",
+    " 3 ",
+    "1.0",
+    "-1",
+    "+1",
+    "x",
+    "nan",
+    "1e999",
+    "٣",
+    "３",
+    "³",
+    "00",
+    "1e2",
+    "0.5",
+    "9007199254740993",
+]
+MESSY_SCORES = ["", "4", "4,5", "0", "11", "nan", "inf", " 5 ", "-0", "1e0", "x", "٤", "1", "7", "10", "5.0"]
 
 
 def _timestamps() -> st.SearchStrategy[str]:
     """Messy timestamp cells, and ISO ones around BASE (seconds and microseconds either side)."""
-    near = st.integers(-7200, 7200).flatmap(lambda seconds: st.sampled_from([0, 1, 999999]).map(
-        lambda micros: BASE + timedelta(seconds=seconds, microseconds=micros)))
-    written = st.sampled_from(["Z", "+00:00", "+03:00", "+05:30", "-09:30", "+14:00", "",
-                               "naive-space"])
+    near = st.integers(-7200, 7200).flatmap(
+        lambda seconds: st.sampled_from([0, 1, 999999]).map(
+            lambda micros: BASE + timedelta(seconds=seconds, microseconds=micros)
+        )
+    )
+    written = st.sampled_from(["Z", "+00:00", "+03:00", "+05:30", "-09:30", "+14:00", "", "naive-space"])
     iso = st.tuples(near, written).map(
-        lambda pair: (pair[0].replace(tzinfo=None).isoformat(sep=" ") if pair[1] == "naive-space"
-                      else pair[0].replace(tzinfo=None).isoformat() + pair[1]))
+        lambda pair: (
+            pair[0].replace(tzinfo=None).isoformat(sep=" ")
+            if pair[1] == "naive-space"
+            else pair[0].replace(tzinfo=None).isoformat() + pair[1]
+        )
+    )
     return st.one_of(st.sampled_from(MESSY_TIMES), iso, st.text(max_size=12))
 
 
@@ -256,11 +343,9 @@ def _cell(name: str) -> st.SearchStrategy[str]:
     if name in TIME_COLUMNS:
         return _timestamps()
     if name == "reopens":
-        return st.one_of(st.sampled_from(MESSY_REOPENS), st.integers(-3, 2**64).map(str),
-                         st.text(max_size=5))
+        return st.one_of(st.sampled_from(MESSY_REOPENS), st.integers(-3, 2**64).map(str), st.text(max_size=5))
     if name in SCORE_COLUMNS:
-        return st.one_of(st.sampled_from(MESSY_SCORES), st.floats(allow_nan=True).map(str),
-                         st.text(max_size=5))
+        return st.one_of(st.sampled_from(MESSY_SCORES), st.floats(allow_nan=True).map(str), st.text(max_size=5))
     return st.one_of(st.sampled_from(MESSY_WORDS), st.text(max_size=8))
 
 
@@ -268,8 +353,9 @@ def _cell(name: str) -> st.SearchStrategy[str]:
 def headers_and_rows(draw, repeats: bool) -> tuple[list[str], list[str]]:
     """A header with ticket_id and any other columns in any order (names repeated with `repeats`),
     and one row of cells for it."""
-    others = draw(st.lists(st.sampled_from(CANONICAL[1:] + EXTRA_COLUMNS), unique=not repeats,
-                           max_size=len(CANONICAL) + 3))
+    others = draw(
+        st.lists(st.sampled_from(CANONICAL[1:] + EXTRA_COLUMNS), unique=not repeats, max_size=len(CANONICAL) + 3)
+    )
     names = list(others)
     names.insert(draw(st.integers(0, len(names))), "ticket_id")
     if repeats and draw(st.booleans()):

@@ -1,4 +1,5 @@
 """Assembling conversations from imperfect files: orphans, disorder, ties, repeated and rejected ticket rows."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,19 +9,18 @@ from svcaudit.intake.model import Role
 from tests.intake.helpers import audit_json, make_intake
 
 UTC = timezone.utc
-TICKETS = (
-    "ticket_id,created_at\n"
-    "T1,2026-03-02T09:00:00Z\n"
-)
+TICKETS = "ticket_id,created_at\nT1,2026-03-02T09:00:00Z\n"
 
 
 def test_messages_without_a_ticket_row_are_audited_as_their_own_ticket(write):
     tickets = write("t.csv", TICKETS)
-    messages = write("m.csv",
-                     "ticket_id,created_at,author_role,text\n"
-                     "T1,2026-03-02T09:10:00Z,agent,Hello\n"
-                     "T9,2026-03-02T11:00:00Z,customer,Anyone there?\n"
-                     "T9,2026-03-02T13:00:00Z,agent,\"Hello, sorry\"\n")
+    messages = write(
+        "m.csv",
+        "ticket_id,created_at,author_role,text\n"
+        "T1,2026-03-02T09:10:00Z,agent,Hello\n"
+        "T9,2026-03-02T11:00:00Z,customer,Anyone there?\n"
+        'T9,2026-03-02T13:00:00Z,agent,"Hello, sorry"\n',
+    )
     source = make_intake(tickets, messages)
     found = {t.ticket_id: t for t in source.tickets()}
     assert list(found) == ["T1", "T9"]
@@ -38,12 +38,14 @@ def test_messages_without_a_ticket_row_are_audited_as_their_own_ticket(write):
 
 
 def test_events_out_of_order_are_sorted_by_time_and_ties_keep_file_order(write):
-    messages = write("m.csv",
-                     "ticket_id,created_at,author_role,text,status\n"
-                     "T1,2026-03-02T10:00:00Z,agent,second (tie: first in file),\n"   # line 2
-                     "T1,2026-03-02T09:00:00Z,customer,first,\n"                      # line 3
-                     "T1,2026-03-02T10:00:00Z,system,,solved\n"                       # line 4
-                     "T1,2026-03-02T09:30:00Z,bot,bot says hi,\n")                    # line 5
+    messages = write(
+        "m.csv",
+        "ticket_id,created_at,author_role,text,status\n"
+        "T1,2026-03-02T10:00:00Z,agent,second (tie: first in file),\n"  # line 2
+        "T1,2026-03-02T09:00:00Z,customer,first,\n"  # line 3
+        "T1,2026-03-02T10:00:00Z,system,,solved\n"  # line 4
+        "T1,2026-03-02T09:30:00Z,bot,bot says hi,\n",
+    )  # line 5
     (ticket,) = make_intake(messages).tickets()
     assert [m.ref.row for m in ticket.messages] == [3, 5, 2, 4]
     assert [m.role for m in ticket.messages] == [Role.CUSTOMER, Role.BOT, Role.AGENT, Role.SYSTEM]
@@ -74,10 +76,12 @@ def test_repeated_ticket_rows_keep_the_first_and_reject_the_rest(write):
 
 def test_messages_of_a_rejected_ticket_row_are_rejected_unless_a_later_row_is_read(write):
     tickets = write("t.csv", "ticket_id,created_at\nT1,not a time\nT2,not a time\nT2,2026-03-02T09:00:00Z\n")
-    messages = write("m.csv",
-                     "ticket_id,created_at,author_role,text\n"
-                     "T1,2026-03-02T09:10:00Z,agent,Hello\n"
-                     "T2,2026-03-02T09:10:00Z,agent,Hello\n")
+    messages = write(
+        "m.csv",
+        "ticket_id,created_at,author_role,text\n"
+        "T1,2026-03-02T09:10:00Z,agent,Hello\n"
+        "T2,2026-03-02T09:10:00Z,agent,Hello\n",
+    )
     source = make_intake(tickets, messages)
     found = {t.ticket_id: t for t in source.tickets()}
     assert list(found) == ["T2"] and len(found["T2"].messages) == 1
@@ -87,11 +91,16 @@ def test_messages_of_a_rejected_ticket_row_are_rejected_unless_a_later_row_is_re
 
 
 def test_replies_before_creation_are_rejected_not_measured(write):
-    tickets = write("t.csv", "ticket_id,created_at,first_reply_at\nT1,2026-03-02T09:00:00Z,\n"
-                             "T2,2026-03-02T09:00:00Z,2026-03-02T08:59:59Z\n")
-    messages = write("m.csv", "ticket_id,created_at,author_role,text\n"
-                              "T1,2026-03-02T08:00:00Z,agent,too early\n"
-                              "T1,2026-03-02T09:30:00Z,agent,Hello\n")
+    tickets = write(
+        "t.csv",
+        "ticket_id,created_at,first_reply_at\nT1,2026-03-02T09:00:00Z,\nT2,2026-03-02T09:00:00Z,2026-03-02T08:59:59Z\n",
+    )
+    messages = write(
+        "m.csv",
+        "ticket_id,created_at,author_role,text\n"
+        "T1,2026-03-02T08:00:00Z,agent,too early\n"
+        "T1,2026-03-02T09:30:00Z,agent,Hello\n",
+    )
     source = make_intake(tickets, messages)
     ticket, second = source.tickets()
     assert [m.text for m in ticket.messages] == ["Hello"]
@@ -100,8 +109,10 @@ def test_replies_before_creation_are_rejected_not_measured(write):
     found = {(Path(r.path).name, r.row): (r.field, r.error, r.row_kept) for r in source.rejected}
     assert found[("t.csv", 3)][0] == "first_reply_at" and found[("t.csv", 3)][2] is True
     found = {key: value[:2] for key, value in found.items()}
-    assert found[("m.csv", 2)] == ("created_at", "message stamped 2026-03-02T08:00:00+00:00, before its "
-                                                 "ticket was created (2026-03-02T09:00:00+00:00)")
+    assert found[("m.csv", 2)] == (
+        "created_at",
+        "message stamped 2026-03-02T08:00:00+00:00, before its ticket was created (2026-03-02T09:00:00+00:00)",
+    )
     code, report, _ = audit_json(tickets, messages)
     assert code == 0
     for item in report["inputs"]:

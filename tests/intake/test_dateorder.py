@@ -1,4 +1,5 @@
 """Day/month order decided per column from all its values (`logs.dateorder`), table-driven."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,28 +16,36 @@ from svcaudit.intake.dateorder import (
 
 # (created_at values, resolved_at values, declared) -> (created order, resolved order, warns)
 DECISIONS = [
-    pytest.param(["03/04/2025 9:00", "29/01/2025 10:00"], [], None, (DAY_FIRST, None, False),
-                 id="a late value proves day first"),
-    pytest.param(["03/04/2025", "01/29/2025"], [], None, (MONTH_FIRST, None, False),
-                 id="a value proves month first"),
-    pytest.param(["03/04/2025"], [], None, (MONTH_FIRST, None, True),
-                 id="undecidable: month first with a warning"),
-    pytest.param(["03/04/2025"], [], DAY_FIRST, (DAY_FIRST, None, False),
-                 id="undecidable: the declaration"),
-    pytest.param(["29/01/2025"], ["03/04/2025"], None, (DAY_FIRST, DAY_FIRST, False),
-                 id="an undecided column takes the file's other columns' order"),
-    pytest.param(["05/05/2025"], [], None, (MONTH_FIRST, None, False),
-                 id="dates that read alike either way need no warning"),
-    pytest.param(["2025-01-29T10:00:00Z", "29-01-2025 10:00:00"], [], None, (DAY_FIRST, None, False),
-                 id="dash dates too; ISO values say nothing"),
+    pytest.param(
+        ["03/04/2025 9:00", "29/01/2025 10:00"], [], None, (DAY_FIRST, None, False), id="a late value proves day first"
+    ),
+    pytest.param(["03/04/2025", "01/29/2025"], [], None, (MONTH_FIRST, None, False), id="a value proves month first"),
+    pytest.param(["03/04/2025"], [], None, (MONTH_FIRST, None, True), id="undecidable: month first with a warning"),
+    pytest.param(["03/04/2025"], [], DAY_FIRST, (DAY_FIRST, None, False), id="undecidable: the declaration"),
+    pytest.param(
+        ["29/01/2025"],
+        ["03/04/2025"],
+        None,
+        (DAY_FIRST, DAY_FIRST, False),
+        id="an undecided column takes the file's other columns' order",
+    ),
+    pytest.param(
+        ["05/05/2025"], [], None, (MONTH_FIRST, None, False), id="dates that read alike either way need no warning"
+    ),
+    pytest.param(
+        ["2025-01-29T10:00:00Z", "29-01-2025 10:00:00"],
+        [],
+        None,
+        (DAY_FIRST, None, False),
+        id="dash dates too; ISO values say nothing",
+    ),
 ]
 
 
 @pytest.mark.parametrize("created, resolved, declared, expected", DECISIONS)
 def test_decisions(created, resolved, declared, expected):
     rows = [(row, {"created_at": ("Created", value)}) for row, value in enumerate(created, start=2)]
-    rows += [(row, {"resolved_at": ("Resolved", value)})
-             for row, value in enumerate(resolved, start=100)]
+    rows += [(row, {"resolved_at": ("Resolved", value)}) for row, value in enumerate(resolved, start=100)]
     evidence = gather(iter(rows))
     orders = decide("t.csv", evidence, declared)
     found = {column.field: column.order for column in orders.columns}
@@ -50,8 +59,7 @@ def test_decisions(created, resolved, declared, expected):
 
 CONTRADICTIONS = [
     pytest.param(["29/01/2025", "01/29/2025"], None, "holds dates in both orders", id="both orders"),
-    pytest.param(["01/29/2025"], DAY_FIRST, "contradicts input.date_order day-first",
-                 id="against the declaration"),
+    pytest.param(["01/29/2025"], DAY_FIRST, "contradicts input.date_order day-first", id="against the declaration"),
 ]
 
 
@@ -65,20 +73,29 @@ def test_contradictions_are_input_errors_naming_column_and_rows(values, declared
     assert message in text and "'Created time'" in text and "t.csv" in text and "row " in text
 
 
-@pytest.mark.parametrize("data, expected", [
-    (b"id,created\n1,2025-01-29T10:00:00+03:00\n", False),
-    (b"id,created\n1,29/01/2025 10:00\n", True),
-    (b"id,created\n1,29-01-2025 10:00:00\n", True),
-    (b"id,created\n1,1/2/25\n", True),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"id,created\n1,2025-01-29T10:00:00+03:00\n", False),
+        (b"id,created\n1,29/01/2025 10:00\n", True),
+        (b"id,created\n1,29-01-2025 10:00:00\n", True),
+        (b"id,created\n1,1/2/25\n", True),
+    ],
+)
 def test_the_cheap_whole_file_test(data, expected):
     # Cut in two at every position: a date across a chunk boundary is still seen.
     for cut in range(len(data)):
         assert may_hold_numeric_dates([data[:cut], data[cut:]]) is expected
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("29/01/2025 10:00", True), ("1-2-25", True), ("2025-01-29", False), ("01.02.2025", False),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("29/01/2025 10:00", True),
+        ("1-2-25", True),
+        ("2025-01-29", False),
+        ("01.02.2025", False),
+    ],
+)
 def test_numeric_dates(value, expected):
     assert is_numeric_date(value) is expected

@@ -1,4 +1,5 @@
 """Choosing an encoding from a file's first bytes: each case is a sample and the encoding it is read in."""
+
 from __future__ import annotations
 
 import codecs
@@ -35,7 +36,12 @@ CASES = [
     ("cp866 (DOS)", (HEADER + f"1;02.11.2025;Анна;{RU}\n").encode("cp866"), True, "cp866"),
     ("cp1252", (HEADER + f"1;02.11.2025;José;{FR}\n" * 3).encode("cp1252"), True, "cp1252"),
     ("cp1252, one word", "ticket_id,customer_name\n1,José\n".encode("cp1252"), True, "cp1252"),
-    ("shift_jis", ("ticket_id,text\n" + "1,こんにちは、ご注文の準備ができました\n" * 5).encode("shift_jis"), True, "cp932"),
+    (
+        "shift_jis",
+        ("ticket_id,text\n" + "1,こんにちは、ご注文の準備ができました\n" * 5).encode("shift_jis"),
+        True,
+        "cp932",
+    ),
 ]
 
 
@@ -48,11 +54,18 @@ def test_the_declared_encoding_wins():
     assert choose_encoding("Анна".encode(), "koi8_r") == "koi8_r"
 
 
-@pytest.mark.parametrize("name, problem", [
-    ("utf-8", None), ("CP1251", None), ("latin-1", None),
-    ("nonsense", "unknown encoding 'nonsense'"), ("hex", "'hex' is not a text encoding"),
-    ("zlib", "'zlib' is not a text encoding"), ("utf\x00", "unknown encoding 'utf\\x00'"),
-])
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("utf-8", None),
+        ("CP1251", None),
+        ("latin-1", None),
+        ("nonsense", "unknown encoding 'nonsense'"),
+        ("hex", "'hex' is not a text encoding"),
+        ("zlib", "'zlib' is not a text encoding"),
+        ("utf\x00", "unknown encoding 'utf\\x00'"),
+    ],
+)
 def test_encoding_names(name, problem):
     assert check_encoding_name(name) == problem
 

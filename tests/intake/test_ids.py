@@ -1,4 +1,5 @@
 """The ticket-id fingerprints of the fast ticket-row paths: repeats found, states handed over."""
+
 from __future__ import annotations
 
 import multiprocessing

@@ -1,4 +1,5 @@
 """Reading exports: formats, positions, shapes, joins, and row accounting (read = audited + rejected)."""
+
 from __future__ import annotations
 
 import gzip
@@ -46,12 +47,14 @@ def test_ticket_rows_stream_with_types(write):
 
 def test_messages_join_tickets_and_sort(write):
     tickets = write("t.csv", TICKETS_CSV)
-    messages = write("m.csv",
-                     "ticket_id,created_at,author_role,text,status\n"
-                     "T1,2026-11-02T07:00:00Z,agent,\"Здравствуйте,\nАнна\",\n"
-                     "T1,2026-11-02T06:00:00Z,customer,Помогите,\n"
-                     "T3,2026-11-03T06:00:00Z,customer,Hello,\n"
-                     "T1,2026-11-02T07:00:01Z,system,,solved\n")
+    messages = write(
+        "m.csv",
+        "ticket_id,created_at,author_role,text,status\n"
+        'T1,2026-11-02T07:00:00Z,agent,"Здравствуйте,\nАнна",\n'
+        "T1,2026-11-02T06:00:00Z,customer,Помогите,\n"
+        "T3,2026-11-03T06:00:00Z,customer,Hello,\n"
+        "T1,2026-11-02T07:00:01Z,system,,solved\n",
+    )
     source = intake([tickets, messages])
     found = {t.ticket_id: t for t in source.tickets()}
     assert list(found) == ["T1", "T2", "T3"]
@@ -63,21 +66,25 @@ def test_messages_join_tickets_and_sort(write):
 
 
 def test_rows_are_conserved_and_rejections_located(write):
-    tickets = write("t.csv",
-                    "ticket_id,created_at,first_reply_at,csat\n"
-                    "T1,2026-11-02T09:00:00Z,2026-11-02T08:00:00Z,\n"      # reply before creation
-                    "T2,yesterday-ish,,\n"                                  # bad timestamp
-                    "T3,2026-11-02T09:00:00Z,,9\n"                          # csat off scale
-                    "T4,2026-11-02T09:00:00Z,,\n"
-                    "T4,2026-11-02T09:00:00Z,,\n"                           # duplicate id
-                    "T5,2026-11-02T09:00:00Z\n"                             # ragged
-                    ",2026-11-02T09:00:00Z,,\n")                            # no id
-    messages = write("m.jsonl",
-                     '{"ticket_id": "T1", "created_at": "2026-11-02T09:30:00Z", "author_role": "agent", "text": "hi"}\n'
-                     '{"ticket_id": "T4", "created_at": "2026-11-02T08:00:00Z", "author_role": "agent", "text": "early"}\n'
-                     '{"ticket_id": "T4", "created_at": "2026-11-02T10:00:00Z", "author_role": "wizard", "text": "x"}\n'
-                     'not json\n'
-                     '{"ticket_id": "T4", "created_at": "2026-11-02T10:00:00Z", "author_role": "agent", "text": "ok"}\n')
+    tickets = write(
+        "t.csv",
+        "ticket_id,created_at,first_reply_at,csat\n"
+        "T1,2026-11-02T09:00:00Z,2026-11-02T08:00:00Z,\n"  # reply before creation
+        "T2,yesterday-ish,,\n"  # bad timestamp
+        "T3,2026-11-02T09:00:00Z,,9\n"  # csat off scale
+        "T4,2026-11-02T09:00:00Z,,\n"
+        "T4,2026-11-02T09:00:00Z,,\n"  # duplicate id
+        "T5,2026-11-02T09:00:00Z\n"  # ragged
+        ",2026-11-02T09:00:00Z,,\n",
+    )  # no id
+    messages = write(
+        "m.jsonl",
+        '{"ticket_id": "T1", "created_at": "2026-11-02T09:30:00Z", "author_role": "agent", "text": "hi"}\n'
+        '{"ticket_id": "T4", "created_at": "2026-11-02T08:00:00Z", "author_role": "agent", "text": "early"}\n'
+        '{"ticket_id": "T4", "created_at": "2026-11-02T10:00:00Z", "author_role": "wizard", "text": "x"}\n'
+        "not json\n"
+        '{"ticket_id": "T4", "created_at": "2026-11-02T10:00:00Z", "author_role": "agent", "text": "ok"}\n',
+    )
     source = intake([tickets, messages])
     audited = list(source.tickets())
     found = {(r.path.split("/")[-1], r.row): (r.field, r.error) for r in source.rejected}
@@ -100,25 +107,42 @@ def test_rows_are_conserved_and_rejections_located(write):
 
 
 def test_column_and_value_mapping(write):
-    path = write("export.csv",
-                 "Conversation,Sent At,Inbound,Body\n"
-                 "c1,2026-11-02T09:00:00Z,True,help\n"
-                 "c1,2026-11-02T09:05:00Z,False,hello\n")
-    source = intake([path], columns={"ticket_id": "Conversation", "created_at": "Sent At",
-                                     "author_role": "inbound", "text": "Body"},
-                    values={"author_role": {"True": "customer", "False": "agent"}})
+    path = write(
+        "export.csv",
+        "Conversation,Sent At,Inbound,Body\nc1,2026-11-02T09:00:00Z,True,help\nc1,2026-11-02T09:05:00Z,False,hello\n",
+    )
+    source = intake(
+        [path],
+        columns={"ticket_id": "Conversation", "created_at": "Sent At", "author_role": "inbound", "text": "Body"},
+        values={"author_role": {"True": "customer", "False": "agent"}},
+    )
     (ticket,) = list(source.tickets())
     assert [m.role for m in ticket.messages] == [Role.CUSTOMER, Role.AGENT]
 
 
-@pytest.mark.parametrize("name, payload", [
-    ("t.json", json.dumps([{"ticket_id": 1, "created_at": "2026-11-02T09:00:00Z"},
-                           {"ticket_id": 2, "created_at": 1762074000}]).encode()),
-    ("t.jsonl.gz", gzip.compress(b'{"ticket_id": "1", "created_at": "2026-11-02T09:00:00Z"}\n'
-                                 b'{"ticket_id": "2", "created_at": "1762074000000"}\n')),
-    ("t.csv", "\ufeffticket_id;created_at\n1;02.11.2025 09:00\n2;2025-11-02 09:00\n".encode("utf-8")),
-    ("t.csv", "ticket_id;created_at;customer_name\n1;02.11.2025 09:00;Анна\n2;02.11.2025 09:00;Ёж\n".encode("cp1251")),
-])
+@pytest.mark.parametrize(
+    "name, payload",
+    [
+        (
+            "t.json",
+            json.dumps(
+                [{"ticket_id": 1, "created_at": "2026-11-02T09:00:00Z"}, {"ticket_id": 2, "created_at": 1762074000}]
+            ).encode(),
+        ),
+        (
+            "t.jsonl.gz",
+            gzip.compress(
+                b'{"ticket_id": "1", "created_at": "2026-11-02T09:00:00Z"}\n'
+                b'{"ticket_id": "2", "created_at": "1762074000000"}\n'
+            ),
+        ),
+        ("t.csv", "\ufeffticket_id;created_at\n1;02.11.2025 09:00\n2;2025-11-02 09:00\n".encode("utf-8")),
+        (
+            "t.csv",
+            "ticket_id;created_at;customer_name\n1;02.11.2025 09:00;Анна\n2;02.11.2025 09:00;Ёж\n".encode("cp1251"),
+        ),
+    ],
+)
 def test_formats(tmp_path, name, payload):
     path = tmp_path / name
     path.write_bytes(payload)

@@ -5,6 +5,7 @@ beyond its range) is kept as its text: in a column nobody reads it changes nothi
 is read the row is rejected naming that field. A JSON document and the same rows as JSON Lines
 give the same result. A JSON Lines syntax error names the column of the row where it is.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,15 +38,13 @@ CASES = [
 
 def _write(folder: Path, name: str, rows: list[str], as_lines: bool) -> Path:
     path = folder / name
-    path.write_text("\n".join(rows) + "\n" if as_lines else "[\n" + ",\n".join(rows) + "\n]\n",
-                    encoding="utf-8")
+    path.write_text("\n".join(rows) + "\n" if as_lines else "[\n" + ",\n".join(rows) + "\n]\n", encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("as_lines", [False, True], ids=["json", "jsonl"])
 @pytest.mark.parametrize("name, extra, field, reason", CASES, ids=[c[0] for c in CASES])
-def test_a_number_of_any_size_is_read_or_rejects_its_row_alone(tmp_path, as_lines, name, extra,
-                                                                field, reason):
+def test_a_number_of_any_size_is_read_or_rejects_its_row_alone(tmp_path, as_lines, name, extra, field, reason):
     rows = [_row('"T1"', ""), _row('"T2"', extra), _row('"T3"', "")]
     path = _write(tmp_path, "t.jsonl" if as_lines else "t.json", rows, as_lines)
     code, report, stderr = audit_json(path)
@@ -64,8 +63,7 @@ def test_a_number_of_any_size_is_read_or_rejects_its_row_alone(tmp_path, as_line
 
 @pytest.mark.parametrize("as_lines", [False, True], ids=["json", "jsonl"])
 def test_a_huge_integer_ticket_id_is_the_id_as_written(tmp_path, as_lines):
-    path = _write(tmp_path, "t.jsonl" if as_lines else "t.json", [_row(HUGE, ""), _row("12", "")],
-                  as_lines)
+    path = _write(tmp_path, "t.jsonl" if as_lines else "t.json", [_row(HUGE, ""), _row("12", "")], as_lines)
     source = make_intake(path)
     assert [t.ticket_id for t in source.tickets()] == [HUGE, "12"]
     assert source.rejected == []
@@ -74,8 +72,7 @@ def test_a_huge_integer_ticket_id_is_the_id_as_written(tmp_path, as_lines):
 @pytest.mark.parametrize("as_lines", [False, True], ids=["json", "jsonl"])
 def test_ids_beyond_a_floats_range_stay_apart(tmp_path, as_lines):
     """Read as floats, 1e999 and 2e999 would both be infinity: one id, the second a duplicate."""
-    path = _write(tmp_path, "t.jsonl" if as_lines else "t.json", [_row("1e999", ""), _row("2e999", "")],
-                  as_lines)
+    path = _write(tmp_path, "t.jsonl" if as_lines else "t.json", [_row("1e999", ""), _row("2e999", "")], as_lines)
     source = make_intake(path)
     assert [t.ticket_id for t in source.tickets()] == ["1e999", "2e999"]
     assert source.rejected == []
@@ -115,7 +112,7 @@ def test_a_carriage_return_does_not_split_a_json_lines_row(tmp_path):
     it keep their line numbers."""
     path = tmp_path / "t.jsonl"
     with_cr = _row('"T1"', '"text": "a\rb"')
-    path.write_bytes((with_cr + "\n" + _row('"T2"', "") + "\n" + "{\"ticket_id\": \n").encode())
+    path.write_bytes((with_cr + "\n" + _row('"T2"', "") + "\n" + '{"ticket_id": \n').encode())
     source = make_intake(path)
     assert [t.ticket_id for t in source.tickets()] == ["T2"]
     assert [(r.row, r.error) for r in source.rejected] == [

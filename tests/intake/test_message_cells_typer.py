@@ -1,5 +1,6 @@
 """The cells typer of message-row CSVs against `RowParser.message`: the same message or the same
 rejection, for plain rows and for every row it hands back to `message`."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -15,8 +16,10 @@ from svcaudit.intake.timestamps import TimestampParser
 
 REF = RowRef("messages.csv", 12)
 NAMES = ["ticket_id", "created_at", "author_role", "author", "text", "status"]
-PARSERS = [RowParser(TimestampParser(ZoneInfo(zone), day_first=day_first), ColumnMapping({}, {}))
-           for zone, day_first in (("UTC", False), ("Europe/Moscow", True))]
+PARSERS = [
+    RowParser(TimestampParser(ZoneInfo(zone), day_first=day_first), ColumnMapping({}, {}))
+    for zone, day_first in (("UTC", False), ("Europe/Moscow", True))
+]
 
 
 def both(parser: RowParser, names: list[str], cells: list[str]):
@@ -65,9 +68,26 @@ def test_no_typer_for_mapped_values_or_repeated_names():
     assert PARSERS[0].message_cells_typer([*NAMES, "text"]) is None
 
 
-CELL = st.one_of(st.sampled_from(["", " ", "T1", "agent", "Customer", "бот", "2026-03-02T09:00:00Z",
-                                  "2026-03-02T09:00:00+03:00", "2026-03-02 09:00", "31/12/2026 23:59",
-                                  "9999-12-31T23:59:59-12:00", "solved", "\t"]), st.text(max_size=12))
+CELL = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "T1",
+            "agent",
+            "Customer",
+            "бот",
+            "2026-03-02T09:00:00Z",
+            "2026-03-02T09:00:00+03:00",
+            "2026-03-02 09:00",
+            "31/12/2026 23:59",
+            "9999-12-31T23:59:59-12:00",
+            "solved",
+            "\t",
+        ]
+    ),
+    st.text(max_size=12),
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,5 @@
 """The public data in ../shared/data read through the presets (skipped when the data is absent)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -22,12 +23,12 @@ rules:
 # Computed by hand from the file: the conversation's first tweet, then the first brand tweet.
 # main_tweet_id -> seconds (None: the thread opens with a brand tweet, its customer tweet is missing)
 HAND_COMPUTED = {
-    "19137": 29780,   # 2017-10-29 06:16:40 -> 14:33:00 (five tweets, four from customers first)
-    "21049": 880,     # 2017-11-02 20:26:49 -> 20:41:29
-    "21490": 1846,    # 2017-11-01 07:18:39 -> 07:49:25
-    "21552": 452,     # 2017-11-02 06:26:23 -> 06:33:55
-    "179669": 857,    # 2017-10-04 12:28:48 -> 12:43:05
-    "163541": None,   # AmazonHelp answers customer tweet 163541, which is not in the file
+    "19137": 29780,  # 2017-10-29 06:16:40 -> 14:33:00 (five tweets, four from customers first)
+    "21049": 880,  # 2017-11-02 20:26:49 -> 20:41:29
+    "21490": 1846,  # 2017-11-01 07:18:39 -> 07:49:25
+    "21552": 452,  # 2017-11-02 06:26:23 -> 06:33:55
+    "179669": 857,  # 2017-10-04 12:28:48 -> 12:43:05
+    "163541": None,  # AmazonHelp answers customer tweet 163541, which is not in the file
 }
 
 pytestmark = pytest.mark.skipif(not TWCS.exists(), reason="../shared/data is absent")

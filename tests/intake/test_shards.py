@@ -3,6 +3,7 @@
 Each case is a file's bytes; every eligible one is cut into 2, 3 and 7 shards (with a tiny
 `min_bytes`) and read shard by shard, each with a fresh ExportFile as a worker process would.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -47,57 +48,93 @@ def crlf_row(number: int) -> str:
 
 CASES: list[tuple[str, bytes, str | None]] = [
     ("quoted newlines, LF", lines(["id,subject,body", *repeated(multiline_row)]).encode(), None),
-    ("quoted newlines, CRLF",
-     lines(["id,subject,body", *repeated(crlf_row)], "\r\n").encode(), None),
-    ("BOM, non-ASCII UTF-8, a line starting with U+FEFF",
-     codecs.BOM_UTF8 + lines(["id,name,body", *repeated(
-         lambda n: f"\ufeff{n},Анна,ünïcödé 日本 {n}" if n % 7 == 0 else f'{n},Анна,"{RU}\nЁж"')]
-     ).encode(), None),
-    ("sep= line and semicolons",
-     lines(["sep=;", "id;subject;body", *repeated(
-         lambda n: f'{n};"a;b";"x\ny"' if n % 2 else f"{n};plain;1,5")]).encode(), None),
-    ("semicolons sniffed, CRLF",
-     lines(["id;subject;body", *repeated(lambda n: f'{n};"s;{n}";"b\r\nc"')], "\r\n").encode(),
-     None),
-    ("tabs", lines(["id\tsubject\tbody", *repeated(lambda n: f'{n}\t"t\tx"\tbody')]).encode(),
-     None),
-    ("blank lines and ;;; rows",
-     lines(["", "", "id;subject;body", "", *repeated(
-         lambda n: ";;" if n % 5 == 0 else ("" if n % 4 == 0 else f"{n};s;b"))]).encode(), None),
-    ("ragged rows",
-     lines(["id,subject,body", *repeated(
-         lambda n: f"{n},short" if n % 4 == 0 else (
-             f'{n},"long\nrow",b,extra' if n % 5 == 0 else f"{n},s,b"))]).encode(), None),
-    ("bad quoting rows",
-     lines(["id,subject,body", *repeated(
-         lambda n: f'{n},"abc"x,2' if n % 6 == 0 else f'{n},"ok\nok",b')]).encode(), None),
-    ("a quote never closed near the end",
-     lines(["id,subject,body", *repeated(lambda n: f"{n},s,b"), '99,"open', "on,and", "on"]).encode(),
-     None),
-    ("no newline at the end of the file",
-     ("id,subject,body\n" + lines(repeated(lambda n: f'{n},"s\ns",b'))
-      + "last,row,here").encode(), None),
-    ("header spanning two lines",
-     lines(['id,"sub', 'ject",body', *repeated(lambda n: f'{n},"s\n{n}",b')]).encode(), None),
-    ("quotes in the header", lines(['"id","sub""ject","body"', *repeated(
-        lambda n: f'"{n}","s","b"')]).encode(), None),
-    ("one column", lines(["id", *repeated(lambda n: f'"{n}\nline"' if n % 2 else str(n))]).encode(),
-     None),
-    ("cp1251, detected",
-     lines(["id;name;body", *repeated(lambda n: f'{n};Анна;"{RU}\nЁлка"')]).encode("cp1251"),
-     None),
-    ("cp1251, declared",
-     lines(["id;name;body", *repeated(lambda n: f"{n};Анна;{RU}")]).encode("cp1251"), "cp1251"),
-    ("koi8-r, declared",
-     lines(["id;name;body", *repeated(lambda n: f'{n};Анна;"{RU}\n"')]).encode("koi8_r"),
-     "koi8_r"),
-    ("NUL bytes and invalid UTF-8",
-     b"id,subject,body\n" + b"".join(
-         (b'%d,"nul\x00here",b\n' % n) if n % 5 == 0 else (
-             (b"%d,caf\xe9,b\n" % n) if n % 7 == 0 else (b'%d,"s\ns",b\n' % n))
-         for n in range(1, ROWS + 1)), None),
-    ("repeated and blank column names",
-     lines(["id,tag,tag,", *repeated(lambda n: f'{n},"a\nb",c,d')]).encode(), None),
+    ("quoted newlines, CRLF", lines(["id,subject,body", *repeated(crlf_row)], "\r\n").encode(), None),
+    (
+        "BOM, non-ASCII UTF-8, a line starting with U+FEFF",
+        codecs.BOM_UTF8
+        + lines(
+            [
+                "id,name,body",
+                *repeated(lambda n: f"\ufeff{n},Анна,ünïcödé 日本 {n}" if n % 7 == 0 else f'{n},Анна,"{RU}\nЁж"'),
+            ]
+        ).encode(),
+        None,
+    ),
+    (
+        "sep= line and semicolons",
+        lines(
+            ["sep=;", "id;subject;body", *repeated(lambda n: f'{n};"a;b";"x\ny"' if n % 2 else f"{n};plain;1,5")]
+        ).encode(),
+        None,
+    ),
+    (
+        "semicolons sniffed, CRLF",
+        lines(["id;subject;body", *repeated(lambda n: f'{n};"s;{n}";"b\r\nc"')], "\r\n").encode(),
+        None,
+    ),
+    ("tabs", lines(["id\tsubject\tbody", *repeated(lambda n: f'{n}\t"t\tx"\tbody')]).encode(), None),
+    (
+        "blank lines and ;;; rows",
+        lines(
+            [
+                "",
+                "",
+                "id;subject;body",
+                "",
+                *repeated(lambda n: ";;" if n % 5 == 0 else ("" if n % 4 == 0 else f"{n};s;b")),
+            ]
+        ).encode(),
+        None,
+    ),
+    (
+        "ragged rows",
+        lines(
+            [
+                "id,subject,body",
+                *repeated(
+                    lambda n: f"{n},short" if n % 4 == 0 else (f'{n},"long\nrow",b,extra' if n % 5 == 0 else f"{n},s,b")
+                ),
+            ]
+        ).encode(),
+        None,
+    ),
+    (
+        "bad quoting rows",
+        lines(["id,subject,body", *repeated(lambda n: f'{n},"abc"x,2' if n % 6 == 0 else f'{n},"ok\nok",b')]).encode(),
+        None,
+    ),
+    (
+        "a quote never closed near the end",
+        lines(["id,subject,body", *repeated(lambda n: f"{n},s,b"), '99,"open', "on,and", "on"]).encode(),
+        None,
+    ),
+    (
+        "no newline at the end of the file",
+        ("id,subject,body\n" + lines(repeated(lambda n: f'{n},"s\ns",b')) + "last,row,here").encode(),
+        None,
+    ),
+    (
+        "header spanning two lines",
+        lines(['id,"sub', 'ject",body', *repeated(lambda n: f'{n},"s\n{n}",b')]).encode(),
+        None,
+    ),
+    ("quotes in the header", lines(['"id","sub""ject","body"', *repeated(lambda n: f'"{n}","s","b"')]).encode(), None),
+    ("one column", lines(["id", *repeated(lambda n: f'"{n}\nline"' if n % 2 else str(n))]).encode(), None),
+    ("cp1251, detected", lines(["id;name;body", *repeated(lambda n: f'{n};Анна;"{RU}\nЁлка"')]).encode("cp1251"), None),
+    ("cp1251, declared", lines(["id;name;body", *repeated(lambda n: f"{n};Анна;{RU}")]).encode("cp1251"), "cp1251"),
+    ("koi8-r, declared", lines(["id;name;body", *repeated(lambda n: f'{n};Анна;"{RU}\n"')]).encode("koi8_r"), "koi8_r"),
+    (
+        "NUL bytes and invalid UTF-8",
+        b"id,subject,body\n"
+        + b"".join(
+            (b'%d,"nul\x00here",b\n' % n)
+            if n % 5 == 0
+            else ((b"%d,caf\xe9,b\n" % n) if n % 7 == 0 else (b'%d,"s\ns",b\n' % n))
+            for n in range(1, ROWS + 1)
+        ),
+        None,
+    ),
+    ("repeated and blank column names", lines(["id,tag,tag,", *repeated(lambda n: f'{n},"a\nb",c,d')]).encode(), None),
 ]
 CASE_IDS = [case[0] for case in CASES]
 
@@ -113,8 +150,7 @@ def whole(path: Path, encoding: str | None) -> tuple[list[Record | RecordError],
     return list(export.records()), export.columns
 
 
-def read_shards(path: Path, encoding: str | None, plan: list[Shard],
-                fresh: bool) -> list[Record | RecordError]:
+def read_shards(path: Path, encoding: str | None, plan: list[Shard], fresh: bool) -> list[Record | RecordError]:
     """All shards' rows in order; `fresh`: each shard read by a new ExportFile, as by a worker
     that did not plan; else by one export, as by workers forked from the planner."""
     shared = ExportFile(path, encoding)
@@ -153,14 +189,14 @@ def test_shards_cover_the_data_rows_from_line_starts(tmp_path, name, content, en
     for shard, following in zip(plan, plan[1:], strict=False):
         assert shard.end == following.start > shard.start
         assert shard.end_line == following.first_line
-        assert content[following.start - 1:following.start] == b"\n"
+        assert content[following.start - 1 : following.start] == b"\n"
     for shard in plan:
-        assert shard.first_line == content[:shard.start].count(b"\n") + 1
+        assert shard.first_line == content[: shard.start].count(b"\n") + 1
         assert shard.path == path and shard.encoding == export.encoding
 
 
 def test_the_data_start_is_after_bom_sep_line_blank_lines_and_header(tmp_path):
-    prefix = codecs.BOM_UTF8 + b"sep=;\r\n\r\n\"id\";\"sub\r\nject\"\r\n"
+    prefix = codecs.BOM_UTF8 + b'sep=;\r\n\r\n"id";"sub\r\nject"\r\n'
     path = write(tmp_path, prefix + b"1;a\r\n2;b\r\n" * 50)
     plan = plan_shards(ExportFile(path), 2, min_bytes=TINY)
     assert plan is not None
@@ -171,24 +207,29 @@ INELIGIBLE = [
     ("gzip", "export.csv.gz", gzip.compress(CASES[0][1]), {}),
     ("UTF-16 with BOM", "export.csv", CASES[0][1].decode().encode("utf-16"), {}),
     ("UTF-16 without BOM", "export.csv", CASES[0][1].decode().encode("utf-16-le"), {}),
-    ("Shift-JIS", "export.csv",
-     lines(["id,text", *repeated(lambda n: f"{n},こんにちは、ご注文の準備ができました")]).encode("shift_jis"),
-     {}),
+    (
+        "Shift-JIS",
+        "export.csv",
+        lines(["id,text", *repeated(lambda n: f"{n},こんにちは、ご注文の準備ができました")]).encode("shift_jis"),
+        {},
+    ),
     ("lone CR line ends", "export.csv", CASES[0][1].replace(b"\n", b"\r"), {}),
-    ("a lone CR in a quoted field", "export.csv",
-     lines(["id,body", *repeated(lambda n: f'{n},"a\rb"' if n == 20 else f"{n},b")]).encode(), {}),
+    (
+        "a lone CR in a quoted field",
+        "export.csv",
+        lines(["id,body", *repeated(lambda n: f'{n},"a\rb"' if n == 20 else f"{n},b")]).encode(),
+        {},
+    ),
     ("smaller than the default min_bytes", "export.csv", CASES[0][1], {"min_bytes": None}),
     ("count 1", "export.csv", CASES[0][1], {"count": 1}),
     ("JSON Lines", "export.jsonl", b'{"id": 1}\n' * 100, {}),
     ("a header and no rows", "export.csv", b"id,subject,body\n" + b" " * TINY * 2, {}),
     ("an empty file", "export.csv", b"", {}),
-    ("all data in one quoted field", "export.csv",
-     b'id,body\n1,"' + b"line\n" * 100 + b'"\n', {}),
+    ("all data in one quoted field", "export.csv", b'id,body\n1,"' + b"line\n" * 100 + b'"\n', {}),
 ]
 
 
-@pytest.mark.parametrize("name, file_name, content, options", INELIGIBLE,
-                         ids=[case[0] for case in INELIGIBLE])
+@pytest.mark.parametrize("name, file_name, content, options", INELIGIBLE, ids=[case[0] for case in INELIGIBLE])
 def test_ineligible_files_get_no_plan(tmp_path, name, file_name, content, options):
     path = write(tmp_path, content, file_name)
     count = options.get("count", 3)
@@ -198,13 +239,31 @@ def test_ineligible_files_get_no_plan(tmp_path, name, file_name, content, option
         assert plan_shards(ExportFile(path), count, min_bytes=TINY) is None
 
 
-@pytest.mark.parametrize("encoding, transparent", [
-    ("utf-8", True), ("UTF8", True), ("utf-8-sig", True), ("ascii", True), ("latin-1", True),
-    ("cp1251", True), ("koi8_r", True), ("cp866", True), ("iso8859_5", True), ("cp1252", True),
-    ("utf-16", False), ("utf-16-le", False), ("utf-32", False), ("utf-7", False),
-    ("cp037", False), ("cp932", False), ("gb18030", False), ("iso2022_jp", False),
-    ("unicode_escape", False), ("no-such-codec", False),
-])
+@pytest.mark.parametrize(
+    "encoding, transparent",
+    [
+        ("utf-8", True),
+        ("UTF8", True),
+        ("utf-8-sig", True),
+        ("ascii", True),
+        ("latin-1", True),
+        ("cp1251", True),
+        ("koi8_r", True),
+        ("cp866", True),
+        ("iso8859_5", True),
+        ("cp1252", True),
+        ("utf-16", False),
+        ("utf-16-le", False),
+        ("utf-32", False),
+        ("utf-7", False),
+        ("cp037", False),
+        ("cp932", False),
+        ("gb18030", False),
+        ("iso2022_jp", False),
+        ("unicode_escape", False),
+        ("no-such-codec", False),
+    ],
+)
 def test_ascii_transparent_encodings(encoding, transparent):
     assert ascii_transparent(encoding) is transparent
 
@@ -252,11 +311,11 @@ def test_reading_a_shard_leaves_the_whole_file_read_alone(tmp_path):
 
 # -- properties ---------------------------------------------------------------------------------
 
-FIELD_TEXT = st.lists(st.sampled_from(["a", "é", ",", '"', "\n", "\r\n", " ", ";", "Ж"]),
-                      max_size=12).map("".join)
+FIELD_TEXT = st.lists(st.sampled_from(["a", "é", ",", '"', "\n", "\r\n", " ", ";", "Ж"]), max_size=12).map("".join)
 ROWS_OF_FIELDS = st.lists(st.lists(FIELD_TEXT, min_size=1, max_size=4), min_size=3, max_size=40)
-RAW_LINES = st.lists(st.lists(st.sampled_from(["a", ",", '"', '""', " ", "\n"]), max_size=10)
-                     .map("".join), min_size=3, max_size=40)
+RAW_LINES = st.lists(
+    st.lists(st.sampled_from(["a", ",", '"', '""', " ", "\n"]), max_size=10).map("".join), min_size=3, max_size=40
+)
 
 
 def shards_or_misaligned(path: Path, count: int) -> list[Record | RecordError] | None:
@@ -313,18 +372,25 @@ def test_counting_in_worker_processes_plans_the_same_cuts(tmp_path, name, conten
         assert plan_shards(ExportFile(path, encoding), 3, min_bytes=TINY, map_ranges=pool.map) == here
 
 
-@pytest.mark.parametrize("name, content, encoding", [
-    *CASES,
-    ("a NUL in the first row and an escape in the last",
-     b'id,body\n1,"a\x00b"\n' + b"".join(b"%d,x\n" % n for n in range(2, ROWS)) + b"%d,\xff\n" % ROWS,
-     None),
-    ("a NUL in the header", b"id,bo\x00dy\n1,a\n2,b\n", None),
-    ("only an escape, far into the file",  # decoded long after the header
-     b"id,body\n" + b"".join(b"%d,%s\n" % (n, b"x" * 200) for n in range(1, 400)) + b"400,\xff\n",
-     "utf-8"),
-], ids=[*CASE_IDS, "nul-first-escape-last", "nul-in-header", "escape-only"])
-def test_reading_lines_directly_gives_the_rows_of_marked_lines(tmp_path, monkeypatch, name, content,
-                                                               encoding):
+@pytest.mark.parametrize(
+    "name, content, encoding",
+    [
+        *CASES,
+        (
+            "a NUL in the first row and an escape in the last",
+            b'id,body\n1,"a\x00b"\n' + b"".join(b"%d,x\n" % n for n in range(2, ROWS)) + b"%d,\xff\n" % ROWS,
+            None,
+        ),
+        ("a NUL in the header", b"id,bo\x00dy\n1,a\n2,b\n", None),
+        (
+            "only an escape, far into the file",  # decoded long after the header
+            b"id,body\n" + b"".join(b"%d,%s\n" % (n, b"x" * 200) for n in range(1, 400)) + b"400,\xff\n",
+            "utf-8",
+        ),
+    ],
+    ids=[*CASE_IDS, "nul-first-escape-last", "nul-in-header", "escape-only"],
+)
+def test_reading_lines_directly_gives_the_rows_of_marked_lines(tmp_path, monkeypatch, name, content, encoding):
     """On Python 3.11+ the csv reader takes the text's lines directly (`CSV_READS_NUL`): the rows,
     their values and their RecordErrors (NUL, undecodable bytes) are those of the searched lines."""
     from svcaudit.intake import readers

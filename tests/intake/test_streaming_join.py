@@ -1,4 +1,5 @@
 """Messages ordered by ticket are joined streaming; the report equals the in-memory join's."""
+
 from __future__ import annotations
 
 import json
@@ -66,16 +67,25 @@ def test_unordered_messages_are_grouped_in_memory(tmp_path):
     assert without_rows(shuffled)["rules"] == without_rows(ordered)["rules"]
 
 
-@pytest.mark.parametrize("tickets, messages, grouping", [
-    # message-only ticket between others, and a rejected ticket row whose messages come after it
-    ("ticket_id,created_at\nA,2026-11-02T09:00:00Z\nB,bad\nC,2026-11-02T09:00:00Z\n",
-     "ticket_id,created_at,author_role,text\nA,2026-11-02T09:01:00Z,customer,hi\nX,2026-11-02T09:00:00Z,customer,only\n"
-     "B,2026-11-02T09:02:00Z,customer,b\nC,2026-11-02T09:03:00Z,customer,c\n", "streamed"),
-    # messages of A come again after B's: not one block
-    ("ticket_id,created_at\nA,2026-11-02T09:00:00Z\nB,2026-11-02T09:00:00Z\n",
-     "ticket_id,created_at,author_role,text\nA,2026-11-02T09:01:00Z,customer,a\nB,2026-11-02T09:02:00Z,customer,b\n"
-     "A,2026-11-02T09:03:00Z,agent,a2\n", "in memory"),
-])
+@pytest.mark.parametrize(
+    "tickets, messages, grouping",
+    [
+        # message-only ticket between others, and a rejected ticket row whose messages come after it
+        (
+            "ticket_id,created_at\nA,2026-11-02T09:00:00Z\nB,bad\nC,2026-11-02T09:00:00Z\n",
+            "ticket_id,created_at,author_role,text\nA,2026-11-02T09:01:00Z,customer,hi\nX,2026-11-02T09:00:00Z,customer,only\n"
+            "B,2026-11-02T09:02:00Z,customer,b\nC,2026-11-02T09:03:00Z,customer,c\n",
+            "streamed",
+        ),
+        # messages of A come again after B's: not one block
+        (
+            "ticket_id,created_at\nA,2026-11-02T09:00:00Z\nB,2026-11-02T09:00:00Z\n",
+            "ticket_id,created_at,author_role,text\nA,2026-11-02T09:01:00Z,customer,a\nB,2026-11-02T09:02:00Z,customer,b\n"
+            "A,2026-11-02T09:03:00Z,agent,a2\n",
+            "in memory",
+        ),
+    ],
+)
 def test_join_paths_give_the_same_accounting(tmp_path, monkeypatch, tickets, messages, grouping):
     (tmp_path / "t.csv").write_text(tickets)
     (tmp_path / "m.csv").write_text(messages)
@@ -105,7 +115,8 @@ def test_spilled_join_keeps_rejections_and_message_only_tickets(tmp_path, monkey
     (tmp_path / "m.csv").write_text(
         "ticket_id,created_at,author_role,text\nB,2026-11-02T09:02:00Z,customer,b\n"
         "X,2026-11-02T09:00:00Z,customer,only\nA,2026-11-02T09:01:00Z,customer,hi\n"
-        "A,2026-11-02T08:00:00Z,agent,before creation\n")
+        "A,2026-11-02T08:00:00Z,agent,before creation\n"
+    )
     in_memory = check(tmp_path / "t.csv", tmp_path / "m.csv")
     monkeypatch.setattr(intake_module, "SPILL_BYTES", 0)
     on_disk = check(tmp_path / "t.csv", tmp_path / "m.csv")
@@ -122,19 +133,35 @@ def test_ids_made_one_by_a_value_table_are_still_rejected_as_repeats(tmp_path):
         "ticket_id,created_at,first_reply_at\n"
         "A-1,2026-11-02T09:00:00Z,2026-11-02T09:10:00Z\n"
         "a1,2026-11-02T10:00:00Z,2026-11-02T10:10:00Z\n"
-        "B-2,2026-11-02T11:00:00Z,2026-11-02T11:10:00Z\n", encoding="utf-8")
+        "B-2,2026-11-02T11:00:00Z,2026-11-02T11:10:00Z\n",
+        encoding="utf-8",
+    )
     (tmp_path / "messages.csv").write_text(
         "ticket_id,created_at,author_role,text\n"
         "A-1,2026-11-02T09:00:00Z,customer,hello\n"
         "A-1,2026-11-02T09:10:00Z,agent,Hello!\n"
-        "B-2,2026-11-02T11:00:00Z,customer,hi\n", encoding="utf-8")
+        "B-2,2026-11-02T11:00:00Z,customer,hi\n",
+        encoding="utf-8",
+    )
     (tmp_path / "svcaudit.yaml").write_text(
         "svcaudit: 1\nname: mapped ids\ninput:\n  values:\n    ticket_id: {a1: A-1}\n"
         "rules:\n  - {id: reply, check: response_time, metric: first_reply, target: 1h}\n",
-        encoding="utf-8")
-    result = CliRunner().invoke(app, [
-        "check", str(tmp_path / "tickets.csv"), str(tmp_path / "messages.csv"), "--as-of", AS_OF,
-        "-f", "json", "--standard", str(tmp_path / "svcaudit.yaml")])
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "check",
+            str(tmp_path / "tickets.csv"),
+            str(tmp_path / "messages.csv"),
+            "--as-of",
+            AS_OF,
+            "-f",
+            "json",
+            "--standard",
+            str(tmp_path / "svcaudit.yaml"),
+        ],
+    )
     report = json.loads(result.stdout)
     assert report["summary"]["message_grouping"].startswith("streamed")
     assert report["summary"]["tickets"] == 2

@@ -1,4 +1,5 @@
 """Timestamps as exports write them: each case is a value, the reading order, and the UTC instant or the error."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -114,8 +115,11 @@ def test_day_first_comes_from_the_standard(write):
     from svcaudit.audit.engine import make_intake
     from svcaudit.standard.loader import load_standard
 
-    standard = write("s.yaml", "svcaudit: 1\nname: t\ntimezone: UTC\ninput: {date_order: day-first}\n"
-                               "rules:\n  - {id: fr, check: response_time, metric: first_reply, target: 1h}\n")
+    standard = write(
+        "s.yaml",
+        "svcaudit: 1\nname: t\ntimezone: UTC\ninput: {date_order: day-first}\n"
+        "rules:\n  - {id: fr, check: response_time, metric: first_reply, target: 1h}\n",
+    )
     data = write("t.csv", "ticket_id,created_at\nT1,03/01/2024 9:00 AM\n")
     (ticket,) = make_intake(load_standard(str(standard)), [data]).tickets()
     assert ticket.created_at == datetime(2024, 1, 3, 9, tzinfo=timezone.utc)

@@ -1,5 +1,6 @@
 """Running a worked example (a standard and its files, each in a folder) through the CLI: the
 helpers the API and warehouse example tests share. An example is a tuple (standard, *files)."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,7 @@ def check_json(folder: Path, example: tuple[str, ...], as_of: str) -> dict:
     return json.loads(result.stdout)
 
 
-def explained_rule(folder: Path, example: tuple[str, ...], ticket: str, rule: str,
-                   as_of: str) -> dict:
+def explained_rule(folder: Path, example: tuple[str, ...], ticket: str, rule: str, as_of: str) -> dict:
     """One rule's verdict on one ticket, from `explain -f json` (exit 0)."""
     files, standard = example_args(folder, example)
     result = invoke("explain", ticket, *files, "-s", standard, "--as-of", as_of, "-f", "json")

@@ -6,6 +6,7 @@ envelope and fivetran's ticket_field_history seed, Freshdesk's API v2 tickets wi
 Intercom conversations with their parts. Every measured time below is checked to the second against
 the hand calculation written beside it.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,13 @@ EXAMPLES = {
 MEASURED = [
     # Zendesk: created 09:14:05, history: pending 10:00:00 → open 13:30:00 → solved 15:45:30.
     ("zendesk", "35436", "resolution", "passed", 6 * 3600 + 31 * 60 + 25),  # 09:14:05 → 15:45:30
-    ("zendesk", "35436", "resolution-excluding-pending", "passed",
-     6 * 3600 + 31 * 60 + 25 - 3 * 3600 - 30 * 60),  # less 3h30m pending
+    (
+        "zendesk",
+        "35436",
+        "resolution-excluding-pending",
+        "passed",
+        6 * 3600 + 31 * 60 + 25 - 3 * 3600 - 30 * 60,
+    ),  # less 3h30m pending
     ("zendesk", "35436", "resolved-first-time", "passed", None),
     # Solved 11-03 12:00, reopened 11-04 09:00, solved again 11-04 10:30:10: the last entry counts.
     ("zendesk", "35437", "resolution", "failed", 26 * 3600 + 30 * 60 + 10),  # 11-03 08:00 → 11-04 10:30:10
@@ -50,8 +56,13 @@ MEASURED = [
     ("jira", "10043", "resolved-first-time", "failed", None),
     # ServiceNow: one row per update; on hold 10:00 → 12:30, resolved 16:45:15, closed later.
     ("servicenow", "INC0010001", "resolution", "passed", 7 * 3600 + 45 * 60 + 15),  # 09:00 → 16:45:15
-    ("servicenow", "INC0010001", "resolution-excluding-on-hold", "passed",
-     7 * 3600 + 45 * 60 + 15 - 2 * 3600 - 30 * 60),
+    (
+        "servicenow",
+        "INC0010001",
+        "resolution-excluding-on-hold",
+        "passed",
+        7 * 3600 + 45 * 60 + 15 - 2 * 3600 - 30 * 60,
+    ),
     ("servicenow", "INC0010002", "resolution", "failed", 21 * 3600 + 15 * 60 + 45),  # 11-03 14:00 → 11-04 11:15:45
     ("servicenow", "INC0010002", "resolved-first-time", "failed", None),
     # Intercom: created_at is epoch seconds; the bot's part is not a reply.
@@ -79,13 +90,20 @@ def test_measured_times_match_the_hand_calculation(example, ticket, rule, status
 
 # (example, {input file: (shape, rows read, rows rejected)}, tickets, warnings that must show)
 ACCOUNTS = [
-    ("zendesk", {"zendesk_tickets.json": ("tickets", 3, 0),
-                 "zendesk_ticket_field_history.csv": ("history", 17, 0)}, 3, ()),
+    (
+        "zendesk",
+        {"zendesk_tickets.json": ("tickets", 3, 0), "zendesk_ticket_field_history.csv": ("history", 17, 0)},
+        3,
+        (),
+    ),
     ("freshdesk", {"freshdesk_tickets.json": ("tickets", 3, 0)}, 3, ()),
-    ("jira", {"jira_issue.csv": ("tickets", 2, 0), "jira_issue_field_history.csv": ("history", 11, 1)}, 2,
-     ("1 of 13 input rows were rejected",)),
-    ("servicenow", {"servicenow_incident_log.csv": ("tickets", 11, 0)}, 2,
-     ("9 rows folded into 2 tickets",)),
+    (
+        "jira",
+        {"jira_issue.csv": ("tickets", 2, 0), "jira_issue_field_history.csv": ("history", 11, 1)},
+        2,
+        ("1 of 13 input rows were rejected",),
+    ),
+    ("servicenow", {"servicenow_incident_log.csv": ("tickets", 11, 0)}, 2, ("9 rows folded into 2 tickets",)),
     ("intercom", {"intercom_conversations.json": ("messages", 2, 0)}, 2, ()),
 ]
 
@@ -102,9 +120,15 @@ def test_every_row_is_accounted_for(example, inputs, tickets, warnings):
 
 def test_a_history_row_of_an_unknown_ticket_is_rejected_when_tickets_are_given():
     report = check_json("jira")
-    assert report["rejected"] == [{
-        "path": str(API / "jira_issue_field_history.csv"), "row": 12, "field": "issue_id",
-        "error": "history row for unknown ticket: no ticket row has the id '10099'", "row_kept": False}]
+    assert report["rejected"] == [
+        {
+            "path": str(API / "jira_issue_field_history.csv"),
+            "row": 12,
+            "field": "issue_id",
+            "error": "history row for unknown ticket: no ticket row has the id '10099'",
+            "row_kept": False,
+        }
+    ]
 
 
 def test_a_history_alone_makes_tickets_from_its_events(tmp_path):
@@ -132,6 +156,7 @@ def test_the_status_events_show_in_explain():
 
 # -- bad input: a clear message naming file, row and field; nothing dropped silently ----------
 
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -143,25 +168,38 @@ def standard_file(tmp_path: Path, input_yaml: str, rules: str | None = None) -> 
     return write(tmp_path, "s.yaml", f"svcaudit: 1\ntimezone: UTC\ninput:\n{input_yaml}rules:\n{rules}")
 
 
-TICKET = {"id": 7, "created_at": "2026-11-02T09:00:00Z", "status": 4,
-          "stats": {"first_responded_at": "2026-11-02T09:10:00Z", "resolved_at": "2026-11-02T10:00:00Z"},
-          "attachments": [{"id": 1, "name": "screenshot.png"}]}
+TICKET = {
+    "id": 7,
+    "created_at": "2026-11-02T09:00:00Z",
+    "status": 4,
+    "stats": {"first_responded_at": "2026-11-02T09:10:00Z", "resolved_at": "2026-11-02T10:00:00Z"},
+    "attachments": [{"id": 1, "name": "screenshot.png"}],
+}
 
 
-@pytest.mark.parametrize("document, input_yaml, tickets", [
-    # A single object is one row, though it holds an array of objects (an API's answer for one ticket).
-    (TICKET, "  preset: freshdesk-api\n", ["7"]),
-    # Zendesk's answer for one ticket wraps it: {"ticket": {...}}.
-    ({"ticket": {**TICKET, "id": 8}}, "  preset: freshdesk-api\n", ["8"]),
-    # A sideloaded answer holds two arrays: input.records names the rows'.
-    ({"tickets": [TICKET], "users": [{"id": 1, "name": "Anna"}]}, "  preset: freshdesk-api\n  records: tickets\n",
-     ["7"]),
-    # A preset's records path is taken where the document has it.
-    ({"tickets": [{**TICKET, "via": {"channel": "web"}}], "users": [{"id": 1}]}, "  preset: zendesk-api\n", ["7"]),
-    # Nested deeper: a dotted path.
-    ({"data": {"page": {"items": [TICKET]}}, "meta": {"count": 1}},
-     "  preset: freshdesk-api\n  records: data.page.items\n", ["7"]),
-])
+@pytest.mark.parametrize(
+    "document, input_yaml, tickets",
+    [
+        # A single object is one row, though it holds an array of objects (an API's answer for one ticket).
+        (TICKET, "  preset: freshdesk-api\n", ["7"]),
+        # Zendesk's answer for one ticket wraps it: {"ticket": {...}}.
+        ({"ticket": {**TICKET, "id": 8}}, "  preset: freshdesk-api\n", ["8"]),
+        # A sideloaded answer holds two arrays: input.records names the rows'.
+        (
+            {"tickets": [TICKET], "users": [{"id": 1, "name": "Anna"}]},
+            "  preset: freshdesk-api\n  records: tickets\n",
+            ["7"],
+        ),
+        # A preset's records path is taken where the document has it.
+        ({"tickets": [{**TICKET, "via": {"channel": "web"}}], "users": [{"id": 1}]}, "  preset: zendesk-api\n", ["7"]),
+        # Nested deeper: a dotted path.
+        (
+            {"data": {"page": {"items": [TICKET]}}, "meta": {"count": 1}},
+            "  preset: freshdesk-api\n  records: data.page.items\n",
+            ["7"],
+        ),
+    ],
+)
 def test_json_documents_as_apis_answer(tmp_path, document, input_yaml, tickets):
     export = write(tmp_path, "t.json", json.dumps(document))
     result = invoke("check", export, "-s", standard_file(tmp_path, input_yaml), "--as-of", AS_OF, "-f", "json")
@@ -169,20 +207,33 @@ def test_json_documents_as_apis_answer(tmp_path, document, input_yaml, tickets):
     report = json.loads(result.stdout)
     assert report["summary"]["tickets"] == len(tickets) and report["rejected"] == []
     for ticket in tickets:
-        explained = invoke("explain", ticket, export, "-s", standard_file(tmp_path, input_yaml),
-                           "--as-of", AS_OF)
+        explained = invoke("explain", ticket, export, "-s", standard_file(tmp_path, input_yaml), "--as-of", AS_OF)
         assert explained.exit_code == 0, explained.output
 
 
-@pytest.mark.parametrize("document, input_yaml, message", [
-    ({"tickets": [TICKET], "users": [{"id": 1}]}, "  preset: freshdesk-api\n",
-     ("t.json:1: a JSON object holding several arrays ('tickets', 'users'); name the one that holds "
-      "the rows with input.records (`records: tickets`")),
-    ({"results": [TICKET]}, "  records: tickets\n",
-     "t.json:1: input.records 'tickets' is not in the document (its top level: 'results')"),
-    ({"tickets": "none"}, "  records: tickets\n",
-     "t.json:1: input.records 'tickets' leads to a string, not an array of objects"),
-])
+@pytest.mark.parametrize(
+    "document, input_yaml, message",
+    [
+        (
+            {"tickets": [TICKET], "users": [{"id": 1}]},
+            "  preset: freshdesk-api\n",
+            (
+                "t.json:1: a JSON object holding several arrays ('tickets', 'users'); name the one that holds "
+                "the rows with input.records (`records: tickets`"
+            ),
+        ),
+        (
+            {"results": [TICKET]},
+            "  records: tickets\n",
+            "t.json:1: input.records 'tickets' is not in the document (its top level: 'results')",
+        ),
+        (
+            {"tickets": "none"},
+            "  records: tickets\n",
+            "t.json:1: input.records 'tickets' leads to a string, not an array of objects",
+        ),
+    ],
+)
 def test_json_documents_that_cannot_be_rows(tmp_path, document, input_yaml, message):
     export = write(tmp_path, "t.json", json.dumps(document))
     result = invoke("check", export, "-s", standard_file(tmp_path, input_yaml), "--as-of", AS_OF)
@@ -198,8 +249,9 @@ def test_a_dotted_path_absent_in_a_row_is_empty_and_absent_in_every_row_is_a_war
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["rejected"] == [] and report["inputs"][0]["rows_rejected"] == 0
-    assert any("no row has 'group.nmae' (input.columns.team)" in w and str(export) in w
-               for w in report["warnings"]), report["warnings"]
+    assert any("no row has 'group.nmae' (input.columns.team)" in w and str(export) in w for w in report["warnings"]), (
+        report["warnings"]
+    )
     # requester.name is in one row: no warning; the other row's customer_name is empty.
     assert not any("requester.name" in w for w in report["warnings"])
     explained = invoke("explain", "2", export, "-s", standard, "--as-of", AS_OF, "-f", "json")
@@ -211,20 +263,30 @@ def test_a_dotted_path_absent_in_a_row_is_empty_and_absent_in_every_row_is_a_war
 HISTORY_HEADER = "field_name,ticket_id,updated,value\n"
 
 
-@pytest.mark.parametrize("history, rejected", [
-    (HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\nstatus,1,,solved\n",
-     [(3, "updated", "updated is empty: the change has no time")]),
-    (HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\nstatus,1,yesterday-ish,solved\n",
-     [(3, "updated", None)]),
-    (HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\nstatus,1,2026-11-02 10:00:00,\n",
-     [(3, "value", "the status change has no value")]),
-    (HISTORY_HEADER + "status,,2026-11-02 09:00:00,new\n", [(2, "ticket_id", "ticket_id is empty")]),
-    # With a ticket table: another field's row of an unknown ticket is rejected too.
-    (HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\npriority,2,2026-11-02 09:00:00,high\n",
-     [(3, "ticket_id", "history row for unknown ticket: no ticket row has the id '2'")]),
-])
+@pytest.mark.parametrize(
+    "history, rejected",
+    [
+        (
+            HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\nstatus,1,,solved\n",
+            [(3, "updated", "updated is empty: the change has no time")],
+        ),
+        (HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\nstatus,1,yesterday-ish,solved\n", [(3, "updated", None)]),
+        (
+            HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\nstatus,1,2026-11-02 10:00:00,\n",
+            [(3, "value", "the status change has no value")],
+        ),
+        (HISTORY_HEADER + "status,,2026-11-02 09:00:00,new\n", [(2, "ticket_id", "ticket_id is empty")]),
+        # With a ticket table: another field's row of an unknown ticket is rejected too.
+        (
+            HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\npriority,2,2026-11-02 09:00:00,high\n",
+            [(3, "ticket_id", "history row for unknown ticket: no ticket row has the id '2'")],
+        ),
+    ],
+)
 def test_bad_history_rows_are_rejected_with_file_row_and_field(tmp_path, history, rejected):
-    tickets = write(tmp_path, "tickets.json", json.dumps({"tickets": [{"id": 1, "created_at": "2026-11-02T09:00:00Z"}]}))
+    tickets = write(
+        tmp_path, "tickets.json", json.dumps({"tickets": [{"id": 1, "created_at": "2026-11-02T09:00:00Z"}]})
+    )
     table = write(tmp_path, "history.csv", history)
     standard = standard_file(tmp_path, "  preset: zendesk-api\n")
     result = invoke("check", tickets, table, "-s", standard, "--as-of", AS_OF, "-f", "json")
@@ -245,10 +307,14 @@ def test_history_rows_need_duplicates_last(tmp_path):
 
 
 def test_an_update_without_updated_at_keeps_its_row_but_not_its_event(tmp_path):
-    log = write(tmp_path, "log.csv", "ticket_id,created_at,updated_at,status\n"
-                                     "1,2026-11-02 09:00:00,2026-11-02 09:00:00,new\n"
-                                     "1,2026-11-02 09:00:00,,open\n"
-                                     "1,2026-11-02 09:00:00,2026-11-02 11:00:00,solved\n")
+    log = write(
+        tmp_path,
+        "log.csv",
+        "ticket_id,created_at,updated_at,status\n"
+        "1,2026-11-02 09:00:00,2026-11-02 09:00:00,new\n"
+        "1,2026-11-02 09:00:00,,open\n"
+        "1,2026-11-02 09:00:00,2026-11-02 11:00:00,solved\n",
+    )
     result = invoke("check", log, "-s", standard_file(tmp_path, "  history: rows\n"), "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -256,16 +322,24 @@ def test_an_update_without_updated_at_keeps_its_row_but_not_its_event(tmp_path):
     assert report["inputs"][0]["rows_read"] == 3 and report["inputs"][0]["rows_rejected"] == 0
 
 
-NESTED = ("  columns: {ticket_id: conversation.id, created_at: conversation.opened}\n"
-          "  messages: {path: utterances, role: speaker, text: text, time: timestamp}\n"
-          "  values: {author_role: {visitor: customer, operator: agent}}\n")
+NESTED = (
+    "  columns: {ticket_id: conversation.id, created_at: conversation.opened}\n"
+    "  messages: {path: utterances, role: speaker, text: text, time: timestamp}\n"
+    "  values: {author_role: {visitor: customer, operator: agent}}\n"
+)
 FIRST_REPLY = "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n"
 
 
 def test_a_nested_transcript_declared_in_yaml(tmp_path):
-    chats = [{"conversation": {"id": "c1", "opened": "2026-11-02T09:00:00Z"}, "utterances": [
-        {"speaker": "visitor", "text": "Hello?", "timestamp": "2026-11-02T09:00:00Z"},
-        {"speaker": "operator", "text": "Hi! How can I help?", "timestamp": "2026-11-02T09:04:07Z"}]}]
+    chats = [
+        {
+            "conversation": {"id": "c1", "opened": "2026-11-02T09:00:00Z"},
+            "utterances": [
+                {"speaker": "visitor", "text": "Hello?", "timestamp": "2026-11-02T09:00:00Z"},
+                {"speaker": "operator", "text": "Hi! How can I help?", "timestamp": "2026-11-02T09:04:07Z"},
+            ],
+        }
+    ]
     export = write(tmp_path, "chats.json", json.dumps(chats))
     standard = standard_file(tmp_path, NESTED, FIRST_REPLY)
     result = invoke("explain", "c1", export, "-s", standard, "--as-of", AS_OF, "-f", "json")
@@ -274,25 +348,32 @@ def test_a_nested_transcript_declared_in_yaml(tmp_path):
 
 
 def test_a_nested_path_absent_everywhere_warns_and_a_bad_message_names_its_path(tmp_path):
-    chats = {"conversation": {"id": "c1", "opened": "2026-11-02T09:00:00Z"}, "utterances": [
-        {"speaker": "visitor", "text": "Hello?", "timestamp": "2026-11-02T09:00:00Z"},
-        {"text": "Hi!", "timestamp": "2026-11-02T09:04:07Z"}]}
+    chats = {
+        "conversation": {"id": "c1", "opened": "2026-11-02T09:00:00Z"},
+        "utterances": [
+            {"speaker": "visitor", "text": "Hello?", "timestamp": "2026-11-02T09:00:00Z"},
+            {"text": "Hi!", "timestamp": "2026-11-02T09:04:07Z"},
+        ],
+    }
     export = write(tmp_path, "chat.json", json.dumps(chats))  # one conversation object: one row
-    standard = standard_file(tmp_path, NESTED.replace("opened}", "opened, team: conversation.queue}"),
-                             FIRST_REPLY)
+    standard = standard_file(tmp_path, NESTED.replace("opened}", "opened, team: conversation.queue}"), FIRST_REPLY)
     result = invoke("check", export, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 2  # the only conversation is rejected: nothing judged
     report = json.loads(result.stdout)
     assert [(r["row"], r["field"], r["error"]) for r in report["rejected"]] == [
-        (1, "utterances[1].speaker", "author_role is empty")]
+        (1, "utterances[1].speaker", "author_role is empty")
+    ]
 
 
 def test_a_declared_path_no_conversation_has_is_a_warning(tmp_path):
-    chats = [{"conversation": {"id": "c1", "opened": "2026-11-02T09:00:00Z"}, "utterances": [
-        {"speaker": "visitor", "text": "Hello?", "timestamp": "2026-11-02T09:00:00Z"}]}]
+    chats = [
+        {
+            "conversation": {"id": "c1", "opened": "2026-11-02T09:00:00Z"},
+            "utterances": [{"speaker": "visitor", "text": "Hello?", "timestamp": "2026-11-02T09:00:00Z"}],
+        }
+    ]
     export = write(tmp_path, "chats.json", json.dumps(chats))
-    standard = standard_file(tmp_path, NESTED.replace("opened}", "opened, team: conversation.queue}"),
-                             FIRST_REPLY)
+    standard = standard_file(tmp_path, NESTED.replace("opened}", "opened, team: conversation.queue}"), FIRST_REPLY)
     result = invoke("check", export, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert result.exit_code in (0, 1, 2), result.output
     warnings = json.loads(result.stdout)["warnings"]
@@ -308,6 +389,7 @@ def test_abcd_is_a_messages_declaration():
 
 # -- presets: listed, in the schema, recognised ------------------------------------------------
 
+
 def test_presets_command_lists_every_preset_with_what_it_reads():
     result = invoke("presets")
     assert result.exit_code == 0, result.output
@@ -322,11 +404,16 @@ def test_the_schema_names_every_preset():
     assert standard_schema()["$defs"]["input"]["properties"]["preset"]["enum"] == list(PRESETS)
 
 
-@pytest.mark.parametrize("name, preset", [
-    ("zendesk_tickets.json", "zendesk-api"), ("zendesk_ticket_field_history.csv", "zendesk-api"),
-    ("freshdesk_tickets.json", "freshdesk-api"), ("jira_issue.csv", "jira-history"),
-    ("jira_issue_field_history.csv", "jira-history"),
-])
+@pytest.mark.parametrize(
+    "name, preset",
+    [
+        ("zendesk_tickets.json", "zendesk-api"),
+        ("zendesk_ticket_field_history.csv", "zendesk-api"),
+        ("freshdesk_tickets.json", "freshdesk-api"),
+        ("jira_issue.csv", "jira-history"),
+        ("jira_issue_field_history.csv", "jira-history"),
+    ],
+)
 def test_api_exports_and_history_tables_are_recognised(name, preset):
     match = detect_preset(export_columns(API / name))
     assert match is not None and match.preset.name == preset and not match.missing
@@ -344,9 +431,13 @@ def test_a_history_in_any_row_order_gives_the_same_measures(tmp_path):
 
 
 def test_a_ticket_known_only_from_other_fields_of_the_history_is_still_audited(tmp_path):
-    table = write(tmp_path, "history.csv", HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\n"
-                                                           "status,1,2026-11-02 10:00:00,solved\n"
-                                                           "priority,2,2026-11-02 09:00:00,urgent\n")
+    table = write(
+        tmp_path,
+        "history.csv",
+        HISTORY_HEADER + "status,1,2026-11-02 09:00:00,new\n"
+        "status,1,2026-11-02 10:00:00,solved\n"
+        "priority,2,2026-11-02 09:00:00,urgent\n",
+    )
     standard = standard_file(tmp_path, "  preset: zendesk-api\n")
     result = invoke("check", table, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 0, result.output

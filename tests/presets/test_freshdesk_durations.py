@@ -1,4 +1,5 @@
 """End to end: Freshdesk's UI export writes its own figures as H:MM:SS; each is read to the second."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,7 @@ rules:
 def audit(tmp_path: Path, export: Path) -> dict:
     standard = tmp_path / "svcaudit.yaml"
     standard.write_text(STANDARD)
-    result = CliRunner().invoke(app, ["check", str(export), "-s", str(standard), "--as-of", AS_OF,
-                                      "-f", "json"])
+    result = CliRunner().invoke(app, ["check", str(export), "-s", str(standard), "--as-of", AS_OF, "-f", "json"])
     assert result.exit_code == 1, result.output  # ticket 604's figure is 10 minutes off
     return json.loads(result.stdout)
 
@@ -60,10 +60,10 @@ def test_h_mm_ss_figures_agree_to_the_second(tmp_path):
 
 def test_one_second_off_is_found(tmp_path):
     export = tmp_path / "freshdesk.csv"
-    export.write_text(FIXTURE.read_text(encoding="utf-8").replace(",2:05:11,27:31:07,", ",2:05:11,27:31:08,"),
-                      encoding="utf-8")
+    export.write_text(
+        FIXTURE.read_text(encoding="utf-8").replace(",2:05:11,27:31:07,", ",2:05:11,27:31:08,"), encoding="utf-8"
+    )
     report = audit(tmp_path, export)
     off = [v for v in report["violations"] if v["rule"] == "resolution-agrees"]
-    assert [(v["ticket_id"], v["measured_seconds"], v["target_seconds"]) for v in off] == \
-        [("601", 99067, 99068)]
+    assert [(v["ticket_id"], v["measured_seconds"], v["target_seconds"]) for v in off] == [("601", 99067, 99068)]
     assert "1s apart" in off[0]["message"]

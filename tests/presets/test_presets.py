@@ -1,4 +1,5 @@
 """Presets on fixtures shaped like the real exports, and `svcaudit init --from` on each of them."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,9 @@ AS_OF = "2026-11-23T12:00:00Z"
 
 
 def read(preset: str, name: str):
-    standard = parse_standard(f"svcaudit: 1\ninput: {{preset: {preset}}}\nrules:\n"
-                              "  - {id: r, check: resolution}\n", "s.yaml")
+    standard = parse_standard(
+        f"svcaudit: 1\ninput: {{preset: {preset}}}\nrules:\n  - {{id: r, check: resolution}}\n", "s.yaml"
+    )
     intake = make_intake(standard, [FIXTURES / name])
     return {t.ticket_id: t for t in intake.tickets()}, intake
 
@@ -64,10 +66,15 @@ def test_intercom_parts():
     assert tickets["c-882"].messages[0].role is Role.CUSTOMER  # a lead is a customer
 
 
-@pytest.mark.parametrize("name, preset", [
-    ("zendesk_tickets.csv", "zendesk"), ("freshdesk_tickets.csv", "freshdesk"),
-    ("jira_issues.csv", "jira"), ("intercom_parts.csv", "intercom"),
-])
+@pytest.mark.parametrize(
+    "name, preset",
+    [
+        ("zendesk_tickets.csv", "zendesk"),
+        ("freshdesk_tickets.csv", "freshdesk"),
+        ("jira_issues.csv", "jira"),
+        ("intercom_parts.csv", "intercom"),
+    ],
+)
 def test_init_from_picks_the_preset_and_check_runs(tmp_path, name, preset):
     target = tmp_path / "svcaudit.yaml"
     runner = CliRunner()
@@ -75,8 +82,9 @@ def test_init_from_picks_the_preset_and_check_runs(tmp_path, name, preset):
     assert result.exit_code == 0, result.output
     assert f"preset {preset}" in result.stderr
     assert f"preset: {preset}" in target.read_text()
-    check = runner.invoke(app, ["check", str(FIXTURES / name), "--standard", str(target),
-                                "--as-of", AS_OF, "--format", "json"])
+    check = runner.invoke(
+        app, ["check", str(FIXTURES / name), "--standard", str(target), "--as-of", AS_OF, "--format", "json"]
+    )
     assert check.exit_code in (0, 1), check.output
     report = json.loads(check.stdout)
     assert report["inputs"][0]["rows_rejected"] == 0 and report["summary"]["tickets"] > 0
@@ -84,14 +92,15 @@ def test_init_from_picks_the_preset_and_check_runs(tmp_path, name, preset):
 
 def test_init_from_proposes_a_mapping_for_an_unknown_export(tmp_path):
     export = tmp_path / "chats.csv"
-    export.write_text("Chat ID,Sent,Sender,Message\n"
-                      "1,2026-11-02T09:00:00Z,customer,hello\n"
-                      "1,2026-11-02T09:01:00Z,agent,Hello! How can I help?\n")
+    export.write_text(
+        "Chat ID,Sent,Sender,Message\n"
+        "1,2026-11-02T09:00:00Z,customer,hello\n"
+        "1,2026-11-02T09:01:00Z,agent,Hello! How can I help?\n"
+    )
     target = tmp_path / "svcaudit.yaml"
     result = CliRunner().invoke(app, ["init", "--from", str(export), "--output", str(target)])
     assert result.exit_code == 0, result.output
-    for mapped in ("ticket_id <- 'Chat ID'", "author_role <- 'Sender'", "created_at <- 'Sent'",
-                   "text <- 'Message'"):
+    for mapped in ("ticket_id <- 'Chat ID'", "author_role <- 'Sender'", "created_at <- 'Sent'", "text <- 'Message'"):
         assert mapped in result.stderr
     check = CliRunner().invoke(app, ["check", str(export), "-s", str(target), "--as-of", AS_OF])
     assert check.exit_code in (0, 1), check.output
@@ -129,9 +138,11 @@ def test_abcd_checks_names_and_greetings_but_not_times(tmp_path):
         "svcaudit: 1\ninput: {preset: abcd}\nrules:\n"
         "  - {id: greeting, check: phrases, in: first_agent_message, require_any: [hello, hi]}\n"
         "  - {id: uses-name, check: phrases, require_any: ['{customer_name}']}\n"
-        "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n")
-    result = CliRunner().invoke(app, ["check", str(FIXTURES / "abcd_chats.json"), "-s", str(standard),
-                                      "--as-of", AS_OF, "-f", "json"])
+        "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n"
+    )
+    result = CliRunner().invoke(
+        app, ["check", str(FIXTURES / "abcd_chats.json"), "-s", str(standard), "--as-of", AS_OF, "-f", "json"]
+    )
     report = json.loads(result.stdout)
     rules = {r["id"]: r for r in report["rules"]}
     assert (rules["greeting"]["passed"], rules["greeting"]["failed"]) == (1, 1)
@@ -144,18 +155,25 @@ def test_abcd_checks_names_and_greetings_but_not_times(tmp_path):
 def test_twcs_original_format_is_threaded_by_replies():
     tickets, intake = read("twcs", "twcs_tweets.csv")
     assert sorted(tickets) == ["10", "20", "29"]
-    assert [m.text[:12] for m in tickets["10"].messages] == ["@sprintcare ", "@115712 Sorr", "@sprintcare ",
-                                                             "@115712 Than"]
+    assert [m.text[:12] for m in tickets["10"].messages] == [
+        "@sprintcare ",
+        "@115712 Sorr",
+        "@sprintcare ",
+        "@115712 Than",
+    ]
     assert [m.role for m in tickets["20"].messages] == [Role.CUSTOMER, Role.AGENT]
     assert intake.inputs[0].rows_read == 7 and intake.inputs[0].rows_rejected == 0
 
 
 def test_twcs_first_reply_times(tmp_path):
     standard = tmp_path / "s.yaml"
-    standard.write_text("svcaudit: 1\ninput: {preset: twcs}\nrules:\n"
-                        "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n")
-    result = CliRunner().invoke(app, ["check", str(FIXTURES / "twcs_tweets.csv"), "-s", str(standard),
-                                      "--as-of", AS_OF, "-f", "json"])
+    standard.write_text(
+        "svcaudit: 1\ninput: {preset: twcs}\nrules:\n"
+        "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h}\n"
+    )
+    result = CliRunner().invoke(
+        app, ["check", str(FIXTURES / "twcs_tweets.csv"), "-s", str(standard), "--as-of", AS_OF, "-f", "json"]
+    )
     report = json.loads(result.stdout)
     late = {v["ticket_id"]: v["measured_seconds"] for v in report["violations"]}
     assert late == {"20": 5400}  # 08:00 -> 09:30; thread 10 answered in 14m 23s

@@ -5,6 +5,7 @@ The fixtures under fixtures/warehouse/ are shaped like fivetran's synced tables 
 dbt_jira and dbt_intercom seeds' columns). Every measured time is checked to the second against the
 hand calculation beside it; the bad-input cases check the message, the place and the exit code.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,9 @@ from tests.presets.examples import invoke
 WAREHOUSE = Path(__file__).parent / "fixtures" / "warehouse"
 AS_OF = "2026-11-23T12:00:00Z"
 EXAMPLES = {
-    "zendesk": ("zendesk.yaml", "ticket.csv", "ticket_comment.csv", "user.csv",
-                "ticket_field_history.csv"),
-    "jira": ("jira.yaml", "issue.csv", "issue_field_history.csv", "comment.csv", "status.csv",
-             "priority.csv"),
-    "intercom": ("intercom.yaml", "conversation_history.csv", "conversation_part_history.csv",
-                 "admin.csv"),
+    "zendesk": ("zendesk.yaml", "ticket.csv", "ticket_comment.csv", "user.csv", "ticket_field_history.csv"),
+    "jira": ("jira.yaml", "issue.csv", "issue_field_history.csv", "comment.csv", "status.csv", "priority.csv"),
+    "intercom": ("intercom.yaml", "conversation_history.csv", "conversation_part_history.csv", "admin.csv"),
 }
 
 # (example, ticket, rule, status, measured seconds: the hand calculation)
@@ -60,8 +58,7 @@ MEASURED = [
     ("intercom", "5002", "first-reply", "failed", 3600 + 2 * 60 + 3),  # 14:30:00 → 15:32:03
     ("intercom", "5002", "resolution", "failed", 19 * 3600 + 30 * 60),  # → closed 11-04 10:00
     # Snoozed 15:32:03 → open 11-04 09:00:00 (17h27m57s) left out.
-    ("intercom", "5002", "resolution-excluding-snoozed", "passed",
-     19 * 3600 + 30 * 60 - (17 * 3600 + 27 * 60 + 57)),
+    ("intercom", "5002", "resolution-excluding-snoozed", "passed", 19 * 3600 + 30 * 60 - (17 * 3600 + 27 * 60 + 57)),
 ]
 
 
@@ -100,40 +97,93 @@ def test_ids_read_as_the_lookup_tables_names(example, ticket, field, value):
 
 # (example, {file: (shape, rows read, rows rejected, fields rejected)}, tickets)
 ACCOUNTS = [
-    ("zendesk", {"ticket.csv": ("tickets", 3, 0, 1), "ticket_comment.csv": ("messages", 8, 0, 1),
-                 "user.csv": ("lookup", 5, 0, 0), "ticket_field_history.csv": ("history", 8, 0, 0)}, 3),
-    ("jira", {"issue.csv": ("tickets", 3, 0, 1), "issue_field_history.csv": ("history", 12, 1, 1),
-              "comment.csv": ("messages", 6, 0, 0),
-              "status.csv": ("lookup", 7, 0, 0), "priority.csv": ("lookup", 5, 0, 0)}, 3),
-    ("intercom", {"conversation_history.csv": ("tickets", 7, 0, 0),
-                  "conversation_part_history.csv": ("messages", 9, 0, 0),
-                  "admin.csv": ("lookup", 2, 0, 0)}, 2),
+    (
+        "zendesk",
+        {
+            "ticket.csv": ("tickets", 3, 0, 1),
+            "ticket_comment.csv": ("messages", 8, 0, 1),
+            "user.csv": ("lookup", 5, 0, 0),
+            "ticket_field_history.csv": ("history", 8, 0, 0),
+        },
+        3,
+    ),
+    (
+        "jira",
+        {
+            "issue.csv": ("tickets", 3, 0, 1),
+            "issue_field_history.csv": ("history", 12, 1, 1),
+            "comment.csv": ("messages", 6, 0, 0),
+            "status.csv": ("lookup", 7, 0, 0),
+            "priority.csv": ("lookup", 5, 0, 0),
+        },
+        3,
+    ),
+    (
+        "intercom",
+        {
+            "conversation_history.csv": ("tickets", 7, 0, 0),
+            "conversation_part_history.csv": ("messages", 9, 0, 0),
+            "admin.csv": ("lookup", 2, 0, 0),
+        },
+        2,
+    ),
 ]
 
 
 @pytest.mark.parametrize("example, inputs, tickets", ACCOUNTS)
 def test_every_row_of_every_table_is_accounted_for(example, inputs, tickets):
     report = check_json(example)
-    found = {Path(i["path"]).name: (i["shape"], i["rows_read"], i["rows_rejected"], i["fields_rejected"])
-             for i in report["inputs"]}
+    found = {
+        Path(i["path"]).name: (i["shape"], i["rows_read"], i["rows_rejected"], i["fields_rejected"])
+        for i in report["inputs"]
+    }
     assert found == inputs
     assert report["summary"]["tickets"] == tickets
 
 
 # (example, file, row, field, error): a key with no match is a rejected field, the row stays.
 REJECTED = [
-    ("zendesk", "ticket.csv", 4, "agent",
-     "agent (column assignee_id) '7404' matches no row of lookup table user ({dir}/user.csv); agent left empty",
-     True),
-    ("zendesk", "ticket_comment.csv", 9, "author",
-     "author (column user_id) '9999' matches no row of lookup table user ({dir}/user.csv); author_role, "
-     "author left empty", True),
-    ("jira", "issue.csv", 4, "status",
-     "status '10002' matches no row of lookup table status ({dir}/status.csv); status left empty", True),
-    ("jira", "issue_field_history.csv", 12, "status",
-     "status '10002' matches no row of lookup table status ({dir}/status.csv); status left empty", True),
-    ("jira", "issue_field_history.csv", 13, "issue_id",
-     "history row for unknown ticket: no ticket row has the id '10099'", False),
+    (
+        "zendesk",
+        "ticket.csv",
+        4,
+        "agent",
+        "agent (column assignee_id) '7404' matches no row of lookup table user ({dir}/user.csv); agent left empty",
+        True,
+    ),
+    (
+        "zendesk",
+        "ticket_comment.csv",
+        9,
+        "author",
+        "author (column user_id) '9999' matches no row of lookup table user ({dir}/user.csv); author_role, "
+        "author left empty",
+        True,
+    ),
+    (
+        "jira",
+        "issue.csv",
+        4,
+        "status",
+        "status '10002' matches no row of lookup table status ({dir}/status.csv); status left empty",
+        True,
+    ),
+    (
+        "jira",
+        "issue_field_history.csv",
+        12,
+        "status",
+        "status '10002' matches no row of lookup table status ({dir}/status.csv); status left empty",
+        True,
+    ),
+    (
+        "jira",
+        "issue_field_history.csv",
+        13,
+        "issue_id",
+        "history row for unknown ticket: no ticket row has the id '10099'",
+        False,
+    ),
 ]
 
 
@@ -141,8 +191,11 @@ REJECTED = [
 def test_unmatched_keys_are_rejected_fields_naming_file_row_and_table(example):
     report = check_json(example)
     folder = WAREHOUSE / example
-    expected = [{"path": str(folder / name), "row": row, "field": field, "error": error.format(dir=folder),
-                 "row_kept": kept} for ex, name, row, field, error, kept in REJECTED if ex == example]
+    expected = [
+        {"path": str(folder / name), "row": row, "field": field, "error": error.format(dir=folder), "row_kept": kept}
+        for ex, name, row, field, error, kept in REJECTED
+        if ex == example
+    ]
     assert report["rejected"] == expected
 
 
@@ -156,14 +209,20 @@ def copy_example(name: str, tmp_path: Path) -> tuple[list[Path], Path]:
 def test_a_repeated_lookup_key_rejects_the_later_row_naming_the_key(tmp_path):
     files, standard = copy_example("zendesk", tmp_path)
     users = tmp_path / "user.csv"
-    users.write_text(users.read_text() + "7001,2026-11-08 02:10:11.216,TRUE,2025-01-10 08:00:00,"
-                     "x@example.com,en-US,Someone Else,,end-user,FALSE,UTC,2026-11-01 08:00:00\n")
+    users.write_text(
+        users.read_text() + "7001,2026-11-08 02:10:11.216,TRUE,2025-01-10 08:00:00,"
+        "x@example.com,en-US,Someone Else,,end-user,FALSE,UTC,2026-11-01 08:00:00\n"
+    )
     result = invoke("check", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
-    assert {"path": str(users), "row": 7, "field": "id", "row_kept": False,
-            "error": "key '7001' repeats in lookup table user (first at row 2); the first row is used"
-            } in report["rejected"]
+    assert {
+        "path": str(users),
+        "row": 7,
+        "field": "id",
+        "row_kept": False,
+        "error": "key '7001' repeats in lookup table user (first at row 2); the first row is used",
+    } in report["rejected"]
     explained = invoke("explain", "101", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert explained.exit_code == 0, explained.output
     assert json.loads(explained.stdout)["fields"]["agent"] == "Boris Agent"
@@ -184,11 +243,16 @@ rules:
 
 # (what is wrong, standard text or None for the example's, files to drop, message parts)
 BAD_INPUT = [
-    ("a file matched by two table patterns", TABLES_TWO_PATTERNS, (),
-     ["ticket_comment.csv:1", "matches the file patterns of several tables: ticket (ticket*.csv), "
-      "ticket_comment (ticket_comment*.csv)"]),
-    ("a file that is no table", None, (),
-     ["notes.csv:1", "matches no table of input.tables by its name or columns"]),
+    (
+        "a file matched by two table patterns",
+        TABLES_TWO_PATTERNS,
+        (),
+        [
+            "ticket_comment.csv:1",
+            "matches the file patterns of several tables: ticket (ticket*.csv), ticket_comment (ticket_comment*.csv)",
+        ],
+    ),
+    ("a file that is no table", None, (), ["notes.csv:1", "matches no table of input.tables by its name or columns"]),
 ]
 
 
@@ -222,28 +286,39 @@ def test_a_joined_table_given_no_file_is_a_warning(tmp_path):
     result = invoke("check", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 1, result.output
     warnings = json.loads(result.stdout)["warnings"]
-    assert ("table 'conversation_history' joins lookup table 'admin', which was given no file: "
-            "agent are not looked up (agent is read as it is)") in warnings
+    assert (
+        "table 'conversation_history' joins lookup table 'admin', which was given no file: "
+        "agent are not looked up (agent is read as it is)"
+    ) in warnings
 
 
 BAD_STANDARDS = [
-    ("a join to a table that is not there",
-     "    - {name: ticket, joins: [{key: agent, table: agents, fields: {agent: name}}]}",
-     "table 'ticket' joins 'agents', which is not among the tables"),
-    ("a join to a table that is no lookup",
-     "    - {name: ticket, joins: [{key: agent, table: ticket_comment, fields: {agent: name}}]}",
-     "table 'ticket_comment' is messages, not a lookup"),
-    ("a join to a field the lookup does not keep",
-     "    - {name: ticket, joins: [{key: agent, table: user, fields: {agent: email}}]}",
-     "lookup table 'user' keeps no field 'email' (its fields: role, name)"),
+    (
+        "a join to a table that is not there",
+        "    - {name: ticket, joins: [{key: agent, table: agents, fields: {agent: name}}]}",
+        "table 'ticket' joins 'agents', which is not among the tables",
+    ),
+    (
+        "a join to a table that is no lookup",
+        "    - {name: ticket, joins: [{key: agent, table: ticket_comment, fields: {agent: name}}]}",
+        "table 'ticket_comment' is messages, not a lookup",
+    ),
+    (
+        "a join to a field the lookup does not keep",
+        "    - {name: ticket, joins: [{key: agent, table: user, fields: {agent: email}}]}",
+        "lookup table 'user' keeps no field 'email' (its fields: role, name)",
+    ),
 ]
 
 
 @pytest.mark.parametrize("case, table, message", BAD_STANDARDS, ids=[c[0] for c in BAD_STANDARDS])
 def test_bad_joins_fail_validation_at_their_line(tmp_path, case, table, message):
     standard = tmp_path / "svcaudit.yaml"
-    standard.write_text("svcaudit: 1\ninput:\n  preset: zendesk-warehouse\n  tables:\n" + table
-                        + "\nrules:\n  - {id: r, check: response_time, metric: first_reply, target: 1h}\n")
+    standard.write_text(
+        "svcaudit: 1\ninput:\n  preset: zendesk-warehouse\n  tables:\n"
+        + table
+        + "\nrules:\n  - {id: r, check: response_time, metric: first_reply, target: 1h}\n"
+    )
     result = invoke("validate", standard)
     assert result.exit_code == 2, result.output
     assert f"{standard}:5" in result.output
@@ -252,8 +327,7 @@ def test_bad_joins_fail_validation_at_their_line(tmp_path, case, table, message)
 
 def test_a_lookup_holds_only_the_fields_its_joins_use():
     table = LookupTable("user", ["role", "name"])
-    wide = {LOOKUP_KEY: 7001, "role": "agent", "name": "Boris", "signature": "x" * 10_000,
-            "email": "boris@example.com"}
+    wide = {LOOKUP_KEY: 7001, "role": "agent", "name": "Boris", "signature": "x" * 10_000, "email": "boris@example.com"}
     assert table.add("user.csv", 2, wide) is None
     assert table.get("7001") == {"role": "agent", "name": "Boris"}
     (held,) = table._rows.values()
@@ -285,10 +359,12 @@ def test_a_table_entry_overrides_the_presets_table_of_its_name(tmp_path):
     result = invoke("explain", "101", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rules"][0]["measured_seconds"] is None  # light-agent: no role
-    standard.write_text(standard.read_text().replace(
-        "  preset: zendesk-warehouse    # ticket, ticket_comment, user, ticket_field_history\n",
-        "  preset: zendesk-warehouse\n  tables:\n    - name: user\n"
-        "      values: {role: {light-agent: agent}}\n"))
+    standard.write_text(
+        standard.read_text().replace(
+            "  preset: zendesk-warehouse    # ticket, ticket_comment, user, ticket_field_history\n",
+            "  preset: zendesk-warehouse\n  tables:\n    - name: user\n      values: {role: {light-agent: agent}}\n",
+        )
+    )
     result = invoke("explain", "101", *files, "-s", standard, "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rules"][0]["measured_seconds"] == 25 * 60 + 30

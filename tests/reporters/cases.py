@@ -1,4 +1,5 @@
 """The audit cases the machine-format reporters are tested on (fixtures/audit_cases.yaml)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -4,6 +4,7 @@ A tiny parser below follows the runner (`::name k=v,k=v::message`, unescaping as
 does, `%25` last); each case of fixtures/audit_cases.yaml is audited through the real pipeline,
 rendered, and parsed back to file, line, title and message.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,8 +38,7 @@ def unescape_data(text: str) -> str:
 
 
 def unescape_property(text: str) -> str:
-    return (text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",")
-            .replace("%25", "%"))
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
 
 
 def parse_command(line: str) -> Command | None:
@@ -65,7 +65,6 @@ def parse(output: str) -> tuple[list[Command], list[str]]:
         else:
             commands.append(command)
     return commands, plain
-
 
 
 def grouped(commands: list[Command]) -> dict[str, list[Command]]:
@@ -113,8 +112,7 @@ def test_case_round_trips(name, tmp_path):
         assert len(annotations) == len(violations)
         by_message = {a.message.split("\n")[0]: a for a in annotations}
         for v in violations:
-            about = "; ".join(f"{name} {v[name]}" for name in ("agent", "team", "channel", "priority")
-                              if v[name])
+            about = "; ".join(f"{name} {v[name]}" for name in ("agent", "team", "channel", "priority") if v[name])
             ticket = f"{v['ticket_id']} ({about})" if v["ticket_id"] and about else v["ticket_id"]
             head = f"{ticket}: {v['message']}" if ticket else v["message"]
             annotation = by_message[head]
@@ -133,8 +131,11 @@ def test_case_round_trips(name, tmp_path):
         annotations = groups[f"rejected rows ({len(rejected)}, not audited)"]
         for item, annotation in zip(rejected, annotations, strict=True):
             assert annotation.name == "warning"
-            assert annotation.properties == {"file": Path(item["path"]).name, "line": str(item["row"]),
-                                             "title": "rejected row"}
+            assert annotation.properties == {
+                "file": Path(item["path"]).name,
+                "line": str(item["row"]),
+                "title": "rejected row",
+            }
             assert annotation.message == f"{item['field']}: {item['error']} (row not audited)"
     warnings = [c.message for c in commands if c.properties.get("title") == "svcaudit"][1:]
     assert warnings == report["warnings"]
@@ -175,15 +176,18 @@ def test_messages_with_newlines_and_command_syntax_stay_one_line(tmp_path):
     assert not any(c.message.startswith("injected") for c in commands)
 
 
-@pytest.mark.parametrize("text, data, prop", [
-    ("plain", "plain", "plain"),
-    ("100%", "100%25", "100%25"),
-    ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
-    ("path: a,b", "path: a,b", "path%3A a%2Cb"),
-    ("%0A", "%250A", "%250A"),
-    ("Привет: мир, 5%", "Привет: мир, 5%25", "Привет%3A мир%2C 5%25"),
-    ("", "", ""),
-])
+@pytest.mark.parametrize(
+    "text, data, prop",
+    [
+        ("plain", "plain", "plain"),
+        ("100%", "100%25", "100%25"),
+        ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
+        ("path: a,b", "path: a,b", "path%3A a%2Cb"),
+        ("%0A", "%250A", "%250A"),
+        ("Привет: мир, 5%", "Привет: мир, 5%25", "Привет%3A мир%2C 5%25"),
+        ("", "", ""),
+    ],
+)
 def test_escaping_matches_the_runner(text, data, prop):
     assert github.escape_data(text) == data
     assert github.escape_property(text) == prop
@@ -212,12 +216,15 @@ def test_command_round_trips(message, title, line):
     assert parsed == Command("warning", expected, shown(message))
 
 
-@pytest.mark.parametrize("text, data", [
-    ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),
-    ("\x1b[2J", "\\x1b[2J"),
-    ("tab\there", "tab here"),
-    ("\x9b31m", "\\x9b31m"),
-])
+@pytest.mark.parametrize(
+    "text, data",
+    [
+        ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),
+        ("\x1b[2J", "\\x1b[2J"),
+        ("tab\there", "tab here"),
+        ("\x9b31m", "\\x9b31m"),
+    ],
+)
 def test_control_characters_are_shown_not_sent(text, data):
     assert github.escape_data(text) == data
 
@@ -241,15 +248,18 @@ def many_late(tmp_path):
     return run_audit(parse_standard(CAP_STANDARD, "cap.yaml"), [path], AS_OF)
 
 
-@pytest.mark.parametrize("options, shown", [
-    ({}, github.DEFAULT_MAX_ANNOTATIONS),
-    ({"max_annotations": 5}, 5),
-    ({"limit": 3}, 3),  # the CLI's --limit, when max_annotations is not given
-    ({"max_annotations": 7, "limit": 3}, 7),
-    ({"max_annotations": 0}, LATE_TICKETS),  # 0: all
-    ({"limit": 0}, LATE_TICKETS),
-    ({"max_annotations": 100}, LATE_TICKETS),
-])
+@pytest.mark.parametrize(
+    "options, shown",
+    [
+        ({}, github.DEFAULT_MAX_ANNOTATIONS),
+        ({"max_annotations": 5}, 5),
+        ({"limit": 3}, 3),  # the CLI's --limit, when max_annotations is not given
+        ({"max_annotations": 7, "limit": 3}, 7),
+        ({"max_annotations": 0}, LATE_TICKETS),  # 0: all
+        ({"limit": 0}, LATE_TICKETS),
+        ({"max_annotations": 100}, LATE_TICKETS),
+    ],
+)
 def test_annotations_are_capped_per_rule_worst_first(many_late, options, shown):
     commands, _ = parse(github.render(many_late, **options))
     [group] = grouped(commands).values()
@@ -260,8 +270,13 @@ def test_annotations_are_capped_per_rule_worst_first(many_late, options, shown):
     notices = [c for c in group if c.name == "notice"]
     rest = LATE_TICKETS - shown
     if rest:
-        assert notices == [Command("notice", {"title": "first-reply"},
-                                   f"… and {rest} more violation{'' if rest == 1 else 's'} of first-reply")]
+        assert notices == [
+            Command(
+                "notice",
+                {"title": "first-reply"},
+                f"… and {rest} more violation{'' if rest == 1 else 's'} of first-reply",
+            )
+        ]
     else:
         assert notices == []
 

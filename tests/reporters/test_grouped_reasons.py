@@ -1,6 +1,7 @@
 """Reasons grouped, never one line per value: rejected rows and not-applicable results are summed
 up by field and reason (the reason without the value it quotes), each group with a count and two
 examples, in text, Markdown and JSON; JSON keeps the full `rejected` list beside its summary."""
+
 from __future__ import annotations
 
 import json
@@ -19,30 +20,38 @@ AS_OF = "2026-11-23T12:00:00Z"
 BAD_ROWS = 728  # one bad column of a real export
 
 
-@pytest.mark.parametrize("reason, key", [
-    ("'yesterday' is not a timestamp", "is not a timestamp"),
-    ("'2026-13-45 25:00' is not a timestamp", "is not a timestamp"),
-    ('"it\'s late" is not a timestamp', "is not a timestamp"),
-    ("'a \\'quoted\\' value' is not a timestamp", "is not a timestamp"),
-    ("fr '2:05:11' is not a number", "fr is not a number"),
-    ("first_reply_at 2026-03-02T07:00:00+00:00 is before created_at 2026-03-02T08:00:00+00:00",
-     "first_reply_at is before created_at"),
-    ("duplicate ticket_id 'T1' (first at t.csv:2)", "duplicate ticket_id (first at t.csv:2)"),
-    ("time zone name 'EST' is not understood; write an offset such as +03:00",
-     "time zone name is not understood; write an offset such as +03:00"),
-    # No value to take out: the reason is its own group.
-    ("needs created_at", "needs created_at"),
-    ("the customer's request is not in the export", "the customer's request is not in the export"),
-    ("not in scope (channel)", "not in scope (channel)"),
-    ("''", "''"),  # nothing but a value: kept whole, never an empty group
-])
+@pytest.mark.parametrize(
+    "reason, key",
+    [
+        ("'yesterday' is not a timestamp", "is not a timestamp"),
+        ("'2026-13-45 25:00' is not a timestamp", "is not a timestamp"),
+        ('"it\'s late" is not a timestamp', "is not a timestamp"),
+        ("'a \\'quoted\\' value' is not a timestamp", "is not a timestamp"),
+        ("fr '2:05:11' is not a number", "fr is not a number"),
+        (
+            "first_reply_at 2026-03-02T07:00:00+00:00 is before created_at 2026-03-02T08:00:00+00:00",
+            "first_reply_at is before created_at",
+        ),
+        ("duplicate ticket_id 'T1' (first at t.csv:2)", "duplicate ticket_id (first at t.csv:2)"),
+        (
+            "time zone name 'EST' is not understood; write an offset such as +03:00",
+            "time zone name is not understood; write an offset such as +03:00",
+        ),
+        # No value to take out: the reason is its own group.
+        ("needs created_at", "needs created_at"),
+        ("the customer's request is not in the export", "the customer's request is not in the export"),
+        ("not in scope (channel)", "not in scope (channel)"),
+        ("''", "''"),  # nothing but a value: kept whole, never an empty group
+    ],
+)
 def test_the_group_of_a_reason_leaves_out_its_values(reason, key):
     assert reason_key(reason) == key
 
 
 def test_rejections_are_grouped_by_field_and_reason_with_two_examples():
-    rejected = [Rejection("t.csv", row, "created_at", f"'bad {row}' is not a timestamp")
-                for row in range(2, 2 + BAD_ROWS)]
+    rejected = [
+        Rejection("t.csv", row, "created_at", f"'bad {row}' is not a timestamp") for row in range(2, 2 + BAD_ROWS)
+    ]
     rejected.insert(3, Rejection("t.csv", 900, "first_reply_at", "'x' is not a timestamp"))
     rejected.append(Rejection("t.csv", 901, None, "row has 2 fields, the header has 3"))
     groups = group_rejections(rejected)
@@ -52,8 +61,7 @@ def test_rejections_are_grouped_by_field_and_reason_with_two_examples():
         (None, "row has 2 fields, the header has 3", 1),
     ]
     assert [(r.path, r.row) for r in groups[0].examples] == [("t.csv", 2), ("t.csv", 3)]
-    assert groups[0].to_dict()["examples"][0] == {"path": "t.csv", "row": 2,
-                                                  "error": "'bad 2' is not a timestamp"}
+    assert groups[0].to_dict()["examples"][0] == {"path": "t.csv", "row": 2, "error": "'bad 2' is not a timestamp"}
 
 
 def test_not_applicable_reasons_are_grouped_with_examples_of_their_values():
@@ -91,8 +99,9 @@ def export(write):
 
 
 def check(standard, tickets, fmt):
-    result = CliRunner().invoke(app, ["check", str(tickets), "-s", str(standard), "--as-of", AS_OF,
-                                      "-f", fmt, "--limit", "0"])
+    result = CliRunner().invoke(
+        app, ["check", str(tickets), "-s", str(standard), "--as-of", AS_OF, "-f", fmt, "--limit", "0"]
+    )
     assert result.exit_code == 0, result.output  # the good tickets pass; the rest is reported
     return result.stdout
 
@@ -105,12 +114,21 @@ def test_json_keeps_every_rejected_row_and_adds_the_grouped_summary(export):
     [group] = report["rejected_summary"]
     assert (group["field"], group["reason"], group["count"]) == ("created_at", "is not a timestamp", BAD_ROWS)
     assert [(e["row"], e["error"]) for e in group["examples"]] == [
-        (4, "'0/0/yesterday' is not a timestamp"), (5, "'1/1/yesterday' is not a timestamp")]
+        (4, "'0/0/yesterday' is not a timestamp"),
+        (5, "'1/1/yesterday' is not a timestamp"),
+    ]
     rule = next(r for r in report["rules"] if r["id"] == "helpdesk-agrees")
     assert len(rule["not_applicable_reasons"]) == 2  # the contract: every reason as given
-    assert rule["not_applicable_summary"] == [{
-        "reason": "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M", "count": 2,
-        "examples": ["fr '~0 min' is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M", "fr '~1 min' is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M"]}]
+    assert rule["not_applicable_summary"] == [
+        {
+            "reason": "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M",
+            "count": 2,
+            "examples": [
+                "fr '~0 min' is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M",
+                "fr '~1 min' is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M",
+            ],
+        }
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])

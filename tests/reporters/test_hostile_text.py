@@ -6,6 +6,7 @@ timestamp (quoted by a rejection reason) and part of a file name, all in one aud
 is then searched: no raw control character, no HTML or Markdown markup that a renderer would obey,
 no CSV cell a spreadsheet would run as a formula.
 """
+
 from __future__ import annotations
 
 import csv
@@ -102,8 +103,7 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     tickets.append(["ok-1", "2026-11-09T09:00:00Z", "2026-11-09T09:10:00Z", "+1", "-2"])
     messages.append(["ok-1", "2026-11-09T09:10:00Z", "agent", "hello"])
     tickets.append(["bad-time", "<script>\x1b[2J", "", "=cmd", "x"])
-    paths = {"tickets": folder / "tickets.csv", "messages": folder / HOSTILE_FILE,
-             "standard": folder / "standard.yaml"}
+    paths = {"tickets": folder / "tickets.csv", "messages": folder / HOSTILE_FILE, "standard": folder / "standard.yaml"}
     paths["tickets"].write_text(_csv(tickets), encoding="utf-8")
     paths["messages"].write_text(_csv(messages), encoding="utf-8")
     paths["standard"].write_text(STANDARD, encoding="utf-8")
@@ -115,84 +115,131 @@ def run(*args: object):
 
 
 def check(inputs: dict[str, Path], fmt: str, *extra: str):
-    result = run("check", inputs["tickets"], inputs["messages"], "-s", inputs["standard"],
-                 "--as-of", AS_OF, "--format", fmt, "--color", "never", "--limit", "0", *extra)
+    result = run(
+        "check",
+        inputs["tickets"],
+        inputs["messages"],
+        "-s",
+        inputs["standard"],
+        "--as-of",
+        AS_OF,
+        "--format",
+        fmt,
+        "--color",
+        "never",
+        "--limit",
+        "0",
+        *extra,
+    )
     assert result.exit_code == 1, result.output  # the standard is not met; nothing else fails
     return result.stdout
 
 
 def report(inputs: dict[str, Path], fmt: str, *extra: str, by: str = "week,agent"):
-    result = run("report", inputs["tickets"], inputs["messages"], "-s", inputs["standard"],
-                 "--as-of", AS_OF, "--format", fmt, "--color", "never", "--limit", "0",
-                 "--by", by, *extra)
+    result = run(
+        "report",
+        inputs["tickets"],
+        inputs["messages"],
+        "-s",
+        inputs["standard"],
+        "--as-of",
+        AS_OF,
+        "--format",
+        fmt,
+        "--color",
+        "never",
+        "--limit",
+        "0",
+        "--by",
+        by,
+        *extra,
+    )
     assert result.exit_code == 0, result.output
     return result.stdout
 
 
 def _no_raw_controls(text: str) -> None:
     found = RAW_CONTROL.search(text)
-    assert found is None, f"raw {found.group()!r} in …{text[max(0, found.start() - 60):found.end() + 20]!r}"
+    assert found is None, f"raw {found.group()!r} in …{text[max(0, found.start() - 60) : found.end() + 20]!r}"
 
 
 # --- the escaping functions, one per format ------------------------------------------------------
 
-@pytest.mark.parametrize("value, shown", [
-    ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),
-    ("\x1b[2J", "\\x1b[2J"),
-    ("\x9b31m", "\\x9b31m"),
-    ("a\x7fb\x00c\x01", "a\\x7fb\\x00c\\x01"),
-    ("\u202eevil", "\\u202eevil"),
-    ("m\udcff.csv", "m\\udcff.csv"),  # a file name's undecodable byte: no UTF-8 output can carry it
-    ("one\ntwo\r\nthree\tfour", "one two three four"),
-    ("[bold]plain[/bold] <b>", "[bold]plain[/bold] <b>"),  # markup is the console's business
-    ("Привет, ☕", "Привет, ☕"),
-    (None, ""),
-    (42, "42"),
-])
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),
+        ("\x1b[2J", "\\x1b[2J"),
+        ("\x9b31m", "\\x9b31m"),
+        ("a\x7fb\x00c\x01", "a\\x7fb\\x00c\\x01"),
+        ("\u202eevil", "\\u202eevil"),
+        ("m\udcff.csv", "m\\udcff.csv"),  # a file name's undecodable byte: no UTF-8 output can carry it
+        ("one\ntwo\r\nthree\tfour", "one two three four"),
+        ("[bold]plain[/bold] <b>", "[bold]plain[/bold] <b>"),  # markup is the console's business
+        ("Привет, ☕", "Привет, ☕"),
+        (None, ""),
+        (42, "42"),
+    ],
+)
 def test_terminal(value, shown):
     assert terminal(value) == shown
 
 
-@pytest.mark.parametrize("value, shown", [
-    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-    ("a|b", "a\\|b"),
-    ("`code`", "\\`code\\`"),
-    ("[x](http://e)", "\\[x\\](http://e)"),
-    ("AT&T", "AT&amp;T"),
-    ("back\\slash|", "back\\\\slash\\|"),
-    ("one\ntwo\r\nthree", "one two three"),
-    ("\x1b[2J", "\\\\x1b\\[2J"),
-    ("Привет", "Привет"),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("a|b", "a\\|b"),
+        ("`code`", "\\`code\\`"),
+        ("[x](http://e)", "\\[x\\](http://e)"),
+        ("AT&T", "AT&amp;T"),
+        ("back\\slash|", "back\\\\slash\\|"),
+        ("one\ntwo\r\nthree", "one two three"),
+        ("\x1b[2J", "\\\\x1b\\[2J"),
+        ("Привет", "Привет"),
+    ],
+)
 def test_markdown(value, shown):
     assert markdown(value) == shown
 
 
-@pytest.mark.parametrize("value, formulas, written", [
-    ('=HYPERLINK("x")', False, '\'=HYPERLINK("x")'),
-    ("+1", False, "'+1"),
-    ("-2", False, "'-2"),
-    ("@SUM(A1)", False, "'@SUM(A1)"),
-    ("\tx", False, "'\tx"),
-    ("\rx", False, "'\nx"),
-    ("a\rb\r\n=c", False, "a\nb\n=c"),  # a CR is a line feed: the writer quotes it
-    ("a=b", False, "a=b"),
-    ("\x1b[2J", False, "\\x1b[2J"),
-    ("multi\nline", False, "multi\nline"),
-    ('=HYPERLINK("x")', True, '=HYPERLINK("x")'),
-    ("-2", True, "-2"),
-    (-2, False, -2),  # a number svcaudit measured is not a formula
-    (-0.25, False, -0.25),
-    (None, False, None),
-])
+@pytest.mark.parametrize(
+    "value, formulas, written",
+    [
+        ('=HYPERLINK("x")', False, '\'=HYPERLINK("x")'),
+        ("+1", False, "'+1"),
+        ("-2", False, "'-2"),
+        ("@SUM(A1)", False, "'@SUM(A1)"),
+        ("\tx", False, "'\tx"),
+        ("\rx", False, "'\nx"),
+        ("a\rb\r\n=c", False, "a\nb\n=c"),  # a CR is a line feed: the writer quotes it
+        ("a=b", False, "a=b"),
+        ("\x1b[2J", False, "\\x1b[2J"),
+        ("multi\nline", False, "multi\nline"),
+        ('=HYPERLINK("x")', True, '=HYPERLINK("x")'),
+        ("-2", True, "-2"),
+        (-2, False, -2),  # a number svcaudit measured is not a formula
+        (-0.25, False, -0.25),
+        (None, False, None),
+    ],
+)
 def test_csv_cell(value, formulas, written):
     assert csv_cell(value, formulas=formulas) == written
 
 
-@pytest.mark.parametrize("value", [
-    "a\x7fb", "\x85\x9b31m", "\u202eevil\u202c\u2066", "lone \udc80 surrogate", "\x1b]0;t\x07",
-    "Привет ☕ \U0001f600", "plain",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a\x7fb",
+        "\x85\x9b31m",
+        "\u202eevil\u202c\u2066",
+        "lone \udc80 surrogate",
+        "\x1b]0;t\x07",
+        "Привет ☕ \U0001f600",
+        "plain",
+    ],
+)
 def test_json_text_escapes_what_the_encoder_leaves_raw_and_keeps_the_value(value):
     encoded = json_text(json.dumps({"v": value}, ensure_ascii=False))
     _no_raw_controls(encoded)
@@ -207,6 +254,7 @@ def test_visible_controls_keeps_what_it_is_told():
 
 
 # --- svcaudit check, every format ----------------------------------------------------------------
+
 
 def test_check_text(inputs):
     out = check(inputs, "text")
@@ -258,7 +306,12 @@ def test_check_github(inputs):
     assert not any(line.startswith("::error::forged") for line in lines)
     commands = [line for line in lines if line.startswith("::")]
     assert {line[2:].split(" ", 1)[0].split("::", 1)[0] for line in commands} <= {
-        "error", "warning", "notice", "group", "endgroup"}
+        "error",
+        "warning",
+        "notice",
+        "group",
+        "endgroup",
+    }
     assert "x%0A::error::forged" in out
 
 
@@ -283,6 +336,7 @@ def test_check_json_round_trips_every_value(inputs):
 
 
 # --- svcaudit report, every format ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("by", ["week,agent", "team", "rule"])
 def test_report_text(inputs, by):
@@ -351,11 +405,22 @@ def test_report_json_round_trips_every_value(inputs):
 
 # --- svcaudit explain, and messages on stderr ----------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_explain(inputs, fmt):
     hostile = "\x1b]0;pwned\x07"
-    result = run("explain", hostile, inputs["tickets"], inputs["messages"], "-s", inputs["standard"],
-                 "--as-of", AS_OF, "--format", fmt)
+    result = run(
+        "explain",
+        hostile,
+        inputs["tickets"],
+        inputs["messages"],
+        "-s",
+        inputs["standard"],
+        "--as-of",
+        AS_OF,
+        "--format",
+        fmt,
+    )
     assert result.exit_code == 0, result.output
     _no_raw_controls(result.stdout)
     if fmt == "markdown":  # the backslash of the escape is itself escaped
@@ -366,8 +431,18 @@ def test_explain(inputs, fmt):
 
 def test_explain_markdown_escapes_markup_in_the_heading_and_the_conversation(inputs):
     hostile = "<script>alert(1)</script>"
-    result = run("explain", hostile, inputs["tickets"], inputs["messages"], "-s", inputs["standard"],
-                 "--as-of", AS_OF, "--format", "markdown")
+    result = run(
+        "explain",
+        hostile,
+        inputs["tickets"],
+        inputs["messages"],
+        "-s",
+        inputs["standard"],
+        "--as-of",
+        AS_OF,
+        "--format",
+        "markdown",
+    )
     assert result.exit_code == 0, result.output
     assert "<script" not in result.stdout
     assert result.stdout.startswith("# Ticket &lt;script&gt;")

@@ -3,6 +3,7 @@
 Each case of fixtures/audit_cases.yaml is audited through the real pipeline (standard parsed, CSVs
 read from tmp_path), rendered, validated against the schema and parsed back.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,7 +26,6 @@ AUDIT_CASES = (junit.INPUT_CASE, junit.VERDICT_CASE)
 @pytest.fixture(scope="module")
 def schema() -> xmlschema.XMLSchema:
     return xmlschema.XMLSchema(str(FIXTURES / "junit-10.xsd"))
-
 
 
 def parse(xml: str, schema: xmlschema.XMLSchema) -> ET.Element:
@@ -92,11 +92,11 @@ def test_error_rule_failure_lists_every_violation(tmp_path, schema):
     first_reply = next(c for c in suite.iter("testcase") if case_id(c) == "first-reply")
     failure = first_reply.find("failure")
     assert failure.get("type") == "response_time"
-    assert failure.get("message") == (
-        "1 of 3 tickets failed (compliance 66.7%); below the rule's min_compliance 90.0%")
+    assert failure.get("message") == ("1 of 3 tickets failed (compliance 66.7%); below the rule's min_compliance 90.0%")
     [violation] = [v for v in result.violations if v.rule == "first-reply"]
-    assert (f"{violation.ticket_id} (channel email) at {violation.path}:{violation.row}: "
-            f"{violation.message}") in failure.text
+    assert (
+        f"{violation.ticket_id} (channel email) at {violation.path}:{violation.row}: {violation.message}"
+    ) in failure.text
     assert violation.evidence in failure.text
     assert first_reply.get("name") == "first-reply: Первый ответ за 1 час: всегда"
 
@@ -119,11 +119,14 @@ def test_aggregate_rule_fails_with_its_own_finding(tmp_path, schema):
     assert "(all tickets) [csat]" in satisfaction.find("failure").text
 
 
-@pytest.mark.parametrize("name, rule, message", [
-    ("mixed", "chat-reply", "not applicable: not in scope (channel), 3 tickets"),
-    ("nothing-judged", "first-reply", "nothing judged yet: 1 pending"),
-    ("nothing-judged", "satisfaction", "not applicable: needs at least 1 csat answers, got 0, 1 ticket"),
-])
+@pytest.mark.parametrize(
+    "name, rule, message",
+    [
+        ("mixed", "chat-reply", "not applicable: not in scope (channel), 3 tickets"),
+        ("nothing-judged", "first-reply", "nothing judged yet: 1 pending"),
+        ("nothing-judged", "satisfaction", "not applicable: needs at least 1 csat answers, got 0, 1 ticket"),
+    ],
+)
 def test_rule_with_nothing_judged_is_skipped_with_reason(name, rule, message, tmp_path, schema):
     suite = parse(junit.render(audit(CASES[name], tmp_path)), schema).find("testsuite")
     testcase = next(c for c in suite.iter("testcase") if case_id(c) == rule)
@@ -152,11 +155,13 @@ def test_verdict_case_carries_the_exit_code_verdict(tmp_path, schema):
     suite = parse(junit.render(audit(CASES["mixed"], tmp_path)), schema).find("testsuite")
     verdict = next(c for c in suite.iter("testcase") if case_id(c) == junit.VERDICT_CASE)
     assert verdict.find("failure").get("message") == (
-        "FAILED: compliance 50.0% < threshold 90.0%; below their own min_compliance: first-reply")
+        "FAILED: compliance 50.0% < threshold 90.0%; below their own min_compliance: first-reply"
+    )
     warnings = suite.find("system-out").text.splitlines()[1:]
     assert warnings == [
         "warning: 1 of 10 input rows were rejected and not audited; see `rejected`",
-        "warning: rule chat-reply judged no ticket: 3 not applicable (not in scope (channel))"]
+        "warning: rule chat-reply judged no ticket: 3 not applicable (not in scope (channel))",
+    ]
 
 
 def test_control_characters_are_replaced_and_markup_escaped(tmp_path, schema):
@@ -164,36 +169,42 @@ def test_control_characters_are_replaced_and_markup_escaped(tmp_path, schema):
     becomes U+FFFD; CR, LF and tab survive; markup round-trips."""
     result = audit(CASES["mixed"], tmp_path)
     nasty = "bell\x07 esc\x1b nul\x00 <b>&amp;</b> \"q\" 'a' ]]> tab\tline\nnext \ud800 \ufffe"
-    result.violations = [dataclasses.replace(v, message=nasty + v.message, evidence=nasty)
-                         for v in result.violations]
+    result.violations = [dataclasses.replace(v, message=nasty + v.message, evidence=nasty) for v in result.violations]
     result.standard_name = nasty
     suite = parse(junit.render(result), schema).find("testsuite")
-    expected = nasty.replace("\x07", "\\x07").replace("\x1b", "\\x1b").replace("\x00", "\\x00") \
-        .replace("\ud800", "\\ud800").replace("\ufffe", "\ufffd")
+    expected = (
+        nasty.replace("\x07", "\\x07")
+        .replace("\x1b", "\\x1b")
+        .replace("\x00", "\\x00")
+        .replace("\ud800", "\\ud800")
+        .replace("\ufffe", "\ufffd")
+    )
     assert suite.get("name") == expected
     first_reply = next(c for c in suite.iter("testcase") if case_id(c) == "first-reply")
     assert expected in first_reply.find("failure").text
 
 
-@pytest.mark.parametrize("text, safe", [
-    ("plain", "plain"),
-    ("Привет, мир", "Привет, мир"),
-    ("tab\tlf\ncr\r", "tab\tlf\ncr\r"),
-    ("\x00\x01\x08\x0b\x0c\x1f", "\\x00\\x01\\x08  \\x1f"),  # XML 1.0 forbids them; VT, FF: breaks
-    ("\x7f\x85\x9b\u202e", "\\x7f\\x85\\x9b\\u202e"),  # XML allows them; a terminal obeys them
-    ("\ud83d", "\\ud83d"),  # a lone surrogate: no UTF-8 file can carry it
-    ("\U0001f600", "\U0001f600"),
-    ("\ufffe\uffff", "\ufffd\ufffd"),
-    (None, ""),
-    (0.5, "0.5"),
-])
+@pytest.mark.parametrize(
+    "text, safe",
+    [
+        ("plain", "plain"),
+        ("Привет, мир", "Привет, мир"),
+        ("tab\tlf\ncr\r", "tab\tlf\ncr\r"),
+        ("\x00\x01\x08\x0b\x0c\x1f", "\\x00\\x01\\x08  \\x1f"),  # XML 1.0 forbids them; VT, FF: breaks
+        ("\x7f\x85\x9b\u202e", "\\x7f\\x85\\x9b\\u202e"),  # XML allows them; a terminal obeys them
+        ("\ud83d", "\\ud83d"),  # a lone surrogate: no UTF-8 file can carry it
+        ("\U0001f600", "\U0001f600"),
+        ("\ufffe\uffff", "\ufffd\ufffd"),
+        (None, ""),
+        (0.5, "0.5"),
+    ],
+)
 def test_xml_safe(text, safe):
     assert junit.xml_safe(text) == safe
 
 
 def test_samples_validate_and_list_every_violation(schema):
-    result = run_audit(load_standard("builtin:default"),
-                       [SAMPLES / "tickets.csv", SAMPLES / "messages.csv"], AS_OF)
+    result = run_audit(load_standard("builtin:default"), [SAMPLES / "tickets.csv", SAMPLES / "messages.csv"], AS_OF)
     report = result.to_dict()
     suite = assert_counts_add_up(parse(junit.render(result), schema), report)
     # the suite may hold testcases beyond the rules' own; only those are paired here

@@ -1,4 +1,5 @@
 """Reporters render one result model: Markdown parses as GFM tables, JSON validates, text is plain."""
+
 from __future__ import annotations
 
 import json

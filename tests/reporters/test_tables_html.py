@@ -3,6 +3,7 @@
 The structure is checked with the standard library's HTML parser. When Chromium is installed, the page
 is also rendered headless, to the DOM and to a PNG whose pixels are read back with zlib.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,7 @@ from tests.paths import SAMPLES
 
 AS_OF = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
 EXPORTS = [SAMPLES / "tickets.csv", SAMPLES / "messages.csv"]
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                  "track", "wbr"})
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 PERCENT_TOLERANCE = 0.05 + 1e-9  # a figure shown to 0.1% against the JSON's four decimals
 UP, DOWN = "▲", "▼"
 
@@ -141,6 +141,7 @@ def group_label(group: dict) -> str:
 
 
 # --- structure ---------------------------------------------------------------------------------------
+
 
 def test_page_is_well_formed_html5(case):
     _, text, page = case
@@ -294,9 +295,22 @@ def test_output_is_deterministic():
 HOUR, DAY = 3600, 86400
 # (first-reply seconds, index of the bucket it belongs to): both sides of every edge.
 BUCKET_EDGES = [
-    (0, 0), (299, 0), (300, 1), (899, 1), (900, 2), (HOUR - 1, 2), (HOUR, 3), (4 * HOUR - 1, 3),
-    (4 * HOUR, 4), (8 * HOUR - 1, 4), (8 * HOUR, 5), (DAY - 1, 5), (DAY, 6), (3 * DAY - 1, 6),
-    (3 * DAY, 7), (90 * DAY, 7),
+    (0, 0),
+    (299, 0),
+    (300, 1),
+    (899, 1),
+    (900, 2),
+    (HOUR - 1, 2),
+    (HOUR, 3),
+    (4 * HOUR - 1, 3),
+    (4 * HOUR, 4),
+    (8 * HOUR - 1, 4),
+    (8 * HOUR, 5),
+    (DAY - 1, 5),
+    (DAY, 6),
+    (3 * DAY - 1, 6),
+    (3 * DAY, 7),
+    (90 * DAY, 7),
 ]
 
 
@@ -350,9 +364,23 @@ def test_none_label_is_a_group_of_its_own():
 
 def test_cli_writes_the_html_report(tmp_path):
     target = tmp_path / "report.html"
-    result = CliRunner().invoke(app, ["report", *map(str, EXPORTS), "--as-of", "2026-11-23T12:00:00Z",
-                                      "--by", "team", "--period", "2026-W47", "--format", "html",
-                                      "--output", str(target)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            *map(str, EXPORTS),
+            "--as-of",
+            "2026-11-23T12:00:00Z",
+            "--by",
+            "team",
+            "--period",
+            "2026-W47",
+            "--format",
+            "html",
+            "--output",
+            str(target),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == render_html(build("team", "2026-W47"))
 
@@ -373,9 +401,19 @@ def chromium() -> str:
 
 
 def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-               f"--user-data-dir={profile}", *args]
+    command = [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=CHROMIUM_TIMEOUT, check=False)
 
 
@@ -388,8 +426,9 @@ def rendered(tmp_path_factory):
     page.write_text(render_html(report), encoding="utf-8")
     dom = run_chromium(binary, folder / "profile", "--dump-dom", page.as_uri())
     shot = folder / "shot.png"
-    screenshot = run_chromium(binary, folder / "profile", f"--screenshot={shot}",
-                              f"--window-size={WINDOW[0]},{WINDOW[1]}", page.as_uri())
+    screenshot = run_chromium(
+        binary, folder / "profile", f"--screenshot={shot}", f"--window-size={WINDOW[0]},{WINDOW[1]}", page.as_uri()
+    )
     return report, dom, screenshot, shot
 
 
@@ -401,7 +440,10 @@ def test_chromium_dom_has_the_tables_and_charts(rendered):
     # rules, breaches
     assert len(page.root.find_all("table")) == 6
     assert [svg.attrs.get("id") for svg in page.root.find_all("svg")] == [
-        "chart-compliance", "chart-sla", "chart-first-reply"]
+        "chart-compliance",
+        "chart-sla",
+        "chart-first-reply",
+    ]
     assert len(page.root.by_id("chart-compliance").find_all("g", "bar")) == len(report.rows)
     assert "2026-W47" in dom.stdout
 
@@ -412,8 +454,8 @@ def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     position, idat, header = 8, b"", None
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        chunk = data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        chunk = data[position + 8 : position + 8 + length]
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", chunk)
         elif kind == b"IDAT":
@@ -427,7 +469,7 @@ def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
     rows, previous = [], bytearray(stride)
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for x in range(stride):
             left = line[x - channels] if x >= channels else 0
             up = previous[x]
@@ -462,7 +504,7 @@ def test_chromium_screenshot_shows_the_page(rendered):
     assert shot.stat().st_size > MIN_SCREENSHOT_BYTES
     width, height, rows = png_pixels(shot)
     assert (width, height) == WINDOW
-    colours = {line[x:x + 3] for line in rows[::10] for x in range(0, len(line), 30)}
+    colours = {line[x : x + 3] for line in rows[::10] for x in range(0, len(line), 30)}
     assert len(colours) > 20, "the screenshot is (nearly) a single colour"
     assert has_colour(rows, BAR_COLOUR), "no compliance bar in the screenshot"
     assert has_colour(rows, HISTOGRAM_COLOUR), "no histogram bar in the screenshot"

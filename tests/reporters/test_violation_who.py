@@ -2,6 +2,7 @@
 where the export has them, in every format (null in JSON, left out in text where absent), and the
 positional forms of a finding (engine row, findings log, JSON template, partial results) keep them
 in their place."""
+
 from __future__ import annotations
 
 import json
@@ -76,18 +77,24 @@ def test_text_names_the_agent_and_omits_what_is_absent(files):
     as_of = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
     result = run_audit(load_standard(str(standard)), [tickets], as_of)
     shown = text.render(result, width=240)  # wide enough that no cell folds
-    rows = {line.split("│")[2].strip(): line.split("│")[3].strip()
-            for line in shown[shown.index("Violations"):].splitlines() if line.count("│") > 3}
+    rows = {
+        line.split("│")[2].strip(): line.split("│")[3].strip()
+        for line in shown[shown.index("Violations") :].splitlines()
+        if line.count("│") > 3
+    }
     assert rows["T1"] == "Анна Смирнова"  # the cell's first line; team · channel · priority next
     assert rows["T2"] == "chat" and rows["(all)"] == ""
     assert "billing · email · high" in shown and "None" not in shown
 
 
-@pytest.mark.parametrize("fmt, t1, t2", [
-    ("markdown", f"| {T1_LABEL} |", "| channel chat |"),
-    ("junit", f"- T1 ({T1_LABEL}) at ", "- T2 (channel chat) at "),
-    ("github", f"::T1 ({T1_LABEL}): first reply took", "::T2 (channel chat): first reply took"),
-])
+@pytest.mark.parametrize(
+    "fmt, t1, t2",
+    [
+        ("markdown", f"| {T1_LABEL} |", "| channel chat |"),
+        ("junit", f"- T1 ({T1_LABEL}) at ", "- T2 (channel chat) at "),
+        ("github", f"::T1 ({T1_LABEL}): first reply took", "::T2 (channel chat): first reply took"),
+    ],
+)
 def test_each_format_says_who(files, fmt, t1, t2):
     shown = check(files, fmt)
     if fmt == "junit":
@@ -99,16 +106,30 @@ def test_each_format_says_who(files, fmt, t1, t2):
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
 def test_weekly_report_breaches_say_who(files, fmt):
     standard, tickets = files
-    result = run("report", tickets, "-s", standard, "--by", "team", "-f", fmt, "--limit", "0",
-                 "--since", "2026-11-01", "--until", "2026-11-30")
+    result = run(
+        "report",
+        tickets,
+        "-s",
+        standard,
+        "--by",
+        "team",
+        "-f",
+        fmt,
+        "--limit",
+        "0",
+        "--since",
+        "2026-11-01",
+        "--until",
+        "2026-11-30",
+    )
     assert result.exit_code == 0, result.output
     if fmt == "json":
         report = json.loads(result.stdout)
-        jsonschema.validate(report, json.loads(
-            resources.files("svcaudit").joinpath("schema/tables-v1.json").read_text()))
+        jsonschema.validate(
+            report, json.loads(resources.files("svcaudit").joinpath("schema/tables-v1.json").read_text())
+        )
         violations = [v for group in report["groups"] for v in group["violations"]]
-        assert {v["ticket_id"]: v["agent"] for v in violations if v["ticket_id"]} == {
-            "T1": "Анна Смирнова", "T2": None}
+        assert {v["ticket_id"]: v["agent"] for v in violations if v["ticket_id"]} == {"T1": "Анна Смирнова", "T2": None}
     else:
         assert "Анна Смирнова" in result.stdout and "channel chat" in result.stdout
 
@@ -125,8 +146,7 @@ def test_partial_results_keep_who(files, tmp_path):
 
 def _marked_row() -> tuple:
     """A finding row whose every value names its own field (a time for due_at)."""
-    values = {"due_at": datetime(2026, 11, 2, 9, tzinfo=timezone.utc), "measured_seconds": 7,
-              "target_seconds": 5}
+    values = {"due_at": datetime(2026, 11, 2, 9, tzinfo=timezone.utc), "measured_seconds": 7, "target_seconds": 5}
     return tuple(values.get(name, f"<{name}>") for name in VIOLATION_FIELDS)
 
 
@@ -136,7 +156,7 @@ def test_positional_forms_of_a_finding_keep_every_field_in_its_place():
     from svcaudit.reporters.json import encode_findings, encode_item
 
     row = _marked_row()
-    assert VIOLATION_FIELDS[-len(WHO_FIELDS):] == WHO_FIELDS
+    assert VIOLATION_FIELDS[-len(WHO_FIELDS) :] == WHO_FIELDS
     violation = Violation(*row)
     assert violation_as_row(violation) == row
     item = violation_dict(row)
@@ -162,12 +182,17 @@ def test_the_engine_row_carries_the_tickets_who_in_place():
     from svcaudit.standard.loader import load_standard
 
     rule = load_standard("builtin:default").rules[0]
-    ticket = Ticket(ticket_id="T9", ref=RowRef("t.csv", 3), agent="Анна", team="billing",
-                    channel="email", priority="high")
+    ticket = Ticket(
+        ticket_id="T9", ref=RowRef("t.csv", 3), agent="Анна", team="billing", channel="email", priority="high"
+    )
     outcome = Outcome(Status.FAILED, "late")
     row = violation_row(rule, ticket, outcome)
     assert len(row) == len(VIOLATION_FIELDS)
     made = make_violation(rule, ticket, outcome)
     assert {name: getattr(made, name) for name in WHO_FIELDS} == {
-        "agent": "Анна", "team": "billing", "channel": "email", "priority": "high"}
-    assert violation_row(rule, None, outcome)[-len(WHO_FIELDS):] == (None,) * len(WHO_FIELDS)
+        "agent": "Анна",
+        "team": "billing",
+        "channel": "email",
+        "priority": "high",
+    }
+    assert violation_row(rule, None, outcome)[-len(WHO_FIELDS) :] == (None,) * len(WHO_FIELDS)

@@ -13,6 +13,7 @@ The fixture (tests/reporters/fixtures/weekly): rules first-reply (1h), resolutio
 
 Medians are the lower median; p90 is the nearest rank (W47 Bob: first reply median 2700, p90 7200).
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,10 +43,22 @@ EXPECTED = {
 
 
 def report(fmt: str, *extra: str) -> str:
-    result = CliRunner().invoke(app, [
-        "report", str(FIXTURE / "tickets.csv"), "--standard", str(FIXTURE / "standard.yaml"),
-        "--by", "week,agent", "--as-of", AS_OF, "--format", fmt, *extra,
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(FIXTURE / "tickets.csv"),
+            "--standard",
+            str(FIXTURE / "standard.yaml"),
+            "--by",
+            "week,agent",
+            "--as-of",
+            AS_OF,
+            "--format",
+            fmt,
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -104,24 +117,42 @@ def test_period_compares_with_the_week_before():
 
 
 def test_by_agent_over_a_period_compares_with_the_same_agent_before():
-    result = CliRunner().invoke(app, [
-        "report", str(FIXTURE / "tickets.csv"), "--standard", str(FIXTURE / "standard.yaml"),
-        "--by", "agent", "--period", "2026-W47", "--as-of", AS_OF, "--format", "json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(FIXTURE / "tickets.csv"),
+            "--standard",
+            str(FIXTURE / "standard.yaml"),
+            "--by",
+            "agent",
+            "--period",
+            "2026-W47",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ],
+    )
     data = json.loads(result.stdout)
     groups = {g["key"]["agent"]: g for g in data["groups"]}
     assert groups["Bob"]["change"]["compliance"] == pytest.approx(-0.6)
     assert groups["Ann"]["previous"]["tickets"] == 2
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--by", "weak"], "did you mean 'week'"),
-    (["--by", "week,month"], "at most one of week, day, month"),
-    (["--period", "2026-W60"], "--period"),
-    (["--period", "2026-W47", "--since", "2026-11-01"], "not both"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--by", "weak"], "did you mean 'week'"),
+        (["--by", "week,month"], "at most one of week, day, month"),
+        (["--period", "2026-W60"], "--period"),
+        (["--period", "2026-W47", "--since", "2026-11-01"], "not both"),
+    ],
+)
 def test_bad_report_options_exit_2(args, message):
-    result = CliRunner().invoke(app, ["report", str(FIXTURE / "tickets.csv"), "--standard",
-                                      str(FIXTURE / "standard.yaml"), *args])
+    result = CliRunner().invoke(
+        app, ["report", str(FIXTURE / "tickets.csv"), "--standard", str(FIXTURE / "standard.yaml"), *args]
+    )
     assert result.exit_code == 2
     assert message in result.stderr
 
@@ -136,8 +167,21 @@ def test_html_shows_the_same_figures():
 def test_csv_carries_the_warning_of_rejected_rows(tmp_path):
     export = tmp_path / "tickets.csv"
     export.write_text((FIXTURE / "tickets.csv").read_text() + "Z9,not a time,,,,Ann,North,\n")
-    result = CliRunner().invoke(app, ["report", str(export), "--standard", str(FIXTURE / "standard.yaml"),
-                                      "--by", "week", "--as-of", AS_OF, "--format", "csv"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(export),
+            "--standard",
+            str(FIXTURE / "standard.yaml"),
+            "--by",
+            "week",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+        ],
+    )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[-1]["warning"].startswith("1 of 9 input rows were rejected")
     assert all(row["warning"] == "" for row in rows[:-1])

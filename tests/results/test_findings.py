@@ -1,5 +1,6 @@
 """The findings log: order, re-iteration and counts across the memory/disk boundary, hand-over between
 processes, removal of its files; the streaming worst-first selection; a whole `check` spilling."""
+
 from __future__ import annotations
 
 import gc
@@ -30,14 +31,26 @@ AS_OF = "2026-11-23T12:00:00Z"
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def violation(index: int, rule: str = "first-reply", severity: str = "error",
-              measured: int | None = None, target: int | None = None) -> Violation:
+def violation(
+    index: int,
+    rule: str = "first-reply",
+    severity: str = "error",
+    measured: int | None = None,
+    target: int | None = None,
+) -> Violation:
     return Violation(
-        rule=rule, ticket_id=f"T{index}", severity=severity, message=f"finding {index}",
-        path="tickets.csv", row=index + 2, field="first_reply_at",
-        measured_seconds=measured, target_seconds=target,
+        rule=rule,
+        ticket_id=f"T{index}",
+        severity=severity,
+        message=f"finding {index}",
+        path="tickets.csv",
+        row=index + 2,
+        field="first_reply_at",
+        measured_seconds=measured,
+        target_seconds=target,
         due_at=datetime(2026, 10, 25, 2, index % 60, fold=index % 2, tzinfo=BERLIN),  # ambiguous hour
-        evidence=None if index % 3 else "“quoted” evidence", measured_value=index / 7,
+        evidence=None if index % 3 else "“quoted” evidence",
+        measured_value=index / 7,
         waiver="agreed" if index % 5 == 0 else None,
     )
 
@@ -270,8 +283,12 @@ def test_interpreter_exit_removes_the_file(tmp_path):
         "LOG.extend(Violation('rule', str(i), 'error', 'late') for i in range(5))\n"
         "print(len(os.listdir(sys.argv[1])))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"
     assert spill_files(tmp_path) == []
@@ -293,6 +310,7 @@ def test_a_forked_child_never_removes_its_parents_files(tmp_path):
 
 def full_sort_worst_first(violations: list[Violation]) -> list[Violation]:
     """The ordering before findings were streamed: everything sorted, lane by lane."""
+
     def overrun(v: Violation) -> int:
         if v.measured_seconds is not None and v.target_seconds is not None:
             return v.measured_seconds - v.target_seconds
@@ -310,19 +328,23 @@ def full_sort_worst_first(violations: list[Violation]) -> list[Violation]:
     return ordered
 
 
-_finding_specs = st.lists(st.tuples(
-    st.sampled_from(["first-reply", "resolved", "greeting", "closing"]),
-    st.sampled_from(["error", "warning", "info"]),
-    st.one_of(st.none(), st.integers(0, 6)),  # few values: many ties
-    st.one_of(st.none(), st.integers(0, 3)),
-), max_size=80)
+_finding_specs = st.lists(
+    st.tuples(
+        st.sampled_from(["first-reply", "resolved", "greeting", "closing"]),
+        st.sampled_from(["error", "warning", "info"]),
+        st.one_of(st.none(), st.integers(0, 6)),  # few values: many ties
+        st.one_of(st.none(), st.integers(0, 3)),
+    ),
+    max_size=80,
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(specs=_finding_specs, limit=st.integers(-1, 25))
 def test_streamed_worst_first_equals_the_full_sort(specs, limit):
-    violations = [violation(i, rule, severity, measured, target)
-                  for i, (rule, severity, measured, target) in enumerate(specs)]
+    violations = [
+        violation(i, rule, severity, measured, target) for i, (rule, severity, measured, target) in enumerate(specs)
+    ]
     expected = full_sort_worst_first(violations)
     if limit > 0:
         expected = expected[:limit]
@@ -338,8 +360,10 @@ WITH_MESSAGES = [SAMPLES / "tickets.csv", SAMPLES / "messages.csv"]
 CHECKS = [
     pytest.param(TICKETS, [], "json", id="json"),
     pytest.param(TICKETS, ["--jobs", "2"], "json", id="json-jobs-2"),
-    *(pytest.param(WITH_MESSAGES, [], fmt, id=f"{fmt}-with-messages")
-      for fmt in ("json", "text", "markdown", "github", "junit")),
+    *(
+        pytest.param(WITH_MESSAGES, [], fmt, id=f"{fmt}-with-messages")
+        for fmt in ("json", "text", "markdown", "github", "junit")
+    ),
 ]
 
 
@@ -363,8 +387,7 @@ def test_check_with_a_tiny_threshold_gives_the_same_report(tmp_path, monkeypatch
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_report_with_a_tiny_threshold_gives_the_same_tables(monkeypatch, fmt):
-    args = ["report", *map(str, WITH_MESSAGES), "--as-of", AS_OF, "--by", "week,agent", "-f", fmt,
-            "--limit", "30"]
+    args = ["report", *map(str, WITH_MESSAGES), "--as-of", AS_OF, "--by", "week,agent", "-f", fmt, "--limit", "30"]
     default = CliRunner().invoke(app, args)
     monkeypatch.setattr(findings, "DEFAULT_SPILL_THRESHOLD", 2)
     tiny = CliRunner().invoke(app, args)
@@ -399,8 +422,7 @@ def _ids(batch: list[Violation]) -> list[str]:
 
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 @pytest.mark.parametrize("threshold, count", [(1, 0), (1, 1), (3, 10), (4, 8), (7, 50), (1000, 20)])
-def test_map_batches_keeps_every_finding_in_order_on_any_number_of_workers(tmp_path, jobs, threshold,
-                                                                          count):
+def test_map_batches_keeps_every_finding_in_order_on_any_number_of_workers(tmp_path, jobs, threshold, count):
     log = FindingLog(threshold, directory=tmp_path)
     log.extend(violation(i) for i in range(count))
     batches = list(log.map_batches(_ids, jobs))
@@ -455,45 +477,101 @@ def test_a_violation_row_puts_every_value_in_its_named_field():
     rule = load_standard("builtin:default").rules[0]
     due = datetime(2026, 11, 20, 9, tzinfo=BERLIN)
     message = Message(created_at=due, role=Role.AGENT, text="hi", ref=RowRef("m.csv", 17), index=4)
-    outcome = Outcome(Status.FAILED, "late", measured_seconds=7, target_seconds=5, due_at=due,
-                      evidence="from a to b", message=message, field="first_reply_at",
-                      measured_value=1.5, target_value=2.5)
+    outcome = Outcome(
+        Status.FAILED,
+        "late",
+        measured_seconds=7,
+        target_seconds=5,
+        due_at=due,
+        evidence="from a to b",
+        message=message,
+        field="first_reply_at",
+        measured_value=1.5,
+        target_value=2.5,
+    )
     ticket = Ticket(ticket_id="T9", ref=RowRef("t.csv", 3))
     found = make_violation(rule, ticket, outcome, "agreed")
     assert found == Violation(
-        rule=rule.id, ticket_id="T9", severity=rule.severity.value, message="late", path="m.csv",
-        row=17, field="first_reply_at", measured_seconds=7, target_seconds=5, due_at=due,
-        evidence="from a to b", message_index=5, measured_value=1.5, target_value=2.5,
-        waiver="agreed")
+        rule=rule.id,
+        ticket_id="T9",
+        severity=rule.severity.value,
+        message="late",
+        path="m.csv",
+        row=17,
+        field="first_reply_at",
+        measured_seconds=7,
+        target_seconds=5,
+        due_at=due,
+        evidence="from a to b",
+        message_index=5,
+        measured_value=1.5,
+        target_value=2.5,
+        waiver="agreed",
+    )
     log = FindingLog(1)
     log.append_row(violation_row(rule, ticket, outcome, "agreed"))
     log.append_row(violation_row(rule, ticket, Outcome(Status.FAILED, "no message")))
-    assert list(log) == [found, Violation(rule=rule.id, ticket_id="T9", severity=rule.severity.value,
-                                          message="no message", path="t.csv", row=3)]
+    assert list(log) == [
+        found,
+        Violation(
+            rule=rule.id, ticket_id="T9", severity=rule.severity.value, message="no message", path="t.csv", row=3
+        ),
+    ]
 
 
-@pytest.mark.parametrize("item", [
-    {"rule": "r", "ticket_id": None, "message": "«ё» \"q\"\n\t\u2028", "measured_value": 1 / 3,
-     "row": 10 ** 20, "flag": False, "nested": {"a": [1, 2.5, None]}},
-    {"path": "C:\\exports\\tickets.csv", "evidence": "\x00\x1f", "value": -0.0, "big": 1e300},
-    {},
-])
+@pytest.mark.parametrize(
+    "item",
+    [
+        {
+            "rule": "r",
+            "ticket_id": None,
+            "message": '«ё» "q"\n\t\u2028',
+            "measured_value": 1 / 3,
+            "row": 10**20,
+            "flag": False,
+            "nested": {"a": [1, 2.5, None]},
+        },
+        {"path": "C:\\exports\\tickets.csv", "evidence": "\x00\x1f", "value": -0.0, "big": 1e300},
+        {},
+    ],
+)
 def test_the_json_item_encoder_writes_what_json_dumps_writes(item):
     from svcaudit.reporters.json import encode_item
 
     assert encode_item(item) == json.dumps(item, ensure_ascii=False)
 
 
-_TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["«ё» \"q\"\n", "\u2028\x00", "Z"]))
-_NUMBER = st.one_of(st.none(), st.integers(-10 ** 20, 10 ** 20), st.booleans(),
-                    st.floats(allow_nan=True, allow_infinity=True))
-_INSTANT = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from(
-    [ZoneInfo("UTC"), ZoneInfo("Europe/Moscow")])))
+_TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(['«ё» "q"\n', "\u2028\x00", "Z"]))
+_NUMBER = st.one_of(
+    st.none(), st.integers(-(10**20), 10**20), st.booleans(), st.floats(allow_nan=True, allow_infinity=True)
+)
+_INSTANT = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from([ZoneInfo("UTC"), ZoneInfo("Europe/Moscow")])))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.tuples(_TEXT, _TEXT, _TEXT, _TEXT, _TEXT, _NUMBER, _TEXT, _NUMBER, _NUMBER, _INSTANT,
-                 _TEXT, _NUMBER, _NUMBER, _NUMBER, _TEXT, _TEXT, _TEXT, _TEXT, _TEXT))
+@given(
+    st.tuples(
+        _TEXT,
+        _TEXT,
+        _TEXT,
+        _TEXT,
+        _TEXT,
+        _NUMBER,
+        _TEXT,
+        _NUMBER,
+        _NUMBER,
+        _INSTANT,
+        _TEXT,
+        _NUMBER,
+        _NUMBER,
+        _NUMBER,
+        _TEXT,
+        _TEXT,
+        _TEXT,
+        _TEXT,
+        _TEXT,
+    )
+)
 def test_encoded_findings_are_the_encoded_finding_dicts(row):
     """The JSON report writes findings through a template; it must give what the encoder gives
     for `violation_dict`, whatever the values' types."""

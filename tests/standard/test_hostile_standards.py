@@ -4,6 +4,7 @@ and many regexes load at bounded cost (the set is compiled once, exact patterns 
 
 Each case is a row: a name, the standard's text, the location and a part of the message.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,8 +40,7 @@ def _regexes(patterns: list[str]) -> str:
 def _words(count: int) -> list[str]:
     """`count` distinct Cyrillic words, regular enough to be generated, not to be guessed."""
     letters = "бвгджзклмнпрстфхцчшщ"
-    return ["".join(letters[(n // len(letters) ** k) % len(letters)] for k in range(4)) + "ка"
-            for n in range(count)]
+    return ["".join(letters[(n // len(letters) ** k) % len(letters)] for k in range(4)) + "ка" for n in range(count)]
 
 
 # The relaxed program of one `\bword\w{0,400}` (every word of _words has the same length).
@@ -56,49 +56,96 @@ class Case:
 
 
 CASES = [
-    Case("nested flow lists", HEAD + RULE + "    target: 1h\n    where: {channel: " + "[" * 600
-         + "]" * 600 + "}\n", f"8:{22 + MAX_DEPTH - 4}", f"more than {MAX_DEPTH} levels deep"),
-    Case("nested block mappings", "svcaudit: 1\nx:\n" + "".join(
-        "  " * (level + 1) + f"k{level}:\n" for level in range(600)) + "rules: []\n",
-         f"{MAX_DEPTH + 2}:{2 * MAX_DEPTH + 1}", "more than 64 levels deep"),
-    Case("nesting through aliases", "svcaudit: 1\nrules: []\n" + "".join(
-        f"x{n}: &a{n} " + "[" * 10 + (f"*a{n - 1}" if n else "1") + "]" * 10 + "\n"
-        for n in range(40)), "3:13", "more than 64 levels deep"),
-    Case("a 5,000-digit target", _target("9" * 5000), "7:13",
-         f"(5,000 characters) is too large: a number in a standard has at most {MAX_NUMBER_CHARS}"),
-    Case("a 5,000-digit threshold", "svcaudit: 1\npass_threshold: " + "1" * 5000 + "\n"
-         + RULE.replace("  - id", "rules:\n  - id") + "    target: 1h\n", "2:17", "is too large"),
-    Case("a 5,000-digit key", "svcaudit: 1\nx:\n  ? " + "7" * 5000 + "\n  : 1\nrules: []\n", "3:5",
-         "is too large"),
-    Case("an infinite threshold", "svcaudit: 1\npass_threshold: 1.0e+400\nrules: []\n", "2:17",
-         "the number 1.0e+400 is not finite"),
-    Case("a NaN weight", HEAD + RULE + "    target: 1h\n    weight: .nan\n", "8:13",
-         "the number .nan is not finite"),
-    Case("a date no calendar has", "svcaudit: 1\nrules: []\ncalendars:\n  c:\n    holidays: "
-         "{dates: [2026-02-30]}\n", "5:24", "'2026-02-30' is not a date (day is out of range for month)"),
-    Case("a key that is no date", "svcaudit: 1\nrules: []\n2026-13-01: x\n", "3:1",
-         "'2026-13-01' is not a date"),
-    Case("a target of 10^20 days", _target("99999999999999999999d"), "7:13",
-         "'99999999999999999999d' is longer than 100 years"),
-    Case("a target one day over 100 years", _target(f"{MAX_DURATION_DAYS + 1}d"), "7:13",
-         "is longer than 100 years"),
-    Case("an ISO target of 10^20 days", _target("P99999999999999999999D"), "7:13",
-         "is longer than 100 years"),
-    Case("a target of 10^20 seconds", _target("99999999999999999999"), "7:13",
-         "99999999999999999999 seconds is longer than 100 years"),
-    Case("working days beyond 100 years", _target(f"{MAX_DURATION_DAYS + 1}bd"), "7:13",
-         "is longer than 100 years"),
-    Case("a condition beyond 100 years", HEAD + RULE + "    target: 1h\n    when: {first_reply_over: "
-         "200000w}\n", "8:30", "'200000w' is longer than 100 years"),
-    Case("a regex too long", _regexes(["a" * (MAX_PATTERN_CHARS + 1)]), "8:9",
-         f"a regex has at most {MAX_PATTERN_CHARS:,}"),
-    Case("a regex too complex", _regexes([r"\w{600}"]), "8:9",
-         f"more than {MAX_PATTERN_PROGRAM:,}; simplify it"),
-    Case("too many regexes", _regexes([rf"\b{w}\w*" for w in _words(MAX_REGEXES + 1)]),
-         f"{8 + MAX_REGEXES}:9", f"a standard has at most {MAX_REGEXES:,} regexes"),
-    Case("regexes too complex together", _regexes([rf"\b{w}\w{{0,400}}" for w in _words(60)]),
-         f"{8 + MAX_REGEX_PROGRAM // WIDE_PROGRAM}:9",
-         f"more than {MAX_REGEX_PROGRAM:,}"),
+    Case(
+        "nested flow lists",
+        HEAD + RULE + "    target: 1h\n    where: {channel: " + "[" * 600 + "]" * 600 + "}\n",
+        f"8:{22 + MAX_DEPTH - 4}",
+        f"more than {MAX_DEPTH} levels deep",
+    ),
+    Case(
+        "nested block mappings",
+        "svcaudit: 1\nx:\n" + "".join("  " * (level + 1) + f"k{level}:\n" for level in range(600)) + "rules: []\n",
+        f"{MAX_DEPTH + 2}:{2 * MAX_DEPTH + 1}",
+        "more than 64 levels deep",
+    ),
+    Case(
+        "nesting through aliases",
+        "svcaudit: 1\nrules: []\n"
+        + "".join(f"x{n}: &a{n} " + "[" * 10 + (f"*a{n - 1}" if n else "1") + "]" * 10 + "\n" for n in range(40)),
+        "3:13",
+        "more than 64 levels deep",
+    ),
+    Case(
+        "a 5,000-digit target",
+        _target("9" * 5000),
+        "7:13",
+        f"(5,000 characters) is too large: a number in a standard has at most {MAX_NUMBER_CHARS}",
+    ),
+    Case(
+        "a 5,000-digit threshold",
+        "svcaudit: 1\npass_threshold: "
+        + "1" * 5000
+        + "\n"
+        + RULE.replace("  - id", "rules:\n  - id")
+        + "    target: 1h\n",
+        "2:17",
+        "is too large",
+    ),
+    Case("a 5,000-digit key", "svcaudit: 1\nx:\n  ? " + "7" * 5000 + "\n  : 1\nrules: []\n", "3:5", "is too large"),
+    Case(
+        "an infinite threshold",
+        "svcaudit: 1\npass_threshold: 1.0e+400\nrules: []\n",
+        "2:17",
+        "the number 1.0e+400 is not finite",
+    ),
+    Case("a NaN weight", HEAD + RULE + "    target: 1h\n    weight: .nan\n", "8:13", "the number .nan is not finite"),
+    Case(
+        "a date no calendar has",
+        "svcaudit: 1\nrules: []\ncalendars:\n  c:\n    holidays: {dates: [2026-02-30]}\n",
+        "5:24",
+        "'2026-02-30' is not a date (day is out of range for month)",
+    ),
+    Case("a key that is no date", "svcaudit: 1\nrules: []\n2026-13-01: x\n", "3:1", "'2026-13-01' is not a date"),
+    Case(
+        "a target of 10^20 days",
+        _target("99999999999999999999d"),
+        "7:13",
+        "'99999999999999999999d' is longer than 100 years",
+    ),
+    Case("a target one day over 100 years", _target(f"{MAX_DURATION_DAYS + 1}d"), "7:13", "is longer than 100 years"),
+    Case("an ISO target of 10^20 days", _target("P99999999999999999999D"), "7:13", "is longer than 100 years"),
+    Case(
+        "a target of 10^20 seconds",
+        _target("99999999999999999999"),
+        "7:13",
+        "99999999999999999999 seconds is longer than 100 years",
+    ),
+    Case("working days beyond 100 years", _target(f"{MAX_DURATION_DAYS + 1}bd"), "7:13", "is longer than 100 years"),
+    Case(
+        "a condition beyond 100 years",
+        HEAD + RULE + "    target: 1h\n    when: {first_reply_over: 200000w}\n",
+        "8:30",
+        "'200000w' is longer than 100 years",
+    ),
+    Case(
+        "a regex too long",
+        _regexes(["a" * (MAX_PATTERN_CHARS + 1)]),
+        "8:9",
+        f"a regex has at most {MAX_PATTERN_CHARS:,}",
+    ),
+    Case("a regex too complex", _regexes([r"\w{600}"]), "8:9", f"more than {MAX_PATTERN_PROGRAM:,}; simplify it"),
+    Case(
+        "too many regexes",
+        _regexes([rf"\b{w}\w*" for w in _words(MAX_REGEXES + 1)]),
+        f"{8 + MAX_REGEXES}:9",
+        f"a standard has at most {MAX_REGEXES:,} regexes",
+    ),
+    Case(
+        "regexes too complex together",
+        _regexes([rf"\b{w}\w{{0,400}}" for w in _words(60)]),
+        f"{8 + MAX_REGEX_PROGRAM // WIDE_PROGRAM}:9",
+        f"more than {MAX_REGEX_PROGRAM:,}",
+    ),
 ]
 
 
@@ -107,8 +154,11 @@ def _run(tmp_path: Path, text: str, *args: str):
     standard.write_text(text, encoding="utf-8")
     export = tmp_path / "export.csv"
     export.write_text(EXPORT, encoding="utf-8")
-    command = ["validate", str(standard)] if not args else [
-        "check", str(export), "--standard", str(standard), "--as-of", AS_OF]
+    command = (
+        ["validate", str(standard)]
+        if not args
+        else ["check", str(export), "--standard", str(standard), "--as-of", AS_OF]
+    )
     return CliRunner().invoke(app, command), standard
 
 

@@ -1,4 +1,5 @@
 """PhraseBank: many sets, one scan per message, results identical to scanning set by set."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,8 +17,10 @@ RULE_SETS = [
     ["спасибо за обращение", "хорошего дня", {"regex": r"\bзаказ\w*\s+№?\s*\d+"}],
     ["{customer_name}", "спасибо, {customer_name}"],
 ]
-MESSAGE = ("Добрый день, Анна! Извините за ожидание. Ваш заказ № 123 в пути. "
-           "Это не моя проблема, idiots. Спасибо за обращение, хорошего дня!")
+MESSAGE = (
+    "Добрый день, Анна! Извините за ожидание. Ваш заказ № 123 в пути. "
+    "Это не моя проблема, idiots. Спасибо за обращение, хорошего дня!"
+)
 VALUES = {"customer_name": "Анна"}
 
 
@@ -82,15 +85,37 @@ def test_same_entry_twice_in_a_row() -> None:
     assert [(hit.start, hit.end) for hit in hits] == [(0, 7), (9, 16), (18, 25)]
 
 
-WORDS = ["спасибо", "за", "ваше", "обращение", "ваши", "обращения", "hello", "hell", "sorry",
-         "for", "the", "delays", "Анна", "Анне", "не", "моя", "проблема", "ёлка"]
+WORDS = [
+    "спасибо",
+    "за",
+    "ваше",
+    "обращение",
+    "ваши",
+    "обращения",
+    "hello",
+    "hell",
+    "sorry",
+    "for",
+    "the",
+    "delays",
+    "Анна",
+    "Анне",
+    "не",
+    "моя",
+    "проблема",
+    "ёлка",
+]
 SEPARATORS = [" ", ", ", "!\n", "\u00a0", " — ", "...", "\t"]
 
 
 PROPERTY_BANK = PhraseBank()
 PROPERTY_KEYS = [PROPERTY_BANK.add(PhraseSet(entries)) for entries in RULE_SETS] + [
-    PROPERTY_BANK.add(PhraseSet(["спасибо за ваше обращение", "sorry for the delay",
-                                 "не моя проблема", "елка", {"regex": r"\bhell\w*"}]))]
+    PROPERTY_BANK.add(
+        PhraseSet(
+            ["спасибо за ваше обращение", "sorry for the delay", "не моя проблема", "елка", {"regex": r"\bhell\w*"}]
+        )
+    )
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -102,7 +127,7 @@ def test_hits_quote_the_original_text(parts: list[tuple[str, str]]) -> None:
         hits = scan.hits(key, VALUES)
         assert hits == sorted(hits, key=lambda hit: (hit.start, hit.end, hit.entry_index))
         for hit in hits:
-            assert text[hit.start:hit.end] == hit.matched
+            assert text[hit.start : hit.end] == hit.matched
             assert hit.matched == hit.matched.strip()
 
 

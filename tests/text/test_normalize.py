@@ -1,4 +1,5 @@
 """normalize / fold / strip_noise: the canonical text every phrase is matched against."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,8 +40,7 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(once) == once
 
 
-@given(st.text(alphabet=st.sampled_from(
-    list("аАёЁеЕ xyzXYZ\u00a0\u0308\u0301\u00adﬁ№ß\n\t—…ＡＢ")), max_size=40))
+@given(st.text(alphabet=st.sampled_from(list("аАёЁеЕ xyzXYZ\u00a0\u0308\u0301\u00adﬁ№ß\n\t—…ＡＢ")), max_size=40))
 def test_fold_offsets_point_into_the_original(text: str) -> None:
     folded = fold(text)
     for start in range(len(folded.text)):
@@ -61,60 +61,55 @@ def test_fold_keeps_identity_offsets_for_plain_text() -> None:
 
 NOISE_CASES = [
     # (id, text, options, expected)
-    ("reply above quote",
-     "Thanks, fixed.\n\n> old question\n> more", {}, "Thanks, fixed."),
-    ("on ... wrote",
-     "Done!\nOn Mon, 3 Jun 2024 at 10:00, Ann <ann@example.com> wrote:\nplease help\nthanks",
-     {}, "Done!"),
-    ("wrapped on ... wrote",
-     "Done!\nOn Mon, 3 Jun 2024 at 10:00, Ann Long-Name <\nann@example.com> wrote:\nold",
-     {}, "Done!"),
-    ("russian пишет",
-     "Готово.\n3 июня 2024 г., Анна <anna@example.ru> пишет:\nстарое письмо", {}, "Готово."),
-    ("russian написал(а)",
-     "Готово.\nИван Петров написал(а):\nстарое", {}, "Готово."),
-    ("gmail russian attribution",
-     "Готово.\nпн, 3 июн. 2024 г. в 10:00, Анна <anna@example.ru>:\n\n> старое", {}, "Готово."),
-    ("original message",
-     "See below.\n-----Original Message-----\nFrom: a\nold", {}, "See below."),
-    ("исходное сообщение",
-     "Смотрите ниже.\n-----Исходное сообщение-----\nОт: a", {}, "Смотрите ниже."),
-    ("outlook header block",
-     "Fixed.\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: support\nold text", {}, "Fixed."),
-    ("from: alone is kept",
-     "From: the billing team we heard back.", {}, "From: the billing team we heard back."),
-    ("signature delimiter",
-     "Hello!\n-- \nAnn, Support\n+1 555", {}, "Hello!"),
-    ("device line",
-     "Ок, спасибо\nSent from my iPhone", {}, "Ок, спасибо"),
-    ("russian device line",
-     "Ок\nОтправлено из мобильной Почты Mail.ru", {}, "Ок"),
-    ("ordinary sentence kept",
-     "Отправлено с курьером сегодня.", {}, "Отправлено с курьером сегодня."),
-    ("sign-off kept",
-     "Всё готово.\nС уважением,\nАнна", {}, "Всё готово.\nС уважением,\nАнна"),
-    ("url removed, punctuation kept",
-     "See https://example.com/a?b=1. Thanks", {}, "See  . Thanks"),
-    ("url in parentheses",
-     "(см. https://example.ru/x) спасибо", {}, "(см.  ) спасибо"),
+    ("reply above quote", "Thanks, fixed.\n\n> old question\n> more", {}, "Thanks, fixed."),
+    (
+        "on ... wrote",
+        "Done!\nOn Mon, 3 Jun 2024 at 10:00, Ann <ann@example.com> wrote:\nplease help\nthanks",
+        {},
+        "Done!",
+    ),
+    (
+        "wrapped on ... wrote",
+        "Done!\nOn Mon, 3 Jun 2024 at 10:00, Ann Long-Name <\nann@example.com> wrote:\nold",
+        {},
+        "Done!",
+    ),
+    ("russian пишет", "Готово.\n3 июня 2024 г., Анна <anna@example.ru> пишет:\nстарое письмо", {}, "Готово."),
+    ("russian написал(а)", "Готово.\nИван Петров написал(а):\nстарое", {}, "Готово."),
+    (
+        "gmail russian attribution",
+        "Готово.\nпн, 3 июн. 2024 г. в 10:00, Анна <anna@example.ru>:\n\n> старое",
+        {},
+        "Готово.",
+    ),
+    ("original message", "See below.\n-----Original Message-----\nFrom: a\nold", {}, "See below."),
+    ("исходное сообщение", "Смотрите ниже.\n-----Исходное сообщение-----\nОт: a", {}, "Смотрите ниже."),
+    ("outlook header block", "Fixed.\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: support\nold text", {}, "Fixed."),
+    ("from: alone is kept", "From: the billing team we heard back.", {}, "From: the billing team we heard back."),
+    ("signature delimiter", "Hello!\n-- \nAnn, Support\n+1 555", {}, "Hello!"),
+    ("device line", "Ок, спасибо\nSent from my iPhone", {}, "Ок, спасибо"),
+    ("russian device line", "Ок\nОтправлено из мобильной Почты Mail.ru", {}, "Ок"),
+    ("ordinary sentence kept", "Отправлено с курьером сегодня.", {}, "Отправлено с курьером сегодня."),
+    ("sign-off kept", "Всё готово.\nС уважением,\nАнна", {}, "Всё готово.\nС уважением,\nАнна"),
+    ("url removed, punctuation kept", "See https://example.com/a?b=1. Thanks", {}, "See  . Thanks"),
+    ("url in parentheses", "(см. https://example.ru/x) спасибо", {}, "(см.  ) спасибо"),
     ("www url", "Go to www.example.com now", {}, "Go to   now"),
-    ("mention removed, e-mail kept",
-     "@AmazonHelp write to help@example.com", {}, "write to help@example.com"),
-    ("options off",
-     "> quoted\n@bob https://x.example\n-- \nsig",
-     {"quoted": False, "signature": False, "urls": False, "mentions": False},
-     "> quoted\n@bob https://x.example\n-- \nsig"),
-    ("only urls",
-     "> quoted https://x.example", {"quoted": False, "signature": False, "mentions": False},
-     "> quoted"),
+    ("mention removed, e-mail kept", "@AmazonHelp write to help@example.com", {}, "write to help@example.com"),
+    (
+        "options off",
+        "> quoted\n@bob https://x.example\n-- \nsig",
+        {"quoted": False, "signature": False, "urls": False, "mentions": False},
+        "> quoted\n@bob https://x.example\n-- \nsig",
+    ),
+    ("only urls", "> quoted https://x.example", {"quoted": False, "signature": False, "mentions": False}, "> quoted"),
 ]
 
 
-@pytest.mark.parametrize(("text", "options", "expected"),
-                         [case[1:] for case in NOISE_CASES], ids=[case[0] for case in NOISE_CASES])
+@pytest.mark.parametrize(
+    ("text", "options", "expected"), [case[1:] for case in NOISE_CASES], ids=[case[0] for case in NOISE_CASES]
+)
 def test_strip_noise(text: str, options: dict[str, bool], expected: str) -> None:
     assert strip_noise(text, **options) == expected
-
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\u00a0\u2003\x1c")), max_size=30))

@@ -1,4 +1,5 @@
 """Plain phrases: word boundaries, inflected forms, multi-word runs, offsets into the original."""
+
 from __future__ import annotations
 
 import pytest
@@ -81,7 +82,7 @@ def test_phrase_match(phrase: str, text: str, expected: str | None) -> None:
         assert hits == []
     else:
         assert [hit.matched for hit in hits][:1] == [expected]
-        assert text[hits[0].start:hits[0].end] == expected
+        assert text[hits[0].start : hits[0].end] == expected
 
 
 def test_hits_are_in_text_order_with_all_occurrences() -> None:
@@ -89,15 +90,26 @@ def test_hits_are_in_text_order_with_all_occurrences() -> None:
     text = "Добрый день! Спасибо. Thank you! спасибо"
     hits = phrases.search(text)
     assert [(hit.entry_index, hit.matched) for hit in hits] == [
-        (1, "Добрый день"), (0, "Спасибо"), (2, "Thank you"), (0, "спасибо")]
+        (1, "Добрый день"),
+        (0, "Спасибо"),
+        (2, "Thank you"),
+        (0, "спасибо"),
+    ]
     assert all(isinstance(hit, Hit) for hit in hits)
     assert hits[1] == Hit(0, "спасибо", 13, 20, "Спасибо")
 
 
-@pytest.mark.parametrize(("phrase", "text", "count"), [
-    ("иван", "Ивана", 1), ("экран", "экрана", 1), ("экран экран", "экрана экрану", 1),
-    ("спасибо", "спасибо спасибо", 2), ("да да", "да да да", 1), ("да да", "да да да да", 2),
-])
+@pytest.mark.parametrize(
+    ("phrase", "text", "count"),
+    [
+        ("иван", "Ивана", 1),
+        ("экран", "экрана", 1),
+        ("экран экран", "экрана экрану", 1),
+        ("спасибо", "спасибо спасибо", 2),
+        ("да да", "да да да", 1),
+        ("да да", "да да да да", 2),
+    ],
+)
 def test_one_hit_per_place(phrase: str, text: str, count: int) -> None:
     assert len(PhraseSet([phrase]).search(text)) == count
 
@@ -105,9 +117,9 @@ def test_one_hit_per_place(phrase: str, text: str, count: int) -> None:
 def test_offsets_survive_expanding_normalisation() -> None:
     # "ﬁ" becomes two letters and "№" three characters in the folded text
     text = "№ 5: ﬁnal answer, спасибо"
-    hit, = PhraseSet(["спасибо"]).search(text)
+    (hit,) = PhraseSet(["спасибо"]).search(text)
     assert (hit.start, hit.end, hit.matched) == (18, 25, "спасибо")
-    hit, = PhraseSet(["final answer"]).search(text)
+    (hit,) = PhraseSet(["final answer"]).search(text)
     assert hit.matched == "ﬁnal answer"
 
 
@@ -143,8 +155,7 @@ ERROR_CASES = [
 
 
 @pytest.mark.parametrize(("entries", "language", "fragment", "index"), ERROR_CASES)
-def test_phrase_errors(entries: list, language: str | None, fragment: str,
-                       index: int | None) -> None:
+def test_phrase_errors(entries: list, language: str | None, fragment: str, index: int | None) -> None:
     with pytest.raises(PhraseError) as caught:
         PhraseSet(entries, language=language)
     assert fragment in caught.value.message

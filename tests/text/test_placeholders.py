@@ -1,4 +1,5 @@
 """Placeholders: {customer_name} filled per ticket, in the forms an agent writes a name."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,7 @@ NAME_CASES = [
     ("{customer_name}", "Анна", "Спасибо, Анну услышали", ["Анну"]),
     ("{customer_name}", "Анна", "с Анной", ["Анной"]),
     ("{customer_name}", "Анна", "для Анны", ["Анны"]),
-    ("{customer_name}", "Иван", "Иван, Ивану, Ивана, Иваном, об Иване",
-     ["Иван", "Ивану", "Ивана", "Иваном", "Иване"]),
+    ("{customer_name}", "Иван", "Иван, Ивану, Ивана, Иваном, об Иване", ["Иван", "Ивану", "Ивана", "Иваном", "Иване"]),
     ("{customer_name}", "Мария", "Марии и Марию, Марией", ["Марии", "Марию", "Марией"]),
     ("{customer_name}", "Ольга", "для Ольги", ["Ольги"]),
     ("{customer_name}", "Наталья", "Наталье и Натальей", ["Наталье", "Натальей"]),
@@ -32,8 +32,7 @@ NAME_CASES = [
     ("{customer_name}", "Анна Петровна", "Анна Петровна, здравствуйте", ["Анна Петровна"]),
     ("{customer_name}", "Анна Петровна", "Уважаемая Анна!", ["Анна"]),
     ("{customer_name}", "Анна Петровна", "Анне Петровне", ["Анне Петровне"]),
-    ("{customer_name}", "Петрова Анна Сергеевна", "Анна Сергеевна, добрый день",
-     ["Анна Сергеевна"]),
+    ("{customer_name}", "Петрова Анна Сергеевна", "Анна Сергеевна, добрый день", ["Анна Сергеевна"]),
     ("{customer_name}", "Петрова Анна Сергеевна", "госпоже Петровой", ["Петровой"]),
     ("{customer_name}", "Иванов Иван", "Иванову Ивану", ["Иванову Ивану"]),
     ("{customer_name}", "Анна-Мария", "для Анны-Марии", ["Анны-Марии"]),
@@ -55,15 +54,12 @@ NAME_CASES = [
     ("{customer_name}", "Анна", "Жанна", []),
     # placeholders inside phrases
     ("спасибо, {customer_name}", "Анна", "Спасибо, Анна!", ["Спасибо, Анна"]),
-    ("спасибо, {customer_name}", "Анна Петровна", "Спасибо, Анна Петровна!",
-     ["Спасибо, Анна Петровна"]),
-    ("{customer_name}, спасибо за обращение", "Иван", "Ивану спасибо за обращения",
-     ["Ивану спасибо за обращения"]),
+    ("спасибо, {customer_name}", "Анна Петровна", "Спасибо, Анна Петровна!", ["Спасибо, Анна Петровна"]),
+    ("{customer_name}, спасибо за обращение", "Иван", "Ивану спасибо за обращения", ["Ивану спасибо за обращения"]),
     ("thank you, {customer_name}", "Anna", "Thank you Anna.", ["Thank you Anna"]),
     ("thank you, {customer_name}", "Anna", "Thank you! Bob", []),
     # other fields are matched like phrase words (stems), as a whole
-    ("заказ {order_id}", "12345", "Ваш заказ 12345 готов, заказа 12345",
-     ["заказ 12345", "заказа 12345"]),
+    ("заказ {order_id}", "12345", "Ваш заказ 12345 готов, заказа 12345", ["заказ 12345", "заказа 12345"]),
     ("заказ {order_id}", "12345", "заказ 123456", []),
     ("{product} доставлен", "холодильник", "Холодильники доставлены", ["Холодильники доставлены"]),
 ]
@@ -71,7 +67,7 @@ NAME_CASES = [
 
 @pytest.mark.parametrize(("entry", "value", "text", "expected"), NAME_CASES)
 def test_placeholder_matches(entry: str, value: str, text: str, expected: list[str]) -> None:
-    field = entry[entry.index("{") + 1:entry.index("}")]
+    field = entry[entry.index("{") + 1 : entry.index("}")]
     hits = PhraseSet([entry]).search(text, {field: value})
     assert [hit.matched for hit in hits] == expected
     assert all(hit.entry == entry for hit in hits)
@@ -111,8 +107,7 @@ def test_missing_and_all_need() -> None:
     assert phrases.missing({"customer_name": "Анна"}) == {"agent_name"}
     assert phrases.missing({"customer_name": "Анна", "agent_name": "Ivan"}) == frozenset()
     assert not phrases.all_need({"customer_name", "agent_name"})  # the regex needs nothing
-    assert PhraseSet(["{customer_name}", "hi {agent_name}"]).all_need(
-        {"customer_name", "agent_name"})
+    assert PhraseSet(["{customer_name}", "hi {agent_name}"]).all_need({"customer_name", "agent_name"})
 
 
 def test_values_are_per_call_on_one_scan() -> None:
@@ -129,10 +124,13 @@ def test_non_string_values_are_text() -> None:
     assert [hit.matched for hit in hits] == ["ticket 42"]
 
 
-@pytest.mark.parametrize(("value", "forms"), [
-    ("Анна", {"анна", "анны", "анне", "анну", "анной", "анною"}),
-    ("Иван", {"иван", "ивана", "ивану", "иваном", "иване"}),
-    ("Пьеро", {"пьеро"}),  # indeclinable
-])
+@pytest.mark.parametrize(
+    ("value", "forms"),
+    [
+        ("Анна", {"анна", "анны", "анне", "анну", "анной", "анною"}),
+        ("Иван", {"иван", "ивана", "ивану", "иваном", "иване"}),
+        ("Пьеро", {"пьеро"}),  # indeclinable
+    ],
+)
 def test_name_forms_include_the_paradigm(value: str, forms: set[str]) -> None:
     assert forms <= name_forms(value)

@@ -1,4 +1,5 @@
 """{regex: …} entries: RE2 translation, Unicode-aware \\b and \\w, validation, no hangs."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,7 @@ MATCH_CASES = [
 def test_regex_matches(pattern: str, text: str, expected: list[str]) -> None:
     hits = PhraseSet([{"regex": pattern}]).search(text)
     assert [hit.matched for hit in hits] == expected
-    assert all(text[hit.start:hit.end] == hit.matched for hit in hits)
+    assert all(text[hit.start : hit.end] == hit.matched for hit in hits)
     assert all(hit.entry == "regex:" + pattern for hit in hits)
 
 
@@ -129,19 +130,25 @@ def test_regexes_of_many_sets_share_one_pass() -> None:
     assert scan.hits(nothing) == []
 
 
-@pytest.mark.parametrize(("pattern", "message"), [
-    (r"[\w-z]", r"a range cannot start or end at \w inside [...]"),
-    (r"[a-\w]", r"a range cannot start or end at \w inside [...]"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (r"[\w-z]", r"a range cannot start or end at \w inside [...]"),
+        (r"[a-\w]", r"a range cannot start or end at \w inside [...]"),
+    ],
+)
 def test_a_range_at_the_word_class_is_refused(pattern, message):
     with pytest.raises(PhraseError, match=re.escape(message)):
         PhraseSet([{"regex": pattern}])
 
 
-@pytest.mark.parametrize(("pattern", "text", "expected"), [
-    (r"[^\w\s]+", "ага!!! ну?", ["!!!", "?"]),  # a negated class with \w keeps its meaning
-    (r"\W\w+", "a,бв", [",бв"]),
-    (r"[\w-]+ка\b", "из-за какая-то ручка", ["ручка"]),
-])
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        (r"[^\w\s]+", "ага!!! ну?", ["!!!", "?"]),  # a negated class with \w keeps its meaning
+        (r"\W\w+", "a,бв", [",бв"]),
+        (r"[\w-]+ка\b", "из-за какая-то ручка", ["ручка"]),
+    ],
+)
 def test_the_relaxed_set_finds_what_the_exact_pattern_finds(pattern, text, expected):
     assert [hit.matched for hit in PhraseSet([{"regex": pattern}]).search(text)] == expected

@@ -6,6 +6,7 @@ Matching those lists with svcaudit's text layer must find exactly the planted fa
 the traps the samples contain (inflected closings, names in other cases, ё/е, lower-case
 greetings).  Skips when the samples are absent.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,14 +20,13 @@ import pytest
 from svcaudit.text import PhraseBank, PhraseSet
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-FAULTS, TICKETS, MESSAGES = (SAMPLES / name for name in
-                             ("faults.json", "tickets.csv", "messages.csv"))
+FAULTS, TICKETS, MESSAGES = (SAMPLES / name for name in ("faults.json", "tickets.csv", "messages.csv"))
 RESOLVED = {"solved", "closed"}
-PHRASE_TAGS = ("missing-greeting", "name-not-used", "missing-closing", "no-apology-after-wait",
-               "rude-phrase")
+PHRASE_TAGS = ("missing-greeting", "name-not-used", "missing-closing", "no-apology-after-wait", "rude-phrase")
 
-pytestmark = pytest.mark.skipif(not all(path.exists() for path in (FAULTS, TICKETS, MESSAGES)),
-                                reason="samples/ is absent")
+pytestmark = pytest.mark.skipif(
+    not all(path.exists() for path in (FAULTS, TICKETS, MESSAGES)), reason="samples/ is absent"
+)
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 Skips when ../shared/data is absent (the data is not part of the product repository).
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,7 +38,7 @@ def found(phrase: str) -> dict[int, list[str]]:
     for index, sentence in enumerate(sentences()):
         hits = bank.scan(sentence).hits(key)
         for hit in hits:
-            assert sentence[hit.start:hit.end] == hit.matched
+            assert sentence[hit.start : hit.end] == hit.matched
         if hits:
             result[index] = [hit.matched for hit in hits]
     return result

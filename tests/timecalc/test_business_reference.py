@@ -7,6 +7,7 @@ implementation: it reads its own simple description of each calendar, from which
 implementation parses is generated. Every schedule boundary and clock change falls on a minute, so
 minute steps count exactly.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -129,8 +130,11 @@ REFERENCES = {
     ),
     "lord-howe-overlapping-days": Reference(
         zone="Australia/Lord_Howe",
-        week={**{d: (span("01:00-03:00"),) for d in range(7)}, 0: (span("01:00-03:00"), span("20:00-04:00")),
-              1: (span("00:00-08:00"),)},
+        week={
+            **{d: (span("01:00-03:00"),) for d in range(7)},
+            0: (span("01:00-03:00"), span("20:00-04:00")),
+            1: (span("00:00-08:00"),),
+        },
         windows=(date(2026, 4, 1), date(2026, 9, 30)),
     ),
 }
@@ -218,7 +222,9 @@ def test_open_intervals_match_brute_force() -> None:
             end = len(window.counts) - 1
             intervals = list(calendar.open_intervals(at(window, 0, timezone.utc), at(window, end, timezone.utc)))
             working = {
-                minute for a, b in intervals for minute in range(
+                minute
+                for a, b in intervals
+                for minute in range(
                     int((a - window.start).total_seconds()) // MINUTE, int((b - window.start).total_seconds()) // MINUTE
                 )
             }
@@ -232,7 +238,9 @@ def test_open_intervals_match_brute_force() -> None:
 # -- invariants over long spans, any second, any offset ------------------------------------------
 
 INSTANTS = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.sampled_from(
+    min_value=datetime(2024, 1, 1),
+    max_value=datetime(2028, 12, 31),
+    timezones=st.sampled_from(
         [ZoneInfo(z) for z in INPUT_ZONES + ("America/New_York", "America/Santiago", "Europe/Berlin")]
     ),
 ).map(lambda moment: moment.replace(microsecond=0).astimezone(timezone.utc).astimezone(moment.tzinfo))
@@ -301,8 +309,9 @@ def test_monotonic(name: str, start: datetime, first: int, second: int) -> None:
     assert calendar.business_seconds(start, near) <= calendar.business_seconds(start, far)
     assert calendar.business_seconds(near, far) <= calendar.business_seconds(start, far)
     less, more = sorted((first // 10, second // 10))
-    assert (calendar.add_business_seconds(start, less).astimezone(timezone.utc)
-            <= calendar.add_business_seconds(start, more).astimezone(timezone.utc))
+    assert calendar.add_business_seconds(start, less).astimezone(timezone.utc) <= calendar.add_business_seconds(
+        start, more
+    ).astimezone(timezone.utc)
 
 
 @given(CALENDAR_NAMES, INSTANTS, st.integers(1, 30))

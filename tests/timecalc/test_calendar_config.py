@@ -1,4 +1,5 @@
 """Reading `calendars.<name>` mappings: accepted forms and rejected ones with the offending path."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -108,27 +109,56 @@ BAD_CONFIGS = [
     ({"week": {"mon": 9}}, ("week", "mon"), "list of intervals"),
     ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"country": "XX"}}, ("holidays", "country"), "no country 'XX'"),
     ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"country": "RUU"}}, ("holidays", "country"), "did you mean 'RU'"),
-    ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"country": "US", "subdivision": "ZZ"}},
-     ("holidays", "subdivision"), "no subdivision 'ZZ'"),
-    ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"country": "RU", "subdivision": "MOW"}},
-     ("holidays", "subdivision"), "no subdivisions of RU"),
-    ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"subdivision": "CA"}}, ("holidays", "subdivision"), "needs a `country`"),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "holidays": {"country": "US", "subdivision": "ZZ"}},
+        ("holidays", "subdivision"),
+        "no subdivision 'ZZ'",
+    ),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "holidays": {"country": "RU", "subdivision": "MOW"}},
+        ("holidays", "subdivision"),
+        "no subdivisions of RU",
+    ),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "holidays": {"subdivision": "CA"}},
+        ("holidays", "subdivision"),
+        "needs a `country`",
+    ),
     ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"country": 7}}, ("holidays", "country"), "code"),
-    ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"contry": "RU"}}, ("holidays", "contry"), "did you mean 'country'"),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "holidays": {"contry": "RU"}},
+        ("holidays", "contry"),
+        "did you mean 'country'",
+    ),
     ({"week": {"mon": ["09:00-18:00"]}, "holidays": "RU"}, ("holidays",), "mapping"),
-    ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"dates": [date(2026, 1, 1), "2026-02-30"]}},
-     ("holidays", "dates", 1), "not a date"),
-    ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"dates": ["2026-01-08..2026-01-01"]}},
-     ("holidays", "dates", 0), "ends before it starts"),
-    ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"dates": [datetime(2026, 1, 1, 10)]}},
-     ("holidays", "dates", 0), "has a time"),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "holidays": {"dates": [date(2026, 1, 1), "2026-02-30"]}},
+        ("holidays", "dates", 1),
+        "not a date",
+    ),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "holidays": {"dates": ["2026-01-08..2026-01-01"]}},
+        ("holidays", "dates", 0),
+        "ends before it starts",
+    ),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "holidays": {"dates": [datetime(2026, 1, 1, 10)]}},
+        ("holidays", "dates", 0),
+        "has a time",
+    ),
     ({"week": {"mon": ["09:00-18:00"]}, "holidays": {"dates": "2026-01-01"}}, ("holidays", "dates"), "list"),
     ({"week": {"mon": ["09:00-18:00"]}, "exceptions": ["2026-01-01"]}, ("exceptions",), "maps dates"),
     ({"week": {"mon": ["09:00-18:00"]}, "exceptions": {"tomorrow": []}}, ("exceptions", "tomorrow"), "not a date"),
-    ({"week": {"mon": ["09:00-18:00"]}, "exceptions": {date(2026, 1, 1): ["10-12"]}},
-     ("exceptions", date(2026, 1, 1), 0), "not an interval"),
-    ({"week": {"mon": ["09:00-18:00"]}, "exceptions": {date(2026, 1, 2): [], "2026-01-01..2026-01-03": []}},
-     ("exceptions", "2026-01-01..2026-01-03"), "2026-01-02 is given twice"),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "exceptions": {date(2026, 1, 1): ["10-12"]}},
+        ("exceptions", date(2026, 1, 1), 0),
+        "not an interval",
+    ),
+    (
+        {"week": {"mon": ["09:00-18:00"]}, "exceptions": {date(2026, 1, 2): [], "2026-01-01..2026-01-03": []}},
+        ("exceptions", "2026-01-01..2026-01-03"),
+        "2026-01-02 is given twice",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """Durations as helpdesk exports write them: every accepted form to the second, every refusal named."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,23 +15,23 @@ H, M = UNIT_SECONDS["hours"], UNIT_SECONDS["minutes"]
 
 # (exported text, the field's unit in seconds, whole seconds)
 READ = [
-    ("90", M, 5400),                 # Zendesk's "First reply time in minutes"
+    ("90", M, 5400),  # Zendesk's "First reply time in minutes"
     ("0", M, 0),
-    ("2.5", H, 9000),                # Freshdesk's API: decimal hours
-    ("2,5", H, 9000),                # the same with a decimal comma
+    ("2.5", H, 9000),  # Freshdesk's API: decimal hours
+    ("2,5", H, 9000),  # the same with a decimal comma
     ("0.08", H, 288),
-    ("0,083", H, 299),               # a leading zero: a decimal comma, not thousands
+    ("0,083", H, 299),  # a leading zero: a decimal comma, not thousands
     ("1.234", H, 4442),
     ("90", UNIT_SECONDS["seconds"], 90),
     ("32.5", M, 1950),
-    ("2:05:11", H, 7511),            # Freshdesk's UI export: H:MM:SS in an "(in hrs)" column
-    ("02:05:11", M, 7511),           # a clock reads the same whatever the field's unit
-    ("27:31:07", H, 99067),          # hours past a day
+    ("2:05:11", H, 7511),  # Freshdesk's UI export: H:MM:SS in an "(in hrs)" column
+    ("02:05:11", M, 7511),  # a clock reads the same whatever the field's unit
+    ("27:31:07", H, 99067),  # hours past a day
     ("120:00:00", H, 432000),
-    ("0:45", H, 2700),               # H:MM
+    ("0:45", H, 2700),  # H:MM
     ("0:00:01", H, 1),
-    ("1:02:03.6", H, 3724),          # fractions of a second, to the nearest
-    ("1 day 02:03:04", H, 93784),    # PostgreSQL intervals
+    ("1:02:03.6", H, 3724),  # fractions of a second, to the nearest
+    ("1 day 02:03:04", H, 93784),  # PostgreSQL intervals
     ("2 days, 0:00:05", H, 172805),
     ("1d 2h 3m", H, 93780),
     ("2h 5m 11s", H, 7511),
@@ -55,14 +56,14 @@ REFUSED = [
     ("abc", H, "is not a duration such as 2.5 in the field's unit, 2:05:11"),
     ("?", H, "is not a duration"),
     ("n/a", M, "is not a duration"),
-    ("2:60", H, "is not a duration"),       # no 60th minute
+    ("2:60", H, "is not a duration"),  # no 60th minute
     ("2:05:75", H, "is not a duration"),
     ("2:05:11:09", H, "is not a duration"),
     ("1.2.3", H, "is not a duration"),
-    ("1h 1h", H, "is not a duration"),      # a unit twice
+    ("1h 1h", H, "is not a duration"),  # a unit twice
     ("2 parsecs", H, "is not a duration"),
     ("1d garbage", H, "is not a duration"),
-    ("3bd", H, "is not a duration"),        # working days are a target, not a measurement
+    ("3bd", H, "is not a duration"),  # working days are a target, not a measurement
     ("P", H, "is not a duration"),
     ("1e3", M, "is not a duration"),
 ]
@@ -80,10 +81,18 @@ def test_refuses_with_a_reason(text, unit, fragment):
     assert fragment in str(caught.value)
 
 
-@pytest.mark.parametrize("field, unit", [
-    ("zendesk_first_reply_minutes", "minutes"), ("freshdesk_first_response_hours", "hours"),
-    ("first_response_time_in_hrs", "hours"), ("handle_seconds", "seconds"), ("wait_mins", "minutes"),
-    ("Reply_MINUTES", "minutes"), ("first_reply", None), ("hours_note", None),
-])
+@pytest.mark.parametrize(
+    "field, unit",
+    [
+        ("zendesk_first_reply_minutes", "minutes"),
+        ("freshdesk_first_response_hours", "hours"),
+        ("first_response_time_in_hrs", "hours"),
+        ("handle_seconds", "seconds"),
+        ("wait_mins", "minutes"),
+        ("Reply_MINUTES", "minutes"),
+        ("first_reply", None),
+        ("hours_note", None),
+    ],
+)
 def test_unit_of_field(field, unit):
     assert unit_of_field(field) == unit

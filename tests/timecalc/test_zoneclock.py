@@ -1,4 +1,5 @@
 """The zone clock: offset changes found to the second, and wall-clock questions answered across them."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -4,6 +4,7 @@ The engine asks before running a rule's check; a ticket that does not meet them 
 not applicable, with the reason counted in the report. The row version answers the same question
 for tickets known only from a ticket row, without building their timeline.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -6,6 +6,7 @@ mergeable states; findings beyond a few thousand wait on disk (`findings.Finding
 only from a ticket row take the row lane (`rowlane`, `rowaudit`), which gives the same tally;
 `audit.run` chooses the way for a run.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -61,8 +62,12 @@ def column_mapping(standard: Standard) -> ColumnMapping:
 def make_row_parser(standard: Standard) -> RowParser:
     """Typing of rows as the standard says: its time zone, date order and value mapping."""
     timestamps = TimestampParser(ZoneInfo(standard.timezone), day_first=standard.input.day_first)
-    return RowParser(timestamps, column_mapping(standard), NullMarkers(standard.input.nulls),
-                     date_order_declared=standard.input.date_order is not None)
+    return RowParser(
+        timestamps,
+        column_mapping(standard),
+        NullMarkers(standard.input.nulls),
+        date_order_declared=standard.input.date_order is not None,
+    )
 
 
 def nested_layout(standard: Standard) -> NestedLayout | None:
@@ -73,8 +78,7 @@ def nested_layout(standard: Standard) -> NestedLayout | None:
     if messages is None:
         return None
     columns = {**(preset.columns if preset else {}), **standard.input.columns}
-    fields = {name: path for name, path in columns.items()
-              if name != "ticket_id" and name not in NESTED_MESSAGE_FIELDS}
+    fields = {name: path for name, path in columns.items() if name != "ticket_id" and name not in NESTED_MESSAGE_FIELDS}
     return NestedLayout(columns.get("ticket_id", "ticket_id"), messages, MappingProxyType(fields))
 
 
@@ -97,37 +101,57 @@ def table_readings(standard: Standard) -> list[TableReading]:
             for field, mapped in layer.items():
                 values.setdefault(field, {}).update(mapped)
         mapping = ColumnMapping(table.columns, values)
-        parser = None if table.shape is TableShape.LOOKUP else RowParser(
-            timestamps, mapping, NullMarkers(spec.nulls),
-            date_order_declared=spec.date_order is not None)
+        parser = (
+            None
+            if table.shape is TableShape.LOOKUP
+            else RowParser(
+                timestamps, mapping, NullMarkers(spec.nulls), date_order_declared=spec.date_order is not None
+            )
+        )
         readings.append(TableReading(table, mapping, parser))
     return readings
 
 
-def make_intake(standard: Standard, paths: Sequence[str | Path], encoding: str | None = None,
-                as_of: datetime | None = None) -> Intake:
+def make_intake(
+    standard: Standard, paths: Sequence[str | Path], encoding: str | None = None, as_of: datetime | None = None
+) -> Intake:
     """Readers configured by the standard's `input` section and time zone."""
     parser = make_row_parser(standard)
     preset = get_preset(standard.input.preset)
     spec = standard.input
     if spec.tables:
-        event_log = spec.history == HISTORY_FROM_ROWS or any(
-            t.history == HISTORY_FROM_ROWS for t in spec.tables)
+        event_log = spec.history == HISTORY_FROM_ROWS or any(t.history == HISTORY_FROM_ROWS for t in spec.tables)
         # A folder given stands for its tables' files.
-        return Intake(expand_folders(paths), parser, parser.mapping, encoding, date_order=spec.date_order,
-                      duplicates=spec.duplicates, as_of=as_of, events_from_rows=event_log,
-                      tables=table_readings(standard))
+        return Intake(
+            expand_folders(paths),
+            parser,
+            parser.mapping,
+            encoding,
+            date_order=spec.date_order,
+            duplicates=spec.duplicates,
+            as_of=as_of,
+            events_from_rows=event_log,
+            tables=table_readings(standard),
+        )
     history = spec.history or (preset.history if preset else None)
-    return Intake(paths, parser, parser.mapping, encoding,
-                  layout=nested_layout(standard), thread=preset.thread if preset else None,
-                  date_order=spec.date_order, duplicates=spec.duplicates, as_of=as_of,
-                  records=spec.records, records_default=preset.records if preset else None,
-                  history=history if isinstance(history, HistoryLayout) else None,
-                  events_from_rows=history == HISTORY_FROM_ROWS)
+    return Intake(
+        paths,
+        parser,
+        parser.mapping,
+        encoding,
+        layout=nested_layout(standard),
+        thread=preset.thread if preset else None,
+        date_order=spec.date_order,
+        duplicates=spec.duplicates,
+        as_of=as_of,
+        records=spec.records,
+        records_default=preset.records if preset else None,
+        history=history if isinstance(history, HistoryLayout) else None,
+        events_from_rows=history == HISTORY_FROM_ROWS,
+    )
 
 
-def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome,
-                   waived_because: str | None = None) -> Violation:
+def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_because: str | None = None) -> Violation:
     """The one factory for findings: it stamps where the evidence stands in the input."""
     return Violation(*violation_row(rule, ticket, outcome, waived_because))
 
@@ -137,8 +161,7 @@ _who = attrgetter(*WHO_FIELDS)
 _NOBODY = (None,) * len(WHO_FIELDS)
 
 
-def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome,
-                  waived_because: str | None = None) -> tuple:
+def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_because: str | None = None) -> tuple:
     """A finding as the tuple of its Violation fields, in their order: what a `FindingLog`
     keeps (`append_row`), without a frozen object made per finding on the hot path."""
     message = outcome.message
@@ -194,8 +217,15 @@ def _plan(standard: Standard) -> tuple[_Step, ...]:
     found = _PLANS.get(id(standard))
     if found is None or found[0] is not standard:
         steps = tuple(
-            _Step(rule, check, isinstance(check, AggregateCheck), bool(rule.where), bool(rule.when),
-                  standard.quality and rule.weight > 0, check.reads_roles)
+            _Step(
+                rule,
+                check,
+                isinstance(check, AggregateCheck),
+                bool(rule.where),
+                bool(rule.when),
+                standard.quality and rule.weight > 0,
+                check.reads_roles,
+            )
             for rule, check in zip(standard.rules, standard.checks, strict=False)
         )
         found = _PLANS[id(standard)] = (standard, steps)
@@ -222,9 +252,14 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
     if created_after(ticket, as_of):
         # Nothing about it can be judged yet; aggregates leave it out (in_scope False).
         count = len(standard.rules)
-        return TicketVerdicts(ticket, [None if isinstance(c, AggregateCheck) else CREATED_AFTER_AS_OF
-                                       for c in standard.checks], [False] * count, ctx.timeline(),
-                              None, after_as_of=True)
+        return TicketVerdicts(
+            ticket,
+            [None if isinstance(c, AggregateCheck) else CREATED_AFTER_AS_OF for c in standard.checks],
+            [False] * count,
+            ctx.timeline(),
+            None,
+            after_as_of=True,
+        )
     as_seen_at(ticket, as_of)
     score = TicketScore() if standard.quality else None
     outcomes: list[Outcome | None] = []
@@ -259,8 +294,13 @@ class Tally:
     passing tickets, nor with findings: beyond a few thousand they wait on disk (`FindingLog`).
     """
 
-    def __init__(self, standard: Standard, keep_violations: bool = True,
-                 waivers: Waivers | None = None, findings_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        standard: Standard,
+        keep_violations: bool = True,
+        waivers: Waivers | None = None,
+        findings_dir: str | None = None,
+    ) -> None:
         self.standard = standard
         self.results = [RuleResult(rule) for rule in standard.rules]
         # Findings beyond a few thousand wait on disk (in `findings_dir`, else the system's temp dir).
@@ -273,8 +313,7 @@ class Tally:
         self.after_as_of = 0  # tickets created after --as-of: counted, judged by no rule
         self.keep_violations = keep_violations
         self._aggregates = [
-            (index, check) for index, check in enumerate(standard.checks)
-            if isinstance(check, AggregateCheck)
+            (index, check) for index, check in enumerate(standard.checks) if isinstance(check, AggregateCheck)
         ]
         self.states = {index: check.new_state() for index, check in self._aggregates}
         self.finished = False
@@ -312,8 +351,9 @@ class Tally:
             "tickets": self.tickets,
             "after_as_of": self.after_as_of,
             "rule_ids": [r.rule.id for r in self.results],
-            "rules": [[r.passed, r.failed, r.pending, r.not_applicable, r.waived, dict(r.reasons)]
-                      for r in self.results],
+            "rules": [
+                [r.passed, r.failed, r.pending, r.not_applicable, r.waived, dict(r.reasons)] for r in self.results
+            ],
             "violations": self.violations.state(by_reference),
             "waived": self.waived.state(by_reference),
             "metrics": self.metrics.state(),
@@ -329,7 +369,8 @@ class Tally:
         self.tickets += state["tickets"]
         self.after_as_of += state.get("after_as_of", 0)
         for result, (passed, failed_, pending_, not_applicable_, waived, reasons) in zip(
-                self.results, state["rules"], strict=False):
+            self.results, state["rules"], strict=False
+        ):
             result.passed += passed
             result.failed += failed_
             result.pending += pending_
@@ -380,12 +421,13 @@ def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:
     """--as-of earlier than the data: what was left out, so that a misread date shows."""
     parts = []
     if tickets:
-        parts.append(f"{tickets} ticket{'s' if tickets != 1 else ''} created after --as-of "
-                     f"{as_of.isoformat()} (not applicable to every rule)")
+        parts.append(
+            f"{tickets} ticket{'s' if tickets != 1 else ''} created after --as-of "
+            f"{as_of.isoformat()} (not applicable to every rule)"
+        )
     if messages:
         after = "it" if tickets else f"--as-of {as_of.isoformat()}"
-        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after {after} "
-                     f"(ignored)")
+        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after {after} (ignored)")
     return "; ".join(parts) + ": is --as-of right, and are the dates read in the right order?"
 
 
@@ -395,16 +437,15 @@ def ordered_rejections(intake: Intake) -> list[Rejection]:
     return sorted(intake.rejected, key=lambda r: (order.get(r.path, len(order)), r.row))
 
 
-def rejection_warnings(intake: Intake, tickets_after_as_of: int = 0,
-                       as_of: datetime | None = None) -> list[str]:
+def rejection_warnings(intake: Intake, tickets_after_as_of: int = 0, as_of: datetime | None = None) -> list[str]:
     """The warnings every format carries about the input: rejected rows are never a silent pass."""
     warnings = list(intake.warnings)  # empty files, renamed duplicate columns, date orders
-    return warnings + input_warnings(intake.inputs, tickets_after_as_of,
-                                     intake.messages_after_as_of, as_of)
+    return warnings + input_warnings(intake.inputs, tickets_after_as_of, intake.messages_after_as_of, as_of)
 
 
-def input_warnings(inputs: Sequence[InputStats], tickets_after_as_of: int,
-                   messages_after_as_of: int, as_of: datetime | None) -> list[str]:
+def input_warnings(
+    inputs: Sequence[InputStats], tickets_after_as_of: int, messages_after_as_of: int, as_of: datetime | None
+) -> list[str]:
     """What the rows' accounts say (rejected rows and fields, folded rows, internal notes, data
     after --as-of): one list for a run, a weekly report and the merge of partial results."""
     warnings = []
@@ -414,13 +455,17 @@ def input_warnings(inputs: Sequence[InputStats], tickets_after_as_of: int,
         warnings.append(f"{rejected} of {read} input rows were rejected and not audited; see `rejected`")
     fields = sum(i.fields_rejected for i in inputs)
     if fields:
-        warnings.append(f"{fields} field{'s' if fields != 1 else ''} rejected in rows still audited "
-                        f"(the rules needing them are not applicable); see `rejected`")
+        warnings.append(
+            f"{fields} field{'s' if fields != 1 else ''} rejected in rows still audited "
+            f"(the rules needing them are not applicable); see `rejected`"
+        )
     for item in inputs:
         if item.rows_folded:
             tickets = item.rows_read - item.rows_rejected - item.rows_folded
-            warnings.append(f"{item.path}: {item.rows_folded} rows folded into {tickets} tickets "
-                            f"(input.duplicates keeps one row per ticket)")
+            warnings.append(
+                f"{item.path}: {item.rows_folded} rows folded into {tickets} tickets "
+                f"(input.duplicates keeps one row per ticket)"
+            )
     notes = sum(i.notes for i in inputs)
     if notes:
         warnings.append(f"{notes} internal note{'s' if notes != 1 else ''}, not counted as replies")

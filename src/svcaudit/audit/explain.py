@@ -4,6 +4,7 @@ This is what an administrator reads when a figure surprises them: which stretche
 counted, which were paused (a status in `pause_statuses`) and which fell outside working hours, the due
 time, and the verdict. It reuses the rules' own checks, so it cannot disagree with `check`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -66,13 +67,26 @@ class TicketExplanation:
             "source": {"path": ticket.ref.path, "row": ticket.ref.row},
             "fields": dict(ticket.fields),
             "messages": [
-                {"index": m.index + 1, "created_at": _iso(m.created_at), "role": m.role.value,
-                 "status": m.status, "text": m.text, "path": m.ref.path, "row": m.ref.row}
+                {
+                    "index": m.index + 1,
+                    "created_at": _iso(m.created_at),
+                    "role": m.role.value,
+                    "status": m.status,
+                    "text": m.text,
+                    "path": m.ref.path,
+                    "row": m.ref.row,
+                }
                 for m in ticket.messages
             ],
             "internal_notes": [
-                {"created_at": _iso(m.created_at), "role": m.role.value, "author": m.author,
-                 "text": m.text, "path": m.ref.path, "row": m.ref.row}
+                {
+                    "created_at": _iso(m.created_at),
+                    "role": m.role.value,
+                    "author": m.author,
+                    "text": m.text,
+                    "path": m.ref.path,
+                    "row": m.ref.row,
+                }
                 for m in ticket.notes
             ],
             "rejected_fields": dict(ticket.rejected_fields),
@@ -93,17 +107,30 @@ def _rule_dict(item: RuleExplanation) -> dict[str, Any]:
         "evidence": outcome.evidence if outcome else None,
         "calendar": item.calendar,
         "spans": [
-            {"label": s.label, "start": _iso(s.start), "end": _iso(s.end), "due_at": _iso(s.due),
-             "target_seconds": s.target_seconds, "measured_seconds": s.measured_seconds,
-             "segments": [{"kind": g.kind, "start": _iso(g.start), "end": _iso(g.end),
-                           "seconds": g.seconds} for g in s.segments]}
+            {
+                "label": s.label,
+                "start": _iso(s.start),
+                "end": _iso(s.end),
+                "due_at": _iso(s.due),
+                "target_seconds": s.target_seconds,
+                "measured_seconds": s.measured_seconds,
+                "segments": [
+                    {"kind": g.kind, "start": _iso(g.start), "end": _iso(g.end), "seconds": g.seconds}
+                    for g in s.segments
+                ],
+            }
             for s in item.spans
         ],
     }
 
 
-def find_ticket(standard: Standard, paths: Sequence[str | Path], ticket_id: str,
-                encoding: str | None = None, as_of: datetime | None = None) -> Ticket:
+def find_ticket(
+    standard: Standard,
+    paths: Sequence[str | Path],
+    ticket_id: str,
+    encoding: str | None = None,
+    as_of: datetime | None = None,
+) -> Ticket:
     intake = make_intake(standard, paths, encoding, as_of)
     seen: list[str] = []
     for ticket in intake.tickets():
@@ -112,11 +139,11 @@ def find_ticket(standard: Standard, paths: Sequence[str | Path], ticket_id: str,
         if len(seen) < 100_000:
             seen.append(ticket.ticket_id)
     rejected = [r for r in intake.rejected if ticket_id in r.error]
-    hint = f"; its rows were rejected: {rejected[0].path}:{rejected[0].row} {rejected[0].error}" \
-        if rejected else ""
+    hint = f"; its rows were rejected: {rejected[0].path}:{rejected[0].row} {rejected[0].error}" if rejected else ""
     suggestion = closest(ticket_id, seen)
-    raise UsageError(f"no ticket {ticket_id!r} in the inputs{hint}"
-                     + (f" (did you mean {suggestion!r}?)" if suggestion else ""))
+    raise UsageError(
+        f"no ticket {ticket_id!r} in the inputs{hint}" + (f" (did you mean {suggestion!r}?)" if suggestion else "")
+    )
 
 
 def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketExplanation:
@@ -146,8 +173,7 @@ def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> Ticke
     return TicketExplanation(ticket, standard.name, standard.source, as_of, explained)
 
 
-def _spans(check: ResponseTimeCheck, ticket: Ticket, ctx: TicketContext,
-           as_of: datetime) -> list[SpanExplanation]:
+def _spans(check: ResponseTimeCheck, ticket: Ticket, ctx: TicketContext, as_of: datetime) -> list[SpanExplanation]:
     measured = check.measured_spans(ticket, ctx)
     if isinstance(measured, Outcome):
         return []
@@ -162,11 +188,17 @@ def _spans(check: ResponseTimeCheck, ticket: Ticket, ctx: TicketContext,
         target_seconds = due = None
         if target is not None and not check.metric.ADDS_UP:
             target_seconds, due = check.deadline(clock, start, target)
-        result.append(SpanExplanation(
-            label=span.label, start=start, end=end if span.end is not None else None,
-            due=due.astimezone(zone) if due else None, target_seconds=target_seconds,
-            measured_seconds=clock.elapsed(start, end), segments=segments(clock, start, end),
-        ))
+        result.append(
+            SpanExplanation(
+                label=span.label,
+                start=start,
+                end=end if span.end is not None else None,
+                due=due.astimezone(zone) if due else None,
+                target_seconds=target_seconds,
+                measured_seconds=clock.elapsed(start, end),
+                segments=segments(clock, start, end),
+            )
+        )
     return result
 
 

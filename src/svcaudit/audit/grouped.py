@@ -6,6 +6,7 @@ ticket's creation in the standard's time zone. Each group is compared with the g
 previous week, day or month when a time field is in `--by`, else the same group in the period
 before `--period`/`--since…--until`.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -62,8 +63,10 @@ def parse_by(text: str) -> tuple[str, ...]:
     for name in fields:
         if name not in GROUP_FIELDS:
             hint = closest(name, GROUP_FIELDS)
-            raise UsageError(f"--by {name!r} is not one of {', '.join(GROUP_FIELDS)}"
-                             + (f" (did you mean {hint!r}?)" if hint else ""))
+            raise UsageError(
+                f"--by {name!r} is not one of {', '.join(GROUP_FIELDS)}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+            )
     if len(set(fields)) != len(fields):
         raise UsageError("--by names a field twice")
     if sum(name in TIME_UNITS for name in fields) > 1:
@@ -168,8 +171,14 @@ class GroupStats:
             "resolution": self.resolution,
             "metrics": self.metrics,
             "rules": [
-                {"id": r.rule.id, "passed": r.passed, "failed": r.failed, "pending": r.pending,
-                 "not_applicable": r.not_applicable, "compliance": _round(r.compliance)}
+                {
+                    "id": r.rule.id,
+                    "passed": r.passed,
+                    "failed": r.failed,
+                    "pending": r.pending,
+                    "not_applicable": r.not_applicable,
+                    "compliance": _round(r.compliance),
+                }
                 for r in self.rules
             ],
             "dimensions": dimension_table(self.rules),
@@ -177,8 +186,9 @@ class GroupStats:
 
 
 # Figures where a fall is the good direction (waiting times, effort, reopens).
-LOWER_IS_BETTER = frozenset({"first_reply_median", "first_reply_p90", "resolution_median",
-                             "resolution_p90", "ces", "reopen_rate"})
+LOWER_IS_BETTER = frozenset(
+    {"first_reply_median", "first_reply_p90", "resolution_median", "resolution_p90", "ces", "reopen_rate"}
+)
 
 
 def changes(current: GroupStats, before: GroupStats | None) -> dict[str, float | None]:
@@ -232,7 +242,11 @@ class TablesReport:
         from svcaudit import __version__
 
         def period(p: Period | None) -> dict[str, str] | None:
-            return None if p is None else {"label": p.label, "start": format_instant(p.start), "end": format_instant(p.end)}
+            return (
+                None
+                if p is None
+                else {"label": p.label, "start": format_instant(p.start), "end": format_instant(p.end)}
+            )
 
         return {
             "svcaudit_version": __version__,
@@ -246,19 +260,29 @@ class TablesReport:
             "tickets": self.tickets,
             "tickets_in_period": self.tickets_in_period,
             "tickets_without_time": self.tickets_without_time,
-            "inputs": [{"path": i.path, "shape": i.shape.value, "rows_read": i.rows_read,
-                        "rows_audited": i.rows_audited, "rows_rejected": i.rows_rejected}
-                       for i in self.inputs],
+            "inputs": [
+                {
+                    "path": i.path,
+                    "shape": i.shape.value,
+                    "rows_read": i.rows_read,
+                    "rows_audited": i.rows_audited,
+                    "rows_rejected": i.rows_rejected,
+                }
+                for i in self.inputs
+            ],
             "groups": [
-                {"key": row.key, **row.stats.to_dict(),
-                 "previous": None if row.previous is None else {
-                     "label": row.previous_label, **row.previous.to_dict()},
-                 "change": {k: _round(v) for k, v in row.change.items()},
-                 "violations": [v.to_dict() for v in row.stats.violations]}
+                {
+                    "key": row.key,
+                    **row.stats.to_dict(),
+                    "previous": None
+                    if row.previous is None
+                    else {"label": row.previous_label, **row.previous.to_dict()},
+                    "change": {k: _round(v) for k, v in row.change.items()},
+                    "violations": [v.to_dict() for v in row.stats.violations],
+                }
                 for row in self.rows
             ],
-            "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error}
-                         for r in self.rejected],
+            "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error} for r in self.rejected],
             "warnings": self.warnings,
         }
 
@@ -266,8 +290,9 @@ class TablesReport:
 class GroupedTally:
     """Adds each judged ticket to the group it belongs to (an observer of the audit)."""
 
-    def __init__(self, standard: Standard, by: tuple[str, ...], period: Period | None,
-                 previous_period: Period | None) -> None:
+    def __init__(
+        self, standard: Standard, by: tuple[str, ...], period: Period | None, previous_period: Period | None
+    ) -> None:
         self.standard = standard
         self.zone = ZoneInfo(standard.timezone)
         self.by = by
@@ -302,8 +327,7 @@ class GroupedTally:
         if self.period is not None:
             if opened is not None and self.period.contains(opened):
                 which = CURRENT
-            elif (opened is not None and self.previous_period is not None
-                  and self.previous_period.contains(opened)):
+            elif opened is not None and self.previous_period is not None and self.previous_period.contains(opened):
                 which = PREVIOUS
             else:
                 return
@@ -314,13 +338,15 @@ class GroupedTally:
         if group is None:
             group = self.groups[slot] = Group(self.standard)
         group.tally.add(verdicts)
-        for index, distribution in ((self._first_reply, group.first_reply),
-                                    (self._resolution, group.resolution)):
+        for index, distribution in ((self._first_reply, group.first_reply), (self._resolution, group.resolution)):
             if index is None:
                 continue
             outcome = verdicts.outcomes[index]
-            if outcome is not None and outcome.measured_seconds is not None and \
-                    outcome.status.value in ("passed", "failed"):
+            if (
+                outcome is not None
+                and outcome.measured_seconds is not None
+                and outcome.status.value in ("passed", "failed")
+            ):
                 distribution.add(outcome.measured_seconds)
 
     def rows(self) -> list[GroupRow]:
@@ -336,8 +362,11 @@ class GroupedTally:
                 if labelled[self.unit] < start_key:
                     continue
             before, before_label = self._previous(which, key)
-            rows.append(GroupRow(labelled, group.stats(self.standard),
-                                 before.stats(self.standard) if before else None, before_label))
+            rows.append(
+                GroupRow(
+                    labelled, group.stats(self.standard), before.stats(self.standard) if before else None, before_label
+                )
+            )
         return rows
 
     def _previous(self, which: str, key: tuple[str, ...]) -> tuple[Group | None, str | None]:
@@ -346,7 +375,7 @@ class GroupedTally:
             if key[position] == NONE_LABEL:
                 return None, None
             shifted = shift_key(key[position], self.unit)
-            previous_key = key[:position] + (shifted,) + key[position + 1:]
+            previous_key = key[:position] + (shifted,) + key[position + 1 :]
             return self.groups.get((CURRENT, previous_key)), shifted
         if self.previous_period is None:
             return None, None
@@ -369,10 +398,13 @@ def _round(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
-
-
-def resolve_period(zone: ZoneInfo, period: str | None, since: datetime | None,
-                   until: datetime | None, labels: tuple[str | None, str | None]) -> tuple[Period | None, Period | None]:
+def resolve_period(
+    zone: ZoneInfo,
+    period: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    labels: tuple[str | None, str | None],
+) -> tuple[Period | None, Period | None]:
     """The reporting period and the one before it, from --period or --since/--until."""
     from svcaudit.results.periods import parse_period, previous, window
 
@@ -390,9 +422,15 @@ def resolve_period(zone: ZoneInfo, period: str | None, since: datetime | None,
     return chosen, previous(chosen, zone)
 
 
-def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple[str, ...],
-                 period: Period | None, previous_period: Period | None,
-                 encoding: str | None = None) -> TablesReport:
+def build_report(
+    standard: Standard,
+    paths: Sequence,
+    as_of: datetime,
+    by: tuple[str, ...],
+    period: Period | None,
+    previous_period: Period | None,
+    encoding: str | None = None,
+) -> TablesReport:
     """Audit the exports and tally the verdicts per group."""
     from svcaudit.audit.engine import make_intake, rejection_warnings
     from svcaudit.audit.run import Audit
@@ -405,8 +443,16 @@ def build_report(standard: Standard, paths: Sequence, as_of: datetime, by: tuple
     if period is not None and grouped.in_period == 0:
         warnings.append(f"no ticket was created in the period {period.label}")
     return TablesReport(
-        standard=standard, as_of=as_of, by=by, period=period, previous_period=previous_period,
-        rows=grouped.rows(), inputs=intake.inputs, rejected=intake.rejected,
-        tickets=grouped.tickets, tickets_in_period=grouped.in_period,
-        tickets_without_time=grouped.without_time, warnings=warnings,
+        standard=standard,
+        as_of=as_of,
+        by=by,
+        period=period,
+        previous_period=previous_period,
+        rows=grouped.rows(),
+        inputs=intake.inputs,
+        rejected=intake.rejected,
+        tickets=grouped.tickets,
+        tickets_in_period=grouped.in_period,
+        tickets_without_time=grouped.without_time,
+        warnings=warnings,
     )

@@ -7,6 +7,7 @@ rules once, so a CI matrix, GNU parallel, Spark or Dask can shard an archive by 
 report a single run would give. Percentiles are not part of `check`'s report; everything merged is
 an exact count or sum.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,15 +35,27 @@ def partial_dict(audit: Audit, intake: Intake) -> dict[str, Any]:
     return {
         "svcaudit_partial": PARTIAL_FORMAT,
         "svcaudit_version": __version__,
-        "standard": {"name": standard.name, "source": standard.source,
-                     "fingerprint": standard.fingerprint},
+        "standard": {"name": standard.name, "source": standard.source, "fingerprint": standard.fingerprint},
         "as_of": audit.as_of.isoformat(),
-        "inputs": [{"path": i.path, "shape": i.shape.value, "format": i.format, "encoding": i.encoding,
-                    "rows_read": i.rows_read, "rows_rejected": i.rows_rejected,
-                    "rows_folded": i.rows_folded, "fields_rejected": i.fields_rejected,
-                    "notes": i.notes, "date_orders": i.date_orders} for i in intake.inputs],
-        "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error,
-                      "row_kept": r.row_kept} for r in intake.rejected],
+        "inputs": [
+            {
+                "path": i.path,
+                "shape": i.shape.value,
+                "format": i.format,
+                "encoding": i.encoding,
+                "rows_read": i.rows_read,
+                "rows_rejected": i.rows_rejected,
+                "rows_folded": i.rows_folded,
+                "fields_rejected": i.fields_rejected,
+                "notes": i.notes,
+                "date_orders": i.date_orders,
+            }
+            for i in intake.inputs
+        ],
+        "rejected": [
+            {"path": r.path, "row": r.row, "field": r.field, "error": r.error, "row_kept": r.row_kept}
+            for r in intake.rejected
+        ],
         "warnings": list(intake.warnings),
         "messages_after_as_of": intake.messages_after_as_of,
         "grouping": intake.grouping,
@@ -58,22 +71,25 @@ def read_partial(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not a partial result: {exc}", Location(str(path))) from None
     if not isinstance(data, dict) or data.get("svcaudit_partial") != PARTIAL_FORMAT:
-        raise InputError("not a svcaudit partial result (written by `svcaudit check --partial`)",
-                         Location(str(path)))
+        raise InputError("not a svcaudit partial result (written by `svcaudit check --partial`)", Location(str(path)))
     return data
 
 
-def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, Any]]],
-                   waivers: Waivers | None = None) -> AuditResult:
+def merge_partials(
+    standard: Standard, partials: Sequence[tuple[Path, dict[str, Any]]], waivers: Waivers | None = None
+) -> AuditResult:
     """The report of all shards together, as one run over all their inputs would give it."""
     as_of_values = {data["as_of"] for _, data in partials}
     if len(as_of_values) > 1:
-        raise UsageError("the partial results were judged at different --as-of times: "
-                         + ", ".join(sorted(as_of_values)))
+        raise UsageError(
+            "the partial results were judged at different --as-of times: " + ", ".join(sorted(as_of_values))
+        )
     for path, data in partials:
         if data["standard"]["fingerprint"] != standard.fingerprint:
-            raise UsageError(f"{path} was audited with another standard "
-                             f"({data['standard']['source']}); merge partials of one standard")
+            raise UsageError(
+                f"{path} was audited with another standard "
+                f"({data['standard']['source']}); merge partials of one standard"
+            )
     as_of = datetime.fromisoformat(as_of_values.pop())
     tally = Tally(standard, waivers=waivers)
     inputs: list[InputStats] = []
@@ -83,26 +99,45 @@ def merge_partials(standard: Standard, partials: Sequence[tuple[Path, dict[str, 
     for _, data in partials:
         tally.absorb(data["tally"])
         for item in data["inputs"]:
-            inputs.append(InputStats(item["path"], Shape(item["shape"]), item["format"],
-                                     item["encoding"], item["rows_read"], item["rows_rejected"],
-                                     item.get("rows_folded", 0), item.get("fields_rejected", 0),
-                                     item.get("notes", 0), item.get("date_orders", {})))
+            inputs.append(
+                InputStats(
+                    item["path"],
+                    Shape(item["shape"]),
+                    item["format"],
+                    item["encoding"],
+                    item["rows_read"],
+                    item["rows_rejected"],
+                    item.get("rows_folded", 0),
+                    item.get("fields_rejected", 0),
+                    item.get("notes", 0),
+                    item.get("date_orders", {}),
+                )
+            )
             if "preset" in item:  # read with a detected preset (`check` without a standard)
                 presets[item["path"]] = item["preset"]
-        rejected += [Rejection(r["path"], r["row"], r["field"], r["error"], r.get("row_kept", False))
-                     for r in data["rejected"]]
+        rejected += [
+            Rejection(r["path"], r["row"], r["field"], r["error"], r.get("row_kept", False)) for r in data["rejected"]
+        ]
         warnings += data["warnings"]
     tally.finish()
-    warnings += input_warnings(inputs, tally.after_as_of,
-                               sum(data.get("messages_after_as_of", 0) for _, data in partials),
-                               as_of)
+    warnings += input_warnings(
+        inputs, tally.after_as_of, sum(data.get("messages_after_as_of", 0) for _, data in partials), as_of
+    )
     return AuditResult(
-        standard_name=standard.name, standard_source=standard.source, as_of=as_of,
-        pass_threshold=standard.pass_threshold, inputs=inputs, rules=tally.results,
-        violations=tally.violations, rejected=rejected, metrics=tally.metrics.to_dict(),
-        tickets=tally.tickets, warnings=warnings,
+        standard_name=standard.name,
+        standard_source=standard.source,
+        as_of=as_of,
+        pass_threshold=standard.pass_threshold,
+        inputs=inputs,
+        rules=tally.results,
+        violations=tally.violations,
+        rejected=rejected,
+        metrics=tally.metrics.to_dict(),
+        tickets=tally.tickets,
+        warnings=warnings,
         quality=None if tally.quality is None else tally.quality.to_dict(standard.quality_min),
-        waived=tally.waived, waivers=None if waivers is None else waivers.report(),
+        waived=tally.waived,
+        waivers=None if waivers is None else waivers.report(),
         message_grouping=_grouping([data.get("grouping") for _, data in partials]),
         input_presets=presets,
     )

@@ -9,6 +9,7 @@ the report (violations and their order included) is that of a single pass. A rep
 (`DuplicateTickets`) or a cut that proves wrong (`ShardMisaligned`) sends the run back to a path
 that handles it; `audit.run.run_audit` decides which.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -41,9 +42,15 @@ class DuplicateTickets(Exception):
     is redone on the general path, which rejects the later row by its position."""
 
 
-def audit_input(tally: Tally, intake: Intake, index: int, as_of: datetime, ids: TicketIdSet,
-                shard: Shard | None = None,
-                progress: Callable[[int], None] | None = None) -> None:
+def audit_input(
+    tally: Tally,
+    intake: Intake,
+    index: int,
+    as_of: datetime,
+    ids: TicketIdSet,
+    shard: Shard | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
     """Type and judge the rows of one input (one byte range of it, with `shard`) into `tally`."""
     lane = RowLane(tally, as_of)
     parser = intake.parser
@@ -68,8 +75,14 @@ def audit_input(tally: Tally, intake: Intake, index: int, as_of: datetime, ids: 
     lane.flush()
 
 
-def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
-                      waivers: Waivers | None, progress: Callable[[int], None] | None = None) -> None:
+def audit_ticket_rows(
+    tally: Tally,
+    intake: Intake,
+    as_of: datetime,
+    jobs: int,
+    waivers: Waivers | None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
     """Audit an intake of ticket rows only into `tally`, in `jobs` processes when that helps.
 
     Raises DuplicateTickets when a ticket id repeats, ShardMisaligned when a cut proves wrong.
@@ -85,8 +98,7 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
         context = multiprocessing.get_context("fork")
         typed = context.Value("q", 0)  # tickets typed by all workers so far, for the progress bar
         # Set before the pool forks its workers (at its first task, which may be planning's).
-        _WORKER.update(tally=tally, intake=intake, as_of=as_of, waivers=waivers, spill_dir=spill_dir,
-                       typed=typed)
+        _WORKER.update(tally=tally, intake=intake, as_of=as_of, waivers=waivers, spill_dir=spill_dir, typed=typed)
         try:
             with ProcessPoolExecutor(jobs, mp_context=context) as pool:
                 units = _units(intake, jobs, pool.map)
@@ -97,22 +109,30 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, jobs: int,
         except BrokenProcessPool:  # while planning: counting a file's quotes and newlines
             raise WorkerError(
                 "a worker process stopped while the inputs were being cut "
-                "(killed, or out of memory?); run again with --jobs 1") from None
+                "(killed, or out of memory?); run again with --jobs 1"
+            ) from None
         finally:
             _WORKER.clear()
     if ids.has_repeats():
         raise DuplicateTickets()
 
 
-def _audit_here(tally: Tally, intake: Intake, as_of: datetime, ids: TicketIdSet,
-                progress: Callable[[int], None] | None) -> None:
+def _audit_here(
+    tally: Tally, intake: Intake, as_of: datetime, ids: TicketIdSet, progress: Callable[[int], None] | None
+) -> None:
     for index in range(intake.input_count):
         audit_input(tally, intake, index, as_of, ids, progress=progress)
 
 
-def _audit_units(pool: ProcessPoolExecutor, units: list[tuple[int, Shard | None]], tally: Tally,
-                 intake: Intake, ids: TicketIdSet, typed: Any,
-                 progress: Callable[[int], None] | None) -> None:
+def _audit_units(
+    pool: ProcessPoolExecutor,
+    units: list[tuple[int, Shard | None]],
+    tally: Tally,
+    intake: Intake,
+    ids: TicketIdSet,
+    typed: Any,
+    progress: Callable[[int], None] | None,
+) -> None:
     """Each unit audited by a worker; the results absorbed here in input order."""
     futures = [pool.submit(_audit_unit, unit) for unit in units]
     for (index, _), future in zip(units, futures, strict=False):
@@ -122,7 +142,8 @@ def _audit_units(pool: ProcessPoolExecutor, units: list[tuple[int, Shard | None]
             raise WorkerError(
                 f"a worker process stopped without finishing its part of "
                 f"{intake.inputs[index].path} (killed, or out of memory?); run again "
-                f"with --jobs 1") from None
+                f"with --jobs 1"
+            ) from None
         tally.absorb(result["tally"])
         intake.absorb_rows(index, result["rows_read"], result["rejected"])
         ids.absorb(result["ids"])
@@ -179,5 +200,9 @@ def _audit_unit(unit: tuple[int, Shard | None]) -> dict[str, Any]:
     with intake.counting(index) as counts:
         audit_input(tally, intake, index, _WORKER["as_of"], ids, shard, progress=tell)
     tell(tally.tickets)
-    return {"tally": tally.state(by_reference=True), "rows_read": counts.rows_read, "rejected": counts.rejected,
-            "ids": ids.state()}
+    return {
+        "tally": tally.state(by_reference=True),
+        "rows_read": counts.rows_read,
+        "rejected": counts.rejected,
+        "ids": ids.state(),
+    }

@@ -8,6 +8,7 @@ verdicts are passes or a not-applicable that every row shares ("needs message ro
 `judge_ticket` + `Tally.add`, without a TicketContext, a Timeline or an Outcome per rule and ticket
 (tests hold the lane to the general path).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -46,10 +47,14 @@ def _always(outcome: Outcome):
 def lane_applies(ticket: Ticket, as_of: datetime) -> bool:
     """The lane takes tickets that have a ticket row and no messages, whose fields were all read
     and whose stamps are all by `as_of`; `judge_ticket` takes the others."""
-    return (ticket.has_ticket_row and not ticket.messages and not ticket.rejected_fields
-            and (ticket.created_at is None or ticket.created_at <= as_of)
-            and (ticket.first_reply_at is None or ticket.first_reply_at <= as_of)
-            and (ticket.resolved_at is None or ticket.resolved_at <= as_of))
+    return (
+        ticket.has_ticket_row
+        and not ticket.messages
+        and not ticket.rejected_fields
+        and (ticket.created_at is None or ticket.created_at <= as_of)
+        and (ticket.first_reply_at is None or ticket.first_reply_at <= as_of)
+        and (ticket.resolved_at is None or ticket.resolved_at <= as_of)
+    )
 
 
 class RowLane:
@@ -69,18 +74,29 @@ class RowLane:
         for index, (rule, check) in enumerate(zip(standard.rules, standard.checks, strict=False)):
             aggregate = isinstance(check, AggregateCheck)
             kernel = None if aggregate else check.row_kernel(as_of)
-            if (isinstance(kernel, Outcome) and kernel.status is Status.NOT_APPLICABLE
-                    and not rule.where and not rule.when):
+            if (
+                isinstance(kernel, Outcome)
+                and kernel.status is Status.NOT_APPLICABLE
+                and not rule.where
+                and not rule.when
+            ):
                 self._constant.append((tally.results[index], kernel.reason))
                 continue
             if isinstance(kernel, Outcome):
                 kernel = _always(kernel)
-            steps.append(_RowStep(
-                index=index, rule=rule, check=check, result=tally.results[index],
-                aggregate=aggregate, scoped=bool(rule.where), kernel=kernel,
-                unmet=row_conditions(rule.when, as_of) if rule.when else None,
-                weight=rule.weight if standard.quality and rule.weight > 0 else 0.0,
-            ))
+            steps.append(
+                _RowStep(
+                    index=index,
+                    rule=rule,
+                    check=check,
+                    result=tally.results[index],
+                    aggregate=aggregate,
+                    scoped=bool(rule.where),
+                    kernel=kernel,
+                    unmet=row_conditions(rule.when, as_of) if rule.when else None,
+                    weight=rule.weight if standard.quality and rule.weight > 0 else 0.0,
+                )
+            )
         self._steps = tuple(steps)
         # Rows are typed with every column only when a rule reads more than the typed fields.
         self.needs_fields = any(step.scoped or step.check.READS_ROW_FIELDS for step in steps)

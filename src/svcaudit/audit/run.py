@@ -5,6 +5,7 @@ it: ticket rows alone take the row lane (`rowaudit`, cut across worker processes
 from messages are judged here or by workers (`parallel`). It sits above all of them, so none of them
 needs to import it back.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -36,9 +37,13 @@ ProgressCallback = Callable[[int], None]
 class Audit:
     """One run of a standard over a stream of tickets."""
 
-    def __init__(self, standard: Standard, as_of: datetime,
-                 observers: Sequence[Callable[[TicketVerdicts], None]] = (),
-                 waivers: Waivers | None = None) -> None:
+    def __init__(
+        self,
+        standard: Standard,
+        as_of: datetime,
+        observers: Sequence[Callable[[TicketVerdicts], None]] = (),
+        waivers: Waivers | None = None,
+    ) -> None:
         self.standard = standard
         self.as_of = as_of
         self.waivers = waivers
@@ -58,11 +63,18 @@ class Audit:
     def tickets(self) -> int:
         return self.tally.tickets
 
-    def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None,
-             jobs: int = 1) -> None:
+    def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None, jobs: int = 1) -> None:
         if jobs > 1 and not self.observers:
-            judge_in_parallel(self.tally, tickets, self.as_of, jobs, self.standard.source,
-                              self.waivers, self.waivers.source if self.waivers else None, progress)
+            judge_in_parallel(
+                self.tally,
+                tickets,
+                self.as_of,
+                jobs,
+                self.standard.source,
+                self.waivers,
+                self.waivers.source if self.waivers else None,
+                progress,
+            )
             return
         # Observers (svcaudit report) see every verdict in full; the lane gives counts only.
         lane = None if self.observers else RowLane(self.tally, self.as_of)

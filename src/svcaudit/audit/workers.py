@@ -6,6 +6,7 @@ judge batches of tickets and hand back plain tallies that are absorbed in input 
 violations come out in a single run's order. Aggregate rules (scores) are judged once, after every
 batch is in. (Ticket rows alone are read by the workers themselves: `rowaudit`.)
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -77,22 +78,24 @@ def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
         yield batch
 
 
-def _pool(tally: Tally, as_of: datetime, jobs: int, spec: str, waivers: Waivers | None,
-          waivers_path: str | None) -> tuple[ProcessPoolExecutor, int]:
+def _pool(
+    tally: Tally, as_of: datetime, jobs: int, spec: str, waivers: Waivers | None, waivers_path: str | None
+) -> tuple[ProcessPoolExecutor, int]:
     standard = tally.standard
     if "fork" in multiprocessing.get_all_start_methods():
         _install(standard, as_of, waivers)  # inherited by the forked workers
         context, initializer, initargs = multiprocessing.get_context("fork"), None, ()
     else:
-        context, initializer, initargs = multiprocessing.get_context("spawn"), _load, (
-            spec, standard.input.preset, as_of, waivers_path)
+        context, initializer, initargs = (
+            multiprocessing.get_context("spawn"),
+            _load,
+            (spec, standard.input.preset, as_of, waivers_path),
+        )
     workers = max(1, jobs)
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
-                               initargs=initargs), workers
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs), workers
 
 
-def _run(pool: ProcessPoolExecutor, workers: int, task, batches: Iterable[list[Any]],
-         absorb) -> None:
+def _run(pool: ProcessPoolExecutor, workers: int, task, batches: Iterable[list[Any]], absorb) -> None:
     """Submit batches with a bounded window and absorb their results in submission order."""
     pending: deque[Future] = deque()
     for batch in batches:
@@ -103,10 +106,18 @@ def _run(pool: ProcessPoolExecutor, workers: int, task, batches: Iterable[list[A
         absorb(pending.popleft().result())
 
 
-def judge_in_parallel(tally: Tally, tickets: Iterable[Ticket], as_of: datetime, jobs: int,
-                      spec: str, waivers: Waivers | None, waivers_path: str | None,
-                      progress=None) -> None:
+def judge_in_parallel(
+    tally: Tally,
+    tickets: Iterable[Ticket],
+    as_of: datetime,
+    jobs: int,
+    spec: str,
+    waivers: Waivers | None,
+    waivers_path: str | None,
+    progress=None,
+) -> None:
     """Judge assembled `tickets` in worker processes, absorbing the results into `tally` in order."""
+
     def absorb(state: dict[str, Any]) -> None:
         tally.absorb(state)
         if progress is not None:

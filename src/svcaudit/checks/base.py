@@ -5,6 +5,7 @@ bad option), then asked about each ticket in scope. Checks never print and never
 positions: they return an `Outcome`, and the engine's finding factory stamps the location.
 Aggregate checks (scores over all tickets) keep a mergeable state instead of per-ticket verdicts.
 """
+
 from __future__ import annotations
 
 import enum
@@ -114,8 +115,7 @@ class TicketContext:
 
     __slots__ = ("ticket", "as_of", "_bank", "_strip", "_scans", "_timelines")
 
-    def __init__(self, ticket: Ticket, as_of: datetime, bank: PhraseBank,
-                 strip: frozenset[str] = frozenset()) -> None:
+    def __init__(self, ticket: Ticket, as_of: datetime, bank: PhraseBank, strip: frozenset[str] = frozenset()) -> None:
         self.ticket = ticket
         self.as_of = as_of
         self._bank = bank

@@ -23,6 +23,7 @@ Passes:  Zendesk says 32 minutes; svcaudit measures 32m 22s (tolerance 1m).
 Fails:   Zendesk says 95 minutes; svcaudit measures 1h 42m 10s ("helpdesk says 1h 35m, svcaudit
          measures 1h 42m 10s: 7m 10s apart").
 """
+
 from __future__ import annotations
 
 from svcaudit.checks.base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
@@ -84,11 +85,13 @@ class HelpdeskAgreementCheck(Check):
         clock = self.measure.clock(ticket, ctx)
         measured = sum(clock.elapsed(span.start, span.end) for span in spans)
         apart = abs(measured - reported)
-        text = (f"helpdesk says {format_seconds(reported)}, svcaudit measures "
-                f"{format_seconds(measured)}")
+        text = f"helpdesk says {format_seconds(reported)}, svcaudit measures {format_seconds(measured)}"
         if apart <= self.tolerance:
             return passed(measured_seconds=measured, evidence=text)
-        return failed(f"{text}: {format_seconds(apart)} apart (tolerance {format_seconds(self.tolerance)})",
-                      measured_seconds=measured, target_seconds=reported, field=self.field,
-                      evidence=f"{self.field}={raw}")
-
+        return failed(
+            f"{text}: {format_seconds(apart)} apart (tolerance {format_seconds(self.tolerance)})",
+            measured_seconds=measured,
+            target_seconds=reported,
+            field=self.field,
+            evidence=f"{self.field}={raw}",
+        )

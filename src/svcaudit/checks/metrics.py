@@ -10,6 +10,7 @@ subclass: it registers itself in `METRICS`, where the `metric` option's enum is 
 A `Measurement` is a metric as one rule measures it: on its calendar, with its paused and resolved
 statuses, its choice of resolution and whether bots are agents (`CLOCK_OPTIONS`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -82,19 +83,16 @@ class Metric:
     def unmeasurable(self, ticket: Ticket) -> Outcome | None:
         """Why this ticket cannot be measured before its timeline is read; None if it can be."""
         if ticket.opened_at is None:
-            return not_applicable("needs created_at" if ticket.timed else
-                                  "needs timestamps (the transcript has none)")
+            return not_applicable("needs created_at" if ticket.timed else "needs timestamps (the transcript has none)")
         if self.ROW_END is None and not ticket.messages:
             return NEEDS_MESSAGE_ROWS
         return None
 
-    def measure(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str],
-                entry: str) -> Spans:
+    def measure(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         """The spans of this ticket, or why they cannot be measured."""
         return self.unmeasurable(ticket) or self.spans(ticket, timeline, resolved, entry)
 
-    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str],
-              entry: str) -> Spans:
+    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         raise NotImplementedError
 
     def open_row(self, ticket: Ticket, resolved: frozenset[str]) -> Outcome | None:
@@ -113,8 +111,7 @@ class FirstReply(Metric):
     NO_COLUMN = not_applicable("needs message rows or first_reply_at")
     ENDED = not_applicable("resolved without a staff reply")
 
-    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str],
-              entry: str) -> Spans:
+    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         requested = timeline.requested_at
         if requested is None:
             return not_applicable("the customer's request is not in the export")
@@ -144,17 +141,20 @@ class NextReply(Metric):
     LABEL = "reply"
     ONE_FIGURE = False
 
-    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str],
-              entry: str) -> Spans:
+    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         is_resolved = timeline.is_resolved(resolved)
         spans = []
         for cycle in timeline.reply_cycles:
             if cycle.answered is None and is_resolved:
                 continue  # the ticket ended resolved after the customer's last word: nothing owed
-            spans.append(MeasuredSpan(
-                f"{self.LABEL} to message #{cycle.asked.index + 1}", cycle.asked.created_at,
-                cycle.answered.created_at if cycle.answered else None, cycle.asked,
-            ))
+            spans.append(
+                MeasuredSpan(
+                    f"{self.LABEL} to message #{cycle.asked.index + 1}",
+                    cycle.asked.created_at,
+                    cycle.answered.created_at if cycle.answered else None,
+                    cycle.asked,
+                )
+            )
         return spans or not_applicable("no customer message after a staff reply")
 
 
@@ -169,8 +169,7 @@ class Resolution(Metric):
     NO_COLUMN = not_applicable("needs status events, a status column or resolved_at")
     ENDED = not_applicable("resolved, but not when: needs resolved_at or status events")
 
-    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str],
-              entry: str) -> Spans:
+    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         resolved_at = timeline.resolved_at(resolved, entry)
         if resolved_at is None and (rejected := rejected_field(ticket, "resolved_at")):
             return rejected
@@ -197,8 +196,7 @@ class RequesterWait(Metric):
     LABEL = "customer waiting"
     ADDS_UP = True
 
-    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str],
-              entry: str) -> Spans:
+    def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         spans, still_waiting = _waiting_spans(ticket, timeline, resolved)
         measured = [MeasuredSpan(self.LABEL, a, b, None) for a, b in spans]
         if still_waiting is not None:
@@ -206,8 +204,9 @@ class RequesterWait(Metric):
         return measured or not_applicable("the customer never waited on the support side")
 
 
-def _waiting_spans(ticket: Ticket, timeline: Timeline, resolved: frozenset[str]
-                   ) -> tuple[list[tuple[datetime, datetime]], datetime | None]:
+def _waiting_spans(
+    ticket: Ticket, timeline: Timeline, resolved: frozenset[str]
+) -> tuple[list[tuple[datetime, datetime]], datetime | None]:
     """Spans in which the customer waited on staff, and the start of a wait still running.
 
     The first wait starts at the ticket's creation (a web form may precede the first message);
@@ -253,7 +252,8 @@ class Measurement:
         """The spans the rule's clock runs over, or why the rule cannot measure this ticket."""
         metric = self.metric
         return metric.unmeasurable(ticket) or metric.spans(
-            ticket, ctx.timeline(self.bots_are_agents), self.resolved_statuses, self.resolution_entry)
+            ticket, ctx.timeline(self.bots_are_agents), self.resolved_statuses, self.resolution_entry
+        )
 
     def clock(self, ticket: Ticket, ctx: TicketContext) -> Clock:
         """The rule's clock for this ticket: its calendar minus the ticket's paused spans."""

@@ -1,4 +1,5 @@
 """Readers of rule options that several check kinds share; each error names the option's path."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -17,6 +17,7 @@ Passes:  customer writes 10:00, agent answers 10:05 and sets `pending` 10:05.
 Fails:   customer writes 10:00, agent sets `pending` 10:02 without answering ("paused 2m after
          message #3 with no staff reply").
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -82,11 +83,11 @@ class PauseGamingCheck(Check):
                     return failed(
                         f"set to {message.status!r} {format_seconds(gap)} after customer message "
                         f"#{unanswered.index + 1} with no staff reply",
-                        measured_seconds=gap, target_seconds=self.within, message=message,
+                        measured_seconds=gap,
+                        target_seconds=self.within,
+                        message=message,
                         field="status",
                         evidence=f"customer message #{unanswered.index + 1} at "
-                                 f"{format_instant(unanswered.created_at)}: {' '.join(unanswered.text.split())[:60]!r}",
+                        f"{format_instant(unanswered.created_at)}: {' '.join(unanswered.text.split())[:60]!r}",
                     )
         return passed()
-
-

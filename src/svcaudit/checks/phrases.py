@@ -20,6 +20,7 @@ together. A failure names the message (number, author, time) and, for `forbid`, 
 Passes:  {in: first_agent_message, require_any: ["здравствуйте"]} on "Здравствуйте, Анна! …"
 Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's not my problem."
 """
+
 from __future__ import annotations
 
 from svcaudit.checks.base import (
@@ -38,9 +39,18 @@ from svcaudit.intake.model import Message, Role, Ticket
 from svcaudit.text import MissingValue, PhraseError, PhraseSet, snippet
 
 POSITIONS = (
-    "first_agent_message", "last_agent_message", "every_agent_message", "any_agent_message",
-    "transcript", "first_customer_message", "last_customer_message", "every_customer_message",
-    "any_customer_message", "first_bot_message", "last_bot_message", "every_bot_message",
+    "first_agent_message",
+    "last_agent_message",
+    "every_agent_message",
+    "any_agent_message",
+    "transcript",
+    "first_customer_message",
+    "last_customer_message",
+    "every_customer_message",
+    "any_customer_message",
+    "first_bot_message",
+    "last_bot_message",
+    "every_bot_message",
     "any_bot_message",
 )
 MODES = ("require_any", "require_all", "forbid")
@@ -82,7 +92,8 @@ class PhrasesCheck(ConversationCheck):
         self.placeholders = self.phrases.placeholders
         # Pass or fail as soon as it is known whether anything was found (`Scan.any_hit`).
         self._decided_by_any_hit = self.mode == "forbid" or (
-            self.mode == "require_any" and not self.position.startswith("every_"))
+            self.mode == "require_any" and not self.position.startswith("every_")
+        )
 
     @property
     def reads_roles(self) -> bool:

@@ -1,4 +1,5 @@
 """The check kinds svcaudit knows, by the name a rule's `check:` gives."""
+
 from __future__ import annotations
 
 from svcaudit.checks.base import Check
@@ -11,8 +12,14 @@ from svcaudit.checks.score import ScoreCheck
 from svcaudit.checks.trigger_response import TriggerResponseCheck
 
 CHECK_KINDS: dict[str, type[Check]] = {
-    kind.KIND: kind for kind in (
-        ResponseTimeCheck, PhrasesCheck, TriggerResponseCheck, ResolutionCheck, ScoreCheck,
-        PauseGamingCheck, HelpdeskAgreementCheck,
+    kind.KIND: kind
+    for kind in (
+        ResponseTimeCheck,
+        PhrasesCheck,
+        TriggerResponseCheck,
+        ResolutionCheck,
+        ScoreCheck,
+        PauseGamingCheck,
+        HelpdeskAgreementCheck,
     )
 }

@@ -12,6 +12,7 @@ was already reopened more often than allowed, which fails at once.
 Passes:  {max_reopens: 0} on a ticket solved once.
 Fails:   {max_reopens: 0} on a ticket solved, reopened and solved again ("reopened 1 time").
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -54,7 +55,9 @@ class ResolutionCheck(Check):
         return self._verdict(
             timeline.is_resolved(statuses),
             timeline.reopens(statuses) if self.max_reopens is not None else None,
-            timeline.final_status, lambda: _status_trail(timeline))
+            timeline.final_status,
+            lambda: _status_trail(timeline),
+        )
 
     def row_kernel(self, as_of: datetime) -> RowKernel | None:
         """A ticket row's status (else its resolved_at) and reopens column are its timeline."""
@@ -71,8 +74,9 @@ class ResolutionCheck(Check):
 
         return kernel
 
-    def _verdict(self, resolved: bool | None, reopens: int | None, final_status: str | None,
-                 trail: Callable[[], str | None]) -> Outcome:
+    def _verdict(
+        self, resolved: bool | None, reopens: int | None, final_status: str | None, trail: Callable[[], str | None]
+    ) -> Outcome:
         """The verdict from what the ticket's timeline says, however it was read."""
         if resolved is None:
             return not_applicable("needs status events, a status column or resolved_at")
@@ -83,7 +87,9 @@ class ResolutionCheck(Check):
                 times = "time" if reopens == 1 else "times"
                 return failed(
                     f"reopened {reopens} {times} (at most {self.max_reopens})",
-                    measured_value=reopens, target_value=self.max_reopens, field="reopens",
+                    measured_value=reopens,
+                    target_value=self.max_reopens,
+                    field="reopens",
                     evidence=trail(),
                 )
         if not resolved:

@@ -21,6 +21,7 @@ is pending. `Nbd` targets are due at the same local time N working days later.
 Passes:  {metric: first_reply, target: 24h} on a ticket answered after 3h.
 Fails:   the same rule on a ticket answered after 26h ("first reply took 1d 2h, target 1d").
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -82,8 +83,10 @@ class ResponseTimeCheck(Check):
                 self.targets[str(priority).casefold()] = duration_option(value, ("targets", priority))
         self.calendar: Calendar = self.measurement.calendar
         if self.metric.ADDS_UP and any(isinstance(t, WorkingDays) for t in self.targets.values()):
-            raise CheckConfigError(f"{self.metric.NAME} adds up waits: give it a time, not working days",
-                                   ("targets" if "targets" in options else "target",))
+            raise CheckConfigError(
+                f"{self.metric.NAME} adds up waits: give it a time, not working days",
+                ("targets" if "targets" in options else "target",),
+            )
 
     @property
     def reads_roles(self) -> bool:
@@ -205,29 +208,43 @@ class ResponseTimeCheck(Check):
             measured = clock.elapsed(start, end)
             if measured <= target_seconds:
                 # Evidence is written for findings only: a passing span is most of the work.
-                return Outcome(Status.PASSED, measured_seconds=measured,
-                               target_seconds=target_seconds, due_at=due, message=span.message)
+                return Outcome(
+                    Status.PASSED,
+                    measured_seconds=measured,
+                    target_seconds=target_seconds,
+                    due_at=due,
+                    message=span.message,
+                )
             # A third of a large export's tickets fail: an Outcome made directly, not via **.
             return Outcome(
                 Status.FAILED,
                 f"{span.label} took {format_seconds(measured)}, over the target {target} "
                 f"by {format_seconds(measured - target_seconds)}",
-                measured_seconds=measured, target_seconds=target_seconds, due_at=due,
-                evidence=f"from {format_instant(start)} to {format_instant(end)}; "
-                         f"due {format_instant(due)}",
-                message=span.message)
+                measured_seconds=measured,
+                target_seconds=target_seconds,
+                due_at=due,
+                evidence=f"from {format_instant(start)} to {format_instant(end)}; due {format_instant(due)}",
+                message=span.message,
+            )
         numbers = dict(target_seconds=target_seconds, due_at=due, message=span.message)
         unanswered = self.metric.UNANSWERED
         elapsed = clock.elapsed(start, as_of)
         evidence = f"waiting since {format_instant(start)}; due {format_instant(due)}; as of {format_instant(as_of)}"
         if elapsed > target_seconds:
-            return failed(f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})",
-                          measured_seconds=elapsed, evidence=evidence, **numbers)
-        return pending(f"{unanswered}; {format_seconds(target_seconds - elapsed)} left",
-                       measured_seconds=elapsed, evidence=evidence, **numbers)
+            return failed(
+                f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})",
+                measured_seconds=elapsed,
+                evidence=evidence,
+                **numbers,
+            )
+        return pending(
+            f"{unanswered}; {format_seconds(target_seconds - elapsed)} left",
+            measured_seconds=elapsed,
+            evidence=evidence,
+            **numbers,
+        )
 
-    def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Duration,
-                    as_of: datetime) -> Outcome:
+    def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Duration, as_of: datetime) -> Outcome:
         waited = sum(clock.elapsed(s.start, s.end if s.end is not None else as_of) for s in spans)
         still_waiting = spans[-1].end is None
         target_seconds = target.seconds  # working-day targets are refused when the rule is built
@@ -235,8 +252,7 @@ class ResponseTimeCheck(Check):
         if waited > target_seconds:
             return failed(text, measured_seconds=waited, target_seconds=target_seconds, evidence=text)
         if still_waiting:
-            return pending(f"customer still waiting; {text}", measured_seconds=waited,
-                           target_seconds=target_seconds)
+            return pending(f"customer still waiting; {text}", measured_seconds=waited, target_seconds=target_seconds)
         return passed(measured_seconds=waited, target_seconds=target_seconds, evidence=text)
 
 
@@ -245,12 +261,20 @@ def _worst_cycle(outcomes: list[Outcome]) -> Outcome:
     failures = [o for o in outcomes if o.status is Status.FAILED]
     if failures:
         worst = max(failures, key=lambda o: (o.measured_seconds or 0) - (o.target_seconds or 0))
-        return failed(f"{len(failures)} of {len(outcomes)} replies late; worst: {worst.reason}",
-                      measured_seconds=worst.measured_seconds, target_seconds=worst.target_seconds,
-                      due_at=worst.due_at, evidence=worst.evidence, message=worst.message)
+        return failed(
+            f"{len(failures)} of {len(outcomes)} replies late; worst: {worst.reason}",
+            measured_seconds=worst.measured_seconds,
+            target_seconds=worst.target_seconds,
+            due_at=worst.due_at,
+            evidence=worst.evidence,
+            message=worst.message,
+        )
     waiting = [o for o in outcomes if o.status is Status.PENDING]
     if waiting:
         return waiting[0]
     slowest = max(outcomes, key=lambda o: o.measured_seconds or 0)
-    return passed(measured_seconds=slowest.measured_seconds, target_seconds=slowest.target_seconds,
-                  evidence=f"{len(outcomes)} replies, slowest {format_seconds(slowest.measured_seconds or 0)}")
+    return passed(
+        measured_seconds=slowest.measured_seconds,
+        target_seconds=slowest.target_seconds,
+        evidence=f"{len(outcomes)} replies, slowest {format_seconds(slowest.measured_seconds or 0)}",
+    )

@@ -1,4 +1,5 @@
 """JSON Schema fragments that several check kinds share in their OPTIONS."""
+
 from __future__ import annotations
 
 DURATION = {"$ref": "#/$defs/duration"}
@@ -15,8 +16,12 @@ PHRASE_LIST = {
     "items": {
         "oneOf": [
             {"type": "string", "minLength": 1},
-            {"type": "object", "required": ["regex"], "additionalProperties": False,
-             "properties": {"regex": {"type": "string", "minLength": 1}}},
+            {
+                "type": "object",
+                "required": ["regex"],
+                "additionalProperties": False,
+                "properties": {"regex": {"type": "string", "minLength": 1}},
+            },
         ]
     },
 }

@@ -13,6 +13,7 @@ counted. The rule is judged once for the whole audit and contributes one result 
 Passes:  {metric: csat, min: 80%} when 9 of 10 answers are 4 or 5 (CSAT 90%).
 Fails:   {metric: nps, min: 30} when NPS is 12.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,7 +46,6 @@ def csat(satisfied: int, answers: int) -> float | None:
 
 def ces(total: float, answers: int) -> float | None:
     return None if answers == 0 else total / answers
-
 
 
 def new_score_state() -> dict[str, float]:
@@ -82,8 +82,10 @@ class ScoreCheck(AggregateCheck):
     REQUIRED = ("metric",)
     OPTIONS = {
         "metric": {"enum": ["csat", "nps", "ces"]},
-        "min": {"anyOf": [PERCENT, {"type": "number"}],
-                "description": "CSAT as 90% or 0.9; NPS as a number from -100 to 100"},
+        "min": {
+            "anyOf": [PERCENT, {"type": "number"}],
+            "description": "CSAT as 90% or 0.9; NPS as a number from -100 to 100",
+        },
         "max": {"type": "number"},
         "min_responses": {"type": "integer", "minimum": 1},
     }
@@ -120,13 +122,21 @@ class ScoreCheck(AggregateCheck):
         shown = _show(self.metric, value)
         counted = f"{answers} answers, {int(state['unanswered'])} tickets without one"
         if self.minimum is not None and value < self.minimum:
-            return failed(f"{self.metric.upper()} {shown} is below the minimum {_show(self.metric, self.minimum)}",
-                          measured_value=value, target_value=self.minimum, evidence=counted,
-                          field=self.metric)
+            return failed(
+                f"{self.metric.upper()} {shown} is below the minimum {_show(self.metric, self.minimum)}",
+                measured_value=value,
+                target_value=self.minimum,
+                evidence=counted,
+                field=self.metric,
+            )
         if self.maximum is not None and value > self.maximum:
-            return failed(f"{self.metric.upper()} {shown} is above the maximum {_show(self.metric, self.maximum)}",
-                          measured_value=value, target_value=self.maximum, evidence=counted,
-                          field=self.metric)
+            return failed(
+                f"{self.metric.upper()} {shown} is above the maximum {_show(self.metric, self.maximum)}",
+                measured_value=value,
+                target_value=self.maximum,
+                evidence=counted,
+                field=self.metric,
+            )
         return passed(measured_value=value, evidence=f"{self.metric.upper()} {shown}; {counted}")
 
 

@@ -3,6 +3,7 @@
 Derived once per ticket from its messages (or, without messages, from its ticket-row timestamps) and
 shared by the checks, so that `first_reply`, `when: {first_reply_over: …}` and the reports agree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -116,11 +117,7 @@ class Timeline:
 
     @cached_property
     def status_changes(self) -> list[StatusChange]:
-        return [
-            StatusChange(m.created_at, m.status, m)
-            for m in self.ticket.messages
-            if m.status
-        ]
+        return [StatusChange(m.created_at, m.status, m) for m in self.ticket.messages if m.status]
 
     @property
     def has_status_data(self) -> bool:
@@ -175,9 +172,7 @@ class Timeline:
             return True if self.ticket.resolved_at is not None else None
         return status in resolved
 
-    def paused_intervals(
-        self, pause_statuses: frozenset[str], until: datetime
-    ) -> list[tuple[datetime, datetime]]:
+    def paused_intervals(self, pause_statuses: frozenset[str], until: datetime) -> list[tuple[datetime, datetime]]:
         """Spans spent in a paused status, from status events; an open pause lasts until `until`.
 
         A pause ends at the next status event that is not a pause status, or at the customer's next

@@ -34,6 +34,7 @@ Fails:   {trigger: ["talk to a human"], response: ["connecting you to an agent"]
          on "Let me talk to a human" answered 5 minutes later, or answered "I can help you with
          that!" ("message #3 (bot, …) does not respond to the trigger in message #2 …").
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -94,9 +95,10 @@ class TriggerResponseCheck(ConversationCheck):
         "response": PHRASE_LIST,
         "within": DURATION,
         "within_messages": {
-            "type": "integer", "minimum": 1,
+            "type": "integer",
+            "minimum": 1,
             "description": "the response must be among this many staff messages after the trigger "
-                           "(default 1 without `within`; any number inside `within` with it)",
+            "(default 1 without `within`; any number inside `within` with it)",
         },
         "calendar": {"type": "string", "description": 'the calendar `within` counts on, default "24/7"'},
         "language": {"enum": ["auto", "ru", "en"]},
@@ -155,13 +157,15 @@ class TriggerResponseCheck(ConversationCheck):
         slowest = max(outcomes, key=lambda o: o.measured_seconds or 0)
         count = len(outcomes)
         return passed(
-            measured_seconds=slowest.measured_seconds, target_seconds=slowest.target_seconds,
+            measured_seconds=slowest.measured_seconds,
+            target_seconds=slowest.target_seconds,
             evidence=f"{count} trigger{'s' if count > 1 else ''} answered; slowest after "
-                     f"{format_seconds(slowest.measured_seconds or 0)}",
+            f"{format_seconds(slowest.measured_seconds or 0)}",
         )
 
-    def _triggers(self, ticket: Ticket, timeline: Timeline, ctx: TicketContext,
-                  values: Mapping[str, Any]) -> list[_Trigger]:
+    def _triggers(
+        self, ticket: Ticket, timeline: Timeline, ctx: TicketContext, values: Mapping[str, Any]
+    ) -> list[_Trigger]:
         """The triggering customer messages; a run of them before the next staff message is one."""
         found: list[_Trigger] = []
         waiting = False  # a trigger since the last staff message
@@ -186,8 +190,9 @@ class TriggerResponseCheck(ConversationCheck):
     def _elapsed(self, start: datetime, end: datetime) -> int:
         return self.calendar.business_seconds(start, end) if end > start else 0
 
-    def _judge(self, trigger: _Trigger, timeline: Timeline, ctx: TicketContext,
-               values: Mapping[str, Any], resolved: bool) -> Outcome:
+    def _judge(
+        self, trigger: _Trigger, timeline: Timeline, ctx: TicketContext, values: Mapping[str, Any], resolved: bool
+    ) -> Outcome:
         """The verdict on one trigger: answered in time, late, unanswered, or still waiting."""
         start = trigger.message.created_at
         window = self._window(start)
@@ -206,8 +211,7 @@ class TriggerResponseCheck(ConversationCheck):
                 return passed(measured_seconds=elapsed, target_seconds=window.target_seconds)
             checked.append(message)
             if limit is not None and len(checked) >= limit:
-                answer = next((m for m in later[len(checked):]
-                               if ctx.scan(m).hits(self.response_key, values)), None)
+                answer = next((m for m in later[len(checked) :] if ctx.scan(m).hits(self.response_key, values)), None)
                 return self._missed(trigger, checked, answered_later=answer)
         return self._unanswered(trigger, checked, window, ctx.as_of, resolved)
 
@@ -217,14 +221,21 @@ class TriggerResponseCheck(ConversationCheck):
         return failed(
             f"{message.label} responds to the trigger in {trigger.message.label} "
             f"only after {format_seconds(elapsed)}, over the limit {self.within}",
-            measured_seconds=elapsed, target_seconds=window.target_seconds, due_at=window.due_at,
+            measured_seconds=elapsed,
+            target_seconds=window.target_seconds,
+            due_at=window.due_at,
             message=message,
             evidence=f"{_trigger_evidence(trigger)}; late response: {_quote(message)}",
         )
 
-    def _missed(self, trigger: _Trigger, checked: list[Message], *,
-                timing: tuple[int, _Window] | None = None,
-                answered_later: Message | None = None) -> Outcome:
+    def _missed(
+        self,
+        trigger: _Trigger,
+        checked: list[Message],
+        *,
+        timing: tuple[int, _Window] | None = None,
+        answered_later: Message | None = None,
+    ) -> Outcome:
         """The staff messages in the window came and none of them responded.
 
         With `timing` (seconds until the first staff message past the limit, and the window) the
@@ -237,26 +248,24 @@ class TriggerResponseCheck(ConversationCheck):
         else:
             listed = ", ".join(f"#{m.index + 1}" for m in checked)
             lacking = f"none of the {len(checked)} staff messages ({listed}) responds"
-        text = (f"{lacking} to the trigger in {trigger.message.label}: "
-                f"lacks {self._wanted()}")
+        text = f"{lacking} to the trigger in {trigger.message.label}: lacks {self._wanted()}"
         numbers: dict[str, Any] = {}
         if timing is not None:
             elapsed, window = timing
             text = f"no response within {self.within}: {text}"
-            numbers = dict(measured_seconds=elapsed, target_seconds=window.target_seconds,
-                           due_at=window.due_at)
+            numbers = dict(measured_seconds=elapsed, target_seconds=window.target_seconds, due_at=window.due_at)
         evidence = f"{_trigger_evidence(trigger)}; staff: {_quote(blamed)}"
         if answered_later is not None:
             evidence += f"; a response came only in message #{answered_later.index + 1}"
         return failed(text, message=blamed, evidence=evidence, **numbers)
 
-    def _unanswered(self, trigger: _Trigger, checked: list[Message], window: _Window,
-                    as_of: datetime, resolved: bool) -> Outcome:
+    def _unanswered(
+        self, trigger: _Trigger, checked: list[Message], window: _Window, as_of: datetime, resolved: bool
+    ) -> Outcome:
         """The conversation ends before the trigger's window is used up."""
         start = trigger.message.created_at
         elapsed = self._elapsed(start, as_of)
-        numbers = dict(measured_seconds=elapsed, target_seconds=window.target_seconds,
-                       due_at=window.due_at)
+        numbers = dict(measured_seconds=elapsed, target_seconds=window.target_seconds, due_at=window.due_at)
         staff = f"staff: {_quote(checked[0])}" if checked else "no staff message followed"
         evidence = f"{_trigger_evidence(trigger)}; {staff}"
         blamed = checked[0] if checked else trigger.message
@@ -265,24 +274,23 @@ class TriggerResponseCheck(ConversationCheck):
         else:
             what = f"no staff message followed the trigger in {trigger.message.label}"
         if resolved:  # about content, not time: no numbers (see _missed)
-            return failed(f"{what}, and the ticket was resolved without a response", message=blamed,
-                          evidence=evidence)
+            return failed(f"{what}, and the ticket was resolved without a response", message=blamed, evidence=evidence)
         if window.due_at is not None and as_of > window.due_at:
-            return failed(f"breached: {what} within {self.within}", message=blamed,
-                          evidence=evidence, **numbers)
-        left = (f"; {format_seconds(max(0, (window.target_seconds or 0) - elapsed))} left"
-                if window.due_at is not None else "")
-        return pending(f"awaiting a response to the trigger in {trigger.message.label}{left}",
-                       evidence=evidence, **numbers)
+            return failed(f"breached: {what} within {self.within}", message=blamed, evidence=evidence, **numbers)
+        left = (
+            f"; {format_seconds(max(0, (window.target_seconds or 0) - elapsed))} left"
+            if window.due_at is not None
+            else ""
+        )
+        return pending(
+            f"awaiting a response to the trigger in {trigger.message.label}{left}", evidence=evidence, **numbers
+        )
 
     def _wanted(self) -> str:
         entries = self.response.entries
         shown = ", ".join(repr(e) for e in entries[:LISTED_PHRASES])
         more = len(entries) - LISTED_PHRASES
         return ("any of " if len(entries) > 1 else "") + shown + (f" (+{more} more)" if more > 0 else "")
-
-
-
 
 
 def _quote(message: Message) -> str:

@@ -4,6 +4,7 @@ Options shared by the commands are declared once below. Every error below this l
 (`SvcauditError`) that becomes one message on stderr and exit code 2; an unexpected exception becomes
 one line too, with its traceback only under `--debug`.
 """
+
 from __future__ import annotations
 
 import enum
@@ -77,37 +78,72 @@ class SchemaName(str, enum.Enum):
     tables = "tables"
 
 
-Files = Annotated[list[Path], typer.Argument(help="Ticket or message exports: CSV, JSON, JSON Lines, optionally .gz.",
-                                             show_default=False)]
-StandardOption = Annotated[str | None, typer.Option(
-    "--standard", "-s", metavar="PATH|builtin:NAME",
-    help="The standard to audit against. Default: the nearest svcaudit.yaml from the working "
-         "directory upwards, else the built-in default standard.")]
+Files = Annotated[
+    list[Path],
+    typer.Argument(help="Ticket or message exports: CSV, JSON, JSON Lines, optionally .gz.", show_default=False),
+]
+StandardOption = Annotated[
+    str | None,
+    typer.Option(
+        "--standard",
+        "-s",
+        metavar="PATH|builtin:NAME",
+        help="The standard to audit against. Default: the nearest svcaudit.yaml from the working "
+        "directory upwards, else the built-in default standard.",
+    ),
+]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")]
-AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", metavar="TIMESTAMP",
-    help="'Now' for pending vs breached (ISO 8601; without an offset, in the standard's time zone). "
-         "Default: the current time. Set it in CI for reproducible reports.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="TIMESTAMP",
+        help="'Now' for pending vs breached (ISO 8601; without an offset, in the standard's time zone). "
+        "Default: the current time. Set it in CI for reproducible reports.",
+    ),
+]
 EncodingOption = Annotated[str | None, typer.Option("--encoding", help="Encoding of the inputs (default: detected).")]
-LimitOption = Annotated[int, typer.Option("--limit", help="Violations and rejected rows shown in text and Markdown (0: all).")]
+LimitOption = Annotated[
+    int, typer.Option("--limit", help="Violations and rejected rows shown in text and Markdown (0: all).")
+]
 ColorOption = Annotated[ColorMode, typer.Option("--color", help="Colour in text output (NO_COLOR is honoured).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
-WaiversOption = Annotated[Path | None, typer.Option(
-    "--waivers", metavar="PATH", help="A waiver file: known exceptions with a reason and an expiry date.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr; text output is the verdict line only.")]
-MaxRejectedOption = Annotated[str | None, typer.Option(
-    "--max-rejected", metavar="N|P%",
-    help="Exit 2 when more input rows than this were rejected (a count, or a share of rows read).")]
-CsvFormulasOption = Annotated[bool, typer.Option(
-    "--csv-formulas",
-    help="In CSV, write text cells starting with = + - @ tab or CR as they are; by default they get "
-         "a leading ' so a spreadsheet does not run them as formulas.")]
+WaiversOption = Annotated[
+    Path | None,
+    typer.Option("--waivers", metavar="PATH", help="A waiver file: known exceptions with a reason and an expiry date."),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr; text output is the verdict line only.")
+]
+MaxRejectedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-rejected",
+        metavar="N|P%",
+        help="Exit 2 when more input rows than this were rejected (a count, or a share of rows read).",
+    ),
+]
+CsvFormulasOption = Annotated[
+    bool,
+    typer.Option(
+        "--csv-formulas",
+        help="In CSV, write text cells starting with = + - @ tab or CR as they are; by default they get "
+        "a leading ' so a spreadsheet does not run them as formulas.",
+    ),
+]
 
-JobsOption = Annotated[int | None, typer.Option(
-    "--jobs", "-j", show_default=False,
-    help="Worker processes (0: one per core). Default: one per core. Results are identical "
-         "to one process.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        show_default=False,
+        help="Worker processes (0: one per core). Default: one per core. Results are identical to one process.",
+    ),
+]
 
 GITHUB_ACTIONS = "GITHUB_ACTIONS"
 GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -138,8 +174,10 @@ def _guard(debug: bool, action: Callable[[], T]) -> T:
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback reaches the user
         if debug:
             traceback.print_exc()
-        _fail(f"internal error: {type(exc).__name__}: {exc} "
-              f"(this is a bug in svcaudit {__version__}; run with --debug for the traceback)")
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc} "
+            f"(this is a bug in svcaudit {__version__}; run with --debug for the traceback)"
+        )
 
 
 def _as_of(text: str | None, standard: Standard) -> datetime:
@@ -186,8 +224,10 @@ def _emit_json(result: AuditResult, output: Path | None, quiet: bool, jobs: int 
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     except BrokenProcessPool:
-        raise WorkerError("a worker process encoding the JSON report stopped before it finished "
-                          "(killed, or out of memory?); run again with --jobs 1") from None
+        raise WorkerError(
+            "a worker process encoding the JSON report stopped before it finished "
+            "(killed, or out of memory?); run again with --jobs 1"
+        ) from None
     if not quiet:
         typer.echo(f"svcaudit: report written to {output}", err=True)
 
@@ -209,20 +249,33 @@ def _emit(text: str, output: Path | None, quiet: bool = False, what: str = "repo
 def check(
     files: Files,
     standard: StandardOption = None,
-    format: Annotated[OutputFormat | None, typer.Option(
-        "--format", "-f",
-        help="Report format (default text; github annotations when GITHUB_ACTIONS is set).")] = None,
+    format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format", "-f", help="Report format (default text; github annotations when GITHUB_ACTIONS is set)."
+        ),
+    ] = None,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,
     limit: LimitOption = DEFAULT_VIOLATION_LIMIT,
     waivers: WaiversOption = None,
     max_rejected: MaxRejectedOption = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when the standard is not met (for rollout); errors still exit 2.")] = False,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", help="Exit 0 even when the standard is not met (for rollout); errors still exit 2."
+        ),
+    ] = False,
     jobs: JobsOption = None,
-    partial: Annotated[Path | None, typer.Option(
-        "--partial", metavar="PATH",
-        help="Write this shard's partial result for `svcaudit merge` instead of a report.")] = None,
+    partial: Annotated[
+        Path | None,
+        typer.Option(
+            "--partial",
+            metavar="PATH",
+            help="Write this shard's partial result for `svcaudit merge` instead of a report.",
+        ),
+    ] = None,
     color: ColorOption = ColorMode.auto,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -237,11 +290,11 @@ def check(
         waiver_file = load_waivers(waivers, moment, loaded.timezone) if waivers else None
         chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
         if partial is not None:
-            return _write_partial(loaded, files, moment, encoding, jobs, waiver_file, partial, quiet,
-                                  detection)
+            return _write_partial(loaded, files, moment, encoding, jobs, waiver_file, partial, quiet, detection)
         with _progress(quiet) as progress:
-            result = run_audit(loaded, files, moment, encoding=encoding, progress=progress,
-                               waivers=waiver_file, jobs=_jobs(jobs))
+            result = run_audit(
+                loaded, files, moment, encoding=encoding, progress=progress, waivers=waiver_file, jobs=_jobs(jobs)
+            )
         if detection is not None:
             result.input_presets = detection.inputs()
             result.warnings[:0] = detection.warnings()
@@ -255,8 +308,13 @@ def check(
 
                 rendered = terminal(verdict(result)) + "\n"
             else:
-                rendered = render(result, color=_use_color(color, output), limit=limit,
-                                  width=_width(output), workspace=os.environ.get("GITHUB_WORKSPACE"))
+                rendered = render(
+                    result,
+                    color=_use_color(color, output),
+                    limit=limit,
+                    width=_width(output),
+                    workspace=os.environ.get("GITHUB_WORKSPACE"),
+                )
             _emit(rendered, output, quiet)
         _append_step_summary(result)
         return _exit_code(result, exit_zero, quiet)
@@ -264,8 +322,9 @@ def check(
     raise typer.Exit(int(_guard(debug, body)))
 
 
-def _standard_for_inputs(option: str | None, files: list[Path], encoding: str | None,
-                         quiet: bool = False) -> tuple[Standard, Detection | None]:
+def _standard_for_inputs(
+    option: str | None, files: list[Path], encoding: str | None, quiet: bool = False
+) -> tuple[Standard, Detection | None]:
     """The standard to audit `files` with; without one given, the default reading them with their
     detected preset, which stderr names (and warns about missing columns of)."""
     from svcaudit.initfrom.autopreset import standard_for
@@ -292,9 +351,17 @@ def _jobs(jobs: int | None) -> int | None:
     return jobs
 
 
-def _write_partial(loaded: Standard, files: list[Path], moment: datetime, encoding: str | None,
-                   jobs: int | None, waiver_file, target: Path, quiet: bool,
-                   detection: Detection | None = None) -> ExitCode:
+def _write_partial(
+    loaded: Standard,
+    files: list[Path],
+    moment: datetime,
+    encoding: str | None,
+    jobs: int | None,
+    waiver_file,
+    target: Path,
+    quiet: bool,
+    detection: Detection | None = None,
+) -> ExitCode:
     """`check --partial`: audit this shard, keep the sums, judge nothing over all tickets yet."""
     from svcaudit.audit.engine import make_intake
     from svcaudit.audit.partial import partial_dict
@@ -343,8 +410,13 @@ def merge(
         result = merge_partials(loaded, loaded_partials, waiver_file)
         chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
         render = RENDERERS[chosen.value]
-        rendered = render(result, color=_use_color(color, output), limit=limit, width=_width(output),
-                          workspace=os.environ.get("GITHUB_WORKSPACE"))
+        rendered = render(
+            result,
+            color=_use_color(color, output),
+            limit=limit,
+            width=_width(output),
+            workspace=os.environ.get("GITHUB_WORKSPACE"),
+        )
         _emit(rendered, output, quiet)
         _append_step_summary(result)
         return _exit_code(result, exit_zero, quiet)
@@ -389,8 +461,9 @@ class _progress:
     """A progress line on stderr for long inputs: only on a terminal, never in CI or with --quiet."""
 
     def __init__(self, quiet: bool) -> None:
-        self.enabled = (not quiet and sys.stderr.isatty() and not os.environ.get("CI")
-                        and not os.environ.get(GITHUB_ACTIONS))
+        self.enabled = (
+            not quiet and sys.stderr.isatty() and not os.environ.get("CI") and not os.environ.get(GITHUB_ACTIONS)
+        )
         self._progress: Progress | None = None
 
     def __enter__(self) -> Callable[[int], None] | None:
@@ -398,9 +471,13 @@ class _progress:
             return None
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self._progress = Progress(SpinnerColumn(), TextColumn("auditing: {task.completed} tickets"),
-                                  TimeElapsedColumn(), transient=True,
-                                  console=__import__("rich.console").console.Console(stderr=True))
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("auditing: {task.completed} tickets"),
+            TimeElapsedColumn(),
+            transient=True,
+            console=__import__("rich.console").console.Console(stderr=True),
+        )
         self._progress.start()
         task = self._progress.add_task("audit", total=None)
 
@@ -443,16 +520,31 @@ def _exit_code(result: AuditResult, exit_zero: bool, quiet: bool) -> ExitCode:
 @app.command()
 def report(
     files: Files,
-    by: Annotated[str, typer.Option("--by", metavar="FIELDS",
-                                    help="Group by any of week, day, month, agent, team, channel, "
-                                         "priority, rule (comma-separated).")] = "week",
-    period: Annotated[str | None, typer.Option("--period", metavar="PERIOD",
-                                                  help="An ISO week (2026-W47), month (2026-11) or day; "
-                                                       "compared with the one before.")] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE|TIMESTAMP",
-                                                 help="Only tickets created at or after this.")] = None,
-    until: Annotated[str | None, typer.Option("--until", metavar="DATE|TIMESTAMP",
-                                                 help="Only tickets created before this (a date: to its end).")] = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            metavar="FIELDS",
+            help="Group by any of week, day, month, agent, team, channel, priority, rule (comma-separated).",
+        ),
+    ] = "week",
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="PERIOD",
+            help="An ISO week (2026-W47), month (2026-11) or day; compared with the one before.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE|TIMESTAMP", help="Only tickets created at or after this.")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", metavar="DATE|TIMESTAMP", help="Only tickets created before this (a date: to its end)."
+        ),
+    ] = None,
     standard: StandardOption = None,
     format: Annotated[TablesFormat, typer.Option("--format", "-f", help="Report format.")] = TablesFormat.text,
     output: OutputOption = None,
@@ -472,8 +564,13 @@ def report(
         moment = _as_of(as_of, loaded)
         fields = parse_by(by)
         _distinct(files)
-        chosen, before = resolve_period(zone, period, _bound(since, loaded, "--since", False),
-                                        _bound(until, loaded, "--until", True), (since, until))
+        chosen, before = resolve_period(
+            zone,
+            period,
+            _bound(since, loaded, "--since", False),
+            _bound(until, loaded, "--until", True),
+            (since, until),
+        )
         tables = build_report(loaded, files, moment, fields, chosen, before, encoding)
         if detection is not None:
             tables.warnings[:0] = detection.warnings()
@@ -483,8 +580,12 @@ def report(
             from svcaudit.reporters.tables import RENDERERS as TABLES
 
             render = TABLES[format.value]
-        _emit(render(tables, color=_use_color(color, output), limit=limit, width=_width(output),
-                     csv_formulas=csv_formulas), output)
+        _emit(
+            render(
+                tables, color=_use_color(color, output), limit=limit, width=_width(output), csv_formulas=csv_formulas
+            ),
+            output,
+        )
         if tables.tickets == 0:
             _fail("the inputs hold no ticket to audit")
 
@@ -553,8 +654,10 @@ def validate(
                 for problem in [exc, *exc.others]:
                     typer.echo(f"svcaudit: {terminal(problem)}", err=True)
                 continue
-            typer.echo(f"{spec}: valid standard {loaded.name!r}, {len(loaded.rules)} rules, "
-                       f"calendars: {', '.join(loaded.calendars)}")
+            typer.echo(
+                f"{spec}: valid standard {loaded.name!r}, {len(loaded.rules)} rules, "
+                f"calendars: {', '.join(loaded.calendars)}"
+            )
         return ExitCode.ERROR if failures else ExitCode.MET
 
     raise typer.Exit(int(_guard(debug, body)))
@@ -584,8 +687,11 @@ def standards() -> None:
     for name in builtin_names():
         loaded = load_standard(f"builtin:{name}")
         dimensions = sorted({r.dimension for r in loaded.rules if r.dimension})
-        typer.echo(f"builtin:{name}\t{loaded.name} ({len(loaded.rules)} rules"
-                   + (f"; dimensions: {', '.join(dimensions)}" if dimensions else "") + ")")
+        typer.echo(
+            f"builtin:{name}\t{loaded.name} ({len(loaded.rules)} rules"
+            + (f"; dimensions: {', '.join(dimensions)}" if dimensions else "")
+            + ")"
+        )
         if loaded.description:
             typer.echo("    " + " ".join(loaded.description.split()))
 
@@ -612,21 +718,29 @@ def rules(
         from svcaudit.errors import closest
 
         hint = closest(kind, CHECK_KINDS)
-        _fail(f"no check kind {kind!r} (kinds: {', '.join(sorted(CHECK_KINDS))})"
-              + (f"; did you mean {hint!r}?" if hint else ""))
+        _fail(
+            f"no check kind {kind!r} (kinds: {', '.join(sorted(CHECK_KINDS))})"
+            + (f"; did you mean {hint!r}?" if hint else "")
+        )
     chosen = [kind] if kind else sorted(CHECK_KINDS)
     sys.stdout.write("\n\n".join(describe(CHECK_KINDS[name]) for name in chosen) + "\n")
 
 
 @app.command()
 def init(
-    standard: Annotated[str, typer.Option("--standard", "-s", metavar="NAME",
-                                          help="The built-in standard to start from.")] = "default",
-    from_export: Annotated[Path | None, typer.Option(
-        "--from", metavar="EXPORT",
-        help="An export to read: pick the matching preset or propose a column mapping from its "
-             "values, then audit it with the written standard (a dry run on stderr). A folder of "
-             "synced tables gets a `tables:` block with the joins between them.")] = None,
+    standard: Annotated[
+        str, typer.Option("--standard", "-s", metavar="NAME", help="The built-in standard to start from.")
+    ] = "default",
+    from_export: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="EXPORT",
+            help="An export to read: pick the matching preset or propose a column mapping from its "
+            "values, then audit it with the written standard (a dry run on stderr). A folder of "
+            "synced tables gets a `tables:` block with the joins between them.",
+        ),
+    ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path("svcaudit.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     as_of: AsOfOption = None,
@@ -660,8 +774,9 @@ def init(
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
         for note in notes:
             typer.echo(f"svcaudit: {terminal(note)}", err=True)
-        typer.echo(f"svcaudit: wrote {output} from builtin:{name}; edit it, then run "
-                   f"`svcaudit validate {output}`", err=True)
+        typer.echo(
+            f"svcaudit: wrote {output} from builtin:{name}; edit it, then run `svcaudit validate {output}`", err=True
+        )
         if from_export is not None:
             from svcaudit.initfrom import dry_run, summary_lines
 
@@ -683,8 +798,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Audit helpdesk and chat logs against a service standard written in YAML."""
 

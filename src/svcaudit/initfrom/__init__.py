@@ -6,6 +6,7 @@ read dates, null markers, time zone and repeated rows, writes the standard with 
 beside each mapping (`writer`), then audits the export with it and says per rule how many tickets
 would be judged (`dryrun`). The rules are those of a built-in standard.
 """
+
 from __future__ import annotations
 
 from svcaudit.initfrom.dryrun import dry_run, summary_lines
@@ -13,5 +14,4 @@ from svcaudit.initfrom.profile import export_columns
 from svcaudit.initfrom.propose import Proposal, propose
 from svcaudit.initfrom.writer import notes, starter_standard
 
-__all__ = ["Proposal", "dry_run", "export_columns", "notes", "propose", "starter_standard",
-           "summary_lines"]
+__all__ = ["Proposal", "dry_run", "export_columns", "notes", "propose", "starter_standard", "summary_lines"]

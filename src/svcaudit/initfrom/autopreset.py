@@ -7,6 +7,7 @@ export would be "needs created_at" on every ticket; instead the preset `init --f
 (`presets.detect_preset`, the one detection) is applied, and the run says so on stderr and in the
 report. A standard that is given, by file or by name, is used as written, preset or none.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -30,14 +31,19 @@ class Detection:
 
     def notes(self, standard: Standard) -> list[str]:
         """What stderr says: which preset, for which file, on which standard."""
-        return [f"no standard given: {path} {match.summary()} ({match.preset.title}), audited "
-                f"against {standard.source}" for path, match in self.matches.items()]
+        return [
+            f"no standard given: {path} {match.summary()} ({match.preset.title}), audited against {standard.source}"
+            for path, match in self.matches.items()
+        ]
 
     def warnings(self) -> list[str]:
         """A partial signature: the missing columns and what will not be measured (every format)."""
-        return [f"{path} has {match.columns_matched} of the {match.columns_expected} columns of "
-                f"preset {match.preset.name}: {match.unmeasured()}"
-                for path, match in self.matches.items() if match.missing]
+        return [
+            f"{path} has {match.columns_matched} of the {match.columns_expected} columns of "
+            f"preset {match.preset.name}: {match.unmeasured()}"
+            for path, match in self.matches.items()
+            if match.missing
+        ]
 
     def inputs(self) -> dict[str, dict[str, Any]]:
         """Each matched input's `preset` entry of the JSON report's `inputs`."""
@@ -59,16 +65,19 @@ def detect_inputs(paths: Sequence[str | Path], encoding: str | None = None) -> D
     names = {match.preset.name for match in matches.values()}
     if len(names) > 1:
         found = ", ".join(f"{path} looks like preset {m.preset.name}" for path, m in matches.items())
-        raise UsageError(f"no standard given, and the inputs look like different exports ({found}); "
-                         "audit them separately, or write a standard (svcaudit init --from EXPORT) "
-                         "that maps their columns")
+        raise UsageError(
+            f"no standard given, and the inputs look like different exports ({found}); "
+            "audit them separately, or write a standard (svcaudit init --from EXPORT) "
+            "that maps their columns"
+        )
     if not matches:
         return None
     return Detection(next(iter(matches.values())).preset, matches)
 
 
-def standard_for(option: str | None, paths: Sequence[str | Path],
-                 encoding: str | None = None) -> tuple[Standard, Detection | None]:
+def standard_for(
+    option: str | None, paths: Sequence[str | Path], encoding: str | None = None
+) -> tuple[Standard, Detection | None]:
     """The standard `--standard` (or discovery) names; without either, the built-in default
     reading the inputs with their detected preset."""
     spec = discover(option)

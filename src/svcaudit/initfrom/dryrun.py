@@ -4,6 +4,7 @@ Per rule: how many tickets it would judge and, when some are not applicable, the
 reason ("first-reply: 0 of 1,183 judged: needs created_at"); then the verdict `svcaudit check`
 would give. The audit is the engine's own (`run_audit`), the path `check` takes.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,8 +28,11 @@ def _rule_line(result: RuleResult, tickets: int, aggregate: bool) -> str:
     groups = result.reason_groups
     top = groups[0].reason if groups else None
     if aggregate:
-        return f"{rule_id}: judged over the audited tickets" if result.judged else \
-            f"{rule_id}: not judged: {top or 'no answers'}"
+        return (
+            f"{rule_id}: judged over the audited tickets"
+            if result.judged
+            else f"{rule_id}: not judged: {top or 'no answers'}"
+        )
     line = f"{rule_id}: {result.judged:,} of {tickets:,} judged"
     if result.pending:
         line += f", {result.pending:,} pending"
@@ -42,9 +46,11 @@ def _rule_line(result: RuleResult, tickets: int, aggregate: bool) -> str:
 def summary_lines(result: AuditResult, standard_path: Path, export: Path) -> list[str]:
     """What stderr says after writing: the inputs' accounting, a line per rule, the verdict."""
     folded = sum(i.rows_folded for i in result.inputs)
-    lines = [f"dry run of {standard_path} on {export}: {result.rows_read:,} rows read, "
-             f"{result.tickets:,} tickets, {result.rows_rejected:,} rejected"
-             + (f", {folded:,} folded into their ticket's latest row" if folded else "")]
+    lines = [
+        f"dry run of {standard_path} on {export}: {result.rows_read:,} rows read, "
+        f"{result.tickets:,} tickets, {result.rows_rejected:,} rejected"
+        + (f", {folded:,} folded into their ticket's latest row" if folded else "")
+    ]
     lines.extend("  " + _rule_line(r, result.tickets, _aggregate(r)) for r in result.rules)
     for group in result.rejected_groups:
         lines.append(f"  rejected: {group.count:,} rows, {group.field}: {group.reason}")

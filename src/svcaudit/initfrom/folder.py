@@ -6,6 +6,7 @@ among them, is proposed, and its tables are written out in full (files, columns,
 joins between them) so that the block can be read and edited. A folder no such preset fits gets a
 table per file, each proposed from its values as `init --from EXPORT` proposes one export.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,12 @@ from svcaudit.initfrom.writer import builtin_parts, quoted, timezone_line
 from svcaudit.intake.presets import PRESETS, Preset, table_with_preset
 from svcaudit.intake.tables import TableMatchError, TableShape, TableSpec, data_files, match_table
 
-TABLE_SHAPES = {TableShape.TICKETS: "tickets", TableShape.MESSAGES: "messages",
-                TableShape.HISTORY: "history", TableShape.LOOKUP: "lookup"}
+TABLE_SHAPES = {
+    TableShape.TICKETS: "tickets",
+    TableShape.MESSAGES: "messages",
+    TableShape.HISTORY: "history",
+    TableShape.LOOKUP: "lookup",
+}
 
 
 @dataclass
@@ -78,9 +83,16 @@ def _per_file(folder: Path, files: list[Path]) -> FolderProposal:
         proposal = propose(path)
         name = path.name.split(".")[0]
         shape = TableShape.MESSAGES if proposal.shape == MESSAGES else TableShape.TICKETS
-        found.tables.append(TableSpec(name, shape, files=(path.name,), columns=proposal.columns,
-                                      values=proposal.values,
-                                      history="rows" if proposal.shape == EVENTS else None))
+        found.tables.append(
+            TableSpec(
+                name,
+                shape,
+                files=(path.name,),
+                columns=proposal.columns,
+                values=proposal.values,
+                history="rows" if proposal.shape == EVENTS else None,
+            )
+        )
         found.files[name] = [path]
         found.per_file[name] = proposal
         if found.timing is None and shape is TableShape.TICKETS:
@@ -93,27 +105,34 @@ def _per_file(folder: Path, files: list[Path]) -> FolderProposal:
 def _table_lines(table: TableSpec, files: list[Path], preset: Preset | None) -> list[str]:
     lines = [f"    - name: {table.name}", f"      shape: {TABLE_SHAPES[table.shape]}"]
     names = [p.name for p in files]
-    lines.append(f"      files: {quoted(names[0])}" if len(names) == 1 else
-                 f"      files: [{', '.join(quoted(n) for n in names)}]")
+    lines.append(
+        f"      files: {quoted(names[0])}"
+        if len(names) == 1
+        else f"      files: [{', '.join(quoted(n) for n in names)}]"
+    )
     if preset is None and table.values:
         lines.append("      values:")
         for name, mapped in table.values.items():
-            lines.append(f"        {name}: {{" + ", ".join(
-                f"{quoted(k)}: {quoted(v)}" for k, v in mapped.items()) + "}")
+            lines.append(
+                f"        {name}: {{" + ", ".join(f"{quoted(k)}: {quoted(v)}" for k, v in mapped.items()) + "}"
+            )
     if table.shape is TableShape.LOOKUP:
         lines.append(f"      key: {quoted(table.key)}")
         lines.append("      fields: {" + ", ".join(f"{k}: {quoted(v)}" for k, v in table.fields.items()) + "}")
     elif table.shape is TableShape.HISTORY:
         history = table.history
-        lines.append(f"      history: {{ticket: {quoted(history.ticket)}, field: {quoted(history.field)}, "
-                     f"value: {quoted(history.value)}, time: {quoted(history.time)}}}")
+        lines.append(
+            f"      history: {{ticket: {quoted(history.ticket)}, field: {quoted(history.field)}, "
+            f"value: {quoted(history.value)}, time: {quoted(history.time)}}}"
+        )
     else:
         if table.history == "rows":
-            lines.append("      history: rows                    # one row per update: each row's "
-                         "status is an event, the latest row the ticket")
+            lines.append(
+                "      history: rows                    # one row per update: each row's "
+                "status is an event, the latest row the ticket"
+            )
         if table.columns:
-            lines.append("      columns: {" + ", ".join(
-                f"{k}: {quoted(v)}" for k, v in table.columns.items()) + "}")
+            lines.append("      columns: {" + ", ".join(f"{k}: {quoted(v)}" for k, v in table.columns.items()) + "}")
     if table.joins:
         lines.append("      joins:")
         for join in table.joins:
@@ -128,8 +147,10 @@ def folder_standard(folder: Path, builtin: str = "default") -> tuple[str, Folder
     head, zone, rest = builtin_parts(builtin)
     lines = [f"# Written by `svcaudit init --from {folder}` from builtin:{builtin}."]
     if proposal.preset is not None:
-        lines.append(f"# The folder holds {proposal.preset.title} (preset {proposal.preset.name}); "
-                     f"the preset's values read each table's statuses, priorities and roles.")
+        lines.append(
+            f"# The folder holds {proposal.preset.title} (preset {proposal.preset.name}); "
+            f"the preset's values read each table's statuses, priorities and roles."
+        )
     lines.append(f"# Audit it with `svcaudit check {folder} --standard <this file>`.")
     for path, why in proposal.left_out:
         lines.append(f"# Left out: {path.name}: {why}")
@@ -151,11 +172,12 @@ def folder_notes(proposal: FolderProposal) -> list[str]:
     """What stderr says: which file is which table, the joins, what was left out."""
     said = []
     if proposal.preset is not None:
-        said.append(f"{proposal.folder} looks like {proposal.preset.title}: input.preset "
-                    f"{proposal.preset.name}")
+        said.append(f"{proposal.folder} looks like {proposal.preset.title}: input.preset {proposal.preset.name}")
     else:
-        said.append(f"{proposal.folder}: no preset of several tables fits; a table per file, "
-                    f"read from its values (no joins proposed)")
+        said.append(
+            f"{proposal.folder}: no preset of several tables fits; a table per file, "
+            f"read from its values (no joins proposed)"
+        )
     for table in proposal.tables:
         files = ", ".join(p.name for p in proposal.files[table.name])
         joins = "".join(f"; joins {j.table} by {j.key} for {', '.join(j.fields)}" for j in table.joins)
@@ -164,6 +186,8 @@ def folder_notes(proposal: FolderProposal) -> list[str]:
         said.append(f"left out {path.name}: {why}")
     timing = proposal.timing
     if timing is not None and timing.naive_time is not None:
-        said.append(f"timestamps carry no UTC offset (e.g. {timing.naive_time!r}): the time zone "
-                    f"is written as a TODO to confirm")
+        said.append(
+            f"timestamps carry no UTC offset (e.g. {timing.naive_time!r}): the time zone "
+            f"is written as a TODO to confirm"
+        )
     return said

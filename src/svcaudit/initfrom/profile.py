@@ -4,6 +4,7 @@ filled, which values it holds, whether a value repeats, which null markers it wr
 The first SAMPLE_ROWS rows are read (every row of most exports): enough to tell a row's own id
 from a key that repeats, and a role column from a free-text one.
 """
+
 from __future__ import annotations
 
 import json

@@ -10,6 +10,7 @@ update time). A column whose name suggests a field but whose values do not fit i
 unmapped; a column whose own name is a canonical field is then read under another name, so that
 an unmapped field makes rules not applicable and never rejects rows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -116,9 +117,11 @@ class Proposal:
     @property
     def columns(self) -> dict[str, str]:
         """input.columns: every mapped field, and the columns read under another name."""
-        mapped = {m.field: m.column for m in self.mappings.values()
-                  if (self.preset is None or m.field not in self.preset.columns)
-                  and not m.field.startswith(HISTORY_PREFIX)}
+        mapped = {
+            m.field: m.column
+            for m in self.mappings.values()
+            if (self.preset is None or m.field not in self.preset.columns) and not m.field.startswith(HISTORY_PREFIX)
+        }
         return {**mapped, **{name: column for column, name in self.renamed.items()}}
 
     @property
@@ -160,6 +163,7 @@ def propose(path: Path) -> Proposal:
 
 # -- a preset's export --------------------------------------------------------------------------
 
+
 def _from_preset(profile: ExportProfile, match: PresetMatch) -> Proposal:
     """The preset's columns as found, with values the preset's tables do not know shown."""
     preset = match.preset
@@ -171,27 +175,26 @@ def _from_preset(profile: ExportProfile, match: PresetMatch) -> Proposal:
             continue
         values = profile[column].values
         known = {str(k).casefold() for k in preset.values.get(name, {})}
-        unknown = [v for v in values if v.strip().casefold() not in known
-                   and not _canonical_word(name, v)]
-        proposal.mappings[name] = Mapping(name, column, profile[column].samples(),
-                                          unknown=unknown if name in VALUE_FIELDS else [])
+        unknown = [v for v in values if v.strip().casefold() not in known and not _canonical_word(name, v)]
+        proposal.mappings[name] = Mapping(
+            name, column, profile[column].samples(), unknown=unknown if name in VALUE_FIELDS else []
+        )
     if preset.history is not None and match.signature is not None:  # the preset's history table
         history = preset.history
         for part in ("ticket", "field", "value", "time"):
             column = by_loose.get(loose_key(getattr(history, part)))
             if column is not None:
                 proposal.mappings[HISTORY_PREFIX + part] = Mapping(
-                    HISTORY_PREFIX + part, column, profile[column].samples())
+                    HISTORY_PREFIX + part, column, profile[column].samples()
+                )
     key = proposal.mappings.get("ticket_id") or proposal.mappings.get(HISTORY_PREFIX + "ticket")
     proposal.key = key.column if key else None
     by_key = {header_key(c): c for c in profile.columns}
     if preset.shape == MESSAGES and "public" not in preset.columns:
-        found = _fitting_column(profile, by_key, "public", MESSAGE_NAMES["public"],
-                                _mapped_columns(proposal), proposal)
+        found = _fitting_column(profile, by_key, "public", MESSAGE_NAMES["public"], _mapped_columns(proposal), proposal)
         if found is not None:
             proposal.mappings[found.field] = found
-    if (preset.shape == TICKETS and match.signature is None and key is not None
-            and profile[key.column].repeats):
+    if preset.shape == TICKETS and match.signature is None and key is not None and profile[key.column].repeats:
         _as_event_log(profile, proposal, by_key)
     proposal.unused_columns = [c for c in profile.columns if c not in _mapped_columns(proposal)]
     return proposal
@@ -217,19 +220,28 @@ def _canonical_word(name: str, value: str) -> bool:
 
 # -- an export no preset knows ------------------------------------------------------------------
 
+
 def _from_values(profile: ExportProfile) -> Proposal:
     by_key = {header_key(c): c for c in profile.columns}
     key = _ticket_key(profile, by_key)
     if key is None:
-        raise InputError("cannot tell which column identifies a ticket or conversation; "
-                         "columns: " + ", ".join(profile.columns[:30]), Location(str(profile.path), 1))
+        raise InputError(
+            "cannot tell which column identifies a ticket or conversation; columns: " + ", ".join(profile.columns[:30]),
+            Location(str(profile.path), 1),
+        )
     proposal = Proposal(profile.path, key=key)
     proposal.mappings["ticket_id"] = Mapping("ticket_id", key, profile[key].samples())
     used = {key}
     text = _first_named(profile, by_key, MESSAGE_NAMES["text"], used)
     role = _role_column(profile, by_key, used | ({text} if text else set()), proposal)
-    own_id = next((by_key[n] for n in ("id", "message_id", "comment_id", "part_id", "event_id")
-                   if n in by_key and by_key[n] != key and profile[by_key[n]].unique), None)
+    own_id = next(
+        (
+            by_key[n]
+            for n in ("id", "message_id", "comment_id", "part_id", "event_id")
+            if n in by_key and by_key[n] != key and profile[by_key[n]].unique
+        ),
+        None,
+    )
     repeats = profile[key].repeats
     if (text or role) and (repeats or own_id is not None or role):
         proposal.shape = MESSAGES
@@ -279,8 +291,7 @@ def _ticket_key(profile: ExportProfile, by_key: dict[str, str]) -> str | None:
     return None
 
 
-def _first_named(profile: ExportProfile, by_key: dict[str, str], names: tuple[str, ...],
-                 used: set[str]) -> str | None:
+def _first_named(profile: ExportProfile, by_key: dict[str, str], names: tuple[str, ...], used: set[str]) -> str | None:
     for name in names:
         column = by_key.get(name)
         if column is not None and column not in used and profile[column].filled:
@@ -293,8 +304,7 @@ def _short(profile: ExportProfile, column: str) -> list[str]:
     return [v if len(v) <= SAMPLE_CHARS else v[:SAMPLE_CHARS] + "…" for v in profile[column].samples()]
 
 
-def _role_column(profile: ExportProfile, by_key: dict[str, str], used: set[str],
-                 proposal: Proposal) -> Mapping | None:
+def _role_column(profile: ExportProfile, by_key: dict[str, str], used: set[str], proposal: Proposal) -> Mapping | None:
     """author_role: a column named so whose values are roles, or any short column whose values
     are all role words of two roles or more. A named column that does not fit is shown."""
     for name in MESSAGE_NAMES["author_role"]:
@@ -339,8 +349,14 @@ def _fit(name: str, candidate: str, values: list[str], times: TimeReader) -> Fit
 _TIMES = TimeReader()
 
 
-def _fitting_column(profile: ExportProfile, by_key: dict[str, str], name: str,
-                    candidates: tuple[str, ...], used: set[str], proposal: Proposal) -> Mapping | None:
+def _fitting_column(
+    profile: ExportProfile,
+    by_key: dict[str, str],
+    name: str,
+    candidates: tuple[str, ...],
+    used: set[str],
+    proposal: Proposal,
+) -> Mapping | None:
     """The first column named like the field whose values fit it; the others shown."""
     unfit: list[Unfit] = []
     for candidate in candidates:
@@ -394,11 +410,9 @@ def _rename_unmapped(profile: ExportProfile, proposal: Proposal) -> None:
     if proposal.shape == MESSAGES:
         reads = set(MESSAGE_FIELDS)
     else:  # a ticket table's column named `text` or `author_role` would make it a message file
-        reads = set(TICKET_FIELDS) | MESSAGE_MARKERS | (
-            {"updated_at"} if proposal.shape == EVENTS else set())
+        reads = set(TICKET_FIELDS) | MESSAGE_MARKERS | ({"updated_at"} if proposal.shape == EVENTS else set())
     mapped = _mapped_columns(proposal)
-    names = ColumnMapping({m.field: m.column for m in proposal.mappings.values()}).canonical_names(
-        profile.columns)
+    names = ColumnMapping({m.field: m.column for m in proposal.mappings.values()}).canonical_names(profile.columns)
     taken = set(names.values())
     for column, canonical in names.items():
         if column in mapped or canonical not in reads:
@@ -415,6 +429,7 @@ def _mapped_columns(proposal: Proposal) -> set[str]:
 
 
 # -- how the values read -----------------------------------------------------------------------
+
 
 def _reading(profile: ExportProfile, proposal: Proposal) -> None:
     """Date order from the evidence, null markers seen, and whether timestamps carry offsets."""
@@ -440,8 +455,7 @@ def _reading(profile: ExportProfile, proposal: Proposal) -> None:
 
 def _date_rows(profile: ExportProfile, stamps: dict[str, str]) -> Iterator[tuple[int, dict]]:
     for record in sample_records(profile.path):
-        yield record.row, {name: (column, record.values.get(column))
-                           for name, column in stamps.items()}
+        yield record.row, {name: (column, record.values.get(column)) for name, column in stamps.items()}
 
 
 def _date_order(profile: ExportProfile, proposal: Proposal, stamps: dict[str, str]) -> None:
@@ -455,6 +469,5 @@ def _date_order(profile: ExportProfile, proposal: Proposal, stamps: dict[str, st
     proven = {c.order for c in orders.columns if "proven" in c.how or "as the file's" in c.how}
     if len(proven) == 1:
         proposal.date_order = proven.pop()
-        proposal.date_order_why = "; ".join(
-            f"{c.field}: {c.how}" for c in orders.columns if "proven" in c.how)
+        proposal.date_order_why = "; ".join(f"{c.field}: {c.how}" for c in orders.columns if "proven" in c.how)
     proposal.date_notes.extend(orders.warnings)

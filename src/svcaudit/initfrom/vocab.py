@@ -5,6 +5,7 @@ Names are compared as `header_key` spells them (`Created At` -> `created_at`). A
 case-folded and trimmed. A value set that fits a field partly is mapped with its known values and
 its unknown ones listed; one that does not fit at all is shown and left unmapped, never guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,39 +20,124 @@ from svcaudit.intake.timestamps import TimestampError, TimestampParser
 
 # Keys that name the parent a row belongs to: beside a row's own id, the parent is the ticket.
 # `key` and `number` are Jira's and ServiceNow's names, read as keys only when their values look so.
-PARENT_KEYS = ("ticket_id", "conversation_id", "issue_id", "issue_key", "case_id", "case_number",
-               "incident_id", "incident_number", "request_id", "chat_id", "thread_id",
-               "id_обращения", "номер_обращения", "number", "key")
+PARENT_KEYS = (
+    "ticket_id",
+    "conversation_id",
+    "issue_id",
+    "issue_key",
+    "case_id",
+    "case_number",
+    "incident_id",
+    "incident_number",
+    "request_id",
+    "chat_id",
+    "thread_id",
+    "id_обращения",
+    "номер_обращения",
+    "number",
+    "key",
+)
 # Keys a ticket table names its own tickets by (a UI export's `Ticket ID` is `ticket_id` above).
 TICKET_KEYS = ("id", "ticket_number", "ticket", "conversation", "case", "issue", "номер")
 KEY_PATTERNS = {"key": re.compile(r"^[A-Z][A-Z0-9_]*-\d+$"), "number": re.compile(r"^\S{1,40}$")}
 KEY_FILLED_SHARE = 0.95  # a ticket key is filled in (almost) every row
 
 # Columns of an event log that stamp the event, not the ticket's creation.
-EVENT_TIME_NAMES = ("updated_at", "sys_updated_on", "sys_updated_at", "updated", "last_updated",
-                    "last_updated_at", "modified_at", "last_modified", "updated_time", "event_time",
-                    "time", "timestamp", "datetime", "date")
+EVENT_TIME_NAMES = (
+    "updated_at",
+    "sys_updated_on",
+    "sys_updated_at",
+    "updated",
+    "last_updated",
+    "last_updated_at",
+    "modified_at",
+    "last_modified",
+    "updated_time",
+    "event_time",
+    "time",
+    "timestamp",
+    "datetime",
+    "date",
+)
 
 TICKET_NAMES: dict[str, tuple[str, ...]] = {
-    "created_at": ("created_at", "created", "created_time", "creation_date", "created_date",
-                   "date_created", "opened_at", "opened", "open_date", "submitted_at",
-                   "дата_создания", "создан"),
-    "first_reply_at": ("first_reply_at", "first_response_at", "first_responded_at", "first_reply",
-                       "first_response", "initial_response_time", "first_reply_time"),
-    "resolved_at": ("resolved_at", "solved_at", "resolved", "solved", "closed_at", "resolution_date",
-                    "resolved_time", "closed_date", "date_closed", "closed", "дата_решения"),
+    "created_at": (
+        "created_at",
+        "created",
+        "created_time",
+        "creation_date",
+        "created_date",
+        "date_created",
+        "opened_at",
+        "opened",
+        "open_date",
+        "submitted_at",
+        "дата_создания",
+        "создан",
+    ),
+    "first_reply_at": (
+        "first_reply_at",
+        "first_response_at",
+        "first_responded_at",
+        "first_reply",
+        "first_response",
+        "initial_response_time",
+        "first_reply_time",
+    ),
+    "resolved_at": (
+        "resolved_at",
+        "solved_at",
+        "resolved",
+        "solved",
+        "closed_at",
+        "resolution_date",
+        "resolved_time",
+        "closed_date",
+        "date_closed",
+        "closed",
+        "дата_решения",
+    ),
     "status": ("status", "state", "incident_state", "ticket_status", "current_status", "статус"),
     "priority": ("priority", "ticket_priority", "приоритет"),
     "channel": ("channel", "via_channel", "via", "source", "contact_type", "origin", "канал"),
-    "agent": ("agent", "assignee", "assignee_name", "assigned_to", "agent_name", "owner",
-              "operator", "agent_assigned", "assignee_id", "оператор"),
-    "team": ("team", "group", "group_name", "assignment_group", "team_assigned", "department",
-             "queue", "group_id", "группа"),
-    "customer_name": ("customer_name", "customer", "requester", "requester_name", "full_name",
-                      "contact_name", "client", "caller", "name", "from", "клиент"),
+    "agent": (
+        "agent",
+        "assignee",
+        "assignee_name",
+        "assigned_to",
+        "agent_name",
+        "owner",
+        "operator",
+        "agent_assigned",
+        "assignee_id",
+        "оператор",
+    ),
+    "team": (
+        "team",
+        "group",
+        "group_name",
+        "assignment_group",
+        "team_assigned",
+        "department",
+        "queue",
+        "group_id",
+        "группа",
+    ),
+    "customer_name": (
+        "customer_name",
+        "customer",
+        "requester",
+        "requester_name",
+        "full_name",
+        "contact_name",
+        "client",
+        "caller",
+        "name",
+        "from",
+        "клиент",
+    ),
     "reopens": ("reopens", "reopen_count", "reopened_count", "reopened"),
-    "csat": ("csat", "satisfaction", "satisfaction_score", "satisfaction_rating", "csat_score",
-             "rating", "оценка"),
+    "csat": ("csat", "satisfaction", "satisfaction_score", "satisfaction_rating", "csat_score", "rating", "оценка"),
     "nps": ("nps", "nps_score"),
     "ces": ("ces", "effort", "effort_score"),
 }
@@ -59,18 +145,62 @@ TICKET_NAMES: dict[str, tuple[str, ...]] = {
 TICKET_TIME_NAMES = ("date", "timestamp", "time", "datetime", "дата")
 
 MESSAGE_NAMES: dict[str, tuple[str, ...]] = {
-    "created_at": ("created_at", "created", "sent_at", "sent", "created_time", "posted_at", "time",
-                   "timestamp", "datetime", "date", "дата", "время"),
-    "author_role": ("author_role", "role", "author_type", "sender_type", "from_type", "user_type",
-                    "sender_role", "speaker", "direction", "inbound", "is_inbound", "sender", "from",
-                    "роль", "отправитель"),
-    "text": ("text", "body", "message", "content", "comment", "comment_body", "message_text",
-             "plain_body", "текст", "сообщение"),
+    "created_at": (
+        "created_at",
+        "created",
+        "sent_at",
+        "sent",
+        "created_time",
+        "posted_at",
+        "time",
+        "timestamp",
+        "datetime",
+        "date",
+        "дата",
+        "время",
+    ),
+    "author_role": (
+        "author_role",
+        "role",
+        "author_type",
+        "sender_type",
+        "from_type",
+        "user_type",
+        "sender_role",
+        "speaker",
+        "direction",
+        "inbound",
+        "is_inbound",
+        "sender",
+        "from",
+        "роль",
+        "отправитель",
+    ),
+    "text": (
+        "text",
+        "body",
+        "message",
+        "content",
+        "comment",
+        "comment_body",
+        "message_text",
+        "plain_body",
+        "текст",
+        "сообщение",
+    ),
     "status": ("status", "state", "статус"),
-    "public": ("public", "is_public", "visibility", "private", "is_private", "internal",
-               "is_internal", "part_type", "message_type"),
-    "author": ("author", "author_name", "sender_name", "user_name", "author_id", "user_id",
-               "sender", "from", "автор"),
+    "public": (
+        "public",
+        "is_public",
+        "visibility",
+        "private",
+        "is_private",
+        "internal",
+        "is_internal",
+        "part_type",
+        "message_type",
+    ),
+    "author": ("author", "author_name", "sender_name", "user_name", "author_id", "user_id", "sender", "from", "автор"),
 }
 # Names of a public/internal flag whose true means internal (read as canonical `private`).
 PRIVATE_NAMES = frozenset({"private", "is_private", "internal", "is_internal"})
@@ -78,25 +208,44 @@ PRIVATE_NAMES = frozenset({"private", "is_private", "internal", "is_internal"})
 # Status words helpdesks write, read as svcaudit's: the canonical ones as they are.
 STATUS_SYNONYMS: dict[str, str] = {
     **{word: word for word in STATUS_WORDS},
-    "on hold": "on-hold", "in progress": "open", "active": "open", "assigned": "open",
-    "work in progress": "open", "to do": "open", "waiting for support": "open",
-    "awaiting user info": "pending", "awaiting customer": "pending",
-    "waiting on customer": "pending", "waiting for customer": "pending",
-    "waiting on third party": "on-hold", "done": "resolved",
-    "открыт": "open", "в работе": "open", "закрыт": "closed", "решен": "solved", "решён": "solved",
+    "on hold": "on-hold",
+    "in progress": "open",
+    "active": "open",
+    "assigned": "open",
+    "work in progress": "open",
+    "to do": "open",
+    "waiting for support": "open",
+    "awaiting user info": "pending",
+    "awaiting customer": "pending",
+    "waiting on customer": "pending",
+    "waiting for customer": "pending",
+    "waiting on third party": "on-hold",
+    "done": "resolved",
+    "открыт": "open",
+    "в работе": "open",
+    "закрыт": "closed",
+    "решен": "solved",
+    "решён": "solved",
 }
 # Role words: svcaudit's own, and those of the presets' helpdesks (Intercom's admin, user, lead).
 ROLE_WORDS: dict[str, str] = {
     **{word: role.value for word, role in ROLE_SYNONYMS.items()},
-    **{word: role for preset in PRESETS.values()
-       for word, role in preset.values.get("author_role", {}).items()
-       if word not in ("true", "false")},
-    "end_user": "customer", "end-user": "customer", "contact": "customer", "admin": "agent",
-    "teammate": "agent", "inbound": "customer", "outbound": "agent",
+    **{
+        word: role
+        for preset in PRESETS.values()
+        for word, role in preset.values.get("author_role", {}).items()
+        if word not in ("true", "false")
+    },
+    "end_user": "customer",
+    "end-user": "customer",
+    "contact": "customer",
+    "admin": "agent",
+    "teammate": "agent",
+    "inbound": "customer",
+    "outbound": "agent",
 }
 # An `inbound` flag: true is the customer writing in (Twitter's inbound, a direction column).
-INBOUND_WORDS = {"true": "customer", "1": "customer", "yes": "customer",
-                 "false": "agent", "0": "agent", "no": "agent"}
+INBOUND_WORDS = {"true": "customer", "1": "customer", "yes": "customer", "false": "agent", "0": "agent", "no": "agent"}
 INBOUND_NAMES = frozenset({"inbound", "is_inbound"})
 PART_TYPE = "part_type"
 # Priority names beyond the presets' (ServiceNow's 3 - Moderate and 5 - Planning).
@@ -143,11 +292,13 @@ def fit_role(column: str, values: list[str]) -> Fit:
     table, unknown = _table(values, words)
     roles = {words[v.strip().casefold()] for v in values if v.strip().casefold() in words}
     if unknown:
-        return Fit(False, unknown=unknown, why="not all values are roles (customer, agent, bot, "
-                                               "system)")
+        return Fit(False, unknown=unknown, why="not all values are roles (customer, agent, bot, system)")
     if len(roles) < 2:
-        return Fit(False, why=f"one role only ({', '.join(sorted(roles)) or 'none'}): a "
-                              "conversation has a customer side and an agent side")
+        return Fit(
+            False,
+            why=f"one role only ({', '.join(sorted(roles)) or 'none'}): a "
+            "conversation has a customer side and an agent side",
+        )
     if column in INBOUND_NAMES:  # true/false are not role words: the table says what they mean
         table = {v: words[v.strip().casefold()] for v in values}
     return Fit(True, table)
@@ -186,12 +337,15 @@ def fit_public(column: str, values: list[str]) -> Fit:
     `part_type` names the kind of part: read as the preset reads it (a note or a workflow part is
     no reply)."""
     unknown = [v for v in values if v.strip().casefold() not in PUBLIC_WORDS]
-    if column == PART_TYPE and values and all(
-            v.strip().casefold() in INTERCOM_PART_TYPES for v in values):
+    if column == PART_TYPE and values and all(v.strip().casefold() in INTERCOM_PART_TYPES for v in values):
         return Fit(True, {v: INTERCOM_PART_TYPES[v.strip().casefold()] for v in unknown})
     if unknown:
-        return Fit(False, unknown=unknown, why="not all values are public/internal flags; internal "
-                                               "notes count as replies until input.values maps them")
+        return Fit(
+            False,
+            unknown=unknown,
+            why="not all values are public/internal flags; internal "
+            "notes count as replies until input.values maps them",
+        )
     return Fit(True)
 
 
@@ -214,8 +368,7 @@ def fit_score(metric: str, values: list[str]) -> Fit:
         if not low <= number <= high:
             unknown.append(value)
     if unknown:
-        return Fit(False, unknown=unknown, why=f"not all values are {metric} answers "
-                                               f"({low:g}-{high:g})")
+        return Fit(False, unknown=unknown, why=f"not all values are {metric} answers ({low:g}-{high:g})")
     return Fit(True, table)
 
 

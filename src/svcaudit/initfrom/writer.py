@@ -4,6 +4,7 @@ The rules come from a built-in standard; the `input:` section is written for the
 entry with a comment that shows two of the export's values, and every guess it would not make (an
 unknown value set, a time zone the export does not name, a date order no value proves) as a TODO.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,7 @@ def quoted(value: str) -> str:
 
 
 def _values_list(values: list[str], limit: int = SHOWN_VALUES) -> str:
-    shown = ", ".join(quoted(v if len(v) <= SAMPLE_CHARS else v[:SAMPLE_CHARS] + "…")
-                      for v in values[:limit])
+    shown = ", ".join(quoted(v if len(v) <= SAMPLE_CHARS else v[:SAMPLE_CHARS] + "…") for v in values[:limit])
     more = len(values) - limit
     return shown + (f" and {more} more" if more > 0 else "")
 
@@ -58,21 +58,24 @@ def _samples(mapping: Mapping) -> str:
 
 def _unknown(mapping: Mapping) -> str:
     """What becomes of values a field does not know."""
-    fate = ("rows holding them are rejected" if mapping.field in ("author_role", "public")
-            else "read as written")
+    fate = "rows holding them are rejected" if mapping.field in ("author_role", "public") else "read as written"
     return f"not known: {fate}; map them in input.values.{mapping.field}"
 
 
 def timezone_line(proposal: Proposal, zone: str) -> str:
     if proposal.naive_time is not None:
-        return _line(f"timezone: {zone}",
-                     f"TODO confirm: the export's timestamps carry no UTC offset (e.g. "
-                     f"{quoted(proposal.naive_time)}); they are read in this zone: set the zone "
-                     f"the helpdesk wrote them in (e.g. Europe/Berlin)")
+        return _line(
+            f"timezone: {zone}",
+            f"TODO confirm: the export's timestamps carry no UTC offset (e.g. "
+            f"{quoted(proposal.naive_time)}); they are read in this zone: set the zone "
+            f"the helpdesk wrote them in (e.g. Europe/Berlin)",
+        )
     if proposal.offset_time is not None:
-        return _line(f"timezone: {zone}",
-                     f"the export's timestamps carry their offset (e.g. "
-                     f"{quoted(proposal.offset_time)}); this zone is for calendars and --as-of")
+        return _line(
+            f"timezone: {zone}",
+            f"the export's timestamps carry their offset (e.g. "
+            f"{quoted(proposal.offset_time)}); this zone is for calendars and --as-of",
+        )
     return f"timezone: {zone}"
 
 
@@ -96,9 +99,13 @@ def input_lines(proposal: Proposal) -> list[str]:
             else:
                 reason = unfit.get(column)
                 taken = name.removesuffix(UNMAPPED_SUFFIX)
-                comment = (f"left unmapped: {reason.why}: {_values_list(reason.values)}" if reason
-                           else f"left unmapped: {by_field[taken].column!r} is read as {taken}"
-                           if taken in by_field else f"left unmapped: not {taken} in this table")
+                comment = (
+                    f"left unmapped: {reason.why}: {_values_list(reason.values)}"
+                    if reason
+                    else f"left unmapped: {by_field[taken].column!r} is read as {taken}"
+                    if taken in by_field
+                    else f"left unmapped: not {taken} in this table"
+                )
             lines.append(_line(f"    {name}: {quoted(column)}", comment))
     if proposal.values:
         lines.append("  values:")
@@ -120,23 +127,33 @@ def input_lines(proposal: Proposal) -> list[str]:
     if proposal.duplicates:
         updated = next((m for m in proposal.mappings.values() if m.field == "updated_at"), None)
         by = f"by {updated.column}" if updated else "by file order (no update time found)"
-        lines.append(_line(f"  duplicates: {proposal.duplicates}",
-                           f"{proposal.rows_per_key:.1f} rows a ticket: each ticket's latest row, {by}"))
+        lines.append(
+            _line(
+                f"  duplicates: {proposal.duplicates}",
+                f"{proposal.rows_per_key:.1f} rows a ticket: each ticket's latest row, {by}",
+            )
+        )
     return lines if len(lines) > 1 else []
 
 
 def header_lines(proposal: Proposal, path: Path, builtin: str) -> list[str]:
-    lines = [f"# Written by `svcaudit init --from {path}` from builtin:{builtin}.",
-             f"# The export holds {SHAPES.get(proposal.shape, proposal.shape)}"
-             + (f", keyed by {proposal.key}." if proposal.key else ".")]
+    lines = [
+        f"# Written by `svcaudit init --from {path}` from builtin:{builtin}.",
+        f"# The export holds {SHAPES.get(proposal.shape, proposal.shape)}"
+        + (f", keyed by {proposal.key}." if proposal.key else "."),
+    ]
     if proposal.preset is not None:
         lines.append(f"# The export looks like: {proposal.preset.title} (preset {proposal.preset.name}).")
         if proposal.match is not None and proposal.match.missing:
-            lines.append(f"# Its columns: {proposal.match.columns_matched} of "
-                         f"{proposal.match.columns_expected}; {proposal.match.unmeasured()}.")
+            lines.append(
+                f"# Its columns: {proposal.match.columns_matched} of "
+                f"{proposal.match.columns_expected}; {proposal.match.unmeasured()}."
+            )
     if proposal.unmapped_fields:
-        lines.append("# Not found in the export (rules that need them are reported not applicable): "
-                     + ", ".join(proposal.unmapped_fields))
+        lines.append(
+            "# Not found in the export (rules that need them are reported not applicable): "
+            + ", ".join(proposal.unmapped_fields)
+        )
     if proposal.unused_columns:
         lines.append("# Other columns (usable in `where:`): " + ", ".join(proposal.unused_columns[:30]))
     return lines
@@ -156,10 +173,13 @@ def starter_standard(path: Path, builtin: str = "default") -> tuple[str, Proposa
     """The text of a svcaudit.yaml for this export, and the proposal behind it."""
     proposal = propose(path)
     head, zone, rest = builtin_parts(builtin)
-    lines = [*header_lines(proposal, path, builtin),
-             yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=100).rstrip("\n"),
-             timezone_line(proposal, zone), *input_lines(proposal),
-             yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=100).rstrip("\n")]
+    lines = [
+        *header_lines(proposal, path, builtin),
+        yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=100).rstrip("\n"),
+        timezone_line(proposal, zone),
+        *input_lines(proposal),
+        yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=100).rstrip("\n"),
+    ]
     return "\n".join(lines) + "\n", proposal
 
 
@@ -170,38 +190,51 @@ def notes(proposal: Proposal, path: Path) -> list[str]:
         said.append(f"{path} looks like {proposal.preset.title}: input.preset {proposal.preset.name}")
         match = proposal.match
         if match is not None and match.missing:
-            said.append(f"warning: {path} has {match.columns_matched} of the "
-                        f"{match.columns_expected} columns of preset {proposal.preset.name}: "
-                        f"{match.unmeasured()}")
+            said.append(
+                f"warning: {path} has {match.columns_matched} of the "
+                f"{match.columns_expected} columns of preset {proposal.preset.name}: "
+                f"{match.unmeasured()}"
+            )
         extra = [f"{field} <- {column!r}" for field, column in proposal.columns.items()]
         if extra:
             said.append("also mapped: " + ", ".join(extra))
     else:
         mapped = ", ".join(f"{m.field} <- {m.column!r}" for m in proposal.mappings.values())
-        said.append(f"{path}: {SHAPES.get(proposal.shape, proposal.shape)}; columns mapped: "
-                    f"{mapped or 'canonical names'}")
+        said.append(
+            f"{path}: {SHAPES.get(proposal.shape, proposal.shape)}; columns mapped: {mapped or 'canonical names'}"
+        )
     for unfit in proposal.unfit:
-        said.append(f"left unmapped: column {unfit.column!r} as {unfit.field}: {unfit.why}: "
-                    f"{_values_list(unfit.values)}")
+        said.append(
+            f"left unmapped: column {unfit.column!r} as {unfit.field}: {unfit.why}: {_values_list(unfit.values)}"
+        )
     for mapping in proposal.mappings.values():
         if mapping.unknown:
-            said.append(f"{mapping.field} ({mapping.column!r}): {_values_list(mapping.unknown)} "
-                        f"{_unknown(mapping)}")
+            said.append(f"{mapping.field} ({mapping.column!r}): {_values_list(mapping.unknown)} {_unknown(mapping)}")
     if proposal.duplicates:
         updated = next((m.column for m in proposal.mappings.values() if m.field == "updated_at"), None)
-        said.append(f"{proposal.key} repeats ({proposal.rows_per_key:.1f} rows a ticket): read as "
-                    f"an event log, each ticket's latest row (input.duplicates last"
-                    + (f", by {updated})" if updated else ", by file order)"))
+        said.append(
+            f"{proposal.key} repeats ({proposal.rows_per_key:.1f} rows a ticket): read as "
+            f"an event log, each ticket's latest row (input.duplicates last"
+            + (f", by {updated})" if updated else ", by file order)")
+        )
     if proposal.date_order:
         said.append(f"input.date_order {proposal.date_order}: {proposal.date_order_why}")
     said.extend(f"date order: {' '.join(n.split())}" for n in proposal.date_notes)
     if proposal.nulls:
-        said.append("null markers seen: " + ", ".join(
-            f"{m!r} (in {', '.join(c)})" for m, c in proposal.nulls.items()) + ": input.nulls")
+        said.append(
+            "null markers seen: "
+            + ", ".join(f"{m!r} (in {', '.join(c)})" for m, c in proposal.nulls.items())
+            + ": input.nulls"
+        )
     if proposal.naive_time is not None:
-        said.append(f"timestamps carry no UTC offset (e.g. {proposal.naive_time!r}): the time zone "
-                    f"is written as a TODO to confirm")
+        said.append(
+            f"timestamps carry no UTC offset (e.g. {proposal.naive_time!r}): the time zone "
+            f"is written as a TODO to confirm"
+        )
     if proposal.unmapped_fields:
-        said.append("could not map: " + ", ".join(proposal.unmapped_fields)
-                    + " (rules needing them will be not applicable; map them in input.columns)")
+        said.append(
+            "could not map: "
+            + ", ".join(proposal.unmapped_fields)
+            + " (rules needing them will be not applicable; map them in input.columns)"
+        )
     return said

@@ -4,6 +4,7 @@ The standard's `input.columns` maps canonical field -> export column (exact name
 up to case, spaces and punctuation); `input.values` maps an export's values to canonical values per
 field. Unmapped columns keep a normalised form of their name, so `Ticket ID` is `ticket_id`.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,11 +12,22 @@ from collections.abc import Mapping
 from typing import Any
 
 TICKET_FIELDS = (
-    "ticket_id", "created_at", "first_reply_at", "resolved_at", "status", "priority", "channel",
-    "agent", "team", "customer_name", "reopens", "csat", "nps", "ces",
+    "ticket_id",
+    "created_at",
+    "first_reply_at",
+    "resolved_at",
+    "status",
+    "priority",
+    "channel",
+    "agent",
+    "team",
+    "customer_name",
+    "reopens",
+    "csat",
+    "nps",
+    "ces",
 )
-MESSAGE_FIELDS = ("ticket_id", "created_at", "author_role", "text", "status", "author", "team",
-                  "public", "private")
+MESSAGE_FIELDS = ("ticket_id", "created_at", "author_role", "text", "status", "author", "team", "public", "private")
 # A file with either of these columns holds message rows; otherwise ticket rows.
 MESSAGE_MARKERS = frozenset({"author_role", "text"})
 # Timestamp fields whose slash and dash dates are read in an order decided per column.
@@ -23,8 +35,11 @@ TIMESTAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at", "updated_at")
 # Column names helpdesks give their public/internal flag, read as canonical `public` or `private`
 # (`private`, `internal`: true means an internal note).
 FIELD_ALIASES = {
-    "is_public": "public", "visibility": "public",
-    "is_private": "private", "internal": "private", "is_internal": "private",
+    "is_public": "public",
+    "visibility": "public",
+    "is_private": "private",
+    "internal": "private",
+    "is_internal": "private",
 }
 
 _SEPARATORS = re.compile(r"[\s\-./]+")
@@ -58,8 +73,7 @@ class ColumnMapping:
         for canonical, export in (columns or {}).items():
             self._by_loose.setdefault(loose_key(export), canonical)
         self._values = {
-            field: {str(k).casefold(): str(v) for k, v in table.items()}
-            for field, table in (values or {}).items()
+            field: {str(k).casefold(): str(v) for k, v in table.items()} for field, table in (values or {}).items()
         }
 
     def canonical_names(self, raw_columns: list[str]) -> dict[str, str]:
@@ -74,8 +88,7 @@ class ColumnMapping:
                 # Spelled otherwise than the mapping (punctuation, no spaces): the same column,
                 # unless the field is already found under its own spelling.
                 loose = self._by_loose.get(loose_key(raw))
-                canonical = loose if loose is not None and loose not in taken else \
-                    FIELD_ALIASES.get(key, key)
+                canonical = loose if loose is not None and loose not in taken else FIELD_ALIASES.get(key, key)
             names[raw] = canonical
         return names
 

@@ -11,6 +11,7 @@ file's other date columns prove; failing that, the declared order, or month firs
 The decision comes from a pre-scan of the file, made only when its bytes hold a slash or dash date
 at all (a regular-expression search over the raw text), so ISO 8601 exports are read once, as before.
 """
+
 from __future__ import annotations
 
 import re
@@ -123,15 +124,22 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
                 f"{_example(item.day_first_proof)} is day first, "
                 f"{_example(item.month_first_proof)} is month first; fix the export or read one "
                 f"order with input.date_order and correct the other rows",
-                Location(path, item.month_first_proof[0]))
-        contradiction = (item.month_first_proof if declared == DAY_FIRST else
-                         item.day_first_proof if declared == MONTH_FIRST else None)
+                Location(path, item.month_first_proof[0]),
+            )
+        contradiction = (
+            item.month_first_proof
+            if declared == DAY_FIRST
+            else item.day_first_proof
+            if declared == MONTH_FIRST
+            else None
+        )
         if contradiction is not None:
             raise InputError(
                 f"column {item.column!r} ({item.field}) contradicts input.date_order {declared}: "
                 f"{_example(contradiction)} can only be read the other way; correct "
                 f"input.date_order or the export",
-                Location(path, contradiction[0]))
+                Location(path, contradiction[0]),
+            )
     proven = {item.proven for item in evidence.values()} - {None}
     file_order = proven.pop() if len(proven) == 1 else None
     orders = FileOrders()
@@ -147,18 +155,25 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
         elif declared is not None:
             orders.columns.append(ColumnOrder(item.field, declared, f"{declared} (declared)"))
         elif file_order is not None:
-            orders.columns.append(ColumnOrder(
-                item.field, file_order, f"{file_order} (as the file's other date columns)"))
+            orders.columns.append(
+                ColumnOrder(item.field, file_order, f"{file_order} (as the file's other date columns)")
+            )
         elif item.ambiguous:
-            orders.columns.append(ColumnOrder(
-                item.field, MONTH_FIRST, f"{MONTH_FIRST} (assumed: no value tells)",
-                warning=(f"{path}: column {item.column!r} ({item.field}): {item.ambiguous} dates "
-                         f"such as {item.ambiguous_example[1]!r} (row {item.ambiguous_example[0]}) "
-                         f"read either way and no value tells the order; read month first: set "
-                         f"input.date_order to day-first or month-first to confirm")))
+            orders.columns.append(
+                ColumnOrder(
+                    item.field,
+                    MONTH_FIRST,
+                    f"{MONTH_FIRST} (assumed: no value tells)",
+                    warning=(
+                        f"{path}: column {item.column!r} ({item.field}): {item.ambiguous} dates "
+                        f"such as {item.ambiguous_example[1]!r} (row {item.ambiguous_example[0]}) "
+                        f"read either way and no value tells the order; read month first: set "
+                        f"input.date_order to day-first or month-first to confirm"
+                    ),
+                )
+            )
         elif item.numeric:  # every date reads the same either way (05/05/2025)
-            orders.columns.append(ColumnOrder(item.field, MONTH_FIRST,
-                                              "either order (no date tells them apart)"))
+            orders.columns.append(ColumnOrder(item.field, MONTH_FIRST, "either order (no date tells them apart)"))
     return orders
 
 

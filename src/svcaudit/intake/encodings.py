@@ -11,6 +11,7 @@ A wrong guess is never a crash: bytes the chosen encoding cannot decode are kept
 characters (`ESCAPE_ERRORS`), and the reader rejects the row holding them, naming the field and
 suggesting `--encoding` (`undecodable_bytes`).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -28,9 +29,25 @@ FALLBACK_ENCODING = "cp1251"
 # near-equal proposals (and the encodings it says decode the sample identically) the first of
 # these wins, because a short sample rarely tells cp1251 from mac_cyrillic or cp1252 from cp1250.
 LEGACY_ENCODINGS = (
-    "cp1251", "cp1252", "koi8_r", "cp866", "cp1250", "mac_cyrillic", "koi8_u", "iso8859_5",
-    "iso8859_15", "cp1253", "cp1254", "cp1257", "cp1255", "cp1256", "cp874",
-    "cp932", "gb18030", "big5", "euc_kr",
+    "cp1251",
+    "cp1252",
+    "koi8_r",
+    "cp866",
+    "cp1250",
+    "mac_cyrillic",
+    "koi8_u",
+    "iso8859_5",
+    "iso8859_15",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "cp1255",
+    "cp1256",
+    "cp874",
+    "cp932",
+    "gb18030",
+    "big5",
+    "euc_kr",
 )
 # Proposals whose "chaos" (mess ratio) is within this of the best are treated as equally good,
 CHAOS_SLACK = 0.05
@@ -59,7 +76,8 @@ NOTE_LINES_SHOWN = 5
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 _NON_ASCII = bytes(range(0x80, 0x100))
 
@@ -79,7 +97,7 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
     _escapes_made += 1
-    bad = error.object[error.start:error.end]
+    bad = error.object[error.start : error.end]
     return "".join(chr(ESCAPE_BASE + byte) for byte in bad), error.end
 
 
@@ -177,8 +195,7 @@ def _utf8_evidence(sample: bytes) -> _Utf8Evidence:
 
 def _lines_listed(lines: list[int]) -> str:
     shown = ", ".join(map(str, lines[:NOTE_LINES_SHOWN]))
-    return ("line " if len(lines) == 1 else "lines ") + shown + (
-        ", ..." if len(lines) > NOTE_LINES_SHOWN else "")
+    return ("line " if len(lines) == 1 else "lines ") + shown + (", ..." if len(lines) > NOTE_LINES_SHOWN else "")
 
 
 def _invalid_lines(sample: bytes) -> list[int]:
@@ -194,15 +211,21 @@ def _invalid_lines(sample: bytes) -> list[int]:
 
 def _counted(evidence: _Utf8Evidence, complete: bool) -> str:
     count = evidence.invalid
-    return (f"{count} of the {evidence.non_ascii} non-ASCII bytes in {_where(complete)} "
-            f"{'is' if count == 1 else 'are'} not valid UTF-8")
+    return (
+        f"{count} of the {evidence.non_ascii} non-ASCII bytes in {_where(complete)} "
+        f"{'is' if count == 1 else 'are'} not valid UTF-8"
+    )
 
 
 def _utf8_despite(sample: bytes, evidence: _Utf8Evidence, complete: bool) -> EncodingChoice:
-    return EncodingChoice(UTF8, (
-        f"read as UTF-8: {_counted(evidence, complete)} ({_lines_listed(_invalid_lines(sample))}), "
-        f"so the rows holding such bytes are rejected; if the file is in another encoding, "
-        f"pass --encoding"))
+    return EncodingChoice(
+        UTF8,
+        (
+            f"read as UTF-8: {_counted(evidence, complete)} ({_lines_listed(_invalid_lines(sample))}), "
+            f"so the rows holding such bytes are rejected; if the file is in another encoding, "
+            f"pass --encoding"
+        ),
+    )
 
 
 def _mixed_note(sample: bytes, legacy: str, evidence: _Utf8Evidence, complete: bool) -> str | None:
@@ -218,10 +241,12 @@ def _mixed_note(sample: bytes, legacy: str, evidence: _Utf8Evidence, complete: b
             utf8_lines.append(number)
     if not utf8_lines or len(utf8_lines) < MIXED_UTF8_LINE_SHARE * non_ascii_lines:
         return None
-    return (f"read as {legacy}: {_counted(evidence, complete)}, too many for stray bytes, but "
-            f"{len(utf8_lines)} of the {non_ascii_lines} lines with non-ASCII text are valid UTF-8 "
-            f"({_lines_listed(utf8_lines)}): the file mixes encodings, and those lines read "
-            f"garbled; pass --encoding utf-8 to read them and reject the others")
+    return (
+        f"read as {legacy}: {_counted(evidence, complete)}, too many for stray bytes, but "
+        f"{len(utf8_lines)} of the {non_ascii_lines} lines with non-ASCII text are valid UTF-8 "
+        f"({_lines_listed(utf8_lines)}): the file mixes encodings, and those lines read "
+        f"garbled; pass --encoding utf-8 to read them and reject the others"
+    )
 
 
 def _where(complete: bool) -> str:
@@ -239,8 +264,7 @@ def _legacy(sample: bytes) -> str:
     if non_ascii >= COHERENCE_MIN_BYTES:
         best_coherence = max(match.coherence for match in pool)
         pool = [match for match in pool if match.coherence >= best_coherence - COHERENCE_SLACK]
-    fitting = {codecs.lookup(name).name for match in pool
-               for name in (match.encoding, *match.could_be_from_charset)}
+    fitting = {codecs.lookup(name).name for match in pool for name in (match.encoding, *match.could_be_from_charset)}
     for name in LEGACY_ENCODINGS:
         if codecs.lookup(name).name in fitting:
             return name
@@ -252,8 +276,7 @@ def choose_encoding(sample: bytes, declared: str | None = None, complete: bool =
     return decide_encoding(sample, declared, complete).name
 
 
-def decide_encoding(sample: bytes, declared: str | None = None,
-                    complete: bool = False) -> EncodingChoice:
+def decide_encoding(sample: bytes, declared: str | None = None, complete: bool = False) -> EncodingChoice:
     """The encoding to read a file in, from its first bytes; `declared` (--encoding) wins.
 
     `complete` says the sample is the whole file, so a character cut at its end is an error,

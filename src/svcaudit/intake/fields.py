@@ -3,6 +3,7 @@
 Blank cells are missing values. Scores are checked against their scales (CSAT 1-5, NPS 0-10, CES 1-7)
 because an out-of-scale answer is a data error, not a very good or very bad customer.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -18,31 +19,77 @@ from svcaudit.intake.timestamps import TimestampError, TimestampParser
 
 SCORE_SCALES: dict[str, tuple[float, float]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 ROLE_SYNONYMS: dict[str, Role] = {
-    "customer": Role.CUSTOMER, "requester": Role.CUSTOMER, "end-user": Role.CUSTOMER,
-    "end_user": Role.CUSTOMER, "user": Role.CUSTOMER, "client": Role.CUSTOMER,
+    "customer": Role.CUSTOMER,
+    "requester": Role.CUSTOMER,
+    "end-user": Role.CUSTOMER,
+    "end_user": Role.CUSTOMER,
+    "user": Role.CUSTOMER,
+    "client": Role.CUSTOMER,
     "клиент": Role.CUSTOMER,
-    "agent": Role.AGENT, "staff": Role.AGENT, "operator": Role.AGENT, "support": Role.AGENT,
-    "оператор": Role.AGENT, "агент": Role.AGENT,
-    "bot": Role.BOT, "бот": Role.BOT,
-    "system": Role.SYSTEM, "event": Role.SYSTEM, "система": Role.SYSTEM,
+    "agent": Role.AGENT,
+    "staff": Role.AGENT,
+    "operator": Role.AGENT,
+    "support": Role.AGENT,
+    "оператор": Role.AGENT,
+    "агент": Role.AGENT,
+    "bot": Role.BOT,
+    "бот": Role.BOT,
+    "system": Role.SYSTEM,
+    "event": Role.SYSTEM,
+    "система": Role.SYSTEM,
 }
 # The public/internal flag as helpdesks write it: Zendesk `public` true/false, Freshdesk `private`,
 # Jira `is_public`, Intercom's part type (`note` is internal), ServiceNow's journal element
 # (`comments` is public, `work_notes` internal), or a plain visibility column.
 PUBLIC_WORDS: dict[str, bool] = {
-    "true": True, "1": True, "yes": True, "y": True, "t": True, "public": True, "external": True,
-    "comment": True, "comments": True, "reply": True, "customer visible": True,
-    "false": False, "0": False, "no": False, "n": False, "f": False, "internal": False,
-    "private": False, "note": False, "internal note": False, "work_notes": False,
-    "work notes": False, "work_note": False,
+    "true": True,
+    "1": True,
+    "yes": True,
+    "y": True,
+    "t": True,
+    "public": True,
+    "external": True,
+    "comment": True,
+    "comments": True,
+    "reply": True,
+    "customer visible": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "n": False,
+    "f": False,
+    "internal": False,
+    "private": False,
+    "note": False,
+    "internal note": False,
+    "work_notes": False,
+    "work notes": False,
+    "work_note": False,
 }
 # Typed fields: a null marker (`?`, `-`) is empty in them; free text keeps it as written.
-NULLABLE_FIELDS = frozenset({
-    "created_at", "first_reply_at", "resolved_at", "updated_at", "status", "priority", "channel",
-    "reopens", "csat", "nps", "ces", "author_role", "public", "private",
-    # Names that identify a person or a group: ServiceNow's `?` is nobody, not an agent called "?".
-    "agent", "team", "customer_name", "author",
-})
+NULLABLE_FIELDS = frozenset(
+    {
+        "created_at",
+        "first_reply_at",
+        "resolved_at",
+        "updated_at",
+        "status",
+        "priority",
+        "channel",
+        "reopens",
+        "csat",
+        "nps",
+        "ces",
+        "author_role",
+        "public",
+        "private",
+        # Names that identify a person or a group: ServiceNow's `?` is nobody, not an agent called "?".
+        "agent",
+        "team",
+        "customer_name",
+        "author",
+    }
+)
 # Other columns read as figures (a helpdesk's own durations and timestamps) by their name's ending.
 NULLABLE_SUFFIXES = ("_minutes", "_hours", "_hrs", "_seconds", "_at", "_time")
 SHOWN_CHARS = 40  # of a bad value, in its rejection message
@@ -84,8 +131,11 @@ def public_flag(raw: str, field: str = "public") -> bool:
     """Whether a message is public, from the helpdesk's own flag; `private` columns are inverted."""
     flag = PUBLIC_WORDS.get(raw.strip().casefold())
     if flag is None:
-        raise FieldError(field, f"{_shown(raw)} is not a {field} flag (true/false, yes/no, 1/0, "
-                                f"public/internal); map export values with input.values.{field}")
+        raise FieldError(
+            field,
+            f"{_shown(raw)} is not a {field} flag (true/false, yes/no, 1/0, "
+            f"public/internal); map export values with input.values.{field}",
+        )
     return flag if field == "public" else not flag
 
 
@@ -107,16 +157,20 @@ def _score(name: str, raw: str) -> float:
         raise FieldError(name, f"{_shown(raw)} is not a number") from None
     low, high = SCORE_SCALES[name]
     if not low <= score <= high:
-        raise FieldError(name, f"{_shown(raw, quoted=False)} is outside the {name} scale "
-                               f"{low:g}-{high:g}")
+        raise FieldError(name, f"{_shown(raw, quoted=False)} is outside the {name} scale {low:g}-{high:g}")
     return score
 
 
 class RowParser:
     """Types canonical rows. One per audit: it holds the time zone and the value mapping."""
 
-    def __init__(self, timestamps: TimestampParser, mapping: ColumnMapping,
-                 nulls: NullMarkers | None = None, date_order_declared: bool = False) -> None:
+    def __init__(
+        self,
+        timestamps: TimestampParser,
+        mapping: ColumnMapping,
+        nulls: NullMarkers | None = None,
+        date_order_declared: bool = False,
+    ) -> None:
         self.timestamps = timestamps
         self.date_order_declared = date_order_declared
         self.mapping = mapping
@@ -185,8 +239,9 @@ class RowParser:
             if not self.date_order_declared and is_numeric_date(text):
                 # The intake decides every column's order before typing; a date it did not see
                 # must not be read in a guessed order.
-                raise FieldError(field, f"{_shown(text)}: the day/month order of this column was "
-                                        f"not decided; set input.date_order")
+                raise FieldError(
+                    field, f"{_shown(text)}: the day/month order of this column was not decided; set input.date_order"
+                )
         try:
             return parser.parse(raw)
         except TimestampError as exc:
@@ -219,13 +274,11 @@ class RowParser:
         if created_at is not None:
             # A bad field is not a bad ticket: the field is rejected, the ticket still judged.
             if first_reply_at is not None and first_reply_at < created_at:
-                rejected_fields["first_reply_at"] = before_creation("first_reply_at", first_reply_at,
-                                                                    created_at)
+                rejected_fields["first_reply_at"] = before_creation("first_reply_at", first_reply_at, created_at)
                 first_reply_at = None
                 fields.pop("first_reply_at", None)
             if resolved_at is not None and resolved_at < created_at:
-                rejected_fields["resolved_at"] = before_creation("resolved_at", resolved_at,
-                                                                 created_at)
+                rejected_fields["resolved_at"] = before_creation("resolved_at", resolved_at, created_at)
                 resolved_at = None
                 fields.pop("resolved_at", None)
         reopens = get("reopens")
@@ -234,11 +287,22 @@ class RowParser:
         csat, nps, ces = get("csat"), get("nps"), get("ces")
         columns = self._columns(values)
         return Ticket(
-            ticket_id=ticket_id, ref=ref, fields=fields, has_ticket_row=True,
-            columns=columns, rejected_fields=rejected_fields,
-            created_at=created_at, first_reply_at=first_reply_at, resolved_at=resolved_at,
-            status=status, priority=priority, channel=channel, agent=get("agent"), team=get("team"),
-            customer_name=get("customer_name"), reopens=reopens,
+            ticket_id=ticket_id,
+            ref=ref,
+            fields=fields,
+            has_ticket_row=True,
+            columns=columns,
+            rejected_fields=rejected_fields,
+            created_at=created_at,
+            first_reply_at=first_reply_at,
+            resolved_at=resolved_at,
+            status=status,
+            priority=priority,
+            channel=channel,
+            agent=get("agent"),
+            team=get("team"),
+            customer_name=get("customer_name"),
+            reopens=reopens,
             csat=None if csat is None else _score("csat", csat),
             nps=None if nps is None else _score("nps", nps),
             ces=None if ces is None else _score("ces", ces),
@@ -267,14 +331,30 @@ class RowParser:
         def at(name: str) -> int:
             return index.get(name, width)  # `width`: the blank cell appended to every row
 
-        i_id, i_created, i_first, i_resolved = (at(n) for n in (
-            "ticket_id", "created_at", "first_reply_at", "resolved_at"))
-        i_status, i_priority, i_channel, i_agent, i_team, i_name, i_reopens = (at(n) for n in (
-            "status", "priority", "channel", "agent", "team", "customer_name", "reopens"))
+        i_id, i_created, i_first, i_resolved = (
+            at(n) for n in ("ticket_id", "created_at", "first_reply_at", "resolved_at")
+        )
+        i_status, i_priority, i_channel, i_agent, i_team, i_name, i_reopens = (
+            at(n) for n in ("status", "priority", "channel", "agent", "team", "customer_name", "reopens")
+        )
         i_csat, i_nps, i_ces = at("csat"), at("nps"), at("ces")
         # A row is padded with the blank cell only when the export lacks a column read here.
-        padded = width in (i_id, i_created, i_first, i_resolved, i_status, i_priority, i_channel,
-                           i_agent, i_team, i_name, i_reopens, i_csat, i_nps, i_ces)
+        padded = width in (
+            i_id,
+            i_created,
+            i_first,
+            i_resolved,
+            i_status,
+            i_priority,
+            i_channel,
+            i_agent,
+            i_team,
+            i_name,
+            i_reopens,
+            i_csat,
+            i_nps,
+            i_ces,
+        )
         stamp = self.timestamps.iso_reader()  # ISO 8601 or blank; anything else: the general path
         general = self.ticket
 
@@ -286,14 +366,16 @@ class RowParser:
                 first_reply_at = stamp(row[i_first])
                 resolved_at = stamp(row[i_resolved])
                 if created_at is not None and (
-                        (first_reply_at is not None and first_reply_at < created_at)
-                        or (resolved_at is not None and resolved_at < created_at)):
+                    (first_reply_at is not None and first_reply_at < created_at)
+                    or (resolved_at is not None and resolved_at < created_at)
+                ):
                     raise ValueError("out of order")
                 reopens_text = row[i_reopens].strip()
                 reopens = int(reopens_text) if reopens_text else None
                 # Plain digits only, and few enough that `ticket`'s float reading is exact.
-                if not ticket_id or (reopens is not None and (
-                        not reopens_text.isdigit() or len(reopens_text) > MAX_PLAIN_DIGITS)):
+                if not ticket_id or (
+                    reopens is not None and (not reopens_text.isdigit() or len(reopens_text) > MAX_PLAIN_DIGITS)
+                ):
                     raise ValueError("not plain")
                 # A blank-looking score (spaces) fails float() and goes to `ticket` as well.
                 csat = _score("csat", raw) if (raw := row[i_csat]) else None
@@ -318,17 +400,33 @@ class RowParser:
                 for position, name in nullable:
                     if name in fields and cells[position] in nulls:
                         del fields[name]
-                for name, value in (("status", status), ("priority", priority),
-                                    ("channel", channel)):
+                for name, value in (("status", status), ("priority", priority), ("channel", channel)):
                     if value is not None:
                         fields[name] = value
             else:
                 fields = {}
             # By position (half the cost of keywords, once a row): model.TICKET_FIELDS pins the order.
             return Ticket(
-                ticket_id, ref, fields, created_at, first_reply_at, resolved_at, status, priority,
-                channel, clean(row[i_agent]), clean(row[i_team]),
-                clean(row[i_name]), reopens, csat, nps, ces, [], True, columns, True,
+                ticket_id,
+                ref,
+                fields,
+                created_at,
+                first_reply_at,
+                resolved_at,
+                status,
+                priority,
+                channel,
+                clean(row[i_agent]),
+                clean(row[i_team]),
+                clean(row[i_name]),
+                reopens,
+                csat,
+                nps,
+                ces,
+                [],
+                True,
+                columns,
+                True,
             )
 
         return typed
@@ -347,9 +445,19 @@ class RowParser:
         index = {name: position for position, name in enumerate(names)}
         width = len(names)
         i_id, i_created, i_role, i_status, i_author, i_team, i_text, i_public, i_private = (
-            index.get(name, width) for name in (
-                "ticket_id", "created_at", "author_role", "status", "author", "team", "text",
-                "public", "private"))
+            index.get(name, width)
+            for name in (
+                "ticket_id",
+                "created_at",
+                "author_role",
+                "status",
+                "author",
+                "team",
+                "text",
+                "public",
+                "private",
+            )
+        )
         general = self.message
         iso = self.timestamps.iso_reader()  # ISO 8601 only: other forms go to `message`
         roles = ROLE_SYNONYMS
@@ -369,17 +477,21 @@ class RowParser:
             raw_private = row[i_private].strip().casefold()
             public = public_words.get(raw_public) if raw_public else True
             private = public_words.get(raw_private) if raw_private else False
-            if (not ticket_id or role is None or created_at is None or public is None
-                    or private is None):
+            if not ticket_id or role is None or created_at is None or public is None or private is None:
                 return general(ref, dict(zip(names, cells, strict=False)))  # which reads or rejects it
             status = row[i_status].strip()
             if status in nulls:
                 status = ""
-            return ticket_id, Message(created_at, role, row[i_text], ref,
-                                      status.casefold() if status else None,
-                                      nulls.clean(row[i_author]),
-                                      public=public and not private,
-                                      team=nulls.clean(row[i_team]))
+            return ticket_id, Message(
+                created_at,
+                role,
+                row[i_text],
+                ref,
+                status.casefold() if status else None,
+                nulls.clean(row[i_author]),
+                public=public and not private,
+                team=nulls.clean(row[i_team]),
+            )
 
         return typed
 

@@ -6,6 +6,7 @@ refused with both column names, unless the standard's `input.columns` names one 
 A collision on any other column (custom fields and tags repeat in real exports) must not block an
 audit: the later column gets a numbered name (`tags_2`) and the run carries a warning.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -36,8 +37,7 @@ class Clash:
     second: str
 
     def describe(self, what: str = "columns") -> str:
-        text = (f"{what} {quoted_name(self.first)} and {quoted_name(self.second)} would both be "
-                f"read as {self.field}; ")
+        text = f"{what} {quoted_name(self.first)} and {quoted_name(self.second)} would both be read as {self.field}; "
         if header_key(self.first) == header_key(self.second):
             # input.columns compares names the same way, so it cannot pick one of these.
             return text + "remove or rename one of them"
@@ -84,6 +84,8 @@ def resolve_columns(mapping: ColumnMapping, raw_columns: Sequence[str]) -> Colum
             renamed = _free_name(canonical, taken)
             taken.add(renamed)
             names[raw] = renamed
-            result.notes.append(f"columns {quoted_name(keep)} and {quoted_name(raw)} would both be "
-                                f"read as {canonical}; {quoted_name(raw)} is read as {renamed}")
+            result.notes.append(
+                f"columns {quoted_name(keep)} and {quoted_name(raw)} would both be "
+                f"read as {canonical}; {quoted_name(raw)} is read as {renamed}"
+            )
     return result

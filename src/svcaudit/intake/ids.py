@@ -12,6 +12,7 @@ per interpreter, so it means the same only among processes forked from one, whic
 `rowaudit` runs its workers. A set's state carries the hash of a probe, and a set refuses to
 absorb the state of one salted differently.
 """
+
 from __future__ import annotations
 
 from array import array
@@ -49,8 +50,9 @@ class TicketIdSet:
     def absorb(self, state: tuple[int, list[bytes]]) -> None:
         probe, buckets = state
         if probe != hash(_PROBE):
-            raise SaltMismatch("ticket id fingerprints from a process that hashes strings "
-                               "differently (not forked from this one)")
+            raise SaltMismatch(
+                "ticket id fingerprints from a process that hashes strings differently (not forked from this one)"
+            )
         for bucket, data in zip(self._buckets, buckets, strict=False):
             bucket.frombytes(data)
 

@@ -6,6 +6,7 @@ from messages in the order they were first seen. A field-history table (`input.h
 like messages, its status rows as status events; with `input.history: rows`, each ticket row's
 status is an event of its ticket. A row that cannot be audited becomes a `Rejection`.
 """
+
 from __future__ import annotations
 
 import pickle
@@ -47,16 +48,17 @@ KEY_SETS_CACHED = 256
 GROUPING_STREAMED = "streamed: messages ordered by ticket"
 GROUPING_IN_MEMORY = "in memory: messages not ordered by ticket"
 GROUPING_SPILLED = "on disk: messages not ordered by ticket, grouped in a temporary SQLite file"
+# Unordered message exports larger than this are grouped on disk.
 SPILL_BYTES = 64 * 1024 * 1024
-ROW_SPACE = 1 << 40  # rows of one input fit below this; packs (input, row) into one int  # unordered message exports larger than this are grouped on disk
+# Rows of one input fit below this: (input, row) packs into one int.
+ROW_SPACE = 1 << 40
 PICKLE = pickle.HIGHEST_PROTOCOL
 UNTIMED_BASE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # orders untimed transcripts; never shown
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
 
 DUPLICATES_POLICIES = ("reject", "first", "last")
-NO_UPDATE_TIME = ("no updated_at: this update's status cannot be placed in the ticket's history "
-                  "(input.history: rows)")
+NO_UPDATE_TIME = "no updated_at: this update's status cannot be placed in the ticket's history (input.history: rows)"
 
 
 @dataclass
@@ -160,12 +162,10 @@ class Intake:
         self._tables = {reading.spec.name: reading for reading in tables}
         self._lookups: dict[str, LookupTable] | None = None  # read on the first tickets()
         if tables:
-            self._inputs = [self._classify_table(ExportFile(p, encoding, records, records_default))
-                            for p in paths]
+            self._inputs = [self._classify_table(ExportFile(p, encoding, records, records_default)) for p in paths]
             self._note_tables_without_files()
         else:
-            self._inputs = [self._classify(ExportFile(p, encoding, records, records_default))
-                            for p in paths]
+            self._inputs = [self._classify(ExportFile(p, encoding, records, records_default)) for p in paths]
         for position, item in enumerate(self._inputs):
             item.position = position
 
@@ -194,11 +194,15 @@ class Intake:
         if export.format == "csv":
             self._check_header(export, resolved)
         shape = Shape.MESSAGES if canonical & MESSAGE_MARKERS else Shape.TICKETS
-        threaded = (self.thread is not None and "ticket_id" not in canonical
-                    and all(header_key(c) in canonical for c in self.thread))
+        threaded = (
+            self.thread is not None
+            and "ticket_id" not in canonical
+            and all(header_key(c) in canonical for c in self.thread)
+        )
         if raw_columns and "ticket_id" not in canonical and not threaded:
             raise InputError(
-                "no ticket_id column (columns: " + ", ".join(map(shown_name, raw_columns[:20]))
+                "no ticket_id column (columns: "
+                + ", ".join(map(shown_name, raw_columns[:20]))
                 + "); map one with input.columns.ticket_id in the standard",
                 Location(export.display, 1),
             )
@@ -235,11 +239,16 @@ class Intake:
                 raise InputError(
                     f"{where}: the history's columns {layout.ticket}, {layout.field}, "
                     f"{layout.value}, {layout.time} are not all in the file (columns: "
-                    + ", ".join(map(shown_name, raw_columns[:20])) + ")",
-                    Location(export.display, 1))
+                    + ", ".join(map(shown_name, raw_columns[:20]))
+                    + ")",
+                    Location(export.display, 1),
+                )
             if item is None:
-                item = _Input(export, InputStats(export.display, Shape.HISTORY, export.format,
-                                                 export.encoding), history=spec.history)
+                item = _Input(
+                    export,
+                    InputStats(export.display, Shape.HISTORY, export.format, export.encoding),
+                    history=spec.history,
+                )
             item.table = spec
             return item
         mapping = reading.mapping
@@ -249,8 +258,11 @@ class Intake:
         canonical = set(resolved.names.values())
         if export.format == "csv":
             self._check_header(export, resolved)
-        shape = {TableShape.TICKETS: Shape.TICKETS, TableShape.MESSAGES: Shape.MESSAGES,
-                 TableShape.LOOKUP: Shape.LOOKUP}[spec.shape]
+        shape = {
+            TableShape.TICKETS: Shape.TICKETS,
+            TableShape.MESSAGES: Shape.MESSAGES,
+            TableShape.LOOKUP: Shape.LOOKUP,
+        }[spec.shape]
         needed = LOOKUP_KEY if shape is Shape.LOOKUP else "ticket_id"
         if raw_columns and needed not in canonical:
             column = spec.key if shape is Shape.LOOKUP else mapping.columns.get("ticket_id", "ticket_id")
@@ -258,10 +270,10 @@ class Intake:
                 f"{where}: no column {column!r} (columns: "
                 + ", ".join(map(shown_name, raw_columns[:20]))
                 + f"); map it in the table's {'key' if shape is Shape.LOOKUP else 'columns.ticket_id'}",
-                Location(export.display, 1))
+                Location(export.display, 1),
+            )
         stats = InputStats(export.display, shape, export.format, export.encoding)
-        item = _Input(export, stats, {tuple(raw_columns): resolved}, mapping=mapping, table=spec,
-                      parser=reading.parser)
+        item = _Input(export, stats, {tuple(raw_columns): resolved}, mapping=mapping, table=spec, parser=reading.parser)
         if shape is not Shape.LOOKUP:
             self._decide_date_orders(item)
             if export.format != "csv":
@@ -277,7 +289,8 @@ class Intake:
                     self.warnings.append(
                         f"table {reading.spec.name!r} joins lookup table {join.table!r}, which was "
                         f"given no file: {', '.join(join.fields)} are not looked up "
-                        f"({join.key} is read as it is)")
+                        f"({join.key} is read as it is)"
+                    )
 
     def _load_lookups(self) -> dict[str, LookupTable]:
         """Every lookup table, read once, streaming, before the rows that join them: each held
@@ -305,31 +318,43 @@ class Intake:
     def _parser(self, item: _Input) -> RowParser:
         return item.parser or self.parser
 
-    def _history_input(self, export: ExportFile, raw_columns: list[str],
-                       layout: HistoryLayout | None = None,
-                       parser: RowParser | None = None) -> _Input | None:
+    def _history_input(
+        self,
+        export: ExportFile,
+        raw_columns: list[str],
+        layout: HistoryLayout | None = None,
+        parser: RowParser | None = None,
+    ) -> _Input | None:
         """The input as a field-history table, when it has the history layout's columns."""
         layout = layout or self.history
         if layout is None or not raw_columns:
             return None
-        mapping = ColumnMapping({"ticket_id": layout.ticket, "created_at": layout.time,
-                                 HISTORY_FIELD: layout.field, HISTORY_VALUE: layout.value})
+        mapping = ColumnMapping(
+            {
+                "ticket_id": layout.ticket,
+                "created_at": layout.time,
+                HISTORY_FIELD: layout.field,
+                HISTORY_VALUE: layout.value,
+            }
+        )
         resolved = resolve_columns(mapping, raw_columns)
         if not {"ticket_id", "created_at", HISTORY_FIELD, HISTORY_VALUE} <= set(resolved.names.values()):
             return None
         if export.format == "csv":
             self._check_header(export, resolved)
         stats = InputStats(export.display, Shape.HISTORY, export.format, export.encoding)
-        item = _Input(export, stats, {tuple(raw_columns): resolved}, history=layout, mapping=mapping,
-                      parser=parser)
+        item = _Input(export, stats, {tuple(raw_columns): resolved}, history=layout, mapping=mapping, parser=parser)
         self._decide_date_orders(item)
         return item
 
     def _check_paths(self, item: _Input) -> None:
         """Warn of each dotted path `input.columns` maps that no JSON row of the input has: the
         field is empty in every row, which a misspelt path would otherwise make silently."""
-        paths = {canonical: column for canonical, column in (item.mapping or self.mapping).columns.items()
-                 if SEPARATOR in column}
+        paths = {
+            canonical: column
+            for canonical, column in (item.mapping or self.mapping).columns.items()
+            if SEPARATOR in column
+        }
         if not paths or item.file.empty:
             return
         for _ in item.file.records():  # the reader notes every key a row has had
@@ -361,8 +386,7 @@ class Intake:
             if columns is None or item.file.format != "csv":  # JSON keys vary by object
                 columns = self._columns(item, tuple(record.values))
             names = columns.names
-            yield record.row, {names[k]: (k, v) for k, v in record.values.items()
-                               if names[k] in TIMESTAMP_FIELDS}
+            yield record.row, {names[k]: (k, v) for k, v in record.values.items() if names[k] in TIMESTAMP_FIELDS}
 
     def _check_header(self, export: ExportFile, resolved: Columns) -> None:
         """A CSV header is the file's contract: a column read twice is an input error."""
@@ -378,7 +402,8 @@ class Intake:
             self.warnings.append(
                 f"{export.display}: column {renamed.column} repeats the name "
                 f"{quoted_name(renamed.original)} of column {renamed.first_column}; it is read as "
-                f"{quoted_name(renamed.name)}")
+                f"{quoted_name(renamed.name)}"
+            )
         if resolved.clash is not None:
             raise InputError(resolved.clash.describe(), Location(export.display, 1))
         self.warnings.extend(f"{export.display}: {note}" for note in resolved.notes)
@@ -392,8 +417,7 @@ class Intake:
             found = item.columns[keys] = resolve_columns(item.mapping or self.mapping, keys)
         return found
 
-    def _reject(self, item: _Input, row: int, field_name: str | None, error: str,
-                row_kept: bool = False) -> None:
+    def _reject(self, item: _Input, row: int, field_name: str | None, error: str, row_kept: bool = False) -> None:
         if row_kept:
             item.stats.fields_rejected += 1
         else:
@@ -442,8 +466,9 @@ class Intake:
             if joins:
                 for join, key in join_row(values, joins, lookups):
                     column = (item.mapping or self.mapping).columns.get(join.key, join.key)
-                    self._reject(item, ref.row, join.key,
-                                 miss_reason(join, key, column, lookups[join.table]), row_kept=True)
+                    self._reject(
+                        item, ref.row, join.key, miss_reason(join, key, column, lookups[join.table]), row_kept=True
+                    )
             yield ref, values
 
     def _history_event(self, item: _Input, ref: RowRef, values: dict) -> dict | None:
@@ -468,8 +493,13 @@ class Intake:
             if value is None or not str(value).strip():
                 self._reject(item, ref.row, layout.value, "the status change has no value")
                 return None
-            return {"ticket_id": ticket_id, "created_at": values.get("created_at"),
-                    "author_role": Role.SYSTEM.value, "text": "", "status": value}
+            return {
+                "ticket_id": ticket_id,
+                "created_at": values.get("created_at"),
+                "author_role": Role.SYSTEM.value,
+                "text": "",
+                "status": value,
+            }
         trail = self._history_trails.get(ticket_id)
         if trail is None:
             trail = self._history_trails[ticket_id] = _HistoryTrail()
@@ -563,8 +593,9 @@ class Intake:
                     message.timed = layout.timed
                     messages.append(message)
             except FieldError as exc:
-                self._reject(item, record.row, f"{transcript.path}[{index}].{parts.get(exc.field, exc.field)}",
-                             exc.message)
+                self._reject(
+                    item, record.row, f"{transcript.path}[{index}].{parts.get(exc.field, exc.field)}", exc.message
+                )
                 continue
             ticket.messages = messages
             ticket.timed = layout.timed
@@ -573,8 +604,12 @@ class Intake:
             yield self._with_conversation(ticket)
         if item.stats.rows_read > item.stats.rows_rejected:
             declared = {path: f"input.columns.{name}" for name, path in layout.fields.items()}
-            declared.update({f"{transcript.path}[].{path}": f"input.messages.{key}"
-                             for key, path in _message_keys(transcript).items()})
+            declared.update(
+                {
+                    f"{transcript.path}[].{path}": f"input.messages.{key}"
+                    for key, path in _message_keys(transcript).items()
+                }
+            )
             for path, where in declared.items():
                 if path not in found:
                     self.warnings.append(_absent_path(item.stats.path, path, where))
@@ -586,8 +621,7 @@ class Intake:
             if item.nested:
                 yield from self._nested_tickets(item)
         ticket_inputs = [i for i in self._inputs if i.stats.shape is Shape.TICKETS]
-        message_inputs = [i for i in self._inputs
-                          if i.stats.shape in (Shape.MESSAGES, Shape.HISTORY) and not i.nested]
+        message_inputs = [i for i in self._inputs if i.stats.shape in (Shape.MESSAGES, Shape.HISTORY) and not i.nested]
         self._ticket_table = bool(ticket_inputs)
         if any(item.history is not None for item in message_inputs):
             for ticket in self._joined(ticket_inputs, message_inputs):
@@ -635,8 +669,7 @@ class Intake:
             for message in messages:
                 item = self._input_at(message.ref.path)
                 if item.history is not None:
-                    self._reject(item, message.ref.row, item.history.ticket,
-                                 UNKNOWN_TICKET.format(ticket_id=ticket_id))
+                    self._reject(item, message.ref.row, item.history.ticket, UNKNOWN_TICKET.format(ticket_id=ticket_id))
                 else:
                     kept.append(message)
             messages = kept
@@ -776,8 +809,12 @@ class Intake:
             bad_ticket = rejected_ids.get(ticket_id)
             if bad_ticket is not None:  # read ahead before its ticket row turned out bad
                 for message in messages:
-                    self._reject(self._input_at(message.ref.path), message.ref.row, "ticket_id",
-                                 f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
+                    self._reject(
+                        self._input_at(message.ref.path),
+                        message.ref.row,
+                        "ticket_id",
+                        f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected",
+                    )
                 return True
             if ticket_id not in self._row_ids:
                 message_only.append(block)
@@ -825,12 +862,17 @@ class Intake:
             try:
                 db.execute("CREATE TABLE tickets (seq INTEGER PRIMARY KEY, ticket_id TEXT, data BLOB)")
                 db.execute("CREATE TABLE messages (seq INTEGER PRIMARY KEY, ticket_id TEXT, data BLOB)")
-                rows = ((None, t.ticket_id, pickle.dumps(t, PICKLE)) for t in
-                        self._ticket_rows(ticket_inputs, rejected_ids))
+                rows = (
+                    (None, t.ticket_id, pickle.dumps(t, PICKLE)) for t in self._ticket_rows(ticket_inputs, rejected_ids)
+                )
                 db.executemany("INSERT INTO tickets VALUES (?, ?, ?)", rows)
-                db.executemany("INSERT INTO messages VALUES (?, ?, ?)",
-                               ((None, ticket_id, pickle.dumps(message, PICKLE)) for ticket_id, message in
-                                self._accepted_messages(message_inputs, rejected_ids)))
+                db.executemany(
+                    "INSERT INTO messages VALUES (?, ?, ?)",
+                    (
+                        (None, ticket_id, pickle.dumps(message, PICKLE))
+                        for ticket_id, message in self._accepted_messages(message_inputs, rejected_ids)
+                    ),
+                )
                 db.execute("CREATE INDEX messages_by_ticket ON messages (ticket_id, seq)")
                 db.execute("CREATE INDEX tickets_by_id ON tickets (ticket_id)")
                 for (data,) in db.execute("SELECT data FROM tickets ORDER BY seq"):
@@ -839,7 +881,8 @@ class Intake:
                     yield self._with_conversation(ticket)
                 only = db.execute(
                     "SELECT ticket_id FROM messages WHERE ticket_id NOT IN (SELECT ticket_id FROM tickets) "
-                    "GROUP BY ticket_id ORDER BY MIN(seq)")
+                    "GROUP BY ticket_id ORDER BY MIN(seq)"
+                )
                 for (ticket_id,) in only.fetchall():
                     ticket = self._message_only(ticket_id, self._spilled_messages(db, ticket_id))
                     if ticket is not None:
@@ -849,8 +892,10 @@ class Intake:
 
     @staticmethod
     def _spilled_messages(db: sqlite3.Connection, ticket_id: str) -> list[Message]:
-        return [pickle.loads(data) for (data,) in db.execute(
-            "SELECT data FROM messages WHERE ticket_id = ? ORDER BY seq", (ticket_id,))]
+        return [
+            pickle.loads(data)
+            for (data,) in db.execute("SELECT data FROM messages WHERE ticket_id = ? ORDER BY seq", (ticket_id,))
+        ]
 
     def _accepted_messages(
         self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
@@ -870,17 +915,20 @@ class Intake:
                     continue
                 bad_ticket = rejected_ids.get(ticket_id)
                 if bad_ticket is not None:
-                    self._reject(item, ref.row, "ticket_id",
-                                 f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected")
+                    self._reject(
+                        item, ref.row, "ticket_id", f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected"
+                    )
                     continue
                 yield ticket_id, message
-
 
     @property
     def ticket_rows_only(self) -> bool:
         """Only flat ticket-row files: rows can be typed and judged anywhere, in any process."""
-        return not self.events_from_rows and not self._tables and all(
-            item.stats.shape is Shape.TICKETS and not item.nested for item in self._inputs)
+        return (
+            not self.events_from_rows
+            and not self._tables
+            and all(item.stats.shape is Shape.TICKETS and not item.nested for item in self._inputs)
+        )
 
     @property
     def input_count(self) -> int:
@@ -892,10 +940,16 @@ class Intake:
         return self._cell_names(self._inputs[index])
 
     def _cell_names(self, item: _Input) -> list[str] | None:
-        if (item.file.format != "csv" or item.threaded or item.nested or item.history is not None
-                or len(item.columns) != 1 or (item.table is not None and item.table.joins)):
+        if (
+            item.file.format != "csv"
+            or item.threaded
+            or item.nested
+            or item.history is not None
+            or len(item.columns) != 1
+            or (item.table is not None and item.table.joins)
+        ):
             return None
-        (raw_columns, resolved), = item.columns.items()
+        ((raw_columns, resolved),) = item.columns.items()
         return [resolved.names[name] for name in raw_columns]
 
     def _id_position(self, item: _Input) -> int | None:
@@ -904,7 +958,7 @@ class Intake:
         names = self._cell_names(item)
         if names is None or "ticket_id" not in names:
             return None
-        (_, resolved), = item.columns.items()
+        ((_, resolved),) = item.columns.items()
         if resolved.clash is not None:
             return None
         return len(names) - 1 - names[::-1].index("ticket_id")
@@ -946,11 +1000,9 @@ class Intake:
         counts = RowCounts()
         yield counts
         counts.rows_read = stats.rows_read - read_before
-        counts.rejected = [(r.row, r.field, r.error, r.row_kept)
-                           for r in self.rejected[rejected_before:]]
+        counts.rejected = [(r.row, r.field, r.error, r.row_kept) for r in self.rejected[rejected_before:]]
 
-    def absorb_rows(self, index: int, rows_read: int,
-                    rejected: list[tuple[int, str | None, str, bool]]) -> None:
+    def absorb_rows(self, index: int, rows_read: int, rejected: list[tuple[int, str | None, str, bool]]) -> None:
         """Add rows another process read of input `index`, and its rejections, in row order."""
         item = self._inputs[index]
         item.stats.rows_read += rows_read
@@ -985,10 +1037,14 @@ class Intake:
                         item.stats.rows_folded += 1
                         continue
                     first_input, first_row = divmod(first, ROW_SPACE)
-                    self._reject(item, ref.row, "ticket_id",
-                                 f"duplicate ticket_id {ticket.ticket_id!r} "
-                                 f"(first at {inputs[first_input].stats.path}:{first_row}); "
-                                 f"set input.duplicates to first or last to fold repeated rows")
+                    self._reject(
+                        item,
+                        ref.row,
+                        "ticket_id",
+                        f"duplicate ticket_id {ticket.ticket_id!r} "
+                        f"(first at {inputs[first_input].stats.path}:{first_row}); "
+                        f"set input.duplicates to first or last to fold repeated rows",
+                    )
                     continue
                 if not unique:
                     seen[ticket.ticket_id] = position * ROW_SPACE + ref.row
@@ -999,8 +1055,9 @@ class Intake:
                     self.reject_fields(ticket)
                 yield ticket
 
-    def _typed_ticket(self, item: _Input, ref: RowRef, values: dict,
-                      rejected_ids: dict[str, RowRef], audited: Container[str]) -> Ticket | None:
+    def _typed_ticket(
+        self, item: _Input, ref: RowRef, values: dict, rejected_ids: dict[str, RowRef], audited: Container[str]
+    ) -> Ticket | None:
         """A ticket row typed, or None when it was rejected: its id is remembered, so that its
         messages are rejected with it, unless an earlier row of that ticket (`audited`) was
         read, which its messages join (a bad update row of an event log)."""
@@ -1013,8 +1070,7 @@ class Intake:
                 rejected_ids.setdefault(ticket_id, ref)
             return None
 
-    def _latest_ticket_rows(self, inputs: list[_Input],
-                            rejected_ids: dict[str, RowRef]) -> Iterator[Ticket]:
+    def _latest_ticket_rows(self, inputs: list[_Input], rejected_ids: dict[str, RowRef]) -> Iterator[Ticket]:
         """An event log's latest state of each ticket: the row with the latest `updated_at`
         (file order where it is missing or equal), the others folded. Tickets come out in the
         order of their first row; memory holds one ticket per id."""
@@ -1037,15 +1093,15 @@ class Intake:
                         self._reject(item, ref.row, "updated_at", NO_UPDATE_TIME, row_kept=True)
                     else:
                         events.setdefault(ticket.ticket_id, []).append(
-                            Message(updated, Role.SYSTEM, "", ref, ticket.status))
+                            Message(updated, Role.SYSTEM, "", ref, ticket.status)
+                        )
                 rejected_ids.pop(ticket.ticket_id, None)
                 held = latest.get(ticket.ticket_id)
                 if held is None:
                     latest[ticket.ticket_id] = (ticket, item, updated)
                     continue
                 held_ticket, held_item, held_updated = held
-                older = (updated is not None and held_updated is not None
-                         and updated < held_updated)
+                older = updated is not None and held_updated is not None and updated < held_updated
                 if older:
                     item.stats.rows_folded += 1
                     continue
@@ -1058,9 +1114,7 @@ class Intake:
             ticket.messages = events.pop(ticket.ticket_id, [])
             yield ticket
 
-    def _message_groups(
-        self, inputs: list[_Input], rejected_ids: dict[str, RowRef]
-    ) -> dict[str, list[Message]]:
+    def _message_groups(self, inputs: list[_Input], rejected_ids: dict[str, RowRef]) -> dict[str, list[Message]]:
         groups: dict[str, list[Message]] = {}
         for ticket_id, message in self._accepted_messages(inputs, rejected_ids):
             groups.setdefault(ticket_id, []).append(message)
@@ -1074,8 +1128,13 @@ class Intake:
         (`who_from_messages`)."""
         messages = sorted(ticket.messages, key=lambda m: m.created_at)
         as_of = self.as_of
-        opened = ticket.created_at if ticket.created_at is not None else \
-            messages[0].created_at if messages and messages[0].timed else None
+        opened = (
+            ticket.created_at
+            if ticket.created_at is not None
+            else messages[0].created_at
+            if messages and messages[0].timed
+            else None
+        )
         if as_of is not None and opened is not None and opened > as_of:
             # Created after --as-of (at its first message, without a ticket row): no rule judges
             # it, and it is counted as such; leaving its messages out would hide when it began.
@@ -1112,7 +1171,9 @@ class Intake:
     def _reject_message(self, message: Message, ticket: Ticket) -> None:
         item = self._input_at(message.ref.path)
         self._reject(
-            item, message.ref.row, "created_at",
+            item,
+            message.ref.row,
+            "created_at",
             f"message stamped {message.created_at.isoformat()}, before its ticket was created "
             f"({ticket.created_at.isoformat() if ticket.created_at else '?'})",
         )
@@ -1120,14 +1181,17 @@ class Intake:
 
 def _absent_path(path: str, dotted: str, declared_by: str) -> str:
     """The warning for a declared path that no row of an input has."""
-    return (f"{path}: no row has {dotted!r} ({declared_by}); the field is empty in every row: is the "
-            f"path spelt as the export spells it?")
+    return (
+        f"{path}: no row has {dotted!r} ({declared_by}); the field is empty in every row: is the "
+        f"path spelt as the export spells it?"
+    )
 
 
 def _message_keys(layout) -> dict[str, str]:
     """`input.messages` key -> path, for the parts of a message that are declared."""
-    return {key: path for key in ("role", "text", "time", "author", "public")
-            if (path := getattr(layout, key)) is not None}
+    return {
+        key: path for key in ("role", "text", "time", "author", "public") if (path := getattr(layout, key)) is not None
+    }
 
 
 def who_from_messages(messages: Sequence[Message]) -> tuple[str | None, str | None]:

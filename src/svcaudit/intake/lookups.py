@@ -5,6 +5,7 @@ at a time, and held only as key -> the few fields its joins use, each already re
 table's `values` (Zendesk's user role `admin` -> agent). `join_row` sets a row's fields from it;
 a key with no row leaves those fields empty and says so: the caller rejects the field, not the row.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -57,8 +58,10 @@ class LookupTable:
         held = self._rows.get(key)
         if held is not None:
             where = "" if self.paths[held[0]] == path else f"{self.paths[held[0]]}:"
-            return LOOKUP_KEY, (f"key {key!r} repeats in lookup table {self.name} (first at row "
-                                f"{where}{held[1]}); the first row is used")
+            return LOOKUP_KEY, (
+                f"key {key!r} repeats in lookup table {self.name} (first at row "
+                f"{where}{held[1]}); the first row is used"
+            )
         kept = tuple(_text(values.get(name)) for name in self.fields)
         self._rows[key] = (len(self.paths) - 1, row, kept)
         return None
@@ -73,8 +76,9 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def join_row(values: dict[str, Any], joins: Sequence[Join],
-             lookups: Mapping[str, LookupTable]) -> list[tuple[Join, str]]:
+def join_row(
+    values: dict[str, Any], joins: Sequence[Join], lookups: Mapping[str, LookupTable]
+) -> list[tuple[Join, str]]:
     """Set the row's joined fields in place; (join, key) for each key that found no row (its
     fields are left empty). A row with no key to look up keeps its fields as they are."""
     misses: list[tuple[Join, str]] = []
@@ -99,5 +103,7 @@ def join_row(values: dict[str, Any], joins: Sequence[Join],
 def miss_reason(join: Join, key: str, column: str, lookup: LookupTable) -> str:
     """Why a joined field is empty: the key, the column it came from, the table it is not in."""
     named = join.key if column == join.key else f"{join.key} (column {column})"
-    return (f"{named} {key!r} matches no row of lookup table {lookup.name} "
-            f"({', '.join(lookup.paths) or 'no file'}); {', '.join(join.fields)} left empty")
+    return (
+        f"{named} {key!r} matches no row of lookup table {lookup.name} "
+        f"({', '.join(lookup.paths) or 'no file'}); {', '.join(join.fields)} left empty"
+    )

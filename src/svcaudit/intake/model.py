@@ -3,6 +3,7 @@
 Readers produce `SourceRow`s, assembly turns them into `Ticket`s, checks read `Ticket`s. Every value
 keeps a `RowRef` so that a finding can point back at the physical line it came from.
 """
+
 from __future__ import annotations
 
 import enum
@@ -35,10 +36,23 @@ class Shape(str, enum.Enum):
     LOOKUP = "lookup"  # id -> names and roles other tables join (`input.tables`)
 
 
-TYPED_FIELDS = frozenset({
-    "created_at", "first_reply_at", "resolved_at", "status", "priority", "channel", "agent", "team",
-    "customer_name", "reopens", "csat", "nps", "ces",
-})
+TYPED_FIELDS = frozenset(
+    {
+        "created_at",
+        "first_reply_at",
+        "resolved_at",
+        "status",
+        "priority",
+        "channel",
+        "agent",
+        "team",
+        "customer_name",
+        "reopens",
+        "csat",
+        "nps",
+        "ces",
+    }
+)
 
 
 class RowRef(NamedTuple):
@@ -69,10 +83,19 @@ class Message:
         # Tickets go to worker processes in batches: as plain values, pickling is C work (the
         # default way calls Python for the frozen RowRef and the Role of every message).
         ref = self.ref
-        return _message, (self.created_at, self.role.value, self.text,
-                          None if ref is None else ref.path, None if ref is None else ref.row,
-                          self.status, self.author, self.index, self.timed, self.public,
-                          self.team)
+        return _message, (
+            self.created_at,
+            self.role.value,
+            self.text,
+            None if ref is None else ref.path,
+            None if ref is None else ref.row,
+            self.status,
+            self.author,
+            self.index,
+            self.timed,
+            self.public,
+            self.team,
+        )
 
     @property
     def label(self) -> str:
@@ -119,8 +142,12 @@ class Ticket:
     def __reduce__(self):
         # As Message.__reduce__: plain values (about 20 µs a ticket of five messages, not 110).
         ref = self.ref
-        return _ticket, (self.ticket_id, None if ref is None else ref.path,
-                         None if ref is None else ref.row, *_after_ref(self))
+        return _ticket, (
+            self.ticket_id,
+            None if ref is None else ref.path,
+            None if ref is None else ref.row,
+            *_after_ref(self),
+        )
 
     def value(self, name: str) -> object:
         """A field by name: a typed attribute where there is one, else the row's column."""
@@ -139,25 +166,54 @@ class Ticket:
 
 # Tickets and messages are built by position where it counts (unpickling them, the positional
 # typer of ticket rows): these orders are pinned, so that reordering the fields fails here.
-TICKET_FIELDS = ("ticket_id", "ref", "fields", "created_at", "first_reply_at", "resolved_at",
-                 "status", "priority", "channel", "agent", "team", "customer_name", "reopens",
-                 "csat", "nps", "ces", "messages", "has_ticket_row", "columns", "timed", "notes",
-                 "rejected_fields")
-MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed",
-                  "public", "team")
-if (tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS
-        or tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS):
-    raise ImportError("Ticket's or Message's fields changed order: update the code that builds "
-                      "them by position (intake.model, RowParser.cells_typer)")
+TICKET_FIELDS = (
+    "ticket_id",
+    "ref",
+    "fields",
+    "created_at",
+    "first_reply_at",
+    "resolved_at",
+    "status",
+    "priority",
+    "channel",
+    "agent",
+    "team",
+    "customer_name",
+    "reopens",
+    "csat",
+    "nps",
+    "ces",
+    "messages",
+    "has_ticket_row",
+    "columns",
+    "timed",
+    "notes",
+    "rejected_fields",
+)
+MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed", "public", "team")
+if tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS or tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS:
+    raise ImportError(
+        "Ticket's or Message's fields changed order: update the code that builds "
+        "them by position (intake.model, RowParser.cells_typer)"
+    )
 _ROLES = {role.value: role for role in Role}
 _after_ref = attrgetter(*TICKET_FIELDS[2:])  # a Ticket's values after `ref`, in field order
 
 
-def _message(created_at, role, text, path, row, status, author, index, timed, public,
-             team) -> Message:
+def _message(created_at, role, text, path, row, status, author, index, timed, public, team) -> Message:
     """A Message unpickled (see Message.__reduce__)."""
-    return Message(created_at, _ROLES[role], text, None if path is None else RowRef(path, row),
-                   status, author, index, timed, public, team)
+    return Message(
+        created_at,
+        _ROLES[role],
+        text,
+        None if path is None else RowRef(path, row),
+        status,
+        author,
+        index,
+        timed,
+        public,
+        team,
+    )
 
 
 def _ticket(ticket_id, path, row, *values) -> Ticket:

@@ -5,15 +5,26 @@ number, a duration, a score, a status, a priority, a role, a public flag) such a
 free text (a message, a name, a column only `where` reads) it is kept as written. Markers are compared
 case-insensitively after trimming white space.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 DEFAULT_NULLS = ("?", "-", "n/a", "null", "none")
 # Canonical status words that must never be read as empty (a marker equal to one is refused).
-STATUS_WORDS = frozenset({
-    "new", "open", "pending", "on-hold", "hold", "solved", "resolved", "closed", "waiting",
-})
+STATUS_WORDS = frozenset(
+    {
+        "new",
+        "open",
+        "pending",
+        "on-hold",
+        "hold",
+        "solved",
+        "resolved",
+        "closed",
+        "waiting",
+    }
+)
 
 
 class NullMarkers:

@@ -5,6 +5,7 @@ values become columns named by their path (`{"stats": {"resolved_at": …}}` hol
 `stats.resolved_at`), so `input.columns` maps a nested field as it maps a CSV column. Lists stay
 values (a transcript, tags); a nested transcript is declared with `input.messages`.
 """
+
 from __future__ import annotations
 
 from typing import Any

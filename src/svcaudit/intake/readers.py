@@ -10,6 +10,7 @@ cannot take apart (ragged, bad quoting, a NUL byte, undecodable bytes, a bad JSO
 `InputError`. A large CSV can also be read one byte range (`shards.Shard`) at a time by the same
 row loop, for workers reading in parallel.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -47,16 +48,20 @@ SNIFF_ROWS = 50  # rows of the sample whose width the delimiter must agree with
 READ_CHUNK = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 # Spreadsheets rather than exports: named so the user knows to save the sheet as CSV.
-SPREADSHEET_MAGIC = {b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?)",
-                     b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook"}
+SPREADSHEET_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?)",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
+}
 # Excel's text-based .xls files: the XML Spreadsheet 2003 format (SpreadsheetML) and a web page
 # holding the sheet as an HTML table. Told by their opening markup, whatever the file is called.
 SPREADSHEET_XML_NAMESPACE = "urn:schemas-microsoft-com:office:spreadsheet"
 MARKUP_SNIFF_BYTES = 4096  # the root element, which names the namespace, opens within these
-SPREADSHEET_MARKUP = (("<?xml", "an Excel XML spreadsheet (SpreadsheetML .xls)"),
-                      ("<html", "an HTML page (an Excel .xls saved as a web page?)"),
-                      ("<!doctype html", "an HTML page (an Excel .xls saved as a web page?)"),
-                      ("<table", "an HTML table (an Excel .xls saved as a web page?)"))
+SPREADSHEET_MARKUP = (
+    ("<?xml", "an Excel XML spreadsheet (SpreadsheetML .xls)"),
+    ("<html", "an HTML page (an Excel .xls saved as a web page?)"),
+    ("<!doctype html", "an HTML page (an Excel .xls saved as a web page?)"),
+    ("<table", "an HTML table (an Excel .xls saved as a web page?)"),
+)
 # Long message bodies are legitimate; the limit is the largest value every platform's C long holds.
 FIELD_SIZE_LIMIT = 2**31 - 1
 # Excel's own hint on the first line of a CSV: `sep=;`.
@@ -109,8 +114,14 @@ def detect_format(path: Path, head: bytes) -> str:
     """
     text = head.lstrip(codecs.BOM_UTF8).lstrip()
     name = path.name.lower().removesuffix(".gz")
-    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"),
-                         (".csv", "csv"), (".tsv", "csv"), (".txt", "csv")):
+    for suffix, kind in (
+        (".jsonl", "jsonl"),
+        (".ndjson", "jsonl"),
+        (".json", "json"),
+        (".csv", "csv"),
+        (".tsv", "csv"),
+        (".txt", "csv"),
+    ):
         if name.endswith(suffix):
             return kind
     if text.startswith(b"["):
@@ -123,7 +134,7 @@ def detect_format(path: Path, head: bytes) -> str:
 def _open_binary(path: Path) -> io.BufferedIOBase:
     """The file's bytes, decompressed when its content (not its name) says gzip."""
     raw = open(path, "rb")  # noqa: SIM115 - handed to the caller, closed there
-    if raw.peek(len(GZIP_MAGIC))[:len(GZIP_MAGIC)] != GZIP_MAGIC:
+    if raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] != GZIP_MAGIC:
         return raw
     raw.close()
     # gzip.open owns the file it opens and closes it with the stream (GzipFile(fileobj=) would not).
@@ -169,8 +180,10 @@ def _value_problem(value: str, encoding: str | None) -> str | None:
         return "contains a NUL byte (\\x00); the export is damaged or not text"
     if escaped:
         shown = escaped[:8].hex(" ")
-        return (f"holds bytes that are not valid {encoding.removesuffix('-sig')} ({shown}); "
-                f"pass --encoding with the file's encoding")
+        return (
+            f"holds bytes that are not valid {encoding.removesuffix('-sig')} ({shown}); "
+            f"pass --encoding with the file's encoding"
+        )
     return "holds an invalid Unicode character (a lone surrogate)"
 
 
@@ -225,8 +238,13 @@ class _NulWatch(io.BufferedIOBase):
 class ExportFile:
     """One input file opened for lazy reading. `records()` yields Records and RecordErrors."""
 
-    def __init__(self, path: str | Path, encoding: str | None = None,
-                 records: str | None = None, records_default: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        encoding: str | None = None,
+        records: str | None = None,
+        records_default: str | None = None,
+    ) -> None:
         self.path = Path(path)
         self.display = str(path)
         # The dotted path of the rows' array in a JSON document: the standard's `input.records`
@@ -251,20 +269,17 @@ class ExportFile:
             raise InputError(f"cannot read: {exc}", Location(self.display)) from None
         for magic, what in SPREADSHEET_MAGIC.items():
             if head.startswith(magic):
-                raise InputError(f"is {what}, not a CSV or JSON export; save the sheet as CSV",
-                                 Location(self.display))
+                raise InputError(f"is {what}, not a CSV or JSON export; save the sheet as CSV", Location(self.display))
         self.format = detect_format(self.path, head[:SNIFF_BYTES])
         choice = decide_encoding(head, encoding, complete)
         self.encoding = choice.name
         self.encoding_note = choice.note  # how an unclear choice was made, for a warning
         markup = _spreadsheet_markup(head[:MARKUP_SNIFF_BYTES].decode(self.encoding, errors="ignore"))
         if markup is not None:
-            raise InputError(f"is {markup}, not a CSV or JSON export; save the sheet as CSV",
-                             Location(self.display))
+            raise InputError(f"is {markup}, not a CSV or JSON export; save the sheet as CSV", Location(self.display))
         # Whitespace only (or nothing): zero rows, not an error; intake warns about it. A truncated
         # gzip stream is not empty: reading it reports the truncation.
-        self.empty = not truncated and not head.decode(self.encoding, errors="ignore").strip(
-            " \t\r\n\ufeff")
+        self.empty = not truncated and not head.decode(self.encoding, errors="ignore").strip(" \t\r\n\ufeff")
         self._head = head[:SNIFF_BYTES]
         self._complete = complete and len(head) <= SNIFF_BYTES
         self.columns: list[str] = []
@@ -278,8 +293,9 @@ class ExportFile:
         """The file's text (through `binary`, a stream of its bytes, when given). Lines end at
         any line break (CSV: the csv module reads them as its own), or with `newline` only at that
         one (JSON Lines)."""
-        return io.TextIOWrapper(binary or _open_binary(self.path), encoding=self.encoding,
-                                errors=ESCAPE_ERRORS, newline=newline)
+        return io.TextIOWrapper(
+            binary or _open_binary(self.path), encoding=self.encoding, errors=ESCAPE_ERRORS, newline=newline
+        )
 
     def byte_chunks(self) -> Iterator[bytes]:
         """The file's content in chunks, decompressed, in an ASCII-compatible form (UTF-16 and
@@ -303,8 +319,9 @@ class ExportFile:
         with open(self.path, "rb") as raw:
             return raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
 
-    def records(self, shard: Shard | None = None,
-                cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+    def records(
+        self, shard: Shard | None = None, cells: bool = False
+    ) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
         """Every row, in file order; with `shard`, only the rows of its byte range (CSV only).
 
         With `cells`, a CSV row comes as (row, its values in `columns` order) rather than as a
@@ -315,10 +332,10 @@ class ExportFile:
         does not, ShardMisaligned is raised on reaching its end (see `shards`). Raises InputError
         when the file as a whole is unreadable.
         """
-        if shard is not None and (self.format != "csv" or shard.encoding != self.encoding
-                                  or not self.path.samefile(shard.path)):
-            raise ValueError(f"{shard} was not planned for {self.display} ({self.format}, "
-                             f"{self.encoding})")
+        if shard is not None and (
+            self.format != "csv" or shard.encoding != self.encoding or not self.path.samefile(shard.path)
+        ):
+            raise ValueError(f"{shard} was not planned for {self.display} ({self.format}, {self.encoding})")
         self._position = self._rows = 0
         if self.empty:
             return
@@ -336,24 +353,30 @@ class ExportFile:
                     self._rows += 1
                     yield item
         except EOFError:
-            read = (f"after {self._rows} rows (up to line {self._position})" if self._rows
-                    else "before any row could be read")
+            read = (
+                f"after {self._rows} rows (up to line {self._position})"
+                if self._rows
+                else "before any row could be read"
+            )
             raise InputError(
                 f"the gzip stream ends early (the file is truncated) {read}; the rest cannot "
                 f"be read: re-export or re-download the file",
                 Location(self.display, self._position + 1 if self._rows else None),
             ) from None
         except (OSError, zlib.error) as exc:
-            raise InputError(f"cannot read after line {self._position}: {exc}",
-                             Location(self.display, self._position + 1)) from None
+            raise InputError(
+                f"cannot read after line {self._position}: {exc}", Location(self.display, self._position + 1)
+            ) from None
         except UnicodeError as exc:  # only a codec that refuses the escape handler gets here
-            raise InputError(f"cannot decode as {self.encoding} ({exc}); pass --encoding",
-                             Location(self.display, self._position + 1)) from None
+            raise InputError(
+                f"cannot decode as {self.encoding} ({exc}); pass --encoding", Location(self.display, self._position + 1)
+            ) from None
         finally:
             items.close()
 
-    def _csv_records(self, shard: Shard | None = None,
-                     cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+    def _csv_records(
+        self, shard: Shard | None = None, cells: bool = False
+    ) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
         direct = CSV_READS_NUL and "escape" not in codecs.lookup(self.encoding).name
         escapes_before = escapes_made()  # before anything is decoded, the header included
         with ExitStack() as files:
@@ -388,12 +411,10 @@ class ExportFile:
                 except csv.Error as exc:
                     first_line, line_after = line_after + 1, reader.line_num + line_base
                     if end_line is not None and line_after >= end_line:
-                        raise ShardMisaligned(
-                            shard, end_line, f"a row from line {first_line} runs past it") from None
+                        raise ShardMisaligned(shard, end_line, f"a row from line {first_line} runs past it") from None
                     self._position = line_after
                     self._rows += 1
-                    yield RecordError(first_line, None, _quoting_problem(str(exc), first_line,
-                                                                         line_after))
+                    yield RecordError(first_line, None, _quoting_problem(str(exc), first_line, line_after))
                     continue
                 first_line, line_after = line_after + 1, reader.line_num + line_base
                 self._position = line_after
@@ -404,12 +425,10 @@ class ExportFile:
                         if first_line == end_line and fields == end_fields:
                             self._position = end_line - 1
                             return
-                        raise ShardMisaligned(
-                            shard, end_line, f"a row from line {first_line} runs past it")
+                        raise ShardMisaligned(shard, end_line, f"a row from line {first_line} runs past it")
                     reason = f"row has {len(fields)} fields, the header has {width}"
                     if line_after > first_line:
-                        reason += (f" (the row runs over lines {first_line}-{line_after}: "
-                                   f"an unbalanced quote?)")
+                        reason += f" (the row runs over lines {first_line}-{line_after}: an unbalanced quote?)"
                     self._rows += 1
                     yield RecordError(first_line, None, reason)
                     continue
@@ -477,11 +496,11 @@ class ExportFile:
         binary = open(self.path, "rb")  # noqa: SIM115 - closed with the text
         binary.seek(shard.start)
         watch = _NulWatch(binary) if direct else None
-        return (io.TextIOWrapper(watch or binary, encoding=encoding, errors=ESCAPE_ERRORS,
-                                 newline=""), watch)
+        return (io.TextIOWrapper(watch or binary, encoding=encoding, errors=ESCAPE_ERRORS, newline=""), watch)
 
-    def _shard_lines(self, text: TextIO, shard: Shard, delimiter: str, width: int,
-                     direct: bool = False) -> tuple[Iterator[str], list[str] | None]:
+    def _shard_lines(
+        self, text: TextIO, shard: Shard, delimiter: str, width: int, direct: bool = False
+    ) -> tuple[Iterator[str], list[str] | None]:
         """The shard's lines (marked as `_marked_lines` marks them) and the fields of the line
         read after them; None for the last shard, which runs to the end of the file.
 
@@ -527,8 +546,9 @@ class ExportFile:
             except StopIteration:
                 return None
             except csv.Error as exc:
-                raise InputError(f"cannot read the header: {exc}",
-                                 Location(self.display, getattr(reader, "line_num", 1))) from None
+                raise InputError(
+                    f"cannot read the header: {exc}", Location(self.display, getattr(reader, "line_num", 1))
+                ) from None
             if any(name.strip() for name in header):
                 return header
 
@@ -541,8 +561,7 @@ class ExportFile:
             if problem is not None:
                 raise InputError(
                     f"the header's column {index} {problem}"
-                    + ("; is the file UTF-16 or UTF-32 without a byte-order mark?"
-                       if "NUL" in problem else ""),
+                    + ("; is the file UTF-16 or UTF-32 without a byte-order mark?" if "NUL" in problem else ""),
                     Location(self.display, line, index),
                 )
             name = raw.strip().lstrip("\ufeff").strip() or f"column_{index}"
@@ -620,15 +639,22 @@ class ExportFile:
         if self.records_path is not None:
             found = at_path(document, self.records_path)
             if found is None:
-                keys = ", ".join(repr(k) for k in list(document)[:10]) if isinstance(document, dict) \
+                keys = (
+                    ", ".join(repr(k) for k in list(document)[:10])
+                    if isinstance(document, dict)
                     else _json_type(document)
-                raise InputError(f"input.records {self.records_path!r} is not in the document "
-                                 f"(its top level: {keys})", Location(self.display, 1))
+                )
+                raise InputError(
+                    f"input.records {self.records_path!r} is not in the document (its top level: {keys})",
+                    Location(self.display, 1),
+                )
             if isinstance(found, dict):
                 return [found]
             if not isinstance(found, list):
-                raise InputError(f"input.records {self.records_path!r} leads to {_json_type(found)}, "
-                                 f"not an array of objects", Location(self.display, 1))
+                raise InputError(
+                    f"input.records {self.records_path!r} leads to {_json_type(found)}, not an array of objects",
+                    Location(self.display, 1),
+                )
             return found
         if isinstance(document, list):
             return document
@@ -636,21 +662,28 @@ class ExportFile:
         if isinstance(default, list):
             return default
         if not isinstance(document, dict):
-            raise InputError(f"expected a JSON array of objects, found {_json_type(document)}",
-                             Location(self.display, 1))
+            raise InputError(
+                f"expected a JSON array of objects, found {_json_type(document)}", Location(self.display, 1)
+            )
         if any(key.casefold() in RECORD_KEYS for key in document) or (
-                self.row_marker is not None and at_path(document, self.row_marker) is not None):
+            self.row_marker is not None and at_path(document, self.row_marker) is not None
+        ):
             return [document]
-        arrays = [key for key, value in document.items()
-                  if isinstance(value, list) and all(isinstance(item, dict) for item in value)]
+        arrays = [
+            key
+            for key, value in document.items()
+            if isinstance(value, list) and all(isinstance(item, dict) for item in value)
+        ]
         if len(arrays) == 1:
             return document[arrays[0]]
         if len(arrays) > 1:
             raise InputError(
-                "a JSON object holding several arrays (" + ", ".join(repr(k) for k in arrays[:10])
+                "a JSON object holding several arrays ("
+                + ", ".join(repr(k) for k in arrays[:10])
                 + f"); name the one that holds the rows with input.records (`records: {arrays[0]}`; "
                 f"a dotted path when it is nested)",
-                Location(self.display, 1))
+                Location(self.display, 1),
+            )
         if len(document) == 1 and isinstance(only := next(iter(document.values())), dict):
             return [only]
         return [document]
@@ -678,7 +711,7 @@ class ExportFile:
 
 def _spreadsheet_markup(text: str) -> str | None:
     """What kind of Excel markup file the text opens, if it is one (see SPREADSHEET_MARKUP)."""
-    opening = text.lstrip(" \t\r\n\ufeff")[:len("<!doctype html")].casefold()
+    opening = text.lstrip(" \t\r\n\ufeff")[: len("<!doctype html")].casefold()
     for start, what in SPREADSHEET_MARKUP:
         if opening.startswith(start):
             # Other XML is not a spreadsheet; it is left to the readers' own messages.
@@ -761,8 +794,10 @@ def _json_type(value: Any) -> str:
 
 def _quoting_problem(message: str, first_line: int, last_line: int) -> str:
     if "unexpected end of data" in message:
-        return (f"a quote opened on line {first_line} is never closed: lines {first_line}-"
-                f"{last_line} (the end of the file) could not be read as rows")
+        return (
+            f"a quote opened on line {first_line} is never closed: lines {first_line}-"
+            f"{last_line} (the end of the file) could not be read as rows"
+        )
     return f"malformed quoting ({message})"
 
 

@@ -32,6 +32,7 @@ lines, so ending between records means the whole-file read also starts a record 
 starts. The proof needs every shard, so a caller that meets ShardMisaligned in any shard discards
 all shards' output and reads the file whole.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -98,7 +99,8 @@ class ShardMisaligned(Exception):
         super().__init__(
             f"shard {shard.index} of {shard.path} (bytes {shard.start}-{shard.end}) does not end "
             f"between rows at line {end_line}: {why}; a quote inside an unquoted field probably "
-            f"misled the split")
+            f"misled the split"
+        )
         self.shard = shard
         self.end_line = end_line
         self.why = why
@@ -108,8 +110,9 @@ class ShardMisaligned(Exception):
         return type(self), (self.shard, self.end_line, self.why)
 
 
-def plan_shards(export: ExportFile, count: int, min_bytes: int = DEFAULT_MIN_BYTES,
-                map_ranges: MapRanges = map) -> list[Shard] | None:
+def plan_shards(
+    export: ExportFile, count: int, min_bytes: int = DEFAULT_MIN_BYTES, map_ranges: MapRanges = map
+) -> list[Shard] | None:
     """At most `count` shards covering the export's data rows, in order; None when the file
     should be read whole: fewer than two shards, a file under `min_bytes`, not CSV, gzip, an
     encoding whose bytes are not ASCII-transparent, a lone CR, or an unusual quoting dialect.
@@ -138,8 +141,10 @@ def plan_shards(export: ExportFile, count: int, min_bytes: int = DEFAULT_MIN_BYT
     if starts is None or len(starts) < 2:
         return None
     ends = [*starts[1:], (size, None)]
-    return [Shard(export.path, start, end, first_line, index, end_line, export.encoding)
-            for index, ((start, first_line), (end, end_line)) in enumerate(zip(starts, ends, strict=False))]
+    return [
+        Shard(export.path, start, end, first_line, index, end_line, export.encoding)
+        for index, ((start, first_line), (end, end_line)) in enumerate(zip(starts, ends, strict=False))
+    ]
 
 
 @cache
@@ -156,18 +161,22 @@ def ascii_transparent(encoding: str) -> bool:
     # Python's single-byte code pages are charmap codecs generated with a 256-character table.
     module = sys.modules.get(getattr(info.decode, "__module__", None) or "")
     table = getattr(module, "decoding_table", None)
-    return isinstance(table, str) and len(table) == _TABLE_SIZE and table[:len(_ASCII)] == _ASCII
+    return isinstance(table, str) and len(table) == _TABLE_SIZE and table[: len(_ASCII)] == _ASCII
 
 
 def _plain_quoting(dialect: type[csv.Dialect]) -> bool:
     """RFC 4180 quoting, the one quote parity describes, with the strict reader the check needs."""
-    return (dialect.quotechar == '"' and dialect.escapechar is None and bool(dialect.doublequote)
-            and dialect.quoting != csv.QUOTE_NONE and bool(dialect.strict)
-            and dialect.delimiter not in '"\r\n')
+    return (
+        dialect.quotechar == '"'
+        and dialect.escapechar is None
+        and bool(dialect.doublequote)
+        and dialect.quoting != csv.QUOTE_NONE
+        and bool(dialect.strict)
+        and dialect.delimiter not in '"\r\n'
+    )
 
 
-def _row_starts(data: _FileBytes, header_end: int, count: int,
-                map_ranges: MapRanges) -> list[tuple[int, int]] | None:
+def _row_starts(data: _FileBytes, header_end: int, count: int, map_ranges: MapRanges) -> list[tuple[int, int]] | None:
     """(offset, physical line) of each shard's first line, the first data row's first; None
     when the file has no data row or a lone CR."""
     size = len(data)
@@ -272,7 +281,7 @@ class _FileBytes:
         end = self._size if end is None else min(end, self._size)
         position = start
         while position < end:
-            block = self[position:min(end, position + SCAN_BLOCK + len(sub) - 1)]
+            block = self[position : min(end, position + SCAN_BLOCK + len(sub) - 1)]
             found = block.find(sub)
             if found >= 0:
                 return position + found
@@ -302,7 +311,7 @@ class _Tally:
             length = min(SCAN_BLOCK, end - block_start)
             # One byte past the block, so that a CR LF pair split by the block end is seen; a pair
             # is counted in the block its CR is in.
-            block = data[block_start:block_start + length + 1]
+            block = data[block_start : block_start + length + 1]
             self.quotes += block.count(QUOTE, 0, length)
             self.newlines += block.count(NEWLINE, 0, length)
             if block.find(CR, 0, length) >= 0:  # memchr: LF-only files skip both counts

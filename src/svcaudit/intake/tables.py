@@ -7,6 +7,7 @@ table of one file: by its name against the tables' `files` patterns, or its name
 (`user.csv`), or else by its columns against each table's signature (the columns the table maps). Lookups and the join
 itself are in `lookups`.
 """
+
 from __future__ import annotations
 
 import enum
@@ -30,13 +31,14 @@ class TableShape(str, enum.Enum):
 
 
 # Other names the spec accepts for a shape: what the tables are called in helpdesk talk.
-SHAPE_ALIASES = {"status_events": TableShape.HISTORY, "users": TableShape.LOOKUP,
-                 "agents": TableShape.LOOKUP}
+SHAPE_ALIASES = {"status_events": TableShape.HISTORY, "users": TableShape.LOOKUP, "agents": TableShape.LOOKUP}
 SHAPE_NAMES = tuple(s.value for s in TableShape) + tuple(SHAPE_ALIASES)
 # The fields a lookup keeps when the spec names none, by the shape it was declared as.
-LOOKUP_DEFAULT_FIELDS = {"users": {"role": "role", "name": "name"},
-                         "agents": {"name": "name", "team": "team"},
-                         "lookup": {"name": "name"}}
+LOOKUP_DEFAULT_FIELDS = {
+    "users": {"role": "role", "name": "name"},
+    "agents": {"name": "name", "team": "team"},
+    "lookup": {"name": "name"},
+}
 DEFAULT_KEY = "id"
 # A file is taken for a table by its columns when it has at least this share of the signature.
 SIGNATURE_SHARE = 0.75
@@ -55,8 +57,9 @@ class Join:
 
     @classmethod
     def from_mapping(cls, spec: Mapping[str, Any]) -> Join:
-        return cls(str(spec["key"]), str(spec["table"]),
-                   MappingProxyType({str(k): str(v) for k, v in spec["fields"].items()}))
+        return cls(
+            str(spec["key"]), str(spec["table"]), MappingProxyType({str(k): str(v) for k, v in spec["fields"].items()})
+        )
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class HistoryLayout:
 
 
 HISTORY_KEYS = ("ticket", "field", "value", "time", "status_value")
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -117,7 +121,8 @@ class TableSpec:
         if fields is None and shape is TableShape.LOOKUP:
             fields = LOOKUP_DEFAULT_FIELDS.get(declared, LOOKUP_DEFAULT_FIELDS["lookup"])
         return cls(
-            name=str(spec["name"]), shape=shape,
+            name=str(spec["name"]),
+            shape=shape,
             files=(files,) if isinstance(files, str) else tuple(files),
             preset=spec.get("preset"),
             columns=MappingProxyType({str(k): str(v) for k, v in spec.get("columns", {}).items()}),
@@ -147,8 +152,7 @@ class TableSpec:
 
 
 def _values(raw: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, str]]:
-    return MappingProxyType({str(f): MappingProxyType({str(k): str(v) for k, v in t.items()})
-                             for f, t in raw.items()})
+    return MappingProxyType({str(f): MappingProxyType({str(k): str(v) for k, v in t.items()}) for f, t in raw.items()})
 
 
 def merged(base: TableSpec, override: TableSpec) -> TableSpec:
@@ -158,7 +162,9 @@ def merged(base: TableSpec, override: TableSpec) -> TableSpec:
         values.setdefault(name, {}).update(table)
     shape = override.shape if "shape" in override.given or not override.given else base.shape
     return replace(
-        base, shape=shape, files=override.files or base.files,
+        base,
+        shape=shape,
+        files=override.files or base.files,
         preset=override.preset or base.preset,
         columns=MappingProxyType({**base.columns, **override.columns}),
         values=_values(values),
@@ -168,9 +174,9 @@ def merged(base: TableSpec, override: TableSpec) -> TableSpec:
         fields=MappingProxyType({**base.fields, **override.fields}),
         joins=override.joins or base.joins,
         signature=override.signature or base.signature,
-        requester_is_customer=(override.requester_is_customer
-                               if "requester_is_customer" in override.given
-                               else base.requester_is_customer),
+        requester_is_customer=(
+            override.requester_is_customer if "requester_is_customer" in override.given else base.requester_is_customer
+        ),
     )
 
 
@@ -184,24 +190,44 @@ def spec_problems(tables: Sequence[TableSpec]) -> list[tuple[tuple[Any, ...], st
         by_name.setdefault(table.name, index)
     for index, table in enumerate(tables):
         if table.shape is TableShape.HISTORY and (table.history is None or isinstance(table.history, str)):
-            problems.append(((index, "history"), f"table {table.name!r} is a history: declare its "
-                             f"columns with history: {{ticket, field, value, time}}"))
+            problems.append(
+                (
+                    (index, "history"),
+                    f"table {table.name!r} is a history: declare its "
+                    f"columns with history: {{ticket, field, value, time}}",
+                )
+            )
         for number, join in enumerate(table.joins):
             target = by_name.get(join.table)
             where = (index, "joins", number)
             if target is None:
-                problems.append((where + ("table",), f"table {table.name!r} joins {join.table!r}, "
-                                 f"which is not among the tables ({', '.join(by_name)})"))
+                problems.append(
+                    (
+                        where + ("table",),
+                        f"table {table.name!r} joins {join.table!r}, "
+                        f"which is not among the tables ({', '.join(by_name)})",
+                    )
+                )
                 continue
             lookup = tables[target]
             if lookup.shape is not TableShape.LOOKUP:
-                problems.append((where + ("table",), f"table {join.table!r} is {lookup.shape.value}, "
-                                 f"not a lookup: only a lookup table can be joined"))
+                problems.append(
+                    (
+                        where + ("table",),
+                        f"table {join.table!r} is {lookup.shape.value}, "
+                        f"not a lookup: only a lookup table can be joined",
+                    )
+                )
                 continue
             for kept in join.fields.values():
                 if kept not in lookup.fields:
-                    problems.append((where + ("fields",), f"lookup table {join.table!r} keeps no "
-                                     f"field {kept!r} (its fields: {', '.join(lookup.fields)})"))
+                    problems.append(
+                        (
+                            where + ("fields",),
+                            f"lookup table {join.table!r} keeps no "
+                            f"field {kept!r} (its fields: {', '.join(lookup.fields)})",
+                        )
+                    )
     return problems
 
 
@@ -225,9 +251,10 @@ def match_table(path: str, columns: Iterable[str], tables: Sequence[TableSpec]) 
     named = [t for t in tables if any(fnmatchcase(name, p.casefold()) for p in t.files)]
     if len(named) > 1:
         raise TableMatchError(
-            "matches the file patterns of several tables: " + ", ".join(
-                f"{t.name} ({' '.join(t.files)})" for t in named)
-            + "; make the patterns exclusive (e.g. ticket.* and ticket_comment.*)")
+            "matches the file patterns of several tables: "
+            + ", ".join(f"{t.name} ({' '.join(t.files)})" for t in named)
+            + "; make the patterns exclusive (e.g. ticket.* and ticket_comment.*)"
+        )
     if named:
         return TableMatch(named[0], f"by pattern {' '.join(named[0].files)}")
     stem = loose_key(PurePath(path).name.split(".")[0])
@@ -244,16 +271,16 @@ def match_table(path: str, columns: Iterable[str], tables: Sequence[TableSpec]) 
         scored.append((share, loose_key(table.name) in stem, len(wanted & present), table))
     scored.sort(key=lambda s: s[:3], reverse=True)
     if not scored or scored[0][0] < SIGNATURE_SHARE:
-        best = (f"; closest: {scored[0][3].name} ({round(scored[0][0] * 100)}% of its columns)"
-                if scored else "")
+        best = f"; closest: {scored[0][3].name} ({round(scored[0][0] * 100)}% of its columns)" if scored else ""
         raise TableMatchError(
             f"matches no table of input.tables by its name or columns{best}; give the table a "
-            f"files: pattern that names this file")
+            f"files: pattern that names this file"
+        )
     share, by_name, count, table = scored[0]
     if len(scored) > 1 and scored[1][:3] == (share, by_name, count):
         raise TableMatchError(
-            f"has the columns of tables {table.name} and {scored[1][3].name} alike; give them "
-            f"files: patterns")
+            f"has the columns of tables {table.name} and {scored[1][3].name} alike; give them files: patterns"
+        )
     return TableMatch(table, f"by its columns ({count} of {len(table.columns_read)})")
 
 
@@ -264,8 +291,9 @@ DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson")
 
 def data_files(folder: Path) -> list[Path]:
     """A folder's data files, by name."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.name.lower().removesuffix(".gz").endswith(DATA_SUFFIXES))
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.name.lower().removesuffix(".gz").endswith(DATA_SUFFIXES)
+    )
 
 
 def expand_folders(paths: Sequence[str | Path]) -> list[str | Path]:

@@ -10,6 +10,7 @@ zoneinfo applies to a naive time, so 02:30 on 2026-03-29 in Europe/Berlin is 01:
 2026-10-25 is 00:30 UTC. Years outside 1990-2100 are refused: they are typos or placeholders
 (`0001-01-01`), and business-time arithmetic would otherwise walk every year in between.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,7 @@ from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
 
-_DOTTED = re.compile(
-    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
-)
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 # A date that starts with its year is year-month-day; dateutil would read 2024/03/01 as the 3rd of
 # January when told day first, an order no export writes.
@@ -121,8 +120,7 @@ class TimestampParser:
         if match := _DOTTED.match(text):
             day, month, year, hour, minute, second = match.groups()
             try:
-                parsed = datetime(int(year), int(month), int(day),
-                                  int(hour or 0), int(minute or 0), int(second or 0))
+                parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
             except ValueError as exc:
                 raise TimestampError(f"{text!r}: {exc}") from None
             return self._aware(parsed, text)
@@ -135,8 +133,7 @@ class TimestampParser:
         day_first = self.day_first and not _YEAR_FIRST.match(text)
         for default in _PROBE_DEFAULTS:
             try:
-                readings.append(dateutil_parser.parse(
-                    text, dayfirst=day_first, default=default, tzinfos=_zone_for))
+                readings.append(dateutil_parser.parse(text, dayfirst=day_first, default=default, tzinfos=_zone_for))
             except TimestampError:
                 raise
             # dateutil raises ParserError (a ValueError) on text it cannot read, and a few other
@@ -172,8 +169,9 @@ class TimestampParser:
 def _check_year(value: datetime, text: str | None) -> None:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         shown = text if text is not None else value.isoformat()
-        raise TimestampError(f"{shown!r} is in the year {value.year}, outside {MIN_YEAR}-{MAX_YEAR}"
-                             " (a placeholder or a typo?)")
+        raise TimestampError(
+            f"{shown!r} is in the year {value.year}, outside {MIN_YEAR}-{MAX_YEAR} (a placeholder or a typo?)"
+        )
 
 
 def _shown(value: object, limit: int = 40) -> str:

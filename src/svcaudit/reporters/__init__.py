@@ -1,4 +1,5 @@
 """Renderers over one finished `AuditResult`; each is `render(result, **options) -> str`."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """What the human-readable reporters share: ordering of violations, number and time formats."""
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
@@ -120,8 +121,9 @@ def verdict(result: AuditResult) -> str:
         reasons = result.not_judged_reasons
         if reasons:
             head += "; " + "; ".join(
-                f"{r['reason']}: {r['count']:,} result{'' if r['count'] == 1 else 's'} "
-                f"in {', '.join(r['rules'])}" for r in reasons)
+                f"{r['reason']}: {r['count']:,} result{'' if r['count'] == 1 else 's'} in {', '.join(r['rules'])}"
+                for r in reasons
+            )
         return f"{decided.label}: {head}"
     compliance = result.compliance
     threshold = result.pass_threshold
@@ -137,8 +139,7 @@ def verdict(result: AuditResult) -> str:
     if few:
         head += "; fewer tickets judged than min_judged: " + ", ".join(few)
     if result.quality and not result.quality["met"]:
-        head += (f"; quality score {percent(result.quality['score'])} below "
-                 f"{percent(result.quality['min'])}")
+        head += f"; quality score {percent(result.quality['score'])} below {percent(result.quality['min'])}"
     return f"{decided.label}: {head}"
 
 
@@ -173,27 +174,41 @@ def rejected_examples(group: RejectionGroup) -> str:
 
 def reason_rows(result: AuditResult) -> list[list[str]]:
     """(rule, reason, tickets, examples) rows: each rule's not-applicable reasons, grouped."""
-    return [[r.rule.id, group.reason, f"{group.count:,}", "; ".join(group.examples)]
-            for r in result.rules for group in r.reason_groups]
+    return [
+        [r.rule.id, group.reason, f"{group.count:,}", "; ".join(group.examples)]
+        for r in result.rules
+        for group in r.reason_groups
+    ]
 
 
 def rejected_rows(result: AuditResult) -> list[list[str]]:
     """(field, reason, rows, examples) rows: the rejected rows and fields, grouped."""
-    return [[group.field or "", group.reason + (FIELD_ONLY if group.row_kept else ""),
-             f"{group.count:,}", rejected_examples(group)]
-            for group in result.rejected_groups]
+    return [
+        [
+            group.field or "",
+            group.reason + (FIELD_ONLY if group.row_kept else ""),
+            f"{group.count:,}",
+            rejected_examples(group),
+        ]
+        for group in result.rejected_groups
+    ]
 
 
 FIELD_ONLY = " (the field only: rows still audited)"
 
 
 def input_accounting(folded: int, fields_rejected: int, notes: int) -> str:
-    """", 7 folded, 1 field rejected, 2 internal notes": what an input line adds to rows read,
+    """ ", 7 folded, 1 field rejected, 2 internal notes": what an input line adds to rows read,
     audited and rejected, where there is any (rows read = audited + rejected + folded)."""
-    parts = [f"{count} {one if count == 1 else many}" for count, one, many in (
-        (folded, "folded", "folded"),
-        (fields_rejected, "field rejected", "fields rejected"),
-        (notes, "internal note", "internal notes")) if count]
+    parts = [
+        f"{count} {one if count == 1 else many}"
+        for count, one, many in (
+            (folded, "folded", "folded"),
+            (fields_rejected, "field rejected", "fields rejected"),
+            (notes, "internal note", "internal notes"),
+        )
+        if count
+    ]
     return ", " + ", ".join(parts) if parts else ""
 
 
@@ -236,12 +251,10 @@ def quality_rows(result: AuditResult) -> list[list[str]]:
     quality = result.quality
     if not quality:
         return []
-    rows = [["overall", "", percent(quality["score"]), str(quality["tickets"]),
-             str(quality["critical_failures"])]]
+    rows = [["overall", "", percent(quality["score"]), str(quality["tickets"]), str(quality["critical_failures"])]]
     for group in ("team", "agent"):
         for name, sums in quality[f"by_{group}"].items():
-            rows.append([group, name, percent(sums["score"]), str(sums["tickets"]),
-                         str(sums["critical_failures"])])
+            rows.append([group, name, percent(sums["score"]), str(sums["tickets"]), str(sums["critical_failures"])])
     return rows
 
 
@@ -255,8 +268,10 @@ def dimension_rows(rules) -> list[list[str]]:
     """Rows of the per-dimension table; empty when no rule names a dimension."""
     from svcaudit.results.model import dimension_table
 
-    return [[name, str(d["passed"]), str(d["failed"]), percent(d["compliance"]), ", ".join(d["rules"])]
-            for name, d in dimension_table(rules).items()]
+    return [
+        [name, str(d["passed"]), str(d["failed"]), percent(d["compliance"]), ", ".join(d["rules"])]
+        for name, d in dimension_table(rules).items()
+    ]
 
 
 def preset_line(preset: dict) -> str:

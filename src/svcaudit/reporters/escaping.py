@@ -8,6 +8,7 @@ Every reporter passes each such value through its format's one function here (`t
 all start from `visible_controls`. JSON keeps values exactly: `json_text` escapes what its encoder
 leaves raw, after encoding.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,10 +25,18 @@ BREAK_STANDIN = " "
 
 # Markdown: what would end a table cell (`|`), open HTML or an entity (`<` `>` `&`), a code span
 # (backtick) or a link or image (`[` `]`); the backslash first, so no escape is escaped again.
-_MARKDOWN_ESCAPES = str.maketrans({
-    "\\": "\\\\", "|": "\\|", "`": "\\`", "[": "\\[", "]": "\\]",
-    "&": "&amp;", "<": "&lt;", ">": "&gt;",
-})
+_MARKDOWN_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "|": "\\|",
+        "`": "\\`",
+        "[": "\\[",
+        "]": "\\]",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+    }
+)
 
 # OWASP CSV injection: a spreadsheet reads a cell starting with one of these as a formula (tab
 # and CR because Excel skips them before one). A leading apostrophe makes the cell text.

@@ -1,4 +1,5 @@
 """Renderers of `svcaudit explain`: the ticket's conversation, then each rule's verdict and clock."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,12 @@ def _lines(explanation: TicketExplanation, markdown_format: bool) -> list[str]:
 
     head = escape(f"Ticket {ticket.ticket_id}")
     out += [f"# {head}" if markdown_format else head, ""]
-    out.append(escape(f"Standard {explanation.standard_name!r} ({explanation.standard_source}), "
-                      f"as of {_when(explanation.as_of)}; ticket row {ticket.ref.path}:{ticket.ref.row}."))
+    out.append(
+        escape(
+            f"Standard {explanation.standard_name!r} ({explanation.standard_source}), "
+            f"as of {_when(explanation.as_of)}; ticket row {ticket.ref.path}:{ticket.ref.row}."
+        )
+    )
     details = ", ".join(f"{k}={v}" for k, v in ticket.fields.items() if k != "ticket_id")
     if details:
         out.append(escape(f"Fields: {details}"))
@@ -46,12 +51,21 @@ def _lines(explanation: TicketExplanation, markdown_format: bool) -> list[str]:
         out.append(escape(f"Rejected field {name}: {error}"))
     if ticket.messages or ticket.notes:
         # Internal notes stand in time order among the messages, unnumbered: they are no replies.
-        shown = sorted([(m.created_at, m.index + 1, m) for m in ticket.messages]
-                       + [(m.created_at, "note", m) for m in ticket.notes],
-                       key=lambda item: item[0])
-        rows = [[number, _when(m.created_at),
-                 m.role.value if m.public else f"{m.role.value} (internal note)",
-                 m.status or "", " ".join(m.text.split())[:TEXT_PREVIEW]] for _, number, m in shown]
+        shown = sorted(
+            [(m.created_at, m.index + 1, m) for m in ticket.messages]
+            + [(m.created_at, "note", m) for m in ticket.notes],
+            key=lambda item: item[0],
+        )
+        rows = [
+            [
+                number,
+                _when(m.created_at),
+                m.role.value if m.public else f"{m.role.value} (internal note)",
+                m.status or "",
+                " ".join(m.text.split())[:TEXT_PREVIEW],
+            ]
+            for _, number, m in shown
+        ]
         out += heading("Conversation")
         out += _table(["#", "Time", "Role", "Status", "Text"], rows, markdown_format)
     for item in explanation.rules:
@@ -62,13 +76,14 @@ def _lines(explanation: TicketExplanation, markdown_format: bool) -> list[str]:
         for span in item.spans:
             out.append("")
             status = "still running" if span.end is None else f"ended {_when(span.end)}"
-            line = (f"{span.label}: from {_when(span.start)}, {status}; counted "
-                    f"{format_seconds(span.measured_seconds)} on calendar {item.calendar}")
+            line = (
+                f"{span.label}: from {_when(span.start)}, {status}; counted "
+                f"{format_seconds(span.measured_seconds)} on calendar {item.calendar}"
+            )
             if span.target_seconds is not None:
                 line += f" of {format_seconds(span.target_seconds)}, due {_when(span.due)}"
             out.append(escape(line))
-            rows = [[g.kind, _when(g.start), _when(g.end), format_seconds(g.seconds)]
-                    for g in span.segments]
+            rows = [[g.kind, _when(g.start), _when(g.end), format_seconds(g.seconds)] for g in span.segments]
             out += _table(["Segment", "From", "To", "Seconds"], rows, markdown_format)
         out.append("")
     return out

@@ -12,6 +12,7 @@ The runner keeps only the first 10 error and the first 10 warning annotations of
 stay in the log, counted), which is why the verdict leads: it must survive that cut.
 The Markdown report for `$GITHUB_STEP_SUMMARY` is `reporters.markdown` (the CLI appends it).
 """
+
 from __future__ import annotations
 
 import os
@@ -50,13 +51,19 @@ def escape_property(value: object) -> str:
 
 def command(name: str, message: object = "", **properties: object) -> str:
     """One workflow command line: `::name key=value,key=value::message`; None properties are left out."""
-    given = ",".join(f"{key}={escape_property(value)}"
-                     for key, value in properties.items() if value is not None)
+    given = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items() if value is not None)
     return f"::{name}{' ' + given if given else ''}::{escape_data(message)}"
 
 
-def render(result: AuditResult, *, max_annotations: int | None = None, limit: int | None = None,
-           workspace: str | None = None, rejected_level: str = WARNING, **_: object) -> str:
+def render(
+    result: AuditResult,
+    *,
+    max_annotations: int | None = None,
+    limit: int | None = None,
+    workspace: str | None = None,
+    rejected_level: str = WARNING,
+    **_: object,
+) -> str:
     """Workflow commands for the whole audit.
 
     `max_annotations` caps the annotations per rule (and for rejected rows); without it the CLI's
@@ -74,8 +81,7 @@ def render(result: AuditResult, *, max_annotations: int | None = None, limit: in
         by_rule.add(violation["rule"], _overrun(violation), violation)
     for rule in report["rules"]:
         if rule["id"] in by_rule.counts:
-            lines += _rule_group(rule["id"], by_rule.worst(rule["id"]), by_rule.counts[rule["id"]],
-                                 workspace)
+            lines += _rule_group(rule["id"], by_rule.worst(rule["id"]), by_rule.counts[rule["id"]], workspace)
     rejected = list(result.findings("rejected"))
     if rejected:
         lines += _rejected_group(rejected, cap, workspace, rejected_level)
@@ -83,14 +89,12 @@ def render(result: AuditResult, *, max_annotations: int | None = None, limit: in
     return "\n".join(lines) + "\n"
 
 
-def _rule_group(rule_id: str, shown: list[dict[str, Any]], total: int,
-                workspace: str | None) -> list[str]:
+def _rule_group(rule_id: str, shown: list[dict[str, Any]], total: int, workspace: str | None) -> list[str]:
     """The rule's group: its `shown` worst violations (of `total`), then a notice counting the rest."""
     lines = [f"::group::{escape_data(rule_id)} ({_count(total, 'violation')})"]
     for v in shown:
         level = ERROR if v["severity"] == ERROR else WARNING
-        lines.append(command(level, _violation_message(v), **_place(v["path"], v["row"], workspace),
-                             title=rule_id))
+        lines.append(command(level, _violation_message(v), **_place(v["path"], v["row"], workspace), title=rule_id))
     rest = total - len(shown)
     if rest:
         more = f"{MORE} and {_count(rest, 'more violation')} of {rule_id}"
@@ -109,8 +113,9 @@ def _rejected_group(rejected: list[dict[str, Any]], cap: int, workspace: str | N
     for r in shown:
         reason = f"{r['field']}: {r['error']}" if r["field"] else r["error"]
         kept = FIELD_LEFT_OUT if r["row_kept"] else ROW_LEFT_OUT
-        lines.append(command(level, f"{reason} ({kept})", **_place(r["path"], r["row"], workspace),
-                             title=REJECTED_TITLE))
+        lines.append(
+            command(level, f"{reason} ({kept})", **_place(r["path"], r["row"], workspace), title=REJECTED_TITLE)
+        )
     rest = len(rejected) - len(shown)
     if rest:
         lines.append(command(NOTICE, f"{MORE} and {_count(rest, 'more rejected row')}", title=REJECTED_TITLE))

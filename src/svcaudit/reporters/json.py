@@ -6,6 +6,7 @@ never exists in memory, neither as one string nor as a list of objects. Encoding
 most of the work for a large report (about 3 µs a finding: 360,000 for a million tickets), so
 with `jobs` > 1 the batches on disk are encoded by worker processes while this one writes.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,7 +29,7 @@ PARALLEL_MIN_FINDINGS = 20_000
 LIST_BATCH = 5_000  # findings encoded at a time from a plain list (a merged partial's)
 # `json.dumps(item, ensure_ascii=False)` builds an encoder per call; a million findings share one.
 _ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False)
-_PROBE = {"text": "«ё» \"q\"\n", "n": 1, "x": 0.1, "none": None, "yes": True, "list": [1, "a"]}
+_PROBE = {"text": '«ё» "q"\n', "n": 1, "x": 0.1, "none": None, "yes": True, "list": [1, "a"]}
 
 
 def _item_encoder() -> Callable[[Any], str]:
@@ -38,8 +39,9 @@ def _item_encoder() -> Callable[[Any], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is not None:
         try:
-            iterencode = make(None, _ITEM_ENCODER.default, json.encoder.encode_basestring, None,
-                              ": ", ", ", False, False, True)
+            iterencode = make(
+                None, _ITEM_ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+            )
             if "".join(iterencode(_PROBE, 0)) == _ITEM_ENCODER.encode(_PROBE):
                 return lambda item: "".join(iterencode(item, 0))
         except (TypeError, ValueError):
@@ -101,33 +103,51 @@ def encode_findings(rows: list[tuple]) -> str:
     value, string = _value, _string
     items: list[str] = []
     append = items.append
-    for (rule, ticket_id, severity, message, path, row_number, field_name, measured, target,
-         due_at, evidence, message_index, measured_value, target_value, waiver,
-         agent, team, channel, priority) in rows:
+    for (
+        rule,
+        ticket_id,
+        severity,
+        message,
+        path,
+        row_number,
+        field_name,
+        measured,
+        target,
+        due_at,
+        evidence,
+        message_index,
+        measured_value,
+        target_value,
+        waiver,
+        agent,
+        team,
+        channel,
+        priority,
+    ) in rows:
         if type(measured) is int and type(target) is int:  # noqa: E721 - not bool, not float
-            times = (f'{measured}, "target_seconds": {target}, '
-                     f'"overrun_seconds": {measured - target}')
+            times = f'{measured}, "target_seconds": {target}, "overrun_seconds": {measured - target}'
         else:
             overrun = measured - target if measured is not None and target is not None else None
-            times = (f'{value(measured)}, "target_seconds": {value(target)}, '
-                     f'"overrun_seconds": {value(overrun)}')
-        append(f'{{"rule": {string(rule) if type(rule) is str else value(rule)}, '
-               f'"ticket_id": {string(ticket_id) if type(ticket_id) is str else value(ticket_id)}, '
-               f'"severity": {string(severity) if type(severity) is str else value(severity)}, '
-               f'"message": {string(message) if type(message) is str else value(message)}, '
-               f'"measured_seconds": {times}, '
-               f'"due_at": {"null" if due_at is None else string(format_instant(due_at))}, '
-               f'"evidence": {string(evidence) if type(evidence) is str else value(evidence)}, '
-               f'"path": {string(path) if type(path) is str else value(path)}, '
-               f'"row": {row_number if type(row_number) is int else value(row_number)}, '
-               f'"field": {value(field_name)}, "message_index": {value(message_index)}, '
-               f'"measured_value": {value(measured_value)}, '
-               f'"target_value": {value(target_value)}, '
-               f'"agent": {string(agent) if type(agent) is str else value(agent)}, '
-               f'"team": {string(team) if type(team) is str else value(team)}, '
-               f'"channel": {string(channel) if type(channel) is str else value(channel)}, '
-               f'"priority": {string(priority) if type(priority) is str else value(priority)}'
-               + ("}" if waiver is None else f', "waiver": {value(waiver)}}}'))
+            times = f'{value(measured)}, "target_seconds": {value(target)}, "overrun_seconds": {value(overrun)}'
+        append(
+            f'{{"rule": {string(rule) if type(rule) is str else value(rule)}, '
+            f'"ticket_id": {string(ticket_id) if type(ticket_id) is str else value(ticket_id)}, '
+            f'"severity": {string(severity) if type(severity) is str else value(severity)}, '
+            f'"message": {string(message) if type(message) is str else value(message)}, '
+            f'"measured_seconds": {times}, '
+            f'"due_at": {"null" if due_at is None else string(format_instant(due_at))}, '
+            f'"evidence": {string(evidence) if type(evidence) is str else value(evidence)}, '
+            f'"path": {string(path) if type(path) is str else value(path)}, '
+            f'"row": {row_number if type(row_number) is int else value(row_number)}, '
+            f'"field": {value(field_name)}, "message_index": {value(message_index)}, '
+            f'"measured_value": {value(measured_value)}, '
+            f'"target_value": {value(target_value)}, '
+            f'"agent": {string(agent) if type(agent) is str else value(agent)}, '
+            f'"team": {string(team) if type(team) is str else value(team)}, '
+            f'"channel": {string(channel) if type(channel) is str else value(channel)}, '
+            f'"priority": {string(priority) if type(priority) is str else value(priority)}'
+            + ("}" if waiver is None else f', "waiver": {value(waiver)}}}')
+        )
     return ITEM_SEPARATOR.join(items)
 
 

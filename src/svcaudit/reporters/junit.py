@@ -13,6 +13,7 @@ plugin's `junit-10.xsd` (tests/reporters/fixtures/).
 Every violation is listed, so the whole document is built in memory: JUnit is for CI-sized runs
 (thousands of findings); for an archive of a million tickets use JSON, which is written as a stream.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,9 +69,15 @@ def render(result: AuditResult, **_: object) -> str:
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
 
     suites = _element("testsuites", name=SUITES_NAME, **counts, time=NO_TIME)
-    suite = _element("testsuite", name=report["standard"]["name"] or SUITES_NAME, **counts,
-                     skipped=str(skipped), time=NO_TIME, timestamp=_timestamp(report["as_of"]),
-                     file=report["standard"]["source"])
+    suite = _element(
+        "testsuite",
+        name=report["standard"]["name"] or SUITES_NAME,
+        **counts,
+        skipped=str(skipped),
+        time=NO_TIME,
+        timestamp=_timestamp(report["as_of"]),
+        file=report["standard"]["source"],
+    )
     suites.append(suite)
     suite.append(_properties(report))
     suite.extend(cases)
@@ -85,12 +92,12 @@ def _rule_case(rule: dict[str, Any], violations: list[dict[str, Any]]) -> ET.Ele
     judged = rule["passed"] + rule["failed"]
     counts = _counts(rule)
     if rule["min_judged"] is not None and judged < rule["min_judged"]:
-        message = (f"judged {judged} ticket{'' if judged == 1 else 's'}, fewer than its min_judged "
-                   f"{rule['min_judged']}")
+        message = f"judged {judged} ticket{'' if judged == 1 else 's'}, fewer than its min_judged {rule['min_judged']}"
         if judged == 0:
             message += f" ({_not_judged(rule)})"
-        case.append(_element("failure", message=message, type=TOO_FEW_TYPE,
-                             text=_lines(counts, "", *_listing(violations))))
+        case.append(
+            _element("failure", message=message, type=TOO_FEW_TYPE, text=_lines(counts, "", *_listing(violations)))
+        )
         return case
     if judged == 0:
         case.append(_element("skipped", message=_not_judged(rule)))
@@ -100,8 +107,9 @@ def _rule_case(rule: dict[str, Any], violations: list[dict[str, Any]]) -> ET.Ele
         message = _finding(rule, violations)
         if not rule["met"]:
             message += f"; below the rule's min_compliance {common.percent(rule['min_compliance'])}"
-        case.append(_element("failure", message=message, type=rule["check"],
-                             text=_lines(counts, "", *_listing(violations))))
+        case.append(
+            _element("failure", message=message, type=rule["check"], text=_lines(counts, "", *_listing(violations)))
+        )
         return case
     if rule["failed"]:
         head = f"severity warning, reported only: {_finding(rule, violations)}"
@@ -114,19 +122,25 @@ def _rule_case(rule: dict[str, Any], violations: list[dict[str, Any]]) -> ET.Ele
 def _input_case(report: dict[str, Any]) -> ET.Element:
     summary = report["summary"]
     case = _element("testcase", classname=AUDIT_CLASS, name=INPUT_CASE, time=NO_TIME)
-    inputs = [f"{i['path']} ({i['shape']}, {i['format']}, {i['encoding']}): {i['rows_read']} rows read, "
-              f"{i['rows_audited']} audited, {i['rows_rejected']} rejected"
-              + common.input_accounting(i["rows_folded"], i["fields_rejected"], i["internal_notes"])
-              for i in report["inputs"]]
+    inputs = [
+        f"{i['path']} ({i['shape']}, {i['format']}, {i['encoding']}): {i['rows_read']} rows read, "
+        f"{i['rows_audited']} audited, {i['rows_rejected']} rejected"
+        + common.input_accounting(i["rows_folded"], i["fields_rejected"], i["internal_notes"])
+        for i in report["inputs"]
+    ]
     rejected = report["rejected"]
     if rejected:
         message = f"{summary['rows_rejected']} of {summary['rows_read']} rows rejected, not audited"
         fields = sum(1 for r in rejected if r["row_kept"])
         if fields:
             message += f"; {fields} field{'s' if fields != 1 else ''} left out of rows still audited"
-        listing = [f"- {r['path']}:{r['row']}" + (f" {r['field']}" if r["field"] else "") + f": {r['error']}"
-                   + (" (field left out, row still audited)" if r["row_kept"] else "")
-                   for r in rejected]
+        listing = [
+            f"- {r['path']}:{r['row']}"
+            + (f" {r['field']}" if r["field"] else "")
+            + f": {r['error']}"
+            + (" (field left out, row still audited)" if r["row_kept"] else "")
+            for r in rejected
+        ]
         case.append(_element("failure", message=message, type=REJECTED_TYPE, text=_lines(*listing)))
     case.append(_element("system-out", text=_lines(*inputs)))
     return case
@@ -180,8 +194,10 @@ def _case_name(rule: dict[str, Any]) -> str:
 
 
 def _counts(rule: dict[str, Any]) -> str:
-    text = (f"{rule['passed']} passed, {rule['failed']} failed, {rule['pending']} pending, "
-            f"{rule['not_applicable']} not applicable")
+    text = (
+        f"{rule['passed']} passed, {rule['failed']} failed, {rule['pending']} pending, "
+        f"{rule['not_applicable']} not applicable"
+    )
     if rule.get("waived"):
         text += f", {rule['waived']} waived"
     text += f" (compliance {common.percent(rule['compliance'])}"
@@ -202,8 +218,10 @@ def _finding(rule: dict[str, Any], violations: list[dict[str, Any]]) -> str:
 
 
 def _not_judged(rule: dict[str, Any]) -> str:
-    reasons = "; ".join(f"{group['reason']}, {group['count']} ticket{'' if group['count'] == 1 else 's'}"
-                        for group in rule["not_applicable_summary"])
+    reasons = "; ".join(
+        f"{group['reason']}, {group['count']} ticket{'' if group['count'] == 1 else 's'}"
+        for group in rule["not_applicable_summary"]
+    )
     if rule["pending"]:
         text = f"nothing judged yet: {rule['pending']} pending"
         return text + (f"; not applicable: {reasons}" if reasons else "")

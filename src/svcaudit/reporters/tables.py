@@ -4,6 +4,7 @@ All read one `TablesReport`. Text and Markdown show four tables (compliance, res
 satisfaction, rules) with the change against the previous period as arrows, then the breaches;
 CSV has one row per group and rule, ready for a spreadsheet.
 """
+
 from __future__ import annotations
 
 import csv
@@ -107,8 +108,11 @@ def _figure(row: GroupRow, column: Column) -> tuple[str, str, str]:
 
 
 def _sections(report: TablesReport) -> list[tuple[str, list[Column]]]:
-    sections = [("Compliance", COMPLIANCE_COLUMNS), ("Response times", TIME_COLUMNS),
-                ("Satisfaction and resolution", SATISFACTION_COLUMNS)]
+    sections = [
+        ("Compliance", COMPLIANCE_COLUMNS),
+        ("Response times", TIME_COLUMNS),
+        ("Satisfaction and resolution", SATISFACTION_COLUMNS),
+    ]
     if not report.standard.quality:
         sections[0] = ("Compliance", COMPLIANCE_COLUMNS[:2])
     return sections
@@ -122,14 +126,19 @@ def _title(report: TablesReport) -> str:
 
 
 def _intro(report: TablesReport) -> list[str]:
-    lines = [f"Standard {report.standard.name!r} ({report.standard.source}), as of "
-             f"{format_instant(report.as_of)}. Weeks are ISO weeks in {report.standard.timezone}."]
-    lines.append(f"{report.tickets} tickets audited, {report.tickets_in_period} in the period"
-                 + (f", {report.tickets_without_time} without a creation time" if report.tickets_without_time else "")
-                 + ".")
+    lines = [
+        f"Standard {report.standard.name!r} ({report.standard.source}), as of "
+        f"{format_instant(report.as_of)}. Weeks are ISO weeks in {report.standard.timezone}."
+    ]
+    lines.append(
+        f"{report.tickets} tickets audited, {report.tickets_in_period} in the period"
+        + (f", {report.tickets_without_time} without a creation time" if report.tickets_without_time else "")
+        + "."
+    )
     for item in report.inputs:
-        lines.append(f"{item.path}: {item.rows_read} rows read, {item.rows_audited} audited, "
-                     f"{item.rows_rejected} rejected")
+        lines.append(
+            f"{item.path}: {item.rows_read} rows read, {item.rows_audited} audited, {item.rows_rejected} rejected"
+        )
     return lines
 
 
@@ -140,10 +149,17 @@ def _rule_rows(report: TablesReport) -> list[list[str]]:
         if result.passed + result.failed + result.pending == 0 and "rule" not in report.by:
             continue
         change, _ = arrow("compliance", row.rule_change(index), "share")
-        rows.append(_key_cells(report, row) + [
-            result.rule.id, str(result.passed), str(result.failed), str(result.pending),
-            _share(result.compliance), change,
-        ])
+        rows.append(
+            _key_cells(report, row)
+            + [
+                result.rule.id,
+                str(result.passed),
+                str(result.failed),
+                str(result.pending),
+                _share(result.compliance),
+                change,
+            ]
+        )
     return rows
 
 
@@ -157,8 +173,16 @@ def _dimension_rows(report: TablesReport) -> list[list[str]]:
         for name, figures in now.items():
             then = before.get(name, {}).get("compliance")
             delta = None if then is None or figures["compliance"] is None else figures["compliance"] - then
-            rows.append(_key_cells(report, row) + [name, str(figures["passed"]), str(figures["failed"]),
-                                                   _share(figures["compliance"]), arrow("compliance", delta, "share")[0]])
+            rows.append(
+                _key_cells(report, row)
+                + [
+                    name,
+                    str(figures["passed"]),
+                    str(figures["failed"]),
+                    _share(figures["compliance"]),
+                    arrow("compliance", delta, "share")[0],
+                ]
+            )
     return rows
 
 
@@ -195,8 +219,9 @@ def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
         if limit > 0 and room <= 0:
             continue
         for v in common.worst_first(violations, room if limit > 0 else 0):
-            rows.append(_key_cells(report, row) + [v.rule, v.ticket_id or "(all)", common.who(v),
-                                                   v.message, common.location(v)])
+            rows.append(
+                _key_cells(report, row) + [v.rule, v.ticket_id or "(all)", common.who(v), v.message, common.location(v)]
+            )
     return rows, total
 
 
@@ -205,8 +230,14 @@ def _text_row(table: Table, cells: list[Any]) -> None:
     table.add_row(*(terminal(value) if isinstance(value, str) else value for value in cells))
 
 
-def render_text(report: TablesReport, *, color: bool = False, limit: int = common.DEFAULT_VIOLATION_LIMIT,
-                width: int | None = None, **_: object) -> str:
+def render_text(
+    report: TablesReport,
+    *,
+    color: bool = False,
+    limit: int = common.DEFAULT_VIOLATION_LIMIT,
+    width: int | None = None,
+    **_: object,
+) -> str:
     buffer = io.StringIO()
     console = console_for(buffer, color, width)
     console.print(Text(terminal(_title(report)), style="bold"))
@@ -264,8 +295,7 @@ def render_text(report: TablesReport, *, color: bool = False, limit: int = commo
     return buffer.getvalue()
 
 
-def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_LIMIT,
-                    **_: object) -> str:
+def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, **_: object) -> str:
     out = [f"# {cell(_title(report))}", ""]
     out += [cell(line) + "  " for line in _intro(report)] + [""]
     keys = _key_header(report)
@@ -289,11 +319,17 @@ def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATI
     dimensions = _dimension_rows(report)
     if dimensions:
         out += ["## Compliance per dimension", ""]
-        out += md_table(keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"], dimensions,
-                        right={len(keys) + i for i in (1, 2, 3)})
+        out += md_table(
+            keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"],
+            dimensions,
+            right={len(keys) + i for i in (1, 2, 3)},
+        )
     out += ["## Rules", ""]
-    out += md_table(keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"], _rule_rows(report),
-                    right={len(keys) + i for i in (1, 2, 3, 4)})
+    out += md_table(
+        keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"],
+        _rule_rows(report),
+        right={len(keys) + i for i in (1, 2, 3, 4)},
+    )
     breaches, total = _breaches(report, limit)
     if breaches:
         out += [f"## Breaches ({len(breaches)} of {total})", ""]
@@ -303,8 +339,20 @@ def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATI
     return "\n".join(out).rstrip() + "\n"
 
 
-CSV_HEADLINE = ["compliance", "sla", "first_reply_median", "first_reply_p90", "resolution_median",
-                "resolution_p90", "nps", "csat", "ces", "fcr", "reopen_rate", "quality"]
+CSV_HEADLINE = [
+    "compliance",
+    "sla",
+    "first_reply_median",
+    "first_reply_p90",
+    "resolution_median",
+    "resolution_p90",
+    "nps",
+    "csat",
+    "ces",
+    "fcr",
+    "reopen_rate",
+    "quality",
+]
 
 
 def render_csv(report: TablesReport, *, csv_formulas: bool = False, **_: object) -> str:
@@ -318,19 +366,40 @@ def render_csv(report: TablesReport, *, csv_formulas: bool = False, **_: object)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     key_names = [name for name in report.by if name != "rule"]
-    writer.writerow(key_names + ["rule", "dimension", "rule_passed", "rule_failed", "rule_pending",
-                                 "rule_not_applicable", "rule_compliance", "rule_compliance_change",
-                                 "group_tickets"] + CSV_HEADLINE + [f"{k}_change" for k in CSV_HEADLINE]
-                    + ["warning"])
+    writer.writerow(
+        key_names
+        + [
+            "rule",
+            "dimension",
+            "rule_passed",
+            "rule_failed",
+            "rule_pending",
+            "rule_not_applicable",
+            "rule_compliance",
+            "rule_compliance_change",
+            "group_tickets",
+        ]
+        + CSV_HEADLINE
+        + [f"{k}_change" for k in CSV_HEADLINE]
+        + ["warning"]
+    )
     for row, index in report.rule_rows:
         result = row.stats.rules[index]
         headline = row.stats.headline()
         change = row.change
         writer.writerow(
             [text(row.key[name]) for name in key_names]
-            + [text(result.rule.id), text(result.rule.dimension or ""), result.passed, result.failed,
-               result.pending, result.not_applicable, _plain(result.compliance),
-               _plain(row.rule_change(index)), row.stats.tickets]
+            + [
+                text(result.rule.id),
+                text(result.rule.dimension or ""),
+                result.passed,
+                result.failed,
+                result.pending,
+                result.not_applicable,
+                _plain(result.compliance),
+                _plain(row.rule_change(index)),
+                row.stats.tickets,
+            ]
             + [_plain(headline[k]) for k in CSV_HEADLINE]
             + [_plain(change.get(k)) for k in CSV_HEADLINE]
             + [""]

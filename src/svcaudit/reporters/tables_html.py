@@ -5,6 +5,7 @@ formatters), plus charts drawn here as inline SVG: compliance and SLA met per gr
 period as a marker, and the distribution of first-reply times. No script, no network, no clock: the
 same report always gives the same bytes.
 """
+
 from __future__ import annotations
 
 import html
@@ -136,8 +137,15 @@ def _share_bars(report: TablesReport, key: str) -> list[ShareBar]:
     bars = []
     for row in report.rows:
         before = None if row.previous is None else row.previous.headline()[key]
-        bars.append(ShareBar(" · ".join(_key_cells(report, row)), row.stats.headline()[key], before,
-                             row.previous_label, row.stats.tickets))
+        bars.append(
+            ShareBar(
+                " · ".join(_key_cells(report, row)),
+                row.stats.headline()[key],
+                before,
+                row.previous_label,
+                row.stats.tickets,
+            )
+        )
     return bars
 
 
@@ -170,10 +178,20 @@ def _svg_open(chart_id: str, title: str, width: float, height: float, data: str 
     ]
 
 
-def _label(x: float, y: float, text: str, *, anchor: str = "start", size: int = AXIS_FONT,
-           colour: str = TEXT_COLOUR, extra: str = "") -> str:
-    return (f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" fill="{colour}" '
-            f'text-anchor="{anchor}"{extra}>{_e(text)}</text>')
+def _label(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    anchor: str = "start",
+    size: int = AXIS_FONT,
+    colour: str = TEXT_COLOUR,
+    extra: str = "",
+) -> str:
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" fill="{colour}" '
+        f'text-anchor="{anchor}"{extra}>{_e(text)}</text>'
+    )
 
 
 def _legend(x: float, y: float, items: Sequence[tuple[str, str]]) -> list[str]:
@@ -183,11 +201,15 @@ def _legend(x: float, y: float, items: Sequence[tuple[str, str]]) -> list[str]:
         if kind.startswith("bar:"):
             out.append(f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="12" height="10" fill="{kind[4:]}"/>')
         elif kind == "marker":
-            out.append(f'<line x1="{_n(x)}" y1="{_n(y - 4)}" x2="{_n(x + 12)}" y2="{_n(y - 4)}" '
-                       f'stroke="{MARKER_COLOUR}" stroke-width="3"/>')
+            out.append(
+                f'<line x1="{_n(x)}" y1="{_n(y - 4)}" x2="{_n(x + 12)}" y2="{_n(y - 4)}" '
+                f'stroke="{MARKER_COLOUR}" stroke-width="3"/>'
+            )
         else:
-            out.append(f'<line x1="{_n(x)}" y1="{_n(y - 4)}" x2="{_n(x + 12)}" y2="{_n(y - 4)}" '
-                       f'stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>')
+            out.append(
+                f'<line x1="{_n(x)}" y1="{_n(y - 4)}" x2="{_n(x + 12)}" y2="{_n(y - 4)}" '
+                f'stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
         out.append(_label(x + 17, y, text))
         x += 17 + _text_width(text, AXIS_FONT) + 18
     out.append("</g>")
@@ -203,8 +225,9 @@ def _legend_items(bars: Sequence[ShareBar], target: float | None) -> list[tuple[
     return items
 
 
-def _column_chart(chart_id: str, title: str, metric: str, axis_x: str, bars: Sequence[ShareBar],
-                  target: float | None) -> str:
+def _column_chart(
+    chart_id: str, title: str, metric: str, axis_x: str, bars: Sequence[ShareBar], target: float | None
+) -> str:
     """Vertical columns left to right (a trend over weeks, days or months)."""
     left, right = 56, 16
     plot_width = CHART_WIDTH - left - right
@@ -225,37 +248,63 @@ def _column_chart(chart_id: str, title: str, metric: str, axis_x: str, bars: Seq
     out = _svg_open(chart_id, title, CHART_WIDTH, height)
     out += _legend(left, 16, _legend_items(bars, target))
     for tick in SHARE_TICKS:
-        out.append(f'<line x1="{_n(left)}" y1="{_n(y(tick))}" x2="{_n(left + plot_width)}" '
-                   f'y2="{_n(y(tick))}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        out.append(
+            f'<line x1="{_n(left)}" y1="{_n(y(tick))}" x2="{_n(left + plot_width)}" '
+            f'y2="{_n(y(tick))}" stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
         out.append(_label(left - 6, y(tick) + 4, f"{tick:.0%}", anchor="end"))
-    out.append(_label(14, top + PLOT_HEIGHT / 2, metric, anchor="middle", size=LABEL_FONT,
-                      extra=f' transform="rotate(-90 14 {_n(top + PLOT_HEIGHT / 2)})"'))
+    out.append(
+        _label(
+            14,
+            top + PLOT_HEIGHT / 2,
+            metric,
+            anchor="middle",
+            size=LABEL_FONT,
+            extra=f' transform="rotate(-90 14 {_n(top + PLOT_HEIGHT / 2)})"',
+        )
+    )
     for index, bar in enumerate(bars):
         centre = left + slot * (index + 0.5)
         out.append(f'<g class="bar" data-group="{_e(bar.label)}" data-value="{_e(_plain(bar.value))}">')
         out.append(f"<title>{_e(_bar_tooltip(metric, bar))}</title>")
         value = bar.value or 0.0
-        out.append(f'<rect x="{_n(centre - column / 2)}" y="{_n(y(value))}" width="{_n(column)}" '
-                   f'height="{_n(bottom - y(value))}" fill="{_bar_colour(bar.value, target)}"/>')
+        out.append(
+            f'<rect x="{_n(centre - column / 2)}" y="{_n(y(value))}" width="{_n(column)}" '
+            f'height="{_n(bottom - y(value))}" fill="{_bar_colour(bar.value, target)}"/>'
+        )
         if bar.previous is not None:
-            out.append(f'<line class="previous" x1="{_n(centre - column / 2 - 4)}" y1="{_n(y(bar.previous))}" '
-                       f'x2="{_n(centre + column / 2 + 4)}" y2="{_n(y(bar.previous))}" '
-                       f'stroke="{MARKER_COLOUR}" stroke-width="3"/>')
+            out.append(
+                f'<line class="previous" x1="{_n(centre - column / 2 - 4)}" y1="{_n(y(bar.previous))}" '
+                f'x2="{_n(centre + column / 2 + 4)}" y2="{_n(y(bar.previous))}" '
+                f'stroke="{MARKER_COLOUR}" stroke-width="3"/>'
+            )
         if bar.value is None:
             gap = "no data" if slot >= MIN_SLOT_FOR_VALUES else "—"
             out.append(_label(centre, bottom - 6, gap, anchor="middle", colour=MUTED_COLOUR))
         if show_values:
-            out.append(_label(centre, bottom + 31, _share(bar.value), anchor="middle", size=LABEL_FONT,
-                              extra=' font-weight="600"'))
+            out.append(
+                _label(
+                    centre, bottom + 31, _share(bar.value), anchor="middle", size=LABEL_FONT, extra=' font-weight="600"'
+                )
+            )
         if rotate:
-            out.append(_label(centre + 4, bottom + 14, bar.label, anchor="end",
-                              extra=f' transform="rotate(-45 {_n(centre + 4)} {_n(bottom + 14)})"'))
+            out.append(
+                _label(
+                    centre + 4,
+                    bottom + 14,
+                    bar.label,
+                    anchor="end",
+                    extra=f' transform="rotate(-45 {_n(centre + 4)} {_n(bottom + 14)})"',
+                )
+            )
         else:
             out.append(_label(centre, bottom + 15, bar.label, anchor="middle"))
         out.append("</g>")
     out += _target_line(left, left + plot_width, y, target)
-    out.append(f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(left + plot_width)}" y2="{_n(bottom)}" '
-               f'stroke="{AXIS_COLOUR}" stroke-width="1"/>')
+    out.append(
+        f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(left + plot_width)}" y2="{_n(bottom)}" '
+        f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
     out.append(_label(left + plot_width / 2, height - 6, axis_x, anchor="middle", size=LABEL_FONT))
     out.append("</svg>")
     return "\n".join(out)
@@ -264,12 +313,21 @@ def _column_chart(chart_id: str, title: str, metric: str, axis_x: str, bars: Seq
 def _target_line(start: float, end: float, y: Scale, target: float | None) -> list[str]:
     if target is None:
         return []
-    return [f'<line class="target" x1="{_n(start)}" y1="{_n(y(target))}" x2="{_n(end)}" '
-            f'y2="{_n(y(target))}" stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>']
+    return [
+        f'<line class="target" x1="{_n(start)}" y1="{_n(y(target))}" x2="{_n(end)}" '
+        f'y2="{_n(y(target))}" stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+    ]
 
 
-def _row_chart(chart_id: str, title: str, metric: str, axis_y: str, bars: Sequence[ShareBar],
-               target: float | None, blocks: Sequence[str]) -> str:
+def _row_chart(
+    chart_id: str,
+    title: str,
+    metric: str,
+    axis_y: str,
+    bars: Sequence[ShareBar],
+    target: float | None,
+    blocks: Sequence[str],
+) -> str:
     """Horizontal bars, one row per group (agents, teams, channels… where names can be long)."""
     label_width = min(MAX_LABEL_WIDTH, max((_text_width(bar.label, AXIS_FONT) for bar in bars), default=40))
     left = 24 + label_width + 10
@@ -286,34 +344,52 @@ def _row_chart(chart_id: str, title: str, metric: str, axis_y: str, bars: Sequen
     out = _svg_open(chart_id, title, CHART_WIDTH, height)
     out += _legend(left, 16, _legend_items(bars, target))
     for tick in SHARE_TICKS:
-        out.append(f'<line x1="{_n(x(tick))}" y1="{_n(top)}" x2="{_n(x(tick))}" y2="{_n(bottom)}" '
-                   f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        out.append(
+            f'<line x1="{_n(x(tick))}" y1="{_n(top)}" x2="{_n(x(tick))}" y2="{_n(bottom)}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
         out.append(_label(x(tick), bottom + 15, f"{tick:.0%}", anchor="middle"))
-    out.append(_label(12, top + plot_height / 2, axis_y, anchor="middle", size=LABEL_FONT,
-                      extra=f' transform="rotate(-90 12 {_n(top + plot_height / 2)})"'))
+    out.append(
+        _label(
+            12,
+            top + plot_height / 2,
+            axis_y,
+            anchor="middle",
+            size=LABEL_FONT,
+            extra=f' transform="rotate(-90 12 {_n(top + plot_height / 2)})"',
+        )
+    )
     for index, bar in enumerate(bars):
         middle = top + ROW_HEIGHT * (index + 0.5)
         if index and blocks[index] != blocks[index - 1]:
-            out.append(f'<line x1="24" y1="{_n(middle - ROW_HEIGHT / 2)}" x2="{_n(CHART_WIDTH)}" '
-                       f'y2="{_n(middle - ROW_HEIGHT / 2)}" stroke="{AXIS_COLOUR}" stroke-width="0.5"/>')
+            out.append(
+                f'<line x1="24" y1="{_n(middle - ROW_HEIGHT / 2)}" x2="{_n(CHART_WIDTH)}" '
+                f'y2="{_n(middle - ROW_HEIGHT / 2)}" stroke="{AXIS_COLOUR}" stroke-width="0.5"/>'
+            )
         value = bar.value or 0.0
         out.append(f'<g class="bar" data-group="{_e(bar.label)}" data-value="{_e(_plain(bar.value))}">')
         out.append(f"<title>{_e(_bar_tooltip(metric, bar))}</title>")
         out.append(_label(left - 8, middle + 4, _clip(bar.label, label_width), anchor="end"))
-        out.append(f'<rect x="{_n(left)}" y="{_n(middle - BAR_THICKNESS / 2)}" width="{_n(x(value) - left)}" '
-                   f'height="{BAR_THICKNESS}" fill="{_bar_colour(bar.value, target)}"/>')
+        out.append(
+            f'<rect x="{_n(left)}" y="{_n(middle - BAR_THICKNESS / 2)}" width="{_n(x(value) - left)}" '
+            f'height="{BAR_THICKNESS}" fill="{_bar_colour(bar.value, target)}"/>'
+        )
         if bar.previous is not None:
-            out.append(f'<line class="previous" x1="{_n(x(bar.previous))}" y1="{_n(middle - BAR_THICKNESS / 2 - 3)}" '
-                       f'x2="{_n(x(bar.previous))}" y2="{_n(middle + BAR_THICKNESS / 2 + 3)}" '
-                       f'stroke="{MARKER_COLOUR}" stroke-width="3"/>')
+            out.append(
+                f'<line class="previous" x1="{_n(x(bar.previous))}" y1="{_n(middle - BAR_THICKNESS / 2 - 3)}" '
+                f'x2="{_n(x(bar.previous))}" y2="{_n(middle + BAR_THICKNESS / 2 + 3)}" '
+                f'stroke="{MARKER_COLOUR}" stroke-width="3"/>'
+            )
         if bar.value is None:
             out.append(_label(left + 4, middle + 4, "no data", colour=MUTED_COLOUR))
         # Values in a column of their own, clear of the target line and the previous-period marks.
         out.append(_label(CHART_WIDTH - 8, middle + 4, _share(bar.value), anchor="end", extra=' font-weight="600"'))
         out.append("</g>")
     out += _target_line_vertical(top, bottom, x, target)
-    out.append(f'<line x1="{_n(left)}" y1="{_n(top)}" x2="{_n(left)}" y2="{_n(bottom)}" '
-               f'stroke="{AXIS_COLOUR}" stroke-width="1"/>')
+    out.append(
+        f'<line x1="{_n(left)}" y1="{_n(top)}" x2="{_n(left)}" y2="{_n(bottom)}" '
+        f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
     out.append(_label(left + plot_width / 2, height - 6, metric, anchor="middle", size=LABEL_FONT))
     out.append("</svg>")
     return "\n".join(out)
@@ -322,18 +398,19 @@ def _row_chart(chart_id: str, title: str, metric: str, axis_y: str, bars: Sequen
 def _target_line_vertical(top: float, bottom: float, x: Scale, target: float | None) -> list[str]:
     if target is None:
         return []
-    return [f'<line class="target" x1="{_n(x(target))}" y1="{_n(top - 4)}" x2="{_n(x(target))}" '
-            f'y2="{_n(bottom)}" stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>']
+    return [
+        f'<line class="target" x1="{_n(x(target))}" y1="{_n(top - 4)}" x2="{_n(x(target))}" '
+        f'y2="{_n(bottom)}" stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+    ]
 
 
 def _clip(text: str, width: float) -> str:
     """Shorten a label to fit `width`; the tooltip keeps it whole."""
     fits = int(width / (AXIS_FONT * CHAR_WIDTH))
-    return text if len(text) <= fits else text[:max(1, fits - 1)] + "…"
+    return text if len(text) <= fits else text[: max(1, fits - 1)] + "…"
 
 
-def _share_chart(report: TablesReport, chart_id: str, key: str, metric: str,
-                 target: float | None) -> str:
+def _share_chart(report: TablesReport, chart_id: str, key: str, metric: str, target: float | None) -> str:
     """`metric` is the figure's name as a label starts with it ("Compliance", "SLA met")."""
     bars = _share_bars(report, key)
     axis = " · ".join(_key_header(report))
@@ -378,25 +455,38 @@ def _histogram(report: TablesReport) -> str:
 
     out = _svg_open("chart-first-reply", title, CHART_WIDTH, height, f' data-total="{total}"')
     for tick in range(0, ceiling + 1, step):
-        out.append(f'<line x1="{_n(left)}" y1="{_n(y(tick))}" x2="{_n(left + plot_width)}" y2="{_n(y(tick))}" '
-                   f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        out.append(
+            f'<line x1="{_n(left)}" y1="{_n(y(tick))}" x2="{_n(left + plot_width)}" y2="{_n(y(tick))}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
         out.append(_label(left - 6, y(tick) + 4, str(tick), anchor="end"))
-    out.append(_label(14, top + PLOT_HEIGHT / 2, "First replies", anchor="middle", size=LABEL_FONT,
-                      extra=f' transform="rotate(-90 14 {_n(top + PLOT_HEIGHT / 2)})"'))
+    out.append(
+        _label(
+            14,
+            top + PLOT_HEIGHT / 2,
+            "First replies",
+            anchor="middle",
+            size=LABEL_FONT,
+            extra=f' transform="rotate(-90 14 {_n(top + PLOT_HEIGHT / 2)})"',
+        )
+    )
     for index, ((label, _, _), count) in enumerate(zip(FIRST_REPLY_BUCKETS, counts, strict=False)):
         centre = left + slot * (index + 0.5)
         share = f" ({count / total:.1%})" if total else ""
         out.append(f'<g class="bar bucket" data-bucket="{_e(label)}" data-count="{count}">')
         out.append(f"<title>{_e(f'{label}: {count} first replies{share}')}</title>")
-        out.append(f'<rect x="{_n(centre - column / 2)}" y="{_n(y(count))}" width="{_n(column)}" '
-                   f'height="{_n(bottom - y(count))}" fill="{HISTOGRAM_COLOUR}"/>')
+        out.append(
+            f'<rect x="{_n(centre - column / 2)}" y="{_n(y(count))}" width="{_n(column)}" '
+            f'height="{_n(bottom - y(count))}" fill="{HISTOGRAM_COLOUR}"/>'
+        )
         out.append(_label(centre, y(count) - 5, str(count), anchor="middle"))
         out.append(_label(centre, bottom + 15, label, anchor="middle"))
         out.append("</g>")
-    out.append(f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(left + plot_width)}" y2="{_n(bottom)}" '
-               f'stroke="{AXIS_COLOUR}" stroke-width="1"/>')
-    out.append(_label(left + plot_width / 2, height - 6, "Time to first reply", anchor="middle",
-                      size=LABEL_FONT))
+    out.append(
+        f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(left + plot_width)}" y2="{_n(bottom)}" '
+        f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
+    out.append(_label(left + plot_width / 2, height - 6, "Time to first reply", anchor="middle", size=LABEL_FONT))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -406,7 +496,7 @@ def _plain(value: float | None) -> str:
 
 
 def _figure_html(svg: str, caption: str) -> str:
-    return f'<figure>\n{svg}\n<figcaption>{_e(caption)}</figcaption>\n</figure>'
+    return f"<figure>\n{svg}\n<figcaption>{_e(caption)}</figcaption>\n</figure>"
 
 
 # A table cell: its text and its CSS classes.
@@ -419,8 +509,13 @@ def _table(table_class: str, header: Sequence[Cell], rows: Sequence[Sequence[Cel
     out.append("</tr></thead>")
     out.append("<tbody>")
     for cells in rows:
-        out.append("<tr>" + "".join(f'<td class="{_e(css)}">{_e(text)}</td>' if css else f"<td>{_e(text)}</td>"
-                                    for text, css in cells) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{_e(css)}">{_e(text)}</td>' if css else f"<td>{_e(text)}</td>" for text, css in cells
+            )
+            + "</tr>"
+        )
     out.append("</tbody>")
     out.append("</table>")
     return "\n".join(out)
@@ -453,14 +548,27 @@ def _rule_direction(change: str) -> str:
 
 def _rules_table(report: TablesReport) -> str:
     keys = _key_header(report)
-    header = [(name, "") for name in keys] + [("Rule", ""), ("Passed", "num"), ("Failed", "num"),
-                                              ("Pending", "num"), ("Compliance", "num"), ("Δ", "delta")]
+    header = [(name, "") for name in keys] + [
+        ("Rule", ""),
+        ("Passed", "num"),
+        ("Failed", "num"),
+        ("Pending", "num"),
+        ("Compliance", "num"),
+        ("Δ", "delta"),
+    ]
     rows = []
     for cells in _rule_rows(report):
         *front, passed, failed, pending, compliance, change = cells
-        rows.append([(text, "") for text in front] + [(passed, "num"), (failed, "num"), (pending, "num"),
-                                                      (compliance, "num"),
-                                                      (change, f"delta {_rule_direction(change)}")])
+        rows.append(
+            [(text, "") for text in front]
+            + [
+                (passed, "num"),
+                (failed, "num"),
+                (pending, "num"),
+                (compliance, "num"),
+                (change, f"delta {_rule_direction(change)}"),
+            ]
+        )
     return _table("rules", header, rows)
 
 
@@ -469,13 +577,20 @@ def _dimensions_table(report: TablesReport) -> str | None:
     if not rows_data:
         return None
     keys = _key_header(report)
-    header = [(name, "") for name in keys] + [("Dimension", ""), ("Passed", "num"), ("Failed", "num"),
-                                              ("Compliance", "num"), ("Δ", "delta")]
+    header = [(name, "") for name in keys] + [
+        ("Dimension", ""),
+        ("Passed", "num"),
+        ("Failed", "num"),
+        ("Compliance", "num"),
+        ("Δ", "delta"),
+    ]
     rows = []
     for cells in rows_data:
         *front, passed, failed, compliance, change = cells
-        rows.append([(text, "") for text in front] + [(passed, "num"), (failed, "num"), (compliance, "num"),
-                                                      (change, f"delta {_rule_direction(change)}")])
+        rows.append(
+            [(text, "") for text in front]
+            + [(passed, "num"), (failed, "num"), (compliance, "num"), (change, f"delta {_rule_direction(change)}")]
+        )
     return _table("dimensions", header, rows)
 
 
@@ -486,8 +601,7 @@ def _breaches_table(report: TablesReport, limit: int) -> tuple[str, int, int]:
     rows = []
     for cells in breaches:
         *front, about, finding, where = cells
-        rows.append([(text, "nowrap") for text in front]
-                    + [(about, "who"), (finding, "finding"), (where, "where")])
+        rows.append([(text, "nowrap") for text in front] + [(about, "who"), (finding, "finding"), (where, "where")])
     return _table("breaches", header, rows), len(breaches), total
 
 
@@ -497,8 +611,7 @@ def _slug(title: str) -> str:
 
 
 def _section(title: str, body: Sequence[str], section_id: str | None = None) -> str:
-    return "\n".join([f'<section id="{_slug(section_id or title)}">', f"<h2>{_e(title)}</h2>", *body,
-                      "</section>"])
+    return "\n".join([f'<section id="{_slug(section_id or title)}">', f"<h2>{_e(title)}</h2>", *body, "</section>"])
 
 
 def render_html(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_LIMIT, **_: object) -> str:
@@ -506,8 +619,11 @@ def render_html(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_L
     title = _title(report)
     sections = _sections(report)
     target = report.standard.pass_threshold
-    compared = (f"; the black mark is the previous period ({report.previous_period.label})"
-                if report.previous_period else "; the black mark is the group's previous period")
+    compared = (
+        f"; the black mark is the previous period ({report.previous_period.label})"
+        if report.previous_period
+        else "; the black mark is the group's previous period"
+    )
     body = [f"<h1>{_e(title)}</h1>"]
     body += [f'<p class="intro">{_e(line)}</p>' for line in _intro(report)]
     if report.warnings:
@@ -516,20 +632,33 @@ def render_html(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_L
         body.append("</div>")
 
     first_title, first_columns = sections[0]
-    body.append(_section(first_title, [
-        _figure_html(_share_chart(report, "chart-compliance", "compliance", "Compliance", target),
-                     f"Share of judged checks passed per group; the dashed line is the standard's pass "
-                     f"threshold ({_share(target)}){compared}."),
-        _figure_html(_share_chart(report, "chart-sla", "sla", "SLA met", None),
-                     f"Share of response-time checks met per group{compared}."),
-        _figures_table(report, first_title, first_columns),
-    ]))
+    body.append(
+        _section(
+            first_title,
+            [
+                _figure_html(
+                    _share_chart(report, "chart-compliance", "compliance", "Compliance", target),
+                    f"Share of judged checks passed per group; the dashed line is the standard's pass "
+                    f"threshold ({_share(target)}){compared}.",
+                ),
+                _figure_html(
+                    _share_chart(report, "chart-sla", "sla", "SLA met", None),
+                    f"Share of response-time checks met per group{compared}.",
+                ),
+                _figures_table(report, first_title, first_columns),
+            ],
+        )
+    )
     for index, (section_title, columns) in enumerate(sections[1:]):
         parts = []
         if index == 0:
-            parts.append(_figure_html(_histogram(report),
-                                      "First replies of all groups shown, by time to first reply "
-                                      "(measured as the standard's first-reply rule measures it)."))
+            parts.append(
+                _figure_html(
+                    _histogram(report),
+                    "First replies of all groups shown, by time to first reply "
+                    "(measured as the standard's first-reply rule measures it).",
+                )
+            )
         parts.append(_figures_table(report, section_title, columns))
         body.append(_section(section_title, parts))
     dimensions = _dimensions_table(report)
@@ -539,8 +668,10 @@ def render_html(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATION_L
     breaches, shown, total = _breaches_table(report, limit)
     if shown:
         body.append(_section(f"Breaches ({shown} of {total})", [breaches], "breaches"))
-    body.append(f"<footer>svcaudit {_e(__version__)} · Δ is the change against the previous period: "
-                f"green is better, red is worse.</footer>")
+    body.append(
+        f"<footer>svcaudit {_e(__version__)} · Δ is the change against the previous period: "
+        f"green is better, red is worse.</footer>"
+    )
 
     page = [
         "<!DOCTYPE html>",

@@ -11,6 +11,7 @@
 The verdict is the result model's (`AuditResult.verdict`); this maps it, and nothing else decides it.
 `--exit-zero` turns 1 into 0, never 2.
 """
+
 from __future__ import annotations
 
 import enum
@@ -24,8 +25,7 @@ class ExitCode(enum.IntEnum):
     ERROR = 2
 
 
-_BY_VERDICT = {Verdict.PASSED: ExitCode.MET, Verdict.FAILED: ExitCode.NOT_MET,
-               Verdict.NOT_JUDGED: ExitCode.ERROR}
+_BY_VERDICT = {Verdict.PASSED: ExitCode.MET, Verdict.FAILED: ExitCode.NOT_MET, Verdict.NOT_JUDGED: ExitCode.ERROR}
 
 
 def exit_code_for(verdict: Verdict, exit_zero: bool = False) -> ExitCode:

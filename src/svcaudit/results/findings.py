@@ -11,6 +11,7 @@ receiving log adopts the file and reads it in its place in the order, without co
 costly transformation of every finding (the JSON report encodes each one) can run a batch at a time
 on every core (`map_batches`), since each batch on disk can be read by any process.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -97,8 +98,18 @@ class FindingLog(Collection[Violation]):
     block, or garbage collection, or the end of the interpreter) removes the files.
     """
 
-    __slots__ = ("spill_threshold", "_directory", "_memory", "_segments", "_spilled", "_file",
-                 "_end", "_files", "_finalizer", "__weakref__")
+    __slots__ = (
+        "spill_threshold",
+        "_directory",
+        "_memory",
+        "_segments",
+        "_spilled",
+        "_file",
+        "_end",
+        "_files",
+        "_finalizer",
+        "__weakref__",
+    )
 
     def __init__(self, spill_threshold: int | None = None, directory: str | Path | None = None) -> None:
         threshold = DEFAULT_SPILL_THRESHOLD if spill_threshold is None else spill_threshold
@@ -151,8 +162,7 @@ class FindingLog(Collection[Violation]):
             yield from _read(segment)
         yield from starmap(Violation, self._memory)
 
-    def map_batches(self, function: Callable[[list[Any]], T], jobs: int = 1,
-                    rows: bool = False) -> Iterator[T]:
+    def map_batches(self, function: Callable[[list[Any]], T], jobs: int = 1, rows: bool = False) -> Iterator[T]:
         """`function` applied to the findings a batch at a time, results in order; with `rows`,
         to the findings as rows (`results.violation_as_row`), which spares making each object.
 

@@ -4,6 +4,7 @@ Kept as counters so shards can be merged. First-contact resolution (FCR) = share
 tickets with message rows that were resolved after exactly one staff reply and never reopened.
 Reopen rate = share of tickets with reopen information that were reopened at least once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,9 +19,7 @@ SCORES = ("nps", "csat", "ces")
 
 @dataclass
 class MetricsAccumulator:
-    scores: dict[str, dict[str, float]] = field(
-        default_factory=lambda: {name: new_score_state() for name in SCORES}
-    )
+    scores: dict[str, dict[str, float]] = field(default_factory=lambda: {name: new_score_state() for name in SCORES})
     resolved_with_messages: int = 0
     first_contact: int = 0
     with_reopen_data: int = 0
@@ -34,8 +33,11 @@ class MetricsAccumulator:
             self.with_reopen_data += 1
             self.reopened += reopens > 0
         # Staff replies are counted by role: a conversation without roles cannot say (UNKNOWN).
-        if (ticket.messages and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES)
-                and all(m.role is not Role.UNKNOWN for m in ticket.messages)):
+        if (
+            ticket.messages
+            and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES)
+            and all(m.role is not Role.UNKNOWN for m in ticket.messages)
+        ):
             self.resolved_with_messages += 1
             self.first_contact += len(timeline.staff_messages) == 1 and not reopens
 
@@ -51,9 +53,13 @@ class MetricsAccumulator:
             self.reopened += reopens > 0
 
     def state(self) -> dict[str, Any]:
-        return {"scores": self.scores, "resolved_with_messages": self.resolved_with_messages,
-                "first_contact": self.first_contact, "with_reopen_data": self.with_reopen_data,
-                "reopened": self.reopened}
+        return {
+            "scores": self.scores,
+            "resolved_with_messages": self.resolved_with_messages,
+            "first_contact": self.first_contact,
+            "with_reopen_data": self.with_reopen_data,
+            "reopened": self.reopened,
+        }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> MetricsAccumulator:
@@ -62,8 +68,7 @@ class MetricsAccumulator:
     def merge(self, other: MetricsAccumulator) -> MetricsAccumulator:
         merged = MetricsAccumulator()
         for name in SCORES:
-            merged.scores[name] = {k: self.scores[name][k] + other.scores[name][k]
-                                   for k in self.scores[name]}
+            merged.scores[name] = {k: self.scores[name][k] + other.scores[name][k] for k in self.scores[name]}
         for attribute in ("resolved_with_messages", "first_contact", "with_reopen_data", "reopened"):
             setattr(merged, attribute, getattr(self, attribute) + getattr(other, attribute))
         return merged

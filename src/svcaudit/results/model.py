@@ -4,6 +4,7 @@ The JSON shape is the contract of STANDARD.md ("The JSON report"), documented by
 `schema/report-v1.json` and printed by `svcaudit schema report`. The long lists of findings may be
 `findings.FindingLog`s, mostly on disk: everything here reads them one by one, or counts them.
 """
+
 from __future__ import annotations
 
 import enum
@@ -44,8 +45,10 @@ class Verdict(str, enum.Enum):
 # A value a reason quotes ('x', "x") or a timestamp it names: the same reason about two values is
 # one group. A quote opens only where no letter precedes it, so "the customer's request" stays whole.
 _QUOTED_VALUE = re.compile(r"""(?<!\w)'(?:[^'\\]|\\.)*'(?!\w)|(?<!\w)"(?:[^"\\]|\\.)*"(?!\w)""")
-_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                        r"(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+_TIMESTAMP = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+)
 _SPACES = re.compile(r"\s+")
 
 
@@ -80,8 +83,10 @@ def group_reasons(reasons: Counter[str]) -> list[ReasonGroup]:
         shown = examples.setdefault(key, [])
         if reason != key and len(shown) < EXAMPLES_PER_GROUP:
             shown.append(reason)
-    return [ReasonGroup(key, count, tuple(examples[key]))
-            for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return [
+        ReasonGroup(key, count, tuple(examples[key]))
+        for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,13 @@ class RejectionGroup:
     row_kept: bool = False  # only the field was rejected: the rows were still audited
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "reason": self.reason, "count": self.count,
-                "row_kept": self.row_kept,
-                "examples": [{"path": r.path, "row": r.row, "error": r.error} for r in self.examples]}
+        return {
+            "field": self.field,
+            "reason": self.reason,
+            "count": self.count,
+            "row_kept": self.row_kept,
+            "examples": [{"path": r.path, "row": r.row, "error": r.error} for r in self.examples],
+        }
 
 
 def group_rejections(rejected: Iterable[Rejection]) -> list[RejectionGroup]:
@@ -118,9 +127,10 @@ def group_rejections(rejected: Iterable[Rejection]) -> list[RejectionGroup]:
             counts[group] = 1
             examples[group] = [item]
     order = sorted(counts, key=lambda group: -counts[group])  # stable: first seen among equals
-    return [RejectionGroup(name, reason, counts[(name, reason, kept)],
-                           tuple(examples[(name, reason, kept)]), kept)
-            for name, reason, kept in order]
+    return [
+        RejectionGroup(name, reason, counts[(name, reason, kept)], tuple(examples[(name, reason, kept)]), kept)
+        for name, reason, kept in order
+    ]
 
 
 @dataclass(frozen=True)
@@ -192,8 +202,7 @@ class RuleResult:
             parts.append(f"{self.pending:,} pending")
         if self.not_applicable:
             groups = self.reason_groups
-            why = (groups[0].reason if len(groups) == 1
-                   else "; ".join(f"{g.reason}: {g.count:,}" for g in groups))
+            why = groups[0].reason if len(groups) == 1 else "; ".join(f"{g.reason}: {g.count:,}" for g in groups)
             parts.append(f"{self.not_applicable:,} not applicable ({why})")
         return ", ".join(parts) or "no result"
 
@@ -268,14 +277,22 @@ class Violation:
         """The inverse of `to_dict`, for partial results read back by `svcaudit merge`."""
         due = data.get("due_at")
         return cls(
-            rule=data["rule"], ticket_id=data["ticket_id"], severity=data["severity"],
-            message=data["message"], path=data.get("path"), row=data.get("row"),
-            field=data.get("field"), measured_seconds=data.get("measured_seconds"),
+            rule=data["rule"],
+            ticket_id=data["ticket_id"],
+            severity=data["severity"],
+            message=data["message"],
+            path=data.get("path"),
+            row=data.get("row"),
+            field=data.get("field"),
+            measured_seconds=data.get("measured_seconds"),
             target_seconds=data.get("target_seconds"),
             due_at=None if due is None else datetime.fromisoformat(due.replace("Z", "+00:00")),
-            evidence=data.get("evidence"), message_index=data.get("message_index"),
-            measured_value=data.get("measured_value"), target_value=data.get("target_value"),
-            waiver=data.get("waiver"), **{name: data.get(name) for name in WHO_FIELDS},
+            evidence=data.get("evidence"),
+            message_index=data.get("message_index"),
+            measured_value=data.get("measured_value"),
+            target_value=data.get("target_value"),
+            waiver=data.get("waiver"),
+            **{name: data.get(name) for name in WHO_FIELDS},
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -287,18 +304,38 @@ VIOLATION_FIELDS = tuple(f.name for f in fields(Violation))
 violation_as_row = attrgetter(*VIOLATION_FIELDS)
 # Findings are built, stored and encoded by position (engine.violation_row, violation_dict, the JSON
 # report's template): the fields about who come last, in this order, and reordering them fails here.
-if VIOLATION_FIELDS[-len(WHO_FIELDS):] != WHO_FIELDS:
-    raise ImportError("Violation's last fields must be WHO_FIELDS, in order: update the code that "
-                      "builds findings by position (engine.violation_row, results.violation_dict, "
-                      "reporters.json.encode_findings)")
+if VIOLATION_FIELDS[-len(WHO_FIELDS) :] != WHO_FIELDS:
+    raise ImportError(
+        "Violation's last fields must be WHO_FIELDS, in order: update the code that "
+        "builds findings by position (engine.violation_row, results.violation_dict, "
+        "reporters.json.encode_findings)"
+    )
 
 
 def violation_dict(row: tuple) -> dict[str, Any]:
     """A finding's JSON item, from its row (`violation_as_row`): what `Violation.to_dict` gives,
     without making the object (the JSON report encodes hundreds of thousands of them)."""
-    (rule, ticket_id, severity, message, path, row_number, field_name, measured_seconds,
-     target_seconds, due_at, evidence, message_index, measured_value, target_value, waiver,
-     agent, team, channel, priority) = row
+    (
+        rule,
+        ticket_id,
+        severity,
+        message,
+        path,
+        row_number,
+        field_name,
+        measured_seconds,
+        target_seconds,
+        due_at,
+        evidence,
+        message_index,
+        measured_value,
+        target_value,
+        waiver,
+        agent,
+        team,
+        channel,
+        priority,
+    ) = row
     data = {
         "rule": rule,
         "ticket_id": ticket_id,
@@ -306,8 +343,9 @@ def violation_dict(row: tuple) -> dict[str, Any]:
         "message": message,
         "measured_seconds": measured_seconds,
         "target_seconds": target_seconds,
-        "overrun_seconds": (measured_seconds - target_seconds
-                            if measured_seconds is not None and target_seconds is not None else None),
+        "overrun_seconds": (
+            measured_seconds - target_seconds if measured_seconds is not None and target_seconds is not None else None
+        ),
         "due_at": None if due_at is None else format_instant(due_at),
         "evidence": evidence,
         "path": path,
@@ -439,8 +477,7 @@ class AuditResult:
         """A rule that judged no ticket while others did: its figures are not evidence."""
         if self.not_judged_because is not None:
             return []
-        return [f"rule {r.rule.id} judged no ticket: {r.nothing_judged()}"
-                for r in self.rules if r.judged == 0]
+        return [f"rule {r.rule.id} judged no ticket: {r.nothing_judged()}" for r in self.rules if r.judged == 0]
 
     @property
     def all_warnings(self) -> list[str]:
@@ -462,8 +499,10 @@ class AuditResult:
     def findings(self, key: str) -> Iterator[dict[str, Any]]:
         """The items of one of the long lists (violations, rejected, waived), one by one."""
         if key == "rejected":
-            return ({"path": r.path, "row": r.row, "field": r.field, "error": r.error,
-                     "row_kept": r.row_kept} for r in self.rejected)
+            return (
+                {"path": r.path, "row": r.row, "field": r.field, "error": r.error, "row_kept": r.row_kept}
+                for r in self.rejected
+            )
         return (v.to_dict() for v in getattr(self, key))
 
     def to_dict(self, lists: bool = True) -> dict[str, Any]:
@@ -481,19 +520,26 @@ class AuditResult:
             "standard": {"name": self.standard_name, "source": self.standard_source},
             "as_of": _iso(self.as_of),
             "inputs": [
-                {"path": i.path, "shape": i.shape.value, "format": i.format, "encoding": i.encoding,
-                 "rows_read": i.rows_read, "rows_audited": i.rows_audited,
-                 "rows_rejected": i.rows_rejected, "rows_folded": i.rows_folded,
-                 "fields_rejected": i.fields_rejected, "internal_notes": i.notes,
-                 "date_orders": dict(i.date_orders),
-                 **({"preset": self.input_presets[i.path]} if i.path in self.input_presets else {})}
+                {
+                    "path": i.path,
+                    "shape": i.shape.value,
+                    "format": i.format,
+                    "encoding": i.encoding,
+                    "rows_read": i.rows_read,
+                    "rows_audited": i.rows_audited,
+                    "rows_rejected": i.rows_rejected,
+                    "rows_folded": i.rows_folded,
+                    "fields_rejected": i.fields_rejected,
+                    "internal_notes": i.notes,
+                    "date_orders": dict(i.date_orders),
+                    **({"preset": self.input_presets[i.path]} if i.path in self.input_presets else {}),
+                }
                 for i in self.inputs
             ],
             "summary": {
                 "verdict": verdict.value,
                 "passed": verdict is Verdict.PASSED,
-                "not_judged": None if because is None else {
-                    "because": because, "reasons": self.not_judged_reasons},
+                "not_judged": None if because is None else {"because": because, "reasons": self.not_judged_reasons},
                 "tickets": self.tickets,
                 "compliance": _round(self.compliance),
                 "threshold": self.pass_threshold,

@@ -4,6 +4,7 @@ A period is a half-open span of real instants between two local midnights, so a 
 daylight-saving change is still Monday 00:00 to Monday 00:00 on the wall clock. Group keys read as
 they sort: `2026-W47`, `2026-11-20`, `2026-11`.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ A ticket's score is the weighted share of its applicable per-ticket rules that p
 makes the score 0. The audit keeps sums, not scores, so memory does not grow with tickets and shards
 can be merged. The standard's `quality: {min: 85%}` turns the overall average into a gate.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,8 +26,9 @@ class ScoreSums:
         self.zeroed_by_critical += critical_failed
 
     def merge(self, other: ScoreSums) -> ScoreSums:
-        return ScoreSums(self.tickets + other.tickets, self.total + other.total,
-                         self.zeroed_by_critical + other.zeroed_by_critical)
+        return ScoreSums(
+            self.tickets + other.tickets, self.total + other.total, self.zeroed_by_critical + other.zeroed_by_critical
+        )
 
     @property
     def average(self) -> float | None:
@@ -34,8 +36,11 @@ class ScoreSums:
 
     def to_dict(self) -> dict[str, Any]:
         average = self.average
-        return {"score": None if average is None else round(average, 4), "tickets": self.tickets,
-                "critical_failures": self.zeroed_by_critical}
+        return {
+            "score": None if average is None else round(average, 4),
+            "tickets": self.tickets,
+            "critical_failures": self.zeroed_by_critical,
+        }
 
 
 @dataclass
@@ -79,12 +84,15 @@ class QualityAccumulator:
         def sums(s: ScoreSums) -> list[float]:
             return [s.tickets, s.total, s.zeroed_by_critical]
 
-        return {"overall": sums(self.overall),
-                "by_agent": {k: sums(v) for k, v in self.by_agent.items()},
-                "by_team": {k: sums(v) for k, v in self.by_team.items()}}
+        return {
+            "overall": sums(self.overall),
+            "by_agent": {k: sums(v) for k, v in self.by_agent.items()},
+            "by_team": {k: sums(v) for k, v in self.by_team.items()},
+        }
 
     def absorb(self, state: dict[str, Any]) -> None:
         """Add another accumulator's state (a shard's) to this one."""
+
         def sums(values: list[float]) -> ScoreSums:
             return ScoreSums(int(values[0]), float(values[1]), int(values[2]))
 

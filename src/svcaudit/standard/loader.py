@@ -4,6 +4,7 @@ Order of trust: YAML syntax, then the format version, then the JSON Schema, then
 calendars, durations, duplicate ids, each check's own options). Every failure is a StandardError at
 file:line:column. Building the checks here means `svcaudit validate` catches everything `check` would.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -53,7 +54,8 @@ def builtin_text(name: str) -> str:
     if name not in builtin_names():
         raise StandardError(
             f"no built-in standard {name!r} (built-in: {', '.join(builtin_names())})",
-            Location(BUILTIN_PREFIX + name), closest(name, builtin_names()),
+            Location(BUILTIN_PREFIX + name),
+            closest(name, builtin_names()),
         )
     return resources.files("svcaudit").joinpath(f"builtin/{name}.yaml").read_text("utf-8")
 
@@ -73,7 +75,7 @@ def discover(explicit: str | None, start: Path | None = None) -> str:
 def load_standard(spec: str) -> Standard:
     """A ready standard from a path or `builtin:NAME`."""
     if spec.startswith(BUILTIN_PREFIX):
-        return parse_standard(builtin_text(spec[len(BUILTIN_PREFIX):]), spec)
+        return parse_standard(builtin_text(spec[len(BUILTIN_PREFIX) :]), spec)
     path = Path(spec)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -92,8 +94,7 @@ def parse_standard(text: str, source: str) -> Standard:
     document = load_yaml(text, source)
     data = document.data
     if not isinstance(data, dict):
-        raise StandardError("a standard is a mapping of keys (svcaudit, name, rules, …)",
-                            document.locate(()))
+        raise StandardError("a standard is a mapping of keys (svcaudit, name, rules, …)", document.locate(()))
     _check_version(document)
     validate_document(document)
     standard = _Builder(document).build()
@@ -104,8 +105,9 @@ def parse_standard(text: str, source: str) -> Standard:
 def _check_version(document: YamlDocument) -> None:
     data = document.data
     if "svcaudit" not in data:
-        raise StandardError("missing the format version: add `svcaudit: 1` as the first line",
-                            Location(document.path, 1, 1))
+        raise StandardError(
+            "missing the format version: add `svcaudit: 1` as the first line", Location(document.path, 1, 1)
+        )
     if data["svcaudit"] != FORMAT_VERSION or isinstance(data["svcaudit"], bool):
         raise StandardError(
             f"unsupported format version {data['svcaudit']!r}; this svcaudit reads `svcaudit: 1`",
@@ -120,8 +122,9 @@ class _Builder:
         self.document = document
         self.data: dict[str, Any] = document.data
 
-    def fail(self, message: str, path: tuple[Any, ...], *, key: bool = False,
-             suggestion: str | None = None) -> StandardError:
+    def fail(
+        self, message: str, path: tuple[Any, ...], *, key: bool = False, suggestion: str | None = None
+    ) -> StandardError:
         return StandardError(message, self.document.locate(path, key=key), suggestion)
 
     def build(self) -> Standard:
@@ -145,12 +148,18 @@ class _Builder:
         source = self.document.path
         name = self.data.get("name") or Path(source.removeprefix(BUILTIN_PREFIX)).stem
         return Standard(
-            name=name, source=source, timezone=timezone, pass_threshold=threshold,
-            input=self._input(), calendars=MappingProxyType(calendars), rules=tuple(rules),
-            checks=tuple(checks), phrase_bank=bank, description=self.data.get("description"),
+            name=name,
+            source=source,
+            timezone=timezone,
+            pass_threshold=threshold,
+            input=self._input(),
+            calendars=MappingProxyType(calendars),
+            rules=tuple(rules),
+            checks=tuple(checks),
+            phrase_bank=bank,
+            description=self.data.get("description"),
             text_strip=frozenset(self.data.get("text", {}).get("strip", ())),
-            quality="quality" in self.data or any(
-                "weight" in r or "critical" in r for r in self.data["rules"]),
+            quality="quality" in self.data or any("weight" in r or "critical" in r for r in self.data["rules"]),
             quality_min=self._share("min", ("quality", "min"), None, self.data.get("quality", {})),
         )
 
@@ -158,11 +167,11 @@ class _Builder:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.fail(f"unknown time zone {name!r}; use an IANA name such as Europe/Moscow",
-                            path) from None
+            raise self.fail(f"unknown time zone {name!r}; use an IANA name such as Europe/Moscow", path) from None
 
-    def _share(self, key: str, path: tuple[Any, ...], default: float | None,
-               data: dict[str, Any] | None = None) -> float | None:
+    def _share(
+        self, key: str, path: tuple[Any, ...], default: float | None, data: dict[str, Any] | None = None
+    ) -> float | None:
         data = self.data if data is None else data
         if key not in data:
             return default
@@ -175,8 +184,7 @@ class _Builder:
         calendars: dict[str, Any] = {ALWAYS_OPEN_NAME: ALWAYS_OPEN}
         for name, config in self.data.get("calendars", {}).items():
             if name == ALWAYS_OPEN_NAME:
-                raise self.fail('"24/7" is built in and cannot be redefined', ("calendars", name),
-                                key=True)
+                raise self.fail('"24/7" is built in and cannot be redefined', ("calendars", name), key=True)
             try:
                 calendars[name] = build_calendar(name, config, timezone)
             except CalendarConfigError as exc:
@@ -191,8 +199,11 @@ class _Builder:
         }
         preset = spec.get("preset", "generic")
         if get_preset(preset) is None:
-            raise self.fail(f"unknown input preset {preset!r} (presets: {', '.join(PRESETS)})",
-                            ("input", "preset"), suggestion=closest(preset, PRESETS))
+            raise self.fail(
+                f"unknown input preset {preset!r} (presets: {', '.join(PRESETS)})",
+                ("input", "preset"),
+                suggestion=closest(preset, PRESETS),
+            )
         nulls = spec.get("nulls")
         markers = NullMarkers(nulls)
         status_words = set(STATUS_WORDS)
@@ -202,13 +213,17 @@ class _Builder:
                     status_words.update((raw, canonical))
         collisions = markers.collisions(status_words)
         if collisions:
-            fix = ("remove it from input.nulls" if nulls is not None else
-                   f"it is a default marker: set input.nulls to the markers the export uses, "
-                   f"without it (default: {', '.join(DEFAULT_NULLS)})")
+            fix = (
+                "remove it from input.nulls"
+                if nulls is not None
+                else f"it is a default marker: set input.nulls to the markers the export uses, "
+                f"without it (default: {', '.join(DEFAULT_NULLS)})"
+            )
             raise self.fail(
                 f"null marker {collisions[0]!r} is also a status or mapped value; reading it as "
                 f"empty would erase real values: {fix}",
-                ("input", "nulls") if nulls is not None else ("input",))
+                ("input", "nulls") if nulls is not None else ("input",),
+            )
         history = spec.get("history")
         tables = self._tables(spec, get_preset(preset).tables)
         event_log = history == HISTORY_FROM_ROWS or any(t.history == HISTORY_FROM_ROWS for t in tables)
@@ -217,7 +232,8 @@ class _Builder:
             raise self.fail(
                 f"input.history: rows reads every row of a ticket as one update and keeps the "
                 f"latest as the ticket; it needs input.duplicates: last, not {duplicates!r}",
-                ("input", "duplicates"))
+                ("input", "duplicates"),
+            )
         return InputSpec(
             preset=preset,
             columns=MappingProxyType(dict(spec.get("columns", {}))),
@@ -237,17 +253,18 @@ class _Builder:
         declared = [TableSpec.from_mapping(t) for t in spec.get("tables", ())]
         for index, table in enumerate(declared):
             if table.preset is not None and get_preset(table.preset) is None:
-                raise self.fail(f"unknown input preset {table.preset!r}",
-                                ("input", "tables", index, "preset"),
-                                suggestion=closest(table.preset, PRESETS))
+                raise self.fail(
+                    f"unknown input preset {table.preset!r}",
+                    ("input", "tables", index, "preset"),
+                    suggestion=closest(table.preset, PRESETS),
+                )
         if not declared and not preset_tables:
             return ()
         tables = effective_tables(preset_tables, declared)
         names = [t.name for t in declared]
         for (index, *rest), message in spec_problems(tables):
             name = tables[index].name
-            path = (("input", "tables", names.index(name), *rest) if name in names
-                    else ("input", "preset"))
+            path = ("input", "tables", names.index(name), *rest) if name in names else ("input", "preset")
             raise self.fail(message, path)
         return tables
 
@@ -259,31 +276,32 @@ class _Builder:
             rule_id = raw["id"]
             if rule_id in seen:
                 first_line = self.document.locate(("rules", seen[rule_id], "id")).line
-                raise self.fail(f"duplicate rule id {rule_id!r} (first at line {first_line})",
-                                path + ("id",))
+                raise self.fail(f"duplicate rule id {rule_id!r} (first at line {first_line})", path + ("id",))
             seen[rule_id] = index
             where = {
                 str(field): frozenset(str(v).casefold() for v in (value if isinstance(value, list) else [value]))
                 for field, value in raw.get("where", {}).items()
             }
-            rules.append(Rule(
-                id=rule_id,
-                check=raw["check"],
-                title=raw.get("title", rule_id),
-                severity=Severity(raw.get("severity", "error")),
-                options=MappingProxyType({k: v for k, v in raw.items() if k not in RULE_KEYS}),
-                where=MappingProxyType(where),
-                when=self._conditions(raw.get("when", {}), path + ("when",)),
-                min_compliance=self._share("min_compliance", path + ("min_compliance",), None, raw),
-                description=raw.get("description"),
-                location=self.document.locate(path),
-                path=path,
-                dimension=raw.get("dimension"),
-                tags=tuple(raw.get("tags", ())),
-                weight=float(raw.get("weight", 1)),
-                critical=bool(raw.get("critical", False)),
-                min_judged=raw.get("min_judged"),
-            ))
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    check=raw["check"],
+                    title=raw.get("title", rule_id),
+                    severity=Severity(raw.get("severity", "error")),
+                    options=MappingProxyType({k: v for k, v in raw.items() if k not in RULE_KEYS}),
+                    where=MappingProxyType(where),
+                    when=self._conditions(raw.get("when", {}), path + ("when",)),
+                    min_compliance=self._share("min_compliance", path + ("min_compliance",), None, raw),
+                    description=raw.get("description"),
+                    location=self.document.locate(path),
+                    path=path,
+                    dimension=raw.get("dimension"),
+                    tags=tuple(raw.get("tags", ())),
+                    weight=float(raw.get("weight", 1)),
+                    critical=bool(raw.get("critical", False)),
+                    min_judged=raw.get("min_judged"),
+                )
+            )
         return rules
 
     def _conditions(self, raw: dict[str, Any], path: tuple[Any, ...]) -> Conditions:
@@ -293,5 +311,4 @@ class _Builder:
                 first_reply_over = parse_duration(raw["first_reply_over"])
             except DurationError as exc:
                 raise self.fail(str(exc), path + ("first_reply_over",)) from None
-        return Conditions(first_reply_over=first_reply_over, reopened=raw.get("reopened"),
-                          resolved=raw.get("resolved"))
+        return Conditions(first_reply_over=first_reply_over, reopened=raw.get("reopened"), resolved=raw.get("resolved"))

@@ -3,6 +3,7 @@
 Rules keep their check-specific options as a read-only mapping; each check kind reads its own options
 when it is built, so this module does not need to know about any check kind.
 """
+
 from __future__ import annotations
 
 import enum

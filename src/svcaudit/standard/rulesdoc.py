@@ -3,6 +3,7 @@
 The module docstring of a check is its user documentation (options, meaning, a passing and a
 failing example); the option list below it is generated from the check's JSON Schema fragment.
 """
+
 from __future__ import annotations
 
 import inspect

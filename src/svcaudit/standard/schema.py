@@ -4,6 +4,7 @@ Composing it from the check modules keeps one source of truth: adding a check ki
 to the schema, to `svcaudit schema standard` and to `svcaudit rules` at once. Validation errors are
 turned into `StandardError`s that point at the offending line and suggest the closest valid key.
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,29 +22,46 @@ from svcaudit.standard.yamlsource import YamlDocument
 from svcaudit.timecalc.durations import DurationError, parse_duration
 
 RULE_COMMON: dict[str, Any] = {
-    "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
-           "description": "unique, kebab-case; shown in every report"},
+    "id": {
+        "type": "string",
+        "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+        "description": "unique, kebab-case; shown in every report",
+    },
     "title": {"type": "string"},
     "description": {"type": "string"},
     "check": {"enum": sorted(CHECK_KINDS)},
-    "severity": {"enum": ["error", "warning"],
-                 "description": "error counts against compliance (default); warning is reported only"},
+    "severity": {
+        "enum": ["error", "warning"],
+        "description": "error counts against compliance (default); warning is reported only",
+    },
     "where": {"$ref": "#/$defs/where"},
     "when": {"$ref": "#/$defs/when"},
     "min_compliance": {"$ref": "#/$defs/percent"},
-    "min_judged": {"type": "integer", "minimum": 0,
-                   "description": "the fewest tickets the rule must judge (pass or fail); fewer fails "
-                                  "the run, whatever the rule's severity"},
-    "dimension": {"type": "string", "minLength": 1,
-                  "description": "the quality dimension the rule measures (e.g. SERVQUAL: tangibles, "
-                                 "reliability, responsiveness, assurance, empathy; or 5R: respond, "
-                                 "recognise, relieve, resolve, remove); reports show compliance per dimension"},
-    "tags": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True,
-             "description": "free labels, shown in reports and JSON"},
-    "weight": {"type": "number", "minimum": 0,
-               "description": "weight in the per-ticket quality score (default 1; 0 leaves the rule out)"},
-    "critical": {"type": "boolean",
-                 "description": "a failure makes the ticket's quality score 0 (default false)"},
+    "min_judged": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "the fewest tickets the rule must judge (pass or fail); fewer fails "
+        "the run, whatever the rule's severity",
+    },
+    "dimension": {
+        "type": "string",
+        "minLength": 1,
+        "description": "the quality dimension the rule measures (e.g. SERVQUAL: tangibles, "
+        "reliability, responsiveness, assurance, empathy; or 5R: respond, "
+        "recognise, relieve, resolve, remove); reports show compliance per dimension",
+    },
+    "tags": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "uniqueItems": True,
+        "description": "free labels, shown in reports and JSON",
+    },
+    "weight": {
+        "type": "number",
+        "minimum": 0,
+        "description": "weight in the per-ticket quality score (default 1; 0 leaves the rule out)",
+    },
+    "critical": {"type": "boolean", "description": "a failure makes the ticket's quality score 0 (default false)"},
 }
 
 
@@ -66,10 +84,12 @@ def standard_schema() -> dict[str, Any]:
             "additionalProperties": False,
             "properties": {**copy.deepcopy(RULE_COMMON), **copy.deepcopy(check.OPTIONS)},
         }
-        branches.append({
-            "if": {"properties": {"check": {"const": kind}}, "required": ["check"]},
-            "then": {"$ref": f"#/$defs/{name}"},
-        })
+        branches.append(
+            {
+                "if": {"properties": {"check": {"const": kind}}, "required": ["check"]},
+                "then": {"$ref": f"#/$defs/{name}"},
+            }
+        )
     defs["rule"] = {
         "type": "object",
         "required": ["id", "check"],
@@ -122,13 +142,12 @@ def _translate(error: jsonschema.ValidationError, document: YamlDocument) -> Sta
     if error.validator == "enum":
         options = [str(o) for o in error.validator_value]
         return StandardError(
-            f"{instance!r} is not one of: " + ", ".join(options), where,
+            f"{instance!r} is not one of: " + ", ".join(options),
+            where,
             closest(str(instance), options),
         )
     if error.validator == "const" and path == ("svcaudit",):
-        return StandardError(
-            f"unsupported format version {instance!r}; this svcaudit reads `svcaudit: 1`", where
-        )
+        return StandardError(f"unsupported format version {instance!r}; this svcaudit reads `svcaudit: 1`", where)
     if schema.get("title") == "duration" or (error.validator == "pattern" and "bd" in str(error.validator_value)):
         try:
             parse_duration(instance)
@@ -146,5 +165,12 @@ def _translate(error: jsonschema.ValidationError, document: YamlDocument) -> Sta
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
-            int: "a number", float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)

@@ -12,6 +12,7 @@ waivers:
     expires: 2026-12-31       # the last day the waiver holds (in the standard's time zone)
 ```
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -84,15 +85,15 @@ def load_waivers(path: str | Path, as_of: datetime, timezone: str) -> Waivers:
     for index, entry in enumerate(data["waivers"]):
         path_here = ("waivers", index)
         if not isinstance(entry, dict):
-            raise StandardError("each waiver is a mapping (ticket, rule, reason, expires)",
-                                document.locate(path_here))
+            raise StandardError("each waiver is a mapping (ticket, rule, reason, expires)", document.locate(path_here))
         unknown = set(entry) - WAIVER_KEYS
         if unknown:
             key = sorted(unknown)[0]
             from svcaudit.errors import closest
 
-            raise StandardError(f"unknown key {key!r}", document.locate(path_here + (key,), key=True),
-                                closest(key, WAIVER_KEYS))
+            raise StandardError(
+                f"unknown key {key!r}", document.locate(path_here + (key,), key=True), closest(key, WAIVER_KEYS)
+            )
         for key in ("ticket", "rule", "reason"):
             if not isinstance(entry.get(key), (str, int)) or not str(entry.get(key)).strip():
                 raise StandardError(f"a waiver needs `{key}`", document.locate(path_here))
@@ -101,9 +102,12 @@ def load_waivers(path: str | Path, as_of: datetime, timezone: str) -> Waivers:
             try:
                 expires = date.fromisoformat(str(entry["expires"]))
             except ValueError:
-                raise StandardError(f"expires {entry['expires']!r} is not a date (YYYY-MM-DD)",
-                                    document.locate(path_here + ("expires",))) from None
-        waiver = Waiver(str(entry["ticket"]), str(entry["rule"]), str(entry["reason"]), expires,
-                        document.locate(path_here))
+                raise StandardError(
+                    f"expires {entry['expires']!r} is not a date (YYYY-MM-DD)",
+                    document.locate(path_here + ("expires",)),
+                ) from None
+        waiver = Waiver(
+            str(entry["ticket"]), str(entry["rule"]), str(entry["reason"]), expires, document.locate(path_here)
+        )
         (waivers.expired if expires is not None and expires < today else waivers.active).append(waiver)
     return waivers

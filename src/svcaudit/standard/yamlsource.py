@@ -7,6 +7,7 @@ alias bombs ("billion laughs") are refused quickly instead of exhausting memory;
 before it is converted when its text is too long to be meant (Python refuses to convert integers
 of thousands of digits, and none of a standard's numbers needs more than a few).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -61,8 +62,9 @@ def _location(path: str, mark: yaml.Mark) -> Location:
 
 
 def _too_deep(path: str, mark: yaml.Mark) -> StandardError:
-    return StandardError(f"the standard nests mappings and lists more than {MAX_DEPTH} levels deep",
-                         _location(path, mark))
+    return StandardError(
+        f"the standard nests mappings and lists more than {MAX_DEPTH} levels deep", _location(path, mark)
+    )
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -104,8 +106,9 @@ def load_yaml(text: str, path: str) -> YamlDocument:
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        raise StandardError(f"YAML cannot contain the character U+{code:04X} ({exc.reason})",
-                            Location(path, line, column)) from None
+        raise StandardError(
+            f"YAML cannot contain the character U+{code:04X} ({exc.reason})", Location(path, line, column)
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _location(path, mark) if mark else Location(path)
@@ -149,8 +152,7 @@ def _walk(
     ancestors: set[int],
 ) -> None:
     if id(node) in ancestors:
-        raise StandardError("an alias refers to the node that contains it",
-                            _location(source, node.start_mark))
+        raise StandardError("an alias refers to the node that contains it", _location(source, node.start_mark))
     if len(path) > MAX_DEPTH:  # aliases can nest documents that are shallow each
         raise _too_deep(source, node.start_mark)
     if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
@@ -174,9 +176,7 @@ def _walk(
                     _location(source, key_node.start_mark),
                 )
             if not isinstance(key_node, yaml.ScalarNode):
-                raise StandardError(
-                    "a mapping key must be a plain value", _location(source, key_node.start_mark)
-                )
+                raise StandardError("a mapping key must be a plain value", _location(source, key_node.start_mark))
             if key_node.tag in _NUMBER_TAGS:
                 _check_number(loader, key_node, source)
             if key_node.tag == _TIMESTAMP_TAG:
@@ -184,9 +184,7 @@ def _walk(
             key = plain_key(loader.construct_object(key_node))
             here = _location(source, key_node.start_mark)
             if key in seen:
-                raise StandardError(
-                    f"duplicate key {key!r} (first at line {seen[key].line})", here
-                )
+                raise StandardError(f"duplicate key {key!r} (first at line {seen[key].line})", here)
             seen[key] = here
             keys[path + (key,)] = here
             _walk(loader, value_node, path + (key,), source, values, keys, budget, ancestors)
@@ -202,10 +200,11 @@ def _check_number(loader: yaml.SafeLoader, node: yaml.ScalarNode, source: str) -
         shown = f"{text[:12]}…" if len(text) > 12 else text
         raise StandardError(
             f"the number {shown} ({len(text):,} characters) is too large: a number in a standard "
-            f"has at most {MAX_NUMBER_CHARS} characters", _location(source, node.start_mark))
+            f"has at most {MAX_NUMBER_CHARS} characters",
+            _location(source, node.start_mark),
+        )
     if node.tag.endswith(":float") and not math.isfinite(loader.construct_object(node)):
-        raise StandardError(f"the number {text} is not finite; write a number",
-                            _location(source, node.start_mark))
+        raise StandardError(f"the number {text} is not finite; write a number", _location(source, node.start_mark))
 
 
 def _check_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode, source: str) -> None:
@@ -214,5 +213,4 @@ def _check_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode, source: str
     try:
         loader.construct_object(node)
     except (ValueError, OverflowError) as exc:
-        raise StandardError(f"{node.value!r} is not a date ({exc})",
-                            _location(source, node.start_mark)) from None
+        raise StandardError(f"{node.value!r} is not a date ({exc})", _location(source, node.start_mark)) from None

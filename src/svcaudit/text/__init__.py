@@ -9,17 +9,25 @@ from __future__ import annotations
 
 from svcaudit.text.normalize import normalize, strip_noise
 from svcaudit.text.phrases import (
-                                   MAX_SCAN_CHARS,
-                                   Hit,
-                                   MissingValue,
-                                   PhraseBank,
-                                   PhraseError,
-                                   PhraseSet,
-                                   Scan,
-                                   snippet,
+    MAX_SCAN_CHARS,
+    Hit,
+    MissingValue,
+    PhraseBank,
+    PhraseError,
+    PhraseSet,
+    Scan,
+    snippet,
 )
 
 __all__ = [
-    "MAX_SCAN_CHARS", "Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Scan",
-    "normalize", "snippet", "strip_noise",
+    "MAX_SCAN_CHARS",
+    "Hit",
+    "MissingValue",
+    "PhraseBank",
+    "PhraseError",
+    "PhraseSet",
+    "Scan",
+    "normalize",
+    "snippet",
+    "strip_noise",
 ]

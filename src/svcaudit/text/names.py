@@ -18,10 +18,33 @@ from svcaudit.text.words import CYRILLIC, LATIN, TOKEN_PATTERN, canonical_form, 
 __all__ = ["NAME_PARTICLES", "name_forms", "name_words"]
 
 # Words of a full name that are not addressed on their own ("Ludwig van Beethoven").
-NAME_PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "da", "di", "del", "della", "du", "la", "le", "bin",
-    "ibn", "al", "el", "фон", "ван", "де", "дер", "оглы", "кызы", "ибн",
-})
+NAME_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "фон",
+        "ван",
+        "де",
+        "дер",
+        "оглы",
+        "кызы",
+        "ибн",
+    }
+)
 # Initials ("А.", "J.") are one letter; a name word needs at least this many.
 MIN_NAME_WORD_LETTERS = 2
 # After these consonants the genitive of an -а name is -и (Ольга -> Ольги), not -ы.
@@ -112,7 +135,6 @@ def name_forms(value: str) -> frozenset[str]:
             combined = {""}
             for part in parts:
                 part_forms = _word_forms(part)
-                combined = {f"{head}-{form}" if head else form
-                            for head in combined for form in part_forms}
+                combined = {f"{head}-{form}" if head else form for head in combined for form in part_forms}
             forms |= combined
     return frozenset(forms)

@@ -62,16 +62,15 @@ def _char_class(code_points: list[int]) -> str:
         if cp == prev + 1:
             prev = cp
             continue
-        parts.append(re.escape(chr(start)) if start == prev
-                     else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+        parts.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
         start = prev = cp
     return "".join(parts)
 
 
-_SIMPLE_CLASS = _char_class([cp for lo, hi in _SIMPLE_CANDIDATE_RANGES
-                             for cp in range(lo, hi + 1) if _is_simple(chr(cp))])
-_MARK_CLASS = _char_class([cp for cp in range(0x0300, 0x10000)
-                           if unicodedata.category(chr(cp)).startswith("M")])
+_SIMPLE_CLASS = _char_class(
+    [cp for lo, hi in _SIMPLE_CANDIDATE_RANGES for cp in range(lo, hi + 1) if _is_simple(chr(cp))]
+)
+_MARK_CLASS = _char_class([cp for cp in range(0x0300, 0x10000) if unicodedata.category(chr(cp)).startswith("M")])
 _NOT_SIMPLE = re.compile(f"[^{_SIMPLE_CLASS}]")
 _MARKS_AFTER = re.compile(f"[{_MARK_CLASS}]*")
 # Combining marks left after NFKC (e.g. a Russian stress mark on a letter with no precomposed
@@ -115,11 +114,11 @@ FOLD_CACHE_SIZE = 4096
 
 
 @lru_cache(maxsize=FOLD_CACHE_SIZE)
-
 def _marks_end(text: str, start: int) -> int:
     """Where the run of combining marks from `start` ends (the pattern matches empty text too)."""
     found = _MARKS_AFTER.match(text, start)
     return start if found is None else found.end()
+
 
 def _fold_cluster(cluster: str) -> str:
     return fold_fragment(cluster)
@@ -194,14 +193,16 @@ _ATTRIBUTION_LINES = (
     # "On Mon, 3 Jun 2024 at 10:00, Ann <ann@example.com> wrote:" (Gmail, Apple Mail, Thunderbird)
     re.compile(rf"^\s*On\s{_BOUNDED}\swrote:\s*$", re.IGNORECASE),
     # "3 июня 2024 г., Анна <anna@example.ru> пишет:" / "… написал(а):" (Yandex, Mail.ru)
-    re.compile(rf"^{_BOUNDED}\s(?:пишет|писал|писала|написал|написала|написал\(а\)):\s*$",
-               re.IGNORECASE),
+    re.compile(rf"^{_BOUNDED}\s(?:пишет|писал|писала|написал|написала|написал\(а\)):\s*$", re.IGNORECASE),
     # "пн, 3 июн. 2024 г. в 10:00, Анна <anna@example.ru>:" (Gmail in Russian): an address in
     # angle brackets closing the line with a colon.
     re.compile(rf"^{_BOUNDED}<[^<>\s@]+@[^<>\s]+>\s*:\s*$"),
     # Outlook and others
-    re.compile(r"^\s*-{2,}\s*(?:original message|forwarded message|исходное сообщение|"
-               r"пересылаемое сообщение|пересланное сообщение)\s*-{2,}\s*$", re.IGNORECASE),
+    re.compile(
+        r"^\s*-{2,}\s*(?:original message|forwarded message|исходное сообщение|"
+        r"пересылаемое сообщение|пересланное сообщение)\s*-{2,}\s*$",
+        re.IGNORECASE,
+    ),
 )
 # Outlook's header block: "From: …" followed within a few lines by "Sent: …" / "Date: …".
 _HEADER_FROM = re.compile(r"^\s*(?:from|от)\s*:\s*\S", re.IGNORECASE)
@@ -238,13 +239,16 @@ def _history_start(lines: list[str]) -> int | None:
         body = line.rstrip("\r\n")
         if any(pattern.match(body) for pattern in _ATTRIBUTION_LINES):
             return index
-        if (index + 1 < len(lines) and _ATTRIBUTION_START.match(body)
-                and _ATTRIBUTION_END.search(lines[index + 1].rstrip("\r\n"))
-                and len(body) + len(lines[index + 1]) <= MAX_ATTRIBUTION_CHARS):
+        if (
+            index + 1 < len(lines)
+            and _ATTRIBUTION_START.match(body)
+            and _ATTRIBUTION_END.search(lines[index + 1].rstrip("\r\n"))
+            and len(body) + len(lines[index + 1]) <= MAX_ATTRIBUTION_CHARS
+        ):
             return index
         if _HEADER_FROM.match(body) and any(
-                _HEADER_SENT.match(following)
-                for following in lines[index + 1:index + 1 + HEADER_BLOCK_LOOKAHEAD]):
+            _HEADER_SENT.match(following) for following in lines[index + 1 : index + 1 + HEADER_BLOCK_LOOKAHEAD]
+        ):
             return index
     return None
 
@@ -254,11 +258,12 @@ def _without_url(match: re.Match[str]) -> str:
     kept = url.rstrip(URL_TRAILING_PUNCTUATION)
     if kept.endswith(")") and "(" not in kept:
         kept = kept[:-1]  # "(see https://x.example/a)" - the parenthesis is the sentence's
-    return " " + url[len(kept):]
+    return " " + url[len(kept) :]
 
 
-def strip_noise(text: str, *, quoted: bool = True, signature: bool = True,
-                urls: bool = True, mentions: bool = True) -> str:
+def strip_noise(
+    text: str, *, quoted: bool = True, signature: bool = True, urls: bool = True, mentions: bool = True
+) -> str:
     """Remove what an agent did not write for this message.  Conservative by design.
 
     ``quoted``: lines starting with ``>``; and everything from the first history marker on:

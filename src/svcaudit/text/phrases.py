@@ -58,8 +58,7 @@ from svcaudit.text.words import (
     word_keys,
 )
 
-__all__ = ["Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Scan", "snippet",
-           "MAX_SCAN_CHARS"]
+__all__ = ["Hit", "MissingValue", "PhraseBank", "PhraseError", "PhraseSet", "Scan", "snippet", "MAX_SCAN_CHARS"]
 
 # Only the first million characters of a message are scanned.  RE2 and the token walk are
 # linear, so this bounds the time any single (malformed or hostile) message can take.
@@ -119,6 +118,7 @@ class Hit:
 
 # --- compiled entries ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class _WordSlot:
     keys: frozenset[str]  # analyser-prefixed keys; a token matches when it shares one
@@ -158,9 +158,10 @@ def _parse_phrase(text: str, language: str | None) -> tuple[_Slot, ...]:
     for placeholder in _PLACEHOLDER.finditer(text):
         field = placeholder.group(1).strip()
         if not _FIELD_NAME.match(field):
-            raise ValueError(f"malformed placeholder {placeholder.group()!r}: "
-                             "write a field name such as {customer_name}")
-        slots.extend(_word_slots(text[position:placeholder.start()], language))
+            raise ValueError(
+                f"malformed placeholder {placeholder.group()!r}: write a field name such as {{customer_name}}"
+            )
+        slots.extend(_word_slots(text[position : placeholder.start()], language))
         slots.append(_FieldSlot(field))
         position = placeholder.end()
     tail = text[position:]
@@ -182,8 +183,16 @@ class PhraseSet:
     script (Cyrillic -> russian, Latin -> english).
     """
 
-    __slots__ = ("entries", "language", "placeholders", "entry_placeholders", "_phrases",
-                 "_regexes", "_private_bank", "_private_key")
+    __slots__ = (
+        "entries",
+        "language",
+        "placeholders",
+        "entry_placeholders",
+        "_phrases",
+        "_regexes",
+        "_private_bank",
+        "_private_key",
+    )
 
     def __init__(self, entries: Sequence[Entry], language: str | None = None) -> None:
         if isinstance(entries, (str, bytes)) or not isinstance(entries, Sequence):
@@ -206,8 +215,7 @@ class PhraseSet:
                     raise PhraseError(str(exc), index) from None
                 phrases.append((index, slots))
                 displays.append(entry)
-                fields_per_entry.append(frozenset(
-                    slot.field for slot in slots if isinstance(slot, _FieldSlot)))
+                fields_per_entry.append(frozenset(slot.field for slot in slots if isinstance(slot, _FieldSlot)))
             elif isinstance(entry, Mapping) and set(entry) == {"regex"}:
                 pattern = entry["regex"]
                 if not isinstance(pattern, str):
@@ -219,8 +227,7 @@ class PhraseSet:
                 displays.append(REGEX_DISPLAY_PREFIX + pattern)
                 fields_per_entry.append(frozenset())
             else:
-                raise PhraseError("an entry is a phrase string or {regex: \"...\"}, "
-                                  f"not {entry!r}", index)
+                raise PhraseError(f'an entry is a phrase string or {{regex: "..."}}, not {entry!r}', index)
         self.entries: tuple[str, ...] = tuple(displays)
         self.entry_placeholders: tuple[frozenset[str], ...] = tuple(fields_per_entry)
         self.placeholders: frozenset[str] = frozenset().union(*fields_per_entry)
@@ -237,16 +244,16 @@ class PhraseSet:
 
     def missing(self, values: Mapping[str, object] | None) -> frozenset[str]:
         """Placeholder fields with no usable value in ``values`` (empty when all are filled)."""
-        return frozenset(field for field in self.placeholders
-                         if _fill(field, (values or {}).get(field), self.language) is None)
+        return frozenset(
+            field for field in self.placeholders if _fill(field, (values or {}).get(field), self.language) is None
+        )
 
     def all_need(self, fields: Iterable[str]) -> bool:
         """True when every entry needs at least one of ``fields`` (all unfillable without them)."""
         wanted = frozenset(fields)
         return all(not needed.isdisjoint(wanted) for needed in self.entry_placeholders)
 
-    def search(self, text: str, values: Mapping[str, object] | None = None, *,
-               strict: bool = False) -> list[Hit]:
+    def search(self, text: str, values: Mapping[str, object] | None = None, *, strict: bool = False) -> list[Hit]:
         """Hits of this set alone in ``text`` (convenience; checks should share a bank)."""
         if self._private_bank is None:
             self._private_bank = PhraseBank()
@@ -268,6 +275,7 @@ def _fill(field: str, value: object, language: str | None) -> tuple[object, ...]
 
 # --- the bank and its scans --------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     set_key: int
@@ -280,8 +288,7 @@ class _Tokens:
 
     __slots__ = ("_folded", "words", "forms", "keys", "_starts", "_ends")
 
-    def __init__(self, folded: str, words: list[str], forms: list[str],
-                 keys: list[frozenset[str]]) -> None:
+    def __init__(self, folded: str, words: list[str], forms: list[str], keys: list[frozenset[str]]) -> None:
         self._folded = folded
         self.words = words  # as they appear in the folded text
         self.forms = forms  # canonical forms (names are compared on these)
@@ -295,7 +302,7 @@ class _Tokens:
     def spaced(self, index: int) -> bool:
         """True when only white space separates word ``index`` from the next word."""
         end = self.span(index, index)[1]
-        return self._folded[end:self.span(index + 1, index + 1)[0]].isspace()
+        return self._folded[end : self.span(index + 1, index + 1)[0]].isspace()
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Folded-text span from the start of word ``first`` to the end of word ``last``."""
@@ -323,7 +330,8 @@ class PhraseBank:
         self._sets: list[PhraseSet] = []
         self._first_word: dict[str, list[_Candidate]] = {}
         self._analysers: dict[str, tuple[str, ...]] = {
-            script: (analyser,) for script, analyser in DEFAULT_ANALYSERS.items()}
+            script: (analyser,) for script, analyser in DEFAULT_ANALYSERS.items()
+        }
         self._regexes: list[tuple[int, int, CompiledRegex]] = []
         self._regex_program = 0  # relaxed instructions of all regexes (MAX_REGEX_PROGRAM)
         self._regex_set: re2.Set | None = None
@@ -369,20 +377,27 @@ class PhraseBank:
             count += 1
             program += compiled.program
             if count > MAX_REGEXES:
-                raise PhraseError(f"a standard has at most {MAX_REGEXES:,} regexes; this is "
-                                  f"regex number {count:,}: merge them (a|b) or use plain phrases",
-                                  entry_index)
+                raise PhraseError(
+                    f"a standard has at most {MAX_REGEXES:,} regexes; this is "
+                    f"regex number {count:,}: merge them (a|b) or use plain phrases",
+                    entry_index,
+                )
             if program > MAX_REGEX_PROGRAM:
-                raise PhraseError(f"the standard's regexes up to this one compile to {program:,} "
-                                  f"RE2 instructions together, more than {MAX_REGEX_PROGRAM:,}: "
-                                  f"simplify them or use plain phrases", entry_index)
+                raise PhraseError(
+                    f"the standard's regexes up to this one compile to {program:,} "
+                    f"RE2 instructions together, more than {MAX_REGEX_PROGRAM:,}: "
+                    f"simplify them or use plain phrases",
+                    entry_index,
+                )
 
     def prepare(self) -> None:
         """Compile the regex set now (a loaded standard is ready to scan, and forked workers
         inherit the set). Raises PhraseError if RE2 cannot build it within its budget."""
         if self._compiled_regex_set() is None and self._regexes:
-            raise PhraseError(f"RE2 cannot compile the standard's {len(self._regexes):,} regexes "
-                              f"together within {REGEX_SET_MEMORY // 2**20} MB; simplify them")
+            raise PhraseError(
+                f"RE2 cannot compile the standard's {len(self._regexes):,} regexes "
+                f"together within {REGEX_SET_MEMORY // 2**20} MB; simplify them"
+            )
 
     def phrase_set(self, key: int) -> PhraseSet:
         return self._sets[key]
@@ -407,8 +422,9 @@ class PhraseBank:
         analysers = self._analysers[script_of(form)]
         keys = frozenset(key for analyser in analysers for key in word_keys(form, analyser))
         # a phrase indexed under two keys of this word (иван: "ива" and "иван") counts once
-        candidates = tuple(dict.fromkeys(candidate for key in sorted(keys)
-                                         for candidate in self._first_word.get(key, ())))
+        candidates = tuple(
+            dict.fromkeys(candidate for key in sorted(keys) for candidate in self._first_word.get(key, ()))
+        )
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.clear()
         analysed = self._token_cache[word] = (form, keys, candidates)
@@ -439,15 +455,13 @@ class PhraseBank:
                         break
                     offset += 1
                 else:
-                    found.setdefault(candidate.set_key, []).append(
-                        (candidate.entry_index, _TOKENS, position, end))
+                    found.setdefault(candidate.set_key, []).append((candidate.entry_index, _TOKENS, position, end))
         if self._regexes:
             self._scan_regexes(folded, found)
         tokens = _Tokens(folded.text, words, [entry[0] for entry in analysed], keys)
         return Scan(self, text, truncated, folded, tokens, found)
 
-    def _scan_regexes(self, folded: Folded, found: dict[int, list[tuple[int, int, int, int]]]
-                      ) -> None:
+    def _scan_regexes(self, folded: Folded, found: dict[int, list[tuple[int, int, int, int]]]) -> None:
         normalized = collapse_whitespace(folded.text)
         data = normalized.encode("utf-8")
         regex_set = self._compiled_regex_set()
@@ -462,8 +476,7 @@ class PhraseBank:
                 if collapsed_map is None:
                     collapsed_map = _CollapsedMap(folded.text)
                 folded_start, folded_end = collapsed_map.to_folded(start, end)
-                found.setdefault(set_key, []).append(
-                    (entry_index, _FOLDED_SPAN, folded_start, folded_end))
+                found.setdefault(set_key, []).append((entry_index, _FOLDED_SPAN, folded_start, folded_end))
 
 
 _TOKENS, _FOLDED_SPAN = 0, 1  # how a raw hit is located: token range or folded-text span
@@ -512,9 +525,15 @@ class Scan:
 
     __slots__ = ("text", "truncated", "_bank", "_folded", "_tokens", "_found")
 
-    def __init__(self, bank: PhraseBank, text: str, truncated: bool, folded: Folded,
-                 tokens: _Tokens,
-                 found: dict[int, list[tuple[int, int, int, int]]]) -> None:
+    def __init__(
+        self,
+        bank: PhraseBank,
+        text: str,
+        truncated: bool,
+        folded: Folded,
+        tokens: _Tokens,
+        found: dict[int, list[tuple[int, int, int, int]]],
+    ) -> None:
         self.text = text  # the scanned (possibly truncated) original text
         self.truncated = truncated
         self._bank = bank
@@ -527,13 +546,11 @@ class Scan:
         """The canonical words of the text, in order (for debugging and tests)."""
         return tuple(self._tokens.forms)
 
-    def _hit(self, phrase_set: PhraseSet, entry_index: int, folded_start: int,
-             folded_end: int) -> Hit:
+    def _hit(self, phrase_set: PhraseSet, entry_index: int, folded_start: int, folded_end: int) -> Hit:
         start, end = self._folded.original_span(folded_start, folded_end)
         return Hit(entry_index, phrase_set.entries[entry_index], start, end, self.text[start:end])
 
-    def hits(self, key: int, values: Mapping[str, object] | None = None, *,
-             strict: bool = False) -> list[Hit]:
+    def hits(self, key: int, values: Mapping[str, object] | None = None, *, strict: bool = False) -> list[Hit]:
         """Hits of set ``key`` in text order; ``values`` fill placeholder entries.
 
         An entry whose placeholder has no usable value (missing, None, empty, or without a
@@ -561,13 +578,10 @@ class Scan:
         if self._found.get(key):
             return True  # a fixed entry matched: some entry needs no value, so nothing is missing
         phrase_set = self._bank.phrase_set(key)
-        return bool(phrase_set.placeholders
-                    and self._placeholder_hits(phrase_set, values or {}, False))
+        return bool(phrase_set.placeholders and self._placeholder_hits(phrase_set, values or {}, False))
 
-    def _placeholder_hits(self, phrase_set: PhraseSet, values: Mapping[str, object],
-                          strict: bool) -> list[Hit]:
-        fillings = {field: _fill(field, values.get(field), phrase_set.language)
-                    for field in phrase_set.placeholders}
+    def _placeholder_hits(self, phrase_set: PhraseSet, values: Mapping[str, object], strict: bool) -> list[Hit]:
+        fillings = {field: _fill(field, values.get(field), phrase_set.language) for field in phrase_set.placeholders}
         missing = {field for field, filling in fillings.items() if filling is None}
         if missing and (strict or phrase_set.all_need(missing)):
             raise MissingValue(missing)
@@ -590,8 +604,7 @@ class Scan:
                     continue
                 end = _match_slots(filled, tokens, position)
                 if end is not None:
-                    hits.append(self._hit(phrase_set, entry_index,
-                                          *tokens.span(position, end - 1)))
+                    hits.append(self._hit(phrase_set, entry_index, *tokens.span(position, end - 1)))
                     next_free = end
         return hits
 
@@ -614,8 +627,7 @@ def _first_slot_positions(slot: object, tokens: _Tokens) -> list[int]:
         return [position for position, form in enumerate(tokens.forms) if form in forms]
     assert isinstance(slot, _WordSlot)
     wanted = slot.keys
-    return [position for position, keys in enumerate(tokens.keys)
-            if not wanted.isdisjoint(keys)]
+    return [position for position, keys in enumerate(tokens.keys) if not wanted.isdisjoint(keys)]
 
 
 def _match_slots(slots: Sequence[object], tokens: _Tokens, position: int) -> int | None:
@@ -635,8 +647,7 @@ def _match_slots(slots: Sequence[object], tokens: _Tokens, position: int) -> int
     if tokens.forms[position] not in slot.forms:
         return None
     run_end = position + 1
-    while (run_end < len(tokens) and tokens.forms[run_end] in slot.forms
-           and tokens.spaced(run_end - 1)):
+    while run_end < len(tokens) and tokens.forms[run_end] in slot.forms and tokens.spaced(run_end - 1):
         run_end += 1
     for end in range(run_end, position, -1):
         matched = _match_slots(rest, tokens, end)
@@ -670,13 +681,13 @@ def snippet(text: str, start: int, end: int, width: int = 40) -> str:
     if left_from > 0:
         if not text[left_from - 1].isspace():  # cut inside a word: drop the word's tail
             cut = _WHITESPACE_RUN.search(left)
-            left = left[cut.start():] if cut is not None else ""
+            left = left[cut.start() :] if cut is not None else ""
         left = SNIPPET_ELLIPSIS + left.lstrip()
     right_to = min(len(text), end + width)
     right = text[end:right_to]
     if right_to < len(text):
         if not text[right_to].isspace():  # cut inside a word: drop the word's head
             cuts = list(_WHITESPACE_RUN.finditer(right))
-            right = right[:cuts[-1].end()] if cuts else ""
+            right = right[: cuts[-1].end()] if cuts else ""
         right = right.rstrip() + SNIPPET_ELLIPSIS
     return _WHITESPACE_RUN.sub(" ", left + matched + right).strip()

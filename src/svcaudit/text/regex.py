@@ -73,16 +73,21 @@ EXACT_MAX_MEMORY = 4 * EXACT_PER_RELAXED * MAX_PATTERN_PROGRAM * RE2_INSTRUCTION
 # the cap bounds the work of a pathological pattern on a huge text to (cap x text length).
 MAX_HITS_PER_EXPRESSION = 100
 
-_ESCAPES_OUTSIDE_CLASS = {"w": _WORD, "W": _NON_WORD, "d": r"\p{Nd}", "D": r"\P{Nd}",
-                          "Z": r"\z"}
+_ESCAPES_OUTSIDE_CLASS = {"w": _WORD, "W": _NON_WORD, "d": r"\p{Nd}", "D": r"\P{Nd}", "Z": r"\z"}
 _RELAXED_OUTSIDE_CLASS = {"w": _RELAXED_WORD, "W": _RELAXED_NON_WORD}
 _ESCAPES_INSIDE_CLASS = {"w": WORD_CLASS_BODY, "d": r"\p{Nd}", "D": r"\P{Nd}"}
 _UNSUPPORTED_GROUPS = (  # longest prefixes first
-    ("(?<=", "lookbehind (?<=...)"), ("(?<!", "negative lookbehind (?<!...)"),
-    ("(?=", "lookahead (?=...)"), ("(?!", "negative lookahead (?!...)"),
-    ("(?>", "atomic group (?>...)"), ("(?(", "conditional group (?(...)...)"),
-    ("(?#", "comment group (?#...)"), ("(?P=", "backreference (?P=name)"),
-    ("(?P>", "recursion (?P>name)"), ("(?&", "recursion (?&name)"), ("(?R", "recursion (?R)"),
+    ("(?<=", "lookbehind (?<=...)"),
+    ("(?<!", "negative lookbehind (?<!...)"),
+    ("(?=", "lookahead (?=...)"),
+    ("(?!", "negative lookahead (?!...)"),
+    ("(?>", "atomic group (?>...)"),
+    ("(?(", "conditional group (?(...)...)"),
+    ("(?#", "comment group (?#...)"),
+    ("(?P=", "backreference (?P=name)"),
+    ("(?P>", "recursion (?P>name)"),
+    ("(?&", "recursion (?&name)"),
+    ("(?R", "recursion (?R)"),
     ("(?+", "recursion (?+n)"),
 )
 _NAMED_GROUP = re.compile(r"\(\?<([A-Za-z_][A-Za-z0-9_]*)>")
@@ -145,7 +150,7 @@ def _translate(pattern: str) -> tuple[list[str], list[str], list[str], bool]:
 
     def check_possessive(after: int) -> None:
         if pattern.startswith("+", after):
-            raise _error(f"possessive quantifier {pattern[index:after + 1]!r}")
+            raise _error(f"possessive quantifier {pattern[index : after + 1]!r}")
 
     while index < length:
         ch = pattern[index]
@@ -156,8 +161,9 @@ def _translate(pattern: str) -> tuple[list[str], list[str], list[str], bool]:
             if escape == "b":
                 emit(r"\b", "b")
             elif escape == "B":
-                raise _error(r"\B (not a word boundary)",
-                             "RE2's \\B is ASCII-only and svcaudit cannot make it Unicode-aware")
+                raise _error(
+                    r"\B (not a word boundary)", "RE2's \\B is ASCII-only and svcaudit cannot make it Unicode-aware"
+                )
             elif escape in _ESCAPES_OUTSIDE_CLASS:
                 emit(_ESCAPES_OUTSIDE_CLASS[escape], relaxed_piece=_RELAXED_OUTSIDE_CLASS.get(escape))
             elif escape in "123456789":
@@ -167,22 +173,22 @@ def _translate(pattern: str) -> tuple[list[str], list[str], list[str], bool]:
             elif escape == "Q":
                 end = pattern.find(r"\E", index + 2)
                 end = length if end < 0 else end
-                emit(re2.escape(fold_fragment(pattern[index + 2:end])))
+                emit(re2.escape(fold_fragment(pattern[index + 2 : end])))
                 index = end + 2
                 continue
             elif escape in "pPx" and pattern.startswith("{", index + 2):
                 end = pattern.find("}", index + 2)
                 if end < 0:
                     raise RegexSyntaxError(f"unclosed \\{escape}{{ in pattern")
-                emit(pattern[index:end + 1])
+                emit(pattern[index : end + 1])
                 index = end + 1
                 continue
             elif escape in "pP":
-                emit(pattern[index:index + 3])
+                emit(pattern[index : index + 3])
                 index += 3
                 continue
             else:
-                emit(pattern[index:index + 2])
+                emit(pattern[index : index + 2])
             index += 2
         elif ch == "[":
             index = _translate_class(pattern, index, emit)
@@ -272,7 +278,7 @@ def _translate_class(pattern: str, index: int, emit) -> int:
         if ch == "[" and pattern.startswith("[:", index):
             end = pattern.find(":]", index + 2)
             if end >= 0:
-                out.append(pattern[index:end + 2])
+                out.append(pattern[index : end + 2])
                 relaxed.append(out[-1])
                 index = end + 2
                 continue
@@ -284,25 +290,33 @@ def _translate_class(pattern: str, index: int, emit) -> int:
                 raise _error(r"\b inside [...] (backspace)", "write \\x08 if you mean backspace")
             if escape in _ESCAPES_INSIDE_CLASS:
                 if escape == "w" and (
-                        (pattern.startswith("-", index + 2) and not pattern.startswith("-]", index + 2))
-                        or (index - 1 > first and pattern[index - 1] == "-")):
-                    raise RegexSyntaxError(r"a range cannot start or end at \w inside [...]; "
-                                           r"write - first or last in the class, or as \-")
+                    (pattern.startswith("-", index + 2) and not pattern.startswith("-]", index + 2))
+                    or (index - 1 > first and pattern[index - 1] == "-")
+                ):
+                    raise RegexSyntaxError(
+                        r"a range cannot start or end at \w inside [...]; "
+                        r"write - first or last in the class, or as \-"
+                    )
                 out.append(_ESCAPES_INSIDE_CLASS[escape])
-                relaxed.append(_ESCAPES_INSIDE_CLASS[escape] if escape != "w" else
-                               _ASCII_WORD_BODY if negated else _RELAXED_WORD_BODY)
+                relaxed.append(
+                    _ESCAPES_INSIDE_CLASS[escape]
+                    if escape != "w"
+                    else _ASCII_WORD_BODY
+                    if negated
+                    else _RELAXED_WORD_BODY
+                )
                 index += 2
                 continue
             if escape in "pPx" and pattern.startswith("{", index + 2):
                 end = pattern.find("}", index + 2)
                 if end >= 0:
-                    out.append(pattern[index:end + 1])
-                    relaxed.append(pattern[index:end + 1])
+                    out.append(pattern[index : end + 1])
+                    relaxed.append(pattern[index : end + 1])
                     index = end + 1
                     continue
             step = 3 if escape in "pP" else 2
-            out.append(pattern[index:index + step])
-            relaxed.append(pattern[index:index + step])
+            out.append(pattern[index : index + step])
+            relaxed.append(pattern[index : index + step])
             index += step
             continue
         out.append({"ё": "е", "Ё": "Е"}.get(ch, ch))
@@ -316,8 +330,10 @@ def compile_user_regex(pattern: str) -> CompiledRegex:
     if not isinstance(pattern, str) or not pattern:
         raise RegexSyntaxError("the regex is empty")
     if len(pattern) > MAX_PATTERN_CHARS:
-        raise RegexSyntaxError(f"the regex is {len(pattern):,} characters long; a regex has at "
-                               f"most {MAX_PATTERN_CHARS:,}: split it into several")
+        raise RegexSyntaxError(
+            f"the regex is {len(pattern):,} characters long; a regex has at "
+            f"most {MAX_PATTERN_CHARS:,}: split it into several"
+        )
     pieces, relaxed, kinds, top_level_alternation = _translate(pattern)
     content = [i for i, kind in enumerate(kinds) if kind != "flags"]
     leading = bool(content) and kinds[content[0]] == "b"
@@ -327,20 +343,26 @@ def compile_user_regex(pattern: str) -> CompiledRegex:
         edges.add(content[-1])
     for position, kind in enumerate(kinds):
         if kind == "b" and position not in edges:
-            raise _error(r"\b in the middle of a pattern",
-                         "RE2's \\b is ASCII-only; svcaudit makes \\b Unicode-aware only at the "
-                         "start or end of the whole pattern, e.g. \\b(?:foo|bar)\\b; for "
-                         "several words use a plain phrase")
+            raise _error(
+                r"\b in the middle of a pattern",
+                "RE2's \\b is ASCII-only; svcaudit makes \\b Unicode-aware only at the "
+                "start or end of the whole pattern, e.g. \\b(?:foo|bar)\\b; for "
+                "several words use a plain phrase",
+            )
     if edges and top_level_alternation:
-        raise _error(r"\b together with a top-level |",
-                     "group the alternatives so \\b applies to all: \\b(?:foo|bar)\\b")
+        raise _error(
+            r"\b together with a top-level |", "group the alternatives so \\b applies to all: \\b(?:foo|bar)\\b"
+        )
     body = "".join(piece for i, piece in enumerate(pieces) if i not in edges)
     if not body:
         raise RegexSyntaxError("the regex has nothing to match besides \\b")
     relaxed_body = "".join(piece for i, piece in enumerate(relaxed) if i not in edges)
     full = (LEADING_GUARD if leading else "") + f"({body})" + (TRAILING_GUARD if trailing else "")
-    relaxed_full = ((_RELAXED_LEADING_GUARD if leading else "") + f"({relaxed_body})"
-                    + (_RELAXED_TRAILING_GUARD if trailing else ""))
+    relaxed_full = (
+        (_RELAXED_LEADING_GUARD if leading else "")
+        + f"({relaxed_body})"
+        + (_RELAXED_TRAILING_GUARD if trailing else "")
+    )
     # The relaxed form has the exact one's syntax and structure (only the word class differs), so
     # it answers for both whether the pattern parses and whether it matches empty text.
     try:
@@ -349,9 +371,11 @@ def compile_user_regex(pattern: str) -> CompiledRegex:
     except re2.error as exc:
         raise RegexSyntaxError(f"invalid regular expression: {exc}") from None
     if program > MAX_PATTERN_PROGRAM:
-        raise RegexSyntaxError(f"the regex is too complex: it compiles to {program:,} RE2 "
-                               f"instructions, more than {MAX_PATTERN_PROGRAM:,}; simplify it or "
-                               f"split it into several")
+        raise RegexSyntaxError(
+            f"the regex is too complex: it compiles to {program:,} RE2 "
+            f"instructions, more than {MAX_PATTERN_PROGRAM:,}; simplify it or "
+            f"split it into several"
+        )
     if body_regexp.fullmatch("") is not None:
         raise RegexSyntaxError("the regex matches empty text, so it would match every message")
     return CompiledRegex(pattern, full, leading, relaxed_full, program)
@@ -371,8 +395,7 @@ def _previous_char(data: bytes, position: int) -> int:
     return position
 
 
-def find_spans(compiled: CompiledRegex, text: str,
-               data: bytes | None = None) -> list[tuple[int, int]]:
+def find_spans(compiled: CompiledRegex, text: str, data: bytes | None = None) -> list[tuple[int, int]]:
     """Non-overlapping match spans (character offsets into ``text``), in order, capped.
 
     ``data`` may pass ``text.encode()`` when the caller already has it.  Each search starts
@@ -396,8 +419,9 @@ def find_spans(compiled: CompiledRegex, text: str,
             last_char += len(data[start:end].decode("utf-8"))
             last_byte = end
             spans.append((start_char, last_char))
-            following = max(_previous_char(data, end), _next_char(data, byte_position)) \
-                if compiled.leading_guard else end
+            following = (
+                max(_previous_char(data, end), _next_char(data, byte_position)) if compiled.leading_guard else end
+            )
         else:  # cannot happen for a validated pattern; never loop on an empty match
             following = _next_char(data, max(end, byte_position))
         if following <= byte_position:

@@ -17,8 +17,15 @@ import snowballstemmer
 from svcaudit.text.normalize import MARK_CLASS
 
 __all__ = [
-    "EXACT", "LANGUAGE_ALIASES", "SHORT_WORD_MAX_LETTERS", "TOKEN_PATTERN",
-    "canonical_form", "default_analyser", "resolve_language", "script_of", "word_keys",
+    "EXACT",
+    "LANGUAGE_ALIASES",
+    "SHORT_WORD_MAX_LETTERS",
+    "TOKEN_PATTERN",
+    "canonical_form",
+    "default_analyser",
+    "resolve_language",
+    "script_of",
+    "word_keys",
 ]
 
 # Word characters of the tokenizer.  The same set is used for ``\w`` and ``\b`` in user
@@ -40,15 +47,36 @@ CYRILLIC, LATIN, OTHER = "cyrillic", "latin", "other"
 DEFAULT_ANALYSERS = {CYRILLIC: "russian", LATIN: "english", OTHER: EXACT}
 # Scripts each Snowball language stems; languages not listed stem Latin-script words.
 LANGUAGE_SCRIPTS: dict[str, tuple[str, ...]] = {
-    "russian": (CYRILLIC,), "serbian": (CYRILLIC, LATIN),
-    "arabic": (OTHER,), "armenian": (OTHER,), "greek": (OTHER,), "hindi": (OTHER,),
-    "nepali": (OTHER,), "persian": (OTHER,), "tamil": (OTHER,), "yiddish": (OTHER,),
+    "russian": (CYRILLIC,),
+    "serbian": (CYRILLIC, LATIN),
+    "arabic": (OTHER,),
+    "armenian": (OTHER,),
+    "greek": (OTHER,),
+    "hindi": (OTHER,),
+    "nepali": (OTHER,),
+    "persian": (OTHER,),
+    "tamil": (OTHER,),
+    "yiddish": (OTHER,),
 }
 LANGUAGE_ALIASES = {
-    "ru": "russian", "en": "english", "de": "german", "fr": "french", "es": "spanish",
-    "it": "italian", "pt": "portuguese", "nl": "dutch", "sv": "swedish", "no": "norwegian",
-    "da": "danish", "fi": "finnish", "pl": "polish", "cs": "czech", "tr": "turkish",
-    "sr": "serbian", "ro": "romanian", "hu": "hungarian",
+    "ru": "russian",
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "sv": "swedish",
+    "no": "norwegian",
+    "da": "danish",
+    "fi": "finnish",
+    "pl": "polish",
+    "cs": "czech",
+    "tr": "turkish",
+    "sr": "serbian",
+    "ro": "romanian",
+    "hu": "hungarian",
 }
 
 # Words of at most this many letters are compared exactly, never stemmed.  Snowball strips
@@ -129,8 +157,12 @@ def _part_keys(part: str, analyser: str) -> tuple[str, ...]:
     if len(part) <= SHORT_WORD_MAX_LETTERS:
         return (SHORT_WORD_KEYS.get(part, part) if analyser == "russian" else part,)
     stem = _stemmer(analyser).stemWord(part)
-    if (analyser == "russian" and stem[-1:] in ("а", "я")
-            and part.startswith(stem) and part[len(stem):len(stem) + 1] == "н"):
+    if (
+        analyser == "russian"
+        and stem[-1:] in ("а", "я")
+        and part.startswith(stem)
+        and part[len(stem) : len(stem) + 1] == "н"
+    ):
         # Russian Snowball removes verb endings "-н/-на/-ны" after а/я, so nouns in -ан/-ян get
         # two stems: "иван", "ивана" -> "ива" but "ивану", "иваном" -> "иван" (also экран,
         # роман).  Giving such words both stems makes all their forms meet on "…ан".
@@ -146,13 +178,12 @@ def word_keys(form: str, analyser: str) -> tuple[str, ...]:
     words match when they share a key.
     """
     if analyser == "english" and form.endswith(ENGLISH_POSSESSIVE) and len(form) > 2:
-        form = form[:-len(ENGLISH_POSSESSIVE)]  # "customer's" is a form of "customer"
+        form = form[: -len(ENGLISH_POSSESSIVE)]  # "customer's" is a form of "customer"
     parts = _PART_SEPARATOR.split(form)
     if len(parts) == 1:
         return tuple(f"{analyser}:{key}" for key in _part_keys(form, analyser))
     # Joined words: stem each part; the first key of each part is enough here.
-    joined = "".join(part if index % 2 else _part_keys(part, analyser)[0]
-                     for index, part in enumerate(parts))
+    joined = "".join(part if index % 2 else _part_keys(part, analyser)[0] for index, part in enumerate(parts))
     keys: tuple[str, ...] = (f"{analyser}:{joined}",)
     if analyser == "russian" and parts[-2] == "-" and parts[-1] in RUSSIAN_ENCLITICS:
         # "дурак-то", "подскажите-ка": the word itself plus an emphatic particle

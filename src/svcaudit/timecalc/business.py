@@ -71,6 +71,7 @@ few irregular days (holidays, exceptions, the days next to them, daylight-saving
 sorted corrections found by bisect. Only the days at either end of a span are looked at one by one,
 so a year-long span costs about the same as an hour-long one.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -264,9 +265,7 @@ class BusinessCalendar:
 
     def _add_us(self, start: int, amount: int) -> int:
         first_day = self._wall_day(start)
-        near = self._clipped(
-            first_day - _REACH_BACK_DAYS, first_day + _REACH_FORWARD_DAYS, start, _END_OF_TIME
-        )
+        near = self._clipped(first_day - _REACH_BACK_DAYS, first_day + _REACH_FORWARD_DAYS, start, _END_OF_TIME)
         if near >= amount:
             return self._walk(start, first_day - _REACH_BACK_DAYS, amount)
         # Find the day on which the remaining time runs out by whole-week arithmetic, restart just
@@ -333,9 +332,7 @@ class BusinessCalendar:
                     total += piece_end - piece_start
         return total
 
-    def _ordered_pieces(
-        self, start: int, first_day: int, last_day: int = _LAST_DAY
-    ) -> Iterator[tuple[int, int, int]]:
+    def _ordered_pieces(self, start: int, first_day: int, last_day: int = _LAST_DAY) -> Iterator[tuple[int, int, int]]:
         """(start, end, day) of working time from `start` on, in real-time order.
 
         Days are taken one at a time; a clock set back can make a day's pieces interleave with the
@@ -422,8 +419,10 @@ class BusinessCalendar:
         high = bisect_left(self._irregular_days, stop)
         return (
             weeks * self._per_week[kind]
-            + week_prefix[weekday + rest] - week_prefix[weekday]
-            + corrections[high] - corrections[low]
+            + week_prefix[weekday + rest]
+            - week_prefix[weekday]
+            + corrections[high]
+            - corrections[low]
         )
 
     def _load_irregular(self, first_day: int, last_day: int) -> None:
@@ -441,8 +440,7 @@ class BusinessCalendar:
         self._loaded_days = (epoch_day(date(first_year, 1, 1)), _year_stop(last_year))
         self._irregular_days = sorted(self._irregular)
         self._correction_prefix = tuple(
-            _prefix_sums([self._irregular[day][kind] for day in self._irregular_days])
-            for kind in (_TOTAL, _WORKING)
+            _prefix_sums([self._irregular[day][kind] for day in self._irregular_days]) for kind in (_TOTAL, _WORKING)
         )
 
     def _find_irregular_days(self, year: int) -> None:
@@ -450,7 +448,7 @@ class BusinessCalendar:
         candidates: set[int] = set()
         # A special day changes itself and, through its overnight shifts, the day after.
         specials = self._sorted_specials[
-            bisect_left(self._sorted_specials, first - 1):bisect_left(self._sorted_specials, stop)
+            bisect_left(self._sorted_specials, first - 1) : bisect_left(self._sorted_specials, stop)
         ]
         for day in specials:
             candidates.update((day, day + 1))

@@ -5,6 +5,7 @@ Business calendars (working hours, holidays, time zones) implement the same prot
 `calendars:` entries are turned into them by `svcaudit.timecalc.business.build_calendar`, whose module
 documents the accepted format and the exact meaning of each method.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -3,6 +3,7 @@
 Pauses come from status events (`pause_statuses`); time in them does not count, as in Zammad and
 Zendesk's "pausable" metrics. Everything is interval arithmetic over the calendar's own methods.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -90,8 +91,7 @@ def segments(clock: Clock, start: datetime, end: datetime) -> list[Segment]:
         if b <= a:
             return
         a, b = a.astimezone(zone), b.astimezone(zone)
-        seconds = (int((b - a).total_seconds()) if kind == CLOSED
-                   else clock.calendar.business_seconds(a, b))
+        seconds = int((b - a).total_seconds()) if kind == CLOSED else clock.calendar.business_seconds(a, b)
         if pieces and pieces[-1].kind == kind and pieces[-1].end.timestamp() == a.timestamp():
             last = pieces.pop()
             pieces.append(Segment(kind, last.start, b, last.seconds + seconds))

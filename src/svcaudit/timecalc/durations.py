@@ -5,6 +5,7 @@ rule's calendar, so it is kept apart as `WorkingDays` rather than converted to s
 is at most a hundred years (and a working-day target at most as many working days as a hundred
 years have days): anything longer is a typo, and would overflow date arithmetic when measured.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,16 +15,14 @@ from functools import lru_cache
 
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _COMPACT = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
-_ISO = re.compile(
-    r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
-)
+_ISO = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 _WORKING_DAYS = re.compile(r"^(\d+)bd$")
 MAX_DURATION_YEARS = 100
 MAX_DURATION_DAYS = MAX_DURATION_YEARS * 36525 // 100  # Julian years: leap days included
 MAX_DURATION_SECONDS = MAX_DURATION_DAYS * 86400
 # A number longer than this is far beyond the limit in any unit; it is refused before conversion.
 _MAX_DIGITS = 12
-_TOO_LONG = (f"longer than {MAX_DURATION_YEARS} years, the longest duration a standard can give")
+_TOO_LONG = f"longer than {MAX_DURATION_YEARS} years, the longest duration a standard can give"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +87,7 @@ def parse_duration(text: object) -> Duration:
             + float(seconds or 0)
         )
         return _bounded(text, round(total))
-    raise DurationError(
-        f"{text!r} is not a duration; write e.g. 90s, 30m, 4h, 1d, 1h30m, PT4H or 3bd"
-    )
+    raise DurationError(f"{text!r} is not a duration; write e.g. 90s, 30m, 4h, 1d, 1h30m, PT4H or 3bd")
 
 
 def _bounded(text: str, seconds: int) -> Seconds:
@@ -118,8 +115,12 @@ def format_seconds(seconds: int | float, parts: int | None = None) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if parts is None:  # every finding's message (two a finding): the common case, kept cheap
-        text = ((f"{days}d " if days else "") + (f"{hours}h " if hours else "")
-                + (f"{minutes}m " if minutes else "") + (f"{secs}s" if secs else ""))
+        text = (
+            (f"{days}d " if days else "")
+            + (f"{hours}h " if hours else "")
+            + (f"{minutes}m " if minutes else "")
+            + (f"{secs}s" if secs else "")
+        )
         return sign + (text.rstrip() or "0s")
     units = [(n, u) for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s"))]
     while units and units[0][0] == 0:

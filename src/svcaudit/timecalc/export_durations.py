@@ -15,6 +15,7 @@ and a bare number means the field's unit (Zendesk's "First reply time in minutes
 Anything else (negative, empty, garbage, `1,234` that could be a thousand or one and a bit) is an
 `ExportDurationError` whose message says which forms are read.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,15 +27,38 @@ from svcaudit.timecalc.durations import DurationError, Seconds, parse_duration
 UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600}
 # Field-name endings that declare the unit (`zendesk_first_reply_minutes`,
 # `freshdesk_first_response_hours`, a warehouse's `first_response_time_in_hrs`).
-_UNIT_SUFFIXES = (("_seconds", "seconds"), ("_secs", "seconds"), ("_minutes", "minutes"),
-                  ("_mins", "minutes"), ("_hours", "hours"), ("_hrs", "hours"))
+_UNIT_SUFFIXES = (
+    ("_seconds", "seconds"),
+    ("_secs", "seconds"),
+    ("_minutes", "minutes"),
+    ("_mins", "minutes"),
+    ("_hours", "hours"),
+    ("_hrs", "hours"),
+)
 # A word after a count, as exports spell them, and its length in seconds.
 _UNIT_WORDS = {
-    "w": 7 * 86400, "wk": 7 * 86400, "week": 7 * 86400, "weeks": 7 * 86400,
-    "d": 86400, "day": 86400, "days": 86400,
-    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "w": 7 * 86400,
+    "wk": 7 * 86400,
+    "week": 7 * 86400,
+    "weeks": 7 * 86400,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
 }
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _DECIMAL = re.compile(rf"^{_NUMBER}$")
@@ -75,13 +99,11 @@ def parse_export_duration(text: str, unit_seconds: int) -> int:
         raise ExportDurationError("is negative; a duration is never below zero")
     if _DECIMAL.match(value):
         if _AMBIGUOUS_COMMA.match(value):
-            raise ExportDurationError("is ambiguous: a thousands separator or a decimal comma? "
-                                      "Write 1234 or 1.234")
+            raise ExportDurationError("is ambiguous: a thousands separator or a decimal comma? Write 1234 or 1.234")
         return _whole(_decimal(value) * unit_seconds)
     if match := _CLOCK.match(value):
         days, hours, minutes, seconds = match.group("days", "hours", "minutes", "seconds")
-        total = (int(days or 0) * 86400 + int(hours) * 3600 + int(minutes) * 60
-                 + _decimal(seconds or "0"))
+        total = int(days or 0) * 86400 + int(hours) * 3600 + int(minutes) * 60 + _decimal(seconds or "0")
         return _whole(total)
     if value[:1] in "pP":
         try:

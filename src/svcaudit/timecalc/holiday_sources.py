@@ -5,6 +5,7 @@ once when the standard is loaded (an unknown country or subdivision is a standar
 and then hands out one year of closed dates at a time, cached. The package is imported lazily because
 it is slow to import and most commands never touch a calendar with public holidays.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -92,6 +93,7 @@ def _country_holidays(source: HolidaySource, years: tuple[int, ...]) -> Any:
 
 
 def _suggest(word: str, choices: Any) -> str:
-    matches = difflib.get_close_matches(word, [c for c in choices if isinstance(c, str)], n=1,
-                                        cutoff=_SUGGESTION_CUTOFF)
+    matches = difflib.get_close_matches(
+        word, [c for c in choices if isinstance(c, str)], n=1, cutoff=_SUGGESTION_CUTOFF
+    )
     return f"; did you mean {matches[0]!r}?" if matches else ""

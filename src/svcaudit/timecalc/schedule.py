@@ -5,6 +5,7 @@ and never measures time (`business.py` does). Every problem raises `CalendarConf
 points at the offending value inside the calendar's mapping, e.g. `("week", "mon-fri", 1)`, so the
 standard loader can report file:line:column. The accepted format is documented in `business.py`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -100,18 +101,16 @@ def parse_calendar(name: str, config: object, default_timezone: str) -> Calendar
     if config is None:
         raise CalendarConfigError(f"{NO_WORKING_TIME}: give it a `week`, e.g. mon-fri: [{INTERVAL_EXAMPLE!r}]")
     if not isinstance(config, Mapping):
-        raise CalendarConfigError(
-            f"a calendar is a mapping with keys {', '.join(CALENDAR_KEYS)}; got {_kind(config)}"
-        )
+        raise CalendarConfigError(f"a calendar is a mapping with keys {', '.join(CALENDAR_KEYS)}; got {_kind(config)}")
     _reject_unknown_keys(config, CALENDAR_KEYS, ())
 
-    timezone = _parse_timezone(config["timezone"], ("timezone",)) if "timezone" in config else (
-        _parse_timezone(default_timezone, ())
+    timezone = (
+        _parse_timezone(config["timezone"], ("timezone",))
+        if "timezone" in config
+        else (_parse_timezone(default_timezone, ()))
     )
     if "week" not in config:
-        raise CalendarConfigError(
-            f"{NO_WORKING_TIME}: give it a `week`, e.g. mon-fri: [{INTERVAL_EXAMPLE!r}]"
-        )
+        raise CalendarConfigError(f"{NO_WORKING_TIME}: give it a `week`, e.g. mon-fri: [{INTERVAL_EXAMPLE!r}]")
     week = _parse_week(config["week"], ("week",))
     if not any(week):
         raise CalendarConfigError(f"{NO_WORKING_TIME}: every day of `week` is closed", ("week",))
@@ -139,7 +138,8 @@ def _parse_timezone(value: object, path: Path) -> str:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         where = "" if path else " (the standard's `timezone`)"
         raise CalendarConfigError(
-            f"unknown time zone {name!r}{where}" + _suggest(name, sorted(available_timezones()))
+            f"unknown time zone {name!r}{where}"
+            + _suggest(name, sorted(available_timezones()))
             + " (use an IANA name such as Europe/Moscow or America/New_York)",
             path,
         ) from None
@@ -201,7 +201,8 @@ def _day_index(word: str, key: object, path: Path) -> int:
     if word in FULL_DAY_NAMES:
         return FULL_DAY_NAMES.index(word)
     raise CalendarConfigError(
-        f"unknown day {word!r} in {key!r}" + _suggest(word, DAY_NAMES + FULL_DAY_NAMES + (EVERY_DAY,))
+        f"unknown day {word!r} in {key!r}"
+        + _suggest(word, DAY_NAMES + FULL_DAY_NAMES + (EVERY_DAY,))
         + f" (write {', '.join(DAY_NAMES)}, a range such as mon-fri, or {EVERY_DAY})",
         path,
     )
@@ -237,9 +238,7 @@ def _parse_interval(item: object, path: Path) -> WorkingInterval:
     start = _time_of_day(int(h1), int(m1), int(s1 or 0), item, path, is_end=False)
     end = _time_of_day(int(h2), int(m2), int(s2 or 0), item, path, is_end=True)
     if start == end % SECONDS_PER_DAY and end != SECONDS_PER_DAY:
-        raise CalendarConfigError(
-            f"{item!r} is empty; write '00:00-24:00' for a whole day", path
-        )
+        raise CalendarConfigError(f"{item!r} is empty; write '00:00-24:00' for a whole day", path)
     if end <= start:
         end += SECONDS_PER_DAY  # runs past midnight into the next day
     return WorkingInterval(start, end)
@@ -345,9 +344,7 @@ def _parse_date(value: object, path: Path) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise CalendarConfigError(
-        f"{value!r} is not a date; write YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD", path
-    )
+    raise CalendarConfigError(f"{value!r} is not a date; write YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD", path)
 
 
 def _days(first: date, last: date) -> list[date]:

@@ -5,6 +5,7 @@ microseconds on the same scale read off the zone's clock, so `wall = instant + u
 offset changes (daylight saving, political changes) are found once per year by probing zoneinfo and
 kept as sorted lists, so every later question is a bisect rather than a datetime conversion.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -31,9 +32,7 @@ _WALL_WINDOW_US = 2 * DAY_US
 def to_epoch_us(moment: datetime) -> int:
     """The instant of an aware datetime as integer microseconds since the epoch."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(
-            f"{moment.isoformat()} has no time zone; business-time arithmetic needs aware datetimes"
-        )
+        raise ValueError(f"{moment.isoformat()} has no time zone; business-time arithmetic needs aware datetimes")
     return (moment - EPOCH_UTC) // ONE_MICROSECOND
 
 
@@ -151,8 +150,7 @@ class ZoneClock:
             raise ValueError("wall time out of range")
         return best
 
-    def preimage(self, wall_start: int, wall_end: int,
-                 periods: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    def preimage(self, wall_start: int, wall_end: int, periods: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
         """The instants whose wall clock shows a time in [wall_start, wall_end), as ordered pieces.
 
         `periods` must cover every instant that can show such a time. A set-back clock shows some
@@ -202,8 +200,7 @@ class ZoneClock:
                     else:
                         high = middle
                 new_offset = self._offset_s(high)
-                transitions.append((high * US_PER_SECOND, offsets[-1] * US_PER_SECOND,
-                                    new_offset * US_PER_SECOND))
+                transitions.append((high * US_PER_SECOND, offsets[-1] * US_PER_SECOND, new_offset * US_PER_SECOND))
                 bounds.append(high)
                 offsets.append(new_offset)
                 probe = high
