@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from svcaudit.audit.conditions import conditions_unmet, row_conditions
 from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
+from svcaudit.audit.plan import AuditPlan
 from svcaudit.audit.rowlane import RowLane
 from svcaudit.checks.base import AggregateCheck, Outcome, Status, TicketContext
 from svcaudit.checks.response_time import ResponseTimeCheck
@@ -196,9 +197,9 @@ def waiver_file(tmp_path_factory) -> Path:
 
 
 def general_tally(standard: Standard, tickets: list[Ticket], as_of: datetime, waivers: Waivers | None) -> Tally:
-    tally = Tally(standard, waivers=waivers)
+    tally = Tally(AuditPlan.of(standard), waivers=waivers)
     for ticket in tickets:
-        tally.add(judge_ticket(standard, ticket, as_of))
+        tally.add(judge_ticket(AuditPlan.of(standard), ticket, as_of))
     return tally
 
 
@@ -209,7 +210,7 @@ def lane_tally(
     waivers: Waivers | None,
     flush_after: frozenset[int] = frozenset(),
 ) -> Tally:
-    tally = Tally(standard, waivers=waivers)
+    tally = Tally(AuditPlan.of(standard), waivers=waivers)
     lane = RowLane(tally, as_of)
     for position, ticket in enumerate(tickets):
         lane.judge(ticket)  # the lane, or judge_ticket for a ticket it does not take
@@ -229,7 +230,7 @@ def everything(tally: Tally) -> dict[str, Any]:
         "results": [(r.to_dict(), r.value, dict(r.reasons)) for r in tally.results],
         "metrics": tally.metrics.to_dict(),
         "quality": None if tally.quality is None else tally.quality.to_dict(standard.quality_min),
-        "waivers": None if tally.waivers is None else tally.waivers.report(),
+        "waivers": None if tally.waivers is None else tally.waivers.report(tally.waiver_use),
     }
 
 
@@ -501,9 +502,9 @@ def test_the_fast_typer_and_lane_tally_as_ticket_and_judge_ticket(name, data, wa
     batch, as_of = data.draw(audits(standard))
     use_waivers = data.draw(st.booleans(), label="waivers")
     parser = make_row_parser(standard)
-    fast = Tally(standard, waivers=waivers_for(use_waivers, waiver_file, standard, as_of))
+    fast = Tally(AuditPlan.of(standard), waivers=waivers_for(use_waivers, waiver_file, standard, as_of))
     lane = RowLane(fast, as_of)
-    general = Tally(standard, waivers=waivers_for(use_waivers, waiver_file, standard, as_of))
+    general = Tally(AuditPlan.of(standard), waivers=waivers_for(use_waivers, waiver_file, standard, as_of))
     for number, row in enumerate(batch, start=2):
         ref = RowRef(TICKETS_PATH, number)
         typer = parser.cells_typer(row.names, with_fields=lane.needs_fields)
@@ -514,7 +515,7 @@ def test_the_fast_typer_and_lane_tally_as_ticket_and_judge_ticket(name, data, wa
             assert got == expected
             continue
         lane.judge(got)
-        general.add(judge_ticket(standard, expected, as_of))
+        general.add(judge_ticket(AuditPlan.of(standard), expected, as_of))
     lane.flush()
     assert_same_tallies(fast, general)
 
@@ -642,7 +643,7 @@ def test_fixed_rows_tally_alike(name, batch, as_of, use_waivers, waiver_file):
 
 def test_the_lane_leaves_fields_out_unless_a_rule_reads_them():
     as_of = at(48)
-    needs = {name: RowLane(Tally(load(name)), as_of).needs_fields for name in STANDARD_NAMES}
+    needs = {name: RowLane(Tally(AuditPlan.of(load(name))), as_of).needs_fields for name in STANDARD_NAMES}
     assert needs["builtin:default"] is False and needs["business-hours"] is False
     assert needs["scoped"] and needs["message-rules"] and needs["builtin:it-helpdesk"]
 

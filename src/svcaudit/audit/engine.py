@@ -19,11 +19,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from svcaudit.audit.conditions import conditions_unmet
+from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.base import (
     CREATED_AFTER_AS_OF,
     NEEDS_AUTHOR_ROLE,
     AggregateCheck,
-    Check,
     Outcome,
     Status,
     TicketContext,
@@ -197,41 +197,6 @@ class TicketVerdicts:
     after_as_of: bool = False  # created after --as-of: no rule judged it, the metrics leave it out
 
 
-@dataclass(frozen=True)
-class _Step:
-    """A rule as the hot loop needs it, with the per-rule questions answered once."""
-
-    rule: Rule
-    check: Check
-    aggregate: bool
-    scoped: bool
-    conditional: bool
-    scored: bool
-    reads_roles: bool
-
-
-_PLANS: dict[int, tuple[Standard, tuple[_Step, ...]]] = {}
-
-
-def _plan(standard: Standard) -> tuple[_Step, ...]:
-    found = _PLANS.get(id(standard))
-    if found is None or found[0] is not standard:
-        steps = tuple(
-            _Step(
-                rule,
-                check,
-                isinstance(check, AggregateCheck),
-                bool(rule.where),
-                bool(rule.when),
-                standard.quality and rule.weight > 0,
-                check.reads_roles,
-            )
-            for rule, check in zip(standard.rules, standard.checks, strict=False)
-        )
-        found = _PLANS[id(standard)] = (standard, steps)
-    return found[1]
-
-
 def as_seen_at(ticket: Ticket, as_of: datetime) -> None:
     """A reply or resolution stamped after --as-of has not happened yet, as seen from --as-of."""
     if ticket.first_reply_at is not None and ticket.first_reply_at > as_of:
@@ -246,8 +211,9 @@ def created_after(ticket: Ticket, as_of: datetime) -> bool:
     return opened is not None and opened > as_of
 
 
-def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketVerdicts:
-    """Run every rule of the standard on one ticket."""
+def judge_ticket(plan: AuditPlan, ticket: Ticket, as_of: datetime) -> TicketVerdicts:
+    """Run every rule of the plan's standard on one ticket: the one rule loop."""
+    standard = plan.standard
     ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
     if created_after(ticket, as_of):
         # Nothing about it can be judged yet; aggregates leave it out (in_scope False).
@@ -267,7 +233,7 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
     fields = ticket.fields
     # Messages from an export without an author_role column: no rule can tell replies apart.
     roleless = any(m.role is Role.UNKNOWN for m in ticket.messages)
-    for step in _plan(standard):
+    for step in plan.steps:
         excluded_by = step.rule.in_scope(fields) if step.scoped else None
         in_scope.append(excluded_by is None)
         if step.aggregate:
@@ -282,8 +248,8 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
         unmet = conditions_unmet(step.rule.when, ctx) if step.conditional else None
         outcome = not_applicable(unmet) if unmet else step.check.evaluate(ticket, ctx)
         outcomes.append(outcome)
-        if step.scored and outcome.status in _JUDGED:
-            score.add(step.rule.weight, outcome.status is Status.PASSED, step.rule.critical)
+        if step.weight and outcome.status in _JUDGED:
+            score.add(step.weight, outcome.status is Status.PASSED, step.rule.critical)
     return TicketVerdicts(ticket, outcomes, in_scope, ctx.timeline(), score)
 
 
@@ -296,17 +262,21 @@ class Tally:
 
     def __init__(
         self,
-        standard: Standard,
+        plan: AuditPlan,
         keep_violations: bool = True,
         waivers: Waivers | None = None,
         findings_dir: str | None = None,
     ) -> None:
+        standard = plan.standard
+        self.plan = plan
         self.standard = standard
         self.results = [RuleResult(rule) for rule in standard.rules]
         # Findings beyond a few thousand wait on disk (in `findings_dir`, else the system's temp dir).
         self.violations = FindingLog(directory=findings_dir)
         self.waived = FindingLog(directory=findings_dir)
         self.waivers = waivers
+        # How often each active waiver was used: a counter that parts of a run add up.
+        self.waiver_use = [0] * len(waivers.active) if waivers is not None else []
         self.metrics = MetricsAccumulator()
         self.quality = QualityAccumulator() if standard.quality else None
         self.tickets = 0
@@ -359,7 +329,7 @@ class Tally:
             "metrics": self.metrics.state(),
             "quality": None if self.quality is None else self.quality.state(),
             "aggregates": {str(index): state for index, state in self.states.items()},
-            "waiver_use": None if self.waivers is None else [w.used for w in self.waivers.active],
+            "waiver_use": None if self.waivers is None else list(self.waiver_use),
         }
 
     def absorb(self, state: dict[str, Any]) -> None:
@@ -387,16 +357,17 @@ class Tally:
             index = int(key)
             self.states[index] = checks[index].merge(self.states[index], other)
         if self.waivers is not None and state.get("waiver_use"):
-            for waiver, used in zip(self.waivers.active, state["waiver_use"], strict=False):
-                waiver.used += used
+            self.waiver_use = [mine + theirs for mine, theirs in zip(self.waiver_use, state["waiver_use"], strict=True)]
 
     def _waive(self, rule: Rule, ticket: Ticket | None, outcome: Outcome) -> bool:
         """Count a failure as waived when an active waiver covers it; waived is never dropped."""
         if self.waivers is None:
             return False
-        waiver = self.waivers.find(ticket.ticket_id if ticket else None, rule.id)
-        if waiver is None:
+        found = self.waivers.find(ticket.ticket_id if ticket else None, rule.id)
+        if found is None:
             return False
+        self.waiver_use[found] += 1
+        waiver = self.waivers.active[found]
         self.results[self.standard.rules.index(rule)].waived += 1
         self.waived.append_row(violation_row(rule, ticket, outcome, waiver.reason))
         return True

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from svcaudit.audit.engine import Tally, TicketVerdicts
+from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.metrics import FirstReply, Metric, Resolution
 from svcaudit.errors import UsageError, closest
 from svcaudit.intake.model import InputStats, Rejection, Ticket
@@ -103,8 +104,8 @@ class Distribution:
 class Group:
     """The tally of one group, plus the reply and resolution times behind its percentiles."""
 
-    def __init__(self, standard: Standard) -> None:
-        self.tally = Tally(standard)
+    def __init__(self, plan: AuditPlan) -> None:
+        self.tally = Tally(plan)
         self.first_reply = Distribution()
         self.resolution = Distribution()
 
@@ -294,6 +295,7 @@ class GroupedTally:
         self, standard: Standard, by: tuple[str, ...], period: Period | None, previous_period: Period | None
     ) -> None:
         self.standard = standard
+        self.plan = AuditPlan.of(standard)
         self.zone = ZoneInfo(standard.timezone)
         self.by = by
         self.fields = tuple(name for name in by if name != "rule")
@@ -336,7 +338,7 @@ class GroupedTally:
         slot = (which if self.unit is None else CURRENT, self._key(ticket))
         group = self.groups.get(slot)
         if group is None:
-            group = self.groups[slot] = Group(self.standard)
+            group = self.groups[slot] = Group(self.plan)
         group.tally.add(verdicts)
         for index, distribution in ((self._first_reply, group.first_reply), (self._resolution, group.resolution)):
             if index is None:

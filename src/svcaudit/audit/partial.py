@@ -18,6 +18,7 @@ from typing import Any
 
 from svcaudit import __version__
 from svcaudit.audit.engine import Tally, input_warnings
+from svcaudit.audit.plan import AuditPlan
 from svcaudit.audit.run import Audit
 from svcaudit.errors import InputError, Location, UsageError
 from svcaudit.intake.intake import Intake
@@ -91,7 +92,7 @@ def merge_partials(
                 f"({data['standard']['source']}); merge partials of one standard"
             )
     as_of = datetime.fromisoformat(as_of_values.pop())
-    tally = Tally(standard, waivers=waivers)
+    tally = Tally(AuditPlan.of(standard), waivers=waivers)
     inputs: list[InputStats] = []
     rejected: list[Rejection] = []
     warnings: list[str] = []
@@ -137,7 +138,7 @@ def merge_partials(
         warnings=warnings,
         quality=None if tally.quality is None else tally.quality.to_dict(standard.quality_min),
         waived=tally.waived,
-        waivers=None if waivers is None else waivers.report(),
+        waivers=None if waivers is None else waivers.report(tally.waiver_use),
         message_grouping=_grouping([data.get("grouping") for _, data in partials]),
         input_presets=presets,
     )

@@ -183,10 +183,7 @@ def _audit_unit(unit: tuple[int, Shard | None]) -> dict[str, Any]:
     main_tally: Tally = _WORKER["tally"]
     intake: Intake = _WORKER["intake"]
     waivers: Waivers | None = _WORKER["waivers"]
-    if waivers is not None:
-        for waiver in waivers.active:
-            waiver.used = 0  # each unit reports only its own use of the waivers
-    tally = Tally(main_tally.standard, waivers=waivers, findings_dir=_WORKER["spill_dir"])
+    tally = Tally(main_tally.plan, waivers=waivers, findings_dir=_WORKER["spill_dir"])
     ids = TicketIdSet()
     typed = _WORKER["typed"]
     told = 0

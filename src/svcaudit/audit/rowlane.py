@@ -106,7 +106,7 @@ class RowLane:
         if lane_applies(ticket, self.as_of):
             self.add(ticket)
         else:
-            self.tally.add(judge_ticket(self.tally.standard, ticket, self.as_of))
+            self.tally.add(judge_ticket(self.tally.plan, ticket, self.as_of))
 
     def flush(self) -> None:
         """Count the verdicts kept in bulk; call before the tally is read or handed on."""

@@ -20,6 +20,7 @@ from svcaudit.audit.engine import (
     ordered_rejections,
     rejection_warnings,
 )
+from svcaudit.audit.plan import AuditPlan
 from svcaudit.audit.rowaudit import DuplicateTickets, audit_ticket_rows
 from svcaudit.audit.rowlane import RowLane
 from svcaudit.audit.workers import default_jobs, judge_in_parallel
@@ -47,7 +48,7 @@ class Audit:
         self.standard = standard
         self.as_of = as_of
         self.waivers = waivers
-        self.tally = Tally(standard, waivers=waivers)
+        self.tally = Tally(AuditPlan.of(standard), waivers=waivers)
         self.observers = list(observers)
 
     # Read-through to the tally, for callers and tests that inspect a running audit.
@@ -82,7 +83,7 @@ class Audit:
             if lane is not None:
                 lane.judge(ticket)
             else:
-                verdicts = judge_ticket(self.standard, ticket, self.as_of)
+                verdicts = judge_ticket(self.tally.plan, ticket, self.as_of)
                 self.tally.add(verdicts)
                 for observer in self.observers:
                     observer(verdicts)
@@ -98,9 +99,8 @@ class Audit:
         if self.waivers is not None:
             for waiver in self.waivers.expired:
                 warnings.append(f"expired waiver ignored: {waiver.describe()}")
-            for waiver in self.waivers.active:
-                if waiver.used == 0:
-                    warnings.append(f"unused waiver: {waiver.describe()}")
+            for waiver in self.waivers.unused(tally.waiver_use):
+                warnings.append(f"unused waiver: {waiver.describe()}")
         return AuditResult(
             standard_name=self.standard.name,
             standard_source=self.standard.source,
@@ -115,7 +115,7 @@ class Audit:
             warnings=warnings,
             quality=None if tally.quality is None else tally.quality.to_dict(self.standard.quality_min),
             waived=tally.waived,
-            waivers=None if self.waivers is None else self.waivers.report(),
+            waivers=None if self.waivers is None else self.waivers.report(tally.waiver_use),
             message_grouping=intake.grouping,
         )
 
@@ -147,9 +147,6 @@ def run_audit(
                 audit_ticket_rows(audit.tally, intake, as_of, lane_jobs, waivers, progress)
                 return audit.finish(intake)
             except (DuplicateTickets, ShardMisaligned) as exc:
-                if waivers is not None:
-                    for waiver in waivers.active:
-                        waiver.used = 0
                 intake = make_intake(standard, paths, encoding, as_of)  # read again
                 if isinstance(exc, DuplicateTickets):
                     break  # the general path rejects the repeated row by its position

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from svcaudit.audit.engine import Tally, make_row_parser
+from svcaudit.audit.plan import AuditPlan
 from svcaudit.audit.rowlane import RowLane
 from svcaudit.intake.model import Ticket
 from svcaudit.standard.model import Standard
@@ -34,7 +35,9 @@ def default_jobs() -> int:
 
 
 def _install(standard: Standard, as_of: datetime, waivers: Waivers | None) -> None:
-    _WORKER.update(standard=standard, as_of=as_of, waivers=waivers, parser=make_row_parser(standard))
+    _WORKER.update(
+        standard=standard, plan=AuditPlan.of(standard), as_of=as_of, waivers=waivers, parser=make_row_parser(standard)
+    )
 
 
 def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> None:
@@ -53,12 +56,8 @@ def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> 
 
 
 def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
-    standard: Standard = _WORKER["standard"]
     waivers: Waivers | None = _WORKER["waivers"]
-    if waivers is not None:
-        for waiver in waivers.active:
-            waiver.used = 0  # each batch reports only its own use of the waivers
-    tally = Tally(standard, waivers=waivers)
+    tally = Tally(_WORKER["plan"], waivers=waivers)
     as_of = _WORKER["as_of"]
     lane = RowLane(tally, as_of)
     for ticket in tickets:

@@ -16,6 +16,7 @@ waivers:
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -35,7 +36,6 @@ class Waiver:
     reason: str
     expires: date | None
     location: Location
-    used: int = 0
 
     def matches(self, ticket_id: str | None, rule_id: str) -> bool:
         return fnmatch.fnmatchcase(ticket_id or "", self.ticket) and fnmatch.fnmatchcase(rule_id, self.rule)
@@ -53,19 +53,24 @@ class Waivers:
     expired: list[Waiver] = field(default_factory=list)
     source: str | None = None
 
-    def find(self, ticket_id: str | None, rule_id: str) -> Waiver | None:
-        for waiver in self.active:
+    def find(self, ticket_id: str | None, rule_id: str) -> int | None:
+        """The position in `active` of the first waiver covering the finding, or None. What a
+        run used is counted by its tally, so that the counts of parts of a run can be added."""
+        for index, waiver in enumerate(self.active):
             if waiver.matches(ticket_id, rule_id):
-                waiver.used += 1
-                return waiver
+                return index
         return None
 
-    def report(self) -> dict[str, Any]:
+    def unused(self, use: Sequence[int]) -> list[Waiver]:
+        """The active waivers a run never used, given how often it used each (`Tally.waiver_use`)."""
+        return [waiver for waiver, used in zip(self.active, use, strict=True) if used == 0]
+
+    def report(self, use: Sequence[int]) -> dict[str, Any]:
         return {
             "source": self.source,
             "active": len(self.active),
             "expired": [w.describe() for w in self.expired],
-            "unused": [w.describe() for w in self.active if w.used == 0],
+            "unused": [w.describe() for w in self.unused(use)],
         }
 
 
