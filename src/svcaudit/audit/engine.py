@@ -288,7 +288,9 @@ class Tally:
         self.states = {index: check.new_state() for index, check in self._aggregates}
         self.finished = False
 
-    def add(self, verdicts: TicketVerdicts) -> None:
+    def add(self, verdicts: TicketVerdicts, observe: bool = True) -> None:
+        """Count one ticket's verdicts. Without `observe`, its scores and KPIs are left out: the
+        columnar core folds them for a whole batch, this ticket's among them, in row order."""
         ticket = verdicts.ticket
         self.tickets += 1
         if verdicts.after_as_of:
@@ -297,7 +299,7 @@ class Tally:
         checks = self.standard.checks
         for index, outcome in enumerate(verdicts.outcomes):
             if outcome is None:
-                if verdicts.in_scope[index]:
+                if observe and verdicts.in_scope[index]:
                     checks[index].observe(self.states[index], ticket)
                 continue
             if outcome.status is Status.FAILED and self._waive(rules[index], ticket, outcome):
@@ -307,7 +309,7 @@ class Tally:
                 self.violations.append_row(violation_row(rules[index], ticket, outcome))
         if self.quality is not None and verdicts.score is not None:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
-        if not verdicts.after_as_of:
+        if observe and not verdicts.after_as_of:
             self.metrics.observe(ticket, verdicts.timeline)
 
     def state(self, by_reference: bool = False) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from svcaudit.intake.model import Message, Ticket
 
 if TYPE_CHECKING:
+    from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
     from svcaudit.checks.timeline import Timeline
     from svcaudit.standard.model import Rule
     from svcaudit.text import PhraseBank
@@ -84,6 +85,9 @@ CREATED_AFTER_AS_OF = not_applicable("created after --as-of")
 # None to leave the ticket to `evaluate`; or one not-applicable Outcome that holds for every such
 # ticket. See `Check.row_kernel`.
 RowKernel = Callable[[Ticket], Outcome | None] | Outcome
+
+# A rule judged a batch of ticket rows at a time (see `Check.column_kernel`).
+ColumnKernel = Callable[["TicketColumns"], "ColumnVerdicts"]
 
 # What a shortcut answers for a pass: reports count passes; their evidence is never shown.
 PASSED = Outcome(Status.PASSED)
@@ -185,6 +189,24 @@ class Check(ABC):
         """
         return None
 
+    def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
+        """The rule's verdicts on a batch of ticket rows (`checks.columns`), or None when the
+        check has no kernel: then `evaluate` judges every row. A kernel settles what it can
+        settle exactly (passes, pending rows, not-applicable with its reason) and defers every
+        other row to `evaluate`, which words the findings."""
+        return None
+
+
+def constant_kernel(outcome: Outcome) -> ColumnKernel:
+    """A kernel for a check that cannot judge any ticket row: the same not-applicable for all."""
+
+    def kernel(cols: TicketColumns) -> ColumnVerdicts:
+        from svcaudit.checks.columns import NOT_APPLICABLE, ColumnVerdicts
+
+        return ColumnVerdicts.constant(cols.size, NOT_APPLICABLE, outcome.reason)
+
+    return kernel
+
 
 # The verdict of a conversation rule on a ticket without messages (and of any rule that needs them).
 NEEDS_MESSAGE_ROWS = not_applicable("needs message rows")
@@ -199,6 +221,9 @@ class ConversationCheck(Check):
 
     def row_kernel(self, as_of: datetime) -> RowKernel | None:
         return NEEDS_MESSAGE_ROWS
+
+    def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
+        return constant_kernel(NEEDS_MESSAGE_ROWS)
 
 
 class AggregateCheck(Check):

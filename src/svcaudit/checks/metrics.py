@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
 
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
@@ -98,6 +101,12 @@ class Metric:
     def open_row(self, ticket: Ticket, resolved: frozenset[str]) -> Outcome | None:
         return NEEDS_MESSAGE_ROWS
 
+    def open_columns(self, verdicts: ColumnVerdicts, cols: TicketColumns, open_rows: Any, resolved: Any) -> None:
+        """`open_row` for a batch: settle the rows in `open_rows` (no end time) that `open_row`
+        answers with a not-applicable; `resolved` marks the rows whose status (else resolved_at)
+        says they ended resolved. The rows left open are measured up to --as-of."""
+        verdicts.not_applicable(open_rows, NEEDS_MESSAGE_ROWS.reason)
+
 
 METRICS: dict[str, Metric] = {}  # filled by Metric's subclasses, in the order they are written
 
@@ -132,6 +141,11 @@ class FirstReply(Metric):
         if ticket.resolved_at is not None if status is None else status in resolved:
             return self.ENDED
         return None
+
+    def open_columns(self, verdicts: ColumnVerdicts, cols: TicketColumns, open_rows: Any, resolved: Any) -> None:
+        if "first_reply_at" not in cols.present:
+            verdicts.not_applicable(open_rows, self.NO_COLUMN.reason)
+        verdicts.not_applicable(open_rows & resolved, self.ENDED.reason)
 
 
 class NextReply(Metric):
@@ -187,6 +201,14 @@ class Resolution(Metric):
         if status is None:  # resolved_at is None too
             return self.NO_COLUMN if "resolved_at" not in ticket.columns else None
         return self.ENDED if status in resolved else None  # first = last without events
+
+    def open_columns(self, verdicts: ColumnVerdicts, cols: TicketColumns, open_rows: Any, resolved: Any) -> None:
+        # Without an end time, a row is resolved only by its status: `resolved` is the status's say.
+        if "resolved_at" not in cols.present:
+            codes, values = cols.coded("status")
+            no_status = values.index(None) if None in values else -1
+            verdicts.not_applicable(open_rows & (codes == no_status), self.NO_COLUMN.reason)
+        verdicts.not_applicable(open_rows & resolved, self.ENDED.reason)
 
 
 class RequesterWait(Metric):

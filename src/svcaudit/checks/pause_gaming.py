@@ -25,9 +25,11 @@ from datetime import datetime
 from svcaudit.checks.base import (
     Check,
     CheckEnv,
+    ColumnKernel,
     Outcome,
     RowKernel,
     TicketContext,
+    constant_kernel,
     failed,
     not_applicable,
     passed,
@@ -38,6 +40,7 @@ from svcaudit.intake.model import Message, Role, Ticket
 from svcaudit.timecalc.durations import Seconds, format_instant, format_seconds
 
 DEFAULT_WITHIN = Seconds(10 * 60)
+NEEDS_STATUS_EVENTS = not_applicable("needs status events")
 
 
 class PauseGamingCheck(Check):
@@ -60,12 +63,15 @@ class PauseGamingCheck(Check):
 
     def row_kernel(self, as_of: datetime) -> RowKernel | None:
         """A ticket row alone has no status events."""
-        return not_applicable("needs status events")
+        return NEEDS_STATUS_EVENTS
+
+    def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
+        return constant_kernel(NEEDS_STATUS_EVENTS)
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         timeline = ctx.timeline(self.bots_are_agents)
         if not timeline.status_changes:
-            return not_applicable("needs status events")
+            return NEEDS_STATUS_EVENTS
         unanswered: Message | None = None  # the customer's latest message still without a reply
         paused = False
         for message in ticket.messages:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from svcaudit.checks.base import (
     PASSED,
     Check,
     CheckEnv,
+    ColumnKernel,
     Outcome,
     RowKernel,
     TicketContext,
@@ -32,6 +34,12 @@ from svcaudit.checks.base import (
 from svcaudit.checks.schema_parts import STATUS_LIST
 from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES
 from svcaudit.intake.model import Ticket
+
+if TYPE_CHECKING:
+    from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
+
+NEEDS_RESOLUTION_DATA = "needs status events, a status column or resolved_at"
+NEEDS_REOPENS_DATA = "needs status events or a reopens column"
 
 
 class ResolutionCheck(Check):
@@ -74,15 +82,42 @@ class ResolutionCheck(Check):
 
         return kernel
 
+    def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
+        """`row_kernel` for a batch: the status column (else resolved_at) and the reopens
+        column settle every row but a reopened one beyond `max_reopens`, a failure."""
+        statuses = self.resolved_statuses
+        max_reopens = self.max_reopens
+
+        def kernel(cols: TicketColumns) -> ColumnVerdicts:
+            import numpy as np
+
+            from svcaudit.checks.columns import MISSING, ColumnVerdicts, per_value
+
+            verdicts = ColumnVerdicts(cols.size)
+            codes, values = cols.coded("status")
+            has_status = per_value(values, lambda s: s is not None, bool)[codes]
+            resolved = np.where(has_status, per_value(values, lambda s: s in statuses, bool)[codes], True)
+            known = has_status | (cols.stamp("resolved_at") != MISSING)
+            verdicts.not_applicable(~known, NEEDS_RESOLUTION_DATA)
+            if max_reopens is not None:
+                reopens = cols.number("reopens")
+                verdicts.not_applicable(np.isnan(reopens), NEEDS_REOPENS_DATA)
+                verdicts.defer(reopens > max_reopens)
+            verdicts.pending(~resolved)
+            verdicts.passed(verdicts.open)
+            return verdicts
+
+        return kernel
+
     def _verdict(
         self, resolved: bool | None, reopens: int | None, final_status: str | None, trail: Callable[[], str | None]
     ) -> Outcome:
         """The verdict from what the ticket's timeline says, however it was read."""
         if resolved is None:
-            return not_applicable("needs status events, a status column or resolved_at")
+            return not_applicable(NEEDS_RESOLUTION_DATA)
         if self.max_reopens is not None:
             if reopens is None:
-                return not_applicable("needs status events or a reopens column")
+                return not_applicable(NEEDS_REOPENS_DATA)
             if reopens > self.max_reopens:
                 times = "time" if reopens == 1 else "times"
                 return failed(

@@ -25,6 +25,7 @@ Fails:   the same rule on a ticket answered after 26h ("first reply took 1d 2h, 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
@@ -32,6 +33,7 @@ from svcaudit.checks.base import (
     Check,
     CheckConfigError,
     CheckEnv,
+    ColumnKernel,
     Outcome,
     RowKernel,
     Status,
@@ -45,6 +47,10 @@ from svcaudit.checks.metrics import CLOCK_OPTIONS, METRICS, MeasuredSpan, Measur
 from svcaudit.checks.options import duration_option
 from svcaudit.checks.schema_parts import DURATION
 from svcaudit.intake.model import Ticket
+from svcaudit.timecalc.zoneclock import to_epoch_us as _epoch_us
+
+if TYPE_CHECKING:
+    from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
 from svcaudit.timecalc.calendar import ALWAYS_OPEN, Calendar
 from svcaudit.timecalc.clock import Clock
 from svcaudit.timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
@@ -93,9 +99,12 @@ class ResponseTimeCheck(Check):
         return self.metric.READS_ROLES
 
     def target_for(self, ticket: Ticket) -> Duration | None:
-        priority = ticket.priority.casefold() if ticket.priority else None
-        if priority is not None and priority in self.targets:
-            return self.targets[priority]
+        return self._target_of(ticket.priority)
+
+    def _target_of(self, priority: str | None) -> Duration | None:
+        folded = priority.casefold() if priority else None
+        if folded is not None and folded in self.targets:
+            return self.targets[folded]
         return self.targets.get(DEFAULT_TARGET_KEY)
 
     def clock_for(self, ticket: Ticket, ctx: TicketContext) -> Clock:
@@ -177,6 +186,75 @@ class ResponseTimeCheck(Check):
             elif end <= add_working_days(opened, target.days):
                 return PASSED
             return judge_span(MeasuredSpan(label, opened, end, None), clock, target, as_of)
+
+        return kernel
+
+    def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
+        """`row_kernel` for a batch of ticket rows. A span that ended is settled when it is
+        within its target: on a calendar with column arithmetic (24/7) by its counted seconds or
+        due time, on any other when it is shorter in real time than a target in seconds (counted
+        time never exceeds real time). A span still open is settled by the questions `open_row`
+        asks, then as pending while --as-of is within its target. Failures, rows without a target
+        and whatever a calendar without column arithmetic cannot settle are left to `evaluate`."""
+        from svcaudit.checks.columns import MISSING, US_PER_SECOND, ColumnVerdicts, column_clock, per_value
+
+        metric = self.metric
+        end_field = metric.ROW_END
+        clock = column_clock(self.calendar)
+        resolved_statuses = self.measurement.resolved_statuses
+        as_of_us = _epoch_us(as_of)
+
+        def target_seconds(priority: str | None) -> int:
+            target = self._target_of(priority)
+            if isinstance(target, Seconds):
+                return target.seconds
+            return -1
+
+        def target_days(priority: str | None) -> int:
+            target = self._target_of(priority)
+            return target.days if isinstance(target, WorkingDays) else -1
+
+        def kernel(cols: TicketColumns) -> ColumnVerdicts:
+            import numpy as np
+
+            verdicts = ColumnVerdicts(cols.size)
+            opened = cols.stamp("created_at")
+            verdicts.not_applicable(opened == MISSING, "needs created_at")
+            if end_field is None:
+                verdicts.not_applicable(verdicts.open, NEEDS_MESSAGE_ROWS.reason)
+                return verdicts
+            end = cols.stamp(end_field)
+            status_codes, statuses = cols.coded("status")
+            by_status = per_value(statuses, lambda s: s is not None and s in resolved_statuses, bool)
+            has_status = per_value(statuses, lambda s: s is not None, bool)[status_codes]
+            resolved = np.where(has_status, by_status[status_codes], cols.stamp("resolved_at") != MISSING)
+            ended = end != MISSING
+            metric.open_columns(verdicts, cols, ~ended, resolved)
+            priority_codes, priorities = cols.coded("priority")
+            seconds = per_value(priorities, target_seconds, np.int64)[priority_codes]
+            days = per_value(priorities, target_days, np.int64)[priority_codes]
+            verdicts.defer((seconds < 0) & (days < 0))  # no target: `evaluate` words why
+            by_seconds, by_days = seconds >= 0, days >= 0
+            # Ended spans.
+            real = np.where(ended, end - opened, 0) // US_PER_SECOND
+            verdicts.passed(ended & by_seconds & (real <= seconds))
+            if clock is not None:
+                counted = clock.business_seconds(opened, np.where(ended, end, opened))
+                verdicts.passed(ended & by_seconds & (counted <= seconds))
+                for count in np.unique(days[ended & by_days]):
+                    rows = ended & (days == count)
+                    verdicts.passed(rows & (end <= clock.add_working_days(opened, int(count))))
+                # Spans still open at --as-of: pending while within the target.
+                waiting = ~ended
+                now = np.full(cols.size, as_of_us, dtype=np.int64)
+                elapsed = clock.business_seconds(opened, now)
+                verdicts.pending(waiting & by_seconds & (elapsed <= seconds))
+                for count in np.unique(days[waiting & by_days]):
+                    rows = waiting & (days == count)
+                    allowed = clock.business_seconds(opened, clock.add_working_days(opened, int(count)))
+                    verdicts.pending(rows & (elapsed <= allowed))
+            verdicts.defer(verdicts.open)
+            return verdicts
 
         return kernel
 

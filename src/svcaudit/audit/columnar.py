@@ -1,0 +1,301 @@
+"""The columnar core: ticket rows judged a batch at a time, on numpy arrays, into the same Tally.
+
+A ticket-row export is read as batches of typed columns (`intake.column_typer`). For each batch,
+every rule's column kernel (`checks.columns`) settles the rows it can: passes, pending rows and
+not-applicable verdicts with their reasons, which are counted in bulk. A row that any rule defers
+(a failure, an odd value, anything a kernel cannot settle exactly), a row the vectorised typing was
+not sure of, and a row stamped after --as-of are typed by the reference parser and judged by the
+reference rule loop (`engine.judge_ticket`), in row order, so findings, their order and wording are
+those of the reference. KPIs and score rules are folded for the whole batch in row order, deferred
+rows included, so even their float sums are the ones a loop over the rows makes.
+
+The result is the Tally the reference gives the same rows (the property tests in
+tests/audit/test_columnar.py hold it so on every check kind and every built-in standard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from svcaudit.audit.engine import Tally, judge_ticket
+from svcaudit.audit.plan import AuditPlan, RuleStep
+from svcaudit.checks.base import ColumnKernel
+from svcaudit.checks.columns import (
+    DEFER,
+    MISSING,
+    NOT_APPLICABLE,
+    PASS,
+    PENDING,
+    ColumnVerdicts,
+    TicketColumns,
+    fold_scores,
+)
+from svcaudit.checks.score import ScoreCheck
+from svcaudit.intake.fields import FieldError
+from svcaudit.intake.model import Ticket
+from svcaudit.results.kpis import SCORES
+from svcaudit.results.quality import TicketScore
+from svcaudit.timecalc.zoneclock import to_epoch_us
+
+TIMESTAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at")
+NUMBER_FIELDS = ("reopens", "csat", "nps", "ces")
+TEXT_FIELDS = ("ticket_id", "status", "priority", "channel", "agent", "team", "customer_name")
+
+
+def unsupported(plan: AuditPlan) -> str | None:
+    """Why the columnar core cannot audit with this plan (the reference path then does), or None.
+
+    A `where` scope reads any column of a row, which the core does not type; an aggregate rule
+    other than a score has no column fold."""
+    for step in plan.steps:
+        if step.scoped:
+            return f"rule {step.rule.id} has a `where` scope"
+        if step.aggregate and not isinstance(step.check, ScoreCheck):
+            return f"rule {step.rule.id} is an aggregate rule without a column fold"
+    return None
+
+
+@dataclass
+class ColumnStep:
+    """A rule as the core runs it: its kernel (None: every row is left to `evaluate`)."""
+
+    step: RuleStep
+    kernel: ColumnKernel | None
+
+
+class RowsAsColumns:
+    """`TicketColumns` over typed values: what tests and small inputs make from `Ticket`s."""
+
+    def __init__(self, tickets: Sequence[Ticket], present: frozenset[str]) -> None:
+        self.size = len(tickets)
+        self.present = present
+        self._stamps = {
+            name: np.array(
+                [MISSING if getattr(t, name) is None else to_epoch_us(getattr(t, name)) for t in tickets],
+                dtype=np.int64,
+            )
+            for name in TIMESTAMP_FIELDS
+        }
+        self._numbers = {
+            name: np.array([np.nan if getattr(t, name) is None else getattr(t, name) for t in tickets], dtype=float)
+            for name in NUMBER_FIELDS
+        }
+        self._coded: dict[str, tuple[np.ndarray, list[str | None]]] = {}
+        for name in TEXT_FIELDS:
+            values: list[str | None] = []
+            index: dict[str | None, int] = {}
+            codes = np.empty(self.size, dtype=np.int32)
+            for position, ticket in enumerate(tickets):
+                value = getattr(ticket, name)
+                code = index.get(value)
+                if code is None:
+                    code = index[value] = len(values)
+                    values.append(value)
+                codes[position] = code
+            self._coded[name] = (codes, values)
+
+    def stamp(self, name: str) -> np.ndarray:
+        return self._stamps[name]
+
+    def coded(self, name: str) -> tuple[np.ndarray, Sequence[str | None]]:
+        return self._coded[name]
+
+    def number(self, name: str) -> np.ndarray:
+        return self._numbers[name]
+
+
+@dataclass
+class Batch:
+    """One batch of ticket rows for the core.
+
+    `cols` holds the rows typed column-wise; `exact` marks the rows whose typed values are the
+    reference typing's; `ticket_at(i)` types row i with the reference parser (raising FieldError
+    when the reference rejects it); `reject(i, error)` records such a rejection."""
+
+    cols: TicketColumns
+    exact: np.ndarray
+    ticket_at: Callable[[int], Ticket]
+    reject: Callable[[int, FieldError], None]
+    tickets_at: Callable[[np.ndarray], list[Ticket | FieldError]] | None = None
+
+
+@dataclass
+class ColumnAudit:
+    """Judges batches of ticket rows into a Tally, as `tally.add(judge_ticket(...))` row by row would."""
+
+    tally: Tally
+    as_of: datetime
+    steps: list[ColumnStep] = field(init=False)
+
+    def __post_init__(self) -> None:
+        plan = self.tally.plan
+        problem = unsupported(plan)
+        if problem is not None:
+            raise ValueError(f"the columnar core cannot run this standard: {problem}")
+        self.steps = [
+            ColumnStep(step, None if step.aggregate else step.check.column_kernel(self.as_of)) for step in plan.steps
+        ]
+        self._as_of_us = to_epoch_us(self.as_of)
+        self._conditions = {step.index: step.rule.when for step in plan.steps if step.conditional and not step.aggregate}
+
+    def add(self, batch: Batch, accepted: np.ndarray | None = None) -> None:
+        """Judge one batch. `accepted` (default: every row) marks the rows to audit; the others were
+        rejected or folded before (a repeated ticket id)."""
+        cols = batch.cols
+        size = cols.size
+        accepted = np.ones(size, dtype=bool) if accepted is None else accepted.copy()
+        tickets: dict[int, Ticket] = {}
+        for i in np.flatnonzero(accepted & ~batch.exact):
+            try:
+                tickets[int(i)] = batch.ticket_at(int(i))
+            except FieldError as error:
+                batch.reject(int(i), error)
+                accepted[i] = False
+        created = cols.stamp("created_at")
+        after = (created != MISSING) & (created > self._as_of_us)
+        late = np.zeros(size, dtype=bool)
+        for name in ("first_reply_at", "resolved_at"):
+            stamp = cols.stamp(name)
+            late |= (stamp != MISSING) & (stamp > self._as_of_us)
+        deferred = accepted & (~batch.exact | after | late)
+        verdicts: list[ColumnVerdicts | None] = []
+        for column_step in self.steps:
+            step = column_step.step
+            if step.aggregate:
+                verdicts.append(None)
+                continue
+            rule_verdicts = self._judge(column_step, cols)
+            deferred |= accepted & (rule_verdicts.codes == DEFER)
+            verdicts.append(rule_verdicts)
+        bulk = accepted & ~deferred
+        self._count(verdicts, bulk)
+        self._fold(cols, accepted & ~after, tickets)
+        self._judge_rows(batch, cols, verdicts, bulk, deferred, tickets)
+
+    def _judge(self, column_step: ColumnStep, cols: TicketColumns) -> ColumnVerdicts:
+        """The rule's kernel after its `when` (vectorised as `conditions.row_conditions`)."""
+        from svcaudit.audit.column_conditions import settle_conditions
+
+        step = column_step.step
+        verdicts = ColumnVerdicts(cols.size)
+        if step.conditional:
+            settle_conditions(verdicts, step.rule.when, cols, self._as_of_us)
+        if column_step.kernel is None:
+            verdicts.defer(verdicts.open)
+            return verdicts
+        kernel_verdicts = column_step.kernel(cols)
+        rows = verdicts.open
+        verdicts.codes[rows] = kernel_verdicts.codes[rows]
+        for position, text in enumerate(kernel_verdicts.texts):
+            chosen = rows & (kernel_verdicts.codes == NOT_APPLICABLE) & (kernel_verdicts.reasons == position)
+            if chosen.any():
+                verdicts.reasons[chosen] = verdicts.text_index(text)
+        return verdicts
+
+    def _count(self, verdicts: list[ColumnVerdicts | None], bulk: np.ndarray) -> None:
+        results = self.tally.results
+        self.tally.tickets += int(bulk.sum())
+        for index, rule_verdicts in enumerate(verdicts):
+            if rule_verdicts is None:
+                continue
+            result = results[index]
+            codes = rule_verdicts.codes[bulk]
+            result.passed += int((codes == PASS).sum())
+            result.pending += int((codes == PENDING).sum())
+            not_applicable = codes == NOT_APPLICABLE
+            if not_applicable.any():
+                counts = np.bincount(rule_verdicts.reasons[bulk][not_applicable], minlength=len(rule_verdicts.texts))
+                for position, count in enumerate(counts):
+                    if count:
+                        result.not_applicable += int(count)
+                        result.reasons[rule_verdicts.texts[position]] += int(count)
+
+    def _fold(self, cols: TicketColumns, observed: np.ndarray, tickets: dict[int, Ticket]) -> None:
+        """KPIs and score rules over the observed rows, in row order (`MetricsAccumulator.observe`)."""
+        numbers = {name: cols.number(name).copy() for name in NUMBER_FIELDS}
+        for position, ticket in tickets.items():  # rows typed by the reference parser
+            for name in NUMBER_FIELDS:
+                value = getattr(ticket, name)
+                numbers[name][position] = np.nan if value is None else value
+        metrics = self.tally.metrics
+        for name in SCORES:
+            fold_scores(metrics.scores[name], name, numbers[name][observed])
+        reopens = numbers["reopens"][observed]
+        known = ~np.isnan(reopens)
+        metrics.with_reopen_data += int(known.sum())
+        metrics.reopened += int((reopens[known] > 0).sum())
+        for column_step in self.steps:
+            step = column_step.step
+            if step.aggregate:
+                check = step.check
+                assert isinstance(check, ScoreCheck)
+                fold_scores(self.tally.states[step.index], check.metric, numbers[check.metric][observed])
+
+    def _judge_rows(
+        self,
+        batch: Batch,
+        cols: TicketColumns,
+        verdicts: list[ColumnVerdicts | None],
+        bulk: np.ndarray,
+        deferred: np.ndarray,
+        tickets: dict[int, Ticket],
+    ) -> None:
+        """Deferred rows judged by the reference, and (with a quality score) every row's score,
+        in row order: quality tables keep agents and teams in the order they first appear."""
+        tally, plan, as_of = self.tally, self.tally.plan, self.as_of
+        scored = [(s.step.index, s.step.weight, s.step.rule.critical) for s in self.steps if s.step.weight]
+        quality = tally.quality if scored else None
+        rows = np.flatnonzero(deferred | bulk) if quality is not None else np.flatnonzero(deferred)
+        if quality is not None:
+            agent_codes, agents = cols.coded("agent")
+            team_codes, teams = cols.coded("team")
+        for position in rows:
+            i = int(position)
+            if deferred[i]:
+                ticket = tickets.get(i) or batch.ticket_at(i)
+                tally.add(judge_ticket(plan, ticket, as_of), observe=False)
+                continue
+            assert quality is not None
+            score = TicketScore()
+            for index, weight, critical in scored:
+                rule_verdicts = verdicts[index]
+                assert rule_verdicts is not None
+                if rule_verdicts.codes[i] == PASS:
+                    score.add(weight, True, critical)
+            quality.add(score, agents[agent_codes[i]], teams[team_codes[i]])
+
+
+def present_fields(tickets: Sequence[Ticket]) -> frozenset[str]:
+    """The canonical fields that are columns of the tickets' input."""
+    return tickets[0].columns if tickets else frozenset()
+
+
+def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: datetime) -> None:
+    """The core over tickets already typed (every row exact): what the property tests compare
+    with the reference, and a way to audit typed rows from any source."""
+    audit = ColumnAudit(tally, as_of)
+    by_columns: dict[frozenset[str], list[int]] = {}
+    for position, ticket in enumerate(tickets):
+        by_columns.setdefault(ticket.columns, []).append(position)
+    # One batch per run of tickets with the same columns, in order.
+    start = 0
+    while start < len(tickets):
+        end = start
+        while end < len(tickets) and tickets[end].columns == tickets[start].columns:
+            end += 1
+        part = list(tickets[start:end])
+        exact = np.array([not t.rejected_fields for t in part], dtype=bool)
+        audit.add(Batch(RowsAsColumns(part, part[0].columns), exact, part.__getitem__, _never))
+        start = end
+
+
+def _never(position: int, error: FieldError) -> None:  # pragma: no cover - typed rows are never rejected
+    raise error
+
+
+_ = Any

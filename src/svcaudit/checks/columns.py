@@ -1,0 +1,174 @@
+"""Rules judged a column at a time: what a check's column kernel reads, and how it answers.
+
+Ticket-row exports run to millions of rows, and nearly all of their verdicts are passes, pending
+tickets or a not-applicable with a reason many rows share. A check's `column_kernel` answers those
+for a whole batch of typed ticket rows with array operations; every other row (a failure, anything
+the kernel cannot settle with certainty) it marks DEFER, and the audit judges that row with the
+check's own `evaluate`, the reference, which words every finding. So a kernel never makes a finding
+and never needs to be right about one: it only has to be right about what it settles, which the
+property tests hold it to, rule kind by rule kind, against `evaluate`.
+
+numpy is imported here and only here among the checks, and this module only when data is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from svcaudit.checks.score import CSAT_SATISFIED_MIN, DETRACTOR_MAX, PROMOTER_MIN
+
+# A timestamp column's value where the row has none (empty cell or null marker).
+MISSING = np.iinfo(np.int64).min
+US_PER_SECOND = 1_000_000
+
+# What a kernel says of a row.
+PASS, NOT_APPLICABLE, PENDING, DEFER = 0, 1, 2, 3
+
+
+class TicketColumns(Protocol):
+    """A batch of typed ticket rows, a column per canonical field (see `intake.column_typer`)."""
+
+    size: int
+    present: frozenset[str]  # the canonical fields that are columns of the input
+
+    def stamp(self, name: str) -> np.ndarray:
+        """Epoch microseconds (UTC) of a timestamp field, MISSING where the row has none."""
+        ...
+
+    def coded(self, name: str) -> tuple[np.ndarray, Sequence[str | None]]:
+        """A text field as codes into its distinct values (None: the row has none)."""
+        ...
+
+    def number(self, name: str) -> np.ndarray:
+        """A numeric field as float64, NaN where the row has none."""
+        ...
+
+
+@dataclass
+class ColumnVerdicts:
+    """A rule's verdict on each row of a batch: PASS, NOT_APPLICABLE (with a reason), PENDING
+    or DEFER. Rows are settled once: the first `settle` that covers a row decides it."""
+
+    size: int
+    codes: np.ndarray = field(init=False)
+    reasons: np.ndarray = field(init=False)  # for NOT_APPLICABLE rows: the index of the text
+    texts: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.codes = np.full(self.size, DEFER, dtype=np.int8)
+        self.reasons = np.zeros(self.size, dtype=np.int32)
+        self._open = np.ones(self.size, dtype=bool)
+
+    @property
+    def open(self) -> np.ndarray:
+        """Rows no `settle` has decided yet."""
+        return self._open
+
+    def settle(self, rows: np.ndarray, code: int, reason: str | None = None) -> None:
+        """Decide the still-open `rows` (a boolean mask) as `code`, with `reason` for a
+        not-applicable verdict."""
+        chosen = rows & self._open
+        if not chosen.any():
+            return
+        self.codes[chosen] = code
+        if reason is not None:
+            self.reasons[chosen] = self.text_index(reason)
+        self._open &= ~chosen
+
+    def settle_by_value(self, rows: np.ndarray, value_codes: np.ndarray, reasons: Sequence[str | None]) -> None:
+        """Not applicable for each still-open row in `rows` whose value code has a reason
+        (`reasons[code]`); rows whose value has None are left open."""
+        for code, reason in enumerate(reasons):
+            if reason is not None:
+                self.not_applicable(rows & (value_codes == code), reason)
+
+    def passed(self, rows: np.ndarray) -> None:
+        self.settle(rows, PASS)
+
+    def pending(self, rows: np.ndarray) -> None:
+        self.settle(rows, PENDING)
+
+    def not_applicable(self, rows: np.ndarray, reason: str) -> None:
+        self.settle(rows, NOT_APPLICABLE, reason)
+
+    def defer(self, rows: np.ndarray) -> None:
+        """Leave the still-open `rows` to `evaluate`."""
+        self.settle(rows, DEFER)
+
+    def text_index(self, reason: str) -> int:
+        """The index of a reason text in `texts`, added if new."""
+        try:
+            return self.texts.index(reason)
+        except ValueError:
+            self.texts.append(reason)
+            return len(self.texts) - 1
+
+    @classmethod
+    def constant(cls, size: int, code: int, reason: str | None = None) -> ColumnVerdicts:
+        verdicts = cls(size)
+        verdicts.settle(np.ones(size, dtype=bool), code, reason)
+        return verdicts
+
+
+def per_value(values: Sequence[Any], answer: Any, dtype: Any) -> np.ndarray:
+    """`answer(value)` for each distinct value of a coded column, as an array a code indexes."""
+    return np.array([answer(value) for value in values], dtype=dtype)
+
+
+def whole_seconds(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whole seconds from `start` to `end` (microseconds), rounded down as the clock rounds."""
+    return (end - start) // US_PER_SECOND
+
+
+def fold_scores(state: dict[str, float], metric: str, values: np.ndarray) -> None:
+    """`score.fold_score` for each value in order (NaN: no answer). The total is added up in
+    the same order, one addition at a time, so it is the very float a loop would give."""
+    answered = ~np.isnan(values)
+    count = int(answered.sum())
+    state["unanswered"] += int(values.size - count)
+    if count == 0:
+        return
+    given = values[answered]
+    state["answers"] += count
+    state["total"] = float(np.cumsum(np.concatenate(([state["total"]], given)))[-1])
+    if metric == "csat":
+        state["positive"] += int((given >= CSAT_SATISFIED_MIN).sum())
+    elif metric == "nps":
+        state["positive"] += int((given >= PROMOTER_MIN).sum())
+        state["negative"] += int(((given < PROMOTER_MIN) & (given <= DETRACTOR_MAX)).sum())
+
+
+class ColumnClock(Protocol):
+    """A calendar's arithmetic for whole columns of epoch microseconds."""
+
+    def business_seconds(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Counted whole seconds in [start, end), rounded down; 0 where end <= start."""
+        ...
+
+    def add_working_days(self, start: np.ndarray, days: int) -> np.ndarray:
+        """The due instant (epoch microseconds) of an `Nbd` target started at each `start`."""
+        ...
+
+
+class AlwaysOpenColumns:
+    """The 24/7 calendar: every microsecond counts, a working day is 24 hours."""
+
+    def business_seconds(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        return np.maximum(end - start, 0) // US_PER_SECOND
+
+    def add_working_days(self, start: np.ndarray, days: int) -> np.ndarray:
+        return start + days * 86_400 * US_PER_SECOND
+
+
+def column_clock(calendar: Any) -> ColumnClock | None:
+    """The column arithmetic of a calendar, or None when there is none: a kernel then settles
+    only what holds on any calendar and leaves the rest to `evaluate`."""
+    from svcaudit.timecalc.calendar import ALWAYS_OPEN
+
+    if calendar is ALWAYS_OPEN:
+        return AlwaysOpenColumns()
+    return None
