@@ -23,9 +23,11 @@ Values and missing values
 
 Instants are int64 microseconds since the epoch, or numpy datetime64 arrays (converted to
 microseconds). A missing value is `NAT`, the int64 minimum, which is how numpy stores datetime64 NaT,
-so `column.astype("datetime64[us]").view("int64")` needs no mask. Every answer is int64 with `NAT`
-where any input of that row is missing. Seconds and days are integers (bool and float are refused);
-arguments broadcast against each other like any numpy operation.
+so `column.astype("datetime64[us]").view("int64")` needs no mask (a pyarrow timestamp column's
+`to_numpy(zero_copy_only=False)` gives such datetime64 values, nulls as NaT). Every answer is int64,
+`NAT` where any input of that row is missing. Seconds and days are integers (bool and float are
+refused); arguments broadcast against each other like any numpy operation, and answers keep their
+shape. `business_us` gives the exact counted microseconds (as `BusinessCalendar.business_time`).
 
 Coverage
 --------
@@ -53,7 +55,7 @@ from svcaudit.timecalc.business import BusinessCalendar
 from svcaudit.timecalc.calendar import AlwaysOpen, Calendar
 from svcaudit.timecalc.zoneclock import DAY_US, US_PER_SECOND, ZoneClock, epoch_day
 
-__all__ = ["NAT", "AlwaysOpenTable", "ColumnCalendar", "WorkTable", "build_table"]
+__all__ = ["NAT", "AlwaysOpenTable", "ColumnCalendar", "WorkTable", "as_instants", "build_table"]
 
 Instants = npt.NDArray[np.int64]
 
@@ -72,7 +74,8 @@ _LAST_DAY = epoch_day(date.max) - _PERIOD_MARGIN_DAYS
 # Sort key of a piece among the pieces of its own day (see _Span): the day's place times this stride
 # plus the piece's end measured from a day before its midnight, which stays within the stride.
 _KEY_DAY_STRIDE = 8 * DAY_US
-_MAX_SECONDS = np.iinfo(np.int64).max // US_PER_SECOND // 4
+# Amounts beyond these cannot fall due before the year 9999 (and keep µs sums far from int64 overflow).
+_MAX_SECONDS = (_LAST_DAY - _FIRST_DAY) * (DAY_US // US_PER_SECOND)
 _MAX_DAYS = _LAST_DAY - _FIRST_DAY
 
 
