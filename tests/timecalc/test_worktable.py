@@ -5,6 +5,7 @@ with daylight saving) are asked whole columns of questions around clock changes 
 answer must equal what BusinessCalendar (or AlwaysOpen) says for that row. The named cases of
 test_business_cases.py are asked again as columns.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,7 +24,10 @@ from tests.timecalc.test_business_cases import BUSINESS_SECONDS, CALENDARS, DUE_
 np = pytest.importorskip("numpy")
 worktable = pytest.importorskip("svcaudit.timecalc.worktable")
 NAT, AlwaysOpenTable, WorkTable, build_table = (
-    worktable.NAT, worktable.AlwaysOpenTable, worktable.WorkTable, worktable.build_table
+    worktable.NAT,
+    worktable.AlwaysOpenTable,
+    worktable.WorkTable,
+    worktable.build_table,
 )
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -33,11 +37,27 @@ HALF_HOURS_PER_DAY = 48
 MINUTE_US = 60 * US_PER_SECOND
 HALF_HOUR_US = 30 * MINUTE_US
 # Days the spans start near: clock changes of the zones above and public holidays of RU and US.
-LANDMARKS = tuple(date.fromisoformat(day) for day in (
-    "2026-01-01", "2026-01-09", "2026-02-23", "2026-03-08", "2026-03-29", "2026-04-05", "2026-05-01",
-    "2026-05-25", "2026-07-04", "2026-10-04", "2026-10-25", "2026-11-01", "2026-11-04", "2026-11-26",
-    "2026-12-25", "2026-12-31",
-))
+LANDMARKS = tuple(
+    date.fromisoformat(day)
+    for day in (
+        "2026-01-01",
+        "2026-01-09",
+        "2026-02-23",
+        "2026-03-08",
+        "2026-03-29",
+        "2026-04-05",
+        "2026-05-01",
+        "2026-05-25",
+        "2026-07-04",
+        "2026-10-04",
+        "2026-10-25",
+        "2026-11-01",
+        "2026-11-04",
+        "2026-11-26",
+        "2026-12-25",
+        "2026-12-31",
+    )
+)
 FIRST_DATE, LAST_DATE = date(2025, 10, 1), date(2027, 3, 31)
 
 
@@ -61,8 +81,9 @@ def day_intervals(draw: st.DrawFn) -> list[str]:
 
 
 def some_dates() -> st.SearchStrategy[date]:
-    near_landmark = st.builds(lambda day, shift: day + timedelta(days=shift),
-                              st.sampled_from(LANDMARKS), st.integers(-3, 3))
+    near_landmark = st.builds(
+        lambda day, shift: day + timedelta(days=shift), st.sampled_from(LANDMARKS), st.integers(-3, 3)
+    )
     return st.one_of(near_landmark, st.dates(FIRST_DATE, LAST_DATE))
 
 
@@ -128,8 +149,10 @@ def test_business_seconds_equal_the_calendar(case: tuple[BusinessCalendar, np.nd
     table = narrow_table(calendar, starts)
     expected = [calendar.business_seconds(a, b) for a, b in zip(moments(starts), moments(ends), strict=True)]
     assert table.business_seconds(starts, ends).tolist() == expected
-    exact = [calendar.business_time(a, b) // timedelta(microseconds=1)
-             for a, b in zip(moments(starts), moments(ends), strict=True)]
+    exact = [
+        calendar.business_time(a, b) // timedelta(microseconds=1)
+        for a, b in zip(moments(starts), moments(ends), strict=True)
+    ]
     assert table.business_us(starts, ends).tolist() == exact
 
 
@@ -138,8 +161,9 @@ def test_business_seconds_equal_the_calendar(case: tuple[BusinessCalendar, np.nd
 def test_due_times_equal_the_calendar(case: tuple[BusinessCalendar, np.ndarray, ...]) -> None:
     calendar, starts, _, seconds, _ = case
     table = narrow_table(calendar, starts)
-    expected = [to_epoch_us(calendar.add_business_seconds(a, int(n)))
-                for a, n in zip(moments(starts), seconds, strict=True)]
+    expected = [
+        to_epoch_us(calendar.add_business_seconds(a, int(n))) for a, n in zip(moments(starts), seconds, strict=True)
+    ]
     assert table.add_business_seconds(starts, seconds).tolist() == expected
 
 
@@ -152,11 +176,16 @@ def test_working_day_targets_equal_the_calendar(case: tuple[BusinessCalendar, np
     assert table.add_working_days(starts, days).tolist() == expected
 
 
-@given(st.lists(instants(), min_size=1, max_size=20), st.lists(durations_us(), min_size=20, max_size=20),
-       st.lists(st.integers(-10**6, 10**8), min_size=20, max_size=20), st.integers(-400, 400))
+@given(
+    st.lists(instants(), min_size=1, max_size=20),
+    st.lists(durations_us(), min_size=20, max_size=20),
+    st.lists(st.integers(-(10**6), 10**8), min_size=20, max_size=20),
+    st.integers(-400, 400),
+)
 @settings(max_examples=60, deadline=None)
-def test_always_open_equals_the_24_7_calendar(starts: list[int], spans: list[int], seconds: list[int],
-                                              days: int) -> None:
+def test_always_open_equals_the_24_7_calendar(
+    starts: list[int], spans: list[int], seconds: list[int], days: int
+) -> None:
     begin = np.array(starts, dtype=np.int64)
     end = begin + np.array(spans[: len(starts)], dtype=np.int64)
     amounts = np.array(seconds[: len(starts)], dtype=np.int64)
@@ -212,22 +241,44 @@ def test_named_working_days(name: str, rows: list[tuple]) -> None:
 WORKING_DAYS_OVER_CLOCK_CHANGES = [
     # (case, calendar, start, days, expected due)
     ("same wall time after spring forward", "allday-ny", "2026-03-07T04:00:00-05:00", 1, "2026-03-08T04:00:00-04:00"),
-    ("a skipped wall time moves to the jump", "allday-ny", "2026-03-07T02:30:00-05:00", 1,
-     "2026-03-08T03:00:00-04:00"),
-    ("a repeated wall time: its first showing", "small-hours-ny", "2026-10-31T01:30:00-04:00", 1,
-     "2026-11-01T01:30:00-04:00"),
+    ("a skipped wall time moves to the jump", "allday-ny", "2026-03-07T02:30:00-05:00", 1, "2026-03-08T03:00:00-04:00"),
+    (
+        "a repeated wall time: its first showing",
+        "small-hours-ny",
+        "2026-10-31T01:30:00-04:00",
+        1,
+        "2026-11-01T01:30:00-04:00",
+    ),
     ("night shift into summer time", "night-ny", "2026-03-07T23:30:00-05:00", 1, "2026-03-08T23:30:00-04:00"),
-    ("started in the tail of an interleaved shift: the next day's last closing", "interleaved-ny",
-     "2026-11-01T01:10:00-05:00", 1, "2026-11-01T03:00:00-05:00"),
-    ("started in the interleaved next day: a week on", "interleaved-ny", "2026-11-01T01:40:00-04:00", 1,
-     "2026-11-07T22:00:00-05:00"),
-    ("after the interleaved day's last closing", "interleaved-ny", "2026-10-31T23:00:00-04:00", 1,
-     "2026-11-01T03:00:00-05:00"),
+    (
+        "started in the tail of an interleaved shift: the next day's last closing",
+        "interleaved-ny",
+        "2026-11-01T01:10:00-05:00",
+        1,
+        "2026-11-01T03:00:00-05:00",
+    ),
+    (
+        "started in the interleaved next day: a week on",
+        "interleaved-ny",
+        "2026-11-01T01:40:00-04:00",
+        1,
+        "2026-11-07T22:00:00-05:00",
+    ),
+    (
+        "after the interleaved day's last closing",
+        "interleaved-ny",
+        "2026-10-31T23:00:00-04:00",
+        1,
+        "2026-11-01T03:00:00-05:00",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "calendar", "start", "days", "expected"), WORKING_DAYS_OVER_CLOCK_CHANGES,
-                         ids=[row[0] for row in WORKING_DAYS_OVER_CLOCK_CHANGES])
+@pytest.mark.parametrize(
+    ("case", "calendar", "start", "days", "expected"),
+    WORKING_DAYS_OVER_CLOCK_CHANGES,
+    ids=[row[0] for row in WORKING_DAYS_OVER_CLOCK_CHANGES],
+)
 def test_working_days_over_clock_changes(case: str, calendar: str, start: str, days: int, expected: str) -> None:
     instant = to_epoch_us(t(start))
     assert table_for(calendar).add_working_days([instant], [days]).tolist() == [to_epoch_us(t(expected))]
@@ -278,10 +329,12 @@ def test_the_table_grows_for_questions_outside_it() -> None:
     far = MONDAY_10 + 3 * 365 * DAY_US
     start = from_epoch_us(MONDAY_10, timezone.utc)
     assert table.add_business_seconds(MONDAY_10, 3000 * 3600).tolist() == to_epoch_us(
-        calendar.add_business_seconds(start, 3000 * 3600))
+        calendar.add_business_seconds(start, 3000 * 3600)
+    )
     assert table.add_working_days(MONDAY_10, 600).tolist() == to_epoch_us(calendar.add_working_days(start, 600))
     assert table.business_seconds(MONDAY_10 - 400 * DAY_US, far).tolist() == calendar.business_seconds(
-        from_epoch_us(MONDAY_10 - 400 * DAY_US, timezone.utc), from_epoch_us(far, timezone.utc))
+        from_epoch_us(MONDAY_10 - 400 * DAY_US, timezone.utc), from_epoch_us(far, timezone.utc)
+    )
     assert table.coverage[0] <= MONDAY_10 - 400 * DAY_US and far <= table.coverage[1]
 
 
@@ -305,5 +358,8 @@ def test_always_open_counts_real_time_across_a_clock_change() -> None:
     before = datetime(2026, 3, 8, 1, 0, tzinfo=timezone(timedelta(hours=-5)))
     after = datetime(2026, 3, 8, 4, 0, tzinfo=ZoneInfo("America/New_York"))
     table = AlwaysOpenTable()
-    assert table.business_seconds(to_epoch_us(before), to_epoch_us(after)) == ALWAYS_OPEN.business_seconds(
-        before, after) == 2 * 3600
+    assert (
+        table.business_seconds(to_epoch_us(before), to_epoch_us(after))
+        == ALWAYS_OPEN.business_seconds(before, after)
+        == 2 * 3600
+    )

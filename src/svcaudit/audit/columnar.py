@@ -141,7 +141,9 @@ class ColumnAudit:
             ColumnStep(step, None if step.aggregate else step.check.column_kernel(self.as_of)) for step in plan.steps
         ]
         self._as_of_us = to_epoch_us(self.as_of)
-        self._conditions = {step.index: step.rule.when for step in plan.steps if step.conditional and not step.aggregate}
+        self._conditions = {
+            step.index: step.rule.when for step in plan.steps if step.conditional and not step.aggregate
+        }
 
     def add(self, batch: Batch, accepted: np.ndarray | None = None) -> None:
         """Judge one batch. `accepted` (default: every row) marks the rows to audit; the others were

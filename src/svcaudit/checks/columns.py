@@ -20,10 +20,12 @@ from typing import Any, Protocol
 import numpy as np
 
 from svcaudit.checks.score import CSAT_SATISFIED_MIN, DETRACTOR_MAX, PROMOTER_MIN
+from svcaudit.timecalc.worktable import NAT, ColumnCalendar
 
 # A timestamp column's value where the row has none (empty cell or null marker).
-MISSING = np.iinfo(np.int64).min
+MISSING = NAT
 US_PER_SECOND = 1_000_000
+YEAR_US = 366 * 86_400 * US_PER_SECOND
 
 # What a kernel says of a row.
 PASS, NOT_APPLICABLE, PENDING, DEFER = 0, 1, 2, 3
@@ -142,33 +144,9 @@ def fold_scores(state: dict[str, float], metric: str, values: np.ndarray) -> Non
         state["negative"] += int(((given < PROMOTER_MIN) & (given <= DETRACTOR_MAX)).sum())
 
 
-class ColumnClock(Protocol):
-    """A calendar's arithmetic for whole columns of epoch microseconds."""
+def column_clock(calendar: Any, around_us: int) -> ColumnCalendar:
+    """A calendar's arithmetic for whole columns (`timecalc.worktable`), first built for the year
+    before `around_us`; it grows by itself when asked about instants outside that year."""
+    from svcaudit.timecalc.worktable import build_table
 
-    def business_seconds(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """Counted whole seconds in [start, end), rounded down; 0 where end <= start."""
-        ...
-
-    def add_working_days(self, start: np.ndarray, days: int) -> np.ndarray:
-        """The due instant (epoch microseconds) of an `Nbd` target started at each `start`."""
-        ...
-
-
-class AlwaysOpenColumns:
-    """The 24/7 calendar: every microsecond counts, a working day is 24 hours."""
-
-    def business_seconds(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        return np.maximum(end - start, 0) // US_PER_SECOND
-
-    def add_working_days(self, start: np.ndarray, days: int) -> np.ndarray:
-        return start + days * 86_400 * US_PER_SECOND
-
-
-def column_clock(calendar: Any) -> ColumnClock | None:
-    """The column arithmetic of a calendar, or None when there is none: a kernel then settles
-    only what holds on any calendar and leaves the rest to `evaluate`."""
-    from svcaudit.timecalc.calendar import ALWAYS_OPEN
-
-    if calendar is ALWAYS_OPEN:
-        return AlwaysOpenColumns()
-    return None
+    return build_table(calendar, around_us - YEAR_US, around_us)

@@ -190,25 +190,22 @@ class ResponseTimeCheck(Check):
         return kernel
 
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
-        """`row_kernel` for a batch of ticket rows. A span that ended is settled when it is
-        within its target: on a calendar with column arithmetic (24/7) by its counted seconds or
-        due time, on any other when it is shorter in real time than a target in seconds (counted
-        time never exceeds real time). A span still open is settled by the questions `open_row`
-        asks, then as pending while --as-of is within its target. Failures, rows without a target
-        and whatever a calendar without column arithmetic cannot settle are left to `evaluate`."""
-        from svcaudit.checks.columns import MISSING, US_PER_SECOND, ColumnVerdicts, column_clock, per_value
+        """`evaluate` for a batch of ticket rows (no status events, so no pauses). A span that
+        ended is settled as passed when its counted seconds are within a target in seconds, or it
+        ended by the due time of a working-day target; a span still open is settled by the
+        questions `open_row` asks, then as pending while its counted time at --as-of is within
+        the target. Failures and rows without a target are left to `evaluate`, which words them."""
+        from svcaudit.checks.columns import MISSING, ColumnVerdicts, column_clock, per_value
 
         metric = self.metric
         end_field = metric.ROW_END
-        clock = column_clock(self.calendar)
-        resolved_statuses = self.measurement.resolved_statuses
         as_of_us = _epoch_us(as_of)
+        clock = column_clock(self.calendar, as_of_us)
+        resolved_statuses = self.measurement.resolved_statuses
 
         def target_seconds(priority: str | None) -> int:
             target = self._target_of(priority)
-            if isinstance(target, Seconds):
-                return target.seconds
-            return -1
+            return target.seconds if isinstance(target, Seconds) else -1
 
         def target_days(priority: str | None) -> int:
             target = self._target_of(priority)
@@ -225,34 +222,26 @@ class ResponseTimeCheck(Check):
                 return verdicts
             end = cols.stamp(end_field)
             status_codes, statuses = cols.coded("status")
-            by_status = per_value(statuses, lambda s: s is not None and s in resolved_statuses, bool)
             has_status = per_value(statuses, lambda s: s is not None, bool)[status_codes]
-            resolved = np.where(has_status, by_status[status_codes], cols.stamp("resolved_at") != MISSING)
+            by_status = per_value(statuses, lambda s: s is not None and s in resolved_statuses, bool)[status_codes]
+            resolved = np.where(has_status, by_status, cols.stamp("resolved_at") != MISSING)
             ended = end != MISSING
             metric.open_columns(verdicts, cols, ~ended, resolved)
             priority_codes, priorities = cols.coded("priority")
             seconds = per_value(priorities, target_seconds, np.int64)[priority_codes]
             days = per_value(priorities, target_days, np.int64)[priority_codes]
             verdicts.defer((seconds < 0) & (days < 0))  # no target: `evaluate` words why
-            by_seconds, by_days = seconds >= 0, days >= 0
-            # Ended spans.
-            real = np.where(ended, end - opened, 0) // US_PER_SECOND
-            verdicts.passed(ended & by_seconds & (real <= seconds))
-            if clock is not None:
-                counted = clock.business_seconds(opened, np.where(ended, end, opened))
-                verdicts.passed(ended & by_seconds & (counted <= seconds))
-                for count in np.unique(days[ended & by_days]):
-                    rows = ended & (days == count)
-                    verdicts.passed(rows & (end <= clock.add_working_days(opened, int(count))))
-                # Spans still open at --as-of: pending while within the target.
-                waiting = ~ended
-                now = np.full(cols.size, as_of_us, dtype=np.int64)
-                elapsed = clock.business_seconds(opened, now)
-                verdicts.pending(waiting & by_seconds & (elapsed <= seconds))
-                for count in np.unique(days[waiting & by_days]):
-                    rows = waiting & (days == count)
-                    allowed = clock.business_seconds(opened, clock.add_working_days(opened, int(count)))
-                    verdicts.pending(rows & (elapsed <= allowed))
+            # From here on, only rows with created_at are open; an open row's span ends at its end
+            # time, else (still waiting) at --as-of.
+            rows = verdicts.open
+            start = np.where(rows, opened, as_of_us)
+            stop = np.where(rows & ended, end, as_of_us)
+            counted = clock.business_seconds(start, stop)
+            due = clock.add_working_days(start, np.where(days > 0, days, 0))
+            allowed = np.where(seconds >= 0, seconds, clock.business_seconds(start, due))
+            verdicts.passed(ended & (seconds >= 0) & (counted <= seconds))
+            verdicts.passed(ended & (days >= 0) & (end <= due))
+            verdicts.pending(~ended & (counted <= allowed))
             verdicts.defer(verdicts.open)
             return verdicts
 

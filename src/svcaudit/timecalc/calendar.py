@@ -9,7 +9,7 @@ documents the accepted format and the exact meaning of each method.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 ALWAYS_OPEN_NAME = "24/7"
@@ -34,18 +34,21 @@ class Calendar(Protocol):
 
 
 class AlwaysOpen:
-    """The "24/7" calendar: every second counts."""
+    """The "24/7" calendar: every second counts, real seconds. Instants are compared in UTC: two
+    datetimes of one zone subtract as wall-clock times in Python, which across a daylight-saving
+    change is an hour off the time that really passed."""
 
     name = ALWAYS_OPEN_NAME
 
     def business_seconds(self, start: datetime, end: datetime) -> int:
-        return max(0, int((end - start).total_seconds()))
+        elapsed = end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
+        return max(0, elapsed // _ONE_SECOND)
 
     def add_business_seconds(self, start: datetime, seconds: int) -> datetime:
-        return start + timedelta(seconds=seconds)
+        return _later(start, timedelta(seconds=seconds))
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
-        return start + timedelta(days=days)
+        return _later(start, timedelta(days=days))
 
     def open_intervals(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
         if end > start:
@@ -53,6 +56,13 @@ class AlwaysOpen:
 
 
 ALWAYS_OPEN = AlwaysOpen()
+_ONE_SECOND = timedelta(seconds=1)
+
+
+def _later(start: datetime, span: timedelta) -> datetime:
+    """The instant `span` of real time after `start`, shown in start's zone."""
+    return (start.astimezone(timezone.utc) + span).astimezone(start.tzinfo)
+
 
 # Business calendars live in their own modules (which never import this one); they are re-exported
 # here so the standard loader needs only this module.

@@ -42,6 +42,7 @@ The 24/7 calendar counts real time: `AlwaysOpenTable` equals `AlwaysOpen` on UTC
 datetimes. (`AlwaysOpen` on two datetimes sharing one zoneinfo zone subtracts and adds wall-clock time
 across a daylight-saving change, a reading that instants without their zone cannot reproduce.)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
