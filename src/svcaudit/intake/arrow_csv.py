@@ -35,11 +35,13 @@ QUOTE = ord('"')
 LF, CR = ord("\n"), ord("\r")
 UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-# Python's str.strip() / isspace() set: a cell holding only these is blank (`readers._has_content`).
-_CONTENT = (
-    "[^\\t\\n\\x{0b}\\x{0c}\\r\\x{1c}-\\x{1f} \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
-    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]"
+# Python's str.strip() / isspace() set, as an RE2 class body: a cell holding only these is blank
+# (`readers._has_content`).
+SPACE_CHARS = (
+    "\\t\\n\\x{0b}\\x{0c}\\r\\x{1c}-\\x{1f} \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 )
+_CONTENT = f"[^{SPACE_CHARS}]"
 
 
 class ColumnarUnfit(Exception):
