@@ -139,7 +139,7 @@ def public_flag(raw: str, field: str = "public") -> bool:
     return flag if field == "public" else not flag
 
 
-def _whole_number(raw: str) -> int:
+def whole_number(raw: str) -> int:
     try:
         number = int(float(raw))
     except (ValueError, OverflowError):  # "x", "nan"; "1e999" is infinite
@@ -149,7 +149,7 @@ def _whole_number(raw: str) -> int:
     return number
 
 
-def _score(name: str, raw: str) -> float:
+def survey_score(name: str, raw: str) -> float:
     """A survey answer on its scale; outside it, the row is rejected (a data error)."""
     try:
         score = float(raw.replace(",", "."))
@@ -224,6 +224,11 @@ class RowParser:
             fields[name] = text
         return fields
 
+    def field_text(self, name: str, raw: str | None) -> str | None:
+        """One cell's text as `ticket` keeps it in `fields`: trimmed, value-mapped, None when blank
+        or a null marker of a typed field (status, priority and channel are casefolded after)."""
+        return self._fields({name: raw}).get(name)
+
     def _value(self, values: Mapping[str, Any], field: str) -> str | None:
         return self._clean(field, _text(self.mapping.value(field, values.get(field))))
 
@@ -247,7 +252,8 @@ class RowParser:
         except TimestampError as exc:
             raise FieldError(field, str(exc)) from None
 
-    def _ticket_id(self, values: Mapping[str, Any]) -> str:
+    def read_ticket_id(self, values: Mapping[str, Any]) -> str:
+        """A row's ticket id (value-mapped, trimmed); FieldError when it is empty or missing."""
         ticket_id = self._value(values, "ticket_id")
         if ticket_id is None:
             raise FieldError("ticket_id", "ticket_id is empty")
@@ -256,7 +262,7 @@ class RowParser:
     def ticket(self, ref: RowRef, values: Mapping[str, Any]) -> Ticket:
         # Written out rather than looped over names: this runs once per ticket row, millions
         # of times on a year's export.
-        ticket_id = self._ticket_id(values)
+        ticket_id = self.read_ticket_id(values)
         fields = self._fields(values)
         get = fields.get
         status, priority, channel = get("status"), get("priority"), get("channel")
@@ -283,7 +289,7 @@ class RowParser:
                 fields.pop("resolved_at", None)
         reopens = get("reopens")
         if reopens is not None:
-            reopens = _whole_number(reopens)
+            reopens = whole_number(reopens)
         csat, nps, ces = get("csat"), get("nps"), get("ces")
         columns = self._columns(values)
         return Ticket(
@@ -303,9 +309,9 @@ class RowParser:
             team=get("team"),
             customer_name=get("customer_name"),
             reopens=reopens,
-            csat=None if csat is None else _score("csat", csat),
-            nps=None if nps is None else _score("nps", nps),
-            ces=None if ces is None else _score("ces", ces),
+            csat=None if csat is None else survey_score("csat", csat),
+            nps=None if nps is None else survey_score("nps", nps),
+            ces=None if ces is None else survey_score("ces", ces),
         )
 
     def cells_typer(self, names: list[str], with_fields: bool = True):
@@ -378,9 +384,9 @@ class RowParser:
                 ):
                     raise ValueError("not plain")
                 # A blank-looking score (spaces) fails float() and goes to `ticket` as well.
-                csat = _score("csat", raw) if (raw := row[i_csat]) else None
-                nps = _score("nps", raw) if (raw := row[i_nps]) else None
-                ces = _score("ces", raw) if (raw := row[i_ces]) else None
+                csat = survey_score("csat", raw) if (raw := row[i_csat]) else None
+                nps = survey_score("nps", raw) if (raw := row[i_nps]) else None
+                ces = survey_score("ces", raw) if (raw := row[i_ces]) else None
             except (ValueError, TimestampError, OverflowError):  # a FieldError is a ValueError
                 ticket = general(ref, dict(zip(names, cells, strict=False)))
                 if not with_fields:
@@ -496,7 +502,7 @@ class RowParser:
         return typed
 
     def message(self, ref: RowRef, values: Mapping[str, Any]) -> tuple[str, Message]:
-        ticket_id = self._ticket_id(values)
+        ticket_id = self.read_ticket_id(values)
         created_at = self.timestamp(values, "created_at", ref.path if ref is not None else "")
         if created_at is None:
             raise FieldError("created_at", "the message has no created_at")

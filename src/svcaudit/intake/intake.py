@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svcaudit.errors import InputError, Location
 from svcaudit.intake.columns import (
@@ -40,6 +40,9 @@ from svcaudit.intake.presets import HistoryLayout, NestedLayout
 from svcaudit.intake.readers import ExportFile, RecordError
 from svcaudit.intake.shards import MapRanges, Shard, plan_shards
 from svcaudit.intake.tables import TableMatchError, TableShape, TableSpec, match_table
+
+if TYPE_CHECKING:
+    from svcaudit.intake.arrow_csv import CellBatch
 
 # JSON objects may each bring their own keys; the resolved names of this many key sets are kept.
 KEY_SETS_CACHED = 256
@@ -983,6 +986,29 @@ class Intake:
                 continue
             row, cells = record
             yield RowRef(path, row), cells
+
+    def cell_batches(self, index: int) -> Iterator[CellBatch] | None:
+        """The rows of a plain CSV input in Arrow batches (`arrow_csv`), counted as `input_rows`
+        counts them; None where `cell_names` is None. Iterating raises ColumnarUnfit when Arrow
+        cannot be trusted to read the input exactly as `input_rows` does; the rows it counted
+        are then uncounted, so that reading the input with `input_rows` accounts it once."""
+        if self.cell_names(index) is None:
+            return None
+        return self._cell_batches(self._inputs[index])
+
+    def _cell_batches(self, item: _Input) -> Iterator[CellBatch]:
+        from svcaudit.intake.arrow_csv import ColumnarUnfit, read_cell_batches  # pyarrow: only when asked
+
+        stats = item.stats
+        counted = 0
+        try:
+            for batch in read_cell_batches(item.file):
+                counted += len(batch)
+                stats.rows_read += len(batch)
+                yield batch
+        except ColumnarUnfit:
+            stats.rows_read -= counted
+            raise
 
     def shards(self, index: int, count: int, map_ranges: MapRanges = map) -> list[Shard] | None:
         """Byte ranges of a CSV input for `count` readers (see `shards`); None: read it whole.

@@ -1,0 +1,310 @@
+"""Ticket-row CSV read by Apache Arrow: batches of string columns, each row at its physical line.
+
+The columnar audit reads a plain CSV ticket-row export (`Intake.cell_batches`) in ~1 MB blocks
+with `pyarrow.csv.open_csv` instead of row by row with the csv module. A batch holds exactly the
+rows and cell texts `ExportFile.records(cells=True)` gives: the same dialect, encoding, header and
+`sep=` lines skipped, rows without content dropped, and each row's `RowRef.row` (its first physical
+line) computed from the line breaks its values hold. What Arrow would read differently (a quote
+closed mid-field, a quote inside an unquoted field, a ragged row, a NUL byte, bytes the encoding
+does not decode, a multi-byte legacy encoding) raises `ColumnarUnfit`; the caller then reads that
+input with the reference reader, which reads or rejects every row as always.
+
+A pre-scan of the raw bytes (numpy, one pass) settles the quoting, NUL and encoding questions
+before the first batch is handed out; only a ragged row (found by Arrow's parser) and the closing
+line-count check can raise after batches went out.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+
+from svcaudit.intake.readers import ExportFile
+
+BLOCK_BYTES = 1 << 20  # Arrow's parse unit; also the pre-scan's read size
+QUOTE = ord('"')
+LF, CR = ord("\n"), ord("\r")
+UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+# Python's str.strip() / isspace() set, as an RE2 class body: a cell holding only these is blank
+# (`readers._has_content`).
+SPACE_CHARS = (
+    "\\t\\n\\x{0b}\\x{0c}\\r\\x{1c}-\\x{1f} \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
+)
+_CONTENT = f"[^{SPACE_CHARS}]"
+
+
+class ColumnarUnfit(Exception):
+    """The input holds something only the reference reader reads exactly; `reason` says what."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class CellBatch:
+    """Rows of one input: their first physical lines and their cells, one string array per column
+    in `Intake.cell_names` order (the csv module's text of each cell, "" for an empty one)."""
+
+    path: str
+    rows: np.ndarray  # int64, one per row
+    cells: list[pa.StringArray]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class _Scan:
+    """What the pre-scan learnt of the data after the header."""
+
+    lines: int  # physical lines, as the csv module counts them (universal newlines)
+
+
+def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iterator[CellBatch]:
+    """The rows of a CSV export after its header, in batches; ColumnarUnfit where Arrow's reading
+    could differ from `ExportFile.records` (raised before the first batch, except for a ragged row
+    or a failed line-count check)."""
+    if export.format != "csv":
+        raise ColumnarUnfit(f"{export.format} is not CSV")
+    if export.empty:
+        return
+    encoding = codecs.lookup(export.encoding).name
+    if encoding not in UTF8_NAMES and not _single_byte(encoding):
+        raise ColumnarUnfit(f"encoding {export.encoding} is not ASCII-compatible byte by byte")
+    layout = export.csv_layout()
+    if layout is None:
+        return
+    dialect, header_line = layout
+    width = len(export.columns)
+    delimiter = ord(dialect.delimiter)
+    compressed = export.compressed
+    offset = _data_offset(export, header_line, compressed)
+    if offset is None:
+        return  # nothing after the header
+    scan = _prescan(export, offset, delimiter, encoding, compressed, block_size)
+    if scan.lines == 0:
+        return
+    names = [f"c{i}" for i in range(width)]
+    read_options = pacsv.ReadOptions(
+        column_names=names,
+        block_size=block_size,
+        encoding="utf8" if encoding in UTF8_NAMES else encoding,
+    )
+    parse_options = pacsv.ParseOptions(
+        delimiter=dialect.delimiter,
+        quote_char='"',
+        double_quote=True,
+        escape_char=False,
+        newlines_in_values=True,
+        ignore_empty_lines=False,  # a blank line is a row of blanks: dropped below, its line counted
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    stream = _open_at(export, offset, compressed)
+    next_line = header_line + 1
+    try:
+        reader = pacsv.open_csv(
+            stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
+        )
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            if batch.num_rows == 0:
+                continue
+            columns = [batch.column(i) for i in range(width)]
+            spans = _spans(columns)
+            starts = next_line + np.concatenate(([0], np.cumsum(spans[:-1])))
+            next_line = int(starts[-1] + spans[-1])
+            keep = _has_content(columns)
+            if keep is None:
+                yield CellBatch(export.display, starts, columns)
+                continue
+            if keep.any():
+                mask = pa.array(keep)
+                yield CellBatch(export.display, starts[keep], [column.filter(mask) for column in columns])
+    except pa.ArrowInvalid as exc:
+        raise ColumnarUnfit(f"Arrow could not read it as the csv module does: {exc}") from None
+    finally:
+        stream.close()
+    if next_line - header_line - 1 != scan.lines:
+        raise ColumnarUnfit(
+            f"rows cover {next_line - header_line - 1} lines after the header, the file has {scan.lines}"
+        )
+
+
+@lru_cache(maxsize=32)
+def _single_byte(encoding: str) -> bool:
+    """Whether every byte is one character and bytes below 0x80 are ASCII: then the quotes, line
+    breaks and delimiters of the raw bytes are those of the text."""
+    try:
+        text = bytes(range(256)).decode(encoding, errors="replace")
+    except LookupError:
+        return False
+    return len(text) == 256 and text[:128] == bytes(range(128)).decode("ascii")
+
+
+def _open_binary(export: ExportFile, compressed: bool) -> BinaryIO:
+    import gzip
+
+    if compressed:
+        return gzip.open(export.path, "rb")  # type: ignore[return-value]
+    return open(export.path, "rb")  # noqa: SIM115 - closed by the caller
+
+
+def _data_offset(export: ExportFile, header_line: int, compressed: bool) -> int | None:
+    """The byte offset (in the decompressed stream) of the line after the header's last line,
+    counting line breaks as universal newlines do; None when nothing follows it."""
+    with _open_binary(export, compressed) as stream:
+        head = b""
+        while True:
+            more = stream.read(BLOCK_BYTES)
+            head += more
+            ends = [match.end() for match in _LINE_END.finditer(head)]
+            # A line break at the very end of what was read may be the \r of a \r\n: read on.
+            if len(ends) >= header_line and (not more or ends[header_line - 1] < len(head)):
+                end = ends[header_line - 1]
+                return end if end < len(head) else None
+            if not more:
+                return None
+
+
+def _open_at(export: ExportFile, offset: int, compressed: bool) -> pa.NativeFile:
+    """Arrow's stream of the file from `offset` on (decompressed)."""
+    if compressed:
+        stream = pa.CompressedInputStream(pa.OSFile(str(export.path)), "gzip")
+        stream.read(offset)
+        return stream
+    stream = pa.OSFile(str(export.path))
+    stream.seek(offset)
+    return stream
+
+
+def _prescan(
+    export: ExportFile, offset: int, delimiter: int, encoding: str, compressed: bool, block_size: int
+) -> _Scan:
+    """One pass over the data's bytes: NUL, strict decoding, quoting as both readers read it alike,
+    and the physical line count.
+
+    Quotes are paired by their parity in the file: an opening quote (even count before it) must
+    start a field (after a delimiter, a line break, or the closing quote of an escaped pair), a
+    closing one must end it (before a delimiter, a line break, the end, or a quote: the escaped
+    pair). Then the csv module and Arrow split every row alike; a quote elsewhere (`ab"c`, which
+    the csv module reads literally, or `"ab"c`, which it rejects and Arrow reads as `abc`) is
+    left to the reference reader.
+    """
+    # Arrow checks UTF-8 itself (a bad byte ends the read with ColumnarUnfit); a legacy encoding
+    # is decoded here strictly, as Arrow's transcoding would not report what it cannot decode.
+    decoder = None if encoding in UTF8_NAMES else codecs.getincrementaldecoder(encoding)("strict")
+    quotes = 0
+    previous = LF  # the data starts a line
+    pending_close = False  # the chunk ended on a closing quote: the next byte must end the field
+    pending_cr = False
+    lines = 0
+    last = None
+    allowed_before = np.array([delimiter, LF, CR, QUOTE], dtype=np.uint8)
+    with _open_binary(export, compressed) as stream:
+        stream.seek(offset)
+        while chunk := stream.read(block_size):
+            data = np.frombuffer(chunk, dtype=np.uint8)
+            if pending_close and data[0] not in allowed_before:
+                raise ColumnarUnfit("a quoted field is closed before its end")
+            if pending_cr and data[0] == LF:
+                lines -= 1  # the \r counted last chunk and this \n are one line break
+            if b"\x00" in chunk:
+                raise ColumnarUnfit("a NUL byte")
+            if decoder is not None and not chunk.isascii():
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    raise ColumnarUnfit(f"bytes that are not valid {encoding}") from None
+            at = np.flatnonzero(data == QUOTE)
+            if at.size:
+                before = np.empty(at.size, dtype=np.uint8)
+                before[1:] = data[at[1:] - 1]
+                before[0] = data[at[0] - 1] if at[0] > 0 else previous
+                after = np.empty(at.size, dtype=np.uint8)
+                inside = at + 1 < data.size
+                after[inside] = data[at[inside] + 1]
+                after[~inside] = delimiter  # settled with the next chunk (`pending_close`)
+                closing = (np.arange(quotes, quotes + at.size) % 2).astype(bool)
+                if not np.isin(before[~closing], allowed_before).all():
+                    raise ColumnarUnfit("a quote inside an unquoted field")
+                if not np.isin(after[closing], allowed_before).all():
+                    raise ColumnarUnfit("a quoted field is closed before its end")
+                pending_close = bool(closing[-1]) and at[-1] == data.size - 1
+                quotes += at.size
+            else:
+                pending_close = False
+            lines += chunk.count(b"\n")
+            returns = chunk.count(b"\r")
+            if returns:
+                lines += returns - chunk.count(b"\r\n")
+            pending_cr = data[-1] == CR
+            previous = int(data[-1])
+            last = previous
+    if quotes % 2:
+        raise ColumnarUnfit("a quote is never closed")
+    if last is not None and last not in (LF, CR):
+        lines += 1  # the last line has no line break
+    return _Scan(lines)
+
+
+def _spans(columns: list[pa.Array]) -> np.ndarray:
+    """Physical lines each row covers: one, plus the line breaks its values hold (\\r\\n, lone \\r
+    and \\n each one, as universal newlines count them)."""
+    size = len(columns[0])
+    spans = np.ones(size, dtype=np.int64)
+    for column in columns:
+        data, offsets = _value_bytes(column)
+        breaks = np.flatnonzero(data == LF)
+        returns = np.flatnonzero(data == CR)
+        if returns.size:
+            # A \r followed by \n in the same value is one break with it; one at a value's end
+            # is a break of its own (the next value's bytes follow it in the buffer).
+            value_ends = offsets[np.searchsorted(offsets, returns, side="right")]
+            following = returns + 1
+            paired = (following < value_ends) & (data[np.minimum(following, data.size - 1)] == LF)
+            breaks = np.concatenate((breaks, returns[~paired]))
+        if breaks.size:
+            spans += np.bincount(np.searchsorted(offsets, breaks, side="right") - 1, minlength=size)
+    return spans
+
+
+def _value_bytes(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes of a string array's values and its offsets into them, without copying."""
+    _, offsets_buffer, data_buffer = column.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[column.offset : column.offset + len(column) + 1]
+    if data_buffer is None:
+        return np.empty(0, dtype=np.uint8), offsets - offsets[0]
+    return np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]], offsets - offsets[0]
+
+
+def _has_content(columns: list[pa.Array]) -> np.ndarray | None:
+    """Which rows hold a non-blank cell (`readers._has_content`); None when all of them do.
+
+    The first column settles nearly every row; only the rest are looked at further."""
+    keep = pc.match_substring_regex(columns[0], _CONTENT).to_numpy(zero_copy_only=False)
+    if keep.all():
+        return None
+    for column in columns[1:]:
+        open_rows = np.flatnonzero(~keep)
+        if not open_rows.size:
+            break
+        found = pc.match_substring_regex(column.take(pa.array(open_rows)), _CONTENT).to_numpy(zero_copy_only=False)
+        keep[open_rows[found]] = True
+    return None if keep.all() else keep

@@ -1,0 +1,221 @@
+"""Arrow's reading and column-wise typing equal the reference reader and typer, or step aside.
+
+Every CSV fixture of the repository and generated CSVs (quotes, line breaks of every kind inside
+values, blank lines, `;;;` rows, BOM, odd timestamps, junk) are read both ways: `read_cell_batches`
+either raises ColumnarUnfit or gives the rows and cells `Intake.input_rows` gives, at the same
+lines; every row `type_columns` calls exact has the values `RowParser.ticket` gives it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from svcaudit.errors import InputError
+from svcaudit.intake.arrow_csv import _CONTENT, ColumnarUnfit, read_cell_batches
+from svcaudit.intake.column_typer import MISSING, type_columns
+from svcaudit.intake.fields import FieldError
+from svcaudit.intake.model import RowRef
+from svcaudit.intake.readers import ExportFile, RecordError
+from tests.intake.helpers import make_intake
+
+ROOT = Path(__file__).resolve().parents[2]
+CSV_FIXTURES = sorted(
+    p for folder in ("tests", "samples") for p in (ROOT / folder).rglob("*") if p.suffix in (".csv", ".tsv", ".gz")
+)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def arrow_rows(export: ExportFile) -> list[tuple[int, list[str]]]:
+    rows = []
+    for batch in read_cell_batches(export, block_size=256):  # small blocks: many batch edges
+        columns = [cell.to_pylist() for cell in batch.cells]
+        rows.extend((int(row), [column[i] for column in columns]) for i, row in enumerate(batch.rows))
+    return rows
+
+
+def assert_same(path: Path) -> None:
+    """Arrow's reading of the file equals the reference's (or steps aside), and so does the typing."""
+    try:
+        reference = list(ExportFile(path).records(cells=True))
+    except InputError:
+        return
+    try:
+        got = arrow_rows(ExportFile(path))
+    except ColumnarUnfit:
+        return
+    assert not any(isinstance(item, RecordError) for item in reference)
+    assert got == [(row, cells) for row, cells in reference]
+    try:
+        intake = make_intake(path)
+    except InputError:
+        return
+    names = intake.cell_names(0)
+    if names is None:
+        return
+    batches = intake.cell_batches(0)
+    assert batches is not None
+    typed_rows = 0
+    for batch in batches:
+        typed = type_columns(batch, names, intake.parser)
+        columns = [cell.to_pylist() for cell in batch.cells]
+        for i, row in enumerate(batch.rows):
+            if not typed.exact[i]:
+                continue
+            typed_rows += 1
+            ref = RowRef(intake.inputs[0].path, int(row))
+            try:
+                ticket = intake.parser.ticket(ref, dict(zip(names, [c[i] for c in columns], strict=False)))
+            except FieldError as exc:
+                raise AssertionError(f"row {row} is exact, the reference rejects it: {exc}") from None
+            assert not ticket.rejected_fields
+            for name in ("created_at", "first_reply_at", "resolved_at"):
+                expected = getattr(ticket, name)
+                expected = MISSING if expected is None else (expected - EPOCH) // _MICRO
+                assert typed.stamps[name][i] == expected, (row, name)
+            for name, (codes, values) in typed.coded.items():
+                assert values[codes[i]] == getattr(ticket, name), (row, name)
+            for name, numbers in typed.numbers.items():
+                expected = getattr(ticket, name)
+                assert (math.isnan(numbers[i]) and expected is None) or numbers[i] == expected, (row, name)
+            assert typed.present == ticket.columns
+    assert intake.inputs[0].rows_read == len(got)
+
+
+_MICRO = datetime(2000, 1, 1, 0, 0, 0, 1) - datetime(2000, 1, 1)
+
+
+@pytest.mark.parametrize("path", CSV_FIXTURES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_fixture(path: Path) -> None:
+    assert_same(path)
+
+
+def test_content_class_is_pythons_whitespace() -> None:
+    """The regex that finds a non-blank cell matches every character but those str.strip() strips."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    found = pc.match_substring_regex(pa.array(chars), _CONTENT).to_pylist()
+    assert [c for c, hit in zip(chars, found, strict=True) if not hit] == [c for c in chars if c.isspace()]
+
+
+def test_bench_shaped_rows_are_exact(tmp_path: Path) -> None:
+    """A clean export in the benchmark's shape is typed column-wise throughout."""
+    source = (ROOT / "samples" / "tickets.csv").read_text(encoding="utf-8")
+    path = tmp_path / "tickets.csv"
+    path.write_text(source, encoding="utf-8")
+    intake = make_intake(path)
+    names = intake.cell_names(0)
+    assert names is not None
+    batches = intake.cell_batches(0)
+    assert batches is not None
+    exact = np.concatenate([type_columns(b, names, intake.parser).exact for b in batches])
+    assert exact.mean() > 0.9
+    assert_same(path)
+
+
+def test_unfit_uncounts_rows(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("ticket_id,created_at\n" + "T1,2026-01-01T00:00:00Z\n" * 50 + "T2,x,extra\n", encoding="utf-8")
+    intake = make_intake(path)
+    batches = intake.cell_batches(0)
+    assert batches is not None
+    with pytest.raises(ColumnarUnfit):
+        for _ in batches:
+            pass
+    assert intake.inputs[0].rows_read == 0
+
+
+STAMPS = st.one_of(
+    st.sampled_from(["", " ", "?", "-", "n/a", "x", "2026-13-01", "2026-02-30T10:00:00", "1989-12-31T00:00:00Z"]),
+    st.builds(
+        "{:04d}-{:02d}-{:02d}{}{:02d}:{:02d}{}{}".format,
+        st.sampled_from([2025, 2026, 2100, 2101]),
+        st.integers(1, 12),
+        st.integers(1, 31),
+        st.sampled_from(["T", " ", "t"]),
+        st.integers(0, 24),
+        st.integers(0, 59),
+        st.sampled_from(["", ":00", ":59", ":30.5", ":01.123456", ":02.1234567"]),
+        st.sampled_from(["", "Z", "+03:00", "-05:30", "+0300", "+24:00", "z"]),
+    ),
+    # naive local times around Berlin's 2026 transitions (gap 03-29 02:00-03:00, fold 10-25 02:00-03:00)
+    st.builds(
+        "2026-{}T{:02d}:{:02d}:00".format,
+        st.sampled_from(["03-29", "10-25", "03-28", "10-26"]),
+        st.integers(0, 4),
+        st.sampled_from([0, 30, 59]),
+    ),
+    st.builds("{:02d}/{:02d}/2026 10:00".format, st.integers(1, 13), st.integers(1, 13)),
+    st.builds("{:02d}.{:02d}.2026 9:05".format, st.integers(1, 31), st.integers(1, 12)),
+    st.sampled_from(["1767225600", "2026-01-05", " 2026-01-05T10:00:00Z ", "\xa02026-01-05T10:00:00"]),
+)
+TEXT = st.lists(st.sampled_from(list('ab ,;\t"\n\r\x85\xa0é') + ["\r\n"]), max_size=8).map("".join)
+ROW = st.fixed_dictionaries(
+    {
+        "ticket_id": st.sampled_from(["T1", "T2", "", " T3 ", "?", "T-4"]),
+        "created_at": STAMPS,
+        "first_reply_at": STAMPS,
+        "resolved_at": STAMPS,
+        "status": st.sampled_from(["Open", "solved", " Closed ", "", "?", "NULL", "weird"]),
+        "priority": st.sampled_from(["High", "", "-"]),
+        "agent": st.sampled_from(["Ann", "", "n/a", " Bob "]),
+        "reopens": st.sampled_from(["", "0", "2", "-1", "1.5", "3.0", "x", "99999999999999999999"]),
+        "csat": st.sampled_from(["", "5", "4,5", "0", "x", " 3 "]),
+        "note": TEXT,
+    }
+)
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> bytes:
+    rows = draw(st.lists(ROW, max_size=12))
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    ending = draw(st.sampled_from(["\r\n", "\n", "\r"]))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=ending)
+    names = list(ROW_NAMES)
+    writer.writerow(names)
+    for row in rows:
+        extra = draw(st.sampled_from(["", "", "", "blank", "delims", "junk"]))
+        if extra == "blank":
+            out.write(ending)
+        elif extra == "delims":
+            out.write(delimiter * (len(names) - 1) + ending)
+        elif extra == "junk":
+            out.write(draw(st.sampled_from(['T9,"ab"c' + ending, 'T9,a"b' + ending, "  " + ending])))
+        writer.writerow([row[name] for name in names])
+    text = out.getvalue()
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    return (bom + text).encode("utf-8")
+
+
+ROW_NAMES = (
+    "ticket_id",
+    "created_at",
+    "first_reply_at",
+    "resolved_at",
+    "status",
+    "priority",
+    "agent",
+    "reopens",
+    "csat",
+    "note",
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=exports())
+def test_generated(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "gen.csv"
+    path.write_bytes(data)
+    assert_same(path)
