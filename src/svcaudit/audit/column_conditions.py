@@ -25,20 +25,20 @@ from svcaudit.standard.model import Conditions
 def settle_conditions(verdicts: ColumnVerdicts, when: Conditions, cols: TicketColumns, as_of_us: int) -> None:
     """Settle, as not applicable, the rows that do not meet `when` (checked in `row_conditions`' order)."""
     if when.first_reply_over is not None:
-        opened = cols.stamp("created_at")
+        opened = cols.stamps["created_at"]
         verdicts.not_applicable(opened == MISSING, NEEDS_CREATED_AT)
-        reply = cols.stamp("first_reply_at")
+        reply = cols.stamps["first_reply_at"]
         replied = np.where(reply == MISSING, as_of_us, reply)
         waited = np.maximum(replied - opened, 0) // US_PER_SECOND
         verdicts.not_applicable((opened != MISSING) & (waited <= _threshold_seconds(when)), _first_reply_within(when))
     if when.reopened is not None:
-        reopens = cols.number("reopens")
+        reopens = cols.numbers["reopens"]
         verdicts.not_applicable(np.isnan(reopens), NEEDS_REOPENS)
         verdicts.not_applicable((reopens > 0) != when.reopened, _reopened_unmet(when))
     if when.resolved is not None:
-        codes, statuses = cols.coded("status")
+        codes, statuses = cols.coded["status"]
         has_status = per_value(statuses, lambda s: s is not None, bool)[codes]
-        resolved_at = cols.stamp("resolved_at")
+        resolved_at = cols.stamps["resolved_at"]
         verdicts.not_applicable(~has_status & (resolved_at == MISSING), NEEDS_STATUS)
         by_status = per_value(statuses, lambda s: s is not None and s in DEFAULT_RESOLVED_STATUSES, bool)[codes]
         resolved = np.where(has_status, by_status, True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 
@@ -36,8 +35,9 @@ from svcaudit.checks.columns import (
     fold_scores,
 )
 from svcaudit.checks.score import ScoreCheck
-from svcaudit.intake.fields import FieldError
+from svcaudit.intake.fields import FieldError, duplicate_id
 from svcaudit.intake.model import Ticket
+from svcaudit.intake.seen_ids import SeenIds
 from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
 from svcaudit.timecalc.zoneclock import to_epoch_us
@@ -69,23 +69,23 @@ class ColumnStep:
 
 
 class RowsAsColumns:
-    """`TicketColumns` over typed values: what tests and small inputs make from `Ticket`s."""
+    """`TicketColumns` over typed tickets: what the property tests compare with the reference."""
 
     def __init__(self, tickets: Sequence[Ticket], present: frozenset[str]) -> None:
         self.size = len(tickets)
         self.present = present
-        self._stamps = {
+        self.stamps = {
             name: np.array(
                 [MISSING if getattr(t, name) is None else to_epoch_us(getattr(t, name)) for t in tickets],
                 dtype=np.int64,
             )
             for name in TIMESTAMP_FIELDS
         }
-        self._numbers = {
+        self.numbers = {
             name: np.array([np.nan if getattr(t, name) is None else getattr(t, name) for t in tickets], dtype=float)
             for name in NUMBER_FIELDS
         }
-        self._coded: dict[str, tuple[np.ndarray, list[str | None]]] = {}
+        self.coded: dict[str, tuple[np.ndarray, list[str | None]]] = {}
         for name in TEXT_FIELDS:
             values: list[str | None] = []
             index: dict[str | None, int] = {}
@@ -97,39 +97,37 @@ class RowsAsColumns:
                     code = index[value] = len(values)
                     values.append(value)
                 codes[position] = code
-            self._coded[name] = (codes, values)
-
-    def stamp(self, name: str) -> np.ndarray:
-        return self._stamps[name]
-
-    def coded(self, name: str) -> tuple[np.ndarray, Sequence[str | None]]:
-        return self._coded[name]
-
-    def number(self, name: str) -> np.ndarray:
-        return self._numbers[name]
+            self.coded[name] = (codes, values)
 
 
 @dataclass
 class Batch:
-    """One batch of ticket rows for the core.
+    """One batch of ticket rows for the core, read from `path`, row i from physical line `rows[i]`.
 
     `cols` holds the rows typed column-wise; `exact` marks the rows whose typed values are the
-    reference typing's; `ticket_at(i)` types row i with the reference parser (raising FieldError
-    when the reference rejects it); `reject(i, error)` records such a rejection."""
+    reference typing's; `tickets_at(positions)` types those rows with the reference parser (a
+    FieldError in place of a row the reference rejects). The rest are how the batch's rows are
+    accounted to its input: a rejected row or field, a row folded into an earlier one of its ticket."""
 
+    path: str
+    rows: np.ndarray
     cols: TicketColumns
     exact: np.ndarray
-    ticket_at: Callable[[int], Ticket]
-    reject: Callable[[int, FieldError], None]
-    tickets_at: Callable[[np.ndarray], list[Ticket | FieldError]] | None = None
+    tickets_at: Callable[[np.ndarray], list[Ticket | FieldError]]
+    reject: Callable[[int, str | None, str], None]
+    reject_fields: Callable[[Ticket], None]
+    fold: Callable[[int], None]
 
 
 @dataclass
 class ColumnAudit:
-    """Judges batches of ticket rows into a Tally, as `tally.add(judge_ticket(...))` row by row would."""
+    """Judges batches of ticket rows into a Tally, as `tally.add(judge_ticket(...))` row by row
+    would. With `duplicates` (`input.duplicates`: reject or first), a ticket id read before is
+    rejected or folded by position, as the reference intake does."""
 
     tally: Tally
     as_of: datetime
+    duplicates: str | None = None
     steps: list[ColumnStep] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -141,28 +139,31 @@ class ColumnAudit:
             ColumnStep(step, None if step.aggregate else step.check.column_kernel(self.as_of)) for step in plan.steps
         ]
         self._as_of_us = to_epoch_us(self.as_of)
-        self._conditions = {
-            step.index: step.rule.when for step in plan.steps if step.conditional and not step.aggregate
-        }
+        self._seen = SeenIds() if self.duplicates is not None else None
 
-    def add(self, batch: Batch, accepted: np.ndarray | None = None) -> None:
-        """Judge one batch. `accepted` (default: every row) marks the rows to audit; the others were
-        rejected or folded before (a repeated ticket id)."""
+    def add(self, batch: Batch) -> None:
+        """Judge one batch of rows."""
         cols = batch.cols
         size = cols.size
-        accepted = np.ones(size, dtype=bool) if accepted is None else accepted.copy()
+        accepted = np.ones(size, dtype=bool)
         tickets: dict[int, Ticket] = {}
-        for i in np.flatnonzero(accepted & ~batch.exact):
-            try:
-                tickets[int(i)] = batch.ticket_at(int(i))
-            except FieldError as error:
-                batch.reject(int(i), error)
+        unsure = np.flatnonzero(~batch.exact)
+        for i, typed in zip(unsure.tolist(), batch.tickets_at(unsure), strict=True):
+            if isinstance(typed, FieldError):
+                batch.reject(i, typed.field, typed.message)
                 accepted[i] = False
-        created = cols.stamp("created_at")
+            else:
+                tickets[i] = typed
+        if self._seen is not None:
+            self._screen_repeats(batch, accepted, tickets)
+        for ticket in tickets.values():
+            if ticket.rejected_fields:
+                batch.reject_fields(ticket)
+        created = cols.stamps["created_at"]
         after = (created != MISSING) & (created > self._as_of_us)
         late = np.zeros(size, dtype=bool)
         for name in ("first_reply_at", "resolved_at"):
-            stamp = cols.stamp(name)
+            stamp = cols.stamps[name]
             late |= (stamp != MISSING) & (stamp > self._as_of_us)
         deferred = accepted & (~batch.exact | after | late)
         verdicts: list[ColumnVerdicts | None] = []
@@ -178,6 +179,21 @@ class ColumnAudit:
         self._count(verdicts, bulk)
         self._fold(cols, accepted & ~after, tickets)
         self._judge_rows(batch, cols, verdicts, bulk, deferred, tickets)
+
+    def _screen_repeats(self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]) -> None:
+        """Reject or fold the rows whose ticket id was read before (`input.duplicates`)."""
+        assert self._seen is not None
+        positions = np.flatnonzero(accepted)
+        codes, values = batch.cols.coded["ticket_id"]
+        ids = [tickets[int(i)].ticket_id if int(i) in tickets else values[codes[i]] for i in positions]
+        for repeat in self._seen.add(batch.path, batch.rows[positions], ids):  # type: ignore[arg-type]
+            i = int(positions[repeat.position])
+            accepted[i] = False
+            tickets.pop(i, None)
+            if self.duplicates == "first":
+                batch.fold(i)
+            else:
+                batch.reject(i, "ticket_id", duplicate_id(repeat.ticket_id, repeat.first_path, repeat.first_row))
 
     def _judge(self, column_step: ColumnStep, cols: TicketColumns) -> ColumnVerdicts:
         """The rule's kernel after its `when` (vectorised as `conditions.row_conditions`)."""
@@ -219,7 +235,7 @@ class ColumnAudit:
 
     def _fold(self, cols: TicketColumns, observed: np.ndarray, tickets: dict[int, Ticket]) -> None:
         """KPIs and score rules over the observed rows, in row order (`MetricsAccumulator.observe`)."""
-        numbers = {name: cols.number(name).copy() for name in NUMBER_FIELDS}
+        numbers = {name: cols.numbers[name].copy() for name in NUMBER_FIELDS}
         for position, ticket in tickets.items():  # rows typed by the reference parser
             for name in NUMBER_FIELDS:
                 value = getattr(ticket, name)
@@ -253,14 +269,17 @@ class ColumnAudit:
         scored = [(s.step.index, s.step.weight, s.step.rule.critical) for s in self.steps if s.step.weight]
         quality = tally.quality if scored else None
         rows = np.flatnonzero(deferred | bulk) if quality is not None else np.flatnonzero(deferred)
+        untyped = np.flatnonzero(deferred & batch.exact)
+        for i, typed in zip(untyped.tolist(), batch.tickets_at(untyped), strict=True):
+            assert not isinstance(typed, FieldError)  # an exact row is one the reference types
+            tickets[i] = typed
         if quality is not None:
-            agent_codes, agents = cols.coded("agent")
-            team_codes, teams = cols.coded("team")
+            agent_codes, agents = cols.coded["agent"]
+            team_codes, teams = cols.coded["team"]
         for position in rows:
             i = int(position)
             if deferred[i]:
-                ticket = tickets.get(i) or batch.ticket_at(i)
-                tally.add(judge_ticket(plan, ticket, as_of), observe=False)
+                tally.add(judge_ticket(plan, tickets[i], as_of), observe=False)
                 continue
             assert quality is not None
             score = TicketScore()
@@ -272,18 +291,10 @@ class ColumnAudit:
             quality.add(score, agents[agent_codes[i]], teams[team_codes[i]])
 
 
-def present_fields(tickets: Sequence[Ticket]) -> frozenset[str]:
-    """The canonical fields that are columns of the tickets' input."""
-    return tickets[0].columns if tickets else frozenset()
-
-
 def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: datetime) -> None:
     """The core over tickets already typed (every row exact): what the property tests compare
     with the reference, and a way to audit typed rows from any source."""
     audit = ColumnAudit(tally, as_of)
-    by_columns: dict[frozenset[str], list[int]] = {}
-    for position, ticket in enumerate(tickets):
-        by_columns.setdefault(ticket.columns, []).append(position)
     # One batch per run of tickets with the same columns, in order.
     start = 0
     while start < len(tickets):
@@ -292,12 +303,17 @@ def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: dat
             end += 1
         part = list(tickets[start:end])
         exact = np.array([not t.rejected_fields for t in part], dtype=bool)
-        audit.add(Batch(RowsAsColumns(part, part[0].columns), exact, part.__getitem__, _never))
+        rows = np.array([t.ref.row if t.ref else 0 for t in part], dtype=np.int64)
+        typed: Callable[[np.ndarray], list[Ticket | FieldError]] = lambda positions, part=part: [  # noqa: E731
+            part[i] for i in positions.tolist()
+        ]
+        audit.add(Batch("", rows, RowsAsColumns(part, part[0].columns), exact, typed, _never, _ignored, _never))
         start = end
 
 
-def _never(position: int, error: FieldError) -> None:  # pragma: no cover - typed rows are never rejected
-    raise error
+def _never(*_: object) -> None:  # pragma: no cover - typed tickets are never rejected or folded
+    raise AssertionError("a typed ticket was rejected")
 
 
-_ = Any
+def _ignored(ticket: Ticket) -> None:
+    """Rejected fields of tickets typed by the caller are the caller's to account."""

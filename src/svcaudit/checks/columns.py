@@ -32,22 +32,17 @@ PASS, NOT_APPLICABLE, PENDING, DEFER = 0, 1, 2, 3
 
 
 class TicketColumns(Protocol):
-    """A batch of typed ticket rows, a column per canonical field (see `intake.column_typer`)."""
+    """A batch of typed ticket rows, a column per canonical field (`intake.column_typer`).
+
+    `stamps`: epoch microseconds (UTC) of each timestamp field, MISSING where the row has none;
+    `coded`: each text field as (codes, distinct values), None for no value; `numbers`: float64,
+    NaN where the row has none; `present`: the canonical fields that are columns of the input."""
 
     size: int
-    present: frozenset[str]  # the canonical fields that are columns of the input
-
-    def stamp(self, name: str) -> np.ndarray:
-        """Epoch microseconds (UTC) of a timestamp field, MISSING where the row has none."""
-        ...
-
-    def coded(self, name: str) -> tuple[np.ndarray, Sequence[str | None]]:
-        """A text field as codes into its distinct values (None: the row has none)."""
-        ...
-
-    def number(self, name: str) -> np.ndarray:
-        """A numeric field as float64, NaN where the row has none."""
-        ...
+    stamps: dict[str, np.ndarray]
+    coded: dict[str, tuple[np.ndarray, list[str | None]]]
+    numbers: dict[str, np.ndarray]
+    present: frozenset[str]
 
 
 @dataclass

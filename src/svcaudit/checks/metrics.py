@@ -205,7 +205,7 @@ class Resolution(Metric):
     def open_columns(self, verdicts: ColumnVerdicts, cols: TicketColumns, open_rows: Any, resolved: Any) -> None:
         # Without an end time, a row is resolved only by its status: `resolved` is the status's say.
         if "resolved_at" not in cols.present:
-            codes, values = cols.coded("status")
+            codes, values = cols.coded["status"]
             no_status = values.index(None) if None in values else -1
             verdicts.not_applicable(open_rows & (codes == no_status), self.NO_COLUMN.reason)
         verdicts.not_applicable(open_rows & resolved, self.ENDED.reason)

@@ -94,13 +94,13 @@ class ResolutionCheck(Check):
             from svcaudit.checks.columns import MISSING, ColumnVerdicts, per_value
 
             verdicts = ColumnVerdicts(cols.size)
-            codes, values = cols.coded("status")
+            codes, values = cols.coded["status"]
             has_status = per_value(values, lambda s: s is not None, bool)[codes]
             resolved = np.where(has_status, per_value(values, lambda s: s in statuses, bool)[codes], True)
-            known = has_status | (cols.stamp("resolved_at") != MISSING)
+            known = has_status | (cols.stamps["resolved_at"] != MISSING)
             verdicts.not_applicable(~known, NEEDS_RESOLUTION_DATA)
             if max_reopens is not None:
-                reopens = cols.number("reopens")
+                reopens = cols.numbers["reopens"]
                 verdicts.not_applicable(np.isnan(reopens), NEEDS_REOPENS_DATA)
                 verdicts.defer(reopens > max_reopens)
             verdicts.pending(~resolved)

@@ -215,19 +215,19 @@ class ResponseTimeCheck(Check):
             import numpy as np
 
             verdicts = ColumnVerdicts(cols.size)
-            opened = cols.stamp("created_at")
+            opened = cols.stamps["created_at"]
             verdicts.not_applicable(opened == MISSING, "needs created_at")
             if end_field is None:
                 verdicts.not_applicable(verdicts.open, NEEDS_MESSAGE_ROWS.reason)
                 return verdicts
-            end = cols.stamp(end_field)
-            status_codes, statuses = cols.coded("status")
+            end = cols.stamps[end_field]
+            status_codes, statuses = cols.coded["status"]
             has_status = per_value(statuses, lambda s: s is not None, bool)[status_codes]
             by_status = per_value(statuses, lambda s: s is not None and s in resolved_statuses, bool)[status_codes]
-            resolved = np.where(has_status, by_status, cols.stamp("resolved_at") != MISSING)
+            resolved = np.where(has_status, by_status, cols.stamps["resolved_at"] != MISSING)
             ended = end != MISSING
             metric.open_columns(verdicts, cols, ~ended, resolved)
-            priority_codes, priorities = cols.coded("priority")
+            priority_codes, priorities = cols.coded["priority"]
             seconds = per_value(priorities, target_seconds, np.int64)[priority_codes]
             days = per_value(priorities, target_days, np.int64)[priority_codes]
             verdicts.defer((seconds < 0) & (days < 0))  # no target: `evaluate` words why

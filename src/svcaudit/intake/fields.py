@@ -96,6 +96,14 @@ SHOWN_CHARS = 40  # of a bad value, in its rejection message
 MAX_PLAIN_DIGITS = 15  # a float holds every whole number of this many digits exactly
 
 
+def duplicate_id(ticket_id: str, first_path: str, first_row: int) -> str:
+    """Why a ticket row whose id was read before is rejected (`input.duplicates: reject`)."""
+    return (
+        f"duplicate ticket_id {ticket_id!r} (first at {first_path}:{first_row}); "
+        f"set input.duplicates to first or last to fold repeated rows"
+    )
+
+
 class FieldError(ValueError):
     """One field of a row that cannot be read; the row is rejected with this field and reason."""
 

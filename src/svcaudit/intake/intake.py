@@ -30,7 +30,7 @@ from svcaudit.intake.columns import (
     loose_key,
 )
 from svcaudit.intake.dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
-from svcaudit.intake.fields import FieldError, RowParser
+from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
 from svcaudit.intake.headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from svcaudit.intake.ids import TicketIdSet
 from svcaudit.intake.lookups import LOOKUP_KEY, LookupTable, join_row, miss_reason
@@ -1067,9 +1067,7 @@ class Intake:
                         item,
                         ref.row,
                         "ticket_id",
-                        f"duplicate ticket_id {ticket.ticket_id!r} "
-                        f"(first at {inputs[first_input].stats.path}:{first_row}); "
-                        f"set input.duplicates to first or last to fold repeated rows",
+                        duplicate_id(ticket.ticket_id, inputs[first_input].stats.path, first_row),
                     )
                     continue
                 if not unique:
