@@ -1,3 +1,3 @@
-from svcaudit.cli.commands import main
+from svcaudit.cli import main
 
 main()

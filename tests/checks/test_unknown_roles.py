@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 AS_OF = "2026-11-23T00:00:00Z"
 NEEDS_ROLE = "needs author_role (the messages do not say who wrote them)"

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 STANDARD = """\
 svcaudit: 1

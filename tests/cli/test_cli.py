@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from tests.paths import SAMPLES
 
 AS_OF = "2026-11-23T12:00:00Z"
@@ -146,7 +146,7 @@ def test_validate_accepts_builtin(runner):
 
 
 def test_internal_errors_are_one_line(runner, write, monkeypatch):
-    import svcaudit.cli.commands as cli
+    import svcaudit.audit.run as cli
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

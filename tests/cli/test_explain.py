@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 STANDARD = """\
 svcaudit: 1

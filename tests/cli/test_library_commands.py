@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from svcaudit.checks.registry import CHECK_KINDS
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.standard.loader import builtin_names, load_standard
 
 

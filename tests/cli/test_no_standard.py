@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 FIXTURES = Path(__file__).parents[1] / "presets" / "fixtures"
 AS_OF = "2026-11-23T12:00:00Z"

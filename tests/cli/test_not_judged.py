@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 AS_OF = "2026-11-23T12:00:00Z"
 FIRST_REPLY = "  - {id: first-reply, check: response_time, metric: first_reply, target: 1h%s}\n"

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from tests.paths import SAMPLES
 
 AS_OF = "2026-11-23T12:00:00Z"

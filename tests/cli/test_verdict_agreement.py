@@ -22,7 +22,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import OutputFormat, app
+from svcaudit.cli import app
+from svcaudit.cli.options import OutputFormat
 from svcaudit.results.exitcodes import ExitCode
 from tests.paths import REPO, SAMPLES
 

@@ -7,7 +7,7 @@ import os
 
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 # Examples per property: small for the suite (the fuzz directory runs in seconds);
 # SVCAUDIT_FUZZ_EXAMPLES=5000 for a deep search before a release.

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = "2026-11-23T00:00:00Z"

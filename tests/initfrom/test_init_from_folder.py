@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 WAREHOUSE = Path(__file__).parents[1] / "presets" / "fixtures" / "warehouse"
 AS_OF = "2026-11-23T12:00:00Z"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import RowParser
 from svcaudit.intake.intake import Intake

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from tests.intake.helpers import make_intake
 
 AS_OF = "2026-03-10T00:00:00Z"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.intake.encodings import ENCODING_SAMPLE_BYTES, decide_encoding
 
 AS_OF = "2026-03-10T00:00:00Z"

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import FieldError, RowParser
 from svcaudit.intake.intake import Intake

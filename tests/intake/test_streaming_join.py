@@ -8,7 +8,7 @@ import random
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.intake import intake as intake_module
 from tests.paths import SAMPLES
 

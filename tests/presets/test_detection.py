@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.presets import PRESETS, detect_preset
 

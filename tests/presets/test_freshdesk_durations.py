@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "freshdesk_ui_durations.csv"
 AS_OF = "2026-11-23T12:00:00Z"

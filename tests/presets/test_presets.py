@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from svcaudit.audit.engine import make_intake
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.intake.model import Role
 from svcaudit.standard.loader import parse_standard
 

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.intake.model import Rejection
 from svcaudit.results.model import group_reasons, group_rejections, reason_key
 

@@ -20,7 +20,7 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.reporters.escaping import csv_cell, json_text, markdown, terminal, visible_controls
 
 AS_OF = "2026-11-23T12:00:00Z"

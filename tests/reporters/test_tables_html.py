@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from svcaudit.audit.grouped import NONE_LABEL, TablesReport, build_report, parse_by, resolve_period
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.reporters.tables_html import (
     BAR_COLOUR,
     FIRST_REPLY_BUCKETS,

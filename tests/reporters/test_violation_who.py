@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.results.findings import FindingLog
 from svcaudit.results.model import VIOLATION_FIELDS, WHO_FIELDS, Violation, violation_as_row, violation_dict
 

@@ -25,7 +25,7 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from tests.paths import REPO
 
 FIXTURE = REPO / "tests" / "reporters" / "fixtures" / "weekly"

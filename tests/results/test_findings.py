@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.reporters.common import worst_first
 from svcaudit.results import findings
 from svcaudit.results.findings import FindingLog, Segment

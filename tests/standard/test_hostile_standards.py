@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from svcaudit.cli.commands import app
+from svcaudit.cli import app
 from svcaudit.standard.loader import load_standard
 from svcaudit.standard.yamlsource import MAX_DEPTH, MAX_NUMBER_CHARS
 from svcaudit.text.phrases import MAX_REGEX_PROGRAM, MAX_REGEXES

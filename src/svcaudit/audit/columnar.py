@@ -186,7 +186,7 @@ class ColumnAudit:
         positions = np.flatnonzero(accepted)
         codes, values = batch.cols.coded["ticket_id"]
         ids = [tickets[int(i)].ticket_id if int(i) in tickets else values[codes[i]] for i in positions]
-        for repeat in self._seen.add(batch.path, batch.rows[positions], ids):  # type: ignore[arg-type]
+        for repeat in self._seen.add(batch.path, batch.rows[positions], ids):
             i = int(positions[repeat.position])
             accepted[i] = False
             tickets.pop(i, None)
@@ -304,11 +304,15 @@ def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: dat
         part = list(tickets[start:end])
         exact = np.array([not t.rejected_fields for t in part], dtype=bool)
         rows = np.array([t.ref.row if t.ref else 0 for t in part], dtype=np.int64)
-        typed: Callable[[np.ndarray], list[Ticket | FieldError]] = lambda positions, part=part: [  # noqa: E731
-            part[i] for i in positions.tolist()
-        ]
-        audit.add(Batch("", rows, RowsAsColumns(part, part[0].columns), exact, typed, _never, _ignored, _never))
+        audit.add(Batch("", rows, RowsAsColumns(part, part[0].columns), exact, _typed(part), _never, _ignored, _never))
         start = end
+
+
+def _typed(tickets: list[Ticket]) -> Callable[[np.ndarray], list[Ticket | FieldError]]:
+    def tickets_at(positions: np.ndarray) -> list[Ticket | FieldError]:
+        return [tickets[i] for i in positions.tolist()]
+
+    return tickets_at
 
 
 def _never(*_: object) -> None:  # pragma: no cover - typed tickets are never rejected or folded

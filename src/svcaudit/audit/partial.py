@@ -11,15 +11,16 @@ an exact count or sum.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from svcaudit import __version__
-from svcaudit.audit.engine import Tally, input_warnings
+from svcaudit.audit.engine import Tally, input_warnings, make_intake
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.run import Audit
+from svcaudit.audit.run import Audit, ProgressCallback
+from svcaudit.audit.workers import default_jobs
 from svcaudit.errors import InputError, Location, UsageError
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import InputStats, Rejection, Shape
@@ -28,6 +29,31 @@ from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
 
 PARTIAL_FORMAT = 1
+
+
+def audit_partial(
+    standard: Standard,
+    paths: Sequence[str | Path],
+    as_of: datetime,
+    encoding: str | None = None,
+    progress: ProgressCallback | None = None,
+    waivers: Waivers | None = None,
+    jobs: int | None = None,
+    presets: Mapping[str, dict[str, Any]] | None = None,
+    warnings: Sequence[str] = (),
+) -> dict[str, Any]:
+    """One shard's audit (`check --partial`), as `partial_dict` keeps it: its tickets judged by `jobs`
+    workers (None: one per core), nothing judged over all tickets yet. `presets` names the preset an
+    input was read with, and `warnings` go first, when the caller chose the standard by the inputs."""
+    intake = make_intake(standard, paths, encoding, as_of)
+    audit = Audit(standard, as_of, waivers=waivers)
+    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
+    data = partial_dict(audit, intake)
+    for item in data["inputs"]:
+        if presets and item["path"] in presets:
+            item["preset"] = presets[item["path"]]
+    data["warnings"][:0] = warnings
+    return data
 
 
 def partial_dict(audit: Audit, intake: Intake) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The command line: the Typer app and its entry point (`svcaudit`)."""
+"""The command line: the Typer app and its entry point (`svcaudit`). The edge of the pipeline: the
+only place that prints or exits; `app` lists the modules that hold the commands."""
 
-from svcaudit.cli.commands import app, main
+from svcaudit.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -23,8 +23,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from svcaudit.intake.arrow_csv import SPACE_CHARS, CellBatch
 from svcaudit.intake.fields import FieldError, RowParser, survey_score, whole_number

@@ -49,16 +49,16 @@ class SeenIds:
         found: list[Repeat] = []
         if repeats.any():
             earlier: dict[str, int] = {}  # candidate ids of this batch -> their first position
-            for position in np.flatnonzero(repeats):
+            for position in np.flatnonzero(repeats).tolist():
                 ticket_id = ids[position]
                 first = self._first(ticket_id, int(hashes[position]))
                 if first is None and ticket_id in earlier:
                     first = (path, int(rows[earlier[ticket_id]]))
                 if first is not None:
                     kept[position] = False
-                    found.append(Repeat(int(position), ticket_id, first[0], first[1]))
+                    found.append(Repeat(position, ticket_id, first[0], first[1]))
                 else:
-                    earlier[ticket_id] = int(position)
+                    earlier[ticket_id] = position
         self._remember(path, rows[kept], hashes[kept], [i for i, keep in zip(ids, kept, strict=True) if keep])
         return found
 

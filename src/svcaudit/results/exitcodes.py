@@ -15,8 +15,10 @@ The verdict is the result model's (`AuditResult.verdict`); this maps it, and not
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
-from svcaudit.results.model import Verdict
+if TYPE_CHECKING:
+    from svcaudit.results.model import Verdict
 
 
 class ExitCode(enum.IntEnum):
@@ -25,11 +27,12 @@ class ExitCode(enum.IntEnum):
     ERROR = 2
 
 
-_BY_VERDICT = {Verdict.PASSED: ExitCode.MET, Verdict.FAILED: ExitCode.NOT_MET, Verdict.NOT_JUDGED: ExitCode.ERROR}
-
-
 def exit_code_for(verdict: Verdict, exit_zero: bool = False) -> ExitCode:
     """The verdict of a finished audit as a process exit code; `exit_zero` (`--exit-zero`) passes a
     failed standard, never an audit that judged nothing."""
-    code = _BY_VERDICT[verdict]
+    # Imported here so `ExitCode` alone (the CLI's error guard, `--help`) does not load the result model.
+    from svcaudit.results.model import Verdict
+
+    by_verdict = {Verdict.PASSED: ExitCode.MET, Verdict.FAILED: ExitCode.NOT_MET, Verdict.NOT_JUDGED: ExitCode.ERROR}
+    code = by_verdict[verdict]
     return ExitCode.MET if exit_zero and code is ExitCode.NOT_MET else code
