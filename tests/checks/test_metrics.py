@@ -3,17 +3,20 @@
 A case is a metric, a conversation (minutes after START, role, text[, status]), ticket row fields,
 and what is measured: spans as (label, start, end or None) in minutes after START, or the
 fragment of the reason the ticket cannot be measured. A ticket row without messages is measured
-both ways, through its timeline and through its columns (`ROW_END`, `open_row`), and the two must
-agree.
+both ways, through its timeline and through its columns (`ROW_END`, `open_columns`), and the two
+must agree.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
+from svcaudit.audit.columnar import RowsAsColumns
 from svcaudit.checks.base import NEEDS_MESSAGE_ROWS, Outcome, Status
+from svcaudit.checks.columns import ColumnVerdicts
 from svcaudit.checks.helpdesk_agreement import HelpdeskAgreementCheck
 from svcaudit.checks.metrics import METRICS, MeasuredSpan, Metric
 from svcaudit.checks.response_time import ResponseTimeCheck
@@ -143,11 +146,17 @@ def _from_timeline(metric: Metric, ticket: Ticket) -> Any:
 
 
 def _from_row(metric: Metric, ticket: Ticket) -> Any:
-    """What the row fast path reads: the span from created_at to the `ROW_END` column."""
+    """What the columnar core reads: the span from created_at to the `ROW_END` column, or what
+    `open_columns` settles for a row whose end column is empty."""
     assert metric.ROW_END is not None and ticket.created_at is not None
     end = getattr(ticket, metric.ROW_END)
-    if end is None and (unmeasured := metric.open_row(ticket, RESOLVED)) is not None:
-        return _shown(unmeasured)
+    if end is None:
+        verdicts = ColumnVerdicts(1)
+        status = ticket.status
+        resolved = np.array([status in RESOLVED if status is not None else ticket.resolved_at is not None])
+        metric.open_columns(verdicts, RowsAsColumns([ticket], ticket.columns), np.ones(1, dtype=bool), resolved)
+        if not verdicts.open[0]:
+            return verdicts.texts[verdicts.reasons[0]]
     return _shown([MeasuredSpan(metric.LABEL, ticket.created_at, end, None)])
 
 

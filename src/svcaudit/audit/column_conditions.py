@@ -1,7 +1,7 @@
-"""A rule's `when` for a batch of ticket rows: `conditions.row_conditions`, a column at a time.
+"""A rule's `when` for a batch of ticket rows: `conditions.conditions_unmet`, a column at a time.
 
 The rows that do not meet the conditions are settled as not applicable, with the very reasons
-`row_conditions` gives; the rows that meet them stay open for the rule's kernel.
+`conditions_unmet` gives; the rows that meet them stay open for the rule's kernel.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from svcaudit.audit.conditions import (
     NEEDS_CREATED_AT,
     NEEDS_REOPENS,
     NEEDS_STATUS,
-    _first_reply_within,
-    _reopened_unmet,
-    _resolved_unmet,
-    _threshold_seconds,
+    first_reply_within,
+    reopened_unmet,
+    resolved_unmet,
+    threshold_seconds,
 )
 from svcaudit.checks.columns import MISSING, US_PER_SECOND, ColumnVerdicts, TicketColumns, per_value
 from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES
@@ -23,18 +23,18 @@ from svcaudit.standard.model import Conditions
 
 
 def settle_conditions(verdicts: ColumnVerdicts, when: Conditions, cols: TicketColumns, as_of_us: int) -> None:
-    """Settle, as not applicable, the rows that do not meet `when` (checked in `row_conditions`' order)."""
+    """Settle, as not applicable, the rows that do not meet `when` (in `conditions_unmet`'s order)."""
     if when.first_reply_over is not None:
         opened = cols.stamps["created_at"]
         verdicts.not_applicable(opened == MISSING, NEEDS_CREATED_AT)
         reply = cols.stamps["first_reply_at"]
         replied = np.where(reply == MISSING, as_of_us, reply)
         waited = np.maximum(replied - opened, 0) // US_PER_SECOND
-        verdicts.not_applicable((opened != MISSING) & (waited <= _threshold_seconds(when)), _first_reply_within(when))
+        verdicts.not_applicable((opened != MISSING) & (waited <= threshold_seconds(when)), first_reply_within(when))
     if when.reopened is not None:
         reopens = cols.numbers["reopens"]
         verdicts.not_applicable(np.isnan(reopens), NEEDS_REOPENS)
-        verdicts.not_applicable((reopens > 0) != when.reopened, _reopened_unmet(when))
+        verdicts.not_applicable((reopens > 0) != when.reopened, reopened_unmet(when))
     if when.resolved is not None:
         codes, statuses = cols.coded["status"]
         has_status = per_value(statuses, lambda s: s is not None, bool)[codes]
@@ -42,4 +42,4 @@ def settle_conditions(verdicts: ColumnVerdicts, when: Conditions, cols: TicketCo
         verdicts.not_applicable(~has_status & (resolved_at == MISSING), NEEDS_STATUS)
         by_status = per_value(statuses, lambda s: s is not None and s in DEFAULT_RESOLVED_STATUSES, bool)[codes]
         resolved = np.where(has_status, by_status, True)
-        verdicts.not_applicable(resolved != when.resolved, _resolved_unmet(when))
+        verdicts.not_applicable(resolved != when.resolved, resolved_unmet(when))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -32,11 +33,12 @@ from svcaudit.checks.columns import (
     PENDING,
     ColumnVerdicts,
     TicketColumns,
-    fold_scores,
 )
-from svcaudit.checks.score import ScoreCheck
-from svcaudit.intake.fields import FieldError, duplicate_id
-from svcaudit.intake.model import Ticket
+from svcaudit.checks.score import ScoreCheck, fold_scores
+from svcaudit.intake.arrow_csv import CellBatch, ColumnarUnfit
+from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
+from svcaudit.intake.intake import Intake
+from svcaudit.intake.model import RowRef, Ticket
 from svcaudit.intake.seen_ids import SeenIds
 from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
@@ -196,7 +198,7 @@ class ColumnAudit:
                 batch.reject(i, "ticket_id", duplicate_id(repeat.ticket_id, repeat.first_path, repeat.first_row))
 
     def _judge(self, column_step: ColumnStep, cols: TicketColumns) -> ColumnVerdicts:
-        """The rule's kernel after its `when` (vectorised as `conditions.row_conditions`)."""
+        """The rule's kernel after its `when` (`column_conditions`)."""
         from svcaudit.audit.column_conditions import settle_conditions
 
         step = column_step.step
@@ -321,3 +323,58 @@ def _never(*_: object) -> None:  # pragma: no cover - typed tickets are never re
 
 def _ignored(ticket: Ticket) -> None:
     """Rejected fields of tickets typed by the caller are the caller's to account."""
+
+
+def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, progress: Callable[[int], None] | None) -> None:
+    """Every input of a ticket-row intake, read by Arrow a batch at a time, judged by the core.
+
+    Raises ColumnarUnfit when an input holds what only the reference reader reads exactly (the
+    run is then made again on the reference path: `run.run_audit`)."""
+    audit = ColumnAudit(tally, as_of, intake.duplicates)
+    for index in range(intake.input_count):
+        names = intake.cell_names(index)
+        batches = intake.cell_batches(index)
+        if names is None or batches is None:
+            raise ColumnarUnfit("not a plain CSV input")
+        for cells in batches:
+            audit.add(_csv_batch(intake, index, names, cells))
+            if progress is not None:
+                progress(tally.tickets)
+
+
+def _csv_batch(intake: Intake, index: int, names: list[str], cells: CellBatch) -> Batch:
+    """A batch of an input's rows as the core takes it, accounted to the input in `intake`."""
+    from svcaudit.intake.column_typer import type_columns
+
+    parser, stats = intake.parser, intake.inputs[index]
+    path, rows = cells.path, cells.rows
+    typed = type_columns(cells, names, parser)
+
+    def tickets_at(positions: np.ndarray) -> list[Ticket | FieldError]:
+        return [
+            _reference_ticket(parser, RowRef(path, int(rows[i])), names, row)
+            for i, row in zip(positions.tolist(), _cells_of(cells.cells, positions), strict=True)
+        ]
+
+    def reject(i: int, name: str | None, message: str) -> None:
+        intake.reject_row(path, int(rows[i]), name, message)
+
+    def fold(i: int) -> None:
+        stats.rows_folded += 1
+
+    return Batch(path, rows, typed, typed.exact, tickets_at, reject, intake.reject_fields, fold)
+
+
+def _cells_of(columns: Sequence[Any], positions: np.ndarray) -> list[list[str]]:
+    """The cells of the rows at `positions`, as the csv module gives a row."""
+    if positions.size == 0:
+        return []
+    taken = [column.take(positions).to_pylist() for column in columns]
+    return [list(row) for row in zip(*taken, strict=True)]
+
+
+def _reference_ticket(parser: RowParser, ref: RowRef, names: list[str], cells: list[str]) -> Ticket | FieldError:
+    try:
+        return parser.ticket(ref, dict(zip(names, cells, strict=True)))
+    except FieldError as error:
+        return error

@@ -1,18 +1,14 @@
 """A rule's `when`: whether a ticket meets the conditions under which the rule applies.
 
 The engine asks before running a rule's check; a ticket that does not meet them makes the rule
-not applicable, with the reason counted in the report. The row version answers the same question
-for tickets known only from a ticket row, without building their timeline.
+not applicable, with the reason counted in the report (`column_conditions` asks the same of a
+batch of ticket rows).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from svcaudit.checks.base import TicketContext
 from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES
-from svcaudit.intake.model import Ticket
 from svcaudit.standard.model import Conditions
 from svcaudit.timecalc.calendar import ALWAYS_OPEN
 from svcaudit.timecalc.durations import Seconds
@@ -22,20 +18,20 @@ NEEDS_REOPENS = "needs status events or a reopens column"
 NEEDS_STATUS = "needs status events, a status column or resolved_at"
 
 
-def _threshold_seconds(when: Conditions) -> int:
+def threshold_seconds(when: Conditions) -> int:
     limit = when.first_reply_over
     return limit.seconds if isinstance(limit, Seconds) else limit.days * 86400
 
 
-def _first_reply_within(when: Conditions) -> str:
+def first_reply_within(when: Conditions) -> str:
     return f"condition not met: first reply within {when.first_reply_over}"
 
 
-def _reopened_unmet(when: Conditions) -> str:
+def reopened_unmet(when: Conditions) -> str:
     return "condition not met: " + ("never reopened" if when.reopened else "reopened")
 
 
-def _resolved_unmet(when: Conditions) -> str:
+def resolved_unmet(when: Conditions) -> str:
     return "condition not met: " + ("not resolved" if when.resolved else "resolved")
 
 
@@ -47,55 +43,18 @@ def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:
         if opened is None:
             return NEEDS_CREATED_AT
         replied = ctx.timeline().first_reply_at or ctx.as_of
-        if ALWAYS_OPEN.business_seconds(opened, replied) <= _threshold_seconds(when):
-            return _first_reply_within(when)
+        if ALWAYS_OPEN.business_seconds(opened, replied) <= threshold_seconds(when):
+            return first_reply_within(when)
     if when.reopened is not None:
         reopens = ctx.timeline().reopens(DEFAULT_RESOLVED_STATUSES)
         if reopens is None:
             return NEEDS_REOPENS
         if (reopens > 0) != when.reopened:
-            return _reopened_unmet(when)
+            return reopened_unmet(when)
     if when.resolved is not None:
         resolved = ctx.timeline().is_resolved(DEFAULT_RESOLVED_STATUSES)
         if resolved is None:
             return NEEDS_STATUS
         if resolved != when.resolved:
-            return _resolved_unmet(when)
+            return resolved_unmet(when)
     return None
-
-
-def row_conditions(when: Conditions, as_of: datetime) -> Callable[[Ticket], str | None]:
-    """`conditions_unmet` for a ticket without messages: its timeline is its row's columns
-    (first_reply_at, reopens, status or else resolved_at), so the answer needs no timeline."""
-    threshold = _threshold_seconds(when) if when.first_reply_over is not None else None
-    within = _first_reply_within(when) if threshold is not None else ""
-    reopened_unmet = _reopened_unmet(when) if when.reopened is not None else ""
-    resolved_unmet = _resolved_unmet(when) if when.resolved is not None else ""
-    resolved_statuses = DEFAULT_RESOLVED_STATUSES
-
-    def unmet(ticket: Ticket) -> str | None:
-        if threshold is not None:
-            opened = ticket.created_at
-            if opened is None:
-                return NEEDS_CREATED_AT
-            replied = ticket.first_reply_at or as_of
-            if ALWAYS_OPEN.business_seconds(opened, replied) <= threshold:
-                return within
-        if when.reopened is not None:
-            if ticket.reopens is None:
-                return NEEDS_REOPENS
-            if (ticket.reopens > 0) != when.reopened:
-                return reopened_unmet
-        if when.resolved is not None:
-            status = ticket.status
-            if status is None:
-                if ticket.resolved_at is None:
-                    return NEEDS_STATUS
-                resolved = True
-            else:
-                resolved = status in resolved_statuses
-            if resolved != when.resolved:
-                return resolved_unmet
-        return None
-
-    return unmet

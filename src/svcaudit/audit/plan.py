@@ -23,7 +23,7 @@ class RuleStep:
     aggregate: bool  # judged once over all tickets (scores), observed per ticket
     scoped: bool  # has a `where`: tickets outside it are not applicable
     conditional: bool  # has a `when`
-    weight: float  # > 0 when the rule counts towards the ticket's quality score
+    weight: float  # > 0 when the rule counts towards the ticket's quality score (never an aggregate)
     reads_roles: bool  # not applicable to a conversation whose messages have no author_role
 
 
@@ -44,7 +44,9 @@ class AuditPlan:
                 aggregate=isinstance(check, AggregateCheck),
                 scoped=bool(rule.where),
                 conditional=bool(rule.when),
-                weight=rule.weight if standard.quality and rule.weight > 0 else 0.0,
+                weight=rule.weight
+                if standard.quality and rule.weight > 0 and not isinstance(check, AggregateCheck)
+                else 0.0,
                 reads_roles=check.reads_roles,
             )
             for index, (rule, check) in enumerate(zip(standard.rules, standard.checks, strict=True))

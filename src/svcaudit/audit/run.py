@@ -1,9 +1,9 @@
 """One audit run: the strategy that judges a standard over exports, and the `Audit` that drives it.
 
 The engine (`engine`) judges one ticket and tallies verdicts; this module chooses how tickets reach
-it: ticket rows alone take the row lane (`rowaudit`, cut across worker processes), tickets assembled
-from messages are judged here or by workers (`parallel`). It sits above all of them, so none of them
-needs to import it back.
+it: plain CSV ticket rows alone go to the columnar core (`columnar`, Arrow batches and numpy), every
+other input to the reference rule loop, here or in worker processes (`workers`) when tickets are
+assembled from message rows. It sits above all of them, so none of them needs to import it back.
 """
 
 from __future__ import annotations
@@ -21,12 +21,9 @@ from svcaudit.audit.engine import (
     rejection_warnings,
 )
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.rowaudit import DuplicateTickets, audit_ticket_rows
-from svcaudit.audit.rowlane import RowLane
 from svcaudit.audit.workers import default_jobs, judge_in_parallel
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import Ticket
-from svcaudit.intake.shards import ShardMisaligned
 from svcaudit.results.findings import FindingLog
 from svcaudit.results.model import AuditResult, RuleResult
 from svcaudit.standard.model import Standard
@@ -77,20 +74,13 @@ class Audit:
                 progress,
             )
             return
-        # Observers (svcaudit report) see every verdict in full; the lane gives counts only.
-        lane = None if self.observers else RowLane(self.tally, self.as_of)
         for ticket in tickets:
-            if lane is not None:
-                lane.judge(ticket)
-            else:
-                verdicts = judge_ticket(self.tally.plan, ticket, self.as_of)
-                self.tally.add(verdicts)
-                for observer in self.observers:
-                    observer(verdicts)
+            verdicts = judge_ticket(self.tally.plan, ticket, self.as_of)
+            self.tally.add(verdicts)
+            for observer in self.observers:
+                observer(verdicts)
             if progress is not None:
                 progress(self.tally.tickets)
-        if lane is not None:
-            lane.flush()
 
     def finish(self, intake: Intake) -> AuditResult:
         tally = self.tally
@@ -129,29 +119,27 @@ def run_audit(
     waivers: Waivers | None = None,
     jobs: int | None = 1,
 ) -> AuditResult:
-    """Audit the given exports against a standard, as of a moment, in `jobs` worker processes.
+    """Audit the given exports against a standard, as of a moment.
 
-    Ticket rows alone go down the row lane (`rowaudit`), cut across `jobs` workers when they are
-    large CSV files (`jobs=None`: one per core). With message rows, tickets are assembled here and
-    judged by `jobs` workers (one per core by default; `jobs=1`: here), while this process reads
-    and joins, which dominates there.
-    A repeated ticket id, or a CSV cut that proves wrong, sends the run back to a path that can
-    take it: the result is the same whichever path gives it.
+    Plain CSV ticket rows alone are judged by the columnar core, which reads them with Arrow's
+    threads. An input Arrow cannot read exactly as the reference reader does (a ragged row, a NUL,
+    undecodable bytes), a standard the core does not take (`columnar.unsupported`) and every other
+    input go to the reference rule loop; with message rows, tickets are assembled here and judged
+    by `jobs` worker processes (`None`: one per core). The result is the same whichever path gives it.
     """
     intake = make_intake(standard, paths, encoding, as_of)
-    if intake.ticket_rows_only:
-        lane_jobs = default_jobs() if jobs is None else jobs
-        while True:
-            audit = Audit(standard, as_of, waivers=waivers)
+    if intake.ticket_rows_only and intake.duplicates != "last":
+        from svcaudit.audit.columnar import audit_ticket_rows, unsupported
+        from svcaudit.intake.arrow_csv import ColumnarUnfit
+
+        audit = Audit(standard, as_of, waivers=waivers)
+        if unsupported(audit.tally.plan) is None:
             try:
-                audit_ticket_rows(audit.tally, intake, as_of, lane_jobs, waivers, progress)
+                audit_ticket_rows(audit.tally, intake, as_of, progress)
                 return audit.finish(intake)
-            except (DuplicateTickets, ShardMisaligned) as exc:
-                intake = make_intake(standard, paths, encoding, as_of)  # read again
-                if isinstance(exc, DuplicateTickets):
-                    break  # the general path rejects the repeated row by its position
-                lane_jobs = 1  # in one pass, which needs no cuts
-        jobs = 1
+            except ColumnarUnfit:
+                intake = make_intake(standard, paths, encoding, as_of)  # read again, by the reference
+        jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
     audit = Audit(standard, as_of, waivers=waivers)
     audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
     return audit.finish(intake)

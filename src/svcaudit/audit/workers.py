@@ -17,9 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from svcaudit.audit.engine import Tally, make_row_parser
+from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.rowlane import RowLane
 from svcaudit.intake.model import Ticket
 from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
@@ -59,10 +58,9 @@ def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
     waivers: Waivers | None = _WORKER["waivers"]
     tally = Tally(_WORKER["plan"], waivers=waivers)
     as_of = _WORKER["as_of"]
-    lane = RowLane(tally, as_of)
+    plan = tally.plan
     for ticket in tickets:
-        lane.judge(ticket)
-    lane.flush()
+        tally.add(judge_ticket(plan, ticket, as_of))
     return tally.state(by_reference=True)  # findings as rows: this machine, this run
 
 

@@ -81,16 +81,8 @@ def rejected_field(ticket: Ticket, name: str) -> Outcome | None:
 CREATED_AFTER_AS_OF = not_applicable("created after --as-of")
 
 
-# A shortcut for tickets known from their ticket row alone: the Outcome `evaluate` would give, or
-# None to leave the ticket to `evaluate`; or one not-applicable Outcome that holds for every such
-# ticket. See `Check.row_kernel`.
-RowKernel = Callable[[Ticket], Outcome | None] | Outcome
-
 # A rule judged a batch of ticket rows at a time (see `Check.column_kernel`).
 ColumnKernel = Callable[["TicketColumns"], "ColumnVerdicts"]
-
-# What a shortcut answers for a pass: reports count passes; their evidence is never shown.
-PASSED = Outcome(Status.PASSED)
 
 
 class CheckConfigError(ValueError):
@@ -175,20 +167,6 @@ class Check(ABC):
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         """The verdict on one ticket in the rule's scope."""
 
-    def row_kernel(self, as_of: datetime) -> RowKernel | None:
-        """A shortcut for tickets known only from a ticket row, or None when there is none.
-
-        Ticket-row exports run to millions of rows, and most of them pass or cannot be judged
-        for a reason shared by every row (no message rows): a shortcut answers those cases with
-        a few comparisons and shared outcomes (`PASSED`, a constant not-applicable); a finding it
-        gives comes from the code `evaluate` words findings with (`judge_span`, `_verdict`), and
-        anything else it returns None for, which `evaluate` then judges in full. Tests hold every
-        shortcut to `evaluate`'s verdicts. A check that cannot
-        judge any ticket without messages returns its not-applicable Outcome itself, which the
-        engine counts for all such tickets at once.
-        """
-        return None
-
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
         """The rule's verdicts on a batch of ticket rows (`checks.columns`), or None when the
         check has no kernel: then `evaluate` judges every row. A kernel settles what it can
@@ -218,9 +196,6 @@ class ConversationCheck(Check):
     """A check that reads the conversation: a ticket row alone gives it nothing to search."""
 
     READS_ROLES = True
-
-    def row_kernel(self, as_of: datetime) -> RowKernel | None:
-        return NEEDS_MESSAGE_ROWS
 
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
         return constant_kernel(NEEDS_MESSAGE_ROWS)

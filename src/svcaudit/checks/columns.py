@@ -19,7 +19,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from svcaudit.checks.score import CSAT_SATISFIED_MIN, DETRACTOR_MAX, PROMOTER_MIN
 from svcaudit.timecalc.worktable import NAT, ColumnCalendar
 
 # A timestamp column's value where the row has none (empty cell or null marker).
@@ -119,24 +118,6 @@ def per_value(values: Sequence[Any], answer: Any, dtype: Any) -> np.ndarray:
 def whole_seconds(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Whole seconds from `start` to `end` (microseconds), rounded down as the clock rounds."""
     return (end - start) // US_PER_SECOND
-
-
-def fold_scores(state: dict[str, float], metric: str, values: np.ndarray) -> None:
-    """`score.fold_score` for each value in order (NaN: no answer). The total is added up in
-    the same order, one addition at a time, so it is the very float a loop would give."""
-    answered = ~np.isnan(values)
-    count = int(answered.sum())
-    state["unanswered"] += int(values.size - count)
-    if count == 0:
-        return
-    given = values[answered]
-    state["answers"] += count
-    state["total"] = float(np.cumsum(np.concatenate(([state["total"]], given)))[-1])
-    if metric == "csat":
-        state["positive"] += int((given >= CSAT_SATISFIED_MIN).sum())
-    elif metric == "nps":
-        state["positive"] += int((given >= PROMOTER_MIN).sum())
-        state["negative"] += int(((given < PROMOTER_MIN) & (given <= DETRACTOR_MAX)).sum())
 
 
 def column_clock(calendar: Any, around_us: int) -> ColumnCalendar:

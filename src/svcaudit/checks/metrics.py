@@ -64,8 +64,8 @@ class Metric:
     """One metric: its name in a rule, how its spans are measured and worded.
 
     A metric with a `ROW_END` column measures one span from the row's `created_at` to that
-    column; one without needs message rows. `spans` measures from the timeline; `open_row` answers,
-    for a ticket row without status events whose end column is empty, what `spans` would: None
+    column; one without needs message rows. `spans` measures from the timeline; `open_columns`
+    answers, for a batch of ticket rows whose end column is empty, what `spans` would: nothing
     while the span is still running, else why it cannot be measured."""
 
     NAME: ClassVar[str]
@@ -98,13 +98,10 @@ class Metric:
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         raise NotImplementedError
 
-    def open_row(self, ticket: Ticket, resolved: frozenset[str]) -> Outcome | None:
-        return NEEDS_MESSAGE_ROWS
-
     def open_columns(self, verdicts: ColumnVerdicts, cols: TicketColumns, open_rows: Any, resolved: Any) -> None:
-        """`open_row` for a batch: settle the rows in `open_rows` (no end time) that `open_row`
-        answers with a not-applicable; `resolved` marks the rows whose status (else resolved_at)
-        says they ended resolved. The rows left open are measured up to --as-of."""
+        """For a batch of ticket rows: settle, as `spans` would answer them, the rows in
+        `open_rows` (no end time) that cannot be measured; `resolved` marks the rows whose status
+        (else resolved_at) says they ended resolved. The rows left open are measured up to --as-of."""
         verdicts.not_applicable(open_rows, NEEDS_MESSAGE_ROWS.reason)
 
 
@@ -133,14 +130,6 @@ class FirstReply(Metric):
             if timeline.is_resolved(resolved):
                 return self.ENDED
         return [MeasuredSpan(self.LABEL, requested, reply_at, timeline.first_reply)]
-
-    def open_row(self, ticket: Ticket, resolved: frozenset[str]) -> Outcome | None:
-        if "first_reply_at" not in ticket.columns:
-            return self.NO_COLUMN
-        status = ticket.status  # the final status of a row without status events
-        if ticket.resolved_at is not None if status is None else status in resolved:
-            return self.ENDED
-        return None
 
     def open_columns(self, verdicts: ColumnVerdicts, cols: TicketColumns, open_rows: Any, resolved: Any) -> None:
         if "first_reply_at" not in cols.present:
@@ -195,12 +184,6 @@ class Resolution(Metric):
         opened = ticket.opened_at
         assert opened is not None  # `measure` asked
         return [MeasuredSpan(self.LABEL, opened, resolved_at, None)]
-
-    def open_row(self, ticket: Ticket, resolved: frozenset[str]) -> Outcome | None:
-        status = ticket.status  # the final status of a row without status events
-        if status is None:  # resolved_at is None too
-            return self.NO_COLUMN if "resolved_at" not in ticket.columns else None
-        return self.ENDED if status in resolved else None  # first = last without events
 
     def open_columns(self, verdicts: ColumnVerdicts, cols: TicketColumns, open_rows: Any, resolved: Any) -> None:
         # Without an end time, a row is resolved only by its status: `resolved` is the status's say.

@@ -27,7 +27,6 @@ from svcaudit.checks.base import (
     CheckEnv,
     ColumnKernel,
     Outcome,
-    RowKernel,
     TicketContext,
     constant_kernel,
     failed,
@@ -61,11 +60,8 @@ class PauseGamingCheck(Check):
         self.within = seconds_option(options, "within", DEFAULT_WITHIN.seconds)
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
 
-    def row_kernel(self, as_of: datetime) -> RowKernel | None:
-        """A ticket row alone has no status events."""
-        return NEEDS_STATUS_EVENTS
-
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
+        """A ticket row alone has no status events."""
         return constant_kernel(NEEDS_STATUS_EVENTS)
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:

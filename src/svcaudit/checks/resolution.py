@@ -20,15 +20,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from svcaudit.checks.base import (
-    PASSED,
     Check,
     CheckEnv,
     ColumnKernel,
     Outcome,
-    RowKernel,
     TicketContext,
     failed,
     not_applicable,
+    passed,
     pending,
 )
 from svcaudit.checks.schema_parts import STATUS_LIST
@@ -67,24 +66,9 @@ class ResolutionCheck(Check):
             lambda: _status_trail(timeline),
         )
 
-    def row_kernel(self, as_of: datetime) -> RowKernel | None:
-        """A ticket row's status (else its resolved_at) and reopens column are its timeline."""
-        statuses = self.resolved_statuses
-        verdict = self._verdict
-
-        def kernel(ticket: Ticket) -> Outcome:
-            status = ticket.status
-            if status is not None:
-                resolved: bool | None = status in statuses
-            else:
-                resolved = True if ticket.resolved_at is not None else None
-            return verdict(resolved, ticket.reopens, status, _no_trail)
-
-        return kernel
-
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
-        """`row_kernel` for a batch: the status column (else resolved_at) and the reopens
-        column settle every row but a reopened one beyond `max_reopens`, a failure."""
+        """A ticket row's status (else its resolved_at) and reopens column are its timeline:
+        they settle every row but one reopened beyond `max_reopens`, a failure."""
         statuses = self.resolved_statuses
         max_reopens = self.max_reopens
 
@@ -129,7 +113,7 @@ class ResolutionCheck(Check):
                 )
         if not resolved:
             return pending(f"not resolved yet (status {final_status})", field="status")
-        return PASSED
+        return passed()
 
 
 def _no_trail() -> None:

@@ -24,18 +24,16 @@ Fails:   the same rule on a ticket answered after 26h ("first reply took 1d 2h, 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
-    PASSED,
     Check,
     CheckConfigError,
     CheckEnv,
     ColumnKernel,
     Outcome,
-    RowKernel,
     Status,
     TicketContext,
     failed,
@@ -51,7 +49,7 @@ from svcaudit.timecalc.zoneclock import to_epoch_us as _epoch_us
 
 if TYPE_CHECKING:
     from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
-from svcaudit.timecalc.calendar import ALWAYS_OPEN, Calendar
+from svcaudit.timecalc.calendar import Calendar
 from svcaudit.timecalc.clock import Clock
 from svcaudit.timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 
@@ -124,76 +122,11 @@ class ResponseTimeCheck(Check):
         outcomes = [self.judge_span(span, clock, target, ctx.as_of) for span in spans]
         return outcomes[0] if len(outcomes) == 1 else _worst_cycle(outcomes)
 
-    def row_kernel(self, as_of: datetime) -> RowKernel | None:
-        """A ticket row gives the first reply's or the resolution's span as two of its columns,
-        and no pauses (those come from status events): the span is judged on the rule's clock
-        as `evaluate` would, without a timeline.
-
-        Passes are found cheaply. On the 24/7 calendar a span inside its target passes by one
-        comparison. On any calendar a span shorter in real time than a target in seconds passes,
-        since counted time never exceeds real time (a calendar's working pieces are disjoint real
-        instants), and a span that ends by the due time of a working-day target passes, since
-        counted time only grows; business time is reckoned only for the rest. A span still open
-        (no reply, not resolved) is judged at as_of after the questions `measured_spans` asks of
-        a row without status events: is the column there at all, and does the status say it
-        ended without a time. Rows without created_at and priorities without a target are left
-        to `evaluate`. Without messages, next_reply and requester_wait cannot be measured."""
-        metric = self.metric
-        end_field = metric.ROW_END
-        if end_field is None:
-            return lambda ticket: NEEDS_MESSAGE_ROWS if ticket.created_at is not None else None
-        clock = Clock(self.calendar)
-        label, open_row = metric.LABEL, metric.open_row
-        always_open = self.calendar is ALWAYS_OPEN
-
-        def with_limit(target: Duration) -> tuple[Duration, timedelta | None]:
-            # Whole seconds are counted: a span passes while end - start < target + 1 s, exactly
-            # on 24/7 (where a working day is 86,400 s) and as a sufficient test elsewhere.
-            if isinstance(target, Seconds):
-                return target, timedelta(seconds=target.seconds + 1)
-            if always_open:
-                return target, timedelta(seconds=target.days * 86400 + 1)
-            return target, None
-
-        by_priority = {priority: with_limit(target) for priority, target in self.targets.items()}
-        judge_span, target_for = self.judge_span, self.target_for
-        add_working_days = self.calendar.add_working_days
-        resolved = self.measurement.resolved_statuses
-
-        def kernel(ticket: Ticket) -> Outcome | None:
-            opened = ticket.created_at
-            if opened is None:
-                return None
-            end = getattr(ticket, end_field)
-            found = by_priority.get(ticket.priority)  # the row's priority is already casefolded
-            if found is None:
-                target = target_for(ticket)  # the default, or no target at all
-                if target is None:
-                    return None
-                found = with_limit(target)
-            target, limit = found
-            if end is None:
-                unmeasured = open_row(ticket, resolved)  # what `measured_spans` would answer
-                if unmeasured is not None:
-                    return unmeasured
-            elif limit is not None and end - opened < limit:
-                return PASSED
-            elif always_open:
-                pass  # the limit was exact: a failure
-            elif type(target) is Seconds:
-                if clock.elapsed(opened, end) <= target.seconds:
-                    return PASSED  # a business calendar: the due time is needed only for findings
-            elif end <= add_working_days(opened, target.days):
-                return PASSED
-            return judge_span(MeasuredSpan(label, opened, end, None), clock, target, as_of)
-
-        return kernel
-
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
         """`evaluate` for a batch of ticket rows (no status events, so no pauses). A span that
         ended is settled as passed when its counted seconds are within a target in seconds, or it
         ended by the due time of a working-day target; a span still open is settled by the
-        questions `open_row` asks, then as pending while its counted time at --as-of is within
+        questions `Metric.open_columns` asks, then as pending while its counted time at --as-of is within
         the target. Failures and rows without a target are left to `evaluate`, which words them."""
         from svcaudit.checks.columns import MISSING, ColumnVerdicts, column_clock, per_value
 

@@ -67,6 +67,27 @@ def fold_score(state: dict[str, float], metric: str, value: float | None) -> Non
             state["negative"] += 1
 
 
+def fold_scores(state: dict[str, float], metric: str, values: Any) -> None:
+    """`score.fold_score` for each value in order (NaN: no answer). The total is added up in
+    the same order, one addition at a time, so it is the very float a loop would give. `values`
+    is a float64 numpy array; numpy is imported only when data is read."""
+    import numpy as np
+
+    answered = ~np.isnan(values)
+    count = int(answered.sum())
+    state["unanswered"] += int(values.size - count)
+    if count == 0:
+        return
+    given = values[answered]
+    state["answers"] += count
+    state["total"] = float(np.cumsum(np.concatenate(([state["total"]], given)))[-1])
+    if metric == "csat":
+        state["positive"] += int((given >= CSAT_SATISFIED_MIN).sum())
+    elif metric == "nps":
+        state["positive"] += int((given >= PROMOTER_MIN).sum())
+        state["negative"] += int(((given < PROMOTER_MIN) & (given <= DETRACTOR_MAX)).sum())
+
+
 def score_of(metric: str, state: dict[str, float]) -> float | None:
     answers = int(state["answers"])
     if metric == "csat":

@@ -270,6 +270,8 @@ def _zone_offsets(zone: tzinfo, local: np.ndarray, years: np.ndarray) -> tuple[n
     low, high = int(years.min()), int(years.max())
     at, before, after = _transitions(zone, low - 1, high + 1)
     start = _offset_at(zone, datetime(low - 1, 1, 1, tzinfo=timezone.utc))
+    if at.size == 0:  # a zone without changes over these years (UTC, or a zone that kept its offset)
+        return np.full(local.size, start, dtype=np.int64), np.ones(local.size, dtype=bool)
     # The offset after the last transition whose wall time (either side) lies at or before `local`.
     walls_after = at + np.maximum(before, after)
     index = np.searchsorted(walls_after, local, side="right")

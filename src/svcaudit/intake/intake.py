@@ -14,7 +14,6 @@ import sqlite3
 import tempfile
 from array import array
 from collections.abc import Container, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -38,7 +37,6 @@ from svcaudit.intake.model import InputStats, Message, Rejection, Role, RowRef, 
 from svcaudit.intake.paths import SEPARATOR, at_path, has_path
 from svcaudit.intake.presets import HistoryLayout, NestedLayout
 from svcaudit.intake.readers import ExportFile, RecordError
-from svcaudit.intake.shards import MapRanges, Shard, plan_shards
 from svcaudit.intake.tables import TableMatchError, TableShape, TableSpec, match_table
 
 if TYPE_CHECKING:
@@ -62,14 +60,6 @@ MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
 DUPLICATES_POLICIES = ("reject", "first", "last")
 NO_UPDATE_TIME = "no updated_at: this update's status cannot be placed in the ticket's history (input.history: rows)"
-
-
-@dataclass
-class RowCounts:
-    """Rows read and rejections (row, field, reason, row kept) of one stretch of reading."""
-
-    rows_read: int = 0
-    rejected: list[tuple[int, str | None, str, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -966,20 +956,20 @@ class Intake:
             return None
         return len(names) - 1 - names[::-1].index("ticket_id")
 
-    def input_rows(self, index: int, shard: Shard | None = None) -> Iterator[tuple[RowRef, Any]]:
-        """Rows of one input (of one byte range of it, with `shard`), reader faults rejected:
+    def input_rows(self, index: int) -> Iterator[tuple[RowRef, Any]]:
+        """Rows of one input, reader faults rejected:
         the cells of each CSV row in `cell_names` order, or a mapping by canonical name."""
         item = self._inputs[index]
         if self.cell_names(index) is None:
             yield from self._rows(item)
             return
-        yield from self._plain_rows(item, shard)
+        yield from self._plain_rows(item)
 
-    def _plain_rows(self, item: _Input, shard: Shard | None = None) -> Iterator[tuple[RowRef, list[str]]]:
+    def _plain_rows(self, item: _Input) -> Iterator[tuple[RowRef, list[str]]]:
         """The cells of a plain CSV input's rows, in `cell_names` order; reader faults rejected."""
         stats = item.stats
         path = stats.path
-        for record in item.file.records(shard, cells=True):
+        for record in item.file.records(cells=True):
             stats.rows_read += 1
             if type(record) is RecordError:  # noqa: E721 - a tuple otherwise, on the hot path
                 self._reject(item, record.row, record.field, record.error)
@@ -1010,33 +1000,8 @@ class Intake:
             stats.rows_read -= counted
             raise
 
-    def shards(self, index: int, count: int, map_ranges: MapRanges = map) -> list[Shard] | None:
-        """Byte ranges of a CSV input for `count` readers (see `shards`); None: read it whole.
-        `map_ranges` runs the planner's counting (a pool's `map` counts on every core)."""
-        if self.cell_names(index) is None:
-            return None
-        return plan_shards(self._inputs[index].file, count, map_ranges=map_ranges)
-
-    @contextmanager
-    def counting(self, index: int) -> Iterator[RowCounts]:
-        """What reading one input adds (rows read, rejections) while the block runs: a worker's
-        share, handed to the main process's intake with `absorb_rows`."""
-        stats = self._inputs[index].stats
-        read_before, rejected_before = stats.rows_read, len(self.rejected)
-        counts = RowCounts()
-        yield counts
-        counts.rows_read = stats.rows_read - read_before
-        counts.rejected = [(r.row, r.field, r.error, r.row_kept) for r in self.rejected[rejected_before:]]
-
-    def absorb_rows(self, index: int, rows_read: int, rejected: list[tuple[int, str | None, str, bool]]) -> None:
-        """Add rows another process read of input `index`, and its rejections, in row order."""
-        item = self._inputs[index]
-        item.stats.rows_read += rows_read
-        for row, field_name, error, row_kept in rejected:
-            self._reject(item, row, field_name, error, row_kept)
-
     def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None:
-        """A rejection found elsewhere (a worker typing the row), accounted to its input."""
+        """A rejection found elsewhere (the columnar core typing the row), accounted to its input."""
         item = self._input_at(path)
         self._reject(item, row, field_name, error)
 

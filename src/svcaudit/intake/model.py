@@ -194,7 +194,7 @@ MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "inde
 if tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS or tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS:
     raise ImportError(
         "Ticket's or Message's fields changed order: update the code that builds "
-        "them by position (intake.model, RowParser.cells_typer)"
+        "them by position (intake.model, RowParser.message_cells_typer)"
     )
 _ROLES = {role.value: role for role in Role}
 _after_ref = attrgetter(*TICKET_FIELDS[2:])  # a Ticket's values after `ref`, in field order

@@ -7,8 +7,7 @@ A record keeps its physical position (CSV line of the record's first line, the h
 JSONL line; 1-based index in a JSON array) so every finding can point back at it. A row the reader
 cannot take apart (ragged, bad quoting, a NUL byte, undecodable bytes, a bad JSON line) is a
 `RecordError` at its position, never an exception; only a file that cannot be read at all raises
-`InputError`. A large CSV can also be read one byte range (`shards.Shard`) at a time by the same
-row loop, for workers reading in parallel.
+`InputError`.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,7 +38,6 @@ from svcaudit.intake.encodings import (
     undecodable_bytes,
 )
 from svcaudit.intake.paths import at_path, flatten, is_nested
-from svcaudit.intake.shards import Shard, ShardMisaligned
 
 CSV_DELIMITERS = ",;\t|"  # in order of preference when the evidence is even
 SNIFF_BYTES = 64 * 1024  # what the format and the delimiter are judged on
@@ -69,10 +66,6 @@ _EXCEL_SEP = re.compile(r'^\ufeff?"?sep=([^"\r\n])"?\r?$', re.IGNORECASE)
 # Any surrogate code point in a value: bytes the encoding could not decode (escaped by
 # encodings.ESCAPE_ERRORS), a NUL byte (NUL_STANDIN), or a lone surrogate escape in JSON.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# The fields of the line read after a shard's own lines (see `ExportFile._csv_records`): a high
-# surrogate, which no encoding a shard can be planned for decodes to (escaped bytes are U+DC80..,
-# NUL is U+DC00), so no row of the file can equal it or contain it as a delimiter.
-_SHARD_END_FIELD = "\ud800shard-end\ud800"
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 # Keys only a record has, never an API's envelope: a JSON object holding one is one row.
@@ -319,28 +312,15 @@ class ExportFile:
         with open(self.path, "rb") as raw:
             return raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
 
-    def records(
-        self, shard: Shard | None = None, cells: bool = False
-    ) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
-        """Every row, in file order; with `shard`, only the rows of its byte range (CSV only).
-
-        With `cells`, a CSV row comes as (row, its values in `columns` order) rather than as a
-        Record: the ticket-row lane types cells by position and needs no mapping per row.
-
-        A shard's rows are exactly those a whole-file read yields for that range, with the same
-        line numbers, provided the range ends where a row of the whole-file read ends; when it
-        does not, ShardMisaligned is raised on reaching its end (see `shards`). Raises InputError
-        when the file as a whole is unreadable.
-        """
-        if shard is not None and (
-            self.format != "csv" or shard.encoding != self.encoding or not self.path.samefile(shard.path)
-        ):
-            raise ValueError(f"{shard} was not planned for {self.display} ({self.format}, {self.encoding})")
+    def records(self, cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+        """Every row, in file order. With `cells`, a CSV row comes as (row, its values in
+        `columns` order) rather than as a Record, for a reader that types cells by position.
+        Raises InputError when the file as a whole is unreadable."""
         self._position = self._rows = 0
         if self.empty:
             return
         if self.format == "csv":
-            items = self._csv_records(shard, cells)
+            items = self._csv_records(cells)
         elif self.format == "jsonl":
             items = self._jsonl_records()
         else:
@@ -374,9 +354,7 @@ class ExportFile:
         finally:
             items.close()
 
-    def _csv_records(
-        self, shard: Shard | None = None, cells: bool = False
-    ) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+    def _csv_records(self, cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
         direct = CSV_READS_NUL and "escape" not in codecs.lookup(self.encoding).name
         escapes_before = escapes_made()  # before anything is decoded, the header included
         with ExitStack() as files:
@@ -390,28 +368,15 @@ class ExportFile:
             line_after, line_base = reader.line_num, 0  # physical line = reader.line_num + base
             if direct:  # past the header (read line by line), the reader takes the text itself
                 reader, line_base = csv.reader(text, dialect=dialect), line_after
-            end_line, end_fields = None, None
-            if shard is not None:
-                files.close()  # the whole-file text was opened for the header only
-                text, watch = self._range_text(shard, direct)
-                files.enter_context(text)
-                lines, end_fields = self._shard_lines(text, shard, dialect.delimiter, width, direct)
-                reader = csv.reader(lines, dialect=dialect)
-                line_after = line_base = shard.first_line - 1
-                end_line = shard.end_line
             careful = False  # direct reading: rows are searched for NUL and escapes from now on
             while True:
                 self._suspect = False
                 try:
                     fields = next(reader)
                 except StopIteration:
-                    if end_line is not None:
-                        raise ShardMisaligned(shard, end_line, "its end was never reached") from None
                     return
                 except csv.Error as exc:
                     first_line, line_after = line_after + 1, reader.line_num + line_base
-                    if end_line is not None and line_after >= end_line:
-                        raise ShardMisaligned(shard, end_line, f"a row from line {first_line} runs past it") from None
                     self._position = line_after
                     self._rows += 1
                     yield RecordError(first_line, None, _quoting_problem(str(exc), first_line, line_after))
@@ -421,11 +386,6 @@ class ExportFile:
                 if not _has_content(fields):
                     continue  # a blank line, or Excel's `;;;`, is not a row
                 if len(fields) != width:
-                    if end_line is not None and line_after >= end_line:
-                        if first_line == end_line and fields == end_fields:
-                            self._position = end_line - 1
-                            return
-                        raise ShardMisaligned(shard, end_line, f"a row from line {first_line} runs past it")
                     reason = f"row has {len(fields)} fields, the header has {width}"
                     if line_after > first_line:
                         reason += f" (the row runs over lines {first_line}-{line_after}: an unbalanced quote?)"
@@ -487,36 +447,6 @@ class ExportFile:
             return None
         reader, dialect = start
         return dialect, reader.line_num
-
-    def _range_text(self, shard: Shard, direct: bool) -> tuple[TextIO, _NulWatch | None]:
-        """The text from the shard's first byte on, decoded as the whole-file read decodes it;
-        for `direct` reading, through a `_NulWatch`, which comes too."""
-        # A BOM is only stripped at the start of the file; inside it, U+FEFF is text.
-        encoding = "utf-8" if codecs.lookup(self.encoding).name == "utf-8-sig" else self.encoding
-        binary = open(self.path, "rb")  # noqa: SIM115 - closed with the text
-        binary.seek(shard.start)
-        watch = _NulWatch(binary) if direct else None
-        return (io.TextIOWrapper(watch or binary, encoding=encoding, errors=ESCAPE_ERRORS, newline=""), watch)
-
-    def _shard_lines(
-        self, text: TextIO, shard: Shard, delimiter: str, width: int, direct: bool = False
-    ) -> tuple[Iterator[str], list[str] | None]:
-        """The shard's lines (marked as `_marked_lines` marks them) and the fields of the line
-        read after them; None for the last shard, which runs to the end of the file.
-
-        The range is cut by the plan's line count, not by a byte-limited stream, which would cost
-        TextIOWrapper its per-line fast path. The line after it is read as a row of its own only
-        if the range ended where a row ends; otherwise it lands in the open quoted field and the
-        strict reader fails at the end of input. It has one field more than the header, so that
-        the row loop meets it in the ragged-row branch, off the hot path.
-        """
-        if shard.end_line is None:
-            return (text if direct else self._marked_lines(text)), None
-        end_fields = [_SHARD_END_FIELD] * (width + 1)
-        lines = islice(text, shard.end_line - shard.first_line)
-        if not direct:
-            lines = self._marked_lines(lines)
-        return chain(lines, (delimiter.join(end_fields) + "\n",)), end_fields
 
     def _marked_lines(self, lines: Iterable[str]) -> Iterator[str]:
         """The text's lines, NUL replaced by NUL_STANDIN (Python before 3.11 refuses NUL in csv

@@ -41,17 +41,6 @@ class MetricsAccumulator:
             self.resolved_with_messages += 1
             self.first_contact += len(timeline.staff_messages) == 1 and not reopens
 
-    def observe_row(self, ticket: Ticket) -> None:
-        """`observe` for a ticket without messages: its reopens are its row's column."""
-        scores = self.scores
-        fold_score(scores["nps"], "nps", ticket.nps)
-        fold_score(scores["csat"], "csat", ticket.csat)
-        fold_score(scores["ces"], "ces", ticket.ces)
-        reopens = ticket.reopens
-        if reopens is not None:
-            self.with_reopen_data += 1
-            self.reopened += reopens > 0
-
     def state(self) -> dict[str, Any]:
         return {
             "scores": self.scores,
