@@ -23,7 +23,7 @@ from svcaudit.audit.run import Audit, run_audit
 from svcaudit.errors import InputError, Location, WorkerError
 from svcaudit.intake import intake as intake_module
 from svcaudit.intake.shards import ShardMisaligned, plan_shards
-from svcaudit.reporters.json import render
+from svcaudit.reporters import REPORTERS, to_text
 from svcaudit.standard.loader import load_standard
 from svcaudit.standard.waivers import load_waivers
 from tests.paths import SAMPLES
@@ -59,12 +59,12 @@ def general_path(standard, paths, waivers_path=None) -> dict:
     audit = Audit(standard, AS_OF, observers=[lambda verdicts: None], waivers=waivers)
     intake = make_intake(standard, paths)
     audit.feed(intake.tickets())
-    return json.loads(render(audit.finish(intake)))
+    return json.loads(to_text(REPORTERS["json"], audit.finish(intake)))
 
 
 def lane(standard, paths, jobs, waivers_path=None) -> dict:
     waivers = load_waivers(waivers_path, AS_OF, standard.timezone) if waivers_path else None
-    return json.loads(render(run_audit(standard, paths, AS_OF, waivers=waivers, jobs=jobs)))
+    return json.loads(to_text(REPORTERS["json"], run_audit(standard, paths, AS_OF, waivers=waivers, jobs=jobs)))
 
 
 def write(tmp_path, name: str, header: str, rows: list[str]):

@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from svcaudit.audit.run import run_audit
-from svcaudit.reporters import RENDERERS
+from svcaudit.reporters import REPORTERS, ReportOptions, to_text
 from svcaudit.standard.loader import load_standard
 from tests.paths import SAMPLES
 
@@ -25,7 +25,7 @@ def result():
 
 
 def test_markdown_tables_parse_as_gfm(result):
-    text = RENDERERS["markdown"](result, limit=10)
+    text = to_text(REPORTERS["markdown"], result, ReportOptions(limit=10))
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     tables = [t for t in tokens if t.type == "table_open"]
     assert len(tables) >= 4  # inputs, rules, metrics, violations
@@ -42,7 +42,7 @@ def test_markdown_escapes_pipes_and_newlines():
 
 
 def test_json_validates_and_counts(result):
-    report = json.loads(RENDERERS["json"](result))
+    report = json.loads(to_text(REPORTERS["json"], result))
     schema = json.loads(resources.files("svcaudit").joinpath("schema/report-v1.json").read_text())
     jsonschema.validate(report, schema)
     assert len(report["violations"]) == report["summary"]["violations"]
@@ -52,11 +52,11 @@ def test_json_validates_and_counts(result):
 
 
 def test_text_without_color_has_no_escape_codes(result):
-    text = RENDERERS["text"](result, color=False, limit=5)
+    text = to_text(REPORTERS["text"], result, ReportOptions(color=False, limit=5))
     assert "\x1b[" not in text
     assert "Violations (worst 5 of" in text
     assert text.rstrip().splitlines()[-1].startswith("FAILED: compliance")
 
 
 def test_text_with_color_uses_escape_codes(result):
-    assert "\x1b[" in RENDERERS["text"](result, color=True, limit=5)
+    assert "\x1b[" in to_text(REPORTERS["text"], result, ReportOptions(color=True, limit=5))

@@ -25,7 +25,7 @@ from svcaudit import __version__
 from svcaudit.audit.run import run_audit
 from svcaudit.errors import StandardError, SvcauditError, UsageError, WorkerError
 from svcaudit.intake.timestamps import TimestampError, TimestampParser
-from svcaudit.reporters import RENDERERS
+from svcaudit.reporters import REPORTERS, TABLE_REPORTERS, Reporter, ReportOptions
 from svcaudit.reporters.common import DEFAULT_VIOLATION_LIMIT
 from svcaudit.reporters.escaping import json_text, terminal
 from svcaudit.results.exitcodes import ExitCode, exit_code_for
@@ -50,20 +50,10 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    junit = "junit"
-    github = "github"
-
-
-class TablesFormat(str, enum.Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    csv = "csv"
-    html = "html"
+# The --format choices: the names of the registered reporters.
+OutputFormat = enum.Enum("OutputFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
+TablesFormat = enum.Enum("TablesFormat", {name: name for name in TABLE_REPORTERS}, type=str)  # type: ignore[misc]
+TEXT_FORMAT, TEXT_TABLES = OutputFormat("text"), TablesFormat("text")
 
 
 class ColorMode(str, enum.Enum):
@@ -150,6 +140,7 @@ GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 PROGRESS_EVERY = 500  # tickets between progress bar refreshes
 
 T = TypeVar("T")
+R = TypeVar("R")  # the result a reporter writes
 
 
 def _fail(message: str, code: ExitCode = ExitCode.ERROR) -> NoReturn:
@@ -204,23 +195,51 @@ def _width(output: Path | None) -> int | None:
     return None
 
 
-def _emit_json(result: AuditResult, output: Path | None, quiet: bool, jobs: int | None = 1) -> None:
-    """The JSON report written as a stream (its long lists never become one string), its
-    findings encoded by `jobs` processes (None: one per core)."""
+def _default_format() -> OutputFormat:
+    """Without --format: GitHub annotations on GitHub Actions, else text."""
+    return OutputFormat("github" if os.environ.get(GITHUB_ACTIONS) else "text")
+
+
+def _report_options(
+    color: ColorMode,
+    output: Path | None,
+    limit: int,
+    *,
+    quiet: bool = False,
+    jobs: int | None = 1,
+    csv_formulas: bool = False,
+) -> ReportOptions:
+    """The options every format is given, read off the command line and the environment;
+    `jobs` None is one process per core."""
+    if jobs is None:
+        from svcaudit.audit.workers import default_jobs
+
+        jobs = default_jobs()
+    return ReportOptions(
+        limit=limit,
+        color=_use_color(color, output),
+        width=_width(output),
+        workspace=os.environ.get("GITHUB_WORKSPACE"),
+        csv_formulas=csv_formulas,
+        jobs=jobs,
+        quiet=quiet,
+    )
+
+
+def _write_report(
+    reporter: Reporter[R], result: R, options: ReportOptions, output: Path | None, quiet: bool = False
+) -> None:
+    """The report written by its format to stdout or to `output`, as the format streams it."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from svcaudit.audit.workers import default_jobs
-    from svcaudit.reporters import json as json_reporter
-
-    workers = default_jobs() if jobs is None else jobs
     try:
         if output is None:
-            json_reporter.write(result, sys.stdout, workers)
+            reporter.write(result, sys.stdout, options)
             sys.stdout.flush()
             return
         try:
             with output.open("w", encoding="utf-8") as stream:
-                json_reporter.write(result, stream, workers)
+                reporter.write(result, stream, options)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     except BrokenProcessPool:
@@ -288,7 +307,7 @@ def check(
         _distinct(files)
         limit_rejected = _parse_max_rejected(max_rejected)
         waiver_file = load_waivers(waivers, moment, loaded.timezone) if waivers else None
-        chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
+        chosen = format or _default_format()
         if partial is not None:
             return _write_partial(loaded, files, moment, encoding, jobs, waiver_file, partial, quiet, detection)
         with _progress(quiet) as progress:
@@ -299,23 +318,8 @@ def check(
             result.input_presets = detection.inputs()
             result.warnings[:0] = detection.warnings()
         result.max_rejected = limit_rejected  # part of the verdict, so every format shows it
-        render = RENDERERS[chosen.value]
-        if chosen is OutputFormat.json:
-            _emit_json(result, output, quiet, _jobs(jobs))
-        else:
-            if quiet and chosen is OutputFormat.text:
-                from svcaudit.reporters.common import verdict
-
-                rendered = terminal(verdict(result)) + "\n"
-            else:
-                rendered = render(
-                    result,
-                    color=_use_color(color, output),
-                    limit=limit,
-                    width=_width(output),
-                    workspace=os.environ.get("GITHUB_WORKSPACE"),
-                )
-            _emit(rendered, output, quiet)
+        options = _report_options(color, output, limit, quiet=quiet, jobs=_jobs(jobs))
+        _write_report(REPORTERS[chosen.value], result, options, output, quiet)
         _append_step_summary(result)
         return _exit_code(result, exit_zero, quiet)
 
@@ -408,16 +412,8 @@ def merge(
         as_of = datetime.fromisoformat(loaded_partials[0][1]["as_of"])
         waiver_file = load_waivers(waivers, as_of, loaded.timezone) if waivers else None
         result = merge_partials(loaded, loaded_partials, waiver_file)
-        chosen = format or (OutputFormat.github if os.environ.get(GITHUB_ACTIONS) else OutputFormat.text)
-        render = RENDERERS[chosen.value]
-        rendered = render(
-            result,
-            color=_use_color(color, output),
-            limit=limit,
-            width=_width(output),
-            workspace=os.environ.get("GITHUB_WORKSPACE"),
-        )
-        _emit(rendered, output, quiet)
+        chosen = format or _default_format()
+        _write_report(REPORTERS[chosen.value], result, _report_options(color, output, limit), output, quiet)
         _append_step_summary(result)
         return _exit_code(result, exit_zero, quiet)
 
@@ -546,7 +542,7 @@ def report(
         ),
     ] = None,
     standard: StandardOption = None,
-    format: Annotated[TablesFormat, typer.Option("--format", "-f", help="Report format.")] = TablesFormat.text,
+    format: Annotated[TablesFormat, typer.Option("--format", "-f", help="Report format.")] = TEXT_TABLES,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,
@@ -574,18 +570,8 @@ def report(
         tables = build_report(loaded, files, moment, fields, chosen, before, encoding)
         if detection is not None:
             tables.warnings[:0] = detection.warnings()
-        if format is TablesFormat.html:
-            from svcaudit.reporters.tables_html import render_html as render
-        else:
-            from svcaudit.reporters.tables import RENDERERS as TABLES
-
-            render = TABLES[format.value]
-        _emit(
-            render(
-                tables, color=_use_color(color, output), limit=limit, width=_width(output), csv_formulas=csv_formulas
-            ),
-            output,
-        )
+        options = _report_options(color, output, limit, csv_formulas=csv_formulas)
+        _write_report(TABLE_REPORTERS[format.value], tables, options, output)
         if tables.tickets == 0:
             _fail("the inputs hold no ticket to audit")
 
@@ -617,7 +603,7 @@ def explain(
     ticket_id: Annotated[str, typer.Argument(metavar="TICKET_ID", help="The ticket to explain.")],
     files: Files,
     standard: StandardOption = None,
-    format: FormatOption = OutputFormat.text,
+    format: FormatOption = TEXT_FORMAT,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,
