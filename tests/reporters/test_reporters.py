@@ -60,3 +60,21 @@ def test_text_without_color_has_no_escape_codes(result):
 
 def test_text_with_color_uses_escape_codes(result):
     assert "\x1b[" in to_text(REPORTERS["text"], result, ReportOptions(color=True, limit=5))
+
+
+@pytest.mark.parametrize("name", list(REPORTERS))
+def test_every_format_writes_the_same_report_to_a_file_as_to_stdout(name, tmp_path):
+    """The CLI hands every format the stream to write to, stdout or --output, through one path."""
+    from typer.testing import CliRunner
+
+    from svcaudit.cli.commands import app
+
+    args = ["check", str(SAMPLES / "tickets.csv"), "--as-of", "2026-11-23T12:00:00Z", "-f", name, "--jobs", "1"]
+    env = {"GITHUB_ACTIONS": None, "GITHUB_STEP_SUMMARY": None, "GITHUB_WORKSPACE": None}
+    shown = CliRunner().invoke(app, args, env=env)
+    target = tmp_path / f"report.{name}"
+    written = CliRunner().invoke(app, [*args, "--output", str(target)], env=env)
+    assert shown.exit_code == written.exit_code == 1, shown.output
+    assert shown.stdout, name
+    assert target.read_text(encoding="utf-8") == shown.stdout
+    assert written.stdout == ""

@@ -51,8 +51,8 @@ app = typer.Typer(
 
 
 # The --format choices: the names of the registered reporters.
-OutputFormat = enum.Enum("OutputFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
-TablesFormat = enum.Enum("TablesFormat", {name: name for name in TABLE_REPORTERS}, type=str)  # type: ignore[misc]
+OutputFormat = enum.Enum("OutputFormat", {name: name for name in REPORTERS}, type=str)
+TablesFormat = enum.Enum("TablesFormat", {name: name for name in TABLE_REPORTERS}, type=str)
 TEXT_FORMAT, TEXT_TABLES = OutputFormat("text"), TablesFormat("text")
 
 
@@ -242,7 +242,7 @@ def _write_report(
                 reporter.write(result, stream, options)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    except BrokenProcessPool:
+    except BrokenProcessPool:  # only the JSON report hands work to processes (options.jobs)
         raise WorkerError(
             "a worker process encoding the JSON report stopped before it finished "
             "(killed, or out of memory?); run again with --jobs 1"

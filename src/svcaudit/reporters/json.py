@@ -4,7 +4,7 @@ Written as a stream: the long lists (violations, rejected rows, waived findings)
 a line, read a batch at a time from the result's finding logs, so a report of a million findings
 never exists in memory, neither as one string nor as a list of objects. Each finding is its
 `Violation.to_dict` item (built from the stored row, `violation_dict`) through one `json` encoder.
-Encoding the findings is most of the work for a large report (about 6 µs a finding: 360,000 for a
+Encoding the findings is most of the work for a large report (about 9 µs a finding: 360,000 for a
 million tickets), so with `jobs` > 1 the batches on disk are encoded by worker processes while
 this one writes.
 """
