@@ -34,7 +34,8 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 DATA_PATH = ["pyarrow", "numpy", "svcaudit.audit", "svcaudit.intake.readers", "svcaudit.intake.intake"]
-RENDERING = ["svcaudit.reporters", "svcaudit.results.model", "svcaudit.initfrom"]
+# The formats' registry (`svcaudit.reporters` itself) names the formats for --format without loading one.
+RENDERING = ["svcaudit.reporters.common", "svcaudit.reporters.protocol", "svcaudit.results.model", "svcaudit.initfrom"]
 STANDARD = ["svcaudit.standard.loader", "svcaudit.checks", "svcaudit.text", "jsonschema", "yaml"]
 
 CASES = [

@@ -1,7 +1,6 @@
 """Who a violation is about: every violation carries its ticket's agent, team, channel and priority
 where the export has them, in every format (null in JSON, left out in text where absent), and the
-positional forms of a finding (engine row, findings log, JSON template, partial results) keep them
-in their place."""
+forms of a finding (engine row, findings log, JSON item, partial results) keep them in their place."""
 
 from __future__ import annotations
 
@@ -150,24 +149,22 @@ def _marked_row() -> tuple:
     return tuple(values.get(name, f"<{name}>") for name in VIOLATION_FIELDS)
 
 
-def test_positional_forms_of_a_finding_keep_every_field_in_its_place():
-    """Findings travel as rows in several places; a field added or moved in one and not the
-    others puts values under the wrong names, and this fails."""
-    from svcaudit.reporters.json import encode_findings, encode_item
+def test_every_form_of_a_finding_keeps_every_field_in_its_place():
+    """Findings travel as rows (engine, findings log, workers) and as JSON items (report,
+    partial results); each form follows from Violation's fields, so every value keeps its name."""
+    from svcaudit.reporters.json import encode_findings
 
     row = _marked_row()
-    assert VIOLATION_FIELDS[-len(WHO_FIELDS) :] == WHO_FIELDS
     violation = Violation(*row)
     assert violation_as_row(violation) == row
+    assert {name: getattr(violation, name) for name in WHO_FIELDS} == {name: f"<{name}>" for name in WHO_FIELDS}
     item = violation_dict(row)
     for name in VIOLATION_FIELDS:
-        if name in item and name not in ("due_at", "measured_seconds", "target_seconds"):
+        if name not in ("due_at", "measured_seconds", "target_seconds"):
             assert item[name] == f"<{name}>", name
-    assert (item["measured_seconds"], item["target_seconds"]) == (7, 5)
+    assert (item["measured_seconds"], item["target_seconds"], item["overrun_seconds"]) == (7, 5, 2)
     assert item["due_at"] == "2026-11-02T09:00:00Z"
-    assert {name: item[name] for name in WHO_FIELDS} == {name: f"<{name}>" for name in WHO_FIELDS}
-    assert json.loads(encode_findings([row])) == item
-    assert encode_findings([row]) == encode_item(item)
+    assert json.loads(encode_findings([row])) == item == violation.to_dict()
     assert Violation.from_dict(violation.to_dict()) == violation  # partial results and merge
     log = FindingLog(spill_threshold=1)  # on disk and back
     log.append_row(row)
@@ -189,10 +186,12 @@ def test_the_engine_row_carries_the_tickets_who_in_place():
     row = violation_row(rule, ticket, outcome)
     assert len(row) == len(VIOLATION_FIELDS)
     made = make_violation(rule, ticket, outcome)
+    assert violation_as_row(made) == row
     assert {name: getattr(made, name) for name in WHO_FIELDS} == {
         "agent": "Анна",
         "team": "billing",
         "channel": "email",
         "priority": "high",
     }
-    assert violation_row(rule, None, outcome)[-len(WHO_FIELDS) :] == (None,) * len(WHO_FIELDS)
+    nobody = Violation(*violation_row(rule, None, outcome))
+    assert [getattr(nobody, name) for name in WHO_FIELDS] == [None] * len(WHO_FIELDS)

@@ -24,7 +24,7 @@ from svcaudit.cli import app
 from svcaudit.reporters.common import worst_first
 from svcaudit.results import findings
 from svcaudit.results.findings import FindingLog, Segment
-from svcaudit.results.model import Violation
+from svcaudit.results.model import VIOLATION_FIELDS, Violation, violation_row_of
 from tests.paths import SAMPLES
 
 AS_OF = "2026-11-23T12:00:00Z"
@@ -548,36 +548,45 @@ _NUMBER = st.one_of(
 _INSTANT = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from([ZoneInfo("UTC"), ZoneInfo("Europe/Moscow")])))
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.tuples(
-        _TEXT,
-        _TEXT,
-        _TEXT,
-        _TEXT,
-        _TEXT,
-        _NUMBER,
-        _TEXT,
-        _NUMBER,
-        _NUMBER,
-        _INSTANT,
-        _TEXT,
-        _NUMBER,
-        _NUMBER,
-        _NUMBER,
-        _TEXT,
-        _TEXT,
-        _TEXT,
-        _TEXT,
-        _TEXT,
-    )
+# A finding's JSON item lists its keys in this order (the report's contract), then `waiver` if set.
+ITEM_KEYS = (
+    "rule",
+    "ticket_id",
+    "severity",
+    "message",
+    "measured_seconds",
+    "target_seconds",
+    "overrun_seconds",
+    "due_at",
+    "evidence",
+    "path",
+    "row",
+    "field",
+    "message_index",
+    "measured_value",
+    "target_value",
+    "agent",
+    "team",
+    "channel",
+    "priority",
 )
-def test_encoded_findings_are_the_encoded_finding_dicts(row):
-    """The JSON report writes findings through a template; it must give what the encoder gives
-    for `violation_dict`, whatever the values' types."""
-    from svcaudit.reporters.json import ITEM_SEPARATOR, encode_findings, encode_item
-    from svcaudit.results.model import violation_dict
+_NUMBERS = ("row", "measured_seconds", "target_seconds", "message_index", "measured_value", "target_value")
+_FINDING = st.fixed_dictionaries(
+    {name: _INSTANT if name == "due_at" else _NUMBER if name in _NUMBERS else _TEXT for name in VIOLATION_FIELDS}
+)
 
-    expected = encode_item(violation_dict(row))
-    assert encode_findings([row]) == expected
-    assert encode_findings([row, row]) == expected + ITEM_SEPARATOR + expected
+
+@settings(max_examples=300, deadline=None)
+@given(_FINDING)
+def test_a_finding_is_written_as_its_json_item_and_read_back(values):
+    """Whatever the values' types, the report lists a finding as the encoder writes its item, keys in
+    the contract's order, and `svcaudit merge` reads the item back to a finding listed the same."""
+    from svcaudit.reporters.json import ITEM_SEPARATOR, encode_findings
+
+    row = violation_row_of(values)
+    first, second = encode_findings([row, row]).split(ITEM_SEPARATOR)  # no raw newline in an item
+    assert first == second == json.dumps(Violation(**values).to_dict(), ensure_ascii=False)
+    item = json.loads(first)
+    assert tuple(item) == ITEM_KEYS + (() if values["waiver"] is None else ("waiver",))
+    # What a merged report lists for a partial result's finding is what the shard would have listed.
+    assert json.dumps(Violation.from_dict(item).to_dict(), ensure_ascii=False) == first

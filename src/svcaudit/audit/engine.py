@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -40,7 +39,7 @@ from svcaudit.intake.tables import TableShape, expand_folders
 from svcaudit.intake.timestamps import TimestampParser
 from svcaudit.results.findings import FindingLog
 from svcaudit.results.kpis import MetricsAccumulator
-from svcaudit.results.model import WHO_FIELDS, RuleResult, Violation
+from svcaudit.results.model import RuleResult, Violation, violation_row_of
 from svcaudit.results.quality import QualityAccumulator, TicketScore
 from svcaudit.standard.model import Rule, Standard
 from svcaudit.standard.waivers import Waivers
@@ -156,33 +155,35 @@ def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_b
     return Violation(*violation_row(rule, ticket, outcome, waived_because))
 
 
-# Who a finding is about, read off its ticket in WHO_FIELDS order (the Violation's last fields).
-_who = attrgetter(*WHO_FIELDS)
-_NOBODY = (None,) * len(WHO_FIELDS)
-
-
 def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_because: str | None = None) -> tuple:
-    """A finding as the tuple of its Violation fields, in their order: what a `FindingLog`
-    keeps (`append_row`), without a frozen object made per finding on the hot path."""
+    """A finding as the tuple of its Violation fields (`violation_row_of` puts them in order):
+    what a `FindingLog` keeps (`append_row`), without a frozen object made per finding on the
+    hot path."""
     message = outcome.message
     ref = message.ref if message is not None else (ticket.ref if ticket else None)
-    return (
-        rule.id,
-        ticket.ticket_id if ticket else None,
-        rule.severity.value,
-        outcome.reason,
-        ref.path if ref else None,
-        ref.row if ref else None,
-        outcome.field,
-        outcome.measured_seconds,
-        outcome.target_seconds,
-        outcome.due_at,
-        outcome.evidence,
-        message.index + 1 if message is not None else None,
-        outcome.measured_value,
-        outcome.target_value,
-        waived_because,
-    ) + (_who(ticket) if ticket else _NOBODY)
+    return violation_row_of(
+        {
+            "rule": rule.id,
+            "ticket_id": ticket.ticket_id if ticket else None,
+            "severity": rule.severity.value,
+            "message": outcome.reason,
+            "measured_seconds": outcome.measured_seconds,
+            "target_seconds": outcome.target_seconds,
+            "due_at": outcome.due_at,
+            "evidence": outcome.evidence,
+            "path": ref.path if ref else None,
+            "row": ref.row if ref else None,
+            "field": outcome.field,
+            "message_index": message.index + 1 if message is not None else None,
+            "measured_value": outcome.measured_value,
+            "target_value": outcome.target_value,
+            "agent": ticket.agent if ticket else None,
+            "team": ticket.team if ticket else None,
+            "channel": ticket.channel if ticket else None,
+            "priority": ticket.priority if ticket else None,
+            "waiver": waived_because,
+        }
+    )
 
 
 @dataclass

@@ -35,7 +35,7 @@ from svcaudit.cli.options import (
     StandardOption,
     WaiversOption,
 )
-from svcaudit.cli.output import append_step_summary, emit, emit_json, on_github, use_color, width, workspace
+from svcaudit.cli.output import append_step_summary, emit, on_github, report_options, write_report
 from svcaudit.cli.progress import progress
 from svcaudit.results.exitcodes import ExitCode, exit_code_for
 
@@ -139,21 +139,11 @@ def _publish(
 ) -> ExitCode:
     """The report in the chosen format (default text; GitHub annotations on GitHub Actions), the job
     summary, and the exit code, with what stderr says about it."""
-    from svcaudit.reporters import RENDERERS
-    from svcaudit.reporters.common import verdict
-    from svcaudit.reporters.escaping import terminal
+    from svcaudit.reporters import reporter
 
-    chosen = format or (OutputFormat.github if on_github() else OutputFormat.text)
-    if chosen is OutputFormat.json:
-        emit_json(result, output, quiet, jobs)
-    elif quiet and chosen is OutputFormat.text:
-        emit(terminal(verdict(result)) + "\n", output, quiet)
-    else:
-        render = RENDERERS[chosen.value]
-        rendered = render(
-            result, color=use_color(color, output), limit=limit, width=width(output), workspace=workspace()
-        )
-        emit(rendered, output, quiet)
+    chosen = format or OutputFormat("github" if on_github() else "text")
+    options = report_options(color, output, limit, quiet=quiet, jobs=jobs)
+    write_report(reporter(chosen.value), result, options, output, quiet)
     append_step_summary(result)
     code = exit_code_for(result.verdict, exit_zero)
     for note in verdict_notes(result, code, quiet):

@@ -12,26 +12,18 @@ from typing import Annotated
 
 import typer
 
+from svcaudit.reporters import REPORTERS, TABLE_REPORTERS
+
 # --limit's default. The renderers' own default (`reporters.common.DEFAULT_VIOLATION_LIMIT`, for
 # callers other than the CLI) is the same number, held equal by a test: importing it from there
 # would load every renderer (the `reporters` package imports them all) for `--help`.
 DEFAULT_LIMIT = 20
 
 
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    junit = "junit"
-    github = "github"
-
-
-class TablesFormat(str, enum.Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    csv = "csv"
-    html = "html"
+# The --format choices: the names of the registered formats (the registries import no format).
+OutputFormat = enum.Enum("OutputFormat", [(name, name) for name in REPORTERS], type=str)  # type: ignore[misc]
+TablesFormat = enum.Enum("TablesFormat", [(name, name) for name in TABLE_REPORTERS], type=str)  # type: ignore[misc]
+TEXT_FORMAT, TEXT_TABLES = OutputFormat("text"), TablesFormat("text")
 
 
 class ColorMode(str, enum.Enum):

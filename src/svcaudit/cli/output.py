@@ -7,14 +7,17 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from svcaudit.cli.guard import say
 from svcaudit.cli.options import ColorMode
 from svcaudit.errors import UsageError, WorkerError
 
 if TYPE_CHECKING:
+    from svcaudit.reporters.protocol import Reporter, ReportOptions
     from svcaudit.results.model import AuditResult
+
+R = TypeVar("R")  # the result a reporter writes
 
 GITHUB_ACTIONS = "GITHUB_ACTIONS"
 GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -59,32 +62,57 @@ def emit(text: str, output: Path | None, quiet: bool = False, what: str = "repor
         say(f"{what} written to {output}")
 
 
-def emit_json(result: AuditResult, output: Path | None, quiet: bool, jobs: int | None = 1) -> None:
-    """The JSON report written as a stream (its long lists never become one string), its
-    findings encoded by `jobs` processes (None: one per core)."""
+def write_report(
+    reporter: Reporter[R], result: R, options: ReportOptions, output: Path | None, quiet: bool = False
+) -> None:
+    """The report written by its format to stdout or to `output`, as the format streams it."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from svcaudit.audit.workers import default_jobs
-    from svcaudit.reporters import json as json_reporter
-
-    workers = default_jobs() if jobs is None else jobs
     try:
         if output is None:
-            json_reporter.write(result, sys.stdout, workers)
+            reporter.write(result, sys.stdout, options)
             sys.stdout.flush()
             return
         try:
             with output.open("w", encoding="utf-8") as stream:
-                json_reporter.write(result, stream, workers)
+                reporter.write(result, stream, options)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    except BrokenProcessPool:
+    except BrokenProcessPool:  # only the JSON report hands work to processes (options.jobs)
         raise WorkerError(
             "a worker process encoding the JSON report stopped before it finished "
             "(killed, or out of memory?); run again with --jobs 1"
         ) from None
     if not quiet:
         say(f"report written to {output}")
+
+
+def report_options(
+    color: ColorMode,
+    output: Path | None,
+    limit: int,
+    *,
+    quiet: bool = False,
+    jobs: int | None = 1,
+    csv_formulas: bool = False,
+) -> ReportOptions:
+    """What every format is given, read off the command line and the environment once; `jobs`
+    None is one process per core."""
+    from svcaudit.reporters.protocol import ReportOptions
+
+    if jobs is None:
+        from svcaudit.audit.workers import default_jobs
+
+        jobs = default_jobs()
+    return ReportOptions(
+        limit=limit,
+        color=use_color(color, output),
+        width=width(output),
+        workspace=workspace(),
+        csv_formulas=csv_formulas,
+        jobs=jobs,
+        quiet=quiet,
+    )
 
 
 def append_step_summary(result: AuditResult) -> None:

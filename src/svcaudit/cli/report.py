@@ -12,6 +12,8 @@ from svcaudit.cli import values
 from svcaudit.cli.guard import guarded
 from svcaudit.cli.options import (
     DEFAULT_LIMIT,
+    TEXT_FORMAT,
+    TEXT_TABLES,
     AsOfOption,
     ColorMode,
     ColorOption,
@@ -21,13 +23,11 @@ from svcaudit.cli.options import (
     Files,
     FormatOption,
     LimitOption,
-    OutputFormat,
     OutputOption,
     StandardOption,
-    TablesFormat,
     TablesFormatOption,
 )
-from svcaudit.cli.output import emit, use_color, width
+from svcaudit.cli.output import emit, report_options, write_report
 from svcaudit.errors import UsageError
 
 
@@ -60,7 +60,7 @@ def report(
         ),
     ] = None,
     standard: StandardOption = None,
-    format: TablesFormatOption = TablesFormat.text,
+    format: TablesFormatOption = TEXT_TABLES,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,
@@ -87,15 +87,10 @@ def report(
     tables = build_report(loaded, files, moment, fields, chosen, before, encoding)
     if detection is not None:
         tables.warnings[:0] = detection.warnings()
-    if format is TablesFormat.html:
-        from svcaudit.reporters.tables_html import render_html as render
-    else:
-        from svcaudit.reporters.tables import RENDERERS as TABLES
+    from svcaudit.reporters import table_reporter
 
-        render = TABLES[format.value]
-    emit(
-        render(tables, color=use_color(color, output), limit=limit, width=width(output), csv_formulas=csv_formulas),
-        output,
+    write_report(
+        table_reporter(format.value), tables, report_options(color, output, limit, csv_formulas=csv_formulas), output
     )
     if tables.tickets == 0:
         raise UsageError("the inputs hold no ticket to audit")
@@ -106,7 +101,7 @@ def explain(
     ticket_id: Annotated[str, typer.Argument(metavar="TICKET_ID", help="The ticket to explain.")],
     files: Files,
     standard: StandardOption = None,
-    format: FormatOption = OutputFormat.text,
+    format: FormatOption = TEXT_FORMAT,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     encoding: EncodingOption = None,

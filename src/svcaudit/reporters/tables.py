@@ -420,11 +420,3 @@ def _plain(value: Any) -> str:
 
 def render_json(report: TablesReport, **_: object) -> str:
     return json_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"
-
-
-RENDERERS: dict[str, Callable[..., str]] = {
-    "text": render_text,
-    "markdown": render_markdown,
-    "csv": render_csv,
-    "json": render_json,
-}

@@ -78,8 +78,12 @@ def render(
     color: bool = False,
     limit: int = common.DEFAULT_VIOLATION_LIMIT,
     width: int | None = None,
+    quiet: bool = False,
     **_: object,
 ) -> str:
+    """The report for a terminal; with `quiet`, only its verdict line, without colour."""
+    if quiet:
+        return terminal(common.verdict(result)) + "\n"
     buffer = io.StringIO()
     console = console_for(buffer, color, width)
     console.print(

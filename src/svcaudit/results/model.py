@@ -11,9 +11,9 @@ import enum
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from svcaudit import __version__
@@ -249,119 +249,75 @@ def dimension_table(rules: list[RuleResult]) -> dict[str, dict[str, Any]]:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One failed rule on one ticket (or, for aggregate rules, on the audit), with its evidence."""
+    """One failed rule on one ticket (or, for aggregate rules, on the audit), with its evidence.
+
+    Its fields, in the order declared here, are the one definition of a finding: the JSON item
+    lists them in this order (`to_dict`, which adds `overrun_seconds` after the target and leaves
+    `waiver` out unless set), the findings log and the processes of one run keep a finding as the
+    tuple of them (`violation_as_row`, `Violation(*row)`), and `from_dict` reads the JSON item back.
+    """
 
     rule: str
     ticket_id: str | None
     severity: str
     message: str
-    path: str | None = None
-    row: int | None = None
-    field: str | None = None
     measured_seconds: int | None = None
     target_seconds: int | None = None
     due_at: datetime | None = None
     evidence: str | None = None
+    path: str | None = None
+    row: int | None = None
+    field: str | None = None
     message_index: int | None = None
     measured_value: float | None = None
     target_value: float | None = None
-    waiver: str | None = None  # the waiver's reason, for a waived violation
     # Who the finding is about, from the ticket row (WHO_FIELDS); None where the export lacks it.
     agent: str | None = None
     team: str | None = None
     channel: str | None = None
     priority: str | None = None
+    waiver: str | None = None  # the waiver's reason, for a waived violation
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Violation:
         """The inverse of `to_dict`, for partial results read back by `svcaudit merge`."""
-        due = data.get("due_at")
-        return cls(
-            rule=data["rule"],
-            ticket_id=data["ticket_id"],
-            severity=data["severity"],
-            message=data["message"],
-            path=data.get("path"),
-            row=data.get("row"),
-            field=data.get("field"),
-            measured_seconds=data.get("measured_seconds"),
-            target_seconds=data.get("target_seconds"),
-            due_at=None if due is None else datetime.fromisoformat(due.replace("Z", "+00:00")),
-            evidence=data.get("evidence"),
-            message_index=data.get("message_index"),
-            measured_value=data.get("measured_value"),
-            target_value=data.get("target_value"),
-            waiver=data.get("waiver"),
-            **{name: data.get(name) for name in WHO_FIELDS},
-        )
+        values: dict[str, Any] = {
+            name: data[name] if name in _REQUIRED else data.get(name) for name in VIOLATION_FIELDS
+        }
+        due = values["due_at"]
+        if due is not None:
+            values["due_at"] = datetime.fromisoformat(due.replace("Z", "+00:00"))
+        return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         return violation_dict(violation_as_row(self))
 
 
 VIOLATION_FIELDS = tuple(f.name for f in fields(Violation))
+_REQUIRED = frozenset(f.name for f in fields(Violation) if f.default is MISSING)
 # A finding as the tuple of its fields, in VIOLATION_FIELDS order: how the findings log keeps it.
 violation_as_row = attrgetter(*VIOLATION_FIELDS)
-# Findings are built, stored and encoded by position (engine.violation_row, violation_dict, the JSON
-# report's template): the fields about who come last, in this order, and reordering them fails here.
-if VIOLATION_FIELDS[-len(WHO_FIELDS) :] != WHO_FIELDS:
-    raise ImportError(
-        "Violation's last fields must be WHO_FIELDS, in order: update the code that "
-        "builds findings by position (engine.violation_row, results.violation_dict, "
-        "reporters.json.encode_findings)"
-    )
+# The row of a finding given as a mapping of every field by name (a KeyError names one left out).
+violation_row_of = itemgetter(*VIOLATION_FIELDS)
+# The JSON item's keys: the fields, with the overrun the item adds right after the target.
+_OVERRUN_AT = VIOLATION_FIELDS.index("target_seconds") + 1
+_ITEM_KEYS = (*VIOLATION_FIELDS[:_OVERRUN_AT], "overrun_seconds", *VIOLATION_FIELDS[_OVERRUN_AT:])
+_MEASURED, _TARGET, _DUE = (VIOLATION_FIELDS.index(name) for name in ("measured_seconds", "target_seconds", "due_at"))
 
 
 def violation_dict(row: tuple) -> dict[str, Any]:
     """A finding's JSON item, from its row (`violation_as_row`): what `Violation.to_dict` gives,
-    without making the object (the JSON report encodes hundreds of thousands of them)."""
-    (
-        rule,
-        ticket_id,
-        severity,
-        message,
-        path,
-        row_number,
-        field_name,
-        measured_seconds,
-        target_seconds,
-        due_at,
-        evidence,
-        message_index,
-        measured_value,
-        target_value,
-        waiver,
-        agent,
-        team,
-        channel,
-        priority,
-    ) = row
-    data = {
-        "rule": rule,
-        "ticket_id": ticket_id,
-        "severity": severity,
-        "message": message,
-        "measured_seconds": measured_seconds,
-        "target_seconds": target_seconds,
-        "overrun_seconds": (
-            measured_seconds - target_seconds if measured_seconds is not None and target_seconds is not None else None
-        ),
-        "due_at": None if due_at is None else format_instant(due_at),
-        "evidence": evidence,
-        "path": path,
-        "row": row_number,
-        "field": field_name,
-        "message_index": message_index,
-        "measured_value": measured_value,
-        "target_value": target_value,
-        "agent": agent,
-        "team": team,
-        "channel": channel,
-        "priority": priority,
-    }
-    if waiver is not None:
-        data["waiver"] = waiver
-    return data
+    without making the object (the JSON report writes hundreds of thousands of them). The due
+    time is written as an instant, and `waiver` only names the waiver of a waived finding."""
+    measured, target = row[_MEASURED], row[_TARGET]
+    overrun = None if measured is None or target is None else measured - target
+    item = dict(zip(_ITEM_KEYS, (*row[:_OVERRUN_AT], overrun, *row[_OVERRUN_AT:]), strict=True))
+    due = row[_DUE]
+    if due is not None:
+        item["due_at"] = format_instant(due)
+    if item["waiver"] is None:
+        del item["waiver"]
+    return item
 
 
 @dataclass
