@@ -117,7 +117,9 @@ NA, REJECTION, WARNING = Kind.NOT_APPLICABLE, Kind.REJECTION, Kind.WARNING
 
 # -- not applicable: a rule that cannot judge a ticket ---------------------------------------------
 
-NEEDS_MESSAGE_ROWS = _entry("needs-message-rows", NA, "needs message rows", "the rule reads the conversation, and the export has none")
+NEEDS_MESSAGE_ROWS = _entry(
+    "needs-message-rows", NA, "needs message rows", "the rule reads the conversation, and the export has none"
+)
 NEEDS_AUTHOR_ROLE = _entry(
     "needs-author-role",
     NA,
@@ -125,7 +127,9 @@ NEEDS_AUTHOR_ROLE = _entry(
     "the rule turns on who wrote each message, and the export has no author_role column",
 )
 NEEDS_FIELDS = _entry("needs-field", NA, "needs {fields}", "a field the rule needs is empty or not in the export")
-NEEDS_STATUS_EVENTS = _entry("needs-status-events", NA, "needs status events", "the rule reads the ticket's status changes")
+NEEDS_STATUS_EVENTS = _entry(
+    "needs-status-events", NA, "needs status events", "the rule reads the ticket's status changes"
+)
 NEEDS_STATUS = _entry(
     "needs-status",
     NA,
@@ -133,7 +137,10 @@ NEEDS_STATUS = _entry(
     "whether the ticket is resolved is not in the export",
 )
 NEEDS_REOPENS = _entry(
-    "needs-reopens", NA, "needs status events or a reopens column", "whether the ticket was reopened is not in the export"
+    "needs-reopens",
+    NA,
+    "needs status events or a reopens column",
+    "whether the ticket was reopened is not in the export",
 )
 NEEDS_FIRST_REPLY = _entry(
     "needs-first-reply", NA, "needs message rows or first_reply_at", "when the first reply came is not in the export"
@@ -162,8 +169,12 @@ FIELD_REJECTED = _entry(
     "{field} rejected: stamped before created_at (see rejected)",
     "the field the rule needs was rejected (stamped before the ticket's creation)",
 )
-CREATED_AFTER_AS_OF = _entry("created-after-as-of", NA, "created after --as-of", "the ticket did not exist yet at --as-of")
-NOT_IN_SCOPE = _entry("not-in-scope", NA, "not in scope ({field})", "the ticket's field does not meet the rule's `where`")
+CREATED_AFTER_AS_OF = _entry(
+    "created-after-as-of", NA, "created after --as-of", "the ticket did not exist yet at --as-of"
+)
+NOT_IN_SCOPE = _entry(
+    "not-in-scope", NA, "not in scope ({field})", "the ticket's field does not meet the rule's `where`"
+)
 FIRST_REPLY_WITHIN = _entry(
     "condition-first-reply-within",
     NA,
@@ -184,9 +195,16 @@ RESOLVED_UNMET = _entry(
     "the rule's `when: resolved` is not met",
     state="(?:not )?resolved",
 )
-NO_TARGET = _entry("no-target-for-priority", NA, "no target for priority {priority}", "the rule has no target for the ticket's priority")
+NO_TARGET = _entry(
+    "no-target-for-priority",
+    NA,
+    "no target for priority {priority}",
+    "the rule has no target for the ticket's priority",
+)
 NO_TRIGGER_MESSAGE = _entry("no-trigger-message", NA, "no trigger message", "no message holds the rule's trigger")
-NO_MESSAGE_BY = _entry("no-message-by-role", NA, "no {who} message", "the conversation has no message the rule reads", who=r"\w+")
+NO_MESSAGE_BY = _entry(
+    "no-message-by-role", NA, "no {who} message", "the conversation has no message the rule reads", who=r"\w+"
+)
 SPAN_NOT_ENDED = _entry(
     "span-not-ended", NA, "not measurable yet: the span has not ended", "the measured span is still open at --as-of"
 )
@@ -194,7 +212,10 @@ RESOLVED_WITHOUT_REPLY = _entry(
     "resolved-without-reply", NA, "resolved without a staff reply", "the ticket was closed before anyone replied"
 )
 REQUEST_NOT_IN_EXPORT = _entry(
-    "request-not-in-export", NA, "the customer's request is not in the export", "the conversation starts with a staff message"
+    "request-not-in-export",
+    NA,
+    "the customer's request is not in the export",
+    "the conversation starts with a staff message",
 )
 NO_FOLLOW_UP = _entry(
     "no-customer-follow-up",
@@ -203,12 +224,18 @@ NO_FOLLOW_UP = _entry(
     "no customer message waits for a next reply",
 )
 NEVER_WAITED = _entry(
-    "never-waited", NA, "the customer never waited on the support side", "no span of the ticket was the support side's turn"
+    "never-waited",
+    NA,
+    "the customer never waited on the support side",
+    "no span of the ticket was the support side's turn",
 )
 # A helpdesk's own figure (`helpdesk_agreement`) that svcaudit cannot read as a duration.
 FIGURE_EMPTY = _entry("figure-empty", NA, "{field} {value} is empty, not a duration", "the helpdesk's figure is blank")
 FIGURE_NEGATIVE = _entry(
-    "figure-negative", NA, "{field} {value} is negative; a duration is never below zero", "the helpdesk's figure is below zero"
+    "figure-negative",
+    NA,
+    "{field} {value} is negative; a duration is never below zero",
+    "the helpdesk's figure is below zero",
 )
 FIGURE_AMBIGUOUS = _entry(
     "figure-ambiguous",
@@ -217,14 +244,22 @@ FIGURE_AMBIGUOUS = _entry(
     "the helpdesk's figure reads two ways",
 )
 FIGURE_NOT_A_DURATION = _entry(
-    "figure-not-a-duration", NA, "{field} {value} is not a duration such as {forms}", "the helpdesk's figure is no duration"
+    "figure-not-a-duration",
+    NA,
+    "{field} {value} is not a duration such as {forms}",
+    "the helpdesk's figure is no duration",
 )
-FIGURE_NOT_A_NUMBER = _entry("figure-not-a-number", NA, "{field} {value} is not a number", "the helpdesk's figure is no number")
+FIGURE_NOT_A_NUMBER = _entry(
+    "figure-not-a-number", NA, "{field} {value} is not a number", "the helpdesk's figure is no number"
+)
 
 # -- rejections: an input row, or one field of it, that cannot be read ----------------------------
 
 ROW_WIDTH = _entry(
-    "row-width", REJECTION, "row has {count} fields, the header has {width}", "a CSV row with more or fewer fields than the header"
+    "row-width",
+    REJECTION,
+    "row has {count} fields, the header has {width}",
+    "a CSV row with more or fewer fields than the header",
 )
 ROW_WIDTH_QUOTE = _entry(
     "row-width-unbalanced-quote",
@@ -235,10 +270,13 @@ ROW_WIDTH_QUOTE = _entry(
 UNCLOSED_QUOTE = _entry(
     "unclosed-quote",
     REJECTION,
-    "a quote opened on line {line} is never closed: lines {first}-{last} (the end of the file) could not be read as rows",
+    "a quote opened on line {line} is never closed: lines {first}-{last} (the end of the file) could not be read "
+    "as rows",
     "a quote that runs to the end of the file",
 )
-MALFORMED_QUOTING = _entry("malformed-quoting", REJECTION, "malformed quoting ({detail})", "a quote in the middle of a CSV value")
+MALFORMED_QUOTING = _entry(
+    "malformed-quoting", REJECTION, "malformed quoting ({detail})", "a quote in the middle of a CSV value"
+)
 NOT_AN_OBJECT = _entry(
     "row-not-an-object",
     REJECTION,
@@ -276,11 +314,20 @@ KEYS_CLASH = _entry(
     first=_QUOTED,
     second=_QUOTED,
 )
-FIELD_EMPTY = _entry("field-empty", REJECTION, "{field} is empty", "a field every row needs is blank (ticket_id, author_role)")
-MESSAGE_NO_TIME = _entry("message-no-created-at", REJECTION, "the message has no created_at", "a message without a time")
-NOT_A_TIMESTAMP = _entry("field-not-a-timestamp", REJECTION, "{value} is not a timestamp", "a value no timestamp form reads")
+FIELD_EMPTY = _entry(
+    "field-empty", REJECTION, "{field} is empty", "a field every row needs is blank (ticket_id, author_role)"
+)
+MESSAGE_NO_TIME = _entry(
+    "message-no-created-at", REJECTION, "the message has no created_at", "a message without a time"
+)
+NOT_A_TIMESTAMP = _entry(
+    "field-not-a-timestamp", REJECTION, "{value} is not a timestamp", "a value no timestamp form reads"
+)
 TIMESTAMP_TOO_LONG = _entry(
-    "timestamp-too-long", REJECTION, "{value} is not a timestamp ({length} characters)", "a value too long to be a timestamp"
+    "timestamp-too-long",
+    REJECTION,
+    "{value} is not a timestamp ({length} characters)",
+    "a value too long to be a timestamp",
 )
 TIMESTAMP_EMPTY = _entry("timestamp-empty", REJECTION, "empty timestamp", "a blank timestamp where one is required")
 TIMESTAMP_INVALID = _entry(
@@ -330,7 +377,8 @@ MESSAGE_BEFORE_TICKET = _entry(
 NOT_A_FLAG = _entry(
     "not-a-public-flag",
     REJECTION,
-    "{value} is not a {field} flag (true/false, yes/no, 1/0, public/internal); map export values with input.values.{field}",
+    "{value} is not a {field} flag (true/false, yes/no, 1/0, public/internal); map export values with "
+    "input.values.{field}",
     "a public/private flag svcaudit does not know",
 )
 UNKNOWN_ROLE = _entry(
@@ -339,13 +387,19 @@ UNKNOWN_ROLE = _entry(
     "{value} is not one of customer, agent, bot, system (map export values with input.values.author_role)",
     "an author_role svcaudit does not know",
 )
-NOT_A_WHOLE_NUMBER = _entry("not-a-whole-number", REJECTION, "{value} is not a whole number", "reopens that is no number")
+NOT_A_WHOLE_NUMBER = _entry(
+    "not-a-whole-number", REJECTION, "{value} is not a whole number", "reopens that is no number"
+)
 NEGATIVE_WHOLE_NUMBER = _entry(
     "not-a-count", REJECTION, "{value} is not a whole number >= 0", "reopens below zero or with a fraction"
 )
 NOT_A_NUMBER = _entry("not-a-number", REJECTION, "{value} is not a number", "a score that is no number")
 OUTSIDE_SCALE = _entry(
-    "outside-scale", REJECTION, "{value} is outside the {field} scale {scale}", "a score off its scale (csat 1-5)", value=_ANY
+    "outside-scale",
+    REJECTION,
+    "{value} is outside the {field} scale {scale}",
+    "a score off its scale (csat 1-5)",
+    value=_ANY,
 )
 DUPLICATE_TICKET = _entry(
     "duplicate-ticket-id",
@@ -418,7 +472,11 @@ ROWS_FOLDED = _entry(
     tickets=_COUNT,
 )
 INTERNAL_NOTES = _entry(
-    "internal-notes", WARNING, "{notes}, not counted as replies", "internal notes were read", notes=r"[\d,]+ internal notes?"
+    "internal-notes",
+    WARNING,
+    "{notes}, not counted as replies",
+    "internal notes were read",
+    notes=r"[\d,]+ internal notes?",
 )
 AFTER_AS_OF = _entry(
     "data-after-as-of",
@@ -459,11 +517,11 @@ COLUMN_RENAMED = _entry(
     first=_COUNT,
 )
 NAMES_CLASH_SETTLED = _entry(
-    "columns-clash-settled",
+    "columns-read-as-one",
     WARNING,
-    "{path}: {names} would both be read as {field}; input.columns names {chosen}: it is read as {canonical}; {other} is "
-    "read as {renamed}",
-    "two columns read as one field, settled by input.columns",
+    "{path}: columns {kept} and {other} would both be read as {field}; {other} is read as {renamed}",
+    "two columns read as one field: the one input.columns names is read, the other renamed",
+    path=r"[^:]+",
 )
 ABSENT_PATH = _entry(
     "absent-path",

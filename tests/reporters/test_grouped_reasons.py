@@ -83,7 +83,10 @@ def test_reasons_of_one_type_are_one_group_whatever_values_they_name():
 
 def test_texts_no_entry_words_stay_apart():
     groups = group_reasons(Counter({"something else": 2, "another thing": 1}))
-    assert [(g.type, g.reason, g.count) for g in groups] == [("unknown", "something else", 2), ("unknown", "another thing", 1)]
+    assert [(g.type, g.reason, g.count) for g in groups] == [
+        ("unknown", "something else", 2),
+        ("unknown", "another thing", 1),
+    ]
 
 
 def test_not_applicable_reasons_are_grouped_with_examples_of_their_values():

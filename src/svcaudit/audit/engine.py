@@ -38,6 +38,7 @@ from svcaudit.intake.nulls import NullMarkers
 from svcaudit.intake.presets import HISTORY_FROM_ROWS, HistoryLayout, NestedLayout, get_preset
 from svcaudit.intake.tables import TableShape, expand_folders
 from svcaudit.intake.timestamps import TimestampParser
+from svcaudit.reasons import NOT_IN_SCOPE
 from svcaudit.results.findings import FindingLog
 from svcaudit.results.kpis import MetricsAccumulator
 from svcaudit.results.model import WHO_FIELDS, RuleResult, Violation
@@ -274,7 +275,7 @@ def judge_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketV
             outcomes.append(None)
             continue
         if excluded_by is not None:
-            outcomes.append(not_applicable(f"not in scope ({excluded_by})"))
+            outcomes.append(not_applicable(NOT_IN_SCOPE.text(field=excluded_by)))
             continue
         if roleless and step.reads_roles:
             outcomes.append(NEEDS_AUTHOR_ROLE)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     Check,
     CheckEnv,
@@ -60,12 +61,12 @@ class PauseGamingCheck(Check):
 
     def row_kernel(self, as_of: datetime) -> RowKernel | None:
         """A ticket row alone has no status events."""
-        return not_applicable("needs status events")
+        return not_applicable(reasons.NEEDS_STATUS_EVENTS.text())
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         timeline = ctx.timeline(self.bots_are_agents)
         if not timeline.status_changes:
-            return not_applicable("needs status events")
+            return not_applicable(reasons.NEEDS_STATUS_EVENTS.text())
         unanswered: Message | None = None  # the customer's latest message still without a reply
         paused = False
         for message in ticket.messages:

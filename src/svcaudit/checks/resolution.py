@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     PASSED,
     Check,
@@ -79,10 +80,10 @@ class ResolutionCheck(Check):
     ) -> Outcome:
         """The verdict from what the ticket's timeline says, however it was read."""
         if resolved is None:
-            return not_applicable("needs status events, a status column or resolved_at")
+            return not_applicable(reasons.NEEDS_STATUS.text())
         if self.max_reopens is not None:
             if reopens is None:
-                return not_applicable("needs status events or a reopens column")
+                return not_applicable(reasons.NEEDS_REOPENS.text())
             if reopens > self.max_reopens:
                 times = "time" if reopens == 1 else "times"
                 return failed(

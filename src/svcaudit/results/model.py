@@ -153,7 +153,12 @@ def group_rejections(rejected: Iterable[Rejection]) -> list[RejectionGroup]:
     order = sorted(counts, key=lambda group: -counts[group])  # stable: first seen among equals
     return [
         RejectionGroup(
-            group[0], group_label(group[1], texts[group]), counts[group], tuple(examples[group]), group[3], group[1].type
+            group[0],
+            group_label(group[1], texts[group]),
+            counts[group],
+            tuple(examples[group]),
+            group[3],
+            group[1].type,
         )
         for group in order
     ]
