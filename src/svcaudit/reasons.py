@@ -270,7 +270,7 @@ ROW_WIDTH_QUOTE = _entry(
 UNCLOSED_QUOTE = _entry(
     "unclosed-quote",
     REJECTION,
-    "a quote opened on line {line} is never closed: lines {first}-{last} (the end of the file) could not be read "
+    "a quote opened on line {first} is never closed: lines {first}-{last} (the end of the file) could not be read "
     "as rows",
     "a quote that runs to the end of the file",
 )
