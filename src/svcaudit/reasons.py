@@ -105,6 +105,7 @@ def _compile(template: str, patterns: dict[str, str]) -> re.Pattern[str]:
 
 
 CATALOGUE: list[Reason] = []
+REJECTIONS_TABLE_HEADER = "| type | reason | when |\n|---|---|---|"
 
 
 def _entry(type_: str, kind: Kind, template: str, doc: str, **patterns: str) -> Reason:
@@ -331,7 +332,11 @@ TIMESTAMP_TOO_LONG = _entry(
 )
 TIMESTAMP_EMPTY = _entry("timestamp-empty", REJECTION, "empty timestamp", "a blank timestamp where one is required")
 TIMESTAMP_INVALID = _entry(
-    "timestamp-invalid", REJECTION, "{value}: {detail}", "a timestamp whose date or time cannot exist (month 13)"
+    "timestamp-invalid",
+    REJECTION,
+    "{value}: {detail}",
+    "a timestamp whose date or time cannot exist (month 13)",
+    detail=r"(?:year|month|day|hour|minute|second)\b.*",  # how `datetime` says what is out of range
 )
 TIMESTAMP_INCOMPLETE = _entry(
     "timestamp-incomplete",
@@ -598,6 +603,16 @@ def candidates(text: str) -> list[Reason]:
     texts read one way gives exactly one."""
     fixed = _FIXED.get(text)
     return [fixed] if fixed is not None else [r for r in _TEMPLATED if r.matches(text)]
+
+
+def markdown_table(kind: Kind) -> str:
+    """The catalogue's entries of one kind as a Markdown table (the README's list of rejections)."""
+    rows = [f"| `{r.type}` | `{r.template}` | {_cell(r.doc)} |" for r in CATALOGUE if r.kind is kind]
+    return "\n".join([REJECTIONS_TABLE_HEADER, *rows])
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def counted(count: int, noun: str) -> str:
