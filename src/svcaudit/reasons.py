@@ -556,7 +556,8 @@ PRESET_PARTLY = _entry(
 LOOKUP_WITHOUT_FILE = _entry(
     "lookup-without-file",
     WARNING,
-    "table {table} joins lookup table {lookup}, which was given no file: {fields} are not looked up ({detail})",
+    "table {table} joins lookup table {lookup}, which was given no file: {fields} are not looked up ({key} is read "
+    "as it is)",
     "a lookup table given no file",
     table=_QUOTED,
     lookup=_QUOTED,

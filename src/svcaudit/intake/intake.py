@@ -287,9 +287,12 @@ class Intake:
             for join in reading.spec.joins:
                 if join.table not in given and any(i.table is reading.spec for i in self._inputs):
                     self.warnings.append(
-                        f"table {reading.spec.name!r} joins lookup table {join.table!r}, which was "
-                        f"given no file: {', '.join(join.fields)} are not looked up "
-                        f"({join.key} is read as it is)"
+                        reasons.LOOKUP_WITHOUT_FILE.text(
+                            table=repr(reading.spec.name),
+                            lookup=repr(join.table),
+                            fields=", ".join(join.fields),
+                            key=join.key,
+                        )
                     )
 
     def _load_lookups(self) -> dict[str, LookupTable]:
@@ -400,9 +403,13 @@ class Intake:
                     Location(export.display, 1, renamed.column),
                 )
             self.warnings.append(
-                f"{export.display}: column {renamed.column} repeats the name "
-                f"{quoted_name(renamed.original)} of column {renamed.first_column}; it is read as "
-                f"{quoted_name(renamed.name)}"
+                reasons.COLUMN_RENAMED.text(
+                    path=export.display,
+                    column=renamed.column,
+                    name=quoted_name(renamed.original),
+                    first=renamed.first_column,
+                    renamed=quoted_name(renamed.name),
+                )
             )
         if resolved.clash is not None:
             raise InputError(resolved.clash.describe(), Location(export.display, 1))
