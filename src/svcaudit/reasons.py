@@ -61,9 +61,13 @@ class Reason:
     doc: str
     patterns: dict[str, str] = field(default_factory=dict)  # a parameter's regex, where its name's is not right
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # The template's longest stretch of literal text: a text without it is not this reason, which
+    # a substring test tells far sooner than the regex.
+    anchor: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pattern", _compile(self.template, self.patterns))
+        object.__setattr__(self, "anchor", max(_PARAMETER.split(self.template)[::2], key=len))
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -81,7 +85,7 @@ class Reason:
         return bare or self.doc
 
     def matches(self, text: str) -> bool:
-        return self.pattern.fullmatch(text) is not None
+        return self.anchor in text and self.pattern.fullmatch(text) is not None
 
 
 _SPACES = re.compile(r"\s+")
