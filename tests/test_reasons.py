@@ -76,6 +76,32 @@ def test_each_entrys_text_reads_back_as_that_entry_alone(reason):
     assert classify(text) is reason
 
 
+# Texts other tests make svcaudit write, which the fixtures above do not: (text, type).
+KNOWN_TEXTS = [
+    ("True is not a timestamp", "field-not-a-timestamp"),
+    ("[] is not a timestamp", "field-not-a-timestamp"),
+    ("'2025-13-01 09:00': month must be in 1..12", "timestamp-invalid"),
+    (
+        "table 'conversation_history' joins lookup table 'admin', which was given no file: agent are not looked up "
+        "(agent is read as it is)",
+        "lookup-without-file",
+    ),
+    (
+        "author (column user_id) '9999' matches no row of lookup table user (user.csv); author_role, author left empty",
+        "lookup-miss",
+    ),
+    ("status '10002' matches no row of lookup table status (status.csv); status left empty", "lookup-miss"),
+    ("condition not met: first reply within 4h", "condition-first-reply-within"),
+    ("not in scope (channel)", "not-in-scope"),
+    ("rule greeting judged no ticket: 3 not applicable (needs message rows)", "rule-judged-nothing"),
+]
+
+
+@pytest.mark.parametrize("text, type_", KNOWN_TEXTS)
+def test_texts_of_other_tests_read_as_their_entry(text, type_):
+    assert [r.type for r in candidates(text)] == [type_]
+
+
 def test_a_text_no_entry_words_is_unknown():
     assert classify("the moon is made of cheese") is reasons.UNKNOWN
 

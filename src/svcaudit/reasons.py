@@ -326,7 +326,11 @@ MESSAGE_NO_TIME = _entry(
     "message-no-created-at", REJECTION, "the message has no created_at", "a message without a time"
 )
 NOT_A_TIMESTAMP = _entry(
-    "field-not-a-timestamp", REJECTION, "{value} is not a timestamp", "a value no timestamp form reads"
+    "field-not-a-timestamp",
+    REJECTION,
+    "{value} is not a timestamp",
+    "a value no timestamp form reads",
+    value=_ANY,  # a JSON true or [] is shown as it is, unquoted
 )
 TIMESTAMP_TOO_LONG = _entry(
     "timestamp-too-long",
@@ -560,7 +564,7 @@ PRESET_PARTLY = _entry(
 LOOKUP_WITHOUT_FILE = _entry(
     "lookup-without-file",
     WARNING,
-    "table {table} joins lookup table {lookup}, which was given no file: {fields} are not looked up ({key} is read "
+    "table {table} joins lookup table {lookup}, which was given no file: {fields} are not looked up ({column} is read "
     "as it is)",
     "a lookup table given no file",
     table=_QUOTED,

@@ -291,7 +291,7 @@ class Intake:
                             table=repr(reading.spec.name),
                             lookup=repr(join.table),
                             fields=", ".join(join.fields),
-                            key=join.key,
+                            column=join.key,
                         )
                     )
 
