@@ -70,9 +70,10 @@ def test_json_says_not_judged_and_why(audit):
     assert summary["not_judged"] == {
         "because": "no rule judged any of the 3 tickets",
         "reasons": [
-            {"reason": "needs created_at", "count": 6, "rules": ["first-reply", "fast-reply"]},
+            {"reason": "needs created_at", "type": "needs-field", "count": 6, "rules": ["first-reply", "fast-reply"]},
             {
                 "reason": "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M",
+                "type": "figure-not-a-duration",
                 "count": 3,
                 "rules": ["agrees"],
             },

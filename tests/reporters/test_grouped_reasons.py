@@ -1,5 +1,5 @@
 """Reasons grouped, never one line per value: rejected rows and not-applicable results are summed
-up by field and reason (the reason without the value it quotes), each group with a count and two
+up by field and reason type (`svcaudit.reasons`), each group with a count and two
 examples, in text, Markdown and JSON; JSON keeps the full `rejected` list beside its summary."""
 
 from __future__ import annotations
@@ -61,7 +61,32 @@ def test_rejections_are_grouped_by_field_and_reason_with_two_examples():
         (None, "row has 2 fields, the header has 3", 1),
     ]
     assert [(r.path, r.row) for r in groups[0].examples] == [("t.csv", 2), ("t.csv", 3)]
-    assert groups[0].to_dict()["examples"][0] == {"path": "t.csv", "row": 2, "error": "'bad 2' is not a timestamp"}
+    assert groups[0].to_dict()["examples"][0] == {
+        "path": "t.csv",
+        "row": 2,
+        "error": "'bad 2' is not a timestamp",
+        "type": "field-not-a-timestamp",
+    }
+    assert [g.type for g in groups] == ["field-not-a-timestamp", "field-not-a-timestamp", "row-width"]
+
+
+def test_reasons_of_one_type_are_one_group_whatever_values_they_name():
+    """The type decides the group: priorities named bare (no quotes) are one group all the same,
+    called by the template without its values, with the texts as examples."""
+    groups = group_reasons(Counter({"no target for priority P1": 3, "no target for priority P2": 2, "needs fr": 1}))
+    assert [(g.type, g.reason, g.count) for g in groups] == [
+        ("no-target-for-priority", "no target for priority", 5),
+        ("needs-field", "needs fr", 1),
+    ]
+    assert groups[0].examples == ("no target for priority P1", "no target for priority P2")
+
+
+def test_texts_no_entry_words_stay_apart():
+    groups = group_reasons(Counter({"something else": 2, "another thing": 1}))
+    assert [(g.type, g.reason, g.count) for g in groups] == [
+        ("unknown", "something else", 2),
+        ("unknown", "another thing", 1),
+    ]
 
 
 def test_not_applicable_reasons_are_grouped_with_examples_of_their_values():
@@ -112,7 +137,12 @@ def test_json_keeps_every_rejected_row_and_adds_the_grouped_summary(export):
     jsonschema.validate(report, schema)
     assert len(report["rejected"]) == BAD_ROWS
     [group] = report["rejected_summary"]
-    assert (group["field"], group["reason"], group["count"]) == ("created_at", "is not a timestamp", BAD_ROWS)
+    assert (group["field"], group["reason"], group["type"], group["count"]) == (
+        "created_at",
+        "is not a timestamp",
+        "field-not-a-timestamp",
+        BAD_ROWS,
+    )
     assert [(e["row"], e["error"]) for e in group["examples"]] == [
         (4, "'0/0/yesterday' is not a timestamp"),
         (5, "'1/1/yesterday' is not a timestamp"),
@@ -122,6 +152,7 @@ def test_json_keeps_every_rejected_row_and_adds_the_grouped_summary(export):
     assert rule["not_applicable_summary"] == [
         {
             "reason": "fr is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M",
+            "type": "figure-not-a-duration",
             "count": 2,
             "examples": [
                 "fr '~0 min' is not a duration such as 2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M",

@@ -7,15 +7,16 @@ batch of ticket rows).
 
 from __future__ import annotations
 
+from svcaudit import reasons
 from svcaudit.checks.base import TicketContext
 from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES
 from svcaudit.standard.model import Conditions
 from svcaudit.timecalc.calendar import ALWAYS_OPEN
 from svcaudit.timecalc.durations import Seconds
 
-NEEDS_CREATED_AT = "needs created_at"
-NEEDS_REOPENS = "needs status events or a reopens column"
-NEEDS_STATUS = "needs status events, a status column or resolved_at"
+NEEDS_CREATED_AT = reasons.NEEDS_FIELDS.text(fields="created_at")
+NEEDS_REOPENS = reasons.NEEDS_REOPENS.text()
+NEEDS_STATUS = reasons.NEEDS_STATUS.text()
 
 
 def threshold_seconds(when: Conditions) -> int:
@@ -24,15 +25,15 @@ def threshold_seconds(when: Conditions) -> int:
 
 
 def first_reply_within(when: Conditions) -> str:
-    return f"condition not met: first reply within {when.first_reply_over}"
+    return reasons.FIRST_REPLY_WITHIN.text(limit=when.first_reply_over)
 
 
 def reopened_unmet(when: Conditions) -> str:
-    return "condition not met: " + ("never reopened" if when.reopened else "reopened")
+    return reasons.REOPENED_UNMET.text(state="never reopened" if when.reopened else "reopened")
 
 
 def resolved_unmet(when: Conditions) -> str:
-    return "condition not met: " + ("not resolved" if when.resolved else "resolved")
+    return reasons.RESOLVED_UNMET.text(state="not resolved" if when.resolved else "resolved")
 
 
 def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:

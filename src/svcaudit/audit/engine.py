@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from svcaudit import reasons
 from svcaudit.audit.conditions import conditions_unmet
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.base import (
@@ -241,7 +242,7 @@ def judge_ticket(plan: AuditPlan, ticket: Ticket, as_of: datetime) -> TicketVerd
             outcomes.append(None)
             continue
         if excluded_by is not None:
-            outcomes.append(not_applicable(f"not in scope ({excluded_by})"))
+            outcomes.append(not_applicable(reasons.NOT_IN_SCOPE.text(field=excluded_by)))
             continue
         if roleless and step.reads_roles:
             outcomes.append(NEEDS_AUTHOR_ROLE)
@@ -341,7 +342,7 @@ class Tally:
             raise ValueError("the partial result was made with another standard")
         self.tickets += state["tickets"]
         self.after_as_of += state.get("after_as_of", 0)
-        for result, (passed, failed_, pending_, not_applicable_, waived, reasons) in zip(
+        for result, (passed, failed_, pending_, not_applicable_, waived, why) in zip(
             self.results, state["rules"], strict=False
         ):
             result.passed += passed
@@ -349,7 +350,7 @@ class Tally:
             result.pending += pending_
             result.not_applicable += not_applicable_
             result.waived += waived
-            result.reasons.update(reasons)
+            result.reasons.update(why)
         self.violations.absorb(state["violations"])
         self.waived.absorb(state["waived"])
         self.metrics = self.metrics.merge(MetricsAccumulator.from_state(state["metrics"]))
@@ -396,13 +397,13 @@ def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:
     parts = []
     if tickets:
         parts.append(
-            f"{tickets} ticket{'s' if tickets != 1 else ''} created after --as-of "
-            f"{as_of.isoformat()} (not applicable to every rule)"
+            f"{reasons.counted(tickets, 'ticket')} created after --as-of {as_of.isoformat()} "
+            "(not applicable to every rule)"
         )
     if messages:
         after = "it" if tickets else f"--as-of {as_of.isoformat()}"
-        parts.append(f"{messages} message{'s' if messages != 1 else ''} stamped after {after} (ignored)")
-    return "; ".join(parts) + ": is --as-of right, and are the dates read in the right order?"
+        parts.append(f"{reasons.counted(messages, 'message')} stamped after {after} (ignored)")
+    return reasons.AFTER_AS_OF.text(what="; ".join(parts))
 
 
 def ordered_rejections(intake: Intake) -> list[Rejection]:
@@ -426,23 +427,17 @@ def input_warnings(
     rejected = sum(i.rows_rejected for i in inputs)
     if rejected:
         read = sum(i.rows_read for i in inputs)
-        warnings.append(f"{rejected} of {read} input rows were rejected and not audited; see `rejected`")
+        warnings.append(reasons.ROWS_REJECTED.text(count=rejected, read=read))
     fields = sum(i.fields_rejected for i in inputs)
     if fields:
-        warnings.append(
-            f"{fields} field{'s' if fields != 1 else ''} rejected in rows still audited "
-            f"(the rules needing them are not applicable); see `rejected`"
-        )
+        warnings.append(reasons.FIELDS_REJECTED.text(fields=reasons.counted(fields, "field")))
     for item in inputs:
         if item.rows_folded:
             tickets = item.rows_read - item.rows_rejected - item.rows_folded
-            warnings.append(
-                f"{item.path}: {item.rows_folded} rows folded into {tickets} tickets "
-                f"(input.duplicates keeps one row per ticket)"
-            )
+            warnings.append(reasons.ROWS_FOLDED.text(path=item.path, count=item.rows_folded, tickets=tickets))
     notes = sum(i.notes for i in inputs)
     if notes:
-        warnings.append(f"{notes} internal note{'s' if notes != 1 else ''}, not counted as replies")
+        warnings.append(reasons.INTERNAL_NOTES.text(notes=reasons.counted(notes, "internal note")))
     if as_of is not None and (tickets_after_as_of or messages_after_as_of):
         warnings.append(after_as_of_warning(tickets_after_as_of, messages_after_as_of, as_of))
     return warnings

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from svcaudit import reasons
 from svcaudit.audit.engine import Tally, TicketVerdicts
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.metrics import FirstReply, Metric, Resolution
@@ -443,7 +444,7 @@ def build_report(
     audit.feed(intake.tickets())
     warnings = rejection_warnings(intake, audit.tally.after_as_of, as_of)
     if period is not None and grouped.in_period == 0:
-        warnings.append(f"no ticket was created in the period {period.label}")
+        warnings.append(reasons.NO_TICKET_IN_PERIOD.text(period=period.label))
     return TablesReport(
         standard=standard,
         as_of=as_of,

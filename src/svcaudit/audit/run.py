@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from svcaudit import reasons
 from svcaudit.audit.engine import (
     Tally,
     TicketVerdicts,
@@ -88,9 +89,9 @@ class Audit:
         warnings = rejection_warnings(intake, tally.after_as_of, self.as_of)
         if self.waivers is not None:
             for waiver in self.waivers.expired:
-                warnings.append(f"expired waiver ignored: {waiver.describe()}")
+                warnings.append(reasons.EXPIRED_WAIVER.text(waiver=waiver.describe()))
             for waiver in self.waivers.unused(tally.waiver_use):
-                warnings.append(f"unused waiver: {waiver.describe()}")
+                warnings.append(reasons.UNUSED_WAIVER.text(waiver=waiver.describe()))
         return AuditResult(
             standard_name=self.standard.name,
             standard_source=self.standard.source,

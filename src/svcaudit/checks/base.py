@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from svcaudit import reasons
 from svcaudit.intake.model import Message, Ticket
 
 if TYPE_CHECKING:
@@ -74,11 +75,11 @@ def rejected_field(ticket: Ticket, name: str) -> Outcome | None:
     """Not applicable when the ticket row's `name` was rejected (a reply stamped before creation):
     the rule needing it cannot judge the ticket, and says why, rather than measure without it."""
     if name in ticket.rejected_fields and not ticket.messages:
-        return not_applicable(f"{name} rejected: stamped before created_at (see rejected)")
+        return not_applicable(reasons.FIELD_REJECTED.text(field=name))
     return None
 
 
-CREATED_AFTER_AS_OF = not_applicable("created after --as-of")
+CREATED_AFTER_AS_OF = not_applicable(reasons.CREATED_AFTER_AS_OF.text())
 
 
 # A rule judged a batch of ticket rows at a time (see `Check.column_kernel`).
@@ -187,9 +188,9 @@ def constant_kernel(outcome: Outcome) -> ColumnKernel:
 
 
 # The verdict of a conversation rule on a ticket without messages (and of any rule that needs them).
-NEEDS_MESSAGE_ROWS = not_applicable("needs message rows")
+NEEDS_MESSAGE_ROWS = not_applicable(reasons.NEEDS_MESSAGE_ROWS.text())
 # The verdict of a rule that reads roles on a conversation whose export has no author_role column.
-NEEDS_AUTHOR_ROLE = not_applicable("needs author_role (the messages do not say who wrote them)")
+NEEDS_AUTHOR_ROLE = not_applicable(reasons.NEEDS_AUTHOR_ROLE.text())
 
 
 class ConversationCheck(Check):

@@ -26,6 +26,7 @@ Fails:   Zendesk says 95 minutes; svcaudit measures 1h 42m 10s ("helpdesk says 1
 
 from __future__ import annotations
 
+from svcaudit import reasons
 from svcaudit.checks.base import Check, CheckEnv, Outcome, TicketContext, failed, not_applicable, passed
 from svcaudit.checks.metrics import CLOCK_OPTIONS, METRICS, Measurement
 from svcaudit.checks.options import seconds_option
@@ -72,16 +73,16 @@ class HelpdeskAgreementCheck(Check):
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         raw = ticket.fields.get(self.field)
         if raw is None:
-            return not_applicable(f"needs {self.field}")
+            return not_applicable(reasons.NEEDS_FIELDS.text(fields=self.field))
         try:
             reported = parse_export_duration(raw, self.unit_seconds)
         except ExportDurationError as exc:
-            return not_applicable(f"{self.field} {raw!r} {exc}")
+            return not_applicable(exc.describe(self.field, raw))
         spans = self.measure.spans(ticket, ctx)
         if isinstance(spans, Outcome):
             return spans
         if any(span.end is None for span in spans):
-            return not_applicable("not measurable yet: the span has not ended")
+            return not_applicable(reasons.SPAN_NOT_ENDED.text())
         clock = self.measure.clock(ticket, ctx)
         measured = sum(clock.elapsed(span.start, span.end) for span in spans)
         apart = abs(measured - reported)

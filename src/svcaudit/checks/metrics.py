@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     CheckEnv,
@@ -86,7 +87,9 @@ class Metric:
     def unmeasurable(self, ticket: Ticket) -> Outcome | None:
         """Why this ticket cannot be measured before its timeline is read; None if it can be."""
         if ticket.opened_at is None:
-            return not_applicable("needs created_at" if ticket.timed else "needs timestamps (the transcript has none)")
+            return not_applicable(
+                reasons.NEEDS_FIELDS.text(fields="created_at") if ticket.timed else reasons.NEEDS_TIMESTAMPS.text()
+            )
         if self.ROW_END is None and not ticket.messages:
             return NEEDS_MESSAGE_ROWS
         return None
@@ -114,13 +117,13 @@ class FirstReply(Metric):
     NAME = "first_reply"
     LABEL = "first reply"
     ROW_END = "first_reply_at"
-    NO_COLUMN = not_applicable("needs message rows or first_reply_at")
-    ENDED = not_applicable("resolved without a staff reply")
+    NO_COLUMN = not_applicable(reasons.NEEDS_FIRST_REPLY.text())
+    ENDED = not_applicable(reasons.RESOLVED_WITHOUT_REPLY.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         requested = timeline.requested_at
         if requested is None:
-            return not_applicable("the customer's request is not in the export")
+            return not_applicable(reasons.REQUEST_NOT_IN_EXPORT.text())
         reply_at = timeline.first_reply_at
         if reply_at is None and (rejected := rejected_field(ticket, "first_reply_at")):
             return rejected
@@ -158,7 +161,7 @@ class NextReply(Metric):
                     cycle.asked,
                 )
             )
-        return spans or not_applicable("no customer message after a staff reply")
+        return spans or not_applicable(reasons.NO_FOLLOW_UP.text())
 
 
 class Resolution(Metric):
@@ -169,8 +172,8 @@ class Resolution(Metric):
     UNANSWERED = "not resolved yet"
     READS_ROLES = False  # the resolution clock reads statuses
     ROW_END = "resolved_at"
-    NO_COLUMN = not_applicable("needs status events, a status column or resolved_at")
-    ENDED = not_applicable("resolved, but not when: needs resolved_at or status events")
+    NO_COLUMN = not_applicable(reasons.NEEDS_STATUS.text())
+    ENDED = not_applicable(reasons.NEEDS_RESOLUTION_TIME.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         resolved_at = timeline.resolved_at(resolved, entry)
@@ -206,7 +209,7 @@ class RequesterWait(Metric):
         measured = [MeasuredSpan(self.LABEL, a, b, None) for a, b in spans]
         if still_waiting is not None:
             measured.append(MeasuredSpan(self.LABEL, still_waiting, None, None))
-        return measured or not_applicable("the customer never waited on the support side")
+        return measured or not_applicable(reasons.NEVER_WAITED.text())
 
 
 def _waiting_spans(

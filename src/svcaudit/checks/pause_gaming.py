@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     Check,
     CheckEnv,
@@ -39,7 +40,7 @@ from svcaudit.intake.model import Message, Role, Ticket
 from svcaudit.timecalc.durations import Seconds, format_instant, format_seconds
 
 DEFAULT_WITHIN = Seconds(10 * 60)
-NEEDS_STATUS_EVENTS = not_applicable("needs status events")
+NEEDS_STATUS_EVENTS = not_applicable(reasons.NEEDS_STATUS_EVENTS.text())
 
 
 class PauseGamingCheck(Check):

@@ -23,6 +23,7 @@ Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's
 
 from __future__ import annotations
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     CheckConfigError,
@@ -132,10 +133,10 @@ class PhrasesCheck(ConversationCheck):
         values = {name: ticket.value(name) for name in self.placeholders}
         missing = self.phrases.missing(values) if values else frozenset()
         if missing and (self.mode == "require_all" or self.phrases.all_need(missing)):
-            return not_applicable("needs " + ", ".join(sorted(missing)))
+            return not_applicable(reasons.NEEDS_FIELDS.text(fields=", ".join(sorted(missing))))
         messages = self._selected(ticket)
         if not messages:
-            return not_applicable(f"no {self._who} message")
+            return not_applicable(reasons.NO_MESSAGE_BY.text(who=self._who))
         try:
             scans = [ctx.scan(m) for m in messages]
             if self._decided_by_any_hit:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     Check,
     CheckEnv,
@@ -37,8 +38,8 @@ from svcaudit.intake.model import Ticket
 if TYPE_CHECKING:
     from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
 
-NEEDS_RESOLUTION_DATA = "needs status events, a status column or resolved_at"
-NEEDS_REOPENS_DATA = "needs status events or a reopens column"
+NEEDS_RESOLUTION_DATA = reasons.NEEDS_STATUS.text()
+NEEDS_REOPENS_DATA = reasons.NEEDS_REOPENS.text()
 
 
 class ResolutionCheck(Check):

@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     Check,
@@ -115,7 +116,7 @@ class ResponseTimeCheck(Check):
         if isinstance(spans, Outcome):
             return spans
         if target is None:
-            return not_applicable(f"no target for priority {ticket.priority or '(none)'}")
+            return not_applicable(reasons.NO_TARGET.text(priority=ticket.priority or "(none)"))
         clock = self.clock_for(ticket, ctx)
         if self.metric.ADDS_UP:
             return self._total_wait(spans, clock, target, ctx.as_of)

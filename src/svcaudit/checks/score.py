@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     AggregateCheck,
     CheckConfigError,
@@ -137,7 +138,9 @@ class ScoreCheck(AggregateCheck):
     def finish(self, state: dict[str, float]) -> Outcome:
         answers = int(state["answers"])
         if answers < self.min_responses:
-            return not_applicable(f"needs at least {self.min_responses} {self.metric} answers, got {answers}")
+            return not_applicable(
+                reasons.NEEDS_ANSWERS.text(minimum=self.min_responses, metric=self.metric, answers=answers)
+            )
         value = score_of(self.metric, state)
         assert value is not None
         shown = _show(self.metric, value)

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from svcaudit import reasons
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
     CheckConfigError,
@@ -140,12 +141,12 @@ class TriggerResponseCheck(ConversationCheck):
             if lacking and phrase_set.all_need(lacking):
                 missing |= lacking
         if missing:
-            return not_applicable("needs " + ", ".join(sorted(missing)))
+            return not_applicable(reasons.NEEDS_FIELDS.text(fields=", ".join(sorted(missing))))
         timeline = ctx.timeline(self.bots_are_agents)
         try:
             triggers = self._triggers(ticket, timeline, ctx, values)
             if not triggers:
-                return not_applicable("no trigger message")
+                return not_applicable(reasons.NO_TRIGGER_MESSAGE.text())
             resolved = timeline.is_resolved(DEFAULT_RESOLVED_STATUSES) is True
             outcomes = [self._judge(trigger, timeline, ctx, values, resolved) for trigger in triggers]
         except MissingValue as exc:

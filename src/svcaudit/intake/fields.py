@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from svcaudit import reasons
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.dateorder import is_numeric_date
 from svcaudit.intake.model import Message, Role, RowRef, Ticket
@@ -98,10 +99,7 @@ MAX_PLAIN_DIGITS = 15  # a float holds every whole number of this many digits ex
 
 def duplicate_id(ticket_id: str, first_path: str, first_row: int) -> str:
     """Why a ticket row whose id was read before is rejected (`input.duplicates: reject`)."""
-    return (
-        f"duplicate ticket_id {ticket_id!r} (first at {first_path}:{first_row}); "
-        f"set input.duplicates to first or last to fold repeated rows"
-    )
+    return reasons.DUPLICATE_TICKET.text(ticket_id=repr(ticket_id), place=f"{first_path}:{first_row}")
 
 
 class FieldError(ValueError):
@@ -141,8 +139,7 @@ def public_flag(raw: str, field: str = "public") -> bool:
     if flag is None:
         raise FieldError(
             field,
-            f"{_shown(raw)} is not a {field} flag (true/false, yes/no, 1/0, "
-            f"public/internal); map export values with input.values.{field}",
+            reasons.NOT_A_FLAG.text(value=_shown(raw), field=field),
         )
     return flag if field == "public" else not flag
 
@@ -151,9 +148,9 @@ def whole_number(raw: str) -> int:
     try:
         number = int(float(raw))
     except (ValueError, OverflowError):  # "x", "nan"; "1e999" is infinite
-        raise FieldError("reopens", f"{_shown(raw)} is not a whole number") from None
+        raise FieldError("reopens", reasons.NOT_A_WHOLE_NUMBER.text(value=_shown(raw))) from None
     if number < 0 or number != float(raw):
-        raise FieldError("reopens", f"{_shown(raw)} is not a whole number >= 0")
+        raise FieldError("reopens", reasons.NEGATIVE_WHOLE_NUMBER.text(value=_shown(raw)))
     return number
 
 
@@ -162,10 +159,12 @@ def survey_score(name: str, raw: str) -> float:
     try:
         score = float(raw.replace(",", "."))
     except ValueError:
-        raise FieldError(name, f"{_shown(raw)} is not a number") from None
+        raise FieldError(name, reasons.NOT_A_NUMBER.text(value=_shown(raw))) from None
     low, high = SCORE_SCALES[name]
     if not low <= score <= high:
-        raise FieldError(name, f"{_shown(raw, quoted=False)} is outside the {name} scale {low:g}-{high:g}")
+        raise FieldError(
+            name, reasons.OUTSIDE_SCALE.text(value=_shown(raw, quoted=False), field=name, scale=f"{low:g}-{high:g}")
+        )
     return score
 
 
@@ -252,9 +251,7 @@ class RowParser:
             if not self.date_order_declared and is_numeric_date(text):
                 # The intake decides every column's order before typing; a date it did not see
                 # must not be read in a guessed order.
-                raise FieldError(
-                    field, f"{_shown(text)}: the day/month order of this column was not decided; set input.date_order"
-                )
+                raise FieldError(field, reasons.DATE_ORDER_UNDECIDED.text(value=_shown(text)))
         try:
             return parser.parse(raw)
         except TimestampError as exc:
@@ -264,7 +261,7 @@ class RowParser:
         """A row's ticket id (value-mapped, trimmed); FieldError when it is empty or missing."""
         ticket_id = self._value(values, "ticket_id")
         if ticket_id is None:
-            raise FieldError("ticket_id", "ticket_id is empty")
+            raise FieldError("ticket_id", reasons.FIELD_EMPTY.text(field="ticket_id"))
         return ticket_id
 
     def ticket(self, ref: RowRef, values: Mapping[str, Any]) -> Ticket:
@@ -390,21 +387,20 @@ class RowParser:
         ticket_id = self.read_ticket_id(values)
         created_at = self.timestamp(values, "created_at", ref.path if ref is not None else "")
         if created_at is None:
-            raise FieldError("created_at", "the message has no created_at")
+            raise FieldError("created_at", reasons.MESSAGE_NO_TIME.text())
         raw_role = self._value(values, "author_role")
         if raw_role is None and "author_role" not in values:
             # No author_role column: who wrote the message is not in the export. The message is
             # read, and the rules that need roles are not applicable (`Check.reads_roles`).
             role = Role.UNKNOWN
         elif raw_role is None:
-            raise FieldError("author_role", "author_role is empty")
+            raise FieldError("author_role", reasons.FIELD_EMPTY.text(field="author_role"))
         else:
             role = ROLE_SYNONYMS.get(raw_role.casefold())
         if role is None:
             raise FieldError(
                 "author_role",
-                f"{_shown(raw_role)} is not one of customer, agent, bot, system "
-                "(map export values with input.values.author_role)",
+                reasons.UNKNOWN_ROLE.text(value=_shown(raw_role)),
             )
         status = self._value(values, "status")
         text = values.get("text")
@@ -427,4 +423,4 @@ class RowParser:
 
 def before_creation(name: str, stamp: datetime, created_at: datetime) -> str:
     """Why a reply or resolution time cannot be used: it lies before the ticket's creation."""
-    return f"{name} {stamp.isoformat()} is before created_at {created_at.isoformat()}"
+    return reasons.STAMPED_BEFORE_CREATION.text(field=name, stamp=stamp.isoformat(), created_at=created_at.isoformat())

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from svcaudit import reasons
 from svcaudit.errors import InputError, Location
 from svcaudit.intake.columns import (
     MESSAGE_MARKERS,
@@ -59,7 +60,7 @@ MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
 
 DUPLICATES_POLICIES = ("reject", "first", "last")
-NO_UPDATE_TIME = "no updated_at: this update's status cannot be placed in the ticket's history (input.history: rows)"
+NO_UPDATE_TIME = reasons.NO_UPDATE_TIME.text()
 
 
 @dataclass
@@ -93,7 +94,6 @@ class TableReading:
 # Canonical names of a history table's columns (the layout names them in the export).
 HISTORY_FIELD = "history_field"
 HISTORY_VALUE = "history_value"
-UNKNOWN_TICKET = "history row for unknown ticket: no ticket row has the id {ticket_id!r}"
 
 
 @dataclass
@@ -172,7 +172,7 @@ class Intake:
             export.row_marker = self.layout.messages.path
         raw_columns = export.peek_columns()
         if export.empty:
-            self.warnings.append(f"{export.display}: the file is empty; it holds no rows")
+            self.warnings.append(reasons.EMPTY_FILE.text(path=export.display))
         if export.encoding_note is not None:
             self.warnings.append(f"{export.display}: {export.encoding_note}")
         if self.layout is not None and export.format in ("json", "jsonl"):
@@ -221,7 +221,7 @@ class Intake:
             export.records_path = spec.records
             raw_columns = export.peek_columns()
         if export.empty:
-            self.warnings.append(f"{export.display}: the file is empty; it holds no rows")
+            self.warnings.append(reasons.EMPTY_FILE.text(path=export.display))
         if export.encoding_note is not None:
             self.warnings.append(f"{export.display}: {export.encoding_note}")
         where = f"table {spec.name!r} ({spec.shape.value}, matched {match.how})"
@@ -280,9 +280,12 @@ class Intake:
             for join in reading.spec.joins:
                 if join.table not in given and any(i.table is reading.spec for i in self._inputs):
                     self.warnings.append(
-                        f"table {reading.spec.name!r} joins lookup table {join.table!r}, which was "
-                        f"given no file: {', '.join(join.fields)} are not looked up "
-                        f"({join.key} is read as it is)"
+                        reasons.LOOKUP_WITHOUT_FILE.text(
+                            table=repr(reading.spec.name),
+                            lookup=repr(join.table),
+                            fields=", ".join(join.fields),
+                            column=join.key,
+                        )
                     )
 
     def _load_lookups(self) -> dict[str, LookupTable]:
@@ -393,9 +396,13 @@ class Intake:
                     Location(export.display, 1, renamed.column),
                 )
             self.warnings.append(
-                f"{export.display}: column {renamed.column} repeats the name "
-                f"{quoted_name(renamed.original)} of column {renamed.first_column}; it is read as "
-                f"{quoted_name(renamed.name)}"
+                reasons.COLUMN_RENAMED.text(
+                    path=export.display,
+                    column=renamed.column,
+                    name=quoted_name(renamed.original),
+                    first=renamed.first_column,
+                    renamed=quoted_name(renamed.name),
+                )
             )
         if resolved.clash is not None:
             raise InputError(resolved.clash.describe(), Location(export.display, 1))
@@ -470,7 +477,7 @@ class Intake:
         layout = item.history
         ticket_id = _id(values.get("ticket_id"))
         if not ticket_id:
-            self._reject(item, ref.row, layout.ticket, f"{layout.ticket} is empty")
+            self._reject(item, ref.row, layout.ticket, reasons.FIELD_EMPTY.text(field=layout.ticket))
             return None
         try:
             changed_at = self._parser(item).timestamp(values, "created_at", ref.path)
@@ -478,13 +485,13 @@ class Intake:
             self._reject(item, ref.row, layout.time, exc.message)
             return None
         if changed_at is None:
-            self._reject(item, ref.row, layout.time, f"{layout.time} is empty: the change has no time")
+            self._reject(item, ref.row, layout.time, reasons.HISTORY_NO_TIME.text(field=layout.time))
             return None
         field_name = str(values.get(HISTORY_FIELD) or "").strip()
         value = values.get(HISTORY_VALUE)
         if field_name.casefold() == layout.status_value.casefold():
             if value is None or not str(value).strip():
-                self._reject(item, ref.row, layout.value, "the status change has no value")
+                self._reject(item, ref.row, layout.value, reasons.HISTORY_NO_VALUE.text())
                 return None
             return {
                 "ticket_id": ticket_id,
@@ -553,10 +560,10 @@ class Intake:
             ticket_id = _id(at_path(conversation, layout.ticket_id))
             raw_messages = at_path(conversation, transcript.path)
             if not ticket_id:
-                self._reject(item, record.row, layout.ticket_id, "the conversation has no id")
+                self._reject(item, record.row, layout.ticket_id, reasons.CONVERSATION_NO_ID.text())
                 continue
             if not isinstance(raw_messages, list):
-                self._reject(item, record.row, transcript.path, "the conversation has no list of messages")
+                self._reject(item, record.row, transcript.path, reasons.CONVERSATION_NO_MESSAGES.text())
                 continue
             row: dict[str, Any] = {"ticket_id": ticket_id}
             for name, path in layout.fields.items():
@@ -662,7 +669,12 @@ class Intake:
             for message in messages:
                 item = self._input_at(message.ref.path)
                 if item.history is not None:
-                    self._reject(item, message.ref.row, item.history.ticket, UNKNOWN_TICKET.format(ticket_id=ticket_id))
+                    self._reject(
+                        item,
+                        message.ref.row,
+                        item.history.ticket,
+                        reasons.HISTORY_UNKNOWN_TICKET.text(ticket_id=repr(ticket_id)),
+                    )
                 else:
                     kept.append(message)
             messages = kept
@@ -702,7 +714,9 @@ class Intake:
                 for packed in trail.rows:
                     position, row = divmod(packed, ROW_SPACE)
                     item = item_of[position]
-                    self._reject(item, row, item.history.ticket, UNKNOWN_TICKET.format(ticket_id=ticket_id))
+                    self._reject(
+                        item, row, item.history.ticket, reasons.HISTORY_UNKNOWN_TICKET.text(ticket_id=repr(ticket_id))
+                    )
                 continue
             position, row = divmod(trail.rows[0], ROW_SPACE)
             ticket = Ticket(ticket_id=ticket_id, ref=RowRef(item_of[position].stats.path, row))
@@ -806,7 +820,7 @@ class Intake:
                         self._input_at(message.ref.path),
                         message.ref.row,
                         "ticket_id",
-                        f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected",
+                        reasons.TICKET_ROW_REJECTED.text(place=f"{bad_ticket.path}:{bad_ticket.row}"),
                     )
                 return True
             if ticket_id not in self._row_ids:
@@ -909,7 +923,10 @@ class Intake:
                 bad_ticket = rejected_ids.get(ticket_id)
                 if bad_ticket is not None:
                     self._reject(
-                        item, ref.row, "ticket_id", f"its ticket row ({bad_ticket.path}:{bad_ticket.row}) was rejected"
+                        item,
+                        ref.row,
+                        "ticket_id",
+                        reasons.TICKET_ROW_REJECTED.text(place=f"{bad_ticket.path}:{bad_ticket.row}"),
                     )
                     continue
                 yield ticket_id, message
@@ -1163,17 +1180,16 @@ class Intake:
             item,
             message.ref.row,
             "created_at",
-            f"message stamped {message.created_at.isoformat()}, before its ticket was created "
-            f"({ticket.created_at.isoformat() if ticket.created_at else '?'})",
+            reasons.MESSAGE_BEFORE_TICKET.text(
+                stamp=message.created_at.isoformat(),
+                created_at=ticket.created_at.isoformat() if ticket.created_at else "?",
+            ),
         )
 
 
 def _absent_path(path: str, dotted: str, declared_by: str) -> str:
     """The warning for a declared path that no row of an input has."""
-    return (
-        f"{path}: no row has {dotted!r} ({declared_by}); the field is empty in every row: is the "
-        f"path spelt as the export spells it?"
-    )
+    return reasons.ABSENT_PATH.text(path=path, dotted=repr(dotted), declared_by=declared_by)
 
 
 def _message_keys(layout) -> dict[str, str]:

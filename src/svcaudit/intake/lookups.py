@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from svcaudit import reasons
 from svcaudit.intake.tables import Join
 
 # The canonical name a lookup's key column is read under (no lookup field can be called so).
@@ -58,9 +59,8 @@ class LookupTable:
         held = self._rows.get(key)
         if held is not None:
             where = "" if self.paths[held[0]] == path else f"{self.paths[held[0]]}:"
-            return LOOKUP_KEY, (
-                f"key {key!r} repeats in lookup table {self.name} (first at row "
-                f"{where}{held[1]}); the first row is used"
+            return LOOKUP_KEY, reasons.LOOKUP_KEY_REPEATS.text(
+                key=repr(key), table=self.name, place=f"{where}{held[1]}"
             )
         kept = tuple(_text(values.get(name)) for name in self.fields)
         self._rows[key] = (len(self.paths) - 1, row, kept)
@@ -103,7 +103,10 @@ def join_row(
 def miss_reason(join: Join, key: str, column: str, lookup: LookupTable) -> str:
     """Why a joined field is empty: the key, the column it came from, the table it is not in."""
     named = join.key if column == join.key else f"{join.key} (column {column})"
-    return (
-        f"{named} {key!r} matches no row of lookup table {lookup.name} "
-        f"({', '.join(lookup.paths) or 'no file'}); {', '.join(join.fields)} left empty"
+    return reasons.LOOKUP_MISS.text(
+        named=named,
+        key=repr(key),
+        table=lookup.name,
+        paths=", ".join(lookup.paths) or "no file",
+        fields=", ".join(join.fields),
     )

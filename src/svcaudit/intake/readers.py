@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from svcaudit import reasons
 from svcaudit.errors import InputError, Location
 from svcaudit.intake.encodings import (
     ENCODING_SAMPLE_BYTES,
@@ -167,17 +168,14 @@ def _value_problem(value: str, encoding: str | None) -> str | None:
     if not _SURROGATE.search(value):
         return None
     if encoding is None:
-        return "holds a \\u escape of a lone surrogate, which is not text"
+        return reasons.SURROGATE_ESCAPE.text()
     escaped = undecodable_bytes(value) or b""
     if escaped and set(escaped) == {0}:
-        return "contains a NUL byte (\\x00); the export is damaged or not text"
+        return reasons.NUL_BYTE.text()
     if escaped:
         shown = escaped[:8].hex(" ")
-        return (
-            f"holds bytes that are not valid {encoding.removesuffix('-sig')} ({shown}); "
-            f"pass --encoding with the file's encoding"
-        )
-    return "holds an invalid Unicode character (a lone surrogate)"
+        return reasons.UNDECODABLE_BYTES.text(encoding=encoding.removesuffix("-sig"), bytes=shown)
+    return reasons.LONE_SURROGATE.text()
 
 
 def _row_problem(values: Iterable[tuple[str, Any]], encoding: str | None) -> tuple[str, str] | None:
@@ -185,7 +183,7 @@ def _row_problem(values: Iterable[tuple[str, Any]], encoding: str | None) -> tup
     for key, value in values:
         problem = _value_problem(key, encoding) if isinstance(key, str) else None
         if problem is not None:
-            return "", f"a key {problem}"
+            return "", reasons.KEY_NOT_TEXT.text(problem=problem)
         if isinstance(value, str):
             problem = _value_problem(value, encoding)
             if problem is not None:
@@ -386,9 +384,12 @@ class ExportFile:
                 if not _has_content(fields):
                     continue  # a blank line, or Excel's `;;;`, is not a row
                 if len(fields) != width:
-                    reason = f"row has {len(fields)} fields, the header has {width}"
                     if line_after > first_line:
-                        reason += f" (the row runs over lines {first_line}-{line_after}: an unbalanced quote?)"
+                        reason = reasons.ROW_WIDTH_QUOTE.text(
+                            count=len(fields), width=width, first=first_line, last=line_after
+                        )
+                    else:
+                        reason = reasons.ROW_WIDTH.text(count=len(fields), width=width)
                     self._rows += 1
                     yield RecordError(first_line, None, reason)
                     continue
@@ -524,7 +525,7 @@ class ExportFile:
             return RecordError(row, value.field, value.error)
         if not isinstance(value, dict):
             where = "a JSON Lines row" if self.format == "jsonl" else "an array item"
-            return RecordError(row, None, f"{where} must be an object, not {_json_type(value)}")
+            return RecordError(row, None, reasons.NOT_AN_OBJECT.text(where=where, found=_json_type(value)))
         if self.flatten and is_nested(value):
             value = flatten(value)
         problem = _row_problem(value.items(), None if clean else self.encoding)
@@ -701,11 +702,11 @@ def _parse_json_line(line: str) -> Any:
     try:
         return _decode_json(line)
     except json.JSONDecodeError as exc:
-        return RecordError(0, None, f"invalid JSON: {_json_reason(exc)} at column {exc.colno}")
+        return RecordError(0, None, reasons.INVALID_JSON_ROW.text(detail=f"{_json_reason(exc)} at column {exc.colno}"))
     except RecursionError:
-        return RecordError(0, None, "invalid JSON: nested too deeply")
+        return RecordError(0, None, reasons.INVALID_JSON_ROW.text(detail="nested too deeply"))
     except ValueError as exc:
-        return RecordError(0, None, f"invalid JSON: {exc}")
+        return RecordError(0, None, reasons.INVALID_JSON_ROW.text(detail=exc))
 
 
 def _json_type(value: Any) -> str:
@@ -724,11 +725,8 @@ def _json_type(value: Any) -> str:
 
 def _quoting_problem(message: str, first_line: int, last_line: int) -> str:
     if "unexpected end of data" in message:
-        return (
-            f"a quote opened on line {first_line} is never closed: lines {first_line}-"
-            f"{last_line} (the end of the file) could not be read as rows"
-        )
-    return f"malformed quoting ({message})"
+        return reasons.UNCLOSED_QUOTE.text(first=first_line, last=last_line)
+    return reasons.MALFORMED_QUOTING.text(detail=message)
 
 
 def sniff_dialect(sample: str, complete: bool = False) -> tuple[type[csv.Dialect], int]:

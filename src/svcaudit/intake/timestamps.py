@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
 
+from svcaudit import reasons
+
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 # A date that starts with its year is year-month-day; dateutil would read 2024/03/01 as the 3rd of
@@ -53,7 +55,7 @@ def _zone_for(name: str | None, offset: int | None) -> tzinfo | None:
         return None
     if name.upper() in _UTC_NAMES:
         return UTC
-    raise TimestampError(f"time zone name {name!r} is not understood; write an offset such as +03:00")
+    raise TimestampError(reasons.ZONE_NAME.text(value=repr(name)))
 
 
 def _iso_reader(zone: tzinfo) -> Callable[[str], datetime | None]:
@@ -95,10 +97,10 @@ class TimestampParser:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return self._epoch(value)
         if not isinstance(value, str):
-            raise TimestampError(f"{_shown(value)} is not a timestamp")
+            raise TimestampError(reasons.NOT_A_TIMESTAMP.text(value=_shown(value)))
         text = value.strip()
         if len(text) > MAX_TIMESTAMP_CHARS:
-            raise TimestampError(f"{_shown(text)} is not a timestamp ({len(text)} characters)")
+            raise TimestampError(reasons.TIMESTAMP_TOO_LONG.text(value=_shown(text), length=len(text)))
         return self._parse_cached(text)
 
     def iso_reader(self) -> Callable[[str], datetime | None]:
@@ -110,7 +112,7 @@ class TimestampParser:
 
     def _parse(self, text: str) -> datetime:
         if not text:
-            raise TimestampError("empty timestamp")
+            raise TimestampError(reasons.TIMESTAMP_EMPTY.text())
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
@@ -122,7 +124,7 @@ class TimestampParser:
             try:
                 parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
             except ValueError as exc:
-                raise TimestampError(f"{text!r}: {exc}") from None
+                raise TimestampError(reasons.TIMESTAMP_INVALID.text(value=repr(text), detail=exc)) from None
             return self._aware(parsed, text)
         if _EPOCH.match(text):
             return self._epoch(float(text), text)
@@ -139,10 +141,10 @@ class TimestampParser:
             # dateutil raises ParserError (a ValueError) on text it cannot read, and a few other
             # types on odd numbers; whatever it raises, the value is not a timestamp.
             except (ValueError, OverflowError, TypeError, IndexError, KeyError):
-                raise TimestampError(f"{text!r} is not a timestamp") from None
+                raise TimestampError(reasons.NOT_A_TIMESTAMP.text(value=repr(text))) from None
         first, second = readings
         if first.date() != second.date():
-            raise TimestampError(f"{text!r} is not a complete timestamp (it needs a year, month and day)")
+            raise TimestampError(reasons.TIMESTAMP_INCOMPLETE.text(value=repr(text)))
         return first
 
     def _aware(self, value: datetime, text: str | None = None) -> datetime:
@@ -161,7 +163,7 @@ class TimestampParser:
                 seconds /= 1000
             moment = datetime.fromtimestamp(seconds, UTC)
         except (OverflowError, OSError, ValueError):
-            raise TimestampError(f"{shown} is out of range for an epoch timestamp") from None
+            raise TimestampError(reasons.EPOCH_OUT_OF_RANGE.text(value=shown)) from None
         _check_year(moment, shown)
         return moment
 
@@ -170,7 +172,7 @@ def _check_year(value: datetime, text: str | None) -> None:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         shown = text if text is not None else value.isoformat()
         raise TimestampError(
-            f"{shown!r} is in the year {value.year}, outside {MIN_YEAR}-{MAX_YEAR} (a placeholder or a typo?)"
+            reasons.TIMESTAMP_YEAR.text(value=repr(shown), year=value.year, earliest=MIN_YEAR, latest=MAX_YEAR)
         )
 
 

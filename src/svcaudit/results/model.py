@@ -18,13 +18,14 @@ from typing import Any
 
 from svcaudit import __version__
 from svcaudit.intake.model import InputStats, Rejection
+from svcaudit.reasons import NOTHING_JUDGED, PENDING, UNKNOWN, Reason, classify
 from svcaudit.standard.model import Rule
 from svcaudit.timecalc.durations import format_instant
 
 REPORT_FORMAT_VERSION = 1
 EXAMPLES_PER_GROUP = 2  # examples shown with each group of not-applicable or rejection reasons
 NO_TICKETS = "the inputs hold no ticket to audit"
-PENDING_REASON = "pending at --as-of"
+PENDING_REASON = PENDING.text()
 # Who a finding is about: the ticket's fields that every violation carries, in this order.
 WHO_FIELDS = ("agent", "team", "channel", "priority")
 
@@ -60,76 +61,106 @@ def reason_key(reason: str) -> str:
     return bare or reason
 
 
+def group_label(reason: Reason, texts: Iterable[str]) -> str:
+    """What a group of texts of one type is called: the texts without the values they name when
+    those agree ("is not a timestamp"), else the type's template without its parameters."""
+    keys = {reason_key(text) for text in texts}
+    return keys.pop() if len(keys) == 1 else reason.summary
+
+
+def _type_key(text: str) -> tuple[Reason, str]:
+    """The grouping key of a text: its catalogue type; a text the catalogue does not word is a
+    group of its own (by `reason_key`), so unknown texts are never lumped together."""
+    reason = classify(text)
+    return reason, (reason_key(text) if reason is UNKNOWN else "")
+
+
 @dataclass(frozen=True)
 class ReasonGroup:
-    """Not-applicable results that share a reason (`reason_key`), with up to two of the reasons
-    as given when they name values."""
+    """Not-applicable results that share a reason type (`reasons.classify`), with up to two of the
+    reasons as given when they differ from the group's label."""
 
     reason: str
     count: int
     examples: tuple[str, ...] = ()
+    type: str = UNKNOWN.type
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason, "count": self.count, "examples": list(self.examples)}
+        return {"reason": self.reason, "type": self.type, "count": self.count, "examples": list(self.examples)}
 
 
 def group_reasons(reasons: Counter[str]) -> list[ReasonGroup]:
-    """Reasons with their counts, grouped by `reason_key`, the largest group first."""
-    counts: Counter[str] = Counter()
-    examples: dict[str, list[str]] = {}
+    """Reasons with their counts, grouped by type, the largest group first."""
+    counts: Counter[tuple[Reason, str]] = Counter()
+    texts: dict[tuple[Reason, str], list[str]] = {}
     for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
-        key = reason_key(reason)
+        key = _type_key(reason)
         counts[key] += count
-        shown = examples.setdefault(key, [])
-        if reason != key and len(shown) < EXAMPLES_PER_GROUP:
-            shown.append(reason)
-    return [
-        ReasonGroup(key, count, tuple(examples[key]))
-        for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
+        texts.setdefault(key, []).append(reason)
+    groups = []
+    for key, count in counts.items():
+        label = group_label(key[0], texts[key])
+        shown = tuple([text for text in texts[key] if text != label][:EXAMPLES_PER_GROUP])
+        groups.append(ReasonGroup(label, count, shown, key[0].type))
+    return sorted(groups, key=lambda group: (-group.count, group.reason))
 
 
 @dataclass(frozen=True)
 class RejectionGroup:
-    """Rejected rows that share a field and a reason (`reason_key`), with the first two of them."""
+    """Rejected rows that share a field and a reason type, with the first two of them."""
 
     field: str | None
     reason: str
     count: int
     examples: tuple[Rejection, ...]
     row_kept: bool = False  # only the field was rejected: the rows were still audited
+    type: str = UNKNOWN.type
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "field": self.field,
             "reason": self.reason,
+            "type": self.type,
             "count": self.count,
             "row_kept": self.row_kept,
-            "examples": [{"path": r.path, "row": r.row, "error": r.error} for r in self.examples],
+            "examples": [
+                {"path": r.path, "row": r.row, "error": r.error, "type": classify(r.error).type} for r in self.examples
+            ],
         }
 
 
 def group_rejections(rejected: Iterable[Rejection]) -> list[RejectionGroup]:
-    """Rejected rows grouped by field and reason, the largest group first (ties: first seen)."""
-    counts: dict[tuple[str | None, str, bool], int] = {}
-    examples: dict[tuple[str | None, str, bool], list[Rejection]] = {}
-    keys: dict[str, str] = {}  # reason_key per error text: a bad column repeats few of them
+    """Rejected rows grouped by field and reason type, the largest group first (ties: first seen)."""
+    GroupKey = tuple[str | None, Reason, str, bool]
+    counts: dict[GroupKey, int] = {}
+    examples: dict[GroupKey, list[Rejection]] = {}
+    texts: dict[GroupKey, set[str]] = {}
+    keys: dict[str, tuple[Reason, str]] = {}  # type per error text: a bad column repeats few of them
     for item in rejected:
-        reason = keys.get(item.error)
-        if reason is None:
-            reason = keys[item.error] = reason_key(item.error)
-        group = (item.field, reason, item.row_kept)
+        typed = keys.get(item.error)
+        if typed is None:
+            typed = keys[item.error] = _type_key(item.error)
+        group = (item.field, typed[0], typed[1], item.row_kept)
         if group in counts:
             counts[group] += 1
+            texts[group].add(item.error)
             if len(examples[group]) < EXAMPLES_PER_GROUP:
                 examples[group].append(item)
         else:
             counts[group] = 1
             examples[group] = [item]
+            texts[group] = {item.error}
     order = sorted(counts, key=lambda group: -counts[group])  # stable: first seen among equals
     return [
-        RejectionGroup(name, reason, counts[(name, reason, kept)], tuple(examples[(name, reason, kept)]), kept)
-        for name, reason, kept in order
+        RejectionGroup(
+            group[0],
+            group_label(group[1], texts[group]),
+            counts[group],
+            tuple(examples[group]),
+            group[3],
+            group[1].type,
+        )
+        for group in order
     ]
 
 
@@ -416,16 +447,16 @@ class AuditResult:
             return []  # judged, or not judged for a reason of its own (no ticket, rejected rows)
         groups: dict[str, dict[str, Any]] = {}
 
-        def add(reason: str, count: int, rule_id: str) -> None:
-            entry = groups.setdefault(reason, {"reason": reason, "count": 0, "rules": []})
+        def add(reason: str, count: int, rule_id: str, type_: str) -> None:
+            entry = groups.setdefault(reason, {"reason": reason, "type": type_, "count": 0, "rules": []})
             entry["count"] += count
             entry["rules"].append(rule_id)
 
         for result in self.rules:
             for group in result.reason_groups:
-                add(group.reason, group.count, result.rule.id)
+                add(group.reason, group.count, result.rule.id, group.type)
             if result.pending:
-                add(PENDING_REASON, result.pending, result.rule.id)
+                add(PENDING_REASON, result.pending, result.rule.id, PENDING.type)
         return sorted(groups.values(), key=lambda entry: -entry["count"])
 
     @property
@@ -433,7 +464,7 @@ class AuditResult:
         """A rule that judged no ticket while others did: its figures are not evidence."""
         if self.not_judged_because is not None:
             return []
-        return [f"rule {r.rule.id} judged no ticket: {r.nothing_judged()}" for r in self.rules if r.judged == 0]
+        return [NOTHING_JUDGED.text(rule=r.rule.id, results=r.nothing_judged()) for r in self.rules if r.judged == 0]
 
     @property
     def all_warnings(self) -> list[str]:
@@ -466,6 +497,7 @@ class AuditResult:
         that adds their items one at a time (`findings`)."""
         passed, failed = self.judged
         verdict, because = self.verdict, self.not_judged_because
+        warnings = self.all_warnings
 
         def listed(key: str) -> list[dict[str, Any]]:
             return list(self.findings(key)) if lists else []
@@ -516,7 +548,8 @@ class AuditResult:
             "quality": self.quality,
             "waived": listed("waived"),
             "waivers": self.waivers,
-            "warnings": self.all_warnings,
+            "warnings": warnings,
+            "warning_types": [classify(text).type for text in warnings],
         }
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import re2
 
+from svcaudit import reasons
 from svcaudit.text.names import name_forms
 from svcaudit.text.normalize import Folded, collapse_whitespace, fold
 from svcaudit.text.regex import (
@@ -102,7 +103,7 @@ class MissingValue(LookupError):
         super().__init__(self.fields)
 
     def __str__(self) -> str:
-        return "needs " + ", ".join(sorted(self.fields))
+        return reasons.NEEDS_FIELDS.text(fields=", ".join(sorted(self.fields)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from svcaudit import reasons
+from svcaudit.reasons import Reason
 from svcaudit.timecalc.durations import DurationError, Seconds, parse_duration
 
 # The units a duration field can be declared in, and what one of each is worth.
@@ -75,7 +77,22 @@ FORMS = "2.5 in the field's unit, 2:05:11, 1d 2h 3m or PT2H5M"  # the reason nam
 
 
 class ExportDurationError(ValueError):
-    """An exported duration none of the accepted forms reads; the message names the forms."""
+    """An exported duration none of the accepted forms reads; the message names the forms.
+
+    `reason` is the catalogue entry of the not-applicable reason it gives; the message is that
+    reason without the field and value it starts with, which `describe` puts back."""
+
+    def __init__(self, reason: Reason, **params: str) -> None:
+        self.reason = reason
+        self.params = params
+        super().__init__(reason.template.removeprefix(FIGURE_PREFIX).format(**params))
+
+    def describe(self, field: str, raw: str) -> str:
+        """The not-applicable reason for `field` holding `raw`: "fr '~5 min' is not a duration …"."""
+        return self.reason.text(field=field, value=repr(raw), **self.params)
+
+
+FIGURE_PREFIX = "{field} {value} "  # how the catalogue's figure reasons start
 
 
 def unit_of_field(field: str) -> str | None:
@@ -94,12 +111,12 @@ def parse_export_duration(text: str, unit_seconds: int) -> int:
     """
     value = text.strip()
     if not value:
-        raise ExportDurationError("is empty, not a duration")
+        raise ExportDurationError(reasons.FIGURE_EMPTY)
     if value.startswith(("-", "\u2212")):
-        raise ExportDurationError("is negative; a duration is never below zero")
+        raise ExportDurationError(reasons.FIGURE_NEGATIVE)
     if _DECIMAL.match(value):
         if _AMBIGUOUS_COMMA.match(value):
-            raise ExportDurationError("is ambiguous: a thousands separator or a decimal comma? Write 1234 or 1.234")
+            raise ExportDurationError(reasons.FIGURE_AMBIGUOUS)
         return _whole(_decimal(value) * unit_seconds)
     if match := _CLOCK.match(value):
         days, hours, minutes, seconds = match.group("days", "hours", "minutes", "seconds")
@@ -115,7 +132,7 @@ def parse_export_duration(text: str, unit_seconds: int) -> int:
     counted = _counts(value)
     if counted is not None:
         return counted
-    raise ExportDurationError(f"is not a duration such as {FORMS}")
+    raise ExportDurationError(reasons.FIGURE_NOT_A_DURATION, forms=FORMS)
 
 
 def _counts(value: str) -> int | None:
@@ -139,7 +156,7 @@ def _decimal(number: str) -> Decimal:
     try:
         return Decimal(number.replace(",", "."))
     except InvalidOperation:  # the patterns only let digits and one separator through
-        raise ExportDurationError("is not a number") from None
+        raise ExportDurationError(reasons.FIGURE_NOT_A_NUMBER) from None
 
 
 def _whole(seconds: Decimal | int) -> int:
