@@ -119,6 +119,7 @@ def run_audit(
     progress: ProgressCallback | None = None,
     waivers: Waivers | None = None,
     jobs: int | None = 1,
+    columnar: bool = True,
 ) -> AuditResult:
     """Audit the given exports against a standard, as of a moment.
 
@@ -126,10 +127,11 @@ def run_audit(
     threads. An input Arrow cannot read exactly as the reference reader does (a ragged row, a NUL,
     undecodable bytes), a standard the core does not take (`columnar.unsupported`) and every other
     input go to the reference rule loop; with message rows, tickets are assembled here and judged
-    by `jobs` worker processes (`None`: one per core). The result is the same whichever path gives it.
+    by `jobs` worker processes (`None`: one per core). The result is the same whichever path gives
+    it; `columnar=False` takes the reference path for every input, which tests compare with.
     """
     intake = make_intake(standard, paths, encoding, as_of)
-    if intake.ticket_rows_only and intake.duplicates != "last":
+    if columnar and intake.ticket_rows_only and intake.duplicates != "last":
         from svcaudit.audit.columnar import audit_ticket_rows, unsupported
         from svcaudit.intake.arrow_csv import ColumnarUnfit
 
