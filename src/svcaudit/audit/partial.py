@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from svcaudit import __version__
-from svcaudit.audit.engine import Tally, input_warnings, make_intake
+from svcaudit.audit.engine import Tally, input_warnings
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.run import Audit, ProgressCallback
-from svcaudit.audit.workers import default_jobs
+from svcaudit.audit.run import Audit, ProgressCallback, audit_inputs
 from svcaudit.errors import InputError, Location, UsageError
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import InputStats, Rejection, Shape
@@ -45,9 +44,7 @@ def audit_partial(
     """One shard's audit (`check --partial`), as `partial_dict` keeps it: its tickets judged by `jobs`
     workers (None: one per core), nothing judged over all tickets yet. `presets` names the preset an
     input was read with, and `warnings` go first, when the caller chose the standard by the inputs."""
-    intake = make_intake(standard, paths, encoding, as_of)
-    audit = Audit(standard, as_of, waivers=waivers)
-    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
+    audit, intake = audit_inputs(standard, paths, as_of, encoding, progress, waivers, jobs)
     data = partial_dict(audit, intake)
     for item in data["inputs"]:
         if presets and item["path"] in presets:

@@ -121,7 +121,22 @@ def run_audit(
     jobs: int | None = 1,
     columnar: bool = True,
 ) -> AuditResult:
-    """Audit the given exports against a standard, as of a moment.
+    """Audit the given exports against a standard, as of a moment (see `audit_inputs`)."""
+    audit, intake = audit_inputs(standard, paths, as_of, encoding, progress, waivers, jobs, columnar)
+    return audit.finish(intake)
+
+
+def audit_inputs(
+    standard: Standard,
+    paths: Sequence[str | Path],
+    as_of: datetime,
+    encoding: str | None = None,
+    progress: ProgressCallback | None = None,
+    waivers: Waivers | None = None,
+    jobs: int | None = 1,
+    columnar: bool = True,
+) -> tuple[Audit, Intake]:
+    """Every ticket of the exports judged: the audit, not finished yet, and the intake it read.
 
     Plain CSV ticket rows alone are judged by the columnar core, which reads them with Arrow's
     threads. An input Arrow cannot read exactly as the reference reader does (a ragged row, a NUL,
@@ -139,10 +154,10 @@ def run_audit(
         if unsupported(audit.tally.plan) is None:
             try:
                 audit_ticket_rows(audit.tally, intake, as_of, progress)
-                return audit.finish(intake)
+                return audit, intake
             except ColumnarUnfit:
                 intake = make_intake(standard, paths, encoding, as_of)  # read again, by the reference
         jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
     audit = Audit(standard, as_of, waivers=waivers)
     audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
-    return audit.finish(intake)
+    return audit, intake
