@@ -24,7 +24,7 @@ import numpy as np
 
 from svcaudit.audit.engine import Tally, judge_ticket
 from svcaudit.audit.plan import AuditPlan, RuleStep
-from svcaudit.checks.base import ColumnKernel
+from svcaudit.checks.base import ColumnKernel, Status, TicketContext
 from svcaudit.checks.columns import (
     DEFER,
     MISSING,
@@ -46,6 +46,7 @@ from svcaudit.timecalc.zoneclock import to_epoch_us
 
 TIMESTAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at")
 NUMBER_FIELDS = ("reopens", "csat", "nps", "ces")
+JUDGED = (Status.PASSED, Status.FAILED)
 TEXT_FIELDS = ("ticket_id", "status", "priority", "channel", "agent", "team", "customer_name")
 
 
@@ -167,20 +168,23 @@ class ColumnAudit:
         for name in ("first_reply_at", "resolved_at"):
             stamp = cols.stamps[name]
             late |= (stamp != MISSING) & (stamp > self._as_of_us)
-        deferred = accepted & (~batch.exact | after | late)
+        # Rows the reference judges whole: typed by it, or stamped after --as-of.
+        whole = accepted & (~batch.exact | after | late)
+        columned = accepted & ~whole
         verdicts: list[ColumnVerdicts | None] = []
+        deferring = np.zeros(size, dtype=bool)  # rows with a rule left to `evaluate`
         for column_step in self.steps:
             step = column_step.step
             if step.aggregate:
                 verdicts.append(None)
                 continue
             rule_verdicts = self._judge(column_step, cols)
-            deferred |= accepted & (rule_verdicts.codes == DEFER)
+            deferring |= columned & (rule_verdicts.codes == DEFER)
             verdicts.append(rule_verdicts)
-        bulk = accepted & ~deferred
-        self._count(verdicts, bulk)
+        self.tally.tickets += int(columned.sum())
+        self._count(verdicts, columned)
         self._fold(cols, accepted & ~after, tickets)
-        self._judge_rows(batch, cols, verdicts, bulk, deferred, tickets)
+        self._judge_rows(batch, cols, verdicts, columned, whole, deferring, tickets)
 
     def _screen_repeats(self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]) -> None:
         """Reject or fold the rows whose ticket id was read before (`input.duplicates`)."""
@@ -217,19 +221,19 @@ class ColumnAudit:
                 verdicts.reasons[chosen] = verdicts.text_index(text)
         return verdicts
 
-    def _count(self, verdicts: list[ColumnVerdicts | None], bulk: np.ndarray) -> None:
+    def _count(self, verdicts: list[ColumnVerdicts | None], rows: np.ndarray) -> None:
+        """The settled verdicts of `rows`, counted in bulk, rule by rule."""
         results = self.tally.results
-        self.tally.tickets += int(bulk.sum())
         for index, rule_verdicts in enumerate(verdicts):
             if rule_verdicts is None:
                 continue
             result = results[index]
-            codes = rule_verdicts.codes[bulk]
+            codes = rule_verdicts.codes[rows]
             result.passed += int((codes == PASS).sum())
             result.pending += int((codes == PENDING).sum())
             not_applicable = codes == NOT_APPLICABLE
             if not_applicable.any():
-                counts = np.bincount(rule_verdicts.reasons[bulk][not_applicable], minlength=len(rule_verdicts.texts))
+                counts = np.bincount(rule_verdicts.reasons[rows][not_applicable], minlength=len(rule_verdicts.texts))
                 for position, count in enumerate(counts):
                     if count:
                         result.not_applicable += int(count)
@@ -261,36 +265,49 @@ class ColumnAudit:
         batch: Batch,
         cols: TicketColumns,
         verdicts: list[ColumnVerdicts | None],
-        bulk: np.ndarray,
-        deferred: np.ndarray,
+        columned: np.ndarray,
+        whole: np.ndarray,
+        deferring: np.ndarray,
         tickets: dict[int, Ticket],
     ) -> None:
-        """Deferred rows judged by the reference, and (with a quality score) every row's score,
-        in row order: quality tables keep agents and teams in the order they first appear."""
-        tally, plan, as_of = self.tally, self.tally.plan, self.as_of
-        scored = [(s.step.index, s.step.weight, s.step.rule.critical) for s in self.steps if s.step.weight]
-        quality = tally.quality if scored else None
-        rows = np.flatnonzero(deferred | bulk) if quality is not None else np.flatnonzero(deferred)
-        untyped = np.flatnonzero(deferred & batch.exact)
+        """What the kernels left, in row order: a row the reference judges whole, and each rule a
+        kernel deferred judged by its check's `evaluate`; with a quality score, every row's score
+        (quality tables keep agents and teams in the order they first appear)."""
+        tally, plan, as_of, standard = self.tally, self.tally.plan, self.as_of, self.tally.standard
+        quality = tally.quality if any(s.step.weight for s in self.steps) else None
+        rows = np.flatnonzero(whole | deferring | (columned if quality is not None else False))
+        untyped = np.flatnonzero((deferring | whole) & batch.exact)  # the others were typed before
         for i, typed in zip(untyped.tolist(), batch.tickets_at(untyped), strict=True):
             assert not isinstance(typed, FieldError)  # an exact row is one the reference types
             tickets[i] = typed
         if quality is not None:
             agent_codes, agents = cols.coded["agent"]
             team_codes, teams = cols.coded["team"]
-        for position in rows:
-            i = int(position)
-            if deferred[i]:
+        for i in rows.tolist():
+            if whole[i]:
                 tally.add(judge_ticket(plan, tickets[i], as_of), observe=False)
                 continue
-            assert quality is not None
-            score = TicketScore()
-            for index, weight, critical in scored:
-                rule_verdicts = verdicts[index]
-                assert rule_verdicts is not None
-                if rule_verdicts.codes[i] == PASS:
-                    score.add(weight, True, critical)
-            quality.add(score, agents[agent_codes[i]], teams[team_codes[i]])
+            score = TicketScore() if quality is not None else None
+            ctx = None
+            for column_step, rule_verdicts in zip(self.steps, verdicts, strict=True):
+                if rule_verdicts is None:
+                    continue
+                step = column_step.step
+                code = rule_verdicts.codes[i]
+                if code == DEFER:
+                    ticket = tickets[i]
+                    if ctx is None:
+                        ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
+                    outcome = step.check.evaluate(ticket, ctx)
+                    tally.add_outcome(step.index, ticket, outcome)
+                    judged = outcome.status in JUDGED
+                    passed = outcome.status is Status.PASSED
+                else:
+                    judged = passed = code == PASS
+                if score is not None and step.weight and judged:
+                    score.add(step.weight, passed, step.rule.critical)
+            if score is not None and quality is not None:
+                quality.add(score, agents[agent_codes[i]], teams[team_codes[i]])
 
 
 def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: datetime) -> None:

@@ -297,22 +297,26 @@ class Tally:
         self.tickets += 1
         if verdicts.after_as_of:
             self.after_as_of += 1
-        rules = self.standard.rules
         checks = self.standard.checks
         for index, outcome in enumerate(verdicts.outcomes):
             if outcome is None:
                 if observe and verdicts.in_scope[index]:
                     checks[index].observe(self.states[index], ticket)
                 continue
-            if outcome.status is Status.FAILED and self._waive(rules[index], ticket, outcome):
-                continue
-            _tally(self.results[index], outcome)
-            if outcome.status is Status.FAILED and self.keep_violations:
-                self.violations.append_row(violation_row(rules[index], ticket, outcome))
+            self.add_outcome(index, ticket, outcome)
         if self.quality is not None and verdicts.score is not None:
             self.quality.add(verdicts.score, ticket.agent, ticket.team)
         if observe and not verdicts.after_as_of:
             self.metrics.observe(ticket, verdicts.timeline)
+
+    def add_outcome(self, index: int, ticket: Ticket, outcome: Outcome) -> None:
+        """Count one rule's verdict on one ticket: a failure is waived, or kept as a finding."""
+        rule = self.standard.rules[index]
+        if outcome.status is Status.FAILED and self._waive(rule, ticket, outcome):
+            return
+        _tally(self.results[index], outcome)
+        if outcome.status is Status.FAILED and self.keep_violations:
+            self.violations.append_row(violation_row(rule, ticket, outcome))
 
     def state(self, by_reference: bool = False) -> dict[str, Any]:
         """Everything added so far as plain data: what a shard hands on to be merged.

@@ -30,7 +30,8 @@ import pyarrow.csv as pacsv
 
 from svcaudit.intake.readers import ExportFile
 
-BLOCK_BYTES = 1 << 20  # Arrow's parse unit; also the pre-scan's read size
+BLOCK_BYTES = 16 << 20  # Arrow's parse unit: a batch is about this much of the file
+SCAN_BYTES = 1 << 20  # what the header search and the pre-scan read at a time
 QUOTE = ord('"')
 LF, CR = ord("\n"), ord("\r")
 UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
@@ -93,7 +94,7 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
     offset = _data_offset(export, header_line, compressed)
     if offset is None:
         return  # nothing after the header
-    scan = _prescan(export, offset, delimiter, encoding, compressed, block_size)
+    scan = _prescan(export, offset, delimiter, encoding, compressed, SCAN_BYTES)
     if scan.lines == 0:
         return
     names = [f"c{i}" for i in range(width)]
@@ -172,7 +173,7 @@ def _data_offset(export: ExportFile, header_line: int, compressed: bool) -> int 
     with _open_binary(export, compressed) as stream:
         head = b""
         while True:
-            more = stream.read(BLOCK_BYTES)
+            more = stream.read(SCAN_BYTES)
             head += more
             ends = [match.end() for match in _LINE_END.finditer(head)]
             # A line break at the very end of what was read may be the \r of a \r\n: read on.
