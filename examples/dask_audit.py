@@ -144,7 +144,9 @@ def audit_with_dask(
 ) -> AuditResult:
     """The report of the export, from its partitions' partial results (written to `partials_dir`)."""
     partials = dask_partials(spec, path, as_of, blocksize=blocksize, partitions=partitions, scheduler=scheduler)
-    names = write_partials(partials, partials_dir) if partials_dir else [Path(f"part-{i}") for i in range(len(partials))]
+    names = (
+        write_partials(partials, partials_dir) if partials_dir else [Path(f"part-{i}") for i in range(len(partials))]
+    )
     return merge_partials(standard_of(spec), list(zip(names, partials, strict=True)))
 
 
