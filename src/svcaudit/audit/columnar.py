@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -38,7 +38,7 @@ from svcaudit.checks.score import ScoreCheck, fold_scores
 from svcaudit.intake.arrow_csv import CellBatch, ColumnarUnfit
 from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
 from svcaudit.intake.intake import Intake
-from svcaudit.intake.model import RowRef, Ticket
+from svcaudit.intake.model import InputStats, RowRef, Ticket
 from svcaudit.intake.seen_ids import SeenIds
 from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
@@ -354,16 +354,28 @@ def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, progress: C
         if names is None or batches is None:
             raise ColumnarUnfit("not a plain CSV input")
         for cells in batches:
-            audit.add(_csv_batch(intake, index, names, cells))
+            audit.add(cell_batch(cells, names, intake.parser, intake, intake.inputs[index]))
             if progress is not None:
                 progress(tally.tickets)
 
 
-def _csv_batch(intake: Intake, index: int, names: list[str], cells: CellBatch) -> Batch:
-    """A batch of an input's rows as the core takes it, accounted to the input in `intake`."""
+class RowAccounts(Protocol):
+    """Where the rows a batch rejects are accounted: an `Intake`, or `batches.BatchAccounts` for
+    rows that came as Arrow record batches."""
+
+    def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None: ...
+
+    def reject_fields(self, ticket: Ticket) -> None: ...
+
+
+def cell_batch(
+    cells: CellBatch, names: list[str], parser: RowParser, accounts: RowAccounts, stats: InputStats
+) -> Batch:
+    """A batch of an input's rows as the core takes it: typed column-wise, rows it is not sure of
+    typed by `parser` as a file run types them, rejections accounted in `accounts` and folded
+    rows in the input's `stats`. `names` are the canonical names of `cells`' columns."""
     from svcaudit.intake.column_typer import type_columns
 
-    parser, stats = intake.parser, intake.inputs[index]
     path, rows = cells.path, cells.rows
     typed = type_columns(cells, names, parser)
 
@@ -374,12 +386,12 @@ def _csv_batch(intake: Intake, index: int, names: list[str], cells: CellBatch) -
         ]
 
     def reject(i: int, name: str | None, message: str) -> None:
-        intake.reject_row(path, int(rows[i]), name, message)
+        accounts.reject_row(path, int(rows[i]), name, message)
 
     def fold(i: int) -> None:
         stats.rows_folded += 1
 
-    return Batch(path, rows, typed, typed.exact, tickets_at, reject, intake.reject_fields, fold)
+    return Batch(path, rows, typed, typed.exact, tickets_at, reject, accounts.reject_fields, fold)
 
 
 def _cells_of(columns: Sequence[Any], positions: np.ndarray) -> list[list[str]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from svcaudit import reasons
@@ -410,7 +410,20 @@ def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:
     return reasons.AFTER_AS_OF.text(what="; ".join(parts))
 
 
-def ordered_rejections(intake: Intake) -> list[Rejection]:
+class InputAccounts(Protocol):
+    """What an audit's report says of its inputs: an `Intake` once read, or the accounts of rows
+    that came as Arrow record batches (`batches.BatchAccounts`)."""
+
+    rejected: list[Rejection]
+    warnings: list[str]
+    messages_after_as_of: int
+    grouping: str | None
+
+    @property
+    def inputs(self) -> list[InputStats]: ...
+
+
+def ordered_rejections(intake: InputAccounts) -> list[Rejection]:
     """Rejected rows by input and physical row: the same list whichever way messages were joined."""
     order = {stats.path: index for index, stats in enumerate(intake.inputs)}
     return sorted(intake.rejected, key=lambda r: (order.get(r.path, len(order)), r.row))

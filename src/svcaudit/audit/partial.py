@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from svcaudit import __version__
-from svcaudit.audit.engine import Tally, input_warnings
+from svcaudit.audit.engine import InputAccounts, Tally, input_warnings, ordered_rejections
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.audit.run import Audit, ProgressCallback, audit_inputs
 from svcaudit.errors import InputError, Location, UsageError
-from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import InputStats, Rejection, Shape
 from svcaudit.results.model import AuditResult
 from svcaudit.standard.model import Standard
@@ -53,8 +52,9 @@ def audit_partial(
     return data
 
 
-def partial_dict(audit: Audit, intake: Intake) -> dict[str, Any]:
-    """A shard's audit as JSON-able data (the aggregate rules are not judged yet)."""
+def partial_dict(audit: Audit, intake: InputAccounts) -> dict[str, Any]:
+    """A shard's audit as JSON-able data (the aggregate rules are not judged yet); rejected rows by
+    input and row, as a run's report lists them."""
     standard = audit.standard
     return {
         "svcaudit_partial": PARTIAL_FORMAT,
@@ -78,7 +78,7 @@ def partial_dict(audit: Audit, intake: Intake) -> dict[str, Any]:
         ],
         "rejected": [
             {"path": r.path, "row": r.row, "field": r.field, "error": r.error, "row_kept": r.row_kept}
-            for r in intake.rejected
+            for r in ordered_rejections(intake)
         ],
         "warnings": list(intake.warnings),
         "messages_after_as_of": intake.messages_after_as_of,
@@ -123,7 +123,8 @@ def merge_partials(
     for _, data in partials:
         tally.absorb(data["tally"])
         for item in data["inputs"]:
-            inputs.append(
+            _add_input(
+                inputs,
                 InputStats(
                     item["path"],
                     Shape(item["shape"]),
@@ -135,7 +136,7 @@ def merge_partials(
                     item.get("fields_rejected", 0),
                     item.get("notes", 0),
                     item.get("date_orders", {}),
-                )
+                ),
             )
             if "preset" in item:  # read with a detected preset (`check` without a standard)
                 presets[item["path"]] = item["preset"]
@@ -165,6 +166,28 @@ def merge_partials(
         message_grouping=_grouping([data.get("grouping") for _, data in partials]),
         input_presets=presets,
     )
+
+
+def _add_input(inputs: list[InputStats], stats: InputStats) -> None:
+    """Add a shard's input to the merged list. Slices of one input (a file read as partitions by
+    Dask or Spark, each audited on its own: `batches.audit_record_batches`) name the same path,
+    shape, format and encoding: their counts add up to that input's, as one run reports it."""
+    for known in inputs:
+        if (known.path, known.shape, known.format, known.encoding) == (
+            stats.path,
+            stats.shape,
+            stats.format,
+            stats.encoding,
+        ):
+            known.rows_read += stats.rows_read
+            known.rows_rejected += stats.rows_rejected
+            known.rows_folded += stats.rows_folded
+            known.fields_rejected += stats.fields_rejected
+            known.notes += stats.notes
+            for field_name, how in stats.date_orders.items():
+                known.date_orders.setdefault(field_name, how)
+            return
+    inputs.append(stats)
 
 
 def _grouping(values: list[str | None]) -> str | None:

@@ -127,17 +127,9 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
                 break
             if batch.num_rows == 0:
                 continue
-            columns = [batch.column(i) for i in range(width)]
-            spans = _spans(columns)
-            starts = next_line + np.concatenate(([0], np.cumsum(spans[:-1])))
-            next_line = int(starts[-1] + spans[-1])
-            keep = _has_content(columns)
-            if keep is None:
-                yield CellBatch(export.display, starts, columns)
-                continue
-            if keep.any():
-                mask = pa.array(keep)
-                yield CellBatch(export.display, starts[keep], [column.filter(mask) for column in columns])
+            cells, next_line = lined_batch(export.display, [batch.column(i) for i in range(width)], next_line)
+            if cells is not None:
+                yield cells
     except pa.ArrowInvalid as exc:
         raise ColumnarUnfit(f"Arrow could not read it as the csv module does: {exc}") from None
     finally:
@@ -146,6 +138,23 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
         raise ColumnarUnfit(
             f"rows cover {next_line - header_line - 1} lines after the header, the file has {scan.lines}"
         )
+
+
+def lined_batch(path: str, columns: list[pa.Array], first_line: int) -> tuple[CellBatch | None, int]:
+    """Rows read from physical line `first_line` on, as the core takes them: each row at its first
+    line (a row covers one line plus the line breaks its values hold), rows without content
+    dropped (None when no row has any); and the line after the last row. `columns` are string
+    arrays (32-bit offsets) of at least one row, "" for an empty cell."""
+    spans = _spans(columns)
+    starts = first_line + np.concatenate(([0], np.cumsum(spans[:-1])))
+    next_line = int(starts[-1] + spans[-1])
+    keep = _has_content(columns)
+    if keep is None:
+        return CellBatch(path, starts, columns), next_line
+    if not keep.any():
+        return None, next_line
+    mask = pa.array(keep)
+    return CellBatch(path, starts[keep], [column.filter(mask) for column in columns]), next_line
 
 
 @lru_cache(maxsize=32)

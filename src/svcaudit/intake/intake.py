@@ -13,7 +13,7 @@ import pickle
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,7 +29,7 @@ from svcaudit.intake.columns import (
     header_key,
     loose_key,
 )
-from svcaudit.intake.dateorder import DAY_FIRST, decide, gather, may_hold_numeric_dates
+from svcaudit.intake.dateorder import DAY_FIRST, ColumnEvidence, decide, gather, may_hold_numeric_dates
 from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
 from svcaudit.intake.headers import READ_FIELDS, Columns, quoted_name, resolve_columns, shown_name
 from svcaudit.intake.ids import TicketIdSet
@@ -366,11 +366,7 @@ class Intake:
         if export.empty or not may_hold_numeric_dates(export.byte_chunks()):
             return
         evidence = gather(self._date_values(item))
-        orders = decide(item.stats.path, evidence, self.date_order)
-        for column in orders.columns:
-            self._parser(item).set_date_order(item.stats.path, column.field, column.order == DAY_FIRST)
-            item.stats.date_orders[column.field] = column.how
-        self.warnings.extend(orders.warnings)
+        self.warnings.extend(settle_date_orders(self._parser(item), item.stats, evidence, self.date_order))
 
     def _date_values(self, item: _Input) -> Iterator[tuple[int, dict[str, tuple[str, Any]]]]:
         """(row, {date field: (its column or JSON key, value)}) of every readable row, for the
@@ -1185,6 +1181,18 @@ class Intake:
                 created_at=ticket.created_at.isoformat() if ticket.created_at else "?",
             ),
         )
+
+
+def settle_date_orders(
+    parser: RowParser, stats: InputStats, evidence: Mapping[str, ColumnEvidence], declared: str | None
+) -> list[str]:
+    """Read each date column of an input in the order its values prove (`dateorder.decide`), noted
+    in the input's accounts; the warnings the decision gives."""
+    orders = decide(stats.path, evidence, declared)
+    for column in orders.columns:
+        parser.set_date_order(stats.path, column.field, column.order == DAY_FIRST)
+        stats.date_orders[column.field] = column.how
+    return orders.warnings
 
 
 def _absent_path(path: str, dotted: str, declared_by: str) -> str:
