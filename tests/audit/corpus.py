@@ -114,14 +114,5 @@ def corpus_standard(name: str, duplicates: str | None = None) -> Standard:
 
 
 def kind_example_standard(kind: str) -> str:
-    """A standard of one kind's examples, as `svcaudit rules` prints them, with the office calendar."""
-    return "\n".join(
-        [
-            "svcaudit: 1",
-            f"name: {kind} examples",
-            "timezone: Europe/Berlin",
-            f"calendars: {flow({'office': {'timezone': 'Europe/Berlin', **OFFICE_HOURS}})}",
-            "rules:",
-            *(f"  - {flow(rule)}" for rule in example_rules(CHECK_KINDS[kind])),
-        ]
-    ) + "\n"
+    """The YAML of a standard of one kind's examples, on office hours."""
+    return CORPUS[f"kind:{kind}"].text(f"{kind} examples")

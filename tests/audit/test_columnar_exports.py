@@ -37,8 +37,15 @@ EXAMPLES = int(os.environ.get("SVCAUDIT_EQUIVALENCE_EXAMPLES", "25"))
 EXPORTS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
-ANCHOR = datetime(2026, 10, 23, 16, 30, tzinfo=UTC)  # a Friday before Europe's autumn DST change
-AS_OF = (ANCHOR - timedelta(hours=2), ANCHOR + timedelta(hours=30), ANCHOR + timedelta(days=3), ANCHOR + timedelta(days=60))
+# Tickets are stamped in the days after an anchor; each anchor's days hold a DST change.
+ANCHORS = (
+    datetime(2026, 10, 23, 16, 30, tzinfo=UTC),  # a Friday before Europe's autumn change
+    datetime(2026, 3, 27, 7, 0, tzinfo=UTC),  # a Friday before Europe's spring change
+    datetime(2026, 10, 2, 9, 15, tzinfo=UTC),  # before Sydney's spring change (October 4)
+)
+AS_OF_AFTER = (timedelta(hours=-2), timedelta(hours=30), timedelta(days=3), timedelta(days=60))
+# Local times a clock change skips or repeats, in Europe's zones.
+SKIPPED_AND_REPEATED = ("2026-03-29 02:30", "2026-10-25 02:30")
 DELIMITERS = (",", ";", "\t")
 NULLS = ("?", "n/a", "")
 BAD = ("soon", "2026-13-45 10:00", "-1", "1e999", "NaN", "🙂")
@@ -65,11 +72,15 @@ COLUMNS = (*STAMPS, *TEXT_VALUES, *NUMBER_VALUES)
 
 
 @st.composite
-def stamp_texts(draw, zone: str) -> str:
-    """An instant near ANCHOR as exports write it: ISO with Z or an offset, naive in the standard's
-    zone, or a day-first slash date."""
-    moment = ANCHOR + timedelta(seconds=draw(st.integers(-86400, 5 * 86400)))
-    style = draw(st.sampled_from(("z", "offset", "naive", "naive-t", "slash")))
+def stamp_texts(draw, zone: str, anchor: datetime) -> str:
+    """An instant near `anchor` as exports write it: ISO with Z (whole or fractional seconds) or
+    an offset, naive in the standard's zone, or a day-first slash date."""
+    moment = anchor + timedelta(seconds=draw(st.integers(-86400, 5 * 86400)))
+    style = draw(st.sampled_from(("z", "z-fraction", "offset", "naive", "naive-t", "slash", "skipped")))
+    if style == "skipped":
+        return draw(st.sampled_from(SKIPPED_AND_REPEATED))
+    if style == "z-fraction":
+        return (moment + timedelta(microseconds=250000)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if style == "z":
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if style == "offset":
@@ -81,14 +92,14 @@ def stamp_texts(draw, zone: str) -> str:
 
 
 @st.composite
-def cells(draw, column: str, zone: str) -> str:
+def cells(draw, column: str, zone: str, anchor: datetime) -> str:
     pick = draw(st.integers(0, 9))
     if pick == 0:
         return draw(st.sampled_from(NULLS))
     if pick == 1:
         return draw(st.sampled_from(BAD))
     if column in STAMPS:
-        return draw(stamp_texts(zone))
+        return draw(stamp_texts(zone, anchor))
     return draw(st.sampled_from(TEXT_VALUES.get(column) or NUMBER_VALUES[column]))
 
 
@@ -99,7 +110,7 @@ def quoted(cell: str, delimiter: str, always: bool) -> str:
 
 
 @st.composite
-def exports(draw, zone: str) -> bytes:
+def exports(draw, zone: str, anchor: datetime) -> bytes:
     """A ticket-row CSV: ticket_id and a shuffled subset of the other columns."""
     chosen = draw(st.lists(st.sampled_from(COLUMNS), unique=True, max_size=len(COLUMNS)))
     header = draw(st.permutations(["ticket_id", *chosen]))
@@ -114,7 +125,8 @@ def exports(draw, zone: str) -> bytes:
             lines.append(delimiter * (len(header) - 1))
         else:
             row = [
-                draw(st.sampled_from(IDS)) if name == "ticket_id" else draw(cells(name, zone)) for name in header
+                draw(st.sampled_from(IDS)) if name == "ticket_id" else draw(cells(name, zone, anchor))
+                for name in header
             ]
             if odd == 2:  # ragged: a cell short or one too many
                 row = row[:-1] if len(row) > 1 and draw(st.booleans()) else [*row, "extra"]
@@ -142,8 +154,9 @@ def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
     name = data.draw(st.sampled_from(sorted(CORPUS)), label="standard")
     standard = corpus_standard(name, data.draw(st.sampled_from(("reject", "first")), label="duplicates"))
     path = tmp_path_factory.mktemp("export") / "tickets.csv"
-    path.write_bytes(data.draw(exports(standard.timezone), label="export"))
-    assert_same_reports(standard, path, data.draw(st.sampled_from(AS_OF), label="as_of"))
+    anchor = data.draw(st.sampled_from(ANCHORS), label="anchor")
+    path.write_bytes(data.draw(exports(standard.timezone, anchor), label="export"))
+    assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 
 def ticket_row_fixtures() -> list[Path]:

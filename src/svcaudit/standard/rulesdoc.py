@@ -16,7 +16,6 @@ from typing import Any
 from svcaudit.checks.base import Check
 from svcaudit.standard.schema import RULE_COMMON
 
-
 # A string YAML reads back as that very string when written bare: no indicator first, no ": " or
 # " #" inside, and not a word or number YAML would read as something else.
 _PLAIN = re.compile(r"[^\W\d][\w .%/-]*|\d+(bd|[smhd%])")
