@@ -74,10 +74,11 @@ class Variant:
                 rule.update(QUALITY_KEYS[position % len(QUALITY_KEYS)])
         return found
 
-    def text(self, name: str, duplicates: str | None = None) -> str:
-        """The standard's YAML; `duplicates` sets `input.duplicates`."""
+    def text(self, name: str, duplicates: str | None = None, date_order: str | None = None) -> str:
+        """The standard's YAML; `duplicates` and `date_order` set those keys of `input`."""
         lines = ["svcaudit: 1", f"name: {flow(name)}", f"timezone: {self.zone}"]
-        given_input = {**self.input, **({"duplicates": duplicates} if duplicates else {})}
+        chosen = {"duplicates": duplicates, "date_order": date_order}
+        given_input = {**self.input, **{key: value for key, value in chosen.items() if value}}
         if given_input:
             lines.append(f"input: {flow(given_input)}")
         if self.quality:
@@ -109,8 +110,8 @@ CORPUS: dict[str, Variant] = {
 
 
 @cache
-def corpus_standard(name: str, duplicates: str | None = None) -> Standard:
-    return parse_standard(CORPUS[name].text(name, duplicates), f"{name.replace(':', '-')}.yaml")
+def corpus_standard(name: str, duplicates: str | None = None, date_order: str | None = None) -> Standard:
+    return parse_standard(CORPUS[name].text(name, duplicates, date_order), f"{name.replace(':', '-')}.yaml")
 
 
 def kind_example_standard(kind: str) -> str:

@@ -6,8 +6,8 @@ reading included: hypothesis writes a CSV as exports come (any subset and order 
 `,` `;` or tab, quoted cells with newlines, a BOM, blank lines and `;;;` rows, null markers,
 timestamps with Z, offsets or none (the standard's zone), day-first slash dates, bad values,
 repeated ticket ids, ragged rows) and picks a standard of the corpus (tests/audit/corpus.py) with
-`input.duplicates` reject or first. Every CSV ticket-row export under tests/ and samples/ goes
-through both paths with the built-in default standard.
+`input.duplicates` reject or first, and any `input.date_order`. Every CSV ticket-row export under
+tests/ and samples/ goes through both paths with the built-in default standard.
 SVCAUDIT_EQUIVALENCE_EXAMPLES=2000 digs deeper.
 """
 
@@ -152,7 +152,11 @@ def assert_same_reports(standard: Standard, path: Path, as_of: datetime) -> None
 @given(data=st.data())
 def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
     name = data.draw(st.sampled_from(sorted(CORPUS)), label="standard")
-    standard = corpus_standard(name, data.draw(st.sampled_from(("reject", "first")), label="duplicates"))
+    standard = corpus_standard(
+        name,
+        data.draw(st.sampled_from(("reject", "first")), label="duplicates"),
+        data.draw(st.sampled_from((None, "day-first", "month-first")), label="date_order"),
+    )
     path = tmp_path_factory.mktemp("export") / "tickets.csv"
     anchor = data.draw(st.sampled_from(ANCHORS), label="anchor")
     path.write_bytes(data.draw(exports(standard.timezone, anchor), label="export"))
