@@ -149,6 +149,10 @@ class Check(ABC):
     SUMMARY: ClassVar[str]
     OPTIONS: ClassVar[dict[str, dict[str, Any]]] = {}
     REQUIRED: ClassVar[tuple[str, ...]] = ()
+    # Example rules (each a rule's options, without `id` and `check`): shown by `svcaudit rules`
+    # and, built into standards, the corpus on which tests hold the columnar core to the reference
+    # loop, so a new kind is covered once it documents an example. Every kind gives at least one.
+    EXAMPLES: ClassVar[tuple[dict[str, Any], ...]] = ()
     # Whether `evaluate` reads columns beyond the typed ones (`ticket.fields`) of a ticket without
     # messages; the ticket-row lane types rows without them unless a rule needs them.
     READS_ROW_FIELDS: ClassVar[bool] = False

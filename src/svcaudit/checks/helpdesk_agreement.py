@@ -48,6 +48,11 @@ class HelpdeskAgreementCheck(Check):
     KIND = "helpdesk_agreement"
     READS_ROW_FIELDS = True  # the helpdesk's own metric is a column of the ticket row
     SUMMARY = "the helpdesk's own metric agrees with svcaudit's recomputation"
+    EXAMPLES = (
+        {"metric": "first_reply", "field": "zendesk_first_reply_minutes"},
+        {"metric": "resolution", "field": "resolution_hours", "tolerance": "30m", "calendar": "office"},
+        {"metric": "requester_wait", "field": "wait_time", "unit": "seconds"},
+    )
     REQUIRED = ("metric", "field")
     OPTIONS = {
         "metric": {"enum": [name for name, metric in METRICS.items() if metric.ONE_FIGURE]},

@@ -46,6 +46,10 @@ NEEDS_STATUS_EVENTS = not_applicable(reasons.NEEDS_STATUS_EVENTS.text())
 class PauseGamingCheck(Check):
     KIND = "pause_gaming"
     SUMMARY = "no pausing the SLA clock right after a customer message without answering it"
+    EXAMPLES = (
+        {"pause_statuses": ["pending", "on-hold"]},
+        {"pause_statuses": ["pending"], "within": "2m", "bots_are_agents": True},
+    )
     READS_ROLES = True
     REQUIRED = ("pause_statuses",)
     OPTIONS = {

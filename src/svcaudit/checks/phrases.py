@@ -63,6 +63,11 @@ LISTED_PHRASES = 3  # a failure names the first few phrases; the rule lists them
 class PhrasesCheck(ConversationCheck):
     KIND = "phrases"
     SUMMARY = "greetings, names, apologies and closings required; rude phrases forbidden"
+    EXAMPLES = (
+        {"in": "first_agent_message", "require_any": ["здравствуйте"]},
+        {"in": "every_agent_message", "forbid": ["not my problem", {"regex": "\\bidiot\\w*"}]},
+        {"in": "any_agent_message", "require_all": ["{customer_name}", "thank you"], "language": "en"},
+    )
     OPTIONS = {
         "in": {"enum": list(POSITIONS)},
         "require_any": PHRASE_LIST,

@@ -45,6 +45,11 @@ NEEDS_REOPENS_DATA = reasons.NEEDS_REOPENS.text()
 class ResolutionCheck(Check):
     KIND = "resolution"
     SUMMARY = "tickets end resolved, with at most max_reopens reopenings"
+    EXAMPLES = (
+        {"max_reopens": 0},
+        {},
+        {"max_reopens": 2, "resolved_statuses": ["done", "Closed"]},
+    )
     OPTIONS = {
         "resolved_statuses": STATUS_LIST,
         "max_reopens": {"type": "integer", "minimum": 0},

@@ -60,6 +60,15 @@ DEFAULT_TARGET_KEY = "default"
 class ResponseTimeCheck(Check):
     KIND = "response_time"
     SUMMARY = "first reply, every next reply, resolution and customer wait within a target"
+    EXAMPLES = (
+        {"metric": "first_reply", "target": "24h"},
+        {"metric": "first_reply", "targets": {"urgent": "1h", "high": "4h", "default": "24h"}, "calendar": "office"},
+        {"metric": "first_reply", "targets": {"urgent": "1h", "High": "1bd"}, "pause_statuses": ["pending"]},
+        {"metric": "resolution", "target": "3bd", "calendar": "office", "resolution": "first"},
+        {"metric": "resolution", "target": "2bd", "resolved_statuses": ["done", "Closed"]},
+        {"metric": "next_reply", "target": "1h"},
+        {"metric": "requester_wait", "target": "2h", "pause_statuses": ["pending", "on-hold"]},
+    )
     REQUIRED = ("metric",)
     OPTIONS = {
         "metric": {"enum": list(METRICS)},

@@ -101,6 +101,11 @@ def score_of(metric: str, state: dict[str, float]) -> float | None:
 class ScoreCheck(AggregateCheck):
     KIND = "score"
     SUMMARY = "CSAT, NPS or CES over all audited tickets against a minimum or maximum"
+    EXAMPLES = (
+        {"metric": "csat", "min": "80%"},
+        {"metric": "nps", "min": 30},
+        {"metric": "ces", "max": 2.5, "min_responses": 2},
+    )
     REQUIRED = ("metric",)
     OPTIONS = {
         "metric": {"enum": ["csat", "nps", "ces"]},

@@ -90,6 +90,11 @@ class _Window:
 class TriggerResponseCheck(ConversationCheck):
     KIND = "trigger_response"
     SUMMARY = "a customer trigger (complaint, 'talk to a human', refund) answered with the right response"
+    EXAMPLES = (
+        {"trigger": ["хочу оператора"], "response": ["соединяю с оператором"], "bots_are_agents": True},
+        {"trigger": ["talk to a human"], "response": ["connecting you to an agent"], "within": "2m"},
+        {"trigger": ["refund"], "response": ["refund policy"], "within": "1bd", "calendar": "office"},
+    )
     REQUIRED = ("trigger", "response")
     OPTIONS = {
         "trigger": PHRASE_LIST,
