@@ -22,7 +22,8 @@ start-up included. Peak memory is the peak resident set size of the workload pro
 over its runs), from GNU ``/usr/bin/time -f %M`` when present, else from ``os.wait4`` (see
 MEMORY_METHOD). A phrase-matching micro-benchmark (in-process) compares
 ``PhraseBank.scan`` (all phrases of all rules of the default standard in one pass per message) with
-``PhraseSet.search`` per rule per message. Prints a table and writes benchmarks/out/results.json
+``PhraseSet.search`` per rule per message. Prints a table, then the targets of issue #20
+(benchmarks/targets.py) each beside its figure, met or not, and writes benchmarks/out/results.json
 (and appends to benchmarks/out/history.jsonl).
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py)
+import targets  # noqa: E402  (benchmarks/targets.py)
 
 AS_OF = generate.AS_OF
 DEFAULT_SIZES = (10_000, 100_000)
@@ -624,6 +626,8 @@ def main(argv: list[str] | None = None) -> int:
     for tickets in sizes:
         results["sizes"].append(bench_size(tickets, args, have_duckdb))
 
+    results["targets"] = targets.evaluate(results)
+
     if not args.no_phrases:
         folder = generate.data_dir(args.data, sizes[0])
         print("phrase matching micro-benchmark …", file=sys.stderr, flush=True)
@@ -640,6 +644,7 @@ def main(argv: list[str] | None = None) -> int:
           f"DuckDB {results['versions']['duckdb'] or 'not installed'}")
     print(f"peak MB: {MEMORY_METHOD}")
     print_table(results["sizes"])
+    targets.print_targets(results["targets"])
     startup = results["startup"]["svcaudit_one_ticket"]
     if startup.get("seconds") is not None:
         print(f"\nsvcaudit fixed cost (check of 1 ticket row: imports, standard): "
