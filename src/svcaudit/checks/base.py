@@ -153,10 +153,6 @@ class Check(ABC):
     # and, built into standards, the corpus on which tests hold the columnar core to the reference
     # loop, so a new kind is covered once it documents an example. Every kind gives at least one.
     EXAMPLES: ClassVar[tuple[dict[str, Any], ...]] = ()
-    # Whether `evaluate` reads columns beyond the typed ones (`ticket.fields`) of a ticket without
-    # messages; the ticket-row lane types rows without them unless a rule needs them.
-    READS_ROW_FIELDS: ClassVar[bool] = False
-
     # Whether the verdict turns on who wrote each message (an agent's reply, a customer's
     # request): a conversation whose messages have no author_role is not applicable to it.
     READS_ROLES: ClassVar[bool] = False

@@ -46,7 +46,6 @@ DEFAULT_TOLERANCE = Seconds(60)
 
 class HelpdeskAgreementCheck(Check):
     KIND = "helpdesk_agreement"
-    READS_ROW_FIELDS = True  # the helpdesk's own metric is a column of the ticket row
     SUMMARY = "the helpdesk's own metric agrees with svcaudit's recomputation"
     EXAMPLES = (
         {"metric": "first_reply", "field": "zendesk_first_reply_minutes"},
