@@ -57,7 +57,7 @@ class InputError(SvcauditError):
         super().__init__(f"{location}: {message}")
 
     def __reduce__(self):
-        # Raised in a worker process (one reading a byte range of a file), it crosses back whole.
+        # Raised in a worker process (one judging tickets or encoding findings), it crosses back whole.
         return type(self), (self.message, self.location)
 
 

@@ -2,9 +2,9 @@
 
 Memory grows neither with passing tickets nor with findings: per-ticket facts live in a
 `TicketContext` dropped when the next ticket comes; rules keep counters; aggregate rules keep
-mergeable states; findings beyond a few thousand wait on disk (`findings.FindingLog`). Tickets known
-only from a ticket row take the row lane (`rowlane`, `rowaudit`), which gives the same tally;
-`audit.run` chooses the way for a run.
+mergeable states; findings beyond a few thousand wait on disk (`findings.FindingLog`). Plain CSV
+ticket rows are judged a batch at a time by the columnar core (`columnar`), which gives the same
+tally; `audit.run` chooses the way for a run.
 """
 
 from __future__ import annotations

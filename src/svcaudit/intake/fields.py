@@ -213,7 +213,7 @@ class RowParser:
 
     def _fields(self, values: Mapping[str, Any]) -> dict[str, str]:
         """Every non-blank column as text, after value mapping (the hot path of ticket rows)."""
-        mapped = self._mapped
+        mapped, marks = self._mapped, self.nulls.marks
         fields: dict[str, str] = {}
         for name, raw in values.items():
             if type(raw) is str:  # noqa: E721
@@ -226,7 +226,7 @@ class RowParser:
                 text = _text(self.mapping.value(name, text))
                 if text is None:
                     continue
-            if is_nullable(name) and text in self.nulls:
+            if is_nullable(name) and marks(text):
                 continue
             fields[name] = text
         return fields

@@ -1,16 +1,14 @@
 """Ticket ids seen in ticket rows, kept small enough for a million-row export: did any repeat?
 
-A repeated ticket id is rejected by its position (the later row; see `Intake`), which needs the
-first row's position for every id: one dict entry per ticket. The fast ticket-row paths do not
-keep that. They keep a 64-bit fingerprint per id in 256 typed arrays (8 bytes a ticket, no object
-per ticket), which shards in other processes can hand over as bytes, and ask once at the end
-whether any fingerprint repeats. When one does (a repeated id or, very rarely, two ids that share
-a fingerprint), the caller audits again on the exact path.
+A message export can be joined to its ticket rows as a stream only when no ticket id repeats; the
+intake's pre-pass asks that of every id without keeping one dict entry per ticket: a 64-bit
+fingerprint per id in 256 typed arrays (8 bytes a ticket, no object per ticket), asked once at the
+end whether any fingerprint repeats. When one does (a repeated id or, very rarely, two ids that
+share a fingerprint), the intake takes a way that needs no such proof.
 
-The fingerprint is the string's own `hash` (SipHash, 0.06 µs; a checksum pair was 0.2): salted
-per interpreter, so it means the same only among processes forked from one, which is how
-`rowaudit` runs its workers. A set's state carries the hash of a probe, and a set refuses to
-absorb the state of one salted differently.
+The fingerprint is the string's own `hash` (SipHash): salted per interpreter, so it means the same
+only within one process or among processes forked from one. A set's state carries the hash of a
+probe, and a set refuses to absorb the state of one salted differently.
 """
 
 from __future__ import annotations

@@ -46,6 +46,10 @@ class NullMarkers:
                 return False
         return text.strip().casefold() in self._folded
 
+    def marks(self, stripped: str) -> bool:
+        """Whether a text already stripped of spaces is a null marker."""
+        return len(stripped) <= self._longest and stripped.casefold() in self._folded
+
     def clean(self, text: str | None) -> str | None:
         """The text of a typed field, None when blank or a null marker."""
         if text is None:
