@@ -109,7 +109,7 @@ def audit_record_batches(
     evidence = gather(_date_values(cells, names, held[0].schema.names))
     accounts.warnings += settle_date_orders(parser, accounts.stats, evidence, standard.input.date_order)
     try:
-        core = ColumnAudit(audit.tally, as_of, standard.input.duplicates)
+        core = ColumnAudit(audit.tally, as_of, standard.input.duplicates, parser)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     for batch in cells:

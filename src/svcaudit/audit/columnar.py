@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
+import pyarrow as pa
 
 from svcaudit.audit.engine import Tally, judge_ticket
 from svcaudit.audit.plan import AuditPlan, RuleStep
@@ -42,6 +43,7 @@ from svcaudit.intake.model import InputStats, RowRef, Ticket
 from svcaudit.intake.seen_ids import SeenIds
 from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
+from svcaudit.standard.waivers import Waivers
 from svcaudit.timecalc.zoneclock import to_epoch_us
 
 TIMESTAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at")
@@ -103,20 +105,99 @@ class RowsAsColumns:
             self.coded[name] = (codes, values)
 
 
+class RowSource(Protocol):
+    """Rows for the reference parser to type: a FieldError in place of a row it rejects."""
+
+    def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]: ...
+
+
+@dataclass
+class CellRows:
+    """Rows of a CSV input as their cells (Arrow string columns, cheap to hand to a worker)."""
+
+    path: str
+    names: list[str]
+    lines: np.ndarray
+    columns: list[Any]
+
+    def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]:
+        assert parser is not None
+        return [
+            _reference_ticket(parser, RowRef(self.path, line), self.names, row)
+            for line, row in zip(self.lines.tolist(), _cells_of(self.columns), strict=True)
+        ]
+
+
+@dataclass
+class TypedRows:
+    """Rows typed already (the property tests' tickets)."""
+
+    typed: list[Ticket]
+
+    def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]:
+        return list(self.typed)
+
+
+@dataclass
+class RowsLeft:
+    """What a batch's kernels left to the reference, in row order, as plain values a worker process
+    can take: rows judged whole (`whole`), rows with rules to `evaluate` (`codes`: each rule's
+    kernel code, DEFER where `evaluate` judges), and with a quality score every row, to score it."""
+
+    whole: np.ndarray
+    codes: np.ndarray  # (rows, rules of the plan that are not aggregates)
+    typed: dict[int, Ticket]  # rows the reference typed already, by their place here
+    untyped: np.ndarray  # the places of the other rows, in `source`'s order
+    source: RowSource
+    who: list[tuple[str | None, str | None]] | None  # (agent, team) of each row, with a quality score
+
+
+def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: datetime) -> None:
+    """Judge what the kernels left into `tally`, in row order, as the reference loop would."""
+    plan, standard = tally.plan, tally.standard
+    steps = [step for step in plan.steps if not step.aggregate]
+    tickets = dict(left.typed)
+    for place, typed in zip(left.untyped.tolist(), left.source.tickets(parser), strict=True):
+        assert not isinstance(typed, FieldError)  # rows the core typed column-wise are rows the reference types
+        tickets[place] = typed
+    quality = tally.quality if left.who is not None else None
+    for place in range(len(left.whole)):
+        if left.whole[place]:
+            tally.add(judge_ticket(plan, tickets[place], as_of), observe=False)
+            continue
+        score = TicketScore() if quality is not None else None
+        ctx = None
+        for column, step in enumerate(steps):
+            code = left.codes[place, column]
+            if code == DEFER:
+                ticket = tickets[place]
+                if ctx is None:
+                    ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
+                outcome = step.check.evaluate(ticket, ctx)
+                tally.add_outcome(step.index, ticket, outcome)
+                judged, passed = outcome.status in JUDGED, outcome.status is Status.PASSED
+            else:
+                judged = passed = code == PASS
+            if score is not None and step.weight and judged:
+                score.add(step.weight, passed, step.rule.critical)
+        if score is not None and quality is not None and left.who is not None:
+            quality.add(score, *left.who[place])
+
+
 @dataclass
 class Batch:
     """One batch of ticket rows for the core, read from `path`, row i from physical line `rows[i]`.
 
     `cols` holds the rows typed column-wise; `exact` marks the rows whose typed values are the
-    reference typing's; `tickets_at(positions)` types those rows with the reference parser (a
-    FieldError in place of a row the reference rejects). The rest are how the batch's rows are
-    accounted to its input: a rejected row or field, a row folded into an earlier one of its ticket."""
+    reference typing's; `untyped(positions)` gives those rows for the reference parser to type.
+    The rest are how the batch's rows are accounted to its input: a rejected row or field, a row
+    folded into an earlier one of its ticket."""
 
     path: str
     rows: np.ndarray
     cols: TicketColumns
     exact: np.ndarray
-    tickets_at: Callable[[np.ndarray], list[Ticket | FieldError]]
+    untyped: Callable[[np.ndarray], RowSource]
     reject: Callable[[int, str | None, str], None]
     reject_fields: Callable[[Ticket], None]
     fold: Callable[[int], None]
@@ -131,6 +212,9 @@ class ColumnAudit:
     tally: Tally
     as_of: datetime
     duplicates: str | None = None
+    parser: RowParser | None = None  # types the rows the kernels leave (None: they come typed)
+    # Where what the kernels leave is judged: here (None), or handed on (`workers.LeftJudges`).
+    hand_on: Callable[[RowsLeft], None] | None = None
     steps: list[ColumnStep] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -151,7 +235,7 @@ class ColumnAudit:
         accepted = np.ones(size, dtype=bool)
         tickets: dict[int, Ticket] = {}
         unsure = np.flatnonzero(~batch.exact)
-        for i, typed in zip(unsure.tolist(), batch.tickets_at(unsure), strict=True):
+        for i, typed in zip(unsure.tolist(), batch.untyped(unsure).tickets(self.parser), strict=True):
             if isinstance(typed, FieldError):
                 batch.reject(i, typed.field, typed.message)
                 accepted[i] = False
@@ -184,7 +268,13 @@ class ColumnAudit:
         self.tally.tickets += int(columned.sum())
         self._count(verdicts, columned)
         self._fold(cols, accepted & ~after, tickets)
-        self._judge_rows(batch, cols, verdicts, columned, whole, deferring, tickets)
+        left = self._left(batch, cols, verdicts, columned, whole, deferring, tickets)
+        if left is None:
+            return
+        if self.hand_on is not None:
+            self.hand_on(left)
+        else:
+            judge_left(self.tally, left, self.parser, self.as_of)
 
     def _screen_repeats(self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]) -> None:
         """Reject or fold the rows whose ticket id was read before (`input.duplicates`)."""
@@ -260,7 +350,7 @@ class ColumnAudit:
                 assert isinstance(check, ScoreCheck)
                 fold_scores(self.tally.states[step.index], check.metric, numbers[check.metric][observed])
 
-    def _judge_rows(
+    def _left(
         self,
         batch: Batch,
         cols: TicketColumns,
@@ -269,45 +359,25 @@ class ColumnAudit:
         whole: np.ndarray,
         deferring: np.ndarray,
         tickets: dict[int, Ticket],
-    ) -> None:
-        """What the kernels left, in row order: a row the reference judges whole, and each rule a
-        kernel deferred judged by its check's `evaluate`; with a quality score, every row's score
-        (quality tables keep agents and teams in the order they first appear)."""
-        tally, plan, as_of, standard = self.tally, self.tally.plan, self.as_of, self.tally.standard
-        quality = tally.quality if any(s.step.weight for s in self.steps) else None
-        rows = np.flatnonzero(whole | deferring | (columned if quality is not None else False))
-        untyped = np.flatnonzero((deferring | whole) & batch.exact)  # the others were typed before
-        for i, typed in zip(untyped.tolist(), batch.tickets_at(untyped), strict=True):
-            assert not isinstance(typed, FieldError)  # an exact row is one the reference types
-            tickets[i] = typed
-        if quality is not None:
+    ) -> RowsLeft | None:
+        """What the kernels left, in row order: rows the reference judges whole, rows with a rule a
+        kernel deferred, and with a quality score every row (quality tables keep agents and teams
+        in the order they first appear); None when nothing is left."""
+        scored = self.tally.quality is not None and any(s.step.weight for s in self.steps)
+        rows = np.flatnonzero(whole | deferring | (columned if scored else False))
+        if rows.size == 0:
+            return None
+        judged = [v.codes[rows] for v in verdicts if v is not None]
+        codes = np.stack(judged, axis=1) if judged else np.zeros((rows.size, 0), dtype=np.int8)
+        typed = {place: tickets[i] for place, i in enumerate(rows.tolist()) if i in tickets}
+        need = (deferring | whole)[rows] & batch.exact[rows]  # rows left the reference has not typed
+        untyped = np.flatnonzero(need)
+        who = None
+        if scored:
             agent_codes, agents = cols.coded["agent"]
             team_codes, teams = cols.coded["team"]
-        for i in rows.tolist():
-            if whole[i]:
-                tally.add(judge_ticket(plan, tickets[i], as_of), observe=False)
-                continue
-            score = TicketScore() if quality is not None else None
-            ctx = None
-            for column_step, rule_verdicts in zip(self.steps, verdicts, strict=True):
-                if rule_verdicts is None:
-                    continue
-                step = column_step.step
-                code = rule_verdicts.codes[i]
-                if code == DEFER:
-                    ticket = tickets[i]
-                    if ctx is None:
-                        ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
-                    outcome = step.check.evaluate(ticket, ctx)
-                    tally.add_outcome(step.index, ticket, outcome)
-                    judged = outcome.status in JUDGED
-                    passed = outcome.status is Status.PASSED
-                else:
-                    judged = passed = code == PASS
-                if score is not None and step.weight and judged:
-                    score.add(step.weight, passed, step.rule.critical)
-            if score is not None and quality is not None:
-                quality.add(score, agents[agent_codes[i]], teams[team_codes[i]])
+            who = [(agents[agent_codes[i]], teams[team_codes[i]]) for i in rows.tolist()]
+        return RowsLeft(whole[rows], codes, typed, untyped, batch.untyped(rows[untyped]), who)
 
 
 def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: datetime) -> None:
@@ -327,11 +397,11 @@ def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: dat
         start = end
 
 
-def _typed(tickets: list[Ticket]) -> Callable[[np.ndarray], list[Ticket | FieldError]]:
-    def tickets_at(positions: np.ndarray) -> list[Ticket | FieldError]:
-        return [tickets[i] for i in positions.tolist()]
+def _typed(tickets: list[Ticket]) -> Callable[[np.ndarray], RowSource]:
+    def untyped(positions: np.ndarray) -> RowSource:
+        return TypedRows([tickets[i] for i in positions.tolist()])
 
-    return tickets_at
+    return untyped
 
 
 def _never(*_: object) -> None:  # pragma: no cover - typed tickets are never rejected or folded
@@ -342,21 +412,36 @@ def _ignored(ticket: Ticket) -> None:
     """Rejected fields of tickets typed by the caller are the caller's to account."""
 
 
-def audit_ticket_rows(tally: Tally, intake: Intake, as_of: datetime, progress: Callable[[int], None] | None) -> None:
-    """Every input of a ticket-row intake, read by Arrow a batch at a time, judged by the core.
+def audit_ticket_rows(
+    tally: Tally,
+    intake: Intake,
+    as_of: datetime,
+    progress: Callable[[int], None] | None,
+    jobs: int = 1,
+    waivers: Waivers | None = None,
+) -> None:
+    """Every input of a ticket-row intake, read by Arrow a batch at a time, judged by the core;
+    with `jobs` > 1, what the kernels leave is judged by worker processes (`workers.LeftJudges`).
 
     Raises ColumnarUnfit when an input holds what only the reference reader reads exactly (the
     run is then made again on the reference path: `run.run_audit`)."""
-    audit = ColumnAudit(tally, as_of, intake.duplicates)
-    for index in range(intake.input_count):
-        names = intake.cell_names(index)
-        batches = intake.cell_batches(index)
-        if names is None or batches is None:
-            raise ColumnarUnfit("not a plain CSV input")
-        for cells in batches:
-            audit.add(cell_batch(cells, names, intake.parser, intake, intake.inputs[index]))
-            if progress is not None:
-                progress(tally.tickets)
+    from svcaudit.audit.workers import LeftJudges
+
+    judges = LeftJudges(tally, as_of, jobs, intake.parser, waivers) if LeftJudges.available(jobs) else None
+    audit = ColumnAudit(tally, as_of, intake.duplicates, intake.parser, judges.hand_on if judges else None)
+    try:
+        for index in range(intake.input_count):
+            names = intake.cell_names(index)
+            batches = intake.cell_batches(index)
+            if names is None or batches is None:
+                raise ColumnarUnfit("not a plain CSV input")
+            for cells in batches:
+                audit.add(cell_batch(cells, names, intake.parser, intake, intake.inputs[index]))
+                if progress is not None:
+                    progress(tally.tickets)
+    finally:
+        if judges is not None:
+            judges.finish()
 
 
 class RowAccounts(Protocol):
@@ -379,11 +464,9 @@ def cell_batch(
     path, rows = cells.path, cells.rows
     typed = type_columns(cells, names, parser)
 
-    def tickets_at(positions: np.ndarray) -> list[Ticket | FieldError]:
-        return [
-            _reference_ticket(parser, RowRef(path, int(rows[i])), names, row)
-            for i, row in zip(positions.tolist(), _cells_of(cells.cells, positions), strict=True)
-        ]
+    def untyped(positions: np.ndarray) -> RowSource:
+        index = pa.array(positions)
+        return CellRows(path, names, rows[positions], [column.take(index) for column in cells.cells])
 
     def reject(i: int, name: str | None, message: str) -> None:
         accounts.reject_row(path, int(rows[i]), name, message)
@@ -391,15 +474,14 @@ def cell_batch(
     def fold(i: int) -> None:
         stats.rows_folded += 1
 
-    return Batch(path, rows, typed, typed.exact, tickets_at, reject, accounts.reject_fields, fold)
+    return Batch(path, rows, typed, typed.exact, untyped, reject, accounts.reject_fields, fold)
 
 
-def _cells_of(columns: Sequence[Any], positions: np.ndarray) -> list[list[str]]:
-    """The cells of the rows at `positions`, as the csv module gives a row."""
-    if positions.size == 0:
+def _cells_of(columns: Sequence[Any]) -> list[list[str]]:
+    """The rows of Arrow string columns, each as the csv module gives a row."""
+    if not columns or len(columns[0]) == 0:
         return []
-    taken = [column.take(positions).to_pylist() for column in columns]
-    return [list(row) for row in zip(*taken, strict=True)]
+    return [list(row) for row in zip(*(column.to_pylist() for column in columns), strict=True)]
 
 
 def _reference_ticket(parser: RowParser, ref: RowRef, names: list[str], cells: list[str]) -> Ticket | FieldError:

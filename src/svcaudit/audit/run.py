@@ -153,7 +153,9 @@ def audit_inputs(
         audit = Audit(standard, as_of, waivers=waivers)
         if unsupported(audit.tally.plan) is None:
             try:
-                audit_ticket_rows(audit.tally, intake, as_of, progress)
+                audit_ticket_rows(
+                    audit.tally, intake, as_of, progress, default_jobs() if jobs is None else jobs, waivers
+                )
                 return audit, intake
             except ColumnarUnfit:
                 intake = make_intake(standard, paths, encoding, as_of)  # read again, by the reference

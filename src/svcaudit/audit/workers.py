@@ -15,13 +15,17 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.intake.model import Ticket
 from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
+
+if TYPE_CHECKING:
+    from svcaudit.audit.columnar import RowsLeft
+    from svcaudit.intake.fields import RowParser
 
 BATCH_TICKETS = 400  # large enough that pickling is a small share, small enough to keep memory flat
 IN_FLIGHT_PER_JOB = 3  # batches queued per worker: they never wait, the reader never runs far ahead
@@ -123,3 +127,44 @@ def judge_in_parallel(
     pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
     with pool:
         _run(pool, workers, _judge_batch, _batches(tickets), absorb)
+
+
+def _judge_left(left: RowsLeft) -> dict[str, Any]:
+    """In a worker: what the columnar core's kernels left of one batch, judged into a fresh tally."""
+    from svcaudit.audit.columnar import judge_left
+
+    tally = Tally(_WORKER["plan"], waivers=_WORKER["waivers"])
+    judge_left(tally, left, _WORKER["parser"], _WORKER["as_of"])
+    return tally.state(by_reference=True)
+
+
+class LeftJudges:
+    """What the columnar core's kernels leave (findings to word, rows to score), judged by `jobs`
+    forked worker processes while this process reads and judges the next batches; the workers'
+    tallies are absorbed in batch order, so findings come out in a single run's order. The workers
+    inherit the run's plan, waivers and the intake's parser (its decided date orders) by forking."""
+
+    def __init__(self, tally: Tally, as_of: datetime, jobs: int, parser: RowParser, waivers: Waivers | None) -> None:
+        _WORKER.update(standard=tally.standard, plan=tally.plan, as_of=as_of, waivers=waivers, parser=parser)
+        self.tally = tally
+        self.workers = jobs
+        self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        self.pending: deque[Future] = deque()
+
+    @staticmethod
+    def available(jobs: int) -> bool:
+        return jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+    def hand_on(self, left: RowsLeft) -> None:
+        self.pending.append(self.pool.submit(_judge_left, left))
+        while len(self.pending) >= self.workers * IN_FLIGHT_PER_JOB:
+            self.tally.absorb(self.pending.popleft().result())
+
+    def finish(self) -> None:
+        """Absorb every result still out, and stop the workers."""
+        try:
+            while self.pending:
+                self.tally.absorb(self.pending.popleft().result())
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+            _WORKER.clear()
