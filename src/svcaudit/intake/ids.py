@@ -7,7 +7,7 @@ per ticket), which shards in other processes can hand over as bytes, and ask onc
 whether any fingerprint repeats. When one does (a repeated id or, very rarely, two ids that share
 a fingerprint), the caller audits again on the exact path.
 
-The fingerprint is the string's own `hash` (SipHash, 0.06 µs; a checksum pair was 0.2): salted
+The fingerprint is the string's own `hash` (SipHash, cheaper than a checksum pair): salted
 per interpreter, so it means the same only among processes forked from one, which is how
 `rowaudit` runs its workers. A set's state carries the hash of a probe, and a set refuses to
 absorb the state of one salted differently.

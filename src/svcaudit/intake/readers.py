@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, cast, final, overload
 
 from svcaudit import reasons
 from svcaudit.errors import InputError, Location
@@ -81,6 +81,7 @@ class Record:
     values: dict[str, Any]
 
 
+@final  # readers on the hot path test `type(record) is RecordError`, which mypy narrows for a final class
 @dataclass(frozen=True, slots=True)
 class RecordError:
     """A row the reader could not turn into a record (ragged, bad JSON line)."""
@@ -310,6 +311,12 @@ class ExportFile:
         with open(self.path, "rb") as raw:
             return raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
 
+    @overload
+    def records(self, cells: Literal[False] = False) -> Iterator[Record | RecordError]: ...
+
+    @overload
+    def records(self, cells: bool) -> Iterator[Record | RecordError | tuple[int, list[str]]]: ...
+
     def records(self, cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
         """Every row, in file order. With `cells`, a CSV row comes as (row, its values in
         `columns` order) rather than as a Record, for a reader that types cells by position.
@@ -351,6 +358,13 @@ class ExportFile:
             ) from None
         finally:
             items.close()
+
+    def cell_records(self) -> Iterator[RecordError | tuple[int, list[str]]]:
+        """A CSV's rows as `records(cells=True)` gives them: (row, cells), or a RecordError."""
+        if self.format != "csv":
+            raise ValueError(f"{self.display}: only a CSV's rows come as cells, not a {self.format}'s")
+        # What `records` yields with cells for a CSV; no row is a Record.
+        return cast(Iterator["RecordError | tuple[int, list[str]]"], self.records(cells=True))
 
     def _csv_records(self, cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
         direct = CSV_READS_NUL and "escape" not in codecs.lookup(self.encoding).name
