@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from svcaudit.cli import app
-from svcaudit.intake import intake as intake_module
+from svcaudit.intake import joins
 from tests.paths import SAMPLES
 
 AS_OF = "2026-11-23T12:00:00Z"
@@ -51,7 +51,7 @@ def test_ordered_messages_stream(monkeypatch):
     files = (SAMPLES / "tickets.csv", SAMPLES / "messages.csv")
     streamed = check(*files)
     assert streamed["summary"]["message_grouping"].startswith("streamed")
-    monkeypatch.setattr(intake_module.Intake, "_streamable", lambda self, *a: False)
+    monkeypatch.setattr(joins.MessageJoin, "streamable", lambda self, *a: False)
     in_memory = check(*files)
     assert in_memory["summary"]["message_grouping"].startswith("in memory")
     in_memory["summary"]["message_grouping"] = streamed["summary"]["message_grouping"]
@@ -91,7 +91,7 @@ def test_join_paths_give_the_same_accounting(tmp_path, monkeypatch, tickets, mes
     (tmp_path / "m.csv").write_text(messages)
     first = check(tmp_path / "t.csv", tmp_path / "m.csv")
     assert first["summary"]["message_grouping"].startswith(grouping)
-    monkeypatch.setattr(intake_module.Intake, "_streamable", lambda self, *a: False)
+    monkeypatch.setattr(joins.MessageJoin, "streamable", lambda self, *a: False)
     second = check(tmp_path / "t.csv", tmp_path / "m.csv")
     first["summary"].pop("message_grouping")
     second["summary"].pop("message_grouping")
@@ -103,7 +103,7 @@ def test_join_paths_give_the_same_accounting(tmp_path, monkeypatch, tickets, mes
 def test_unordered_messages_spill_to_disk_with_the_same_report(tmp_path, monkeypatch):
     messages = shuffled_messages(tmp_path)
     in_memory = check(SAMPLES / "tickets.csv", messages)
-    monkeypatch.setattr(intake_module, "SPILL_BYTES", 0)
+    monkeypatch.setattr(joins, "SPILL_BYTES", 0)
     on_disk = check(SAMPLES / "tickets.csv", messages)
     assert on_disk["summary"]["message_grouping"].startswith("on disk")
     on_disk["summary"]["message_grouping"] = in_memory["summary"]["message_grouping"]
@@ -118,7 +118,7 @@ def test_spilled_join_keeps_rejections_and_message_only_tickets(tmp_path, monkey
         "A,2026-11-02T08:00:00Z,agent,before creation\n"
     )
     in_memory = check(tmp_path / "t.csv", tmp_path / "m.csv")
-    monkeypatch.setattr(intake_module, "SPILL_BYTES", 0)
+    monkeypatch.setattr(joins, "SPILL_BYTES", 0)
     on_disk = check(tmp_path / "t.csv", tmp_path / "m.csv")
     for report in (in_memory, on_disk):
         report["summary"].pop("message_grouping")

@@ -28,11 +28,11 @@ from svcaudit.audit.partial import partial_dict
 from svcaudit.audit.run import Audit
 from svcaudit.errors import InputError, Location, UsageError
 from svcaudit.intake.arrow_csv import CellBatch, lined_batch
+from svcaudit.intake.classify import settle_date_orders
 from svcaudit.intake.columns import MESSAGE_MARKERS, TIMESTAMP_FIELDS
 from svcaudit.intake.dateorder import gather
 from svcaudit.intake.fields import RowParser
 from svcaudit.intake.headers import resolve_columns, shown_name
-from svcaudit.intake.intake import settle_date_orders
 from svcaudit.intake.model import InputStats, Rejection, Shape, Ticket
 from svcaudit.intake.presets import HISTORY_FROM_ROWS, get_preset
 from svcaudit.standard.model import Standard

@@ -20,7 +20,10 @@ NEEDS_STATUS = reasons.NEEDS_STATUS.text()
 
 
 def threshold_seconds(when: Conditions) -> int:
+    """The `first_reply_over` limit of a `when` that sets one, in seconds of the clock."""
     limit = when.first_reply_over
+    if limit is None:
+        raise ValueError("this `when` sets no first_reply_over")
     return limit.seconds if isinstance(limit, Seconds) else limit.days * 86400
 
 

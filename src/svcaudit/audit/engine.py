@@ -91,8 +91,8 @@ def table_readings(standard: Standard) -> list[TableReading]:
     ticket_values: dict[str, dict[str, str]] = {}
     for table in spec.tables:
         if table.shape is TableShape.TICKETS:
-            for field, values in table.values.items():
-                ticket_values.setdefault(field, {}).update(values)
+            for field, table_values in table.values.items():
+                ticket_values.setdefault(field, {}).update(table_values)
     readings = []
     for table in spec.tables:
         values = {field: dict(t) for field, t in spec.values.items()}
@@ -250,7 +250,7 @@ def judge_ticket(plan: AuditPlan, ticket: Ticket, as_of: datetime) -> TicketVerd
         unmet = conditions_unmet(step.rule.when, ctx) if step.conditional else None
         outcome = not_applicable(unmet) if unmet else step.check.evaluate(ticket, ctx)
         outcomes.append(outcome)
-        if step.weight and outcome.status in _JUDGED:
+        if score is not None and step.weight and outcome.status in _JUDGED:  # a weight: quality is on
             score.add(step.weight, outcome.status is Status.PASSED, step.rule.critical)
     return TicketVerdicts(ticket, outcomes, in_scope, ctx.timeline(), score)
 
@@ -284,10 +284,10 @@ class Tally:
         self.tickets = 0
         self.after_as_of = 0  # tickets created after --as-of: counted, judged by no rule
         self.keep_violations = keep_violations
-        self._aggregates = [
-            (index, check) for index, check in enumerate(standard.checks) if isinstance(check, AggregateCheck)
-        ]
-        self.states = {index: check.new_state() for index, check in self._aggregates}
+        self._aggregates = {
+            index: check for index, check in enumerate(standard.checks) if isinstance(check, AggregateCheck)
+        }
+        self.states = {index: check.new_state() for index, check in self._aggregates.items()}
         self.finished = False
 
     def add(self, verdicts: TicketVerdicts, observe: bool = True) -> None:
@@ -297,11 +297,11 @@ class Tally:
         self.tickets += 1
         if verdicts.after_as_of:
             self.after_as_of += 1
-        checks = self.standard.checks
+        aggregates = self._aggregates
         for index, outcome in enumerate(verdicts.outcomes):
             if outcome is None:
                 if observe and verdicts.in_scope[index]:
-                    checks[index].observe(self.states[index], ticket)
+                    aggregates[index].observe(self.states[index], ticket)
                 continue
             self.add_outcome(index, ticket, outcome)
         if self.quality is not None and verdicts.score is not None:
@@ -360,10 +360,9 @@ class Tally:
         self.metrics = self.metrics.merge(MetricsAccumulator.from_state(state["metrics"]))
         if self.quality is not None and state["quality"] is not None:
             self.quality.absorb(state["quality"])
-        checks = self.standard.checks
         for key, other in state["aggregates"].items():
             index = int(key)
-            self.states[index] = checks[index].merge(self.states[index], other)
+            self.states[index] = self._aggregates[index].merge(self.states[index], other)
         if self.waivers is not None and state.get("waiver_use"):
             self.waiver_use = [mine + theirs for mine, theirs in zip(self.waiver_use, state["waiver_use"], strict=True)]
 
@@ -385,7 +384,7 @@ class Tally:
         if self.finished:
             return
         self.finished = True
-        for index, check in self._aggregates:
+        for index, check in self._aggregates.items():
             outcome = check.finish(self.states[index])
             result = self.results[index]
             if outcome.status is Status.FAILED and self._waive(result.rule, None, outcome):
@@ -414,10 +413,17 @@ class InputAccounts(Protocol):
     """What an audit's report says of its inputs: an `Intake` once read, or the accounts of rows
     that came as Arrow record batches (`batches.BatchAccounts`)."""
 
-    rejected: list[Rejection]
-    warnings: list[str]
-    messages_after_as_of: int
-    grouping: str | None
+    @property
+    def rejected(self) -> list[Rejection]: ...
+
+    @property
+    def warnings(self) -> list[str]: ...
+
+    @property
+    def messages_after_as_of(self) -> int: ...
+
+    @property
+    def grouping(self) -> str | None: ...
 
     @property
     def inputs(self) -> list[InputStats]: ...

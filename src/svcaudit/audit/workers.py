@@ -83,17 +83,17 @@ def _pool(
     tally: Tally, as_of: datetime, jobs: int, spec: str, waivers: Waivers | None, waivers_path: str | None
 ) -> tuple[ProcessPoolExecutor, int]:
     standard = tally.standard
+    workers = max(1, jobs)
     if "fork" in multiprocessing.get_all_start_methods():
         _install(standard, as_of, waivers)  # inherited by the forked workers
-        context, initializer, initargs = multiprocessing.get_context("fork"), None, ()
-    else:
-        context, initializer, initargs = (
-            multiprocessing.get_context("spawn"),
-            _load,
-            (spec, standard.input.preset, as_of, waivers_path),
-        )
-    workers = max(1, jobs)
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs), workers
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")), workers
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_load,
+        initargs=(spec, standard.input.preset, as_of, waivers_path),
+    )
+    return pool, workers
 
 
 def _run(pool: ProcessPoolExecutor, workers: int, task, batches: Iterable[list[Any]], absorb) -> None:

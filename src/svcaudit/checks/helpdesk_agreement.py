@@ -88,7 +88,7 @@ class HelpdeskAgreementCheck(Check):
         if any(span.end is None for span in spans):
             return not_applicable(reasons.SPAN_NOT_ENDED.text())
         clock = self.measure.clock(ticket, ctx)
-        measured = sum(clock.elapsed(span.start, span.end) for span in spans)
+        measured = sum(clock.elapsed(span.start, span.end) for span in spans if span.end is not None)  # all ended
         apart = abs(measured - reported)
         text = f"helpdesk says {format_seconds(reported)}, svcaudit measures {format_seconds(measured)}"
         if apart <= self.tolerance:

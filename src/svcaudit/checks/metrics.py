@@ -38,7 +38,7 @@ from svcaudit.timecalc.calendar import Calendar
 from svcaudit.timecalc.clock import Clock
 
 # The options that decide how a ticket's clock runs, taken by every check that measures a metric.
-CLOCK_OPTIONS = {
+CLOCK_OPTIONS: dict[str, dict[str, Any]] = {
     "calendar": {"type": "string", "description": 'a calendar of the standard, default "24/7"'},
     "pause_statuses": STATUS_LIST,
     "resolved_statuses": STATUS_LIST,

@@ -128,6 +128,7 @@ class ResponseTimeCheck(Check):
             return not_applicable(reasons.NO_TARGET.text(priority=ticket.priority or "(none)"))
         clock = self.clock_for(ticket, ctx)
         if self.metric.ADDS_UP:
+            assert isinstance(target, Seconds), "working-day targets are refused when the rule is built"
             return self._total_wait(spans, clock, target, ctx.as_of)
         outcomes = [self.judge_span(span, clock, target, ctx.as_of) for span in spans]
         return outcomes[0] if len(outcomes) == 1 else _worst_cycle(outcomes)
@@ -254,10 +255,10 @@ class ResponseTimeCheck(Check):
             **numbers,
         )
 
-    def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Duration, as_of: datetime) -> Outcome:
+    def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Seconds, as_of: datetime) -> Outcome:
         waited = sum(clock.elapsed(s.start, s.end if s.end is not None else as_of) for s in spans)
         still_waiting = spans[-1].end is None
-        target_seconds = target.seconds  # working-day targets are refused when the rule is built
+        target_seconds = target.seconds
         text = f"customer waited {format_seconds(waited)} in all (target {target})"
         if waited > target_seconds:
             return failed(text, measured_seconds=waited, target_seconds=target_seconds, evidence=text)

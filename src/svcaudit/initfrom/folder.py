@@ -19,7 +19,7 @@ from svcaudit.initfrom.profile import export_columns
 from svcaudit.initfrom.propose import EVENTS, MESSAGES, Proposal, propose
 from svcaudit.initfrom.writer import builtin_parts, quoted, timezone_line
 from svcaudit.intake.presets import PRESETS, Preset, table_with_preset
-from svcaudit.intake.tables import TableMatchError, TableShape, TableSpec, data_files, match_table
+from svcaudit.intake.tables import HistoryLayout, TableMatchError, TableShape, TableSpec, data_files, match_table
 
 TABLE_SHAPES = {
     TableShape.TICKETS: "tickets",
@@ -121,10 +121,11 @@ def _table_lines(table: TableSpec, files: list[Path], preset: Preset | None) -> 
         lines.append("      fields: {" + ", ".join(f"{k}: {quoted(v)}" for k, v in table.fields.items()) + "}")
     elif table.shape is TableShape.HISTORY:
         history = table.history
-        lines.append(
-            f"      history: {{ticket: {quoted(history.ticket)}, field: {quoted(history.field)}, "
-            f"value: {quoted(history.value)}, time: {quoted(history.time)}}}"
-        )
+        if isinstance(history, HistoryLayout):  # a preset's history table names its columns
+            lines.append(
+                f"      history: {{ticket: {quoted(history.ticket)}, field: {quoted(history.field)}, "
+                f"value: {quoted(history.value)}, time: {quoted(history.time)}}}"
+            )
     else:
         if table.history == "rows":
             lines.append(
@@ -144,6 +145,8 @@ def _table_lines(table: TableSpec, files: list[Path], preset: Preset | None) -> 
 def folder_standard(folder: Path, builtin: str = "default") -> tuple[str, FolderProposal]:
     """The text of a svcaudit.yaml for the folder's tables, and the proposal behind it."""
     proposal = propose_folder(folder)
+    timing = proposal.timing
+    assert timing is not None, "propose_folder proposes the timing of a folder's tickets"
     head, zone, rest = builtin_parts(builtin)
     lines = [f"# Written by `svcaudit init --from {folder}` from builtin:{builtin}."]
     if proposal.preset is not None:
@@ -155,12 +158,12 @@ def folder_standard(folder: Path, builtin: str = "default") -> tuple[str, Folder
     for path, why in proposal.left_out:
         lines.append(f"# Left out: {path.name}: {why}")
     lines.append(yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=100).rstrip("\n"))
-    lines.append(timezone_line(proposal.timing, zone))
+    lines.append(timezone_line(timing, zone))
     lines.append("input:")
     if proposal.preset is not None:
         lines.append(f"  preset: {proposal.preset.name}")
-    if proposal.timing.date_order:
-        lines.append(f"  date_order: {proposal.timing.date_order}")
+    if timing.date_order:
+        lines.append(f"  date_order: {timing.date_order}")
     lines.append("  tables:")
     for table in proposal.tables:
         lines.extend(_table_lines(table, proposal.files[table.name], proposal.preset))

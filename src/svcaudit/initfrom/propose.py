@@ -13,6 +13,7 @@ an unmapped field makes rules not applicable and never rejects rows.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,8 +77,9 @@ class Mapping:
     field: str
     column: str
     samples: list[str]
-    values: dict[str, str] = field(default_factory=dict)
-    unknown: list[str] = field(default_factory=list)  # kept as written; listed as a TODO
+    # `dataclasses.field` by its module: this class's own `field` attribute hides the bare name.
+    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    unknown: list[str] = dataclasses.field(default_factory=list)  # kept as written; listed as a TODO
 
 
 @dataclass
@@ -390,6 +392,7 @@ def _sniff_created_at(profile: ExportProfile, used: set[str], proposal: Proposal
 
 def _as_event_log(profile: ExportProfile, proposal: Proposal, by_key: dict[str, str]) -> None:
     """Rows that repeat a ticket: its latest state, by the column stamping each update."""
+    assert proposal.key is not None, "rows repeat the ticket key: there is one"
     key = profile[proposal.key]
     proposal.shape = EVENTS
     proposal.duplicates = "last"

@@ -93,9 +93,9 @@ def input_lines(proposal: Proposal) -> list[str]:
         by_field = {m.field: m for m in proposal.mappings.values()}
         unfit = {u.column: u for u in proposal.unfit}
         for name, column in columns.items():
-            mapping = by_field.get(name)
-            if mapping is not None:
-                comment = _samples(mapping)
+            mapped = by_field.get(name)
+            if mapped is not None:
+                comment = _samples(mapped)
             else:
                 reason = unfit.get(column)
                 taken = name.removesuffix(UNMAPPED_SUFFIX)

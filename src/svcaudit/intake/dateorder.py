@@ -81,12 +81,19 @@ class ColumnEvidence:
                 self.ambiguous_example = (row, value.strip())
 
     @property
-    def proven(self) -> str | None:
+    def proof(self) -> tuple[str, tuple[int, str]] | None:
+        """The order the values prove and the (row, value) that proves it; None when no value,
+        or values of both orders, prove one."""
         if self.day_first_proof and not self.month_first_proof:
-            return DAY_FIRST
+            return DAY_FIRST, self.day_first_proof
         if self.month_first_proof and not self.day_first_proof:
-            return MONTH_FIRST
+            return MONTH_FIRST, self.month_first_proof
         return None
+
+    @property
+    def proven(self) -> str | None:
+        proof = self.proof
+        return None if proof is None else proof[0]
 
 
 @dataclass
@@ -146,19 +153,21 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
     for item in evidence.values():
         if not item.numeric:
             continue  # ISO 8601 or blank throughout: there is no order to decide
-        if item.proven is not None:
-            proof = item.day_first_proof if item.proven == DAY_FIRST else item.month_first_proof
-            how = f"{item.proven} (proven by {_example(proof)})"
+        proof = item.proof
+        if proof is not None:
+            order, example = proof
+            how = f"{order} (proven by {_example(example)})"
             if declared is not None:
-                how = f"{declared} (declared; {_example(proof)} agrees)"
-            orders.columns.append(ColumnOrder(item.field, item.proven, how))
+                how = f"{declared} (declared; {_example(example)} agrees)"
+            orders.columns.append(ColumnOrder(item.field, order, how))
         elif declared is not None:
             orders.columns.append(ColumnOrder(item.field, declared, f"{declared} (declared)"))
         elif file_order is not None:
             orders.columns.append(
                 ColumnOrder(item.field, file_order, f"{file_order} (as the file's other date columns)")
             )
-        elif item.ambiguous:
+        elif item.ambiguous_example is not None:  # set with the first ambiguous value
+            ambiguous_row, ambiguous_value = item.ambiguous_example
             orders.columns.append(
                 ColumnOrder(
                     item.field,
@@ -166,7 +175,7 @@ def decide(path: str, evidence: Mapping[str, ColumnEvidence], declared: str | No
                     f"{MONTH_FIRST} (assumed: no value tells)",
                     warning=(
                         f"{path}: column {item.column!r} ({item.field}): {item.ambiguous} dates "
-                        f"such as {item.ambiguous_example[1]!r} (row {item.ambiguous_example[0]}) "
+                        f"such as {ambiguous_value!r} (row {ambiguous_row}) "
                         f"read either way and no value tells the order; read month first: set "
                         f"input.date_order to day-first or month-first to confirm"
                     ),

@@ -6,7 +6,7 @@ because an out-of-scale answer is a data error, not a very good or very bad cust
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -292,9 +292,8 @@ class RowParser:
                 rejected_fields["resolved_at"] = before_creation("resolved_at", resolved_at, created_at)
                 resolved_at = None
                 fields.pop("resolved_at", None)
-        reopens = get("reopens")
-        if reopens is not None:
-            reopens = whole_number(reopens)
+        raw_reopens = get("reopens")
+        reopens = None if raw_reopens is None else whole_number(raw_reopens)
         csat, nps, ces = get("csat"), get("nps"), get("ces")
         columns = self._columns(values)
         return Ticket(
@@ -319,7 +318,7 @@ class RowParser:
             ces=None if ces is None else survey_score("ces", ces),
         )
 
-    def message_cells_typer(self, names: list[str]):
+    def message_cells_typer(self, names: list[str]) -> Callable[[RowRef, list[str]], tuple[str, Message]] | None:
         """A typer of message rows given as their cells in `names` order, or None when the
         standard maps values (then rows go through `message`).
 
@@ -396,12 +395,10 @@ class RowParser:
         elif raw_role is None:
             raise FieldError("author_role", reasons.FIELD_EMPTY.text(field="author_role"))
         else:
-            role = ROLE_SYNONYMS.get(raw_role.casefold())
-        if role is None:
-            raise FieldError(
-                "author_role",
-                reasons.UNKNOWN_ROLE.text(value=_shown(raw_role)),
-            )
+            synonym = ROLE_SYNONYMS.get(raw_role.casefold())
+            if synonym is None:
+                raise FieldError("author_role", reasons.UNKNOWN_ROLE.text(value=_shown(raw_role)))
+            role = synonym
         status = self._value(values, "status")
         text = values.get("text")
         public = True

@@ -1,16 +1,17 @@
 """The audited unit: a ticket with its conversation, assembled from ticket rows and message rows.
 
-Readers produce `SourceRow`s, assembly turns them into `Ticket`s, checks read `Ticket`s. Every value
-keeps a `RowRef` so that a finding can point back at the physical line it came from.
+The intake types ticket rows and message rows into `Ticket`s and `Message`s; checks read `Ticket`s.
+Every value keeps a `RowRef` so that a finding can point back at the physical line it came from.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from svcaudit.timecalc.durations import format_instant
 
@@ -79,7 +80,7 @@ class Message:
     public: bool = True  # False for an internal note: never a reply, never a phrase rule's message
     team: str | None = None  # the author's team, where message rows carry one
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Message], tuple[Any, ...]]:
         # Tickets go to worker processes in batches: as plain values, pickling is C work (the
         # default way calls Python for the frozen RowRef and the Role of every message).
         ref = self.ref
@@ -139,8 +140,8 @@ class Ticket:
     # not applicable with that reason, the ticket's other rules are still judged.
     rejected_fields: dict[str, str] = field(default_factory=dict)
 
-    def __reduce__(self):
-        # As Message.__reduce__: plain values (about 20 µs a ticket of five messages, not 110).
+    def __reduce__(self) -> tuple[Callable[..., Ticket], tuple[Any, ...]]:
+        # As Message.__reduce__: plain values, so that pickling a batch of tickets is C work.
         ref = self.ref
         return _ticket, (
             self.ticket_id,
@@ -200,13 +201,32 @@ _ROLES = {role.value: role for role in Role}
 _after_ref = attrgetter(*TICKET_FIELDS[2:])  # a Ticket's values after `ref`, in field order
 
 
-def _message(created_at, role, text, path, row, status, author, index, timed, public, team) -> Message:
+def _ref(path: str | None, row: int | None) -> RowRef:
+    """A pickled ref back; a value pickled without one comes back without one."""
+    if path is None or row is None:
+        return None  # type: ignore[return-value]  # only tests build a value without a ref
+    return RowRef(path, row)
+
+
+def _message(
+    created_at: datetime,
+    role: str,
+    text: str,
+    path: str | None,
+    row: int | None,
+    status: str | None,
+    author: str | None,
+    index: int,
+    timed: bool,
+    public: bool,
+    team: str | None,
+) -> Message:
     """A Message unpickled (see Message.__reduce__)."""
     return Message(
         created_at,
         _ROLES[role],
         text,
-        None if path is None else RowRef(path, row),
+        _ref(path, row),
         status,
         author,
         index,
@@ -216,9 +236,9 @@ def _message(created_at, role, text, path, row, status, author, index, timed, pu
     )
 
 
-def _ticket(ticket_id, path, row, *values) -> Ticket:
+def _ticket(ticket_id: str, path: str | None, row: int | None, *values: Any) -> Ticket:
     """A Ticket unpickled (see Ticket.__reduce__): its fields after `ref`, in their order."""
-    return Ticket(ticket_id, None if path is None else RowRef(path, row), *values)
+    return Ticket(ticket_id, _ref(path, row), *values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,7 +84,9 @@ class MessagesLayout:
 
     @classmethod
     def from_mapping(cls, spec: Mapping[str, str]) -> MessagesLayout:
-        return cls(**{name: None if spec.get(name) is None else str(spec[name]) for name in MESSAGES_KEYS})
+        """The layout as `input.messages` writes it (schema-valid: path, role and text given)."""
+        optional = {name: None if spec.get(name) is None else str(spec[name]) for name in ("time", "author", "public")}
+        return cls(str(spec["path"]), str(spec["role"]), str(spec["text"]), **optional)
 
     def parts(self) -> dict[str, str]:
         """canonical message field -> path inside a message, for the parts that are declared."""
@@ -96,9 +98,6 @@ class MessagesLayout:
             "public": self.public,
         }
         return {name: path for name, path in found.items() if path is not None}
-
-
-MESSAGES_KEYS = ("path", "role", "text", "time", "author", "public")
 
 
 @dataclass(frozen=True)
@@ -607,8 +606,10 @@ def describe_preset(preset: Preset) -> list[str]:
             f"    history table: {history.ticket}, {history.field}, {history.value}, {history.time} "
             f"(rows whose {history.field} is {history.status_value!r} are status events)"
         )
-    for field_name, table in preset.values.items():
-        shown = ", ".join(f"{raw} -> {canonical or '(empty)'}" for raw, canonical in table.items() if raw != canonical)
+    for field_name, value_table in preset.values.items():
+        shown = ", ".join(
+            f"{raw} -> {canonical or '(empty)'}" for raw, canonical in value_table.items() if raw != canonical
+        )
         if shown and field_name != "priority":
             lines.append(f"    values of {field_name}: {shown}")
     if preset.signatures and not preset.tables:

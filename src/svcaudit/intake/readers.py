@@ -21,11 +21,11 @@ import math
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, cast, final, overload
 
 from svcaudit import reasons
 from svcaudit.errors import InputError, Location
@@ -81,6 +81,7 @@ class Record:
     values: dict[str, Any]
 
 
+@final  # readers on the hot path test `type(record) is RecordError`, which mypy narrows for a final class
 @dataclass(frozen=True, slots=True)
 class RecordError:
     """A row the reader could not turn into a record (ragged, bad JSON line)."""
@@ -125,14 +126,14 @@ def detect_format(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def _open_binary(path: Path) -> io.BufferedIOBase:
+def _open_binary(path: Path) -> io.BufferedReader | gzip.GzipFile:
     """The file's bytes, decompressed when its content (not its name) says gzip."""
     raw = open(path, "rb")  # noqa: SIM115 - handed to the caller, closed there
     if raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] != GZIP_MAGIC:
         return raw
     raw.close()
     # gzip.open owns the file it opens and closes it with the stream (GzipFile(fileobj=) would not).
-    return gzip.open(path, "rb")  # type: ignore[return-value]
+    return gzip.open(path, "rb")
 
 
 def _read_head(path: Path, limit: int) -> tuple[bytes, bool, bool]:
@@ -202,10 +203,15 @@ class _NulWatch(io.BufferedIOBase):
     """A binary stream that notes whether a NUL byte went through it. The text decoder reads
     ahead of the csv reader, so a row holding a NUL is parsed only after `seen` is set."""
 
-    def __init__(self, stream: io.BufferedIOBase) -> None:
+    def __init__(self, stream: io.BufferedReader | gzip.GzipFile) -> None:
         super().__init__()
         self._stream = stream
         self.seen = False
+
+    @property
+    def name(self) -> str:
+        """The file's name, as TextIOWrapper asks of the stream it wraps."""
+        return str(self._stream.name)
 
     def readable(self) -> bool:
         return True
@@ -280,7 +286,7 @@ class ExportFile:
         self._suspect = False  # a line of the CSV record being read holds a surrogate
         self._rows = 0
 
-    def _text(self, binary: io.BufferedIOBase | None = None, newline: str = "") -> TextIO:
+    def _text(self, binary: _NulWatch | None = None, newline: str = "") -> TextIO:
         """The file's text (through `binary`, a stream of its bytes, when given). Lines end at
         any line break (CSV: the csv module reads them as its own), or with `newline` only at that
         one (JSON Lines)."""
@@ -295,8 +301,8 @@ class ExportFile:
         try:
             if wide:
                 with self._text() as text:
-                    while chunk := text.read(READ_CHUNK):
-                        yield chunk.encode("utf-8", "replace")
+                    while text_chunk := text.read(READ_CHUNK):
+                        yield text_chunk.encode("utf-8", "replace")
                 return
             with _open_binary(self.path) as stream:
                 while chunk := stream.read(READ_CHUNK * 16):
@@ -310,7 +316,13 @@ class ExportFile:
         with open(self.path, "rb") as raw:
             return raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
 
-    def records(self, cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+    @overload
+    def records(self, cells: Literal[False] = False) -> Generator[Record | RecordError, None, None]: ...
+
+    @overload
+    def records(self, cells: bool) -> Generator[Record | RecordError | tuple[int, list[str]], None, None]: ...
+
+    def records(self, cells: bool = False) -> Generator[Record | RecordError | tuple[int, list[str]], None, None]:
         """Every row, in file order. With `cells`, a CSV row comes as (row, its values in
         `columns` order) rather than as a Record, for a reader that types cells by position.
         Raises InputError when the file as a whole is unreadable."""
@@ -352,7 +364,14 @@ class ExportFile:
         finally:
             items.close()
 
-    def _csv_records(self, cells: bool = False) -> Iterator[Record | RecordError | tuple[int, list[str]]]:
+    def cell_records(self) -> Iterator[RecordError | tuple[int, list[str]]]:
+        """A CSV's rows as `records(cells=True)` gives them: (row, cells), or a RecordError."""
+        if self.format != "csv":
+            raise ValueError(f"{self.display}: only a CSV's rows come as cells, not a {self.format}'s")
+        # What `records` yields with cells for a CSV; no row is a Record.
+        return cast(Iterator["RecordError | tuple[int, list[str]]"], self.records(cells=True))
+
+    def _csv_records(self, cells: bool = False) -> Generator[Record | RecordError | tuple[int, list[str]], None, None]:
         direct = CSV_READS_NUL and "escape" not in codecs.lookup(self.encoding).name
         escapes_before = escapes_made()  # before anything is decoded, the header included
         with ExitStack() as files:
@@ -364,7 +383,7 @@ class ExportFile:
             reader, dialect = start
             width = len(self.columns)
             line_after, line_base = reader.line_num, 0  # physical line = reader.line_num + base
-            if direct:  # past the header (read line by line), the reader takes the text itself
+            if watch is not None:  # past the header (read line by line), the reader takes the text itself
                 reader, line_base = csv.reader(text, dialect=dialect), line_after
             careful = False  # direct reading: rows are searched for NUL and escapes from now on
             while True:
@@ -393,7 +412,7 @@ class ExportFile:
                     self._rows += 1
                     yield RecordError(first_line, None, reason)
                     continue
-                if direct:
+                if watch is not None:
                     if not careful:
                         careful = watch.seen or escapes_made() != escapes_before
                     if careful:
@@ -506,7 +525,7 @@ class ExportFile:
             names.append(name)
         return names
 
-    def _jsonl_records(self) -> Iterator[Record | RecordError]:
+    def _jsonl_records(self) -> Generator[Record | RecordError, None, None]:
         # JSON Lines rows end at LF only: a CR inside a row (a raw one in a string) must not cut
         # it in two, which would shift the error's column and the line numbers after it.
         with self._text(newline=JSONL_LINE_END) as text:
@@ -534,7 +553,7 @@ class ExportFile:
         self._note_columns(value)
         return Record(row, value)
 
-    def _json_records(self) -> Iterator[Record | RecordError]:
+    def _json_records(self) -> Generator[Record | RecordError, None, None]:
         before = escapes_made()
         with self._text() as text:
             try:

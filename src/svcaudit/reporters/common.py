@@ -16,9 +16,10 @@ violation_who = attrgetter(*WHO_FIELDS)
 DEFAULT_VIOLATION_LIMIT = 20
 
 Finding = TypeVar("Finding")
+Lane = TypeVar("Lane", bound=Hashable)
 
 
-class WorstByLane(Generic[Finding]):
+class WorstByLane(Generic[Lane, Finding]):
     """Findings sorted per lane (a rule, say), largest overrun first and ties in the order added,
     keeping only the `keep` worst of each lane (all when `keep` <= 0).
 
@@ -28,11 +29,11 @@ class WorstByLane(Generic[Finding]):
 
     def __init__(self, keep: int) -> None:
         self.keep = keep
-        self.counts: dict[Hashable, int] = {}  # every finding added, per lane
-        self._heaps: dict[Hashable, list[tuple[int, int, Finding]]] = {}
+        self.counts: dict[Lane, int] = {}  # every finding added, per lane
+        self._heaps: dict[Lane, list[tuple[int, int, Finding]]] = {}
         self._added = 0
 
-    def add(self, lane: Hashable, overrun: int, finding: Finding) -> None:
+    def add(self, lane: Lane, overrun: int, finding: Finding) -> None:
         self._added += 1
         # Unique (overrun, -order) keys: the heap's smallest is the lane's least bad, latest finding,
         # and findings themselves are never compared.
@@ -50,10 +51,10 @@ class WorstByLane(Generic[Finding]):
             heapreplace(heap, entry)
 
     @property
-    def lanes(self) -> list[Hashable]:
+    def lanes(self) -> list[Lane]:
         return list(self._heaps)
 
-    def worst(self, lane: Hashable) -> list[Finding]:
+    def worst(self, lane: Lane) -> list[Finding]:
         """The lane's kept findings, worst first."""
         return [finding for _, _, finding in sorted(self._heaps[lane], reverse=True)]
 
@@ -73,7 +74,7 @@ def worst_first(violations: Iterable[Violation], limit: int = 0) -> list[Violati
     that greetings and closings were missing too. No rule can show more than `limit` findings, so
     only that many per rule are kept while `violations` streams by.
     """
-    ranked: WorstByLane[Violation] = WorstByLane(limit)
+    ranked: WorstByLane[tuple[bool, str], Violation] = WorstByLane(limit)
     for v in violations:
         ranked.add((v.severity == "error", v.rule), overrun(v), v)
     ordered: list[Violation] = []

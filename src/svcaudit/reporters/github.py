@@ -76,7 +76,7 @@ def render(
     verdict = _verdict(result, report)
     lines = [command(NOTICE if report["summary"]["passed"] else ERROR, verdict, title=TITLE)]
     lines += [command(WARNING, warning, title=TITLE) for warning in report["warnings"]]
-    by_rule: common.WorstByLane[dict[str, Any]] = common.WorstByLane(cap)
+    by_rule: common.WorstByLane[str, dict[str, Any]] = common.WorstByLane(cap)
     for violation in result.findings("violations"):
         by_rule.add(violation["rule"], _overrun(violation), violation)
     for rule in report["rules"]:

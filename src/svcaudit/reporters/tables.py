@@ -307,7 +307,7 @@ def render_markdown(report: TablesReport, *, limit: int = common.DEFAULT_VIOLATI
         for row in report.rows:
             cells = _key_cells(report, row) + [str(row.stats.tickets)]
             for column in columns:
-                value, change, _ = _figure(row, column)
+                value, change, _direction = _figure(row, column)
                 cells += [value, change]
             rows.append(cells)
         out += [f"## {title}", ""]

@@ -12,7 +12,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from svcaudit.checks.base import CheckConfigError, CheckEnv
@@ -169,6 +169,14 @@ class _Builder:
         except (ZoneInfoNotFoundError, ValueError):
             raise self.fail(f"unknown time zone {name!r}; use an IANA name such as Europe/Moscow", path) from None
 
+    @overload
+    def _share(self, key: str, path: tuple[Any, ...], default: float, data: dict[str, Any] | None = None) -> float: ...
+
+    @overload
+    def _share(
+        self, key: str, path: tuple[Any, ...], default: None, data: dict[str, Any] | None = None
+    ) -> float | None: ...
+
     def _share(
         self, key: str, path: tuple[Any, ...], default: float | None, data: dict[str, Any] | None = None
     ) -> float | None:
@@ -198,7 +206,8 @@ class _Builder:
             for field, table in spec.get("values", {}).items()
         }
         preset = spec.get("preset", "generic")
-        if get_preset(preset) is None:
+        preset_found = get_preset(preset)
+        if preset_found is None:
             raise self.fail(
                 f"unknown input preset {preset!r} (presets: {', '.join(PRESETS)})",
                 ("input", "preset"),
@@ -225,7 +234,7 @@ class _Builder:
                 ("input", "nulls") if nulls is not None else ("input",),
             )
         history = spec.get("history")
-        tables = self._tables(spec, get_preset(preset).tables)
+        tables = self._tables(spec, preset_found.tables)
         event_log = history == HISTORY_FROM_ROWS or any(t.history == HISTORY_FROM_ROWS for t in tables)
         duplicates = spec.get("duplicates", "last" if event_log else "reject")
         if event_log and duplicates != "last":

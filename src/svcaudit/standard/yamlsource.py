@@ -76,7 +76,7 @@ class _BoundedLoader(yaml.SafeLoader):
         self.source_path = path
         self.depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         nests = self.check_event(yaml.CollectionStartEvent)
         if nests:
             self.depth += 1

@@ -360,9 +360,10 @@ class PhraseBank:
                 if phrase_set.language not in self._analysers[script]:
                     self._analysers[script] += (phrase_set.language,)
         for entry_index, slots in phrase_set._phrases:
-            if any(isinstance(slot, _FieldSlot) for slot in slots):
-                continue  # filled per ticket in Scan.hits
-            first, *rest = slots
+            words = [slot for slot in slots if isinstance(slot, _WordSlot)]
+            if len(words) != len(slots):
+                continue  # a phrase with a field slot is filled per ticket in Scan.hits
+            first, *rest = words
             candidate = _Candidate(key, entry_index, tuple(slot.keys for slot in rest))
             for lookup in first.keys:
                 self._first_word.setdefault(lookup, []).append(candidate)

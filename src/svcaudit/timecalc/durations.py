@@ -68,12 +68,12 @@ def parse_duration(text: object) -> Duration:
     if any(len(digits) > _MAX_DIGITS for digits in re.findall(r"\d+", value)):
         raise DurationError(f"{_shown(text)} is {_TOO_LONG}")
     if match := _WORKING_DAYS.match(value):
-        days = int(match.group(1))
-        if days == 0:
+        working_days = int(match.group(1))
+        if working_days == 0:
             raise DurationError(f"{text!r}: a working-day target needs at least 1bd")
-        if days > MAX_DURATION_DAYS:
+        if working_days > MAX_DURATION_DAYS:
             raise DurationError(f"{text!r} is {_TOO_LONG} ({MAX_DURATION_DAYS:,}bd)")
-        return WorkingDays(days)
+        return WorkingDays(working_days)
     if value and (match := _COMPACT.match(value)):
         parts = match.groups()
         return _bounded(text, sum(int(n) * _UNIT_SECONDS[u] for n, u in zip(parts, "wdhms", strict=False) if n))

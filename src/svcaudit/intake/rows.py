@@ -1,0 +1,177 @@
+"""Reading an input's rows: canonical rows, plain CSV cells, ticket ids alone, Arrow batches.
+
+Every row read is counted on its input and every reader fault rejected here, so that whatever
+assembles tickets from the rows sees only readable ones. A threaded input's rows get the ticket id
+of their reply chain, a history table's rows become status events (`history`), and a table that
+joins lookups has its rows' fields filled from them (`lookups`), each missed key rejected as a
+field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from svcaudit.intake.accounts import Accounts
+from svcaudit.intake.columns import header_key
+from svcaudit.intake.headers import Columns
+from svcaudit.intake.history import HistoryTrails
+from svcaudit.intake.inputs import InputFile, id_position, key_columns
+from svcaudit.intake.lookups import LookupTable, join_row, key_text, miss_reason
+from svcaudit.intake.model import RowRef, Shape
+from svcaudit.intake.readers import RecordError
+
+if TYPE_CHECKING:
+    from svcaudit.intake.arrow_csv import CellBatch
+
+MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
+
+
+class RowReader:
+    """Reads the rows of the inputs in `accounts`, rejecting what cannot be read."""
+
+    def __init__(self, accounts: Accounts, history: HistoryTrails, thread: tuple[str, str] | None = None) -> None:
+        self.accounts = accounts
+        self.history = history
+        self.thread = thread  # (message id column, parent id column) of a threaded export
+        self._lookups: dict[str, LookupTable] | None = None  # read when first asked
+
+    def rows(self, item: InputFile) -> Iterator[tuple[RowRef, dict[str, Any]]]:
+        """Canonical rows of one input; reader-level faults are rejected here."""
+        reject = self.accounts.reject
+        same_keys = item.file.format == "csv"  # every CSV row has the header's columns
+        columns: Columns | None = None
+        roots = self._thread_roots(item) if item.threaded else None
+        joins = item.table.joins if item.table is not None else ()
+        lookups = self.lookups() if joins else {}
+        for record in item.file.records():
+            item.stats.rows_read += 1
+            if isinstance(record, RecordError):
+                reject(item, record.row, record.field, record.error)
+                continue
+            if columns is None or not same_keys:
+                columns = key_columns(item, tuple(record.values))
+            if columns.clash is not None:  # a JSON object whose keys collide; CSV failed earlier
+                reject(item, record.row, columns.clash.field, columns.clash.describe("keys"))
+                continue
+            names = columns.names
+            values = {names[k]: v for k, v in record.values.items()}
+            if roots is not None and self.thread is not None:
+                values["ticket_id"] = roots.get(key_text(values.get(self.thread[0])), "")
+            ref = RowRef(item.stats.path, record.row)
+            if item.history is not None:
+                event = self.history.event(item, ref, values)
+                if event is None:
+                    continue
+                values = event
+            if joins:
+                for join, key in join_row(values, joins, lookups):
+                    column = item.mapping.columns.get(join.key, join.key)
+                    reject(item, ref.row, join.key, miss_reason(join, key, column, lookups[join.table]), row_kept=True)
+            yield ref, values
+
+    def plain_rows(self, item: InputFile) -> Iterator[tuple[RowRef, list[str]]]:
+        """The cells of a plain CSV input's rows, in `cell_names` order; reader faults rejected."""
+        stats = item.stats
+        path = stats.path
+        for record in item.file.cell_records():
+            stats.rows_read += 1
+            if type(record) is RecordError:  # noqa: E721 - a tuple otherwise, on the hot path
+                self.accounts.reject(item, record.row, record.field, record.error)
+                continue
+            row, cells = record
+            yield RowRef(path, row), cells
+
+    def ids(self, item: InputFile) -> Iterator[str]:
+        """The ticket id of every readable row, in file order (a light pre-pass: no typing)."""
+        position = id_position(item)
+        if position is not None:  # a plain CSV: the id cell of each row, no mapping made
+            for record in item.file.cell_records():
+                if type(record) is not RecordError:  # noqa: E721 - a tuple otherwise
+                    yield key_text(record[1][position])
+            return
+        columns: Columns | None = None
+        for mapped in item.file.records():
+            if isinstance(mapped, RecordError):
+                continue
+            if columns is None or item.file.format != "csv":
+                columns = key_columns(item, tuple(mapped.values))
+            if columns.clash is not None:
+                continue
+            values = {columns.names[k]: v for k, v in mapped.values.items()}
+            yield key_text(values.get("ticket_id"))
+
+    def cell_batches(self, item: InputFile) -> Iterator[CellBatch]:
+        """The rows of a plain CSV input in Arrow batches (`arrow_csv`), counted as `plain_rows`
+        counts them. Raises ColumnarUnfit when Arrow cannot be trusted to read the input exactly
+        as `plain_rows` does; the rows it counted are then uncounted, so that reading the input
+        with `plain_rows` accounts it once."""
+        from svcaudit.intake.arrow_csv import ColumnarUnfit, read_cell_batches  # pyarrow: only when asked
+
+        stats = item.stats
+        counted = 0
+        try:
+            for batch in read_cell_batches(item.file):
+                counted += len(batch)
+                stats.rows_read += len(batch)
+                yield batch
+        except ColumnarUnfit:
+            stats.rows_read -= counted
+            raise
+
+    def lookups(self) -> dict[str, LookupTable]:
+        """Every lookup table, read once, streaming, before the rows that join them: each held
+        as key -> the fields its joins use."""
+        if self._lookups is not None:
+            return self._lookups
+        lookups: dict[str, LookupTable] = {}
+        for item in self.accounts.inputs:
+            spec = item.table
+            if item.stats.shape is not Shape.LOOKUP or spec is None:
+                continue
+            table = lookups.get(spec.name)
+            if table is None:
+                table = lookups[spec.name] = LookupTable(spec.name, list(spec.fields))
+            mapping = item.mapping
+            for ref, values in self.rows(item):
+                # Held as the joining rows will read them: through the table's `values`.
+                values = {name: mapping.value(name, value) for name, value in values.items()}
+                problem = table.add(ref.path, ref.row, values)
+                if problem is not None:
+                    self.accounts.reject(item, ref.row, spec.key, problem[1], row_kept=False)
+        self._lookups = lookups
+        return lookups
+
+    def _thread_roots(self, item: InputFile) -> dict[str, str]:
+        """message id -> the id of the first message of its reply chain (a pre-pass over the file).
+
+        A chain whose first message is not in the file is named after that missing message, so
+        replies to the same missing tweet stay one conversation.
+        """
+        assert self.thread is not None, "a threaded input needs the thread's columns"
+        id_key, parent_key = (header_key(c) for c in self.thread)
+        parents: dict[str, str] = {}
+        names: Columns | None = None
+        for record in item.file.records():
+            if isinstance(record, RecordError):
+                continue
+            if names is None or item.file.format != "csv":
+                names = key_columns(item, tuple(record.values))
+            values = {names.names[k]: v for k, v in record.values.items()}
+            message_id = key_text(values.get(id_key))
+            if message_id:
+                parents[message_id] = key_text(values.get(parent_key))
+        roots: dict[str, str] = {}
+        for message_id in parents:
+            chain: list[str] = []
+            current = message_id
+            while current in parents and parents[current] and len(chain) < MAX_THREAD_DEPTH:
+                if current in roots:
+                    break
+                chain.append(current)
+                current = parents[current]
+            root = roots.get(current, current)
+            for member in chain:
+                roots[member] = root
+            roots.setdefault(message_id, root)
+        return roots
