@@ -43,7 +43,6 @@ from svcaudit.intake.model import InputStats, RowRef, Ticket
 from svcaudit.intake.seen_ids import SeenIds
 from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
-from svcaudit.standard.waivers import Waivers
 from svcaudit.timecalc.zoneclock import to_epoch_us
 
 TIMESTAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at")
@@ -417,31 +416,23 @@ def audit_ticket_rows(
     intake: Intake,
     as_of: datetime,
     progress: Callable[[int], None] | None,
-    jobs: int = 1,
-    waivers: Waivers | None = None,
+    hand_on: Callable[[RowsLeft], None] | None = None,
 ) -> None:
     """Every input of a ticket-row intake, read by Arrow a batch at a time, judged by the core;
-    with `jobs` > 1, what the kernels leave is judged by worker processes (`workers.LeftJudges`).
+    what the kernels leave is judged here, or handed on (`workers.LeftJudges`).
 
     Raises ColumnarUnfit when an input holds what only the reference reader reads exactly (the
     run is then made again on the reference path: `run.run_audit`)."""
-    from svcaudit.audit.workers import LeftJudges
-
-    judges = LeftJudges(tally, as_of, jobs, intake.parser, waivers) if LeftJudges.available(jobs) else None
-    audit = ColumnAudit(tally, as_of, intake.duplicates, intake.parser, judges.hand_on if judges else None)
-    try:
-        for index in range(intake.input_count):
-            names = intake.cell_names(index)
-            batches = intake.cell_batches(index)
-            if names is None or batches is None:
-                raise ColumnarUnfit("not a plain CSV input")
-            for cells in batches:
-                audit.add(cell_batch(cells, names, intake.parser, intake, intake.inputs[index]))
-                if progress is not None:
-                    progress(tally.tickets)
-    finally:
-        if judges is not None:
-            judges.finish()
+    audit = ColumnAudit(tally, as_of, intake.duplicates, intake.parser, hand_on)
+    for index in range(intake.input_count):
+        names = intake.cell_names(index)
+        batches = intake.cell_batches(index)
+        if names is None or batches is None:
+            raise ColumnarUnfit("not a plain CSV input")
+        for cells in batches:
+            audit.add(cell_batch(cells, names, intake.parser, intake, intake.inputs[index]))
+            if progress is not None:
+                progress(tally.tickets)
 
 
 class RowAccounts(Protocol):

@@ -22,7 +22,7 @@ from svcaudit.audit.engine import (
     rejection_warnings,
 )
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.workers import default_jobs, judge_in_parallel
+from svcaudit.audit.workers import LeftJudges, default_jobs, judge_in_parallel
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import Ticket
 from svcaudit.results.findings import FindingLog
@@ -152,13 +152,16 @@ def audit_inputs(
 
         audit = Audit(standard, as_of, waivers=waivers)
         if unsupported(audit.tally.plan) is None:
+            workers = default_jobs() if jobs is None else jobs
+            judges = LeftJudges(audit.tally, as_of, workers, intake.parser, waivers)
             try:
-                audit_ticket_rows(
-                    audit.tally, intake, as_of, progress, default_jobs() if jobs is None else jobs, waivers
-                )
+                audit_ticket_rows(audit.tally, intake, as_of, progress, judges.hand_on if workers > 1 else None)
+                judges.finish()
                 return audit, intake
             except ColumnarUnfit:
                 intake = make_intake(standard, paths, encoding, as_of)  # read again, by the reference
+            finally:
+                judges.stop()
         jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
     audit = Audit(standard, as_of, waivers=waivers)
     audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)

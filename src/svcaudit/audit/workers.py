@@ -14,11 +14,13 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
 from svcaudit.audit.plan import AuditPlan
+from svcaudit.errors import WorkerError
 from svcaudit.intake.model import Ticket
 from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
@@ -145,26 +147,49 @@ class LeftJudges:
     inherit the run's plan, waivers and the intake's parser (its decided date orders) by forking."""
 
     def __init__(self, tally: Tally, as_of: datetime, jobs: int, parser: RowParser, waivers: Waivers | None) -> None:
-        _WORKER.update(standard=tally.standard, plan=tally.plan, as_of=as_of, waivers=waivers, parser=parser)
         self.tally = tally
         self.workers = jobs
-        self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
         self.pending: deque[Future] = deque()
-
-    @staticmethod
-    def available(jobs: int) -> bool:
-        return jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self.as_of, self.parser, self.waivers = as_of, parser, waivers
+        self._pool: ProcessPoolExecutor | None = None
 
     def hand_on(self, left: RowsLeft) -> None:
-        self.pending.append(self.pool.submit(_judge_left, left))
+        """Judge `left` in a worker; results are absorbed in the order they were handed on. Where
+        processes cannot be forked, it is judged here."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            from svcaudit.audit.columnar import judge_left
+
+            judge_left(self.tally, left, self.parser, self.as_of)
+            return
+        if self._pool is None:
+            # Inherited by the workers, forked at the first task.
+            _WORKER.update(plan=self.tally.plan, as_of=self.as_of, waivers=self.waivers, parser=self.parser)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        self.pending.append(self._pool.submit(_judge_left, left))
         while len(self.pending) >= self.workers * IN_FLIGHT_PER_JOB:
-            self.tally.absorb(self.pending.popleft().result())
+            self._absorb_next()
+
+    def _absorb_next(self) -> None:
+        try:
+            state = self.pending.popleft().result()
+        except BrokenProcessPool:
+            raise WorkerError(
+                "a worker process judging ticket rows stopped (killed, or out of memory?); run again with --jobs 1"
+            ) from None
+        self.tally.absorb(state)
 
     def finish(self) -> None:
         """Absorb every result still out, and stop the workers."""
         try:
             while self.pending:
-                self.tally.absorb(self.pending.popleft().result())
+                self._absorb_next()
         finally:
-            self.pool.shutdown(cancel_futures=True)
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop the workers, leaving what is still out (after `finish`, nothing is)."""
+        self.pending.clear()
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
             _WORKER.clear()
