@@ -219,3 +219,22 @@ def test_generated(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "gen.csv"
     path.write_bytes(data)
     assert_same(path)
+
+
+def test_a_quoted_crlf_cut_at_a_block_edge_steps_aside(tmp_path: Path) -> None:
+    """Arrow cut a quoted \\r\\n at a block's end and kept only the \\r (found by test_generated):
+    a value ending in \\r sends the input to the reference reader, which keeps the \\r\\n."""
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(b'ticket_id,note\nT1,"aaa\r\n"\nT2,"b\r\nc"\n')
+    assert [cells for _, cells in ExportFile(path).records(cells=True)] == [["T1", "aaa\r\n"], ["T2", "b\r\nc"]]
+    for block in (8, 16, 17, 18, 19, 20, 1 << 20):
+        try:
+            rows = [
+                cells
+                for batch in read_cell_batches(ExportFile(path), block_size=block)
+                for cells in zip(*(c.to_pylist() for c in batch.cells), strict=True)
+            ]
+        except ColumnarUnfit:
+            continue
+        assert rows == [("T1", "aaa\r\n"), ("T2", "b\r\nc")], block
+    assert_same(path)

@@ -285,6 +285,12 @@ def _prescan(
             returns = chunk.count(b"\r")
             if returns:
                 lines += returns - chunk.count(b"\r\n")
+                # Arrow can lose the \n of a quoted \r\n that its block edge cuts: values holding
+                # a carriage return are left to the reference reader.
+                carriage = np.flatnonzero(data == CR)
+                quotes_before = np.searchsorted(at, carriage) + (quotes - at.size)
+                if (quotes_before % 2).any():
+                    raise ColumnarUnfit("a quoted value holds a carriage return")
             pending_cr = data[-1] == CR
             previous = int(data[-1])
             last = previous
@@ -309,6 +315,9 @@ def _spans(columns: list[pa.Array]) -> np.ndarray:
             # is a break of its own (the next value's bytes follow it in the buffer).
             value_ends = offsets[np.searchsorted(offsets, returns, side="right")]
             following = returns + 1
+            if (following == value_ends).any():
+                # Arrow may have cut a quoted \r\n at a block's end and kept only the \r.
+                raise ColumnarUnfit("a value ends in a carriage return")
             paired = (following < value_ends) & (data[np.minimum(following, data.size - 1)] == LF)
             breaks = np.concatenate((breaks, returns[~paired]))
         if breaks.size:
