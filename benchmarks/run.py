@@ -275,8 +275,10 @@ def svcaudit_counts(tickets_csv: Path) -> dict[str, dict[str, int]]:
         command = svcaudit_command() + ["check", str(tickets_csv), "--standard", "builtin:default",
                                         "--as-of", AS_OF, "--format", "json", "--output",
                                         str(report_path)]
-        subprocess.run(command, cwd=ROOT, env=CHILD_ENV, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False)
+        done = subprocess.run(command, cwd=ROOT, env=CHILD_ENV, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+        if not report_path.exists():
+            raise SystemExit(f"svcaudit wrote no report (exit {done.returncode}): {done.stderr.strip()}")
         report = json.loads(report_path.read_text(encoding="utf-8"))
     counts = {}
     for rule in report["rules"]:

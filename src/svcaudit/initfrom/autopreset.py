@@ -17,7 +17,7 @@ from typing import Any
 
 from svcaudit.errors import UsageError
 from svcaudit.initfrom.profile import export_columns, is_json_export
-from svcaudit.intake.presets import Preset, PresetMatch, detect_preset
+from svcaudit.intake.presets import Preset, PresetMatch, detect_preset, partly_matched
 from svcaudit.standard.loader import BUILTIN_PREFIX, DEFAULT_BUILTIN, discover, load_standard
 from svcaudit.standard.model import Standard
 
@@ -38,12 +38,7 @@ class Detection:
 
     def warnings(self) -> list[str]:
         """A partial signature: the missing columns and what will not be measured (every format)."""
-        return [
-            f"{path} has {match.columns_matched} of the {match.columns_expected} columns of "
-            f"preset {match.preset.name}: {match.unmeasured()}"
-            for path, match in self.matches.items()
-            if match.missing
-        ]
+        return [partly_matched(path, match) for path, match in self.matches.items() if match.missing]
 
     def inputs(self) -> dict[str, dict[str, Any]]:
         """Each matched input's `preset` entry of the JSON report's `inputs`."""

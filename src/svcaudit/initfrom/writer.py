@@ -23,6 +23,7 @@ from svcaudit.initfrom.propose import (
     Proposal,
     propose,
 )
+from svcaudit.intake.presets import partly_matched
 from svcaudit.standard.loader import builtin_text
 
 COMMENT_COLUMN = 40  # where an entry's comment starts, for a readable column of comments
@@ -190,11 +191,7 @@ def notes(proposal: Proposal, path: Path) -> list[str]:
         said.append(f"{path} looks like {proposal.preset.title}: input.preset {proposal.preset.name}")
         match = proposal.match
         if match is not None and match.missing:
-            said.append(
-                f"warning: {path} has {match.columns_matched} of the "
-                f"{match.columns_expected} columns of preset {proposal.preset.name}: "
-                f"{match.unmeasured()}"
-            )
+            said.append(f"warning: {partly_matched(path, match)}")
         extra = [f"{field} <- {column!r}" for field, column in proposal.columns.items()]
         if extra:
             said.append("also mapped: " + ", ".join(extra))

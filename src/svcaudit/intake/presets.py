@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from svcaudit import reasons
 from svcaudit.intake.columns import loose_key
 from svcaudit.intake.tables import HistoryLayout, Join, TableShape, TableSpec, merged
 
@@ -752,3 +753,14 @@ def effective_tables(preset_tables: Sequence[TableSpec], declared: Sequence[Tabl
         held = by_name.get(table.name)
         by_name[table.name] = table if held is None else merged(held, table)
     return tuple(table_with_preset(t) for t in by_name.values())
+
+
+def partly_matched(path: object, match: PresetMatch) -> str:
+    """The warning for an export that has only some of its preset's columns."""
+    return reasons.PRESET_PARTLY.text(
+        path=path,
+        count=match.columns_matched,
+        expected=match.columns_expected,
+        preset=match.preset.name,
+        missing=match.unmeasured(),
+    )
