@@ -238,3 +238,15 @@ def test_a_quoted_crlf_cut_at_a_block_edge_steps_aside(tmp_path: Path) -> None:
             continue
         assert rows == [("T1", "aaa\r\n"), ("T2", "b\r\nc")], block
     assert_same(path)
+
+
+def test_a_truncated_gzip_steps_aside_for_the_reference_reader(tmp_path: Path) -> None:
+    """Found by the fuzz suite: the reference reader names where a cut gzip stream ends; Arrow's
+    path must step aside for it rather than fail with EOFError."""
+    import gzip
+
+    path = tmp_path / "export.csv"
+    whole = gzip.compress(b"ticket_id,created_at\n" + b"T1,2026-11-02T10:00:00Z\n" * 200)
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ColumnarUnfit):
+        list(read_cell_batches(ExportFile(path)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,17 +90,21 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
     encoding = codecs.lookup(export.encoding).name
     if encoding not in UTF8_NAMES and not _single_byte(encoding):
         raise ColumnarUnfit(f"encoding {export.encoding} is not ASCII-compatible byte by byte")
-    layout = export.csv_layout()
-    if layout is None:
-        return
-    dialect, header_line = layout
-    width = len(export.columns)
-    delimiter = ord(dialect.delimiter)
-    compressed = export.compressed
-    offset = _data_offset(export, header_line, compressed)
-    if offset is None:
-        return  # nothing after the header
-    scan = _prescan(export, offset, delimiter, encoding, compressed, SCAN_BYTES)
+    try:
+        layout = export.csv_layout()
+        if layout is None:
+            return
+        dialect, header_line = layout
+        width = len(export.columns)
+        delimiter = ord(dialect.delimiter)
+        compressed = export.compressed
+        offset = _data_offset(export, header_line, compressed)
+        if offset is None:
+            return  # nothing after the header
+        scan = _prescan(export, offset, delimiter, encoding, compressed, SCAN_BYTES)
+    except (EOFError, OSError, zlib.error):
+        # A truncated or corrupt gzip stream: the reference reader says where it breaks.
+        raise ColumnarUnfit("the file cannot be read to its end") from None
     if scan.lines == 0:
         return
     names = [f"c{i}" for i in range(width)]
@@ -145,6 +150,8 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
             yield _joined(held)
     except pa.ArrowInvalid as exc:
         raise ColumnarUnfit(f"Arrow could not read it as the csv module does: {exc}") from None
+    except (EOFError, OSError) as exc:
+        raise ColumnarUnfit(f"the file cannot be read to its end: {exc}") from None
     finally:
         stream.close()
     if next_line - header_line - 1 != scan.lines:
