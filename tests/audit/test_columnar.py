@@ -29,7 +29,7 @@ from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.base import Outcome, Status, TicketContext
 from svcaudit.checks.response_time import ResponseTimeCheck
 from svcaudit.intake.fields import FieldError
-from svcaudit.intake.model import RowRef, Ticket
+from svcaudit.intake.model import TYPED_FIELDS, RowRef, Ticket
 from svcaudit.standard.loader import load_standard, parse_standard
 from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers, load_waivers
@@ -288,23 +288,7 @@ class Row:
         )
 
 
-TICKET_ATTRIBUTES = frozenset(
-    {
-        "created_at",
-        "first_reply_at",
-        "resolved_at",
-        "status",
-        "priority",
-        "channel",
-        "agent",
-        "team",
-        "customer_name",
-        "reopens",
-        "csat",
-        "nps",
-        "ces",
-    }
-)
+TICKET_ATTRIBUTES = TYPED_FIELDS
 
 
 @st.composite

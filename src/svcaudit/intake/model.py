@@ -13,6 +13,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from svcaudit.intake.columns import TICKET_FIELDS as TICKET_COLUMNS
 from svcaudit.timecalc.durations import format_instant
 
 
@@ -37,23 +38,7 @@ class Shape(str, enum.Enum):
     LOOKUP = "lookup"  # id -> names and roles other tables join (`input.tables`)
 
 
-TYPED_FIELDS = frozenset(
-    {
-        "created_at",
-        "first_reply_at",
-        "resolved_at",
-        "status",
-        "priority",
-        "channel",
-        "agent",
-        "team",
-        "customer_name",
-        "reopens",
-        "csat",
-        "nps",
-        "ces",
-    }
-)
+TYPED_FIELDS = frozenset(TICKET_COLUMNS) - {"ticket_id"}  # the ticket row's fields a Ticket holds typed
 
 
 class RowRef(NamedTuple):
