@@ -1,4 +1,4 @@
-"""The Dask example (examples/dask_audit.py): an export audited as partitions, each by
+"""The Dask example (benchmarks/dask_audit.py): an export audited as partitions, each by
 `audit_record_batches`, and merged, gives the report `svcaudit check` gives the whole file."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ REJECTED = [(3, "created_at"), (4, "first_reply_at"), (11, "csat")]
 
 @pytest.fixture(scope="module")
 def example():
-    spec = importlib.util.spec_from_file_location("dask_audit", REPO / "examples" / "dask_audit.py")
+    spec = importlib.util.spec_from_file_location("dask_audit", REPO / "benchmarks" / "dask_audit.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

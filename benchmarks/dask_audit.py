@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Audit a ticket-row CSV export as a Dask job: one partial result per partition, merged into the report.
 
-    python examples/dask_audit.py samples/tickets.csv --as-of 2026-11-23T12:00:00Z \\
+    python benchmarks/dask_audit.py samples/tickets.csv --as-of 2026-11-23T12:00:00Z \\
         [--standard builtin:default] [--blocksize 64KB | --partitions 4] [--partials DIR] [--output report.json]
 
 Each partition of `dask.dataframe.read_csv(..., dtype=str, keep_default_na=False)` is handed to
