@@ -130,6 +130,29 @@ class CellRows:
 
 
 @dataclass
+class ColumnRows:
+    """Rows typed column-wise, for checks that read no column beyond the typed fields: their values
+    as the reference types them, and their timestamps as written, which the reference parser reads
+    (so each keeps its zone). The ticket's `fields` stay empty (`Check.READS_FIELDS`)."""
+
+    path: str
+    present: frozenset[str]
+    lines: list[int]
+    values: list[dict[str, Any]]  # each row's typed fields but the timestamps
+    stamps: list[dict[str, str]]  # each row's timestamp cells as written
+
+    def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]:
+        assert parser is not None
+        made: list[Ticket | FieldError] = []
+        for line, values, stamps in zip(self.lines, self.values, self.stamps, strict=True):
+            moments: dict[str, Any] = {name: parser.timestamp(stamps, name, self.path) for name in stamps}
+            made.append(
+                Ticket(ref=RowRef(self.path, line), has_ticket_row=True, columns=self.present, **values, **moments)
+            )
+        return made
+
+
+@dataclass
 class TypedRows:
     """Rows typed already (the property tests' tickets)."""
 
@@ -148,8 +171,7 @@ class RowsLeft:
     whole: np.ndarray
     codes: np.ndarray  # (rows, rules of the plan that are not aggregates)
     typed: dict[int, Ticket]  # rows the reference typed already, by their place here
-    untyped: np.ndarray  # the places of the other rows, in `source`'s order
-    source: RowSource
+    sources: list[tuple[np.ndarray, RowSource]]  # the places of the other rows to type, and their source
     who: list[tuple[str | None, str | None]] | None  # (agent, team) of each row, with a quality score
 
 
@@ -158,9 +180,10 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
     plan, standard = tally.plan, tally.standard
     steps = [step for step in plan.steps if not step.aggregate]
     tickets = dict(left.typed)
-    for place, typed in zip(left.untyped.tolist(), left.source.tickets(parser), strict=True):
-        assert not isinstance(typed, FieldError)  # rows the core typed column-wise are rows the reference types
-        tickets[place] = typed
+    for places, source in left.sources:
+        for place, typed in zip(places.tolist(), source.tickets(parser), strict=True):
+            assert not isinstance(typed, FieldError)  # rows the core typed column-wise are rows the reference types
+            tickets[place] = typed
     quality = tally.quality if left.who is not None else None
     for place in range(len(left.whole)):
         if left.whole[place]:
@@ -202,6 +225,8 @@ class Batch:
     reject: Callable[[int, str | None, str], None]
     reject_fields: Callable[[Ticket], None]
     fold: Callable[[int], None]
+    # The same rows typed from the columns, for checks that read only typed fields (None: none such).
+    typed_only: Callable[[np.ndarray], RowSource] | None = None
 
 
 @dataclass
@@ -372,13 +397,21 @@ class ColumnAudit:
         codes = np.stack(judged, axis=1) if judged else np.zeros((rows.size, 0), dtype=np.int8)
         typed = {place: tickets[i] for place, i in enumerate(rows.tolist()) if i in tickets}
         need = (deferring | whole)[rows] & batch.exact[rows]  # rows left the reference has not typed
-        untyped = np.flatnonzero(need)
+        # A row whose deferred rules read no column beyond the typed fields is typed from the columns.
+        reads_fields = np.array([s.step.check.READS_FIELDS for s in self.steps if not s.step.aggregate], dtype=bool)
+        full = whole[rows] | ((codes == DEFER) & reads_fields).any(axis=1)
+        light = np.flatnonzero(need & ~full) if batch.typed_only is not None else np.empty(0, dtype=np.int64)
+        heavy = np.flatnonzero(need & (full if batch.typed_only is not None else True))
+        sources = [(heavy, batch.untyped(rows[heavy]))]
+        if light.size:
+            assert batch.typed_only is not None
+            sources.append((light, batch.typed_only(rows[light])))
         who = None
         if scored:
             agent_codes, agents = cols.coded["agent"]
             team_codes, teams = cols.coded["team"]
             who = [(agents[agent_codes[i]], teams[team_codes[i]]) for i in rows.tolist()]
-        return RowsLeft(whole[rows], codes, typed, untyped, batch.untyped(rows[untyped]), who)
+        return RowsLeft(whole[rows], codes, typed, sources, who)
 
 
 def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: datetime) -> None:
@@ -461,13 +494,33 @@ def cell_batch(
         index = pa.array(positions)
         return CellRows(path, names, rows[positions], [column.take(index) for column in cells.cells])
 
+    stamp_columns = {name: cells.cells[names.index(name)] for name in TIMESTAMP_FIELDS if name in names}
+    present = typed.present
+
+    def typed_only(positions: np.ndarray) -> RowSource:
+        index = pa.array(positions)
+        raw = {name: column.take(index).to_pylist() for name, column in stamp_columns.items()}
+        texts = {
+            name: [values[code] for code in codes[positions].tolist()] for name, (codes, values) in typed.coded.items()
+        }
+        numbers = {name: typed.numbers[name][positions].tolist() for name in NUMBER_FIELDS}
+        values = []
+        for k in range(positions.size):
+            row = {name: texts[name][k] for name in TEXT_FIELDS}
+            for name in NUMBER_FIELDS:
+                number = numbers[name][k]
+                row[name] = None if number != number else (int(number) if name == "reopens" else number)
+            values.append(row)
+        stamps = [{name: raw[name][k] for name in raw} for k in range(positions.size)]
+        return ColumnRows(path, present, rows[positions].tolist(), values, stamps)
+
     def reject(i: int, name: str | None, message: str) -> None:
         accounts.reject_row(path, int(rows[i]), name, message)
 
     def fold(i: int) -> None:
         stats.rows_folded += 1
 
-    return Batch(path, rows, typed, typed.exact, untyped, reject, accounts.reject_fields, fold)
+    return Batch(path, rows, typed, typed.exact, untyped, reject, accounts.reject_fields, fold, typed_only)
 
 
 def _cells_of(columns: Sequence[Any]) -> list[list[str]]:

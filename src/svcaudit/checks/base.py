@@ -153,6 +153,10 @@ class Check(ABC):
     # and, built into standards, the corpus on which tests hold the columnar core to the reference
     # loop, so a new kind is covered once it documents an example. Every kind gives at least one.
     EXAMPLES: ClassVar[tuple[dict[str, Any], ...]] = ()
+    # Whether `evaluate` reads `ticket.fields`, the columns beyond the typed ones. A check that does
+    # not may be given a ticket row typed without them; one that says nothing reads them all.
+    READS_FIELDS: ClassVar[bool] = True
+
     # Whether the verdict turns on who wrote each message (an agent's reply, a customer's
     # request): a conversation whose messages have no author_role is not applicable to it.
     READS_ROLES: ClassVar[bool] = False

@@ -50,6 +50,7 @@ class ResolutionCheck(Check):
         {},
         {"max_reopens": 2, "resolved_statuses": ["done", "Closed"]},
     )
+    READS_FIELDS = False  # the typed fields and the timeline only
     OPTIONS = {
         "resolved_statuses": STATUS_LIST,
         "max_reopens": {"type": "integer", "minimum": 0},

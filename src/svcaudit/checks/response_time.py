@@ -70,6 +70,7 @@ class ResponseTimeCheck(Check):
         {"metric": "requester_wait", "target": "2h", "pause_statuses": ["pending", "on-hold"]},
     )
     REQUIRED = ("metric",)
+    READS_FIELDS = False  # the typed fields and the timeline only
     OPTIONS = {
         "metric": {"enum": list(METRICS)},
         "target": DURATION,
