@@ -14,7 +14,7 @@ import pytest
 
 from svcaudit.reporters import reporter
 from svcaudit.reporters.protocol import ReportOptions
-from tests.paths import REPO, SAMPLES
+from tests.paths import REPO, SAMPLES, generated_export
 
 pytest.importorskip("dask.dataframe")
 
@@ -51,13 +51,7 @@ def example():
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--tickets", "3000", "--out", str(folder)],
-        check=True,
-        capture_output=True,
-    )
-    return folder / "3000" / "tickets.csv"
+    return generated_export(tmp_path_factory.mktemp("generated"), 3000)
 
 
 def check_report(path) -> dict:

@@ -9,8 +9,6 @@ weights, `when` conditions and business calendars; a waiver file is used and lef
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from svcaudit.reporters.protocol import to_text
 from svcaudit.standard.loader import load_standard
 from svcaudit.standard.waivers import load_waivers
 from tests.audit.corpus import corpus_standard
-from tests.paths import REPO, SAMPLES
+from tests.paths import SAMPLES, generated_export
 
 AS_OF = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
 WAIVERS = """
@@ -37,13 +35,7 @@ waivers:
 @pytest.fixture(scope="module")
 def export(tmp_path_factory) -> Path:
     """A generated ticket-row export of 6,000 tickets (four Arrow blocks, some 2,000 findings)."""
-    out = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--tickets", "6000", "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out / "6000" / "tickets.csv"
+    return generated_export(tmp_path_factory.mktemp("generated"), 6000)
 
 
 @pytest.fixture(autouse=True)
