@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svcaudit.audit.columnar import ColumnAudit, RowsAsColumns, judge_tickets_by_columns, unsupported
+from svcaudit.audit.columnar import ColumnAudit, unsupported
 from svcaudit.audit.conditions import conditions_unmet
 from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
 from svcaudit.audit.plan import AuditPlan
@@ -36,6 +36,7 @@ from svcaudit.standard.waivers import Waivers, load_waivers
 from svcaudit.timecalc.calendar import ALWAYS_OPEN
 from svcaudit.timecalc.clock import Clock
 from tests.audit.corpus import CORPUS, corpus_standard
+from tests.audit.typed_rows import RowsAsColumns, judge_tickets_by_columns
 from tests.paths import REPO
 
 UTC = timezone.utc

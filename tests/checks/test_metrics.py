@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from svcaudit.audit.columnar import RowsAsColumns
 from svcaudit.checks.base import NEEDS_MESSAGE_ROWS, Outcome, Status
 from svcaudit.checks.columns import ColumnVerdicts
 from svcaudit.checks.helpdesk_agreement import HelpdeskAgreementCheck
@@ -23,6 +22,7 @@ from svcaudit.checks.response_time import ResponseTimeCheck
 from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES, Timeline
 from svcaudit.intake.model import Ticket
 from svcaudit.standard.schema import standard_schema
+from tests.audit.typed_rows import RowsAsColumns
 from tests.checks.helpers import at, make_ticket
 
 ASKED = (0, "customer", "My order is late")

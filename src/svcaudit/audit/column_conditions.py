@@ -17,7 +17,7 @@ from svcaudit.audit.conditions import (
     resolved_unmet,
     threshold_seconds,
 )
-from svcaudit.checks.columns import MISSING, US_PER_SECOND, ColumnVerdicts, TicketColumns, per_value
+from svcaudit.checks.columns import MISSING, US_PER_SECOND, ColumnVerdicts, TicketColumns, resolved_rows
 from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES
 from svcaudit.standard.model import Conditions
 
@@ -36,10 +36,6 @@ def settle_conditions(verdicts: ColumnVerdicts, when: Conditions, cols: TicketCo
         verdicts.not_applicable(np.isnan(reopens), NEEDS_REOPENS)
         verdicts.not_applicable((reopens > 0) != when.reopened, reopened_unmet(when))
     if when.resolved is not None:
-        codes, statuses = cols.coded["status"]
-        has_status = per_value(statuses, lambda s: s is not None, bool)[codes]
-        resolved_at = cols.stamps["resolved_at"]
-        verdicts.not_applicable(~has_status & (resolved_at == MISSING), NEEDS_STATUS)
-        by_status = per_value(statuses, lambda s: s is not None and s in DEFAULT_RESOLVED_STATUSES, bool)[codes]
-        resolved = np.where(has_status, by_status, True)
+        known, resolved = resolved_rows(cols, DEFAULT_RESOLVED_STATUSES)
+        verdicts.not_applicable(~known, NEEDS_STATUS)
         verdicts.not_applicable(resolved != when.resolved, resolved_unmet(when))

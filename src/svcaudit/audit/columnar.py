@@ -39,6 +39,7 @@ from svcaudit.checks.columns import (
 )
 from svcaudit.checks.score import ScoreCheck, fold_scores
 from svcaudit.intake.arrow_csv import CellBatch, ColumnarUnfit
+from svcaudit.intake.column_typer import NUMBER_FIELDS, STAMP_FIELDS, type_columns
 from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import InputStats, RowRef, Ticket
@@ -47,10 +48,7 @@ from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
 from svcaudit.timecalc.zoneclock import to_epoch_us
 
-TIMESTAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at")
-NUMBER_FIELDS = ("reopens", "csat", "nps", "ces")
 JUDGED = (Status.PASSED, Status.FAILED)
-TEXT_FIELDS = ("ticket_id", "status", "priority", "channel", "agent", "team", "customer_name")
 
 
 def unsupported(plan: AuditPlan) -> str | None:
@@ -72,38 +70,6 @@ class ColumnStep:
 
     step: RuleStep
     kernel: ColumnKernel | None
-
-
-class RowsAsColumns:
-    """`TicketColumns` over typed tickets: what the property tests compare with the reference."""
-
-    def __init__(self, tickets: Sequence[Ticket], present: frozenset[str]) -> None:
-        self.size = len(tickets)
-        self.present = present
-        self.stamps = {
-            name: np.array(
-                [MISSING if getattr(t, name) is None else to_epoch_us(getattr(t, name)) for t in tickets],
-                dtype=np.int64,
-            )
-            for name in TIMESTAMP_FIELDS
-        }
-        self.numbers = {
-            name: np.array([np.nan if getattr(t, name) is None else getattr(t, name) for t in tickets], dtype=float)
-            for name in NUMBER_FIELDS
-        }
-        self.coded: dict[str, tuple[np.ndarray, list[str | None]]] = {}
-        for name in TEXT_FIELDS:
-            values: list[str | None] = []
-            index: dict[str | None, int] = {}
-            codes = np.empty(self.size, dtype=np.int32)
-            for position, ticket in enumerate(tickets):
-                value = getattr(ticket, name)
-                code = index.get(value)
-                if code is None:
-                    code = index[value] = len(values)
-                    values.append(value)
-                codes[position] = code
-            self.coded[name] = (codes, values)
 
 
 class RowSource(Protocol):
@@ -150,16 +116,6 @@ class ColumnRows:
                 Ticket(ref=RowRef(self.path, line), has_ticket_row=True, columns=self.present, **values, **moments)
             )
         return made
-
-
-@dataclass
-class TypedRows:
-    """Rows typed already (the property tests' tickets)."""
-
-    typed: list[Ticket]
-
-    def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]:
-        return list(self.typed)
 
 
 @dataclass
@@ -414,38 +370,6 @@ class ColumnAudit:
         return RowsLeft(whole[rows], codes, typed, sources, who)
 
 
-def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: datetime) -> None:
-    """The core over tickets already typed (every row exact): what the property tests compare
-    with the reference, and a way to audit typed rows from any source."""
-    audit = ColumnAudit(tally, as_of)
-    # One batch per run of tickets with the same columns, in order.
-    start = 0
-    while start < len(tickets):
-        end = start
-        while end < len(tickets) and tickets[end].columns == tickets[start].columns:
-            end += 1
-        part = list(tickets[start:end])
-        exact = np.array([not t.rejected_fields for t in part], dtype=bool)
-        rows = np.array([t.ref.row if t.ref else 0 for t in part], dtype=np.int64)
-        audit.add(Batch("", rows, RowsAsColumns(part, part[0].columns), exact, _typed(part), _never, _ignored, _never))
-        start = end
-
-
-def _typed(tickets: list[Ticket]) -> Callable[[np.ndarray], RowSource]:
-    def untyped(positions: np.ndarray) -> RowSource:
-        return TypedRows([tickets[i] for i in positions.tolist()])
-
-    return untyped
-
-
-def _never(*_: object) -> None:  # pragma: no cover - typed tickets are never rejected or folded
-    raise AssertionError("a typed ticket was rejected")
-
-
-def _ignored(ticket: Ticket) -> None:
-    """Rejected fields of tickets typed by the caller are the caller's to account."""
-
-
 def audit_ticket_rows(
     tally: Tally,
     intake: Intake,
@@ -485,8 +409,6 @@ def cell_batch(
     """A batch of an input's rows as the core takes it: typed column-wise, rows it is not sure of
     typed by `parser` as a file run types them, rejections accounted in `accounts` and folded
     rows in the input's `stats`. `names` are the canonical names of `cells`' columns."""
-    from svcaudit.intake.column_typer import type_columns
-
     path, rows = cells.path, cells.rows
     typed = type_columns(cells, names, parser)
 
@@ -494,7 +416,7 @@ def cell_batch(
         index = pa.array(positions)
         return CellRows(path, names, rows[positions], [column.take(index) for column in cells.cells])
 
-    stamp_columns = {name: cells.cells[names.index(name)] for name in TIMESTAMP_FIELDS if name in names}
+    stamp_columns = {name: cells.cells[names.index(name)] for name in STAMP_FIELDS if name in names}
     present = typed.present
 
     def typed_only(positions: np.ndarray) -> RowSource:
@@ -506,7 +428,7 @@ def cell_batch(
         numbers = {name: typed.numbers[name][positions].tolist() for name in NUMBER_FIELDS}
         values = []
         for k in range(positions.size):
-            row = {name: texts[name][k] for name in TEXT_FIELDS}
+            row = {name: column[k] for name, column in texts.items()}
             for name in NUMBER_FIELDS:
                 number = numbers[name][k]
                 row[name] = None if number != number else (int(number) if name == "reopens" else number)

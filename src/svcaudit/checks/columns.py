@@ -13,7 +13,7 @@ numpy is imported here and only here among the checks, and this module only when
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -75,13 +75,6 @@ class ColumnVerdicts:
             self.reasons[chosen] = self.text_index(reason)
         self._open &= ~chosen
 
-    def settle_by_value(self, rows: np.ndarray, value_codes: np.ndarray, reasons: Sequence[str | None]) -> None:
-        """Not applicable for each still-open row in `rows` whose value code has a reason
-        (`reasons[code]`); rows whose value has None are left open."""
-        for code, reason in enumerate(reasons):
-            if reason is not None:
-                self.not_applicable(rows & (value_codes == code), reason)
-
     def passed(self, rows: np.ndarray) -> None:
         self.settle(rows, PASS)
 
@@ -113,6 +106,17 @@ class ColumnVerdicts:
 def per_value(values: Sequence[Any], answer: Any, dtype: Any) -> np.ndarray:
     """`answer(value)` for each distinct value of a coded column, as an array a code indexes."""
     return np.array([answer(value) for value in values], dtype=dtype)
+
+
+def resolved_rows(cols: TicketColumns, statuses: Collection[str]) -> tuple[np.ndarray, np.ndarray]:
+    """What each ticket row says of its resolution, as a timeline without status events reads it:
+    whether it says anything (a status, else a resolved_at), and whether it ended resolved (its
+    status is one of `statuses`; without a status, it has a resolved_at)."""
+    codes, values = cols.coded["status"]
+    has_status = per_value(values, lambda s: s is not None, bool)[codes]
+    in_statuses = per_value(values, lambda s: s is not None and s in statuses, bool)[codes]
+    stamped = cols.stamps["resolved_at"] != MISSING
+    return has_status | stamped, np.where(has_status, in_statuses, stamped)
 
 
 def whole_seconds(start: np.ndarray, end: np.ndarray) -> np.ndarray:

@@ -82,13 +82,10 @@ class ResolutionCheck(Check):
         def kernel(cols: TicketColumns) -> ColumnVerdicts:
             import numpy as np
 
-            from svcaudit.checks.columns import MISSING, ColumnVerdicts, per_value
+            from svcaudit.checks.columns import ColumnVerdicts, resolved_rows
 
             verdicts = ColumnVerdicts(cols.size)
-            codes, values = cols.coded["status"]
-            has_status = per_value(values, lambda s: s is not None, bool)[codes]
-            resolved = np.where(has_status, per_value(values, lambda s: s in statuses, bool)[codes], True)
-            known = has_status | (cols.stamps["resolved_at"] != MISSING)
+            known, resolved = resolved_rows(cols, statuses)
             verdicts.not_applicable(~known, NEEDS_RESOLUTION_DATA)
             if max_reopens is not None:
                 reopens = cols.numbers["reopens"]

@@ -140,7 +140,7 @@ class ResponseTimeCheck(Check):
         ended by the due time of a working-day target; a span still open is settled by the
         questions `Metric.open_columns` asks, then as pending while its counted time at --as-of is within
         the target. Failures and rows without a target are left to `evaluate`, which words them."""
-        from svcaudit.checks.columns import MISSING, ColumnVerdicts, column_clock, per_value
+        from svcaudit.checks.columns import MISSING, ColumnVerdicts, column_clock, per_value, resolved_rows
 
         metric = self.metric
         end_field = metric.ROW_END
@@ -166,10 +166,7 @@ class ResponseTimeCheck(Check):
                 verdicts.not_applicable(verdicts.open, NEEDS_MESSAGE_ROWS.reason)
                 return verdicts
             end = cols.stamps[end_field]
-            status_codes, statuses = cols.coded["status"]
-            has_status = per_value(statuses, lambda s: s is not None, bool)[status_codes]
-            by_status = per_value(statuses, lambda s: s is not None and s in resolved_statuses, bool)[status_codes]
-            resolved = np.where(has_status, by_status, cols.stamps["resolved_at"] != MISSING)
+            _, resolved = resolved_rows(cols, resolved_statuses)
             ended = end != MISSING
             metric.open_columns(verdicts, cols, ~ended, resolved)
             priority_codes, priorities = cols.coded["priority"]

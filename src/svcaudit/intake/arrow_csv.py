@@ -322,9 +322,6 @@ def _spans(columns: list[pa.Array]) -> np.ndarray:
             # is a break of its own (the next value's bytes follow it in the buffer).
             value_ends = offsets[np.searchsorted(offsets, returns, side="right")]
             following = returns + 1
-            if (following == value_ends).any():
-                # Arrow may have cut a quoted \r\n at a block's end and kept only the \r.
-                raise ColumnarUnfit("a value ends in a carriage return")
             paired = (following < value_ends) & (data[np.minimum(following, data.size - 1)] == LF)
             breaks = np.concatenate((breaks, returns[~paired]))
         if breaks.size:

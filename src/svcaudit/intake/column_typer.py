@@ -29,9 +29,10 @@ import pyarrow.compute as pc
 from svcaudit.intake.arrow_csv import SPACE_CHARS, CellBatch
 from svcaudit.intake.fields import FieldError, RowParser, survey_score, whole_number
 from svcaudit.intake.timestamps import MAX_YEAR, MIN_YEAR
+from svcaudit.timecalc.worktable import NAT
 
 # A missing timestamp (blank, a null marker, no such column) in `TypedColumns.stamps`.
-MISSING = np.iinfo(np.int64).min
+MISSING = NAT  # as the work table marks a missing instant
 STAMP_FIELDS = ("created_at", "first_reply_at", "resolved_at")
 FOLDED_FIELDS = ("status", "priority", "channel")  # casefolded, as `RowParser.ticket` does
 NAME_FIELDS = ("agent", "team", "customer_name")

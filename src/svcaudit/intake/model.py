@@ -150,40 +150,16 @@ class Ticket:
         return self.messages[0].created_at if self.messages else None
 
 
-# Tickets and messages are built by position where it counts (unpickling them, the positional
-# typer of ticket rows): these orders are pinned, so that reordering the fields fails here.
-TICKET_FIELDS = (
-    "ticket_id",
-    "ref",
-    "fields",
-    "created_at",
-    "first_reply_at",
-    "resolved_at",
-    "status",
-    "priority",
-    "channel",
-    "agent",
-    "team",
-    "customer_name",
-    "reopens",
-    "csat",
-    "nps",
-    "ces",
-    "messages",
-    "has_ticket_row",
-    "columns",
-    "timed",
-    "notes",
-    "rejected_fields",
-)
+# A pickled ticket is its field values in the dataclass's own order, so unpickling needs no list.
+_after_ref = attrgetter(*[f.name for f in fields(Ticket)][2:])  # a Ticket's values after `ref`
+# Messages are also built by position by `RowParser.message_cells_typer`: that order is pinned here,
+# so that reordering Message's fields fails at import.
 MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed", "public", "team")
-if tuple(f.name for f in fields(Ticket)) != TICKET_FIELDS or tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS:
+if tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS:
     raise ImportError(
-        "Ticket's or Message's fields changed order: update the code that builds "
-        "them by position (intake.model, RowParser.message_cells_typer)"
+        "Message's fields changed order: update RowParser.message_cells_typer, which builds them by position"
     )
 _ROLES = {role.value: role for role in Role}
-_after_ref = attrgetter(*TICKET_FIELDS[2:])  # a Ticket's values after `ref`, in field order
 
 
 def _ref(path: str | None, row: int | None) -> RowRef:

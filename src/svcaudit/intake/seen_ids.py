@@ -69,9 +69,8 @@ class SeenIds:
             at = np.searchsorted(self._hashes, hashes)
             inside = at < self._hashes.size
             candidates[inside] = self._hashes[at[inside]] == hashes[inside]
-        unique, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
         candidates |= counts[inverse] > 1
-        del unique
         return candidates
 
     def _first(self, ticket_id: str, hashed: int) -> tuple[str, int] | None:
