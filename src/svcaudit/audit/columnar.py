@@ -283,14 +283,8 @@ class ColumnAudit:
             settle_conditions(verdicts, step.rule.when, cols, self._as_of_us)
         if column_step.kernel is None:
             verdicts.defer(verdicts.open)
-            return verdicts
-        kernel_verdicts = column_step.kernel(cols)
-        rows = verdicts.open
-        verdicts.codes[rows] = kernel_verdicts.codes[rows]
-        for position, text in enumerate(kernel_verdicts.texts):
-            chosen = rows & (kernel_verdicts.codes == NOT_APPLICABLE) & (kernel_verdicts.reasons == position)
-            if chosen.any():
-                verdicts.reasons[chosen] = verdicts.text_index(text)
+        else:
+            column_step.kernel(cols, verdicts)
         return verdicts
 
     def _count(self, verdicts: list[ColumnVerdicts | None], rows: np.ndarray) -> None:

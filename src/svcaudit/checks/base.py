@@ -83,7 +83,7 @@ CREATED_AFTER_AS_OF = not_applicable(reasons.CREATED_AFTER_AS_OF.text())
 
 
 # A rule judged a batch of ticket rows at a time (see `Check.column_kernel`).
-ColumnKernel = Callable[["TicketColumns"], "ColumnVerdicts"]
+ColumnKernel = Callable[["TicketColumns", "ColumnVerdicts"], None]
 
 
 class CheckConfigError(ValueError):
@@ -173,8 +173,9 @@ class Check(ABC):
         """The verdict on one ticket in the rule's scope."""
 
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
-        """The rule's verdicts on a batch of ticket rows (`checks.columns`), or None when the
-        check has no kernel: then `evaluate` judges every row. A kernel settles what it can
+        """The rule's verdicts on a batch of ticket rows (`checks.columns`), settled into the
+        `ColumnVerdicts` it is given (rows a rule's `when` settled are closed already), or None when
+        the check has no kernel: then `evaluate` judges every row. A kernel settles what it can
         settle exactly (passes, pending rows, not-applicable with its reason) and defers every
         other row to `evaluate`, which words the findings."""
         return None
@@ -183,10 +184,8 @@ class Check(ABC):
 def constant_kernel(outcome: Outcome) -> ColumnKernel:
     """A kernel for a check that cannot judge any ticket row: the same not-applicable for all."""
 
-    def kernel(cols: TicketColumns) -> ColumnVerdicts:
-        from svcaudit.checks.columns import NOT_APPLICABLE, ColumnVerdicts
-
-        return ColumnVerdicts.constant(cols.size, NOT_APPLICABLE, outcome.reason)
+    def kernel(cols: TicketColumns, verdicts: ColumnVerdicts) -> None:
+        verdicts.not_applicable(verdicts.open, outcome.reason)
 
     return kernel
 

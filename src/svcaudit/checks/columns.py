@@ -96,12 +96,6 @@ class ColumnVerdicts:
             self.texts.append(reason)
             return len(self.texts) - 1
 
-    @classmethod
-    def constant(cls, size: int, code: int, reason: str | None = None) -> ColumnVerdicts:
-        verdicts = cls(size)
-        verdicts.settle(np.ones(size, dtype=bool), code, reason)
-        return verdicts
-
 
 def per_value(values: Sequence[Any], answer: Any, dtype: Any) -> np.ndarray:
     """`answer(value)` for each distinct value of a coded column, as an array a code indexes."""

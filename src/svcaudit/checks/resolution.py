@@ -79,12 +79,11 @@ class ResolutionCheck(Check):
         statuses = self.resolved_statuses
         max_reopens = self.max_reopens
 
-        def kernel(cols: TicketColumns) -> ColumnVerdicts:
+        def kernel(cols: TicketColumns, verdicts: ColumnVerdicts) -> None:
             import numpy as np
 
-            from svcaudit.checks.columns import ColumnVerdicts, resolved_rows
+            from svcaudit.checks.columns import resolved_rows
 
-            verdicts = ColumnVerdicts(cols.size)
             known, resolved = resolved_rows(cols, statuses)
             verdicts.not_applicable(~known, NEEDS_RESOLUTION_DATA)
             if max_reopens is not None:
@@ -93,7 +92,6 @@ class ResolutionCheck(Check):
                 verdicts.defer(reopens > max_reopens)
             verdicts.pending(~resolved)
             verdicts.passed(verdicts.open)
-            return verdicts
 
         return kernel
 

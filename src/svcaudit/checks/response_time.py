@@ -140,7 +140,7 @@ class ResponseTimeCheck(Check):
         ended by the due time of a working-day target; a span still open is settled by the
         questions `Metric.open_columns` asks, then as pending while its counted time at --as-of is within
         the target. Failures and rows without a target are left to `evaluate`, which words them."""
-        from svcaudit.checks.columns import MISSING, ColumnVerdicts, column_clock, per_value, resolved_rows
+        from svcaudit.checks.columns import MISSING, column_clock, per_value, resolved_rows
 
         metric = self.metric
         end_field = metric.ROW_END
@@ -156,15 +156,14 @@ class ResponseTimeCheck(Check):
             target = self._target_of(priority)
             return target.days if isinstance(target, WorkingDays) else -1
 
-        def kernel(cols: TicketColumns) -> ColumnVerdicts:
+        def kernel(cols: TicketColumns, verdicts: ColumnVerdicts) -> None:
             import numpy as np
 
-            verdicts = ColumnVerdicts(cols.size)
             opened = cols.stamps["created_at"]
             verdicts.not_applicable(opened == MISSING, "needs created_at")
             if end_field is None:
                 verdicts.not_applicable(verdicts.open, NEEDS_MESSAGE_ROWS.reason)
-                return verdicts
+                return
             end = cols.stamps[end_field]
             _, resolved = resolved_rows(cols, resolved_statuses)
             ended = end != MISSING
@@ -185,7 +184,6 @@ class ResponseTimeCheck(Check):
             verdicts.passed(ended & (days >= 0) & (end <= due))
             verdicts.pending(~ended & (counted <= allowed))
             verdicts.defer(verdicts.open)
-            return verdicts
 
         return kernel
 
