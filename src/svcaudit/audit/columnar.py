@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 import pyarrow as pa
 
+from svcaudit.audit.column_conditions import settle_conditions
 from svcaudit.audit.engine import Tally, judge_ticket
 from svcaudit.audit.plan import AuditPlan, RuleStep
 from svcaudit.checks.base import ColumnKernel, Status, TicketContext
@@ -275,8 +276,6 @@ class ColumnAudit:
 
     def _judge(self, column_step: ColumnStep, cols: TicketColumns) -> ColumnVerdicts:
         """The rule's kernel after its `when` (`column_conditions`)."""
-        from svcaudit.audit.column_conditions import settle_conditions
-
         step = column_step.step
         verdicts = ColumnVerdicts(cols.size)
         if step.conditional:
