@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,7 @@ from svcaudit.audit.conditions import conditions_unmet
 from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.base import Outcome, Status, TicketContext
+from svcaudit.checks.columns import DEFER, FAIL, NOT_APPLICABLE, PASS, PENDING
 from svcaudit.checks.response_time import ResponseTimeCheck
 from svcaudit.intake.fields import FieldError
 from svcaudit.intake.model import TYPED_FIELDS, RowRef, Ticket
@@ -423,7 +425,7 @@ def test_every_kernel_settles_rows_as_evaluate_and_conditions_unmet(name, data):
     tally = Tally(AuditPlan.of(standard))
     audit = ColumnAudit(tally, as_of)
     cols = RowsAsColumns(tickets, tickets[0].columns)
-    codes = {Status.PASSED: 0, Status.NOT_APPLICABLE: 1, Status.PENDING: 2}
+    codes = {Status.PASSED: PASS, Status.NOT_APPLICABLE: NOT_APPLICABLE, Status.PENDING: PENDING, Status.FAILED: FAIL}
     for column_step in audit.steps:
         if column_step.step.aggregate:
             continue
@@ -435,14 +437,18 @@ def test_every_kernel_settles_rows_as_evaluate_and_conditions_unmet(name, data):
             if any(s is not None and s > as_of for s in (ticket.first_reply_at, ticket.resolved_at)):
                 continue
             code = int(verdicts.codes[position])
-            if code == 3:
+            if code == DEFER:
                 continue  # deferred to evaluate
+            check = column_step.step.check
             ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
             unmet = conditions_unmet(rule.when, ctx) if rule.when else None
-            full = Outcome(Status.NOT_APPLICABLE, unmet) if unmet else column_step.step.check.evaluate(ticket, ctx)
+            full = Outcome(Status.NOT_APPLICABLE, unmet) if unmet else check.evaluate(ticket, ctx)
             assert code == codes.get(full.status), (rule.id, ticket, full)
-            if code == 1:
+            if code == NOT_APPLICABLE:
                 assert verdicts.texts[verdicts.reasons[position]] == full.reason, (rule.id, ticket)
+            if code == FAIL:  # the finding, worded from the kernel's numbers, is evaluate's
+                numbers = verdicts.failure_numbers(np.array([position]))
+                assert check.column_failures(numbers, as_of) == [full], (rule.id, ticket)
 
 
 # -- fixed cases ---------------------------------------------------------------------------------

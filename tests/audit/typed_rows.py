@@ -69,17 +69,22 @@ def judge_tickets_by_columns(tally: Tally, tickets: Sequence[Ticket], as_of: dat
     """The core over tickets already typed (every row exact): what the property tests compare
     with the reference, and a way to audit typed rows from any source."""
     audit = ColumnAudit(tally, as_of)
-    # One batch per run of tickets with the same columns, in order.
+    # One batch per run of tickets with the same columns and input, in order.
     start = 0
     while start < len(tickets):
         end = start
-        while end < len(tickets) and tickets[end].columns == tickets[start].columns:
+        while end < len(tickets) and _batch_key(tickets[end]) == _batch_key(tickets[start]):
             end += 1
         part = list(tickets[start:end])
         exact = np.array([not t.rejected_fields for t in part], dtype=bool)
         rows = np.array([t.ref.row if t.ref else 0 for t in part], dtype=np.int64)
-        audit.add(Batch("", rows, RowsAsColumns(part, part[0].columns), exact, _typed(part), _never, _ignored, _never))
+        cols = RowsAsColumns(part, part[0].columns)
+        audit.add(Batch(_batch_key(part[0])[1], rows, cols, exact, _typed(part), _never, _ignored, _never))
         start = end
+
+
+def _batch_key(ticket: Ticket) -> tuple[frozenset[str], str]:
+    return ticket.columns, ticket.ref.path if ticket.ref else ""
 
 
 def _typed(tickets: list[Ticket]) -> Callable[[np.ndarray], RowSource]:

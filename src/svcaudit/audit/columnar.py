@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -31,6 +31,7 @@ from svcaudit.audit.plan import AuditPlan, RuleStep
 from svcaudit.checks.base import ColumnKernel, Status, TicketContext
 from svcaudit.checks.columns import (
     DEFER,
+    FAIL,
     MISSING,
     NOT_APPLICABLE,
     PASS,
@@ -119,17 +120,50 @@ class ColumnRows:
         return made
 
 
+class FailedRow(NamedTuple):
+    """What a finding names of a ticket row a kernel failed (an `engine.FindingSubject`)."""
+
+    ticket_id: str | None
+    ref: RowRef
+    agent: str | None
+    team: str | None
+    channel: str | None
+    priority: str | None
+
+
+SUBJECT_FIELDS = ("ticket_id", "agent", "team", "channel", "priority")
+
+
+@dataclass
+class Subjects:
+    """The `FailedRow` of each row left, from the batch's coded columns (cheap to hand on)."""
+
+    path: str
+    lines: list[int]
+    codes: dict[str, np.ndarray]
+    values: dict[str, list[str | None]]
+
+    def at(self, place: int) -> FailedRow:
+        codes, values = self.codes, self.values
+        ticket_id, agent, team, channel, priority = (values[name][codes[name][place]] for name in SUBJECT_FIELDS)
+        return FailedRow(ticket_id, RowRef(self.path, self.lines[place]), agent, team, channel, priority)
+
+
 @dataclass
 class RowsLeft:
     """What a batch's kernels left to the reference, in row order, as plain values a worker process
-    can take: rows judged whole (`whole`), rows with rules to `evaluate` (`codes`: each rule's
-    kernel code, DEFER where `evaluate` judges), and with a quality score every row, to score it."""
+    can take: rows judged whole (`whole`), rows with rules to `evaluate` or failed by a kernel
+    (`codes`: each rule's kernel code, DEFER where `evaluate` judges, FAIL where the check's
+    `column_failures` words the finding from `failures`), and with a quality score every row."""
 
     whole: np.ndarray
     codes: np.ndarray  # (rows, rules of the plan that are not aggregates)
     typed: dict[int, Ticket]  # rows the reference typed already, by their place here
     sources: list[tuple[np.ndarray, RowSource]]  # the places of the other rows to type, and their source
     who: list[tuple[str | None, str | None]] | None  # (agent, team) of each row, with a quality score
+    # Per rule: the numbers of its FAIL rows (not judged whole), in row order; None: it failed none.
+    failures: list[dict[str, np.ndarray] | None]
+    subjects: Subjects
 
 
 def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: datetime) -> None:
@@ -141,6 +175,10 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
         for place, typed in zip(places.tolist(), source.tickets(parser), strict=True):
             assert not isinstance(typed, FieldError)  # rows the core typed column-wise are rows the reference types
             tickets[place] = typed
+    worded = [
+        None if numbers is None else iter(step.check.column_failures(numbers, as_of))
+        for step, numbers in zip(steps, left.failures, strict=True)
+    ]
     quality = tally.quality if left.who is not None else None
     for place in range(len(left.whole)):
         if left.whole[place]:
@@ -157,6 +195,11 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
                 outcome = step.check.evaluate(ticket, ctx)
                 tally.add_outcome(step.index, ticket, outcome)
                 judged, passed = outcome.status in JUDGED, outcome.status is Status.PASSED
+            elif code == FAIL:
+                found = worded[column]
+                assert found is not None
+                tally.add_outcome(step.index, left.subjects.at(place), next(found))
+                judged, passed = True, False
             else:
                 judged = passed = code == PASS
             if score is not None and step.weight and judged:
@@ -240,6 +283,7 @@ class ColumnAudit:
         columned = accepted & ~whole
         verdicts: list[ColumnVerdicts | None] = []
         deferring = np.zeros(size, dtype=bool)  # rows with a rule left to `evaluate`
+        failing = np.zeros(size, dtype=bool)  # rows with a rule a kernel failed
         for column_step in self.steps:
             step = column_step.step
             if step.aggregate:
@@ -247,11 +291,12 @@ class ColumnAudit:
                 continue
             rule_verdicts = self._judge(column_step, cols)
             deferring |= columned & (rule_verdicts.codes == DEFER)
+            failing |= columned & (rule_verdicts.codes == FAIL)
             verdicts.append(rule_verdicts)
         self.tally.tickets += int(columned.sum())
         self._count(verdicts, columned)
         self._fold(cols, accepted & ~after, tickets)
-        left = self._left(batch, cols, verdicts, columned, whole, deferring, tickets)
+        left = self._left(batch, cols, verdicts, columned, whole, deferring | failing, deferring, tickets)
         if left is None:
             return
         if self.hand_on is not None:
@@ -332,14 +377,15 @@ class ColumnAudit:
         verdicts: list[ColumnVerdicts | None],
         columned: np.ndarray,
         whole: np.ndarray,
+        unsettled: np.ndarray,
         deferring: np.ndarray,
         tickets: dict[int, Ticket],
     ) -> RowsLeft | None:
         """What the kernels left, in row order: rows the reference judges whole, rows with a rule a
-        kernel deferred, and with a quality score every row (quality tables keep agents and teams
-        in the order they first appear); None when nothing is left."""
+        kernel deferred or failed (`unsettled`), and with a quality score every row (quality tables
+        keep agents and teams in the order they first appear); None when nothing is left."""
         scored = self.tally.quality is not None and any(s.step.weight for s in self.steps)
-        rows = np.flatnonzero(whole | deferring | (columned if scored else False))
+        rows = np.flatnonzero(whole | unsettled | (columned if scored else False))
         if rows.size == 0:
             return None
         judged = [v.codes[rows] for v in verdicts if v is not None]
@@ -360,7 +406,18 @@ class ColumnAudit:
             agent_codes, agents = cols.coded["agent"]
             team_codes, teams = cols.coded["team"]
             who = [(agents[agent_codes[i]], teams[team_codes[i]]) for i in rows.tolist()]
-        return RowsLeft(whole[rows], codes, typed, sources, who)
+        failures = [
+            None if not v.failures else v.failure_numbers(rows[(v.codes[rows] == FAIL) & ~whole[rows]])
+            for v in verdicts
+            if v is not None
+        ]
+        subjects = Subjects(
+            batch.path,
+            batch.rows[rows].tolist(),
+            {name: cols.coded[name][0][rows] for name in SUBJECT_FIELDS},
+            {name: cols.coded[name][1] for name in SUBJECT_FIELDS},
+        )
+        return RowsLeft(whole[rows], codes, typed, sources, who, failures, subjects)
 
 
 def audit_ticket_rows(

@@ -33,7 +33,7 @@ from svcaudit.checks.timeline import Timeline
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import RowParser
 from svcaudit.intake.intake import Intake, TableReading
-from svcaudit.intake.model import InputStats, Rejection, Role, Ticket
+from svcaudit.intake.model import InputStats, Rejection, Role, RowRef, Ticket
 from svcaudit.intake.nulls import NullMarkers
 from svcaudit.intake.presets import HISTORY_FROM_ROWS, HistoryLayout, NestedLayout, get_preset
 from svcaudit.intake.tables import TableShape, expand_folders
@@ -156,7 +156,27 @@ def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_b
     return Violation(*violation_row(rule, ticket, outcome, waived_because))
 
 
-def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_because: str | None = None) -> tuple:
+class FindingSubject(Protocol):
+    """What a finding names of its ticket: a `Ticket`, or a ticket row the columnar core failed
+    without typing it (`columnar.FailedRow`)."""
+
+    @property
+    def ticket_id(self) -> str | None: ...
+    @property
+    def ref(self) -> RowRef | None: ...
+    @property
+    def agent(self) -> str | None: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def channel(self) -> str | None: ...
+    @property
+    def priority(self) -> str | None: ...
+
+
+def violation_row(
+    rule: Rule, ticket: FindingSubject | None, outcome: Outcome, waived_because: str | None = None
+) -> tuple:
     """A finding as the tuple of its Violation fields (`violation_row_of` puts them in order):
     what a `FindingLog` keeps (`append_row`), without a frozen object made per finding on the
     hot path."""
@@ -309,7 +329,7 @@ class Tally:
         if observe and not verdicts.after_as_of:
             self.metrics.observe(ticket, verdicts.timeline)
 
-    def add_outcome(self, index: int, ticket: Ticket, outcome: Outcome) -> None:
+    def add_outcome(self, index: int, ticket: FindingSubject, outcome: Outcome) -> None:
         """Count one rule's verdict on one ticket: a failure is waived, or kept as a finding."""
         rule = self.standard.rules[index]
         if outcome.status is Status.FAILED and self._waive(rule, ticket, outcome):
@@ -366,7 +386,7 @@ class Tally:
         if self.waivers is not None and state.get("waiver_use"):
             self.waiver_use = [mine + theirs for mine, theirs in zip(self.waiver_use, state["waiver_use"], strict=True)]
 
-    def _waive(self, rule: Rule, ticket: Ticket | None, outcome: Outcome) -> bool:
+    def _waive(self, rule: Rule, ticket: FindingSubject | None, outcome: Outcome) -> bool:
         """Count a failure as waived when an active waiver covers it; waived is never dropped."""
         if self.waivers is None:
             return False

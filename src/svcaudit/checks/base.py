@@ -176,9 +176,14 @@ class Check(ABC):
         """The rule's verdicts on a batch of ticket rows (`checks.columns`), settled into the
         `ColumnVerdicts` it is given (rows a rule's `when` settled are closed already), or None when
         the check has no kernel: then `evaluate` judges every row. A kernel settles what it can
-        settle exactly (passes, pending rows, not-applicable with its reason) and defers every
-        other row to `evaluate`, which words the findings."""
+        settle exactly (passes, pending rows, not-applicable with its reason, and failures it
+        can word with `column_failures`) and defers every other row to `evaluate`."""
         return None
+
+    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> list[Outcome]:
+        """The findings of the rows this check's kernel failed (`ColumnVerdicts.fail`), in row
+        order, from the numbers the kernel gave: each the Outcome `evaluate` gives that row."""
+        raise NotImplementedError(f"{type(self).__name__}'s kernel fails no row")
 
 
 def constant_kernel(outcome: Outcome) -> ColumnKernel:

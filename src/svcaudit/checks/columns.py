@@ -2,11 +2,13 @@
 
 Ticket-row exports run to millions of rows, and nearly all of their verdicts are passes, pending
 tickets or a not-applicable with a reason many rows share. A check's `column_kernel` answers those
-for a whole batch of typed ticket rows with array operations; every other row (a failure, anything
-the kernel cannot settle with certainty) it marks DEFER, and the audit judges that row with the
-check's own `evaluate`, the reference, which words every finding. So a kernel never makes a finding
-and never needs to be right about one: it only has to be right about what it settles, which the
-property tests hold it to, rule kind by rule kind, against `evaluate`.
+for a whole batch of typed ticket rows with array operations. A failure it is sure of it marks FAIL,
+with the numbers that word it (`ColumnVerdicts.fail`); the check's `column_failures` words those
+rows with the same functions its `evaluate` words a finding with, so a failure on a ticket row costs
+no reference typing and no `evaluate`. Every other row (anything the kernel cannot settle with
+certainty) it marks DEFER, and the audit judges that row with the check's own `evaluate`, the
+reference. A kernel only has to be right about what it settles, which the property tests hold it
+to, rule kind by rule kind, against `evaluate`, findings included.
 
 numpy is imported here and only here among the checks, and this module only when data is read.
 """
@@ -27,7 +29,7 @@ US_PER_SECOND = 1_000_000
 YEAR_US = 366 * 86_400 * US_PER_SECOND
 
 # What a kernel says of a row.
-PASS, NOT_APPLICABLE, PENDING, DEFER = 0, 1, 2, 3
+PASS, NOT_APPLICABLE, PENDING, DEFER, FAIL = 0, 1, 2, 3, 4
 
 
 class TicketColumns(Protocol):
@@ -46,13 +48,16 @@ class TicketColumns(Protocol):
 
 @dataclass
 class ColumnVerdicts:
-    """A rule's verdict on each row of a batch: PASS, NOT_APPLICABLE (with a reason), PENDING
-    or DEFER. Rows are settled once: the first `settle` that covers a row decides it."""
+    """A rule's verdict on each row of a batch: PASS, NOT_APPLICABLE (with a reason), PENDING,
+    FAIL (with the numbers that word it) or DEFER. Rows are settled once: the first `settle` that
+    covers a row decides it."""
 
     size: int
     codes: np.ndarray = field(init=False)
     reasons: np.ndarray = field(init=False)  # for NOT_APPLICABLE rows: the index of the text
     texts: list[str] = field(default_factory=list)
+    # For FAIL rows: named arrays, a value per row of the batch, that `Check.column_failures` words.
+    failures: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.codes = np.full(self.size, DEFER, dtype=np.int8)
@@ -83,6 +88,18 @@ class ColumnVerdicts:
 
     def not_applicable(self, rows: np.ndarray, reason: str) -> None:
         self.settle(rows, NOT_APPLICABLE, reason)
+
+    def fail(self, rows: np.ndarray, numbers: dict[str, np.ndarray]) -> None:
+        """Decide the still-open `rows` as failed; `numbers` (arrays as long as the batch) are
+        what the check's `column_failures` words them from. Once per kernel."""
+        if self.failures:
+            raise ValueError("a kernel fails rows once, with every number its wording needs")
+        self.failures = numbers
+        self.settle(rows, FAIL)
+
+    def failure_numbers(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The numbers of the failed `rows` (positions, in order), for `Check.column_failures`."""
+        return {name: values[rows] for name, values in self.failures.items()}
 
     def defer(self, rows: np.ndarray) -> None:
         """Leave the still-open `rows` to `evaluate`."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from svcaudit import reasons
 from svcaudit.checks.base import (
@@ -89,11 +89,26 @@ class ResolutionCheck(Check):
             if max_reopens is not None:
                 reopens = cols.numbers["reopens"]
                 verdicts.not_applicable(np.isnan(reopens), NEEDS_REOPENS_DATA)
-                verdicts.defer(reopens > max_reopens)
+                verdicts.fail(reopens > max_reopens, {"reopens": reopens})
             verdicts.pending(~resolved)
             verdicts.passed(verdicts.open)
 
         return kernel
+
+    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> list[Outcome]:
+        """Rows reopened beyond `max_reopens`, worded as `evaluate` words them (a ticket row has
+        no status events to show)."""
+        return [self._reopened(int(reopens), None) for reopens in numbers["reopens"].tolist()]
+
+    def _reopened(self, reopens: int, trail: str | None) -> Outcome:
+        times = "time" if reopens == 1 else "times"
+        return failed(
+            f"reopened {reopens} {times} (at most {self.max_reopens})",
+            measured_value=reopens,
+            target_value=self.max_reopens,
+            field="reopens",
+            evidence=trail,
+        )
 
     def _verdict(
         self, resolved: bool | None, reopens: int | None, final_status: str | None, trail: Callable[[], str | None]
@@ -105,21 +120,10 @@ class ResolutionCheck(Check):
             if reopens is None:
                 return not_applicable(NEEDS_REOPENS_DATA)
             if reopens > self.max_reopens:
-                times = "time" if reopens == 1 else "times"
-                return failed(
-                    f"reopened {reopens} {times} (at most {self.max_reopens})",
-                    measured_value=reopens,
-                    target_value=self.max_reopens,
-                    field="reopens",
-                    evidence=trail(),
-                )
+                return self._reopened(reopens, trail())
         if not resolved:
             return pending(f"not resolved yet (status {final_status})", field="status")
         return passed()
-
-
-def _no_trail() -> None:
-    return None  # a ticket row has no status events to show
 
 
 def _status_trail(timeline) -> str | None:

@@ -25,7 +25,7 @@ Fails:   the same rule on a ticket answered after 26h ("first reply took 1d 2h, 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from svcaudit import reasons
 from svcaudit.checks.base import (
@@ -45,8 +45,9 @@ from svcaudit.checks.base import (
 from svcaudit.checks.metrics import CLOCK_OPTIONS, METRICS, MeasuredSpan, Measurement, Metric
 from svcaudit.checks.options import duration_option
 from svcaudit.checks.schema_parts import DURATION
-from svcaudit.intake.model import Ticket
+from svcaudit.intake.model import Message, Ticket
 from svcaudit.timecalc.zoneclock import to_epoch_us as _epoch_us
+from svcaudit.timecalc.zoneclock import utc_instant
 
 if TYPE_CHECKING:
     from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
@@ -183,9 +184,32 @@ class ResponseTimeCheck(Check):
             verdicts.passed(ended & (seconds >= 0) & (counted <= seconds))
             verdicts.passed(ended & (days >= 0) & (end <= due))
             verdicts.pending(~ended & (counted <= allowed))
+            # Over the target: a finding, worded by `column_failures` from these numbers.
+            due = np.where(days >= 0, due, clock.add_business_seconds(start, np.maximum(seconds, 0)))
+            targets = per_value(priorities, lambda p: str(self._target_of(p)), object)[priority_codes]
+            numbers = {"start": start, "end": np.where(ended, end, MISSING), "counted": counted}
+            verdicts.fail(counted > allowed, {**numbers, "allowed": allowed, "due": due, "target": targets})
             verdicts.defer(verdicts.open)
 
         return kernel
+
+    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> list[Outcome]:
+        """Findings worded as `judge_span` words them, from the kernel's numbers: a span from
+        `start` to `end` (MISSING: still open at --as-of) that counted `counted` seconds over the
+        `allowed` seconds of its `target`, due at `due`."""
+        from svcaudit.checks.columns import MISSING
+
+        label, unanswered = self.metric.LABEL, self.metric.UNANSWERED
+        as_of_text = format_instant(as_of)
+        columns = (numbers[name].tolist() for name in ("start", "end", "counted", "allowed", "due", "target"))
+        found = []
+        for start, end, counted, allowed, due, target in zip(*columns, strict=True):
+            due_at, opened = utc_instant(due), utc_instant(start)
+            if end == MISSING:
+                found.append(_breached(unanswered, counted, allowed, due_at, target, opened, as_of_text))
+            else:
+                found.append(_late(label, counted, allowed, due_at, target, opened, utc_instant(end)))
+        return found
 
     # -- what is measured ------------------------------------------------------------------------
 
@@ -222,33 +246,20 @@ class ResponseTimeCheck(Check):
                     due_at=due,
                     message=span.message,
                 )
-            # A third of a large export's tickets fail: an Outcome made directly, not via **.
-            return Outcome(
-                Status.FAILED,
-                f"{span.label} took {format_seconds(measured)}, over the target {target} "
-                f"by {format_seconds(measured - target_seconds)}",
-                measured_seconds=measured,
-                target_seconds=target_seconds,
-                due_at=due,
-                evidence=f"from {format_instant(start)} to {format_instant(end)}; due {format_instant(due)}",
-                message=span.message,
-            )
-        numbers = dict(target_seconds=target_seconds, due_at=due, message=span.message)
+            return _late(span.label, measured, target_seconds, due, str(target), start, end, span.message)
         unanswered = self.metric.UNANSWERED
         elapsed = clock.elapsed(start, as_of)
-        evidence = f"waiting since {format_instant(start)}; due {format_instant(due)}; as of {format_instant(as_of)}"
         if elapsed > target_seconds:
-            return failed(
-                f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})",
-                measured_seconds=elapsed,
-                evidence=evidence,
-                **numbers,
+            return _breached(
+                unanswered, elapsed, target_seconds, due, str(target), start, format_instant(as_of), span.message
             )
         return pending(
             f"{unanswered}; {format_seconds(target_seconds - elapsed)} left",
             measured_seconds=elapsed,
-            evidence=evidence,
-            **numbers,
+            target_seconds=target_seconds,
+            due_at=due,
+            evidence=_waiting(start, due, format_instant(as_of)),
+            message=span.message,
         )
 
     def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Seconds, as_of: datetime) -> Outcome:
@@ -261,6 +272,56 @@ class ResponseTimeCheck(Check):
         if still_waiting:
             return pending(f"customer still waiting; {text}", measured_seconds=waited, target_seconds=target_seconds)
         return passed(measured_seconds=waited, target_seconds=target_seconds, evidence=text)
+
+
+def _late(
+    label: str,
+    measured: int,
+    target_seconds: int,
+    due: datetime,
+    target: str,
+    start: datetime,
+    end: datetime,
+    message: Message | None = None,
+) -> Outcome:
+    """The finding of a span that ended over its target (a third of a large export's tickets
+    fail: the Outcome is made directly, not via **)."""
+    return Outcome(
+        Status.FAILED,
+        f"{label} took {format_seconds(measured)}, over the target {target} "
+        f"by {format_seconds(measured - target_seconds)}",
+        measured_seconds=measured,
+        target_seconds=target_seconds,
+        due_at=due,
+        evidence=f"from {format_instant(start)} to {format_instant(end)}; due {format_instant(due)}",
+        message=message,
+    )
+
+
+def _breached(
+    unanswered: str,
+    elapsed: int,
+    target_seconds: int,
+    due: datetime,
+    target: str,
+    start: datetime,
+    as_of: str,
+    message: Message | None = None,
+) -> Outcome:
+    """The finding of a span still open at --as-of (`as_of`, as written) and over its target."""
+    return Outcome(
+        Status.FAILED,
+        f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})",
+        measured_seconds=elapsed,
+        target_seconds=target_seconds,
+        due_at=due,
+        evidence=_waiting(start, due, as_of),
+        message=message,
+    )
+
+
+def _waiting(start: datetime, due: datetime, as_of: str) -> str:
+    return f"waiting since {format_instant(start)}; due {format_instant(due)}; as of {as_of}"
 
 
 def _worst_cycle(outcomes: list[Outcome]) -> Outcome:

@@ -36,6 +36,11 @@ def to_epoch_us(moment: datetime) -> int:
     return (moment - EPOCH_UTC) // ONE_MICROSECOND
 
 
+def utc_instant(instant: int) -> datetime:
+    """An aware datetime in UTC for an instant, as the intake gives every timestamp."""
+    return EPOCH_UTC + timedelta(microseconds=instant)
+
+
 def from_epoch_us(instant: int, zone: tzinfo) -> datetime:
     """An aware datetime for an instant, shown in `zone` (the right fold is chosen by astimezone)."""
     return (EPOCH_UTC + timedelta(microseconds=instant)).astimezone(zone)
