@@ -136,17 +136,31 @@ SUBJECT_FIELDS = ("ticket_id", "agent", "team", "channel", "priority")
 
 @dataclass
 class Subjects:
-    """The `FailedRow` of each row left, from the batch's coded columns (cheap to hand on)."""
+    """The `FailedRow` of each row left: its physical line and its SUBJECT_FIELDS, a list each."""
 
     path: str
     lines: list[int]
-    codes: dict[str, np.ndarray]
     values: dict[str, list[str | None]]
 
+    @classmethod
+    def of(cls, path: str, lines: np.ndarray, cols: TicketColumns, rows: np.ndarray) -> Subjects:
+        """The subjects of the batch's `rows` (positions), read from its coded columns."""
+        values = {}
+        for name in SUBJECT_FIELDS:
+            codes, distinct = cols.coded[name]
+            values[name] = np.array(distinct, dtype=object)[codes[rows]].tolist()
+        return cls(path, lines[rows].tolist(), values)
+
     def at(self, place: int) -> FailedRow:
-        codes, values = self.codes, self.values
-        ticket_id, agent, team, channel, priority = (values[name][codes[name][place]] for name in SUBJECT_FIELDS)
-        return FailedRow(ticket_id, RowRef(self.path, self.lines[place]), agent, team, channel, priority)
+        values = self.values
+        return FailedRow(
+            values["ticket_id"][place],
+            RowRef(self.path, self.lines[place]),
+            values["agent"][place],
+            values["team"][place],
+            values["channel"][place],
+            values["priority"][place],
+        )
 
 
 @dataclass
@@ -180,32 +194,59 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
         for step, numbers in zip(steps, left.failures, strict=True)
     ]
     quality = tally.quality if left.who is not None else None
+    context: list[Any] = [None, None]  # the place whose TicketContext is held, and that context
+
+    def judge(place: int, column: int) -> tuple[bool, bool]:
+        """Count rule `column` on row `place` (DEFER: `evaluate`; FAIL: the kernel's finding);
+        whether it was judged, and passed."""
+        step = steps[column]
+        if left.codes[place, column] == FAIL:
+            found = worded[column]
+            assert found is not None
+            tally.add_outcome(step.index, left.subjects.at(place), next(found))
+            return True, False
+        ticket = tickets[place]
+        if context[0] != place:
+            context[:] = place, TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
+        outcome = step.check.evaluate(ticket, context[1])
+        tally.add_outcome(step.index, ticket, outcome)
+        return outcome.status in JUDGED, outcome.status is Status.PASSED
+
+    if quality is None:
+        # Only the rules left on each row, in the reference's order: by row, then by rule.
+        for place, column in _left_in_order(left):
+            if column < 0:
+                tally.add(judge_ticket(plan, tickets[place], as_of), observe=False)
+            else:
+                judge(place, column)
+        return
     for place in range(len(left.whole)):
         if left.whole[place]:
             tally.add(judge_ticket(plan, tickets[place], as_of), observe=False)
             continue
-        score = TicketScore() if quality is not None else None
-        ctx = None
+        score = TicketScore()
         for column, step in enumerate(steps):
             code = left.codes[place, column]
-            if code == DEFER:
-                ticket = tickets[place]
-                if ctx is None:
-                    ctx = TicketContext(ticket, as_of, standard.phrase_bank, standard.text_strip)
-                outcome = step.check.evaluate(ticket, ctx)
-                tally.add_outcome(step.index, ticket, outcome)
-                judged, passed = outcome.status in JUDGED, outcome.status is Status.PASSED
-            elif code == FAIL:
-                found = worded[column]
-                assert found is not None
-                tally.add_outcome(step.index, left.subjects.at(place), next(found))
-                judged, passed = True, False
+            if code == DEFER or code == FAIL:
+                judged, passed = judge(place, column)
             else:
                 judged = passed = code == PASS
-            if score is not None and step.weight and judged:
+            if step.weight and judged:
                 score.add(step.weight, passed, step.rule.critical)
-        if score is not None and quality is not None and left.who is not None:
-            quality.add(score, *left.who[place])
+        assert left.who is not None
+        quality.add(score, *left.who[place])
+
+
+def _left_in_order(left: RowsLeft) -> list[tuple[int, int]]:
+    """(place, rule column) of every rule to judge, and (place, -1) of every row judged whole,
+    ordered by place, then column."""
+    active = ((left.codes == DEFER) | (left.codes == FAIL)) & ~left.whole[:, None]
+    places, columns = np.nonzero(active)
+    wholes = np.flatnonzero(left.whole)
+    places = np.concatenate((places, wholes))
+    columns = np.concatenate((columns, np.full(wholes.size, -1)))
+    order = np.lexsort((columns, places))
+    return list(zip(places[order].tolist(), columns[order].tolist(), strict=True))
 
 
 @dataclass
@@ -411,12 +452,7 @@ class ColumnAudit:
             for v in verdicts
             if v is not None
         ]
-        subjects = Subjects(
-            batch.path,
-            batch.rows[rows].tolist(),
-            {name: cols.coded[name][0][rows] for name in SUBJECT_FIELDS},
-            {name: cols.coded[name][1] for name in SUBJECT_FIELDS},
-        )
+        subjects = Subjects.of(batch.path, batch.rows, cols, rows)
         return RowsLeft(whole[rows], codes, typed, sources, who, failures, subjects)
 
 
