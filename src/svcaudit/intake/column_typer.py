@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from svcaudit.intake.arrow_csv import SPACE_CHARS, CellBatch
 from svcaudit.intake.fields import FieldError, RowParser, survey_score, whole_number
+from svcaudit.intake.iso_parts import IsoParts, fixed_width_parts, regex_parts
 from svcaudit.intake.timestamps import MAX_YEAR, MIN_YEAR
 from svcaudit.timecalc.worktable import NAT
 
@@ -44,11 +45,6 @@ MICROS = timedelta(microseconds=1)
 SECOND = 1_000_000
 HOUR = 3600 * SECOND
 DAY = 24 * HOUR
-_ISO = (
-    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
-    r"(?:[Tt ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
-    r"(?P<z>Z|(?P<zs>[+-])(?P<zh>\d{2}):(?P<zm>\d{2}))?)?$"
-)
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
@@ -180,22 +176,22 @@ def _numbers(coded: tuple[np.ndarray, list]) -> np.ndarray:
 
 
 def _stamps(
-    column: pa.Array | None, size: int, name: str, path: str, parser: RowParser, exact: np.ndarray
+    column: pa.Array | pa.ChunkedArray | None, size: int, name: str, path: str, parser: RowParser, exact: np.ndarray
 ) -> np.ndarray:
-    """A timestamp column as epoch microseconds: ISO 8601 column-wise, the rest per distinct value
-    by the reference (`RowParser.timestamp`)."""
+    """A timestamp column as epoch microseconds: ISO 8601 column-wise (its fixed-width forms from
+    the bytes, the others by regex), the rest per distinct value by the reference
+    (`RowParser.timestamp`)."""
     stamps = np.full(size, MISSING, dtype=np.int64)
     if column is None:
         return stamps
-    trimmed = pc.ascii_trim_whitespace(column)
-    blank = pc.equal(pc.utf8_length(trimmed), 0).to_numpy(zero_copy_only=False)
-    parts = pc.extract_regex(trimmed, _ISO)
-    read = parts.is_valid().to_numpy(zero_copy_only=False)
-    if read.any():
-        rows = np.flatnonzero(read)
-        micros, ok = _iso_micros(parts.filter(pa.array(read)), parser.timestamps.zone)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    rows, parts, blank = _iso_texts(column)
+    read = np.zeros(size, dtype=bool)
+    if rows.size:
+        micros, ok = _iso_micros(parts, parser.timestamps.zone)
         stamps[rows[ok]] = micros[ok]
-        read[rows[~ok]] = False
+        read[rows[ok]] = True
     rest = np.flatnonzero(~read & ~blank)
     if rest.size:
 
@@ -211,18 +207,33 @@ def _stamps(
     return stamps
 
 
-def _iso_micros(parts: pa.StructArray, zone: tzinfo) -> tuple[np.ndarray, np.ndarray]:
-    """Epoch microseconds of ISO 8601 parts, and which rows are certain (a valid date and time,
+def _iso_texts(column: pa.Array) -> tuple[np.ndarray, IsoParts, np.ndarray]:
+    """The rows of a column whose trimmed text is ISO 8601, their fields, and which rows are blank
+    once trimmed. Texts of a fixed-width form are read from the bytes as they are (they have
+    nothing to trim); only the other rows are trimmed and read by regex."""
+    size = len(column)
+    fixed_rows, fixed = fixed_width_parts(column)
+    blank = np.zeros(size, dtype=bool)
+    if fixed_rows.size == size:
+        return fixed_rows, fixed, blank
+    if fixed_rows.size:
+        other = np.ones(size, dtype=bool)
+        other[fixed_rows] = False
+        other_rows = np.flatnonzero(other)
+        others = column.take(pa.array(other_rows))
+    else:
+        other_rows, others = np.arange(size), column
+    trimmed = pc.ascii_trim_whitespace(others)
+    blank[other_rows] = pc.equal(pc.utf8_length(trimmed), 0).fill_null(False).to_numpy(zero_copy_only=False)
+    regex_rows, matched = regex_parts(trimmed)
+    return np.concatenate([fixed_rows, other_rows[regex_rows]]), IsoParts.joined([fixed, matched]), blank
+
+
+def _iso_micros(parts: IsoParts, zone: tzinfo) -> tuple[np.ndarray, np.ndarray]:
+    """Epoch microseconds of ISO 8601 fields, and which rows are certain (a valid date and time,
     the year in range, a naive time clear of the zone's gaps and folds)."""
-
-    def number(field: str) -> np.ndarray:
-        text = parts.field(field)
-        text = pc.if_else(pc.equal(pc.utf8_length(text), 0), "0", text)
-        return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
-
-    year, month, day = number("y"), number("m"), number("d")
-    hour, minute, second = number("H"), number("M"), number("S")
-    fraction = pc.cast(pc.utf8_rpad(parts.field("f"), width=6, padding="0"), pa.int64()).to_numpy(zero_copy_only=False)
+    year, month, day = parts.year, parts.month, parts.day
+    hour, minute, second = parts.hour, parts.minute, parts.second
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_days = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
     ok = (
@@ -235,15 +246,14 @@ def _iso_micros(parts: pa.StructArray, zone: tzinfo) -> tuple[np.ndarray, np.nda
         & (hour <= 23)
         & (minute <= 59)
         & (second <= 59)
+        & (parts.zone_hours <= 23)
+        & (parts.zone_minutes <= 59)
     )
-    local = _days_from_civil(year, month, day) * DAY + hour * HOUR + minute * 60 * SECOND + second * SECOND + fraction
-    zone_text = parts.field("z")
-    naive = pc.equal(pc.utf8_length(zone_text), 0).to_numpy(zero_copy_only=False)
-    signed = pc.equal(parts.field("zs"), "-").to_numpy(zero_copy_only=False)
-    zone_hours, zone_minutes = number("zh"), number("zm")
-    ok &= (zone_hours <= 23) & (zone_minutes <= 59)
-    offset = (zone_hours * HOUR + zone_minutes * 60 * SECOND) * np.where(signed, -1, 1)
-    naive &= ok  # the zone is asked only of dates in range
+    local = (
+        _days_from_civil(year, month, day) * DAY + hour * HOUR + minute * 60 * SECOND + second * SECOND + parts.fraction
+    )
+    offset = (parts.zone_hours * HOUR + parts.zone_minutes * 60 * SECOND) * parts.zone_sign
+    naive = parts.naive & ok  # the zone is asked only of dates in range
     if naive.any():
         local_offset, clear = _zone_offsets(zone, local[naive], year[naive])
         offset[naive] = local_offset
