@@ -139,7 +139,8 @@ def _number_reader(parser: RowParser, name: str) -> Callable[[str], float | None
 
 def _per_value(column: pa.Array | None, size: int, read: Callable[[str], object], exact: np.ndarray) -> tuple:
     """(codes, values) of a column read once per distinct text; rows whose text `read` refuses
-    are marked not exact (their code points at None). A missing column is read as None."""
+    are marked not exact (their code points at None). A missing column, or a null entry, is read
+    as None."""
     if column is None:  # as a row without the column: its value is None
         try:
             value = read(None)  # type: ignore[arg-type]
@@ -147,7 +148,7 @@ def _per_value(column: pa.Array | None, size: int, read: Callable[[str], object]
             exact[:] = False
             value = None
         return np.zeros(size, dtype=np.int32), [value]
-    encoded = pc.dictionary_encode(column)
+    encoded = pc.dictionary_encode(column, null_encoding="encode")
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     values: list = []
     where: dict = {}
