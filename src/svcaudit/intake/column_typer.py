@@ -6,7 +6,8 @@ as stamped before creation, or a value no column-wise form covers and the refere
 marked not `exact`, and the caller types that row with `RowParser.ticket` as always.
 
 Timestamps in ISO 8601 (date, or date and time with T or a space, optional seconds and fraction,
-optional Z or +HH:MM) are read column-wise; naive ones in the standard's zone, from the zone's
+optional Z or +HH:MM) are read column-wise, the common fixed-width forms from the string array's
+bytes and the others by regex (`iso_parts`); naive ones in the standard's zone, from the zone's
 offsets (a local time in a daylight-saving gap or fold is read by the reference parser). Any other
 form (dotted and slash dates, epoch seconds, free text, null markers) is read by the reference
 parser once per distinct value. Enumerated and name fields, and numbers, are read by the reference

@@ -192,7 +192,6 @@ def _fixed_fields(positions: np.ndarray) -> IsoParts:
             value = value * _TEN + (positions[position] - _ZERO)
         return value.astype(np.int64)
 
-    zeros = np.zeros(count, dtype=np.int64)
     offset = width == _OFFSET_WIDTH
     return IsoParts(
         year=number(_YEAR),
@@ -201,9 +200,9 @@ def _fixed_fields(positions: np.ndarray) -> IsoParts:
         hour=number(_HOUR),
         minute=number(_MINUTE),
         second=number(_SECOND),
-        fraction=zeros,
+        fraction=np.zeros(count, dtype=np.int64),
         zone_sign=np.where(positions[_ZONE_SIGN] == _WEST, -1, 1) if offset else np.ones(count, dtype=np.int64),
-        zone_hours=number(_ZONE_HOURS) if offset else zeros,
-        zone_minutes=number(_ZONE_MINUTES) if offset else zeros,
+        zone_hours=number(_ZONE_HOURS) if offset else np.zeros(count, dtype=np.int64),
+        zone_minutes=number(_ZONE_MINUTES) if offset else np.zeros(count, dtype=np.int64),
         naive=np.full(count, width == _NAIVE_WIDTH, dtype=bool),
     )
