@@ -6,7 +6,8 @@ as stamped before creation, or a value no column-wise form covers and the refere
 marked not `exact`, and the caller types that row with `RowParser.ticket` as always.
 
 Timestamps in ISO 8601 (date, or date and time with T or a space, optional seconds and fraction,
-optional Z or +HH:MM) are read column-wise; naive ones in the standard's zone, from the zone's
+optional Z or +HH:MM) are read column-wise, the common fixed-width forms from the string array's
+bytes and the others by regex (`iso_parts`); naive ones in the standard's zone, from the zone's
 offsets (a local time in a daylight-saving gap or fold is read by the reference parser). Any other
 form (dotted and slash dates, epoch seconds, free text, null markers) is read by the reference
 parser once per distinct value. Enumerated and name fields, and numbers, are read by the reference
@@ -28,6 +29,7 @@ import pyarrow.compute as pc
 
 from svcaudit.intake.arrow_csv import SPACE_CHARS, CellBatch
 from svcaudit.intake.fields import FieldError, RowParser, survey_score, whole_number
+from svcaudit.intake.iso_parts import IsoParts, fixed_width_parts, regex_parts
 from svcaudit.intake.timestamps import MAX_YEAR, MIN_YEAR
 from svcaudit.timecalc.worktable import NAT
 
@@ -44,11 +46,6 @@ MICROS = timedelta(microseconds=1)
 SECOND = 1_000_000
 HOUR = 3600 * SECOND
 DAY = 24 * HOUR
-_ISO = (
-    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
-    r"(?:[Tt ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
-    r"(?P<z>Z|(?P<zs>[+-])(?P<zh>\d{2}):(?P<zm>\d{2}))?)?$"
-)
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
@@ -143,7 +140,8 @@ def _number_reader(parser: RowParser, name: str) -> Callable[[str], float | None
 
 def _per_value(column: pa.Array | None, size: int, read: Callable[[str], object], exact: np.ndarray) -> tuple:
     """(codes, values) of a column read once per distinct text; rows whose text `read` refuses
-    are marked not exact (their code points at None). A missing column is read as None."""
+    are marked not exact (their code points at None). A missing column, or a null entry, is read
+    as None."""
     if column is None:  # as a row without the column: its value is None
         try:
             value = read(None)  # type: ignore[arg-type]
@@ -151,7 +149,7 @@ def _per_value(column: pa.Array | None, size: int, read: Callable[[str], object]
             exact[:] = False
             value = None
         return np.zeros(size, dtype=np.int32), [value]
-    encoded = pc.dictionary_encode(column)
+    encoded = pc.dictionary_encode(column, null_encoding="encode")
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     values: list = []
     where: dict = {}
@@ -180,22 +178,22 @@ def _numbers(coded: tuple[np.ndarray, list]) -> np.ndarray:
 
 
 def _stamps(
-    column: pa.Array | None, size: int, name: str, path: str, parser: RowParser, exact: np.ndarray
+    column: pa.Array | pa.ChunkedArray | None, size: int, name: str, path: str, parser: RowParser, exact: np.ndarray
 ) -> np.ndarray:
-    """A timestamp column as epoch microseconds: ISO 8601 column-wise, the rest per distinct value
-    by the reference (`RowParser.timestamp`)."""
+    """A timestamp column as epoch microseconds: ISO 8601 column-wise (its fixed-width forms from
+    the bytes, the others by regex), the rest per distinct value by the reference
+    (`RowParser.timestamp`)."""
     stamps = np.full(size, MISSING, dtype=np.int64)
     if column is None:
         return stamps
-    trimmed = pc.ascii_trim_whitespace(column)
-    blank = pc.equal(pc.utf8_length(trimmed), 0).to_numpy(zero_copy_only=False)
-    parts = pc.extract_regex(trimmed, _ISO)
-    read = parts.is_valid().to_numpy(zero_copy_only=False)
-    if read.any():
-        rows = np.flatnonzero(read)
-        micros, ok = _iso_micros(parts.filter(pa.array(read)), parser.timestamps.zone)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    rows, parts, blank = _iso_texts(column)
+    read = np.zeros(size, dtype=bool)
+    if rows.size:
+        micros, ok = _iso_micros(parts, parser.timestamps.zone)
         stamps[rows[ok]] = micros[ok]
-        read[rows[~ok]] = False
+        read[rows[ok]] = True
     rest = np.flatnonzero(~read & ~blank)
     if rest.size:
 
@@ -211,18 +209,33 @@ def _stamps(
     return stamps
 
 
-def _iso_micros(parts: pa.StructArray, zone: tzinfo) -> tuple[np.ndarray, np.ndarray]:
-    """Epoch microseconds of ISO 8601 parts, and which rows are certain (a valid date and time,
+def _iso_texts(column: pa.Array) -> tuple[np.ndarray, IsoParts, np.ndarray]:
+    """The rows of a column whose trimmed text is ISO 8601, their fields, and which rows are blank
+    once trimmed. Texts of a fixed-width form are read from the bytes as they are (they have
+    nothing to trim); only the other rows are trimmed and read by regex."""
+    size = len(column)
+    fixed_rows, fixed = fixed_width_parts(column)
+    blank = np.zeros(size, dtype=bool)
+    if fixed_rows.size == size:
+        return fixed_rows, fixed, blank
+    if fixed_rows.size:
+        other = np.ones(size, dtype=bool)
+        other[fixed_rows] = False
+        other_rows = np.flatnonzero(other)
+        others = column.take(pa.array(other_rows))
+    else:
+        other_rows, others = np.arange(size), column
+    trimmed = pc.ascii_trim_whitespace(others)
+    blank[other_rows] = pc.equal(pc.utf8_length(trimmed), 0).fill_null(False).to_numpy(zero_copy_only=False)
+    regex_rows, matched = regex_parts(trimmed)
+    return np.concatenate([fixed_rows, other_rows[regex_rows]]), IsoParts.joined([fixed, matched]), blank
+
+
+def _iso_micros(parts: IsoParts, zone: tzinfo) -> tuple[np.ndarray, np.ndarray]:
+    """Epoch microseconds of ISO 8601 fields, and which rows are certain (a valid date and time,
     the year in range, a naive time clear of the zone's gaps and folds)."""
-
-    def number(field: str) -> np.ndarray:
-        text = parts.field(field)
-        text = pc.if_else(pc.equal(pc.utf8_length(text), 0), "0", text)
-        return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
-
-    year, month, day = number("y"), number("m"), number("d")
-    hour, minute, second = number("H"), number("M"), number("S")
-    fraction = pc.cast(pc.utf8_rpad(parts.field("f"), width=6, padding="0"), pa.int64()).to_numpy(zero_copy_only=False)
+    year, month, day = parts.year, parts.month, parts.day
+    hour, minute, second = parts.hour, parts.minute, parts.second
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_days = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
     ok = (
@@ -235,15 +248,14 @@ def _iso_micros(parts: pa.StructArray, zone: tzinfo) -> tuple[np.ndarray, np.nda
         & (hour <= 23)
         & (minute <= 59)
         & (second <= 59)
+        & (parts.zone_hours <= 23)
+        & (parts.zone_minutes <= 59)
     )
-    local = _days_from_civil(year, month, day) * DAY + hour * HOUR + minute * 60 * SECOND + second * SECOND + fraction
-    zone_text = parts.field("z")
-    naive = pc.equal(pc.utf8_length(zone_text), 0).to_numpy(zero_copy_only=False)
-    signed = pc.equal(parts.field("zs"), "-").to_numpy(zero_copy_only=False)
-    zone_hours, zone_minutes = number("zh"), number("zm")
-    ok &= (zone_hours <= 23) & (zone_minutes <= 59)
-    offset = (zone_hours * HOUR + zone_minutes * 60 * SECOND) * np.where(signed, -1, 1)
-    naive &= ok  # the zone is asked only of dates in range
+    local = (
+        _days_from_civil(year, month, day) * DAY + hour * HOUR + minute * 60 * SECOND + second * SECOND + parts.fraction
+    )
+    offset = (parts.zone_hours * HOUR + parts.zone_minutes * 60 * SECOND) * parts.zone_sign
+    naive = parts.naive & ok  # the zone is asked only of dates in range
     if naive.any():
         local_offset, clear = _zone_offsets(zone, local[naive], year[naive])
         offset[naive] = local_offset
