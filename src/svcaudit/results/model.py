@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter, itemgetter
@@ -338,17 +338,30 @@ _MEASURED, _TARGET, _DUE = (VIOLATION_FIELDS.index(name) for name in ("measured_
 
 def violation_dict(row: tuple) -> dict[str, Any]:
     """A finding's JSON item, from its row (`violation_as_row`): what `Violation.to_dict` gives,
-    without making the object (the JSON report writes hundreds of thousands of them). The due
-    time is written as an instant, and `waiver` only names the waiver of a waived finding."""
-    measured, target = row[_MEASURED], row[_TARGET]
-    overrun = None if measured is None or target is None else measured - target
-    item = dict(zip(_ITEM_KEYS, (*row[:_OVERRUN_AT], overrun, *row[_OVERRUN_AT:]), strict=True))
-    due = row[_DUE]
-    if due is not None:
-        item["due_at"] = format_instant(due)
-    if item["waiver"] is None:
-        del item["waiver"]
-    return item
+    without making the object (`violation_items` of the one row)."""
+    keys, columns = violation_items([row])
+    return dict(zip(keys, (column[0] for column in columns), strict=True))
+
+
+def violation_items(rows: Sequence[tuple]) -> tuple[tuple[str, ...], list[Sequence[Any]]]:
+    """The JSON items of findings given as rows, as columns: the items' keys and a list of values
+    per key. The overrun follows the target, the due time is written as an instant, and `waiver`
+    only names the waiver of a waived finding: rows that differ in having one are refused
+    (ValueError), for their items have different keys."""
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [() for _ in VIOLATION_FIELDS]
+    waivers = columns.pop()
+    waived = [waiver is not None for waiver in waivers]
+    if any(waived) and not all(waived):
+        raise ValueError("findings with and without a waiver have different keys")
+    columns[_DUE] = [None if due is None else format_instant(due) for due in columns[_DUE]]
+    overrun = [
+        None if measured is None or target is None else measured - target
+        for measured, target in zip(columns[_MEASURED], columns[_TARGET], strict=True)
+    ]
+    columns.insert(_OVERRUN_AT, overrun)
+    if waived and waived[0]:
+        return _ITEM_KEYS, [*columns, waivers]
+    return _ITEM_KEYS[:-1], columns
 
 
 @dataclass
