@@ -79,7 +79,9 @@ def id_hashes(ids: pa.Array) -> np.ndarray:
     return hashes
 
 
-def row_ids(codes: np.ndarray, values: Sequence[str | None], positions: np.ndarray, typed: Mapping[int, str]) -> pa.Array:
+def row_ids(
+    codes: np.ndarray, values: Sequence[str | None], positions: np.ndarray, typed: Mapping[int, str]
+) -> pa.Array:
     """The ticket ids of the rows at `positions` (sorted) as an Arrow string array: a row's id is
     `values[codes[row]]` (a coded column), or `typed[row]` for the rows typed apart."""
     ids = pa.array(values, type=pa.string()).take(pa.array(codes[positions]))
@@ -165,7 +167,7 @@ class SeenIds:
         rows) and return the rows that repeat an id read before, or earlier in the batch, by
         position. The repeating rows are not added."""
         hashes = id_hashes(ids)
-        order = np.argsort(hashes, kind="stable")
+        order = np.argsort(hashes)
         ordered = hashes[order]
         candidates = np.zeros(hashes.size, dtype=bool)
         candidates[order] = self._runs.contains(ordered)
