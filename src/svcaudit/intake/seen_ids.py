@@ -24,6 +24,10 @@ import pyarrow.compute as pc
 BASE = np.uint64(0x9E3779B97F4A7C15)
 LENGTH = np.uint64(0xC2B2AE3D27D4EB4F)
 _OFFSET_TYPES = {pa.string(): np.int32, pa.large_string(): np.int64}
+# The filter of `SortedRuns`: a bit per value of a hash's top bits, at least this many bits a hash
+# held, so that about one hash in this many not held finds its bit set and is looked up.
+FILTER_BITS_PER_HASH = 16
+FILTER_MIN_BITS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -105,13 +109,23 @@ class SortedRuns:
 
     A new batch of hashes is a run of its own, merged with the last run while that is not larger
     than it, so there are about log2(batches) runs and each hash is merged about as many times:
-    no batch sorts what came before it again."""
+    no batch sorts what came before it again. A filter of bits, one per value of a hash's top
+    bits, spares the binary searches of the runs for nearly every hash not held."""
 
     hashes: list[np.ndarray] = field(default_factory=list)
     numbers: list[np.ndarray] = field(default_factory=list)
+    _filter: np.ndarray = field(default_factory=lambda: np.zeros(FILTER_MIN_BITS // 8, dtype=np.uint8))
+    _shift: np.uint64 = np.uint64(64 - FILTER_MIN_BITS.bit_length() + 1)
+    _held: int = 0
 
     def add(self, hashes: np.ndarray, numbers: np.ndarray) -> None:
         """Add hashes sorted already, with their numbers."""
+        if not hashes.size:
+            return
+        self._held += hashes.size
+        if self._held * FILTER_BITS_PER_HASH > self._filter.size * 8:
+            self._widen()
+        self._mark(hashes)
         self.hashes.append(hashes)
         self.numbers.append(numbers)
         while len(self.hashes) > 1 and self.hashes[-2].size <= self.hashes[-1].size:
@@ -130,12 +144,31 @@ class SortedRuns:
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """For each of `hashes` (sorted), whether a run holds it."""
-        found = np.zeros(hashes.size, dtype=bool)
+        slots = hashes >> self._shift
+        maybe = np.flatnonzero((self._filter[slots >> np.uint64(3)] >> (slots & np.uint64(7)).astype(np.uint8)) & 1)
+        asked = hashes[maybe]
+        found = np.zeros(asked.size, dtype=bool)
         for run in self.hashes:
-            at = np.searchsorted(run, hashes)
-            inside = at < run.size
-            found[inside] |= run[at[inside]] == hashes[inside]
-        return found
+            at = np.searchsorted(run, asked)
+            np.minimum(at, run.size - 1, out=at)
+            found |= run[at] == asked
+        held = np.zeros(hashes.size, dtype=bool)
+        held[maybe] = found
+        return held
+
+    def _mark(self, hashes: np.ndarray) -> None:
+        slots = hashes >> self._shift
+        np.bitwise_or.at(self._filter, slots >> np.uint64(3), np.left_shift(1, slots & np.uint64(7)).astype(np.uint8))
+
+    def _widen(self) -> None:
+        """A filter twice as wide (or more), marked again with every hash held."""
+        bits = self._filter.size * 8
+        while self._held * FILTER_BITS_PER_HASH > bits:
+            bits *= 2
+        self._filter = np.zeros(bits // 8, dtype=np.uint8)
+        self._shift = np.uint64(64 - bits.bit_length() + 1)
+        for run in self.hashes:
+            self._mark(run)
 
     def numbers_of(self, hashed: np.uint64) -> list[int]:
         """The numbers kept with `hashed`, smallest first."""
@@ -147,7 +180,8 @@ class SortedRuns:
 
     @property
     def nbytes(self) -> int:
-        return sum(run.nbytes for run in self.hashes) + sum(run.nbytes for run in self.numbers)
+        runs = sum(run.nbytes for run in self.hashes) + sum(run.nbytes for run in self.numbers)
+        return runs + self._filter.nbytes
 
 
 @dataclass
@@ -169,14 +203,13 @@ class SeenIds:
         hashes = id_hashes(ids)
         order = np.argsort(hashes)
         ordered = hashes[order]
-        candidates = np.zeros(hashes.size, dtype=bool)
-        candidates[order] = self._runs.contains(ordered)
+        candidates = self._runs.contains(ordered)  # in hash order
         twins = ordered[1:] == ordered[:-1]  # a hash twice in the batch: both are candidates
-        candidates[order[1:][twins]] = True
-        candidates[order[:-1][twins]] = True
+        candidates[1:] |= twins
+        candidates[:-1] |= twins
         found: list[Repeat] = []
         if candidates.any():
-            found = self._confirm(path, rows, ids, hashes, np.flatnonzero(candidates))
+            found = self._confirm(path, rows, ids, hashes, np.sort(order[candidates]))
         if found:
             kept = np.ones(hashes.size, dtype=bool)
             kept[[repeat.position for repeat in found]] = False
@@ -218,7 +251,7 @@ class SeenIds:
         """Keep a chunk of ids, `ordered` their hashes sorted and `places` where each is in the chunk."""
         if not len(ids):
             return
-        self._runs.add(ordered, places.astype(np.int64) + self._count)
+        self._runs.add(ordered, places + self._count)
         self._starts.append(self._count)
         self._ids.append(ids)
         self._rows.append(rows)
