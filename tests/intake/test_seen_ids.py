@@ -151,3 +151,18 @@ def test_sorted_runs_hold_what_was_added(added, asked):
     assert runs.contains(ask).tolist() == [a in held for a in ask.tolist()]
     for value in set(asked):
         assert runs.numbers_of(np.uint64(value)) == [n for h, n in numbered if h == value]
+
+
+def test_sorted_runs_find_every_hash_held_as_the_filter_widens():
+    rng = np.random.default_rng(3)
+    runs = SortedRuns()
+    added = []
+    for _ in range(100):
+        hashes = np.sort(rng.integers(0, 2**64, size=int(rng.integers(0, 2000)), dtype=np.uint64))
+        runs.add(hashes, np.zeros(hashes.size, dtype=np.int64))
+        added.append(hashes)
+        held = np.concatenate(added)
+        ask = np.sort(
+            np.concatenate((rng.choice(held, size=min(held.size, 500)), rng.integers(0, 2**64, 500, dtype=np.uint64)))
+        )
+        assert runs.contains(ask).tolist() == np.isin(ask, held).tolist()

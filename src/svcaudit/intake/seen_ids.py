@@ -131,16 +131,11 @@ class SortedRuns:
         while len(self.hashes) > 1 and self.hashes[-2].size <= self.hashes[-1].size:
             later, later_numbers = self.hashes.pop(), self.numbers.pop()
             earlier, earlier_numbers = self.hashes.pop(), self.numbers.pop()
-            # Where each later hash goes: after the earlier ones equal to it, so ties keep their order.
-            into = np.searchsorted(earlier, later, side="right") + np.arange(later.size)
-            from_earlier = np.ones(earlier.size + later.size, dtype=bool)
-            from_earlier[into] = False
-            merged = np.empty(from_earlier.size, dtype=earlier.dtype)
-            merged[from_earlier], merged[into] = earlier, later
-            merged_numbers = np.empty(from_earlier.size, dtype=earlier_numbers.dtype)
-            merged_numbers[from_earlier], merged_numbers[into] = earlier_numbers, later_numbers
-            self.hashes.append(merged)
-            self.numbers.append(merged_numbers)
+            joined = np.concatenate((earlier, later))
+            # A stable sort of two sorted runs is one merge of them (timsort finds the runs).
+            order = np.argsort(joined, kind="stable")
+            self.hashes.append(joined[order])
+            self.numbers.append(np.concatenate((earlier_numbers, later_numbers))[order])
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """For each of `hashes` (sorted), whether a run holds it."""
@@ -157,8 +152,12 @@ class SortedRuns:
         return held
 
     def _mark(self, hashes: np.ndarray) -> None:
+        """Set the filter's bits of `hashes` (sorted, so that their bytes of the filter come in order)."""
         slots = hashes >> self._shift
-        np.bitwise_or.at(self._filter, slots >> np.uint64(3), np.left_shift(1, slots & np.uint64(7)).astype(np.uint8))
+        places = slots >> np.uint64(3)
+        bits = np.left_shift(1, slots & np.uint64(7)).astype(np.uint8)
+        firsts = np.flatnonzero(np.diff(places, prepend=~places[:1]))  # each byte's first hash
+        self._filter[places[firsts]] |= np.bitwise_or.reduceat(bits, firsts)
 
     def _widen(self) -> None:
         """A filter twice as wide (or more), marked again with every hash held."""
