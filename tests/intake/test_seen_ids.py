@@ -121,6 +121,22 @@ def test_equal_ids_hash_alike_however_the_array_is_laid_out():
         id_hashes(pa.array([1, 2]))
 
 
+def polynomial(ticket_id: str | None) -> int:
+    """The hash `id_hashes` gives, written out."""
+    data = (ticket_id or "").encode()
+    weighed, power = 0, 1
+    for byte in data:
+        weighed += (byte + 1) * power
+        power = power * int(seen_ids.BASE) % 2**64
+    return (weighed + len(data) * int(seen_ids.LENGTH)) % 2**64
+
+
+def test_ids_hash_as_the_polynomial_says_across_slabs():
+    long = "票" * (seen_ids.SLAB_BYTES // 2)  # longer than a slab by itself
+    ids = [f"T-{n}" for n in range(12_000)] + ["", long, "x", None, long + "!", "🙂"] + [f"Ü{n}" for n in range(9_000)]
+    assert id_hashes(pa.array(ids)).tolist() == [polynomial(i) for i in ids]
+
+
 def test_distinct_ids_of_an_export_hash_apart():
     ids = [f"T-{n}" for n in range(200_000)] + [f"INC{n:07d}" for n in range(100_000)] + ["T-1 ", " T-1", "t-1"]
     assert np.unique(id_hashes(pa.array(ids))).size == len(ids)

@@ -20,9 +20,13 @@ import pyarrow.compute as pc
 
 # The polynomial hash of an id's UTF-8 bytes: sum of (byte + 1) * BASE**k, plus its length * LENGTH,
 # modulo 2**64 (numpy's unsigned arithmetic wraps). BASE is odd, so every power of it is odd and a
-# change of one byte always changes the hash.
+# change of one byte always changes the hash; being odd, it has an inverse modulo 2**64.
 BASE = np.uint64(0x9E3779B97F4A7C15)
+INVERSE = np.uint64(pow(int(BASE), -1, 2**64))
 LENGTH = np.uint64(0xC2B2AE3D27D4EB4F)
+# The bytes of the ids hashed together (their powers are counted from the first id's start), so
+# that the power tables stay this long, or the longest id's length.
+SLAB_BYTES = 1 << 16
 _OFFSET_TYPES = {pa.string(): np.int32, pa.large_string(): np.int64}
 # The filter of `SortedRuns`: a bit per value of a hash's top bits, at least this many bits a hash
 # held, so that about one hash in this many not held finds its bit set and is looked up.
@@ -41,17 +45,22 @@ class Repeat:
 
 
 class _Powers:
-    """BASE**k modulo 2**64 for k below a length that grows with the longest id hashed."""
+    """BASE**k and INVERSE**k modulo 2**64 for k below a bound that grows when needed."""
 
     def __init__(self) -> None:
-        self.table = np.ones(1, dtype=np.uint64)
+        self.up = self.down = np.ones(1, dtype=np.uint64)
 
-    def upto(self, length: int) -> np.ndarray:
-        if length > self.table.size:
-            factors = np.full(max(length, 2 * self.table.size), BASE, dtype=np.uint64)
-            factors[0] = 1
-            self.table = np.cumprod(factors, dtype=np.uint64)
-        return self.table
+    def upto(self, length: int) -> tuple[np.ndarray, np.ndarray]:
+        if length > self.up.size:
+            size = max(length, 2 * self.up.size)
+            self.up, self.down = _power_table(BASE, size), _power_table(INVERSE, size)
+        return self.up, self.down
+
+
+def _power_table(base: np.uint64, size: int) -> np.ndarray:
+    factors = np.full(size, base, dtype=np.uint64)
+    factors[0] = 1
+    return np.cumprod(factors, dtype=np.uint64)
 
 
 _POWERS = _Powers()
@@ -67,19 +76,24 @@ def id_hashes(ids: pa.Array) -> np.ndarray:
     _, offset_buffer, data_buffer = ids.buffers()
     if offset_buffer is None:  # an empty array may come without buffers
         return np.zeros(count, dtype=np.uint64)
-    offsets = np.frombuffer(offset_buffer, dtype=offsets_type)[ids.offset : ids.offset + count + 1]
+    offsets = np.frombuffer(offset_buffer, dtype=offsets_type)[ids.offset : ids.offset + count + 1].astype(np.int64)
     lengths = np.diff(offsets)
     hashes = lengths.astype(np.uint64) * LENGTH
-    first, end = int(offsets[0]), int(offsets[-1])
-    if end == first:
+    if not count or offsets[-1] == offsets[0]:
         return hashes
-    body = np.frombuffer(data_buffer, dtype=np.uint8)[first:end]
-    starts = offsets[:-1] - first
-    filled = lengths > 0
-    # Each byte's place within its id: its place in the body less its id's start.
-    within = np.arange(body.size) - np.repeat(starts[filled], lengths[filled])
-    terms = (body.astype(np.uint64) + np.uint64(1)) * _POWERS.upto(int(lengths.max()))[within]
-    hashes[filled] += np.add.reduceat(terms, starts[filled])
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    up, down = _POWERS.upto(SLAB_BYTES + int(lengths.max()))
+    # Slabs of whole ids, each from the first id starting at or after a multiple of SLAB_BYTES.
+    cuts = np.unique(np.searchsorted(offsets[:-1], np.arange(offsets[0], offsets[-1], SLAB_BYTES)))
+    for low, high in zip(cuts.tolist(), [*cuts[1:].tolist(), count], strict=True):
+        base = int(offsets[low])
+        filled = low + np.flatnonzero(lengths[low:high])
+        starts = offsets[filled] - base
+        body = data[base : int(offsets[high])]
+        # Each byte weighed by BASE**(its place in the slab); an id's sum, times INVERSE**(its
+        # start), weighs its bytes by BASE**(their place in the id).
+        terms = (body + np.uint64(1)) * up[: body.size]
+        hashes[filled] += np.add.reduceat(terms, starts) * down[starts]
     return hashes
 
 
