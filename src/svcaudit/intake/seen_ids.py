@@ -239,16 +239,15 @@ class SeenIds:
     ) -> list[Repeat]:
         """The candidates (positions, in order) whose id was read before, or earlier in the batch."""
         found: list[Repeat] = []
-        earlier: dict[str, int] = {}  # candidate ids of this batch -> their first position
+        firsts: dict[str, tuple[str, int]] = {}  # candidate ids -> where they were first read
         for position in positions.tolist():
             ticket_id = ids[position].as_py()
-            first = self._first(ticket_id, hashes[position])
-            if first is None and ticket_id in earlier:
-                first = (path, int(rows[earlier[ticket_id]]))
+            first = firsts.get(ticket_id)
+            if first is None:
+                first = self._first(ticket_id, hashes[position])
+                firsts[ticket_id] = (path, int(rows[position])) if first is None else first
             if first is not None:
                 found.append(Repeat(position, ticket_id, first[0], first[1]))
-            else:
-                earlier[ticket_id] = position
         return found
 
     def _first(self, ticket_id: str, hashed: np.uint64) -> tuple[str, int] | None:
