@@ -45,7 +45,7 @@ from svcaudit.intake.column_typer import NUMBER_FIELDS, STAMP_FIELDS, type_colum
 from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import InputStats, RowRef, Ticket
-from svcaudit.intake.seen_ids import SeenIds
+from svcaudit.intake.seen_ids import SeenIds, row_ids
 from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
 from svcaudit.timecalc.zoneclock import to_epoch_us
@@ -350,7 +350,7 @@ class ColumnAudit:
         assert self._seen is not None
         positions = np.flatnonzero(accepted)
         codes, values = batch.cols.coded["ticket_id"]
-        ids = [tickets[int(i)].ticket_id if int(i) in tickets else values[codes[i]] for i in positions]
+        ids = row_ids(codes, values, positions, {i: ticket.ticket_id for i, ticket in tickets.items()})
         for repeat in self._seen.add(batch.path, batch.rows[positions], ids):
             i = int(positions[repeat.position])
             accepted[i] = False

@@ -2,20 +2,36 @@
 
 `input.duplicates` decides what a repeated ticket id means: `reject` rejects the later row, naming
 where the first one was read; `first` folds the later row into the first. The reference intake keeps
-every id in a dict; a million ids held that way take about 150 MB. Here each id is kept as a 64-bit
-hash in a sorted numpy array with the row's place, and the ids themselves as Arrow strings (a dozen
-bytes each); a hash seen twice is only a candidate, confirmed by comparing the ids themselves, so a
-collision of hashes never rejects a row.
+every id in a dict; a million ids held that way take about 150 MB. Here the ids stay Arrow strings (a
+dozen bytes each), hashed a column at a time to 64 bits (`id_hashes`); each hash is kept with the
+id's sequence number in a few sorted runs (`SortedRuns`). A hash seen twice is only a candidate,
+confirmed by comparing the ids themselves, so a collision of hashes never rejects a row.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+
+# The polynomial hash of an id's UTF-8 bytes: sum of (byte + 1) * BASE**k, plus its length * LENGTH,
+# modulo 2**64 (numpy's unsigned arithmetic wraps). BASE is odd, so every power of it is odd and a
+# change of one byte always changes the hash; being odd, it has an inverse modulo 2**64.
+BASE = np.uint64(0x9E3779B97F4A7C15)
+INVERSE = np.uint64(pow(int(BASE), -1, 2**64))
+LENGTH = np.uint64(0xC2B2AE3D27D4EB4F)
+# The bytes of the ids hashed together (their powers are counted from the first id's start), so
+# that the power tables stay this long, or the longest id's length.
+SLAB_BYTES = 1 << 16
+_OFFSET_TYPES = {pa.string(): np.int32, pa.large_string(): np.int64}
+# The filter of `SortedRuns`: a bit per value of a hash's top bits, at least this many bits a hash
+# held, so that about one hash in this many not held finds its bit set and is looked up.
+FILTER_BITS_PER_HASH = 16
+FILTER_MIN_BITS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -28,72 +44,233 @@ class Repeat:
     first_row: int
 
 
+class _Powers:
+    """BASE**k and INVERSE**k modulo 2**64 for k below a bound that grows when needed."""
+
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(1, dtype=np.uint64)
+
+    def upto(self, length: int) -> tuple[np.ndarray, np.ndarray]:
+        if length > self.up.size:
+            size = max(length, 2 * self.up.size)
+            self.up, self.down = _power_table(BASE, size), _power_table(INVERSE, size)
+        return self.up, self.down
+
+
+def _power_table(base: np.uint64, size: int) -> np.ndarray:
+    factors = np.full(size, base, dtype=np.uint64)
+    factors[0] = 1
+    return np.cumprod(factors, dtype=np.uint64)
+
+
+_POWERS = _Powers()
+
+
+def id_hashes(ids: pa.Array) -> np.ndarray:
+    """A 64-bit hash (uint64) of each id of an Arrow string array, read from its buffers: no
+    Python string is made. A null hashes as an empty id."""
+    offsets_type = _OFFSET_TYPES.get(ids.type)
+    if offsets_type is None:
+        raise TypeError(f"ticket ids must be Arrow strings, not {ids.type}")
+    count = len(ids)
+    _, offset_buffer, data_buffer = ids.buffers()
+    if offset_buffer is None:  # an empty array may come without buffers
+        return np.zeros(count, dtype=np.uint64)
+    offsets = np.frombuffer(offset_buffer, dtype=offsets_type)[ids.offset : ids.offset + count + 1].astype(np.int64)
+    lengths = np.diff(offsets)
+    hashes = lengths.astype(np.uint64) * LENGTH
+    if not count or offsets[-1] == offsets[0]:
+        return hashes
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    up, down = _POWERS.upto(SLAB_BYTES + int(lengths.max()))
+    # Slabs of whole ids, each from the first id starting at or after a multiple of SLAB_BYTES.
+    cuts = np.unique(np.searchsorted(offsets[:-1], np.arange(offsets[0], offsets[-1], SLAB_BYTES)))
+    for low, high in zip(cuts.tolist(), [*cuts[1:].tolist(), count], strict=True):
+        base = int(offsets[low])
+        filled = low + np.flatnonzero(lengths[low:high])
+        starts = offsets[filled] - base
+        body = data[base : int(offsets[high])]
+        # Each byte weighed by BASE**(its place in the slab); an id's sum, times INVERSE**(its
+        # start), weighs its bytes by BASE**(their place in the id).
+        terms = (body + np.uint64(1)) * up[: body.size]
+        hashes[filled] += np.add.reduceat(terms, starts) * down[starts]
+    return hashes
+
+
+def row_ids(
+    codes: np.ndarray, values: Sequence[str | None], positions: np.ndarray, typed: Mapping[int, str]
+) -> pa.Array:
+    """The ticket ids of the rows at `positions` (sorted) as an Arrow string array: a row's id is
+    `values[codes[row]]` (a coded column), or `typed[row]` for the rows typed apart."""
+    ids = pa.array(values, type=pa.string()).take(pa.array(codes[positions]))
+    if not typed:
+        return ids
+    rows = np.array(sorted(typed), dtype=np.int64)
+    places = np.searchsorted(positions, rows)
+    among = places < positions.size
+    among[among] = positions[places[among]] == rows[among]  # a row typed apart may not be asked for
+    if not among.any():
+        return ids
+    mask = np.zeros(len(ids), dtype=bool)
+    mask[places[among]] = True
+    replacements = pa.array([typed[row] for row in rows[among].tolist()], type=pa.string())
+    return pc.replace_with_mask(ids, pa.array(mask), replacements)
+
+
+@dataclass
+class SortedRuns:
+    """Hashes with a number each (the id's sequence number), as a few runs sorted by hash.
+
+    A new batch of hashes is a run of its own, merged with the last run while that is not larger
+    than it, so there are about log2(batches) runs and each hash is merged about as many times:
+    no batch sorts what came before it again. A filter of bits, one per value of a hash's top
+    bits, spares the binary searches of the runs for nearly every hash not held."""
+
+    hashes: list[np.ndarray] = field(default_factory=list)
+    numbers: list[np.ndarray] = field(default_factory=list)
+    _filter: np.ndarray = field(default_factory=lambda: np.zeros(FILTER_MIN_BITS // 8, dtype=np.uint8))
+    _shift: np.uint64 = np.uint64(64 - FILTER_MIN_BITS.bit_length() + 1)
+    _held: int = 0
+
+    def add(self, hashes: np.ndarray, numbers: np.ndarray) -> None:
+        """Add hashes sorted already, with their numbers."""
+        if not hashes.size:
+            return
+        self._held += hashes.size
+        if self._held * FILTER_BITS_PER_HASH > self._filter.size * 8:
+            self._widen()
+        self._mark(hashes)
+        self.hashes.append(hashes)
+        self.numbers.append(numbers)
+        while len(self.hashes) > 1 and self.hashes[-2].size <= self.hashes[-1].size:
+            later, later_numbers = self.hashes.pop(), self.numbers.pop()
+            earlier, earlier_numbers = self.hashes.pop(), self.numbers.pop()
+            joined = np.concatenate((earlier, later))
+            # A stable sort of two sorted runs is one merge of them (timsort finds the runs).
+            order = np.argsort(joined, kind="stable")
+            self.hashes.append(joined[order])
+            self.numbers.append(np.concatenate((earlier_numbers, later_numbers))[order])
+
+    def contains(self, hashes: np.ndarray) -> np.ndarray:
+        """For each of `hashes` (sorted), whether a run holds it."""
+        slots = hashes >> self._shift
+        maybe = np.flatnonzero((self._filter[slots >> np.uint64(3)] >> (slots & np.uint64(7)).astype(np.uint8)) & 1)
+        asked = hashes[maybe]
+        found = np.zeros(asked.size, dtype=bool)
+        for run in self.hashes:
+            at = np.searchsorted(run, asked)
+            np.minimum(at, run.size - 1, out=at)
+            found |= run[at] == asked
+        held = np.zeros(hashes.size, dtype=bool)
+        held[maybe] = found
+        return held
+
+    def _mark(self, hashes: np.ndarray) -> None:
+        """Set the filter's bits of `hashes` (sorted, so that their bytes of the filter come in order)."""
+        slots = hashes >> self._shift
+        places = slots >> np.uint64(3)
+        bits = np.left_shift(1, slots & np.uint64(7)).astype(np.uint8)
+        firsts = np.flatnonzero(np.diff(places, prepend=~places[:1]))  # each byte's first hash
+        self._filter[places[firsts]] |= np.bitwise_or.reduceat(bits, firsts)
+
+    def _widen(self) -> None:
+        """A filter twice as wide (or more), marked again with every hash held."""
+        bits = self._filter.size * 8
+        while self._held * FILTER_BITS_PER_HASH > bits:
+            bits *= 2
+        self._filter = np.zeros(bits // 8, dtype=np.uint8)
+        self._shift = np.uint64(64 - bits.bit_length() + 1)
+        for run in self.hashes:
+            self._mark(run)
+
+    def numbers_of(self, hashed: np.uint64) -> list[int]:
+        """The numbers kept with `hashed`, smallest first."""
+        numbers: list[int] = []
+        for run, run_numbers in zip(self.hashes, self.numbers, strict=True):
+            low, high = np.searchsorted(run, hashed, side="left"), np.searchsorted(run, hashed, side="right")
+            numbers.extend(run_numbers[low:high].tolist())
+        return sorted(numbers)
+
+    @property
+    def nbytes(self) -> int:
+        runs = sum(run.nbytes for run in self.hashes) + sum(run.nbytes for run in self.numbers)
+        return runs + self._filter.nbytes
+
+
 @dataclass
 class SeenIds:
-    """The ticket ids of the rows audited so far, in reading order."""
+    """The ticket ids of the rows audited so far, in reading order, kept in chunks (one per batch
+    with a row kept): an id's sequence number is its chunk's start plus its place in the chunk."""
 
-    _hashes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    _order: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # sequence numbers
+    _runs: SortedRuns = field(default_factory=SortedRuns)
     _starts: list[int] = field(default_factory=list)  # first sequence number of each chunk
     _ids: list[pa.Array] = field(default_factory=list)
     _rows: list[np.ndarray] = field(default_factory=list)
     _paths: list[str] = field(default_factory=list)
     _count: int = 0
 
-    def add(self, path: str, rows: np.ndarray, ids: Sequence[str]) -> list[Repeat]:
-        """Add a batch's ids (the rows audited, in order) and return the rows that repeat an id
-        read before, or earlier in the batch. The repeating rows are not added."""
-        hashes = np.fromiter((hash(i) for i in ids), dtype=np.int64, count=len(ids))
-        repeats = self._candidates(hashes)
-        kept = np.ones(len(ids), dtype=bool)
+    def add(self, path: str, rows: np.ndarray, ids: pa.Array) -> list[Repeat]:
+        """Add a batch's ids (an Arrow string array of the rows audited, in order, `rows` their
+        rows) and return the rows that repeat an id read before, or earlier in the batch, by
+        position. The repeating rows are not added."""
+        hashes = id_hashes(ids)
+        order = np.argsort(hashes)
+        ordered = hashes[order]
+        candidates = self._runs.contains(ordered)  # in hash order
+        twins = ordered[1:] == ordered[:-1]  # a hash twice in the batch: both are candidates
+        candidates[1:] |= twins
+        candidates[:-1] |= twins
         found: list[Repeat] = []
-        if repeats.any():
-            earlier: dict[str, int] = {}  # candidate ids of this batch -> their first position
-            for position in np.flatnonzero(repeats).tolist():
-                ticket_id = ids[position]
-                first = self._first(ticket_id, int(hashes[position]))
-                if first is None and ticket_id in earlier:
-                    first = (path, int(rows[earlier[ticket_id]]))
-                if first is not None:
-                    kept[position] = False
-                    found.append(Repeat(position, ticket_id, first[0], first[1]))
-                else:
-                    earlier[ticket_id] = position
-        self._remember(path, rows[kept], hashes[kept], [i for i, keep in zip(ids, kept, strict=True) if keep])
+        if candidates.any():
+            found = self._confirm(path, rows, ids, hashes, np.sort(order[candidates]))
+        if found:
+            kept = np.ones(hashes.size, dtype=bool)
+            kept[[repeat.position for repeat in found]] = False
+            kept_order = kept[order]
+            # The kept rows' places once the repeats are taken out, in hash order.
+            places = (np.cumsum(kept) - 1)[order[kept_order]]
+            self._remember(path, rows[kept], ids.filter(pa.array(kept)), ordered[kept_order], places)
+        else:
+            self._remember(path, rows, ids, ordered, order)
         return found
 
-    def _candidates(self, hashes: np.ndarray) -> np.ndarray:
-        """Rows whose hash was seen before or repeats within the batch."""
-        candidates = np.zeros(hashes.size, dtype=bool)
-        if self._hashes.size:
-            at = np.searchsorted(self._hashes, hashes)
-            inside = at < self._hashes.size
-            candidates[inside] = self._hashes[at[inside]] == hashes[inside]
-        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-        candidates |= counts[inverse] > 1
-        return candidates
+    def _confirm(
+        self, path: str, rows: np.ndarray, ids: pa.Array, hashes: np.ndarray, positions: np.ndarray
+    ) -> list[Repeat]:
+        """The candidates (positions, in order) whose id was read before, or earlier in the batch."""
+        found: list[Repeat] = []
+        firsts: dict[str, tuple[str, int]] = {}  # candidate ids -> where they were first read
+        for position in positions.tolist():
+            ticket_id = ids[position].as_py()
+            first = firsts.get(ticket_id)
+            if first is None:
+                first = self._first(ticket_id, hashes[position])
+                firsts[ticket_id] = (path, int(rows[position])) if first is None else first
+            if first is not None:
+                found.append(Repeat(position, ticket_id, first[0], first[1]))
+        return found
 
-    def _first(self, ticket_id: str, hashed: int) -> tuple[str, int] | None:
+    def _first(self, ticket_id: str, hashed: np.uint64) -> tuple[str, int] | None:
         """Where `ticket_id` was first read in an earlier batch, or None."""
-        low = int(np.searchsorted(self._hashes, hashed, side="left"))
-        high = int(np.searchsorted(self._hashes, hashed, side="right"))
-        for sequence in sorted(int(s) for s in self._order[low:high]):
+        for sequence in self._runs.numbers_of(hashed):
             chunk = bisect_right(self._starts, sequence) - 1
             offset = sequence - self._starts[chunk]
             if self._ids[chunk][offset].as_py() == ticket_id:
                 return self._paths[chunk], int(self._rows[chunk][offset])
         return None
 
-    def _remember(self, path: str, rows: np.ndarray, hashes: np.ndarray, ids: list[str]) -> None:
-        if not ids:
+    def _remember(self, path: str, rows: np.ndarray, ids: pa.Array, ordered: np.ndarray, places: np.ndarray) -> None:
+        """Keep a chunk of ids, `ordered` their hashes sorted and `places` where each is in the chunk."""
+        if not len(ids):
             return
-        sequences = np.arange(self._count, self._count + len(ids), dtype=np.int64)
+        self._runs.add(ordered, places + self._count)
         self._starts.append(self._count)
-        self._ids.append(pa.array(ids, type=pa.string()))
+        self._ids.append(ids)
         self._rows.append(rows)
         self._paths.append(path)
         self._count += len(ids)
-        merged = np.concatenate((self._hashes, hashes))
-        order = np.argsort(merged, kind="stable")
-        self._hashes = merged[order]
-        self._order = np.concatenate((self._order, sequences))[order]
+
+    @property
+    def nbytes(self) -> int:
+        """The memory the ids, rows and hashes take."""
+        return self._runs.nbytes + sum(ids.nbytes for ids in self._ids) + sum(rows.nbytes for rows in self._rows)
