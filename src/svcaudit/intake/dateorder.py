@@ -9,7 +9,7 @@ the column, two example rows and the fix. A column whose own values never tell t
 file's other date columns prove; failing that, the declared order, or month first with a warning.
 
 The decision comes from a pre-scan of the file, made only when its bytes hold a slash or dash date
-at all (a regular-expression search over the raw text), so ISO 8601 exports are read once, as before.
+at all (a search of the raw bytes), so ISO 8601 exports are read once, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from svcaudit.errors import InputError, Location
 
 DAY_FIRST = "day-first"
@@ -25,23 +27,50 @@ MONTH_FIRST = "month-first"
 MAX_FIELD = 12  # a field above this cannot be a month
 # A slash or dash date at the start of a value: day-or-month, month-or-day, year.
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")
-# The cheap whole-file test of whether a file needs the pre-scan: searches that start with a literal
-# (fast in `re`), for `/mm/yy` and for `-mm-yyyy` (ISO's `-03-02T` has no four digits there). A dash
-# date with a two-digit year that slips through is caught when typed (`undecided_numeric_date`).
-_SLASH_DATE_BYTES = re.compile(rb"/\d\d?/\d\d")
-_DASH_DATE_BYTES = re.compile(rb"-\d\d?-\d\d\d\d")
-_OVERLAP = 16  # bytes kept between chunks so that a date cut by a chunk boundary is still seen
+# The cheap whole-file test of whether a file needs the pre-scan looks for `/dd/yy` (one- or two-digit
+# field, two-digit year) and for `-dd-yyyy` (ISO's `-03-02T` has no four digits there). A dash date
+# with a two-digit year that slips through is caught when typed (`undecided_numeric_date`).
+SLASH, DASH = ord("/"), ord("-")
+# Where the year's digits stand after the second separator, in the order they are looked at: ISO
+# 8601's dashes are ruled out by the third byte after them (`-03-02T`: `-` and `T`), so it comes first.
+SLASH_YEAR = (1, 2)
+DASH_YEAR = (3, 1, 2, 4)
+_DIGITS = np.zeros(256, dtype=bool)  # a table of the 256 byte values: True for the ASCII digits
+_DIGITS[ord("0") : ord("9") + 1] = True
+_OVERLAP = 16  # bytes of the previous chunk searched with the next, so that a date cut in two is seen
 
 
 def may_hold_numeric_dates(chunks: Iterable[bytes]) -> bool:
-    """Whether raw bytes hold anything shaped like a slash or dash date (a cheap, whole-file test)."""
+    """Whether raw bytes hold anything shaped like a slash or dash date (a cheap, whole-file test):
+    each chunk is searched, and so is the seam of the last bytes before it and its first bytes."""
     tail = b""
     for chunk in chunks:
-        window = tail + chunk
-        if (b"/" in window and _SLASH_DATE_BYTES.search(window)) or _DASH_DATE_BYTES.search(window):
+        if _holds_date_shape(chunk) or _holds_date_shape(tail + chunk[:_OVERLAP]):
             return True
-        tail = chunk[-_OVERLAP:]
+        tail = (tail + chunk[-_OVERLAP:])[-_OVERLAP:]
     return False
+
+
+def _holds_date_shape(data: bytes) -> bool:
+    """Whether `data` holds `/d/yy`, `/dd/yy`, `-d-yyyy` or `-dd-yyyy` (d, y: ASCII digits)."""
+    return (b"/" in data and _separated_digits(data, SLASH, SLASH_YEAR)) or _separated_digits(data, DASH, DASH_YEAR)
+
+
+def _separated_digits(data: bytes, separator: int, year: tuple[int, ...]) -> bool:
+    """Whether `data` holds the separator, one or two digits, the separator and a year's digits
+    (at the offsets `year` after it). Found with numpy from the second separator's positions:
+    few separators have digits where a year's are, so few positions are looked at."""
+    text = np.frombuffer(data, dtype=np.uint8)
+    second = np.flatnonzero(text[: max(text.size - max(year), 0)] == separator)
+    for ahead in year:
+        second = second[_DIGITS[text[second + ahead]]]
+    second = second[second >= 2]  # room for a separator and a digit before it
+    second = second[_DIGITS[text[second - 1]]]
+    if not second.size:
+        return False
+    one_digit = text[second - 2] == separator
+    two_digits = (second >= 3) & _DIGITS[text[second - 2]] & (text[np.maximum(second - 3, 0)] == separator)
+    return bool((one_digit | two_digits).any())
 
 
 def is_numeric_date(value: str) -> bool:
