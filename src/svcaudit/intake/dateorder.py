@@ -17,10 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-
-import numpy as np
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from svcaudit.errors import InputError, Location
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DAY_FIRST = "day-first"
 MONTH_FIRST = "month-first"
@@ -35,8 +38,6 @@ SLASH, DASH = ord("/"), ord("-")
 # 8601's dashes are ruled out by the third byte after them (`-03-02T`: `-` and `T`), so it comes first.
 SLASH_YEAR = (1, 2)
 DASH_YEAR = (3, 1, 2, 4)
-_DIGITS = np.zeros(256, dtype=bool)  # a table of the 256 byte values: True for the ASCII digits
-_DIGITS[ord("0") : ord("9") + 1] = True
 _OVERLAP = 16  # bytes of the previous chunk searched with the next, so that a date cut in two is seen
 
 
@@ -60,17 +61,30 @@ def _separated_digits(data: bytes, separator: int, year: tuple[int, ...]) -> boo
     """Whether `data` holds the separator, one or two digits, the separator and a year's digits
     (at the offsets `year` after it). Found with numpy from the second separator's positions:
     few separators have digits where a year's are, so few positions are looked at."""
+    import numpy as np  # loaded when a file is searched: commands that only read a standard go without
+
+    digits = _digit_table()
     text = np.frombuffer(data, dtype=np.uint8)
     second = np.flatnonzero(text[: max(text.size - max(year), 0)] == separator)
     for ahead in year:
-        second = second[_DIGITS[text[second + ahead]]]
+        second = second[digits[text[second + ahead]]]
     second = second[second >= 2]  # room for a separator and a digit before it
-    second = second[_DIGITS[text[second - 1]]]
+    second = second[digits[text[second - 1]]]
     if not second.size:
         return False
     one_digit = text[second - 2] == separator
-    two_digits = (second >= 3) & _DIGITS[text[second - 2]] & (text[np.maximum(second - 3, 0)] == separator)
+    two_digits = (second >= 3) & digits[text[second - 2]] & (text[np.maximum(second - 3, 0)] == separator)
     return bool((one_digit | two_digits).any())
+
+
+@lru_cache(maxsize=1)
+def _digit_table() -> np.ndarray:
+    """A table of the 256 byte values: True for the ASCII digits."""
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[ord("0") : ord("9") + 1] = True
+    return table
 
 
 def is_numeric_date(value: str) -> bool:
