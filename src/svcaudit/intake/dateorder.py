@@ -9,7 +9,7 @@ the column, two example rows and the fix. A column whose own values never tell t
 file's other date columns prove; failing that, the declared order, or month first with a warning.
 
 The decision comes from a pre-scan of the file, made only when its bytes hold a slash or dash date
-at all (a search of the raw bytes), so ISO 8601 exports are read once, as before.
+at all (a regular-expression search over the raw text), so ISO 8601 exports are read once, as before.
 """
 
 from __future__ import annotations
@@ -17,27 +17,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING
+
+import re2
 
 from svcaudit.errors import InputError, Location
-
-if TYPE_CHECKING:
-    import numpy as np
 
 DAY_FIRST = "day-first"
 MONTH_FIRST = "month-first"
 MAX_FIELD = 12  # a field above this cannot be a month
 # A slash or dash date at the start of a value: day-or-month, month-or-day, year.
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")
-# The cheap whole-file test of whether a file needs the pre-scan looks for `/dd/yy` (one- or two-digit
-# field, two-digit year) and for `-dd-yyyy` (ISO's `-03-02T` has no four digits there). A dash date
-# with a two-digit year that slips through is caught when typed (`undecided_numeric_date`).
-SLASH, DASH = ord("/"), ord("-")
-# Where the year's digits stand after the second separator, in the order they are looked at: ISO
-# 8601's dashes are ruled out by the third byte after them (`-03-02T`: `-` and `T`), so it comes first.
-SLASH_YEAR = (1, 2)
-DASH_YEAR = (3, 1, 2, 4)
+# The cheap whole-file test of whether a file needs the pre-scan: searches for `/mm/yy` and for
+# `-mm-yyyy` (ISO's `-03-02T` has no four digits there). A dash date with a two-digit year that slips
+# through is caught when typed (`undecided_numeric_date`). RE2 runs them: it skips to each separator
+# and reads on without backtracking, where `re` tries a match at each of ISO 8601's many dashes.
+_SLASH_DATE_BYTES = re2.compile(rb"/\d\d?/\d\d")
+_DASH_DATE_BYTES = re2.compile(rb"-\d\d?-\d\d\d\d")
 _OVERLAP = 16  # bytes of the previous chunk searched with the next, so that a date cut in two is seen
 
 
@@ -54,37 +49,7 @@ def may_hold_numeric_dates(chunks: Iterable[bytes]) -> bool:
 
 def _holds_date_shape(data: bytes) -> bool:
     """Whether `data` holds `/d/yy`, `/dd/yy`, `-d-yyyy` or `-dd-yyyy` (d, y: ASCII digits)."""
-    return (b"/" in data and _separated_digits(data, SLASH, SLASH_YEAR)) or _separated_digits(data, DASH, DASH_YEAR)
-
-
-def _separated_digits(data: bytes, separator: int, year: tuple[int, ...]) -> bool:
-    """Whether `data` holds the separator, one or two digits, the separator and a year's digits
-    (at the offsets `year` after it). Found with numpy from the second separator's positions:
-    few separators have digits where a year's are, so few positions are looked at."""
-    import numpy as np  # loaded when a file is searched: commands that only read a standard go without
-
-    digits = _digit_table()
-    text = np.frombuffer(data, dtype=np.uint8)
-    second = np.flatnonzero(text[: max(text.size - max(year), 0)] == separator)
-    for ahead in year:
-        second = second[digits[text[second + ahead]]]
-    second = second[second >= 2]  # room for a separator and a digit before it
-    second = second[digits[text[second - 1]]]
-    if not second.size:
-        return False
-    one_digit = text[second - 2] == separator
-    two_digits = (second >= 3) & digits[text[second - 2]] & (text[np.maximum(second - 3, 0)] == separator)
-    return bool((one_digit | two_digits).any())
-
-
-@lru_cache(maxsize=1)
-def _digit_table() -> np.ndarray:
-    """A table of the 256 byte values: True for the ASCII digits."""
-    import numpy as np
-
-    table = np.zeros(256, dtype=bool)
-    table[ord("0") : ord("9") + 1] = True
-    return table
+    return _SLASH_DATE_BYTES.search(data) is not None or _DASH_DATE_BYTES.search(data) is not None
 
 
 def is_numeric_date(value: str) -> bool:
