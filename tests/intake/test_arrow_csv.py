@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from svcaudit.errors import InputError
-from svcaudit.intake.arrow_csv import _CONTENT, ColumnarUnfit, read_cell_batches
+from svcaudit.intake.arrow_csv import _CONTENT, ColumnarUnfit, lined_batch, read_cell_batches
 from svcaudit.intake.column_typer import MISSING, type_columns
 from svcaudit.intake.fields import FieldError
 from svcaudit.intake.model import RowRef
-from svcaudit.intake.readers import ExportFile, RecordError
+from svcaudit.intake.readers import ExportFile, RecordError, _has_content
 from tests.intake.helpers import make_intake
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +107,39 @@ def test_content_class_is_pythons_whitespace() -> None:
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     found = pc.match_substring_regex(pa.array(chars), _CONTENT).to_pylist()
     assert [c for c, hit in zip(chars, found, strict=True) if not hit] == [c for c in chars if c.isspace()]
+
+
+CELL = st.lists(
+    st.sampled_from(
+        ["", "a", "é", " ", "\t", "\n", "\r", "\r\n", "\x00", "\x01", "\x1c", "!", "\x7f", "\x85", "\xa0", "\u3000"]
+    ),
+    max_size=3,
+).map("".join)
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@given(
+    rows=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=6),
+    skipped=st.integers(0, 2),
+)
+def test_lined_rows_are_the_reference_readers(rows: list[list[str]], skipped: int) -> None:
+    """Each row at its first line (a line break in a value, universal newlines, moves the next
+    row down) and blank rows dropped, as `readers._has_content` drops them; the arrays may start
+    at an offset into their buffers."""
+    import pyarrow as pa
+
+    padded = [["x"] * 3] * skipped + rows
+    columns = [pa.array([row[i] for row in padded], pa.string()).slice(skipped) for i in range(3)]
+    batch, next_line = lined_batch("t.csv", columns, 2)
+    lines, line = [], 2
+    for row in rows:
+        lines.append(line)
+        line += 1 + sum(len(LINE_BREAK.findall(cell)) for cell in row)
+    kept = [(at, row) for at, row in zip(lines, rows, strict=True) if _has_content(row)]
+    assert next_line == line
+    cells = [] if batch is None else list(zip(*(c.to_pylist() for c in batch.cells), strict=True))
+    got = [] if batch is None else list(zip(batch.rows.tolist(), cells, strict=True))
+    assert got == [(at, tuple(row)) for at, row in kept]
 
 
 def test_bench_shaped_rows_are_exact(tmp_path: Path) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from svcaudit.errors import InputError
 from svcaudit.intake.dateorder import (
@@ -80,12 +84,37 @@ def test_contradictions_are_input_errors_naming_column_and_rows(values, declared
         (b"id,created\n1,29/01/2025 10:00\n", True),
         (b"id,created\n1,29-01-2025 10:00:00\n", True),
         (b"id,created\n1,1/2/25\n", True),
+        (b"id,created\nT-1000001,2025-01-29\n", False),
+        (b"a-1-2025", True),
+        (b"a-1-202", False),
+        (b"-123-2025", False),
+        (b"/1/2", False),
+        (b"12/31/99", True),
+        (b"1,-12-2025", True),
     ],
 )
 def test_the_cheap_whole_file_test(data, expected):
     # Cut in two at every position: a date across a chunk boundary is still seen.
     for cut in range(len(data)):
         assert may_hold_numeric_dates([data[:cut], data[cut:]]) is expected
+
+
+# What the whole-file test looks for, written as a regular expression: its definition.
+SLASH_OR_DASH_DATE = re.compile(rb"/\d\d?/\d\d|-\d\d?-\d\d\d\d")
+
+
+@given(
+    data=st.lists(
+        st.sampled_from([b"/", b"-", b"0", b"1", b"2", b"9", b"T", b"\xc3", b"\x80", b"\xff"]), max_size=40
+    ).map(b"".join),
+    cuts=st.lists(st.integers(0, 40), max_size=4),
+)
+def test_the_whole_file_test_is_a_search_of_the_stream(data: bytes, cuts: list[int]) -> None:
+    """Whatever the chunks, the answer is whether the bytes they make hold the shape anywhere
+    (bytes that are not UTF-8 next to it change nothing)."""
+    edges = [0, *sorted(min(cut, len(data)) for cut in cuts), len(data)]
+    chunks = [data[start:end] for start, end in zip(edges, edges[1:], strict=False)]
+    assert may_hold_numeric_dates(chunks) is (SLASH_OR_DASH_DATE.search(data) is not None)
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ BATCH_ROWS = 16_384
 SCAN_BYTES = 1 << 20  # what the header search and the pre-scan read at a time
 QUOTE = ord('"')
 LF, CR = ord("\n"), ord("\r")
+FIRST_PRINTABLE, FIRST_NON_ASCII = ord("!"), 0x80  # bytes from `!` to DEL are characters, never blank
 UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 # Python's str.strip() / isspace() set, as an RE2 class body: a cell holding only these is blank
@@ -130,24 +131,10 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
         reader = pacsv.open_csv(
             stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
         )
-        held: list[CellBatch] = []
-        rows = 0
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            if batch.num_rows == 0:
-                continue
-            cells, next_line = lined_batch(export.display, [batch.column(i) for i in range(width)], next_line)
+        for columns in _joined_blocks(reader, width):
+            cells, next_line = lined_batch(export.display, columns, next_line)
             if cells is not None:
-                held.append(cells)
-                rows += len(cells)
-            if rows >= BATCH_ROWS:
-                yield _joined(held)
-                held, rows = [], 0
-        if held:
-            yield _joined(held)
+                yield cells
     except pa.ArrowInvalid as exc:
         raise ColumnarUnfit(f"Arrow could not read it as the csv module does: {exc}") from None
     except (EOFError, OSError) as exc:
@@ -160,12 +147,32 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
         )
 
 
-def _joined(batches: list[CellBatch]) -> CellBatch:
-    """Consecutive batches of one input as one."""
-    if len(batches) == 1:
-        return batches[0]
-    columns = [pa.concat_arrays([batch.cells[i] for batch in batches]) for i in range(len(batches[0].cells))]
-    return CellBatch(batches[0].path, np.concatenate([batch.rows for batch in batches]), columns)
+def _joined_blocks(reader: pacsv.CSVStreamingReader, width: int) -> Iterator[list[pa.Array]]:
+    """Arrow's blocks joined into batches of about `BATCH_ROWS` rows, as one string array a column:
+    the rows are lined and handed on a joined batch at a time, so that the fixed costs of a call
+    are paid per batch, not per block."""
+    held: list[pa.RecordBatch] = []
+    rows = 0
+    while True:
+        try:
+            block = reader.read_next_batch()
+        except StopIteration:
+            break
+        if block.num_rows:
+            held.append(block)
+            rows += block.num_rows
+        if rows >= BATCH_ROWS:
+            yield _joined(held, width)
+            held, rows = [], 0
+    if held:
+        yield _joined(held, width)
+
+
+def _joined(blocks: list[pa.RecordBatch], width: int) -> list[pa.Array]:
+    """The columns of consecutive blocks of one input, each as one string array."""
+    if len(blocks) == 1:
+        return [blocks[0].column(i) for i in range(width)]
+    return [pa.concat_arrays([block.column(i) for block in blocks]) for i in range(width)]
 
 
 def lined_batch(path: str, columns: list[pa.Array], first_line: int) -> tuple[CellBatch | None, int]:
@@ -248,18 +255,18 @@ def _prescan(
     # Arrow checks UTF-8 itself (a bad byte ends the read with ColumnarUnfit); a legacy encoding
     # is decoded here strictly, as Arrow's transcoding would not report what it cannot decode.
     decoder = None if encoding in UTF8_NAMES else codecs.getincrementaldecoder(encoding)("strict")
+    bounds = _field_bounds(delimiter)
     quotes = 0
     previous = LF  # the data starts a line
     pending_close = False  # the chunk ended on a closing quote: the next byte must end the field
     pending_cr = False
     lines = 0
     last = None
-    allowed_before = np.array([delimiter, LF, CR, QUOTE], dtype=np.uint8)
     with _open_binary(export, compressed) as stream:
         stream.seek(offset)
         while chunk := stream.read(block_size):
             data = np.frombuffer(chunk, dtype=np.uint8)
-            if pending_close and data[0] not in allowed_before:
+            if pending_close and not bounds[data[0]]:
                 raise ColumnarUnfit("a quoted field is closed before its end")
             if pending_cr and data[0] == LF:
                 lines -= 1  # the \r counted last chunk and this \n are one line break
@@ -271,31 +278,16 @@ def _prescan(
                 except UnicodeDecodeError:
                     raise ColumnarUnfit(f"bytes that are not valid {encoding}") from None
             at = np.flatnonzero(data == QUOTE)
-            if at.size:
-                before = np.empty(at.size, dtype=np.uint8)
-                before[1:] = data[at[1:] - 1]
-                before[0] = data[at[0] - 1] if at[0] > 0 else previous
-                after = np.empty(at.size, dtype=np.uint8)
-                inside = at + 1 < data.size
-                after[inside] = data[at[inside] + 1]
-                after[~inside] = delimiter  # settled with the next chunk (`pending_close`)
-                closing = (np.arange(quotes, quotes + at.size) % 2).astype(bool)
-                if not np.isin(before[~closing], allowed_before).all():
-                    raise ColumnarUnfit("a quote inside an unquoted field")
-                if not np.isin(after[closing], allowed_before).all():
-                    raise ColumnarUnfit("a quoted field is closed before its end")
-                pending_close = bool(closing[-1]) and at[-1] == data.size - 1
-                quotes += at.size
-            else:
-                pending_close = False
-            lines += chunk.count(b"\n")
-            returns = chunk.count(b"\r")
-            if returns:
-                lines += returns - chunk.count(b"\r\n")
+            _check_quotes(data, at, quotes % 2, previous, bounds)
+            pending_close = bool(at.size) and (quotes + at.size) % 2 == 0 and at[-1] == data.size - 1
+            quotes += at.size
+            lines += int(np.count_nonzero(data == LF))
+            if b"\r" in chunk:
+                returns = np.flatnonzero(data == CR)
+                lines += returns.size - chunk.count(b"\r\n")
                 # Arrow can lose the \n of a quoted \r\n that its block edge cuts: values holding
                 # a carriage return are left to the reference reader.
-                carriage = np.flatnonzero(data == CR)
-                quotes_before = np.searchsorted(at, carriage) + (quotes - at.size)
+                quotes_before = np.searchsorted(at, returns) + (quotes - at.size)
                 if (quotes_before % 2).any():
                     raise ColumnarUnfit("a quoted value holds a carriage return")
             pending_cr = data[-1] == CR
@@ -308,15 +300,49 @@ def _prescan(
     return _Scan(lines)
 
 
+def _field_bounds(delimiter: int) -> np.ndarray:
+    """A table of the 256 byte values: True for those that may stand next to a field's quotes
+    (before an opening one, after a closing one): a delimiter, a line break, or a quote."""
+    bounds = np.zeros(256, dtype=bool)
+    bounds[[delimiter, LF, CR, QUOTE]] = True
+    return bounds
+
+
+def _check_quotes(data: np.ndarray, at: np.ndarray, parity: int, previous: int, bounds: np.ndarray) -> None:
+    """ColumnarUnfit unless every quote of a chunk opens or closes a field (`_prescan`): `at` are
+    the quotes' positions, `parity` the count of quotes before the chunk modulo 2 (a quote opens
+    when the count before it is even), `previous` the byte before the chunk. A closing quote at
+    the chunk's end is settled with the next chunk."""
+    opening = at[parity::2]
+    if opening.size:
+        before = data[opening - 1]
+        if opening[0] == 0:
+            before[0] = previous
+        if not bounds[before].all():
+            raise ColumnarUnfit("a quote inside an unquoted field")
+    closing = at[1 - parity :: 2]
+    if closing.size and closing[-1] == data.size - 1:
+        closing = closing[:-1]
+    if not bounds[data[closing + 1]].all():
+        raise ColumnarUnfit("a quoted field is closed before its end")
+
+
 def _spans(columns: list[pa.Array]) -> np.ndarray:
     """Physical lines each row covers: one, plus the line breaks its values hold (\\r\\n, lone \\r
-    and \\n each one, as universal newlines count them)."""
+    and \\n each one, as universal newlines count them).
+
+    Line breaks are looked for among a value's control bytes (those up to \\r): one pass over a
+    column's bytes finds them, and a column without any (most columns) is done with."""
     size = len(columns[0])
     spans = np.ones(size, dtype=np.int64)
     for column in columns:
         data, offsets = _value_bytes(column)
-        breaks = np.flatnonzero(data == LF)
-        returns = np.flatnonzero(data == CR)
+        controls = np.flatnonzero(data <= CR)
+        if not controls.size:
+            continue
+        kinds = data[controls]
+        breaks = controls[kinds == LF]
+        returns = controls[kinds == CR]
         if returns.size:
             # A \r followed by \n in the same value is one break with it; one at a value's end
             # is a break of its own (the next value's bytes follow it in the buffer).
@@ -341,14 +367,25 @@ def _value_bytes(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _has_content(columns: list[pa.Array]) -> np.ndarray | None:
     """Which rows hold a non-blank cell (`readers._has_content`); None when all of them do.
 
-    The first column settles nearly every row; only the rest are looked at further."""
-    keep = pc.match_substring_regex(columns[0], _CONTENT).to_numpy(zero_copy_only=False)
-    if keep.all():
-        return None
-    for column in columns[1:]:
+    The first column settles nearly every row, most by its first byte alone (`_plainly_filled`);
+    only the rest are matched against the blank characters, column by column."""
+    keep = _plainly_filled(columns[0])
+    for column in columns:
         open_rows = np.flatnonzero(~keep)
         if not open_rows.size:
-            break
+            return None
         found = pc.match_substring_regex(column.take(pa.array(open_rows)), _CONTENT).to_numpy(zero_copy_only=False)
         keep[open_rows[found]] = True
     return None if keep.all() else keep
+
+
+def _plainly_filled(column: pa.Array) -> np.ndarray:
+    """Which values start with a printable ASCII character (`!` to DEL): none of them is blank.
+    A value that starts otherwise may still hold content; `_has_content` looks at it further."""
+    data, offsets = _value_bytes(column)
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    if not data.size:
+        return filled
+    first = data[np.minimum(starts, data.size - 1)]
+    return filled & (first >= FIRST_PRINTABLE) & (first < FIRST_NON_ASCII)

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import re2
+
 from svcaudit.errors import InputError, Location
 
 DAY_FIRST = "day-first"
@@ -25,23 +27,29 @@ MONTH_FIRST = "month-first"
 MAX_FIELD = 12  # a field above this cannot be a month
 # A slash or dash date at the start of a value: day-or-month, month-or-day, year.
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")
-# The cheap whole-file test of whether a file needs the pre-scan: searches that start with a literal
-# (fast in `re`), for `/mm/yy` and for `-mm-yyyy` (ISO's `-03-02T` has no four digits there). A dash
-# date with a two-digit year that slips through is caught when typed (`undecided_numeric_date`).
-_SLASH_DATE_BYTES = re.compile(rb"/\d\d?/\d\d")
-_DASH_DATE_BYTES = re.compile(rb"-\d\d?-\d\d\d\d")
-_OVERLAP = 16  # bytes kept between chunks so that a date cut by a chunk boundary is still seen
+# The cheap whole-file test of whether a file needs the pre-scan: searches for `/mm/yy` and for
+# `-mm-yyyy` (ISO's `-03-02T` has no four digits there). A dash date with a two-digit year that slips
+# through is caught when typed (`undecided_numeric_date`). RE2 runs them: it skips to each separator
+# and reads on without backtracking, where `re` tries a match at each of ISO 8601's many dashes.
+_SLASH_DATE_BYTES = re2.compile(rb"/\d\d?/\d\d")
+_DASH_DATE_BYTES = re2.compile(rb"-\d\d?-\d\d\d\d")
+_OVERLAP = 16  # bytes of the previous chunk searched with the next, so that a date cut in two is seen
 
 
 def may_hold_numeric_dates(chunks: Iterable[bytes]) -> bool:
-    """Whether raw bytes hold anything shaped like a slash or dash date (a cheap, whole-file test)."""
+    """Whether raw bytes hold anything shaped like a slash or dash date (a cheap, whole-file test):
+    each chunk is searched, and so is the seam of the last bytes before it and its first bytes."""
     tail = b""
     for chunk in chunks:
-        window = tail + chunk
-        if (b"/" in window and _SLASH_DATE_BYTES.search(window)) or _DASH_DATE_BYTES.search(window):
+        if _holds_date_shape(chunk) or _holds_date_shape(tail + chunk[:_OVERLAP]):
             return True
-        tail = chunk[-_OVERLAP:]
+        tail = (tail + chunk[-_OVERLAP:])[-_OVERLAP:]
     return False
+
+
+def _holds_date_shape(data: bytes) -> bool:
+    """Whether `data` holds `/d/yy`, `/dd/yy`, `-d-yyyy` or `-dd-yyyy` (d, y: ASCII digits)."""
+    return _SLASH_DATE_BYTES.search(data) is not None or _DASH_DATE_BYTES.search(data) is not None
 
 
 def is_numeric_date(value: str) -> bool:
