@@ -46,7 +46,7 @@ def write(result: AuditResult, stream: TextIO, options: ReportOptions) -> None:
             stream.write("[")
             first = True
             for chunk in _encoded_items(result, key, options.jobs):
-                stream.write(("\n" + INDENT * 2 if first else ITEM_SEPARATOR) + json_text(chunk))
+                stream.write(("\n" + INDENT * 2 if first else ITEM_SEPARATOR) + chunk)
                 first = False
             stream.write("]" if first else f"\n{INDENT}]")
         else:
@@ -94,20 +94,24 @@ def _encoded(values: Sequence[Any]) -> list[str]:
     return list(map(encode, values))
 
 
+def escaped_findings(rows: list[tuple]) -> str:
+    """`encode_findings` with no raw control character (`json_text`): what a worker hands back."""
+    return json_text(encode_findings(rows))
+
+
 def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
-    """The items of one long list as non-empty chunks of encoded lines, in order."""
+    """The items of one long list as non-empty chunks of encoded lines, escaped, in order."""
     if key == "rejected":
-        encode = encode_item
         for item in result.findings(key):
-            yield encode(item)
+            yield json_text(encode_item(item))
         return
     findings: Collection[Violation] = getattr(result, key)
     if isinstance(findings, FindingLog):
         parallel = jobs if findings.spilled >= PARALLEL_MIN_FINDINGS else 1
-        chunks = findings.map_batches(encode_findings, parallel, rows=True)
+        chunks = findings.map_batches(escaped_findings, parallel, rows=True)
     else:
         source = map(violation_as_row, findings)
-        chunks = (encode_findings(batch) for batch in iter(lambda: list(islice(source, LIST_BATCH)), []))
+        chunks = (escaped_findings(batch) for batch in iter(lambda: list(islice(source, LIST_BATCH)), []))
     for chunk in chunks:
         if chunk:
             yield chunk
