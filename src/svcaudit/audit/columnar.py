@@ -2,12 +2,14 @@
 
 A ticket-row export is read as batches of typed columns (`intake.column_typer`). For each batch,
 every rule's column kernel (`checks.columns`) settles the rows it can: passes, pending rows and
-not-applicable verdicts with their reasons, which are counted in bulk. What the kernels leave is
-judged in row order by the reference (`judge_left`, here or in `--jobs` workers): a rule a kernel
-deferred for a row (a failure, anything it cannot settle exactly) by its check's `evaluate`, on the
-row typed by the reference parser; a row the vectorised typing was not sure of, or stamped after
---as-of, by the whole reference rule loop (`engine.judge_ticket`). So findings, their order and
-wording are the reference's. KPIs and score rules are folded for the whole batch in row order, the
+not-applicable verdicts with their reasons, which are counted in bulk, and failures it is sure of,
+with the numbers that word them. What the kernels leave is judged in row order (`judge_left`, here
+or in `--jobs` workers): a failed rule is worded by its check's `column_failures` from the kernel's
+numbers, with the functions `evaluate` words it with; a rule a kernel deferred for a row (anything
+it cannot settle exactly) by its check's `evaluate`, on the row typed by the reference parser; a row
+the vectorised typing was not sure of, or stamped after --as-of, by the whole reference rule loop
+(`engine.judge_ticket`). So findings, their order and wording are the reference's. KPIs and score
+rules are folded for the whole batch in row order, the
 rows left to the reference included, so even their float sums are the ones a loop over the rows
 makes.
 
