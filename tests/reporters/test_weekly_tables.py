@@ -185,3 +185,26 @@ def test_csv_carries_the_warning_of_rejected_rows(tmp_path):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[-1]["warning"].startswith("1 of 9 input rows were rejected")
     assert all(row["warning"] == "" for row in rows[:-1])
+
+
+@pytest.mark.parametrize("extra", [(), ("--period", "2026-W47"), ("--period", "2020-W01")])
+def test_json_is_streamed_as_json_dumps_writes_the_whole_report(extra):
+    """Groups are encoded one at a time (`reporters.tables_json`), yet the text is what one
+    `json.dumps(indent=2)` of the whole report gives, with no group (a period without tickets) too."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from svcaudit.audit.grouped import build_report, parse_by, resolve_period
+    from svcaudit.reporters import table_reporter
+    from svcaudit.reporters.escaping import json_text
+    from svcaudit.reporters.protocol import to_text
+    from svcaudit.standard.loader import load_standard
+
+    standard = load_standard(str(FIXTURE / "standard.yaml"))
+    as_of = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    by = parse_by("week,agent")
+    period, before = resolve_period(ZoneInfo(standard.timezone), extra[1] if extra else None, None, None, (None, None))
+    tables = build_report(standard, [FIXTURE / "tickets.csv"], as_of, by, period, before)
+    whole = json_text(json.dumps(tables.to_dict(), ensure_ascii=False, indent=2)) + "\n"
+    assert to_text(table_reporter("json"), tables) == whole
+    assert bool(tables.rows) == (extra != ("--period", "2020-W01"))

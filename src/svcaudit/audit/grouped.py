@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from array import array
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -240,7 +240,9 @@ class TablesReport:
         """(group, rule index) pairs: one row per group and rule, for CSV and the rules table."""
         return [(row, index) for row in self.rows for index in range(len(self.standard.rules))]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, groups: bool = True) -> dict[str, Any]:
+        """The JSON report. With `groups=False` the groups are left empty, for a writer that
+        streams them (`group_dicts`)."""
         from svcaudit import __version__
 
         def period(p: Period | None) -> dict[str, str] | None:
@@ -272,21 +274,22 @@ class TablesReport:
                 }
                 for i in self.inputs
             ],
-            "groups": [
-                {
-                    "key": row.key,
-                    **row.stats.to_dict(),
-                    "previous": None
-                    if row.previous is None
-                    else {"label": row.previous_label, **row.previous.to_dict()},
-                    "change": {k: _round(v) for k, v in row.change.items()},
-                    "violations": [v.to_dict() for v in row.stats.violations],
-                }
-                for row in self.rows
-            ],
+            "groups": list(self.group_dicts()) if groups else [],
             "rejected": [{"path": r.path, "row": r.row, "field": r.field, "error": r.error} for r in self.rejected],
             "warnings": self.warnings,
         }
+
+    def group_dicts(self) -> Iterator[dict[str, Any]]:
+        """Each group's JSON item, made when asked for: a year's groups with their findings
+        would not fit in memory as one list of dicts."""
+        for row in self.rows:
+            yield {
+                "key": row.key,
+                **row.stats.to_dict(),
+                "previous": None if row.previous is None else {"label": row.previous_label, **row.previous.to_dict()},
+                "change": {k: _round(v) for k, v in row.change.items()},
+                "violations": [v.to_dict() for v in row.stats.violations],
+            }
 
 
 class GroupedTally:

@@ -27,7 +27,7 @@ REPORTERS: dict[str, tuple[str, str | None]] = {
 TABLE_REPORTERS: dict[str, tuple[str, str | None]] = {
     "text": ("tables", "render_text"),
     "markdown": ("tables", "render_markdown"),
-    "json": ("tables", "render_json"),
+    "json": ("tables_json", None),
     "csv": ("tables", "render_csv"),
     "html": ("tables_html", "render_html"),
 }

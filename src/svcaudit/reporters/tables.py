@@ -1,4 +1,4 @@
-"""Renderers of `svcaudit report` (compliance tables): text, Markdown, CSV and JSON.
+"""Renderers of `svcaudit report` (compliance tables): text, Markdown and CSV (JSON: `tables_json`).
 
 All read one `TablesReport`. Text and Markdown show four tables (compliance, response times,
 satisfaction, rules) with the change against the previous period as arrows, then the breaches;
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +23,7 @@ from svcaudit.audit.grouped import (
     first_reply_histogram,
 )
 from svcaudit.reporters import common
-from svcaudit.reporters.escaping import csv_cell, json_text, terminal
+from svcaudit.reporters.escaping import csv_cell, terminal
 from svcaudit.reporters.markdown import cell
 from svcaudit.reporters.markdown import table as md_table
 from svcaudit.reporters.text import console_for
@@ -416,7 +415,3 @@ def _plain(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
     return str(value)
-
-
-def render_json(report: TablesReport, **_: object) -> str:
-    return json_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"
