@@ -12,7 +12,7 @@ this one writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
 from json.encoder import encode_basestring as encode_text  # a str as the encoder writes it without ensure_ascii
@@ -37,23 +37,33 @@ encode_item = _ITEM_ENCODER.encode
 
 def write(result: AuditResult, stream: TextIO, options: ReportOptions) -> None:
     """The report, its findings encoded by `options.jobs` processes."""
-    head = result.to_dict(lists=False)
+    lists = {key: _encoded_items(result, key, options.jobs) for key in STREAMED}
+    write_object(stream, result.to_dict(lists=False), lists)
+
+
+def write_object(stream: TextIO, head: dict[str, Any], streamed: Mapping[str, Iterable[str]]) -> None:
+    """`head` as `json.dumps(head, indent=2)` writes it, except that each list named in `streamed`
+    is written from the texts of its items, a chunk at a time as they come (a chunk is one item or
+    several, indented for their place two levels down and joined by ITEM_SEPARATOR)."""
     keys = list(head)
     stream.write("{\n")
     for position, key in enumerate(keys):
         stream.write(f"{INDENT}{json.dumps(key)}: ")
-        if key in STREAMED:
-            stream.write("[")
+        if key in streamed:
             first = True
-            for chunk in _encoded_items(result, key, options.jobs):
-                stream.write(("\n" + INDENT * 2 if first else ITEM_SEPARATOR) + chunk)
+            for chunk in streamed[key]:
+                stream.write(("[\n" + INDENT * 2 if first else ITEM_SEPARATOR) + chunk)
                 first = False
-            stream.write("]" if first else f"\n{INDENT}]")
+            stream.write("[]" if first else f"\n{INDENT}]")
         else:
-            text = json_text(json.dumps(head[key], ensure_ascii=False, indent=2))
-            stream.write(text.replace("\n", "\n" + INDENT))
+            stream.write(indented(head[key], 1))
         stream.write(",\n" if position < len(keys) - 1 else "\n")
     stream.write("}\n")
+
+
+def indented(value: Any, depth: int) -> str:
+    """`value` as `json.dumps(indent=2)` writes it `depth` levels down, with no raw control character."""
+    return json_text(json.dumps(value, ensure_ascii=False, indent=2)).replace("\n", "\n" + INDENT * depth)
 
 
 def encode_findings(rows: list[tuple]) -> str:
