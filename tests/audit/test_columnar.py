@@ -30,6 +30,7 @@ from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.base import Outcome, Status, TicketContext
 from svcaudit.checks.columns import DEFER, FAIL, NOT_APPLICABLE, PASS, PENDING
 from svcaudit.checks.response_time import ResponseTimeCheck
+from svcaudit.intake.columns import TICKET_FIELDS
 from svcaudit.intake.fields import FieldError
 from svcaudit.intake.model import TYPED_FIELDS, RowRef, Ticket
 from svcaudit.standard.loader import load_standard, parse_standard
@@ -201,18 +202,7 @@ LANGUAGES = ("ru", "en", "RU", "de")
 AGENTS = ("Ann", "Bo", "Анна")
 TEAMS = ("A", "B")
 OPTIONAL_COLUMNS = (
-    "first_reply_at",
-    "resolved_at",
-    "status",
-    "priority",
-    "channel",
-    "agent",
-    "team",
-    "customer_name",
-    "reopens",
-    "csat",
-    "nps",
-    "ces",
+    *TICKET_FIELDS[2:],  # every canonical field after ticket_id and created_at
     "language",
     "zendesk_first_reply_minutes",
     "resolution_hours",

@@ -184,11 +184,14 @@ class ResponseTimeCheck(Check):
             verdicts.passed(ended & (seconds >= 0) & (counted <= seconds))
             verdicts.passed(ended & (days >= 0) & (end <= due))
             verdicts.pending(~ended & (counted <= allowed))
-            # Over the target: a finding, worded by `column_failures` from these numbers.
-            due = np.where(days >= 0, due, clock.add_business_seconds(start, np.maximum(seconds, 0)))
+            # Over the target: a finding, worded by `column_failures` from these numbers. A target
+            # in seconds is due when its seconds are counted, asked of the failing rows only.
+            over = verdicts.open & (counted > allowed)
+            timed = over & (seconds >= 0)
+            due[timed] = clock.add_business_seconds(start[timed], seconds[timed])
             targets = per_value(priorities, lambda p: str(self._target_of(p)), object)[priority_codes]
             numbers = {"start": start, "end": np.where(ended, end, MISSING), "counted": counted}
-            verdicts.fail(counted > allowed, {**numbers, "allowed": allowed, "due": due, "target": targets})
+            verdicts.fail(over, {**numbers, "allowed": allowed, "due": due, "target": targets})
             verdicts.defer(verdicts.open)
 
         return kernel

@@ -70,9 +70,9 @@ def encode_findings(rows: list[tuple]) -> str:
     """A batch of findings, given as rows (`violation_as_row`), as the report lists them: each
     finding's JSON item (`violation_items`) one a line, no separator around.
 
-    Encoded a key at a time: a value is encoded as `encode_item` encodes it inside the item (a
-    text once per distinct value of its column), then each item is its values put into the
-    template of its keys, which `json.dumps` of the item would give."""
+    Encoded a key at a time: a value is encoded as `encode_item` encodes it inside the item
+    (`_encoded`), then each item is its values put into the template of its keys, which
+    `json.dumps` of the item would give."""
     try:
         keys, columns = violation_items(rows)
     except ValueError:  # waived and unwaived findings: items of two shapes
@@ -84,8 +84,7 @@ def encode_findings(rows: list[tuple]) -> str:
 @lru_cache(maxsize=4)
 def _item_template(keys: tuple[str, ...]) -> str:
     """`%`-template of a JSON item with these keys, a `%s` for each value."""
-    pairs = (f"{encode_item(key)}: %s" for key in keys)
-    return "{" + ", ".join(pair.replace("%", "%%").replace("%%s", "%s") for pair in pairs) + "}"
+    return "{" + ", ".join(encode_item(key).replace("%", "%%") + ": %s" for key in keys) + "}"
 
 
 def _encoded(values: Sequence[Any]) -> list[str]:
