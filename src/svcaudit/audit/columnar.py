@@ -150,7 +150,7 @@ class Subjects:
         values = {}
         for name in SUBJECT_FIELDS:
             codes, distinct = cols.coded[name]
-            values[name] = np.array(distinct, dtype=object)[codes[rows]].tolist()
+            values[name] = [distinct[code] for code in codes[rows].tolist()]
         return cls(path, lines[rows].tolist(), values)
 
     def at(self, place: int) -> FailedRow:
@@ -272,6 +272,16 @@ class Batch:
     typed_only: Callable[[np.ndarray], RowSource] | None = None
 
 
+class RowSplit(Protocol):
+    """The tallies a batch's accepted rows are counted in, each with its rows (positions of
+    accepted rows, in order; no row in two), given the rows the reference parser typed (`tickets`,
+    by position). A row in none of them is left unjudged."""
+
+    def __call__(
+        self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]
+    ) -> list[tuple[Tally, np.ndarray]]: ...
+
+
 @dataclass
 class ColumnAudit:
     """Judges batches of ticket rows into a Tally, as `tally.add(judge_ticket(...))` row by row
@@ -282,8 +292,12 @@ class ColumnAudit:
     as_of: datetime
     duplicates: str | None = None
     parser: RowParser | None = None  # types the rows the kernels leave (None: they come typed)
-    # Where what the kernels leave is judged: here (None), or handed on (`workers.LeftJudges`).
-    hand_on: Callable[[RowsLeft], None] | None = None
+    # Where what the kernels leave is judged, into the tally it is for: here (None), or handed on
+    # (`workers.LeftJudges`).
+    hand_on: Callable[[RowsLeft, Tally], None] | None = None
+    # Which tally counts which rows (None: `tally` counts every row): `svcaudit report` keeps a
+    # tally per group (`grouped.GroupedTally.split`).
+    split: RowSplit | None = None
     steps: list[ColumnStep] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -315,6 +329,9 @@ class ColumnAudit:
         for ticket in tickets.values():
             if ticket.rejected_fields:
                 batch.reject_fields(ticket)
+        sinks = [(self.tally, np.flatnonzero(accepted))] if self.split is None else self.split(batch, accepted, tickets)
+        if not sinks:
+            return
         created = cols.stamps["created_at"]
         after = (created != MISSING) & (created > self._as_of_us)
         late = np.zeros(size, dtype=bool)
@@ -336,16 +353,23 @@ class ColumnAudit:
             deferring |= columned & (rule_verdicts.codes == DEFER)
             failing |= columned & (rule_verdicts.codes == FAIL)
             verdicts.append(rule_verdicts)
-        self.tally.tickets += int(columned.sum())
-        self._count(verdicts, columned)
-        self._fold(cols, accepted & ~after, tickets)
-        left = self._left(batch, cols, verdicts, columned, whole, deferring | failing, deferring, tickets)
-        if left is None:
-            return
-        if self.hand_on is not None:
-            self.hand_on(left)
-        else:
-            judge_left(self.tally, left, self.parser, self.as_of)
+        numbers = self._numbers(cols, tickets)
+        unsettled = deferring | failing
+        # Rows left to the reference: with a quality score every row is (its score is a loop's).
+        scored = self.tally.quality is not None and any(s.step.weight for s in self.steps)
+        leftover = whole | unsettled | (columned if scored else False)
+        for tally, rows in sinks:
+            in_core = rows[columned[rows]]
+            tally.tickets += in_core.size
+            self._count(tally, verdicts, in_core)
+            self._fold(tally, numbers, rows[~after[rows]])
+            left = self._left(batch, cols, verdicts, rows[leftover[rows]], whole, deferring, tickets, scored)
+            if left is None:
+                continue
+            if self.hand_on is not None:
+                self.hand_on(left, tally)
+            else:
+                judge_left(tally, left, self.parser, self.as_of)
 
     def _screen_repeats(self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]) -> None:
         """Reject or fold the rows whose ticket id was read before (`input.duplicates`)."""
@@ -374,15 +398,19 @@ class ColumnAudit:
             column_step.kernel(cols, verdicts)
         return verdicts
 
-    def _count(self, verdicts: list[ColumnVerdicts | None], rows: np.ndarray) -> None:
+    def _count(self, tally: Tally, verdicts: list[ColumnVerdicts | None], rows: np.ndarray) -> None:
         """The settled verdicts of `rows`, counted in bulk, rule by rule."""
-        results = self.tally.results
+        results = tally.results
         for index, rule_verdicts in enumerate(verdicts):
             if rule_verdicts is None:
                 continue
             result = results[index]
             codes = rule_verdicts.codes[rows]
-            result.passed += int((codes == PASS).sum())
+            passes = codes == PASS
+            result.passed += int(passes.sum())
+            if index in tally.times:
+                assert rule_verdicts.measured is not None, "a timed rule's kernel measures what it passes"
+                tally.times[index].frombytes(rule_verdicts.measured[rows][passes].astype(np.int64).tobytes())
             result.pending += int((codes == PENDING).sum())
             not_applicable = codes == NOT_APPLICABLE
             if not_applicable.any():
@@ -392,14 +420,20 @@ class ColumnAudit:
                         result.not_applicable += int(count)
                         result.reasons[rule_verdicts.texts[position]] += int(count)
 
-    def _fold(self, cols: TicketColumns, observed: np.ndarray, tickets: dict[int, Ticket]) -> None:
-        """KPIs and score rules over the observed rows, in row order (`MetricsAccumulator.observe`)."""
+    @staticmethod
+    def _numbers(cols: TicketColumns, tickets: dict[int, Ticket]) -> dict[str, np.ndarray]:
+        """The batch's number fields, the rows the reference parser typed (`tickets`) as it typed them."""
         numbers = {name: cols.numbers[name].copy() for name in NUMBER_FIELDS}
-        for position, ticket in tickets.items():  # rows typed by the reference parser
+        for position, ticket in tickets.items():
             for name in NUMBER_FIELDS:
                 value = getattr(ticket, name)
                 numbers[name][position] = np.nan if value is None else value
-        metrics = self.tally.metrics
+        return numbers
+
+    def _fold(self, tally: Tally, numbers: dict[str, np.ndarray], observed: np.ndarray) -> None:
+        """KPIs and score rules over the `observed` rows (positions, in order), as
+        `MetricsAccumulator.observe` folds them row by row."""
+        metrics = tally.metrics
         for name in SCORES:
             fold_scores(metrics.scores[name], name, numbers[name][observed])
         reopens = numbers["reopens"][observed]
@@ -411,24 +445,23 @@ class ColumnAudit:
             if step.aggregate:
                 check = step.check
                 assert isinstance(check, ScoreCheck)
-                fold_scores(self.tally.states[step.index], check.metric, numbers[check.metric][observed])
+                fold_scores(tally.states[step.index], check.metric, numbers[check.metric][observed])
 
     def _left(
         self,
         batch: Batch,
         cols: TicketColumns,
         verdicts: list[ColumnVerdicts | None],
-        columned: np.ndarray,
+        rows: np.ndarray,
         whole: np.ndarray,
-        unsettled: np.ndarray,
         deferring: np.ndarray,
         tickets: dict[int, Ticket],
+        scored: bool,
     ) -> RowsLeft | None:
-        """What the kernels left, in row order: rows the reference judges whole, rows with a rule a
-        kernel deferred or failed (`unsettled`), and with a quality score every row (quality tables
-        keep agents and teams in the order they first appear); None when nothing is left."""
-        scored = self.tally.quality is not None and any(s.step.weight for s in self.steps)
-        rows = np.flatnonzero(whole | unsettled | (columned if scored else False))
+        """What the kernels left of `rows` (positions, in order): rows the reference judges whole,
+        rows with a rule a kernel deferred or failed, and with a quality score (`scored`) every row
+        (quality tables keep agents and teams in the order they first appear); None when nothing
+        is left."""
         if rows.size == 0:
             return None
         judged = [v.codes[rows] for v in verdicts if v is not None]
@@ -440,7 +473,7 @@ class ColumnAudit:
         full = whole[rows] | ((codes == DEFER) & reads_fields).any(axis=1)
         light = np.flatnonzero(need & ~full) if batch.typed_only is not None else np.empty(0, dtype=np.int64)
         heavy = np.flatnonzero(need & (full if batch.typed_only is not None else True))
-        sources = [(heavy, batch.untyped(rows[heavy]))]
+        sources = [(heavy, batch.untyped(rows[heavy]))] if heavy.size else []
         if light.size:
             assert batch.typed_only is not None
             sources.append((light, batch.typed_only(rows[light])))
@@ -448,7 +481,8 @@ class ColumnAudit:
         if scored:
             agent_codes, agents = cols.coded["agent"]
             team_codes, teams = cols.coded["team"]
-            who = [(agents[agent_codes[i]], teams[team_codes[i]]) for i in rows.tolist()]
+            pairs = zip(agent_codes[rows].tolist(), team_codes[rows].tolist(), strict=True)
+            who = [(agents[agent], teams[team]) for agent, team in pairs]
         failures = [
             None if not v.failures else v.failure_numbers(rows[(v.codes[rows] == FAIL) & ~whole[rows]])
             for v in verdicts
@@ -463,14 +497,15 @@ def audit_ticket_rows(
     intake: Intake,
     as_of: datetime,
     progress: Callable[[int], None] | None,
-    hand_on: Callable[[RowsLeft], None] | None = None,
+    hand_on: Callable[[RowsLeft, Tally], None] | None = None,
+    split: RowSplit | None = None,
 ) -> None:
     """Every input of a ticket-row intake, read by Arrow a batch at a time, judged by the core;
     what the kernels leave is judged here, or handed on (`workers.LeftJudges`).
 
     Raises ColumnarUnfit when an input holds what only the reference reader reads exactly (the
     run is then made again on the reference path: `run.run_audit`)."""
-    audit = ColumnAudit(tally, as_of, intake.duplicates, intake.parser, hand_on)
+    audit = ColumnAudit(tally, as_of, intake.duplicates, intake.parser, hand_on, split)
     for index in range(intake.input_count):
         names = intake.cell_names(index)
         batches = intake.cell_batches(index)

@@ -9,7 +9,8 @@ tally; `audit.run` chooses the way for a run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -288,6 +289,7 @@ class Tally:
         keep_violations: bool = True,
         waivers: Waivers | None = None,
         findings_dir: str | None = None,
+        timed: Collection[int] = (),
     ) -> None:
         standard = plan.standard
         self.plan = plan
@@ -301,6 +303,9 @@ class Tally:
         self.waiver_use = [0] * len(waivers.active) if waivers is not None else []
         self.metrics = MetricsAccumulator()
         self.quality = QualityAccumulator() if standard.quality else None
+        # The measured seconds of the passed and failed verdicts of the `timed` rules: the times
+        # behind the medians and percentiles of `svcaudit report`.
+        self.times: dict[int, array] = {index: array("q") for index in timed}
         self.tickets = 0
         self.after_as_of = 0  # tickets created after --as-of: counted, judged by no rule
         self.keep_violations = keep_violations
@@ -335,6 +340,8 @@ class Tally:
         if outcome.status is Status.FAILED and self._waive(rule, ticket, outcome):
             return
         _tally(self.results[index], outcome)
+        if self.times and index in self.times and outcome.status in _JUDGED and outcome.measured_seconds is not None:
+            self.times[index].append(outcome.measured_seconds)
         if outcome.status is Status.FAILED and self.keep_violations:
             self.violations.append_row(violation_row(rule, ticket, outcome))
 
@@ -358,6 +365,7 @@ class Tally:
             "quality": None if self.quality is None else self.quality.state(),
             "aggregates": {str(index): state for index, state in self.states.items()},
             "waiver_use": None if self.waivers is None else list(self.waiver_use),
+            **({"times": {str(index): values.tobytes() for index, values in self.times.items()}} if self.times else {}),
         }
 
     def absorb(self, state: dict[str, Any]) -> None:
@@ -383,6 +391,8 @@ class Tally:
         for key, other in state["aggregates"].items():
             index = int(key)
             self.states[index] = self._aggregates[index].merge(self.states[index], other)
+        for key, values in state.get("times", {}).items():
+            self.times[int(key)].frombytes(values)
         if self.waivers is not None and state.get("waiver_use"):
             self.waiver_use = [mine + theirs for mine, theirs in zip(self.waiver_use, state["waiver_use"], strict=True)]
 

@@ -10,11 +10,10 @@ before `--period`/`--since…--until`.
 from __future__ import annotations
 
 import statistics
-from array import array
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from svcaudit import reasons
@@ -27,6 +26,11 @@ from svcaudit.results.model import RuleResult, Violation, dimension_table
 from svcaudit.results.periods import TIME_UNITS, Period, shift_key, time_key
 from svcaudit.standard.model import Standard
 from svcaudit.timecalc.durations import format_instant
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from svcaudit.audit.columnar import Batch
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 # The buckets of the first-reply distribution every format shows: (label, from, to) in seconds.
@@ -84,35 +88,30 @@ def percentile(sorted_values: Sequence[int], share: float) -> int | None:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-@dataclass
-class Distribution:
-    """Exact measured seconds of one metric in one group (kept as a compact array)."""
-
-    values: array = field(default_factory=lambda: array("q"))
-
-    def add(self, seconds: int) -> None:
-        self.values.append(seconds)
-
-    def summary(self) -> dict[str, Any]:
-        ordered = sorted(self.values)
-        return {
-            "count": len(ordered),
-            "median": statistics.median_low(ordered) if ordered else None,
-            "p90": percentile(ordered, 0.9),
-        }
+def summary(ordered: Sequence[int]) -> dict[str, Any]:
+    """Count, median and 90th percentile of measured seconds, given in order."""
+    return {
+        "count": len(ordered),
+        "median": statistics.median_low(ordered) if ordered else None,
+        "p90": percentile(ordered, 0.9),
+    }
 
 
 class Group:
-    """The tally of one group, plus the reply and resolution times behind its percentiles."""
+    """The tally of one group; it keeps the measured seconds of the first-reply and resolution
+    rules (`timed`: their indexes, None for a standard without one) behind its percentiles."""
 
-    def __init__(self, plan: AuditPlan) -> None:
-        self.tally = Tally(plan)
-        self.first_reply = Distribution()
-        self.resolution = Distribution()
+    def __init__(self, plan: AuditPlan, timed: tuple[int | None, int | None]) -> None:
+        self.tally = Tally(plan, timed=[index for index in timed if index is not None])
+        self.timed = timed
+
+    def _times(self, index: int | None) -> list[int]:
+        return [] if index is None else sorted(self.tally.times[index])
 
     def stats(self, standard: Standard) -> GroupStats:
         self.tally.finish()
         tally = self.tally
+        first_reply, resolution = (self._times(index) for index in self.timed)
         counted = [r for r in tally.results if r.rule.counts]
         passed = sum(r.passed for r in counted)
         failed = sum(r.failed for r in counted)
@@ -125,13 +124,13 @@ class Group:
             tickets=tally.tickets,
             compliance=None if passed + failed == 0 else passed / (passed + failed),
             sla=None if sla_judged == 0 else sla_passed / sla_judged,
-            first_reply=self.first_reply.summary(),
-            resolution=self.resolution.summary(),
+            first_reply=summary(first_reply),
+            resolution=summary(resolution),
             metrics=metrics,
             quality=None if quality is None else quality["score"],
             rules=tally.results,
             violations=tally.violations,
-            first_reply_values=sorted(self.first_reply.values),
+            first_reply_values=first_reply,
         )
 
 
@@ -279,26 +278,35 @@ class TablesReport:
             "warnings": self.warnings,
         }
 
-    def group_dicts(self) -> Iterator[dict[str, Any]]:
+    def group_dicts(self, violations: bool = True) -> Iterator[dict[str, Any]]:
         """Each group's JSON item, made when asked for: a year's groups with their findings
-        would not fit in memory as one list of dicts."""
+        would not fit in memory as one list of dicts. Without `violations` the item's last key,
+        `violations`, is left empty, for a writer that encodes the group's findings itself."""
         for row in self.rows:
             yield {
                 "key": row.key,
                 **row.stats.to_dict(),
                 "previous": None if row.previous is None else {"label": row.previous_label, **row.previous.to_dict()},
                 "change": {k: _round(v) for k, v in row.change.items()},
-                "violations": [v.to_dict() for v in row.stats.violations],
+                "violations": [v.to_dict() for v in row.stats.violations] if violations else [],
             }
 
 
 class GroupedTally:
-    """Adds each judged ticket to the group it belongs to (an observer of the audit)."""
+    """Counts each judged ticket in the tally of the group it belongs to: an observer of the
+    reference audit (`__call__`), and for the columnar core the split of each batch of ticket rows
+    into its groups (`split`); both make the same groups of the same tickets, in the same order."""
 
     def __init__(
-        self, standard: Standard, by: tuple[str, ...], period: Period | None, previous_period: Period | None
+        self,
+        standard: Standard,
+        as_of: datetime,
+        by: tuple[str, ...],
+        period: Period | None,
+        previous_period: Period | None,
     ) -> None:
         self.standard = standard
+        self.as_of = as_of
         self.plan = AuditPlan.of(standard)
         self.zone = ZoneInfo(standard.timezone)
         self.by = by
@@ -306,12 +314,16 @@ class GroupedTally:
         self.unit = next((name for name in by if name in TIME_UNITS), None)
         self.period = period
         self.previous_period = previous_period
+        self.timed = (_first_index(standard, FirstReply), _first_index(standard, Resolution))
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget every ticket counted (a run made again from the start counts them again)."""
         self.groups: dict[tuple[str, tuple[str, ...]], Group] = {}
         self.tickets = 0
         self.in_period = 0
         self.without_time = 0
-        self._first_reply = _first_index(standard, FirstReply)
-        self._resolution = _first_index(standard, Resolution)
+        self.after_as_of = 0  # tickets created after --as-of, in a period or not
 
     def _key(self, ticket: Ticket) -> tuple[str, ...]:
         opened = ticket.opened_at
@@ -323,9 +335,16 @@ class GroupedTally:
                 values.append(getattr(ticket, name) or NONE_LABEL)
         return tuple(values)
 
+    def _group(self, slot: tuple[str, tuple[str, ...]]) -> Group:
+        group = self.groups.get(slot)
+        if group is None:
+            group = self.groups[slot] = Group(self.plan, self.timed)
+        return group
+
     def __call__(self, verdicts: TicketVerdicts) -> None:
         ticket = verdicts.ticket
         self.tickets += 1
+        self.after_as_of += verdicts.after_as_of
         opened = ticket.opened_at
         if opened is None:
             self.without_time += 1
@@ -340,20 +359,35 @@ class GroupedTally:
         if which == CURRENT:
             self.in_period += 1
         slot = (which if self.unit is None else CURRENT, self._key(ticket))
-        group = self.groups.get(slot)
-        if group is None:
-            group = self.groups[slot] = Group(self.plan)
-        group.tally.add(verdicts)
-        for index, distribution in ((self._first_reply, group.first_reply), (self._resolution, group.resolution)):
-            if index is None:
-                continue
-            outcome = verdicts.outcomes[index]
-            if (
-                outcome is not None
-                and outcome.measured_seconds is not None
-                and outcome.status.value in ("passed", "failed")
-            ):
-                distribution.add(outcome.measured_seconds)
+        self._group(slot).tally.add(verdicts)
+
+    def split(self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]) -> list[tuple[Tally, np.ndarray]]:
+        """The groups of a batch's accepted rows, each group's tally with its rows
+        (`columnar.RowSplit`); rows outside the period are in none."""
+        from svcaudit.audit import group_columns as columns
+        from svcaudit.checks.columns import MISSING
+        from svcaudit.timecalc.zoneclock import to_epoch_us
+
+        opened = columns.opened_column(batch.cols, tickets)
+        present = opened != MISSING
+        self.tickets += int(accepted.sum())
+        self.without_time += int((accepted & ~present).sum())
+        self.after_as_of += int((accepted & present & (opened > to_epoch_us(self.as_of))).sum())
+        periods = columns.period_codes(opened, self.period, self.previous_period)
+        self.in_period += int((accepted & (periods == columns.CURRENT_CODE)).sum())
+        if self.unit is not None:
+            periods[periods == columns.PREVIOUS_CODE] = columns.CURRENT_CODE
+        labelled = [
+            columns.time_labels(opened, name, self.zone, NONE_LABEL)
+            if name in TIME_UNITS
+            else columns.field_labels(batch.cols, name, tickets, NONE_LABEL)
+            for name in self.fields
+        ]
+        found = columns.group_rows(accepted & (periods != columns.OUTSIDE_CODE), periods, labelled)
+        return [
+            (self._group((CURRENT if code == columns.CURRENT_CODE else PREVIOUS, key)).tally, rows)
+            for (code, key), rows in zip(found.keys, found.rows, strict=True)
+        ]
 
     def rows(self) -> list[GroupRow]:
         rows = []
@@ -436,16 +470,17 @@ def build_report(
     period: Period | None,
     previous_period: Period | None,
     encoding: str | None = None,
+    jobs: int | None = 1,
+    columnar: bool = True,
 ) -> TablesReport:
-    """Audit the exports and tally the verdicts per group."""
-    from svcaudit.audit.engine import make_intake, rejection_warnings
-    from svcaudit.audit.run import Audit
+    """Audit the exports and tally the verdicts per group (`run.audit_inputs`: plain CSV ticket
+    rows by the columnar core, with `jobs` worker processes; anything else by the reference)."""
+    from svcaudit.audit.engine import ordered_rejections, rejection_warnings
+    from svcaudit.audit.run import audit_inputs
 
-    intake = make_intake(standard, paths, encoding, as_of)
-    grouped = GroupedTally(standard, by, period, previous_period)
-    audit = Audit(standard, as_of, observers=[grouped])
-    audit.feed(intake.tickets())
-    warnings = rejection_warnings(intake, audit.tally.after_as_of, as_of)
+    grouped = GroupedTally(standard, as_of, by, period, previous_period)
+    _, intake = audit_inputs(standard, paths, as_of, encoding, jobs=jobs, columnar=columnar, grouping=grouped)
+    warnings = rejection_warnings(intake, grouped.after_as_of, as_of)
     if period is not None and grouped.in_period == 0:
         warnings.append(reasons.NO_TICKET_IN_PERIOD.text(period=period.label))
     return TablesReport(
@@ -456,7 +491,7 @@ def build_report(
         previous_period=previous_period,
         rows=grouped.rows(),
         inputs=intake.inputs,
-        rejected=intake.rejected,
+        rejected=ordered_rejections(intake),
         tickets=grouped.tickets,
         tickets_in_period=grouped.in_period,
         tickets_without_time=grouped.without_time,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from svcaudit import reasons
 from svcaudit.audit.engine import (
@@ -29,6 +30,11 @@ from svcaudit.results.findings import FindingLog
 from svcaudit.results.model import AuditResult, RuleResult
 from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from svcaudit.audit.columnar import Batch
 
 ProgressCallback = Callable[[int], None]
 
@@ -135,6 +141,7 @@ def audit_inputs(
     waivers: Waivers | None = None,
     jobs: int | None = 1,
     columnar: bool = True,
+    grouping: Grouping | None = None,
 ) -> tuple[Audit, Intake]:
     """Every ticket of the exports judged: the audit, not finished yet, and the intake it read.
 
@@ -144,6 +151,10 @@ def audit_inputs(
     input go to the reference rule loop; with message rows, tickets are assembled here and judged
     by `jobs` worker processes (`None`: one per core). The result is the same whichever path gives
     it; `columnar=False` takes the reference path for every input, which tests compare with.
+
+    With a `grouping` (`svcaudit report`), the tickets are counted in the tallies of their groups:
+    the reference rule loop hands it each ticket's verdicts, one process judging them; the columnar
+    core hands it each batch to split. The audit's own tally then counts no ticket.
     """
     intake = make_intake(standard, paths, encoding, as_of)
     if columnar and intake.ticket_rows_only and intake.duplicates != "last":
@@ -154,15 +165,37 @@ def audit_inputs(
         if unsupported(audit.tally.plan) is None:
             workers = default_jobs() if jobs is None else jobs
             judges = LeftJudges(audit.tally, as_of, workers, intake.parser, waivers)
+            hand_on = judges.hand_on if workers > 1 else None
+            split = None if grouping is None else grouping.split
             try:
-                audit_ticket_rows(audit.tally, intake, as_of, progress, judges.hand_on if workers > 1 else None)
+                audit_ticket_rows(audit.tally, intake, as_of, progress, hand_on, split)
                 judges.finish()
                 return audit, intake
             except ColumnarUnfit:
                 intake = make_intake(standard, paths, encoding, as_of)  # read again, by the reference
+                if grouping is not None:
+                    grouping.restart()
             finally:
                 judges.stop()
         jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
-    audit = Audit(standard, as_of, waivers=waivers)
+    if grouping is not None:
+        audit = Audit(standard, as_of, observers=[grouping], waivers=waivers)
+        jobs = 1  # an observer sees every ticket's verdicts here
+    else:
+        audit = Audit(standard, as_of, waivers=waivers)
     audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
     return audit, intake
+
+
+class Grouping(Protocol):
+    """Tallies per group (`grouped.GroupedTally`): an observer of the reference rule loop, a
+    `columnar.RowSplit` of the core's batches, and `restart` to forget what a run that had to be
+    made again (`ColumnarUnfit`) counted."""
+
+    def __call__(self, verdicts: TicketVerdicts) -> None: ...
+
+    def split(
+        self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]
+    ) -> list[tuple[Tally, np.ndarray]]: ...
+
+    def restart(self) -> None: ...

@@ -131,11 +131,12 @@ def judge_in_parallel(
         _run(pool, workers, _judge_batch, _batches(tickets), absorb)
 
 
-def _judge_left(left: RowsLeft) -> dict[str, Any]:
-    """In a worker: what the columnar core's kernels left of one batch, judged into a fresh tally."""
+def _judge_left(left: RowsLeft, timed: tuple[int, ...]) -> dict[str, Any]:
+    """In a worker: what the columnar core's kernels left of one batch, judged into a fresh tally
+    that keeps the times of the `timed` rules as the tally it is for does."""
     from svcaudit.audit.columnar import judge_left
 
-    tally = Tally(_WORKER["plan"], waivers=_WORKER["waivers"])
+    tally = Tally(_WORKER["plan"], waivers=_WORKER["waivers"], timed=timed)
     judge_left(tally, left, _WORKER["parser"], _WORKER["as_of"])
     return tally.state(by_reference=True)
 
@@ -149,34 +150,35 @@ class LeftJudges:
     def __init__(self, tally: Tally, as_of: datetime, jobs: int, parser: RowParser, waivers: Waivers | None) -> None:
         self.tally = tally
         self.workers = jobs
-        self.pending: deque[Future] = deque()
+        self.pending: deque[tuple[Future, Tally]] = deque()
         self.as_of, self.parser, self.waivers = as_of, parser, waivers
         self._pool: ProcessPoolExecutor | None = None
 
-    def hand_on(self, left: RowsLeft) -> None:
-        """Judge `left` in a worker; results are absorbed in the order they were handed on. Where
-        processes cannot be forked, it is judged here."""
+    def hand_on(self, left: RowsLeft, tally: Tally) -> None:
+        """Judge `left` in a worker, for `tally`; results are absorbed in the order they were
+        handed on. Where processes cannot be forked, it is judged here."""
         if "fork" not in multiprocessing.get_all_start_methods():
             from svcaudit.audit.columnar import judge_left
 
-            judge_left(self.tally, left, self.parser, self.as_of)
+            judge_left(tally, left, self.parser, self.as_of)
             return
         if self._pool is None:
             # Inherited by the workers, forked at the first task.
             _WORKER.update(plan=self.tally.plan, as_of=self.as_of, waivers=self.waivers, parser=self.parser)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        self.pending.append(self._pool.submit(_judge_left, left))
+        self.pending.append((self._pool.submit(_judge_left, left, tuple(tally.times)), tally))
         while len(self.pending) >= self.workers * IN_FLIGHT_PER_JOB:
             self._absorb_next()
 
     def _absorb_next(self) -> None:
+        future, tally = self.pending.popleft()
         try:
-            state = self.pending.popleft().result()
+            state = future.result()
         except BrokenProcessPool:
             raise WorkerError(
                 "a worker process judging ticket rows stopped (killed, or out of memory?); run again with --jobs 1"
             ) from None
-        self.tally.absorb(state)
+        tally.absorb(state)
 
     def finish(self) -> None:
         """Absorb every result still out, and stop the workers."""

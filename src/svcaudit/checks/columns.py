@@ -58,6 +58,9 @@ class ColumnVerdicts:
     texts: list[str] = field(default_factory=list)
     # For FAIL rows: named arrays, a value per row of the batch, that `Check.column_failures` words.
     failures: dict[str, np.ndarray] = field(default_factory=dict)
+    # For PASS rows of a rule that measures a time: the seconds its Outcome's `measured_seconds`
+    # would hold (`svcaudit report` shows their medians); None for a rule that measures none.
+    measured: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.codes = np.full(self.size, DEFER, dtype=np.int8)

@@ -179,6 +179,7 @@ class ResponseTimeCheck(Check):
             start = np.where(rows, opened, as_of_us)
             stop = np.where(rows & ended, end, as_of_us)
             counted = clock.business_seconds(start, stop)
+            verdicts.measured = counted
             due = clock.add_working_days(start, np.where(days > 0, days, 0))
             allowed = np.where(seconds >= 0, seconds, clock.business_seconds(start, due))
             verdicts.passed(ended & (seconds >= 0) & (counted <= seconds))

@@ -66,25 +66,35 @@ def indented(value: Any, depth: int) -> str:
     return json_text(json.dumps(value, ensure_ascii=False, indent=2)).replace("\n", "\n" + INDENT * depth)
 
 
-def encode_findings(rows: list[tuple]) -> str:
-    """A batch of findings, given as rows (`violation_as_row`), as the report lists them: each
-    finding's JSON item (`violation_items`) one a line, no separator around.
+def encode_findings(rows: list[tuple], depth: int | None = None) -> str:
+    """A batch of findings, given as rows (`violation_as_row`), as a report lists them, no
+    separator around: each finding's JSON item (`violation_items`) one a line (the check report),
+    or with `depth` as `json.dumps(indent=2)` writes items `depth` levels down (the tables).
 
     Encoded a key at a time: a value is encoded as `encode_item` encodes it inside the item
-    (`_encoded`), then each item is its values put into the template of its keys, which
-    `json.dumps` of the item would give."""
+    (`_encoded`; every value of an item is a number, a text or null, written alike either way),
+    then each item is its values put into the template of its keys, which `json.dumps` of the
+    item would give."""
     try:
         keys, columns = violation_items(rows)
     except ValueError:  # waived and unwaived findings: items of two shapes
-        return ITEM_SEPARATOR.join([encode_item(violation_dict(row)) for row in rows])
-    template = _item_template(keys)
-    return ITEM_SEPARATOR.join([template % values for values in zip(*map(_encoded, columns), strict=True)])
+        if depth is None:
+            return ITEM_SEPARATOR.join([encode_item(violation_dict(row)) for row in rows])
+        return (",\n" + INDENT * depth).join([indented(violation_dict(row), depth) for row in rows])
+    template = _item_template(keys, depth)
+    separator = ITEM_SEPARATOR if depth is None else ",\n" + INDENT * depth
+    return separator.join([template % values for values in zip(*map(_encoded, columns), strict=True)])
 
 
-@lru_cache(maxsize=4)
-def _item_template(keys: tuple[str, ...]) -> str:
-    """`%`-template of a JSON item with these keys, a `%s` for each value."""
-    return "{" + ", ".join(encode_item(key).replace("%", "%%") + ": %s" for key in keys) + "}"
+@lru_cache(maxsize=8)
+def _item_template(keys: tuple[str, ...], depth: int | None) -> str:
+    """`%`-template of a JSON item with these keys, a `%s` for each value: on one line, or as
+    `json.dumps(indent=2)` writes it `depth` levels down."""
+    pairs = [encode_item(key).replace("%", "%%") + ": %s" for key in keys]
+    if depth is None:
+        return "{" + ", ".join(pairs) + "}"
+    inside = "\n" + INDENT * (depth + 1)
+    return "{" + inside + ("," + inside).join(pairs) + "\n" + INDENT * depth + "}"
 
 
 def _encoded(values: Sequence[Any]) -> list[str]:
@@ -103,9 +113,9 @@ def _encoded(values: Sequence[Any]) -> list[str]:
     return list(map(encode, values))
 
 
-def escaped_findings(rows: list[tuple]) -> str:
+def escaped_findings(rows: list[tuple], depth: int | None = None) -> str:
     """`encode_findings` with no raw control character (`json_text`): what a worker hands back."""
-    return json_text(encode_findings(rows))
+    return json_text(encode_findings(rows, depth))
 
 
 def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:

@@ -86,13 +86,17 @@ def previous(period: Period, zone: tzinfo) -> Period | None:
 
 
 def time_key(moment: datetime, unit: str, zone: tzinfo) -> str:
-    local = moment.astimezone(zone)
+    return day_key(moment.astimezone(zone).date(), unit)
+
+
+def day_key(day: date, unit: str) -> str:
+    """The key of the week, month or day that a local date falls in."""
     if unit == WEEK:
-        year, week, _ = local.isocalendar()
+        year, week, _ = day.isocalendar()
         return f"{year}-W{week:02d}"
     if unit == MONTH:
-        return f"{local.year}-{local.month:02d}"
-    return local.date().isoformat()
+        return f"{day.year}-{day.month:02d}"
+    return day.isoformat()
 
 
 def shift_key(key: str, unit: str, steps: int = -1) -> str:
