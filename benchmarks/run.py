@@ -459,6 +459,8 @@ def bench_size(tickets: int, args: argparse.Namespace, have_duckdb: bool) -> dic
         svcaudit + ["check", str(tickets_csv), "--standard", "builtin:default"] + check, ok)
     add("svcaudit_tickets_business_hours", "svcaudit check business-hours: tickets.csv",
         svcaudit + ["check", str(tickets_csv), "--standard", str(BUSINESS_HOURS)] + check, ok)
+    add("svcaudit_report_week_agent", "svcaudit report --by week,agent: tickets.csv",
+        svcaudit + ["report", str(tickets_csv), "--standard", "builtin:default", "--by", "week,agent"] + check)
     if not args.skip_messages:
         add("bare_parse_messages", "bare csv.reader parse: tickets.csv + messages.csv",
             [sys.executable, "-c", BARE_PARSE, str(tickets_csv), str(messages_csv)])
@@ -480,7 +482,7 @@ def bench_size(tickets: int, args: argparse.Namespace, have_duckdb: bool) -> dic
 
     duck_ok = duck if duck and duck.get("seconds") else None
     for key, result in workloads.items():
-        if key.startswith("svcaudit_tickets") or key == "duckdb_tickets":
+        if key.startswith(("svcaudit_tickets", "svcaudit_report")) or key == "duckdb_tickets":
             result["x_bare_parse"] = ratio(result, workloads["bare_parse_tickets"])
         elif key.startswith("svcaudit_messages"):
             result["x_bare_parse"] = ratio(result, workloads.get("bare_parse_messages"))

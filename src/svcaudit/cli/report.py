@@ -22,6 +22,7 @@ from svcaudit.cli.options import (
     EncodingOption,
     Files,
     FormatOption,
+    JobsOption,
     LimitOption,
     OutputOption,
     StandardOption,
@@ -66,6 +67,7 @@ def report(
     encoding: EncodingOption = None,
     limit: LimitOption = DEFAULT_LIMIT,
     csv_formulas: CsvFormulasOption = False,
+    jobs: JobsOption = None,
     color: ColorOption = ColorMode.auto,
     debug: DebugOption = False,
 ) -> None:
@@ -84,7 +86,7 @@ def report(
         values.bound(until, loaded, "--until", True),
         (since, until),
     )
-    tables = build_report(loaded, files, moment, fields, chosen, before, encoding)
+    tables = build_report(loaded, files, moment, fields, chosen, before, encoding, values.jobs(jobs))
     if detection is not None:
         tables.warnings[:0] = detection.warnings()
     from svcaudit.reporters import table_reporter
