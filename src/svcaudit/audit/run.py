@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from svcaudit import reasons
 from svcaudit.audit.engine import (
@@ -23,7 +23,7 @@ from svcaudit.audit.engine import (
     rejection_warnings,
 )
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.workers import LeftJudges, default_jobs, judge_in_parallel
+from svcaudit.audit.workers import LeftJudges, can_fork, default_jobs, judge_in_parallel
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import Ticket
 from svcaudit.results.findings import FindingLog
@@ -68,8 +68,17 @@ class Audit:
     def tickets(self) -> int:
         return self.tally.tickets
 
-    def feed(self, tickets: Iterable[Ticket], progress: ProgressCallback | None = None, jobs: int = 1) -> None:
-        if jobs > 1 and not self.observers:
+    def feed(
+        self,
+        tickets: Iterable[Ticket],
+        progress: ProgressCallback | None = None,
+        jobs: int = 1,
+        grouping: Grouping | None = None,
+    ) -> None:
+        """Judge every ticket into the tally, or with a `grouping` into the tallies of its groups
+        (the audit's own tally then counts none); with `jobs` > 1 in worker processes (with a
+        grouping only where they can be forked, for they inherit it), results absorbed in order."""
+        if jobs > 1 and not self.observers and (grouping is None or can_fork()):
             judge_in_parallel(
                 self.tally,
                 tickets,
@@ -79,15 +88,21 @@ class Audit:
                 self.waivers,
                 self.waivers.source if self.waivers else None,
                 progress,
+                grouping,
             )
             return
+        judged = 0
         for ticket in tickets:
             verdicts = judge_ticket(self.tally.plan, ticket, self.as_of)
-            self.tally.add(verdicts)
+            if grouping is None:
+                self.tally.add(verdicts)
+            else:
+                grouping(verdicts)
             for observer in self.observers:
                 observer(verdicts)
+            judged += 1
             if progress is not None:
-                progress(self.tally.tickets)
+                progress(judged)
 
     def finish(self, intake: Intake) -> AuditResult:
         tally = self.tally
@@ -153,8 +168,9 @@ def audit_inputs(
     it; `columnar=False` takes the reference path for every input, which tests compare with.
 
     With a `grouping` (`svcaudit report`), the tickets are counted in the tallies of their groups:
-    the reference rule loop hands it each ticket's verdicts, one process judging them; the columnar
-    core hands it each batch to split. The audit's own tally then counts no ticket.
+    the reference rule loop hands it each ticket's verdicts (worker processes hand it their groups'
+    tallies); the columnar core hands it each batch to split. The audit's own tally then counts no
+    ticket.
     """
     intake = make_intake(standard, paths, encoding, as_of)
     if columnar and intake.ticket_rows_only and intake.duplicates != "last":
@@ -178,21 +194,26 @@ def audit_inputs(
             finally:
                 judges.stop()
         jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
-    if grouping is not None:
-        audit = Audit(standard, as_of, observers=[grouping], waivers=waivers)
-        jobs = 1  # an observer sees every ticket's verdicts here
-    else:
-        audit = Audit(standard, as_of, waivers=waivers)
-    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs)
+    audit = Audit(standard, as_of, waivers=waivers)
+    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs, grouping)
     return audit, intake
 
 
 class Grouping(Protocol):
-    """Tallies per group (`grouped.GroupedTally`): an observer of the reference rule loop, a
-    `columnar.RowSplit` of the core's batches, and `restart` to forget what a run that had to be
-    made again (`ColumnarUnfit`) counted."""
+    """Tallies per group (`grouped.GroupedTally`): what counts each ticket's verdicts, and in a
+    worker process a `fresh` one whose `state` the run's own `absorb`s; a `columnar.RowSplit` of
+    the core's batches; and `restart` to forget what a run that had to be made again
+    (`ColumnarUnfit`) counted."""
+
+    tickets: int
 
     def __call__(self, verdicts: TicketVerdicts) -> None: ...
+
+    def fresh(self) -> Grouping: ...
+
+    def state(self) -> dict[str, Any]: ...
+
+    def absorb(self, state: dict[str, Any]) -> None: ...
 
     def split(
         self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]

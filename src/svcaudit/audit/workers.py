@@ -27,6 +27,7 @@ from svcaudit.standard.waivers import Waivers
 
 if TYPE_CHECKING:
     from svcaudit.audit.columnar import RowsLeft
+    from svcaudit.audit.run import Grouping
     from svcaudit.intake.fields import RowParser
 
 BATCH_TICKETS = 400  # large enough that pickling is a small share, small enough to keep memory flat
@@ -39,9 +40,19 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _install(standard: Standard, as_of: datetime, waivers: Waivers | None) -> None:
+def can_fork() -> bool:
+    """Whether worker processes can be forked, inheriting this process's objects."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _install(standard: Standard, as_of: datetime, waivers: Waivers | None, grouping: Grouping | None = None) -> None:
     _WORKER.update(
-        standard=standard, plan=AuditPlan.of(standard), as_of=as_of, waivers=waivers, parser=make_row_parser(standard)
+        standard=standard,
+        plan=AuditPlan.of(standard),
+        as_of=as_of,
+        waivers=waivers,
+        parser=make_row_parser(standard),
+        grouping=grouping,
     )
 
 
@@ -62,9 +73,14 @@ def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> 
 
 def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
     waivers: Waivers | None = _WORKER["waivers"]
-    tally = Tally(_WORKER["plan"], waivers=waivers)
-    as_of = _WORKER["as_of"]
-    plan = tally.plan
+    plan, as_of = _WORKER["plan"], _WORKER["as_of"]
+    inherited: Grouping | None = _WORKER.get("grouping")
+    if inherited is not None:
+        grouping = inherited.fresh()
+        for ticket in tickets:
+            grouping(judge_ticket(plan, ticket, as_of))
+        return grouping.state()
+    tally = Tally(plan, waivers=waivers)
     for ticket in tickets:
         tally.add(judge_ticket(plan, ticket, as_of))
     return tally.state(by_reference=True)  # findings as rows: this machine, this run
@@ -82,13 +98,21 @@ def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
 
 
 def _pool(
-    tally: Tally, as_of: datetime, jobs: int, spec: str, waivers: Waivers | None, waivers_path: str | None
+    tally: Tally,
+    as_of: datetime,
+    jobs: int,
+    spec: str,
+    waivers: Waivers | None,
+    waivers_path: str | None,
+    grouping: Grouping | None,
 ) -> tuple[ProcessPoolExecutor, int]:
     standard = tally.standard
     workers = max(1, jobs)
-    if "fork" in multiprocessing.get_all_start_methods():
-        _install(standard, as_of, waivers)  # inherited by the forked workers
+    if can_fork():
+        _install(standard, as_of, waivers, grouping)  # inherited by the forked workers
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")), workers
+    if grouping is not None:
+        raise ValueError("a grouping is inherited by forked workers only")
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -118,15 +142,18 @@ def judge_in_parallel(
     waivers: Waivers | None,
     waivers_path: str | None,
     progress=None,
+    grouping: Grouping | None = None,
 ) -> None:
-    """Judge assembled `tickets` in worker processes, absorbing the results into `tally` in order."""
+    """Judge assembled `tickets` in worker processes, absorbing the results into `tally` (with a
+    `grouping`, into the tallies of their groups) in order."""
+    into = tally if grouping is None else grouping
 
     def absorb(state: dict[str, Any]) -> None:
-        tally.absorb(state)
+        into.absorb(state)
         if progress is not None:
-            progress(tally.tickets)
+            progress(into.tickets)
 
-    pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
+    pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path, grouping)
     with pool:
         _run(pool, workers, _judge_batch, _batches(tickets), absorb)
 
@@ -157,7 +184,7 @@ class LeftJudges:
     def hand_on(self, left: RowsLeft, tally: Tally) -> None:
         """Judge `left` in a worker, for `tally`; results are absorbed in the order they were
         handed on. Where processes cannot be forked, it is judged here."""
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork():
             from svcaudit.audit.columnar import judge_left
 
             judge_left(tally, left, self.parser, self.as_of)
