@@ -32,8 +32,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 import re2
 
@@ -262,11 +265,19 @@ class PhraseSet:
         return self._private_bank.scan(text).hits(self._private_key, values, strict=strict)
 
 
+# Placeholder fillings remembered (a ticket's values are asked for by every rule and message).
+FILL_CACHE_SIZE = 4096
+
+
 def _fill(field: str, value: object, language: str | None) -> tuple[object, ...] | None:
     """Slots that replace ``{field}`` for ``value``; None when the value cannot fill it."""
     if value is None:
         return None
-    text = str(value)
+    return _filled(field, str(value), language)
+
+
+@lru_cache(maxsize=FILL_CACHE_SIZE)
+def _filled(field: str, text: str, language: str | None) -> tuple[object, ...] | None:
     if is_name_field(field):
         forms = name_forms(text)
         return (_NameSlot(forms),) if forms else None
@@ -284,21 +295,43 @@ class _Candidate:
     rest: tuple[frozenset[str], ...]  # keys of the words after the first
 
 
+# What a bank knows of a word of the folded text: its canonical form, its keys, and the fixed
+# phrases that start with it.
+_Analysed = tuple[str, frozenset[str], tuple[_Candidate, ...]]
+_FORM, _KEYS, _CANDIDATES = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
 class _Tokens:
-    """The words of a scanned text.  Offsets are found only when a hit needs them."""
+    """The words of a scanned text.  Forms, keys and offsets are built only when asked for:
+    most scans are answered from the fixed entries found while scanning."""
 
-    __slots__ = ("_folded", "words", "forms", "keys", "_starts", "_ends")
+    __slots__ = ("_folded", "words", "_analysed", "_forms", "_keys", "_starts", "_ends")
 
-    def __init__(self, folded: str, words: list[str], forms: list[str], keys: list[frozenset[str]]) -> None:
+    def __init__(self, folded: str, words: list[str], analysed: list[_Analysed]) -> None:
         self._folded = folded
         self.words = words  # as they appear in the folded text
-        self.forms = forms  # canonical forms (names are compared on these)
-        self.keys = keys  # analyser-prefixed stem keys
-        self._starts: list[int] | None = None
+        self._analysed = analysed  # the bank's (form, keys, candidates) of each word
+        self._forms: list[str] | None = None
+        self._keys: list[frozenset[str]] | None = None
+        self._starts: list[int] = []
         self._ends: list[int] = []
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @property
+    def forms(self) -> list[str]:
+        """Canonical forms of the words (names are compared on these)."""
+        if self._forms is None:
+            self._forms = list(map(_FORM, self._analysed))
+        return self._forms
+
+    @property
+    def keys(self) -> list[frozenset[str]]:
+        """Analyser-prefixed stem keys of the words."""
+        if self._keys is None:
+            self._keys = list(map(_KEYS, self._analysed))
+        return self._keys
 
     def spaced(self, index: int) -> bool:
         """True when only white space separates word ``index`` from the next word."""
@@ -307,17 +340,19 @@ class _Tokens:
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Folded-text span from the start of word ``first`` to the end of word ``last``."""
-        if self._starts is None:
+        starts, ends = self._starts, self._ends
+        if last >= len(starts):
             # A word starts with a word character and the gap before it has none, so the next
-            # occurrence of the word after the previous one is the word itself.
-            self._starts = []
-            position = 0
-            for word in self.words:
-                position = self._folded.find(word, position)
-                self._starts.append(position)
+            # occurrence of the word after the previous one is the word itself.  Offsets are
+            # found up to the last word asked for.
+            position = ends[-1] if ends else 0
+            find = self._folded.find
+            for word in self.words[len(starts) : last + 1]:
+                position = find(word, position)
+                starts.append(position)
                 position += len(word)
-                self._ends.append(position)
-        return self._starts[first], self._ends[last]
+                ends.append(position)
+        return starts[first], ends[last]
 
 
 # A bank remembers the words it has seen; past this many it starts afresh (bounded memory).
@@ -337,8 +372,8 @@ class PhraseBank:
         self._regex_program = 0  # relaxed instructions of all regexes (MAX_REGEX_PROGRAM)
         self._regex_set: re2.Set | None = None
         self._regex_set_stale = False
-        # raw word -> (canonical form, keys, phrases starting with it); add() clears it
-        self._token_cache: dict[str, tuple[str, frozenset[str], tuple[_Candidate, ...]]] = {}
+        # folded word -> its _Analysed; add() clears it
+        self._token_cache: dict[str, _Analysed] = {}
 
     def __len__(self) -> int:
         return len(self._sets)
@@ -419,7 +454,7 @@ class PhraseBank:
                 self._regex_set = None
         return self._regex_set
 
-    def _analyse(self, word: str) -> tuple[str, frozenset[str], tuple[_Candidate, ...]]:
+    def _analyse(self, word: str) -> _Analysed:
         form = canonical_form(word)
         analysers = self._analysers[script_of(form)]
         keys = frozenset(key for analyser in analysers for key in word_keys(form, analyser))
@@ -438,30 +473,30 @@ class PhraseBank:
         if truncated:
             text = text[:MAX_SCAN_CHARS]
         folded = fold(text)
-        cache_get = self._token_cache.get
-        analyse = self._analyse
         words = TOKEN_PATTERN.findall(folded.text)
-        analysed = [cache_get(word) or analyse(word) for word in words]
-        keys = [entry[1] for entry in analysed]
+        analysed = list(map(self._token_cache.get, words))
+        if None in analysed:
+            analyse = self._analyse
+            analysed = [entry or analyse(word) for word, entry in zip(words, analysed, strict=True)]
         found: dict[int, list[tuple[int, int, int, int]]] = {}  # set -> (entry, kind, a, b)
-        count = len(keys)
-        for position, entry in enumerate(analysed):
-            for candidate in entry[2]:
+        count = len(analysed)
+        # Only words that start a fixed phrase are looked at; most words start none.
+        for position in compress(range(count), map(_CANDIDATES, analysed)):
+            for candidate in analysed[position][2]:
                 rest = candidate.rest
                 end = position + 1 + len(rest)
                 if end > count:
                     continue
                 offset = position + 1
                 for wanted in rest:
-                    if wanted.isdisjoint(keys[offset]):
+                    if wanted.isdisjoint(analysed[offset][1]):
                         break
                     offset += 1
                 else:
                     found.setdefault(candidate.set_key, []).append((candidate.entry_index, _TOKENS, position, end))
         if self._regexes:
             self._scan_regexes(folded, found)
-        tokens = _Tokens(folded.text, words, [entry[0] for entry in analysed], keys)
-        return Scan(self, text, truncated, folded, tokens, found)
+        return Scan(self, text, truncated, folded, _Tokens(folded.text, words, analysed), found)
 
     def _scan_regexes(self, folded: Folded, found: dict[int, list[tuple[int, int, int, int]]]) -> None:
         normalized = collapse_whitespace(folded.text)
@@ -569,7 +604,8 @@ class Scan:
                 start, end = tokens.span(start, end - 1)
             hits.append(self._hit(phrase_set, entry_index, start, end))
         if phrase_set.placeholders:
-            hits.extend(self._placeholder_hits(phrase_set, values or {}, strict))
+            for entry_index, first, end in self._placeholder_matches(phrase_set, values or {}, strict):
+                hits.append(self._hit(phrase_set, entry_index, *tokens.span(first, end - 1)))
         hits.sort(key=lambda hit: (hit.start, hit.end, hit.entry_index))
         return _without_overlaps(hits)
 
@@ -580,19 +616,24 @@ class Scan:
         if self._found.get(key):
             return True  # a fixed entry matched: some entry needs no value, so nothing is missing
         phrase_set = self._bank.phrase_set(key)
-        return bool(phrase_set.placeholders and self._placeholder_hits(phrase_set, values or {}, False))
+        if not phrase_set.placeholders:
+            return False
+        return next(self._placeholder_matches(phrase_set, values or {}, False), None) is not None
 
-    def _placeholder_hits(self, phrase_set: PhraseSet, values: Mapping[str, object], strict: bool) -> list[Hit]:
+    def _placeholder_matches(
+        self, phrase_set: PhraseSet, values: Mapping[str, object], strict: bool
+    ) -> Iterator[tuple[int, int, int]]:
+        """(entry index, first word, end word) of each match of a filled entry, entry by entry.
+
+        Raises MissingValue (before yielding anything) as `hits` documents."""
         fillings = {field: _fill(field, values.get(field), phrase_set.language) for field in phrase_set.placeholders}
         missing = {field for field, filling in fillings.items() if filling is None}
         if missing and (strict or phrase_set.all_need(missing)):
             raise MissingValue(missing)
-        hits = []
         tokens = self._tokens
         for entry_index, slots in phrase_set._phrases:
-            if not phrase_set.entry_placeholders[entry_index]:
-                continue
-            if any(fillings[field] is None for field in phrase_set.entry_placeholders[entry_index]):
+            needed = phrase_set.entry_placeholders[entry_index]
+            if not needed or any(fillings[field] is None for field in needed):
                 continue
             filled: list[object] = []
             for slot in slots:
@@ -606,9 +647,8 @@ class Scan:
                     continue
                 end = _match_slots(filled, tokens, position)
                 if end is not None:
-                    hits.append(self._hit(phrase_set, entry_index, *tokens.span(position, end - 1)))
+                    yield entry_index, position, end
                     next_free = end
-        return hits
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:
@@ -626,6 +666,8 @@ def _first_slot_positions(slot: object, tokens: _Tokens) -> list[int]:
     """Word positions where ``slot`` matches: the only places a filled entry can start."""
     if isinstance(slot, _NameSlot):
         forms = slot.forms
+        if forms.isdisjoint(tokens.forms):
+            return []  # most texts do not name the customer at all
         return [position for position, form in enumerate(tokens.forms) if form in forms]
     assert isinstance(slot, _WordSlot)
     wanted = slot.keys
