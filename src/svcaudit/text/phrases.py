@@ -34,15 +34,15 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
+from typing import cast
 
 import re2
 
 from svcaudit import reasons
 from svcaudit.text.names import name_forms
-from svcaudit.text.normalize import Folded, collapse_whitespace, fold
+from svcaudit.text.normalize import Folded, fold
 from svcaudit.text.regex import (
     RE2_INSTRUCTION_BYTES,
     CompiledRegex,
@@ -196,6 +196,8 @@ class PhraseSet:
         "_regexes",
         "_private_bank",
         "_private_key",
+        "_placeholder_order",
+        "_filled_cache",
     )
 
     def __init__(self, entries: Sequence[Entry], language: str | None = None) -> None:
@@ -239,6 +241,8 @@ class PhraseSet:
         self._regexes = tuple(regexes)
         self._private_bank: PhraseBank | None = None
         self._private_key = -1
+        self._placeholder_order = tuple(sorted(self.placeholders))
+        self._filled_cache: dict[tuple[str | None, ...], _Filled] = {}
 
     def __repr__(self) -> str:
         return f"PhraseSet({list(self.entries)!r}, language={self.language!r})"
@@ -248,9 +252,36 @@ class PhraseSet:
 
     def missing(self, values: Mapping[str, object] | None) -> frozenset[str]:
         """Placeholder fields with no usable value in ``values`` (empty when all are filled)."""
-        return frozenset(
-            field for field in self.placeholders if _fill(field, (values or {}).get(field), self.language) is None
-        )
+        return self._filled(values or {})[0]
+
+    def _filled(self, values: Mapping[str, object]) -> _Filled:
+        """The fields ``values`` cannot fill, and the entries with placeholders that they fill
+        completely, as slots in entry order.  Remembered per distinct value, since every message
+        and rule of a ticket asks with the same values."""
+        texts = tuple(None if (value := values.get(field)) is None else str(value) for field in self._placeholder_order)
+        filled = self._filled_cache.get(texts)
+        if filled is None:
+            fillings = {
+                field: None if text is None else _fill(field, text, self.language)
+                for field, text in zip(self._placeholder_order, texts, strict=True)
+            }
+            entries = []
+            for entry_index, slots in self._phrases:
+                needed = self.entry_placeholders[entry_index]
+                if not needed or any(fillings[field] is None for field in needed):
+                    continue
+                entry_slots: list[object] = []
+                for slot in slots:
+                    if isinstance(slot, _FieldSlot):
+                        entry_slots.extend(fillings[slot.field])  # type: ignore[arg-type]
+                    else:
+                        entry_slots.append(slot)
+                entries.append((entry_index, tuple(entry_slots)))
+            missing = frozenset(field for field, filling in fillings.items() if filling is None)
+            if len(self._filled_cache) >= FILL_CACHE_SIZE:
+                self._filled_cache.clear()
+            filled = self._filled_cache[texts] = (missing, tuple(entries))
+        return filled
 
     def all_need(self, fields: Iterable[str]) -> bool:
         """True when every entry needs at least one of ``fields`` (all unfillable without them)."""
@@ -265,19 +296,14 @@ class PhraseSet:
         return self._private_bank.scan(text).hits(self._private_key, values, strict=strict)
 
 
-# Placeholder fillings remembered (a ticket's values are asked for by every rule and message).
+# Distinct placeholder values a set remembers the filled entries of; past this it starts afresh.
 FILL_CACHE_SIZE = 4096
+# (fields that cannot be filled, ((entry index, filled slots), …)) for one set and one ticket
+_Filled = tuple[frozenset[str], tuple[tuple[int, tuple[object, ...]], ...]]
 
 
-def _fill(field: str, value: object, language: str | None) -> tuple[object, ...] | None:
-    """Slots that replace ``{field}`` for ``value``; None when the value cannot fill it."""
-    if value is None:
-        return None
-    return _filled(field, str(value), language)
-
-
-@lru_cache(maxsize=FILL_CACHE_SIZE)
-def _filled(field: str, text: str, language: str | None) -> tuple[object, ...] | None:
+def _fill(field: str, text: str, language: str | None) -> tuple[object, ...] | None:
+    """Slots that replace ``{field}`` for the value ``text``; None when it cannot fill it."""
     if is_name_field(field):
         forms = name_forms(text)
         return (_NameSlot(forms),) if forms else None
@@ -295,29 +321,28 @@ class _Candidate:
     rest: tuple[frozenset[str], ...]  # keys of the words after the first
 
 
-# What a bank knows of a word of the folded text: its canonical form, its keys, and the fixed
-# phrases that start with it.
-_Analysed = tuple[str, frozenset[str], tuple[_Candidate, ...]]
-_FORM, _KEYS, _CANDIDATES = itemgetter(0), itemgetter(1), itemgetter(2)
+# What a bank knows of a word of the folded text: the word, its canonical form, its keys, and
+# the fixed phrases that start with it.
+_Analysed = tuple[str, str, frozenset[str], tuple[_Candidate, ...]]
+_WORD, _FORM, _KEYS, _CANDIDATES = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
 class _Tokens:
     """The words of a scanned text.  Forms, keys and offsets are built only when asked for:
     most scans are answered from the fixed entries found while scanning."""
 
-    __slots__ = ("_folded", "words", "_analysed", "_forms", "_keys", "_starts", "_ends")
+    __slots__ = ("_folded", "_analysed", "_forms", "_keys", "_starts", "_ends")
 
-    def __init__(self, folded: str, words: list[str], analysed: list[_Analysed]) -> None:
+    def __init__(self, folded: str, analysed: list[_Analysed]) -> None:
         self._folded = folded
-        self.words = words  # as they appear in the folded text
-        self._analysed = analysed  # the bank's (form, keys, candidates) of each word
+        self._analysed = analysed  # what the bank knows of each word, in text order
         self._forms: list[str] | None = None
         self._keys: list[frozenset[str]] | None = None
         self._starts: list[int] = []
         self._ends: list[int] = []
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self._analysed)
 
     @property
     def forms(self) -> list[str]:
@@ -347,7 +372,7 @@ class _Tokens:
             # found up to the last word asked for.
             position = ends[-1] if ends else 0
             find = self._folded.find
-            for word in self.words[len(starts) : last + 1]:
+            for word in map(_WORD, self._analysed[len(starts) : last + 1]):
                 position = find(word, position)
                 starts.append(position)
                 position += len(word)
@@ -355,8 +380,10 @@ class _Tokens:
         return starts[first], ends[last]
 
 
-# A bank remembers the words it has seen; past this many it starts afresh (bounded memory).
+# A bank remembers the words and the white-space separated chunks of text ("Hello,", "заказ",
+# "№123.") it has seen; past this many of each it starts afresh (bounded memory).
 TOKEN_CACHE_SIZE = 1 << 16
+CHUNK_CACHE_SIZE = 1 << 16
 
 
 class PhraseBank:
@@ -372,8 +399,9 @@ class PhraseBank:
         self._regex_program = 0  # relaxed instructions of all regexes (MAX_REGEX_PROGRAM)
         self._regex_set: re2.Set | None = None
         self._regex_set_stale = False
-        # folded word -> its _Analysed; add() clears it
+        # folded word -> its _Analysed, folded chunk -> its words' _Analysed; add() clears both
         self._token_cache: dict[str, _Analysed] = {}
+        self._chunk_cache: dict[str, tuple[_Analysed, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._sets)
@@ -390,6 +418,7 @@ class PhraseBank:
         key = len(self._sets)
         self._sets.append(phrase_set)
         self._token_cache.clear()
+        self._chunk_cache.clear()
         if phrase_set.language is not None:
             for script in scripts_of_language(phrase_set.language):
                 if phrase_set.language not in self._analysers[script]:
@@ -464,7 +493,15 @@ class PhraseBank:
         )
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.clear()
-        analysed = self._token_cache[word] = (form, keys, candidates)
+        analysed = self._token_cache[word] = (word, form, keys, candidates)
+        return analysed
+
+    def _analyse_chunk(self, chunk: str) -> tuple[_Analysed, ...]:
+        cache_get = self._token_cache.get
+        analysed = tuple(cache_get(word) or self._analyse(word) for word in TOKEN_PATTERN.findall(chunk))
+        if len(self._chunk_cache) >= CHUNK_CACHE_SIZE:
+            self._chunk_cache.clear()
+        self._chunk_cache[chunk] = analysed
         return analysed
 
     def scan(self, text: str) -> Scan:
@@ -473,33 +510,38 @@ class PhraseBank:
         if truncated:
             text = text[:MAX_SCAN_CHARS]
         folded = fold(text)
-        words = TOKEN_PATTERN.findall(folded.text)
-        analysed = list(map(self._token_cache.get, words))
-        if None in analysed:
-            analyse = self._analyse
-            analysed = [entry or analyse(word) for word, entry in zip(words, analysed, strict=True)]
+        # No token contains white space, so the text's tokens are those of its white-space
+        # separated chunks, one after another; chunks repeat far more than whole texts do.
+        chunks = folded.text.split()
+        cached = list(map(self._chunk_cache.get, chunks))
+        if None in cached:
+            analyse = self._analyse_chunk
+            cached = [known or analyse(chunk) for chunk, known in zip(chunks, cached, strict=True)]
+        analysed = list(chain.from_iterable(cast("list[tuple[_Analysed, ...]]", cached)))
         found: dict[int, list[tuple[int, int, int, int]]] = {}  # set -> (entry, kind, a, b)
         count = len(analysed)
         # Only words that start a fixed phrase are looked at; most words start none.
         for position in compress(range(count), map(_CANDIDATES, analysed)):
-            for candidate in analysed[position][2]:
+            for candidate in analysed[position][3]:
                 rest = candidate.rest
                 end = position + 1 + len(rest)
                 if end > count:
                     continue
                 offset = position + 1
                 for wanted in rest:
-                    if wanted.isdisjoint(analysed[offset][1]):
+                    if wanted.isdisjoint(analysed[offset][2]):
                         break
                     offset += 1
                 else:
                     found.setdefault(candidate.set_key, []).append((candidate.entry_index, _TOKENS, position, end))
         if self._regexes:
-            self._scan_regexes(folded, found)
-        return Scan(self, text, truncated, folded, _Tokens(folded.text, words, analysed), found)
+            self._scan_regexes(folded.text, chunks, found)
+        return Scan(self, text, truncated, folded, _Tokens(folded.text, analysed), found)
 
-    def _scan_regexes(self, folded: Folded, found: dict[int, list[tuple[int, int, int, int]]]) -> None:
-        normalized = collapse_whitespace(folded.text)
+    def _scan_regexes(self, folded: str, chunks: list[str], found: dict[int, list[tuple[int, int, int, int]]]) -> None:
+        """Regex hits in the folded text's chunks joined by single spaces (what
+        `normalize.collapse_whitespace` makes of it), located back in the folded text."""
+        normalized = " ".join(chunks)
         data = normalized.encode("utf-8")
         regex_set = self._compiled_regex_set()
         if regex_set is not None:
@@ -511,7 +553,7 @@ class PhraseBank:
             set_key, entry_index, compiled = self._regexes[regex_index]
             for start, end in find_spans(compiled, normalized, data):
                 if collapsed_map is None:
-                    collapsed_map = _CollapsedMap(folded.text)
+                    collapsed_map = _CollapsedMap(folded)
                 folded_start, folded_end = collapsed_map.to_folded(start, end)
                 found.setdefault(set_key, []).append((entry_index, _FOLDED_SPAN, folded_start, folded_end))
 
@@ -626,21 +668,11 @@ class Scan:
         """(entry index, first word, end word) of each match of a filled entry, entry by entry.
 
         Raises MissingValue (before yielding anything) as `hits` documents."""
-        fillings = {field: _fill(field, values.get(field), phrase_set.language) for field in phrase_set.placeholders}
-        missing = {field for field, filling in fillings.items() if filling is None}
+        missing, entries = phrase_set._filled(values)
         if missing and (strict or phrase_set.all_need(missing)):
             raise MissingValue(missing)
         tokens = self._tokens
-        for entry_index, slots in phrase_set._phrases:
-            needed = phrase_set.entry_placeholders[entry_index]
-            if not needed or any(fillings[field] is None for field in needed):
-                continue
-            filled: list[object] = []
-            for slot in slots:
-                if isinstance(slot, _FieldSlot):
-                    filled.extend(fillings[slot.field])  # type: ignore[arg-type]
-                else:
-                    filled.append(slot)
+        for entry_index, filled in entries:
             next_free = 0  # hits of one entry do not overlap
             for position in _first_slot_positions(filled[0], tokens):
                 if position < next_free:
