@@ -2,12 +2,16 @@
 
 The ``phrases`` check kind compiles each rule's ``require_any`` / ``forbid`` list into a
 ``PhraseSet``, adds every set to one ``PhraseBank``, and for each message calls
-``bank.scan(text)`` once: the text is folded, tokenised and stemmed a single time, every plain
-phrase of every set is found by one walk over the tokens (a dict from first-word key to
-candidate phrases), and every ``{regex: …}`` of every set by one ``re2.Set`` pass (built once, of
-the patterns' relaxed forms; see regex.py), then each reported pattern alone.  The rule then
-asks ``scan.hits(key, values=ticket_fields)`` for its own set; placeholder entries such as
-``"{customer_name}"`` are filled from those values at that moment.
+``bank.scan(text)`` once: the text is folded a single time and split at white space; each
+chunk ("Здравствуйте,", "заказ", "№123.") is tokenised and each word stemmed once per bank, as
+both repeat across messages far more than whole texts do (bounded caches).  Every plain phrase
+of every set is found by one walk over the words that start one (a dict from first-word key to
+candidate phrases), and every ``{regex: …}`` of every set by one ``re2.Set`` pass over the
+chunks joined by single spaces (built once, of the patterns' relaxed forms; see regex.py), then
+each reported pattern alone.  The rule then asks ``scan.hits(key, values=ticket_fields)`` or
+``scan.any_hit(…)`` for its own set; placeholder entries such as ``"{customer_name}"`` are
+filled from those values (remembered per distinct value), and word offsets are found only for
+the hits that are reported.
 
 Matching rules (see also words.py, names.py, regex.py):
 
@@ -384,6 +388,9 @@ class _Tokens:
 # "№123.") it has seen; past this many of each it starts afresh (bounded memory).
 TOKEN_CACHE_SIZE = 1 << 16
 CHUNK_CACHE_SIZE = 1 << 16
+# Longer chunks (pasted logs, links, base64) rarely repeat; they are analysed but not kept, so
+# the chunk cache stays small whatever the texts.
+MAX_CACHED_CHUNK_CHARS = 64
 
 
 class PhraseBank:
@@ -499,9 +506,10 @@ class PhraseBank:
     def _analyse_chunk(self, chunk: str) -> tuple[_Analysed, ...]:
         cache_get = self._token_cache.get
         analysed = tuple(cache_get(word) or self._analyse(word) for word in TOKEN_PATTERN.findall(chunk))
-        if len(self._chunk_cache) >= CHUNK_CACHE_SIZE:
-            self._chunk_cache.clear()
-        self._chunk_cache[chunk] = analysed
+        if len(chunk) <= MAX_CACHED_CHUNK_CHARS:
+            if len(self._chunk_cache) >= CHUNK_CACHE_SIZE:
+                self._chunk_cache.clear()
+            self._chunk_cache[chunk] = analysed
         return analysed
 
     def scan(self, text: str) -> Scan:
