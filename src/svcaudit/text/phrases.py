@@ -702,16 +702,15 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _first_slot_positions(slot: object, tokens: _Tokens) -> list[int]:
+def _first_slot_positions(slot: object, tokens: _Tokens) -> Iterator[int]:
     """Word positions where ``slot`` matches: the only places a filled entry can start."""
     if isinstance(slot, _NameSlot):
         forms = slot.forms
         if forms.isdisjoint(tokens.forms):
-            return []  # most texts do not name the customer at all
-        return [position for position, form in enumerate(tokens.forms) if form in forms]
+            return iter(())  # most texts do not name the customer at all
+        return compress(range(len(tokens)), map(forms.__contains__, tokens.forms))
     assert isinstance(slot, _WordSlot)
-    wanted = slot.keys
-    return [position for position, keys in enumerate(tokens.keys) if not wanted.isdisjoint(keys)]
+    return compress(range(len(tokens)), map(slot.keys.intersection, tokens.keys))
 
 
 def _match_slots(slots: Sequence[object], tokens: _Tokens, position: int) -> int | None:
