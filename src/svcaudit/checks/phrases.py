@@ -96,6 +96,7 @@ class PhrasesCheck(ConversationCheck):
             raise CheckConfigError(exc.message, (self.mode, exc.entry_index)) from None
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
         self.placeholders = self.phrases.placeholders
+        self._authors = self._roles_read()
         # Pass or fail as soon as it is known whether anything was found (`Scan.any_hit`).
         self._decided_by_any_hit = self.mode == "forbid" or (
             self.mode == "require_any" and not self.position.startswith("every_")
@@ -115,17 +116,23 @@ class PhrasesCheck(ConversationCheck):
                 return who
         return "agent"
 
+    def _roles_read(self) -> tuple[Role, ...]:
+        """The roles whose messages the rule reads (the transcript: all of them)."""
+        if self.position == "transcript":
+            return tuple(Role)
+        if "customer" in self.position:
+            return (Role.CUSTOMER,)
+        if "bot" in self.position:
+            return (Role.BOT,)
+        return (Role.AGENT, Role.BOT) if self.bots_are_agents else (Role.AGENT,)
+
     def _selected(self, ticket: Ticket) -> list[Message]:
         position = self.position
         if position == "transcript":
             return [m for m in ticket.messages if m.text]
-        if "customer" in position:
-            chosen = [m for m in ticket.messages if m.role is Role.CUSTOMER and m.text.strip()]
-        elif "bot" in position:
-            chosen = [m for m in ticket.messages if m.role is Role.BOT and m.text.strip()]
-        else:
-            staff = {Role.AGENT, Role.BOT} if self.bots_are_agents else {Role.AGENT}
-            chosen = [m for m in ticket.messages if m.role in staff and m.text.strip()]
+        # a tuple, not a set: looking a role up in a set calls Enum.__hash__, Python code
+        authors = self._authors
+        chosen = [m for m in ticket.messages if m.role in authors and m.text.strip()]
         if position.startswith("first_"):
             return chosen[:1]
         if position.startswith("last_"):
@@ -143,13 +150,14 @@ class PhrasesCheck(ConversationCheck):
         if not messages:
             return not_applicable(reasons.NO_MESSAGE_BY.text(who=self._who))
         try:
-            scans = [ctx.scan(m) for m in messages]
             if self._decided_by_any_hit:
-                # The verdict turns on whether anything was found; only a failure of a forbid
-                # rule needs the hits themselves, for its evidence.
-                found = any(scan.any_hit(self.bank_key, values) for scan in scans)
+                # The verdict turns on whether anything was found (messages are scanned until
+                # it is); only a failure of a forbid rule needs the hits themselves, for its
+                # evidence.
+                found = any(ctx.scan(m).any_hit(self.bank_key, values) for m in messages)
                 if self.mode == "require_any" and found or self.mode == "forbid" and not found:
                     return passed()
+            scans = [ctx.scan(m) for m in messages]
             hits = [(m, scan.hits(self.bank_key, values)) for m, scan in zip(messages, scans, strict=False)]
         except MissingValue as exc:
             return not_applicable(str(exc))

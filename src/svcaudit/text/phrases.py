@@ -2,12 +2,16 @@
 
 The ``phrases`` check kind compiles each rule's ``require_any`` / ``forbid`` list into a
 ``PhraseSet``, adds every set to one ``PhraseBank``, and for each message calls
-``bank.scan(text)`` once: the text is folded, tokenised and stemmed a single time, every plain
-phrase of every set is found by one walk over the tokens (a dict from first-word key to
-candidate phrases), and every ``{regex: …}`` of every set by one ``re2.Set`` pass (built once, of
-the patterns' relaxed forms; see regex.py), then each reported pattern alone.  The rule then
-asks ``scan.hits(key, values=ticket_fields)`` for its own set; placeholder entries such as
-``"{customer_name}"`` are filled from those values at that moment.
+``bank.scan(text)`` once: the text is folded a single time and split at white space; each
+chunk ("Здравствуйте,", "заказ", "№123.") is tokenised and each word stemmed once per bank, as
+both repeat across messages far more than whole texts do (bounded caches).  Every plain phrase
+of every set is found by one walk over the words that start one (a dict from first-word key to
+candidate phrases), and every ``{regex: …}`` of every set by one ``re2.Set`` pass over the
+chunks joined by single spaces (built once, of the patterns' relaxed forms; see regex.py), then
+each reported pattern alone.  The rule then asks ``scan.hits(key, values=ticket_fields)`` or
+``scan.any_hit(…)`` for its own set; placeholder entries such as ``"{customer_name}"`` are
+filled from those values (remembered per distinct value), and word offsets are found only for
+the hits that are reported.
 
 Matching rules (see also words.py, names.py, regex.py):
 
@@ -32,14 +36,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, compress
+from operator import itemgetter
+from typing import cast
 
 import re2
 
 from svcaudit import reasons
 from svcaudit.text.names import name_forms
-from svcaudit.text.normalize import Folded, collapse_whitespace, fold
+from svcaudit.text.normalize import Folded, fold
 from svcaudit.text.regex import (
     RE2_INSTRUCTION_BYTES,
     CompiledRegex,
@@ -193,6 +200,8 @@ class PhraseSet:
         "_regexes",
         "_private_bank",
         "_private_key",
+        "_placeholder_order",
+        "_filled_cache",
     )
 
     def __init__(self, entries: Sequence[Entry], language: str | None = None) -> None:
@@ -236,6 +245,8 @@ class PhraseSet:
         self._regexes = tuple(regexes)
         self._private_bank: PhraseBank | None = None
         self._private_key = -1
+        self._placeholder_order = tuple(sorted(self.placeholders))
+        self._filled_cache: dict[tuple[str | None, ...], _Filled] = {}
 
     def __repr__(self) -> str:
         return f"PhraseSet({list(self.entries)!r}, language={self.language!r})"
@@ -245,9 +256,36 @@ class PhraseSet:
 
     def missing(self, values: Mapping[str, object] | None) -> frozenset[str]:
         """Placeholder fields with no usable value in ``values`` (empty when all are filled)."""
-        return frozenset(
-            field for field in self.placeholders if _fill(field, (values or {}).get(field), self.language) is None
-        )
+        return self._filled(values or {})[0]
+
+    def _filled(self, values: Mapping[str, object]) -> _Filled:
+        """The fields ``values`` cannot fill, and the entries with placeholders that they fill
+        completely, as slots in entry order.  Remembered per distinct value, since every message
+        and rule of a ticket asks with the same values."""
+        texts = tuple(None if (value := values.get(field)) is None else str(value) for field in self._placeholder_order)
+        filled = self._filled_cache.get(texts)
+        if filled is None:
+            fillings = {
+                field: None if text is None else _fill(field, text, self.language)
+                for field, text in zip(self._placeholder_order, texts, strict=True)
+            }
+            entries = []
+            for entry_index, slots in self._phrases:
+                needed = self.entry_placeholders[entry_index]
+                if not needed or any(fillings[field] is None for field in needed):
+                    continue
+                entry_slots: list[object] = []
+                for slot in slots:
+                    if isinstance(slot, _FieldSlot):
+                        entry_slots.extend(fillings[slot.field])  # type: ignore[arg-type]
+                    else:
+                        entry_slots.append(slot)
+                entries.append((entry_index, tuple(entry_slots)))
+            missing = frozenset(field for field, filling in fillings.items() if filling is None)
+            if len(self._filled_cache) >= FILL_CACHE_SIZE:
+                self._filled_cache.clear()
+            filled = self._filled_cache[texts] = (missing, tuple(entries))
+        return filled
 
     def all_need(self, fields: Iterable[str]) -> bool:
         """True when every entry needs at least one of ``fields`` (all unfillable without them)."""
@@ -262,11 +300,14 @@ class PhraseSet:
         return self._private_bank.scan(text).hits(self._private_key, values, strict=strict)
 
 
-def _fill(field: str, value: object, language: str | None) -> tuple[object, ...] | None:
-    """Slots that replace ``{field}`` for ``value``; None when the value cannot fill it."""
-    if value is None:
-        return None
-    text = str(value)
+# Distinct placeholder values a set remembers the filled entries of; past this it starts afresh.
+FILL_CACHE_SIZE = 4096
+# (fields that cannot be filled, ((entry index, filled slots), …)) for one set and one ticket
+_Filled = tuple[frozenset[str], tuple[tuple[int, tuple[object, ...]], ...]]
+
+
+def _fill(field: str, text: str, language: str | None) -> tuple[object, ...] | None:
+    """Slots that replace ``{field}`` for the value ``text``; None when it cannot fill it."""
     if is_name_field(field):
         forms = name_forms(text)
         return (_NameSlot(forms),) if forms else None
@@ -284,21 +325,42 @@ class _Candidate:
     rest: tuple[frozenset[str], ...]  # keys of the words after the first
 
 
+# What a bank knows of a word of the folded text: the word, its canonical form, its keys, and
+# the fixed phrases that start with it.
+_Analysed = tuple[str, str, frozenset[str], tuple[_Candidate, ...]]
+_WORD, _FORM, _KEYS, _CANDIDATES = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+
+
 class _Tokens:
-    """The words of a scanned text.  Offsets are found only when a hit needs them."""
+    """The words of a scanned text.  Forms, keys and offsets are built only when asked for:
+    most scans are answered from the fixed entries found while scanning."""
 
-    __slots__ = ("_folded", "words", "forms", "keys", "_starts", "_ends")
+    __slots__ = ("_folded", "_analysed", "_forms", "_keys", "_starts", "_ends")
 
-    def __init__(self, folded: str, words: list[str], forms: list[str], keys: list[frozenset[str]]) -> None:
+    def __init__(self, folded: str, analysed: list[_Analysed]) -> None:
         self._folded = folded
-        self.words = words  # as they appear in the folded text
-        self.forms = forms  # canonical forms (names are compared on these)
-        self.keys = keys  # analyser-prefixed stem keys
-        self._starts: list[int] | None = None
+        self._analysed = analysed  # what the bank knows of each word, in text order
+        self._forms: list[str] | None = None
+        self._keys: list[frozenset[str]] | None = None
+        self._starts: list[int] = []
         self._ends: list[int] = []
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self._analysed)
+
+    @property
+    def forms(self) -> list[str]:
+        """Canonical forms of the words (names are compared on these)."""
+        if self._forms is None:
+            self._forms = list(map(_FORM, self._analysed))
+        return self._forms
+
+    @property
+    def keys(self) -> list[frozenset[str]]:
+        """Analyser-prefixed stem keys of the words."""
+        if self._keys is None:
+            self._keys = list(map(_KEYS, self._analysed))
+        return self._keys
 
     def spaced(self, index: int) -> bool:
         """True when only white space separates word ``index`` from the next word."""
@@ -307,21 +369,28 @@ class _Tokens:
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Folded-text span from the start of word ``first`` to the end of word ``last``."""
-        if self._starts is None:
+        starts, ends = self._starts, self._ends
+        if last >= len(starts):
             # A word starts with a word character and the gap before it has none, so the next
-            # occurrence of the word after the previous one is the word itself.
-            self._starts = []
-            position = 0
-            for word in self.words:
-                position = self._folded.find(word, position)
-                self._starts.append(position)
+            # occurrence of the word after the previous one is the word itself.  Offsets are
+            # found up to the last word asked for.
+            position = ends[-1] if ends else 0
+            find = self._folded.find
+            for word in map(_WORD, self._analysed[len(starts) : last + 1]):
+                position = find(word, position)
+                starts.append(position)
                 position += len(word)
-                self._ends.append(position)
-        return self._starts[first], self._ends[last]
+                ends.append(position)
+        return starts[first], ends[last]
 
 
-# A bank remembers the words it has seen; past this many it starts afresh (bounded memory).
+# A bank remembers the words and the white-space separated chunks of text ("Hello,", "заказ",
+# "№123.") it has seen; past this many of each it starts afresh (bounded memory).
 TOKEN_CACHE_SIZE = 1 << 16
+CHUNK_CACHE_SIZE = 1 << 16
+# Longer chunks (pasted logs, links, base64) rarely repeat; they are analysed but not kept, so
+# the chunk cache stays small whatever the texts.
+MAX_CACHED_CHUNK_CHARS = 64
 
 
 class PhraseBank:
@@ -337,8 +406,9 @@ class PhraseBank:
         self._regex_program = 0  # relaxed instructions of all regexes (MAX_REGEX_PROGRAM)
         self._regex_set: re2.Set | None = None
         self._regex_set_stale = False
-        # raw word -> (canonical form, keys, phrases starting with it); add() clears it
-        self._token_cache: dict[str, tuple[str, frozenset[str], tuple[_Candidate, ...]]] = {}
+        # folded word -> its _Analysed, folded chunk -> its words' _Analysed; add() clears both
+        self._token_cache: dict[str, _Analysed] = {}
+        self._chunk_cache: dict[str, tuple[_Analysed, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._sets)
@@ -355,6 +425,7 @@ class PhraseBank:
         key = len(self._sets)
         self._sets.append(phrase_set)
         self._token_cache.clear()
+        self._chunk_cache.clear()
         if phrase_set.language is not None:
             for script in scripts_of_language(phrase_set.language):
                 if phrase_set.language not in self._analysers[script]:
@@ -419,7 +490,7 @@ class PhraseBank:
                 self._regex_set = None
         return self._regex_set
 
-    def _analyse(self, word: str) -> tuple[str, frozenset[str], tuple[_Candidate, ...]]:
+    def _analyse(self, word: str) -> _Analysed:
         form = canonical_form(word)
         analysers = self._analysers[script_of(form)]
         keys = frozenset(key for analyser in analysers for key in word_keys(form, analyser))
@@ -429,7 +500,16 @@ class PhraseBank:
         )
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.clear()
-        analysed = self._token_cache[word] = (form, keys, candidates)
+        analysed = self._token_cache[word] = (word, form, keys, candidates)
+        return analysed
+
+    def _analyse_chunk(self, chunk: str) -> tuple[_Analysed, ...]:
+        cache_get = self._token_cache.get
+        analysed = tuple(cache_get(word) or self._analyse(word) for word in TOKEN_PATTERN.findall(chunk))
+        if len(chunk) <= MAX_CACHED_CHUNK_CHARS:
+            if len(self._chunk_cache) >= CHUNK_CACHE_SIZE:
+                self._chunk_cache.clear()
+            self._chunk_cache[chunk] = analysed
         return analysed
 
     def scan(self, text: str) -> Scan:
@@ -438,33 +518,38 @@ class PhraseBank:
         if truncated:
             text = text[:MAX_SCAN_CHARS]
         folded = fold(text)
-        cache_get = self._token_cache.get
-        analyse = self._analyse
-        words = TOKEN_PATTERN.findall(folded.text)
-        analysed = [cache_get(word) or analyse(word) for word in words]
-        keys = [entry[1] for entry in analysed]
+        # No token contains white space, so the text's tokens are those of its white-space
+        # separated chunks, one after another; chunks repeat far more than whole texts do.
+        chunks = folded.text.split()
+        cached = list(map(self._chunk_cache.get, chunks))
+        if None in cached:
+            analyse = self._analyse_chunk
+            cached = [known or analyse(chunk) for chunk, known in zip(chunks, cached, strict=True)]
+        analysed = list(chain.from_iterable(cast("list[tuple[_Analysed, ...]]", cached)))
         found: dict[int, list[tuple[int, int, int, int]]] = {}  # set -> (entry, kind, a, b)
-        count = len(keys)
-        for position, entry in enumerate(analysed):
-            for candidate in entry[2]:
+        count = len(analysed)
+        # Only words that start a fixed phrase are looked at; most words start none.
+        for position in compress(range(count), map(_CANDIDATES, analysed)):
+            for candidate in analysed[position][3]:
                 rest = candidate.rest
                 end = position + 1 + len(rest)
                 if end > count:
                     continue
                 offset = position + 1
                 for wanted in rest:
-                    if wanted.isdisjoint(keys[offset]):
+                    if wanted.isdisjoint(analysed[offset][2]):
                         break
                     offset += 1
                 else:
                     found.setdefault(candidate.set_key, []).append((candidate.entry_index, _TOKENS, position, end))
         if self._regexes:
-            self._scan_regexes(folded, found)
-        tokens = _Tokens(folded.text, words, [entry[0] for entry in analysed], keys)
-        return Scan(self, text, truncated, folded, tokens, found)
+            self._scan_regexes(folded.text, chunks, found)
+        return Scan(self, text, truncated, folded, _Tokens(folded.text, analysed), found)
 
-    def _scan_regexes(self, folded: Folded, found: dict[int, list[tuple[int, int, int, int]]]) -> None:
-        normalized = collapse_whitespace(folded.text)
+    def _scan_regexes(self, folded: str, chunks: list[str], found: dict[int, list[tuple[int, int, int, int]]]) -> None:
+        """Regex hits in the folded text's chunks joined by single spaces (what
+        `normalize.collapse_whitespace` makes of it), located back in the folded text."""
+        normalized = " ".join(chunks)
         data = normalized.encode("utf-8")
         regex_set = self._compiled_regex_set()
         if regex_set is not None:
@@ -476,7 +561,7 @@ class PhraseBank:
             set_key, entry_index, compiled = self._regexes[regex_index]
             for start, end in find_spans(compiled, normalized, data):
                 if collapsed_map is None:
-                    collapsed_map = _CollapsedMap(folded.text)
+                    collapsed_map = _CollapsedMap(folded)
                 folded_start, folded_end = collapsed_map.to_folded(start, end)
                 found.setdefault(set_key, []).append((entry_index, _FOLDED_SPAN, folded_start, folded_end))
 
@@ -569,7 +654,8 @@ class Scan:
                 start, end = tokens.span(start, end - 1)
             hits.append(self._hit(phrase_set, entry_index, start, end))
         if phrase_set.placeholders:
-            hits.extend(self._placeholder_hits(phrase_set, values or {}, strict))
+            for entry_index, first, end in self._placeholder_matches(phrase_set, values or {}, strict):
+                hits.append(self._hit(phrase_set, entry_index, *tokens.span(first, end - 1)))
         hits.sort(key=lambda hit: (hit.start, hit.end, hit.entry_index))
         return _without_overlaps(hits)
 
@@ -580,35 +666,29 @@ class Scan:
         if self._found.get(key):
             return True  # a fixed entry matched: some entry needs no value, so nothing is missing
         phrase_set = self._bank.phrase_set(key)
-        return bool(phrase_set.placeholders and self._placeholder_hits(phrase_set, values or {}, False))
+        if not phrase_set.placeholders:
+            return False
+        return next(self._placeholder_matches(phrase_set, values or {}, False), None) is not None
 
-    def _placeholder_hits(self, phrase_set: PhraseSet, values: Mapping[str, object], strict: bool) -> list[Hit]:
-        fillings = {field: _fill(field, values.get(field), phrase_set.language) for field in phrase_set.placeholders}
-        missing = {field for field, filling in fillings.items() if filling is None}
+    def _placeholder_matches(
+        self, phrase_set: PhraseSet, values: Mapping[str, object], strict: bool
+    ) -> Iterator[tuple[int, int, int]]:
+        """(entry index, first word, end word) of each match of a filled entry, entry by entry.
+
+        Raises MissingValue (before yielding anything) as `hits` documents."""
+        missing, entries = phrase_set._filled(values)
         if missing and (strict or phrase_set.all_need(missing)):
             raise MissingValue(missing)
-        hits = []
         tokens = self._tokens
-        for entry_index, slots in phrase_set._phrases:
-            if not phrase_set.entry_placeholders[entry_index]:
-                continue
-            if any(fillings[field] is None for field in phrase_set.entry_placeholders[entry_index]):
-                continue
-            filled: list[object] = []
-            for slot in slots:
-                if isinstance(slot, _FieldSlot):
-                    filled.extend(fillings[slot.field])  # type: ignore[arg-type]
-                else:
-                    filled.append(slot)
+        for entry_index, filled in entries:
             next_free = 0  # hits of one entry do not overlap
             for position in _first_slot_positions(filled[0], tokens):
                 if position < next_free:
                     continue
                 end = _match_slots(filled, tokens, position)
                 if end is not None:
-                    hits.append(self._hit(phrase_set, entry_index, *tokens.span(position, end - 1)))
+                    yield entry_index, position, end
                     next_free = end
-        return hits
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:
@@ -622,14 +702,15 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _first_slot_positions(slot: object, tokens: _Tokens) -> list[int]:
+def _first_slot_positions(slot: object, tokens: _Tokens) -> Iterator[int]:
     """Word positions where ``slot`` matches: the only places a filled entry can start."""
     if isinstance(slot, _NameSlot):
         forms = slot.forms
-        return [position for position, form in enumerate(tokens.forms) if form in forms]
+        if forms.isdisjoint(tokens.forms):
+            return iter(())  # most texts do not name the customer at all
+        return compress(range(len(tokens)), map(forms.__contains__, tokens.forms))
     assert isinstance(slot, _WordSlot)
-    wanted = slot.keys
-    return [position for position, keys in enumerate(tokens.keys) if not wanted.isdisjoint(keys)]
+    return compress(range(len(tokens)), map(slot.keys.intersection, tokens.keys))
 
 
 def _match_slots(slots: Sequence[object], tokens: _Tokens, position: int) -> int | None:
