@@ -39,7 +39,7 @@ from svcaudit.intake.nulls import NullMarkers
 from svcaudit.intake.presets import HISTORY_FROM_ROWS, HistoryLayout, NestedLayout, get_preset
 from svcaudit.intake.tables import TableShape, expand_folders
 from svcaudit.intake.timestamps import TimestampParser
-from svcaudit.results.findings import FindingLog
+from svcaudit.results.findings import FindingLog, SpillPool
 from svcaudit.results.kpis import MetricsAccumulator
 from svcaudit.results.model import RuleResult, Violation, violation_row_of
 from svcaudit.results.quality import QualityAccumulator, TicketScore
@@ -290,14 +290,16 @@ class Tally:
         waivers: Waivers | None = None,
         findings_dir: str | None = None,
         timed: Collection[int] = (),
+        findings_pool: SpillPool | None = None,
     ) -> None:
         standard = plan.standard
         self.plan = plan
         self.standard = standard
         self.results = [RuleResult(rule) for rule in standard.rules]
-        # Findings beyond a few thousand wait on disk (in `findings_dir`, else the system's temp dir).
-        self.violations = FindingLog(directory=findings_dir)
-        self.waived = FindingLog(directory=findings_dir)
+        # Findings beyond a few thousand wait on disk (in `findings_dir`, else the system's temp dir);
+        # tallies that share a `findings_pool` share its budget of findings in memory.
+        self.violations = FindingLog(directory=findings_dir, pool=findings_pool)
+        self.waived = FindingLog(directory=findings_dir, pool=findings_pool)
         self.waivers = waivers
         # How often each active waiver was used: a counter that parts of a run add up.
         self.waiver_use = [0] * len(waivers.active) if waivers is not None else []

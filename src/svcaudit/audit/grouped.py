@@ -22,6 +22,7 @@ from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.metrics import FirstReply, Metric, Resolution
 from svcaudit.errors import UsageError, closest
 from svcaudit.intake.model import InputStats, Rejection, Ticket
+from svcaudit.results.findings import SpillPool
 from svcaudit.results.model import RuleResult, Violation, dimension_table
 from svcaudit.results.periods import TIME_UNITS, Period, shift_key, time_key
 from svcaudit.standard.model import Standard
@@ -101,8 +102,8 @@ class Group:
     """The tally of one group; it keeps the measured seconds of the first-reply and resolution
     rules (`timed`: their indexes, None for a standard without one) behind its percentiles."""
 
-    def __init__(self, plan: AuditPlan, timed: tuple[int | None, int | None]) -> None:
-        self.tally = Tally(plan, timed=[index for index in timed if index is not None])
+    def __init__(self, plan: AuditPlan, timed: tuple[int | None, int | None], pool: SpillPool) -> None:
+        self.tally = Tally(plan, timed=[index for index in timed if index is not None], findings_pool=pool)
         self.timed = timed
 
     def _times(self, index: int | None) -> list[int]:
@@ -320,6 +321,9 @@ class GroupedTally:
     def restart(self) -> None:
         """Forget every ticket counted (a run made again from the start counts them again)."""
         self.groups: dict[tuple[str, tuple[str, ...]], Group] = {}
+        # Every group's findings share one budget in memory: a year by day and agent makes
+        # thousands of groups.
+        self.pool = SpillPool()
         self.tickets = 0
         self.in_period = 0
         self.without_time = 0
@@ -360,7 +364,7 @@ class GroupedTally:
     def _group(self, slot: tuple[str, tuple[str, ...]]) -> Group:
         group = self.groups.get(slot)
         if group is None:
-            group = self.groups[slot] = Group(self.plan, self.timed)
+            group = self.groups[slot] = Group(self.plan, self.timed, self.pool)
         return group
 
     def __call__(self, verdicts: TicketVerdicts) -> None:

@@ -32,6 +32,7 @@ from svcaudit.results.model import Violation, violation_as_row
 T = TypeVar("T")
 
 DEFAULT_SPILL_THRESHOLD = 5_000  # findings in memory (about 2 MB), and the findings in a batch on disk
+DEFAULT_POOL_LIMIT = 50_000  # findings in memory in all the logs of a pool together (about 20 MB)
 SPILL_PREFIX = "svcaudit-findings-"
 SPILL_SUFFIX = ".pickle"
 PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -90,9 +91,59 @@ class _SpillFiles:
         self.paths.clear()
 
 
+class SpillPool:
+    """One budget of findings in memory, and one spill file, shared by many logs.
+
+    `svcaudit report` keeps a log per group, thousands of them: each below its own threshold, they
+    could hold every finding of a large export in memory together. Logs made with a pool count
+    their findings against its `limit`; when the pool holds that many, every log of it writes what
+    it holds to the pool's file (a segment each), so memory stays bounded however many groups there
+    are. The pool owns the file: it is removed when the pool is closed or collected.
+    """
+
+    __slots__ = ("limit", "held", "_logs", "_directory", "_file", "_files", "_finalizer", "__weakref__")
+
+    def __init__(self, limit: int = DEFAULT_POOL_LIMIT, directory: str | Path | None = None) -> None:
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        self.limit = limit
+        self.held = 0  # findings appended since the logs last spilled together
+        self._logs: list[weakref.ref[FindingLog]] = []  # logs are unhashable, as lists are
+        self._directory = None if directory is None else str(directory)
+        self._file: str | None = None
+        self._files = _SpillFiles()
+        self._finalizer = weakref.finalize(self, self._files.remove)
+
+    def join(self, log: FindingLog) -> None:
+        self._logs.append(weakref.ref(log))
+
+    def count(self, findings: int = 1) -> None:
+        """`findings` more in memory: at the limit, every log spills."""
+        self.held += findings
+        if self.held >= self.limit:
+            live = [log for log in (ref() for ref in self._logs) if log is not None]
+            for log in live:
+                log._spill()
+            self._logs = [weakref.ref(log) for log in live]
+            self.held = 0
+
+    def path(self) -> str:
+        """The shared spill file, made at the first spill."""
+        if self._file is None:
+            handle, self._file = tempfile.mkstemp(prefix=SPILL_PREFIX, suffix=SPILL_SUFFIX, dir=self._directory)
+            os.close(handle)
+            self._files.paths.append(self._file)
+        return self._file
+
+    def close(self) -> None:
+        """Remove the spill file (the logs of the pool then have lost what they spilled)."""
+        self._finalizer()
+
+
 class FindingLog(Collection[Violation]):
     """Violations in insertion order; beyond `spill_threshold` in memory, batches go to a temporary
-    file (made at the first spill, in `directory` or the system's temporary directory).
+    file (made at the first spill, in `directory` or the system's temporary directory). With a
+    `pool`, its findings also count against the pool's budget, and it spills into the pool's file.
 
     Iterate it as often as needed; do not append while iterating. `close()` (or leaving a `with`
     block, or garbage collection, or the end of the interpreter) removes the files.
@@ -100,22 +151,27 @@ class FindingLog(Collection[Violation]):
 
     __slots__ = (
         "spill_threshold",
+        "_pool",
         "_directory",
         "_memory",
         "_segments",
         "_spilled",
         "_file",
-        "_end",
         "_files",
         "_finalizer",
         "__weakref__",
     )
 
-    def __init__(self, spill_threshold: int | None = None, directory: str | Path | None = None) -> None:
+    def __init__(
+        self, spill_threshold: int | None = None, directory: str | Path | None = None, pool: SpillPool | None = None
+    ) -> None:
         threshold = DEFAULT_SPILL_THRESHOLD if spill_threshold is None else spill_threshold
         if threshold < 1:
             raise ValueError(f"spill_threshold must be at least 1, not {threshold}")
         self.spill_threshold = threshold
+        self._pool = pool
+        if pool is not None:
+            pool.join(self)
         self._directory = None if directory is None else str(directory)
         self._files = _SpillFiles()
         self._finalizer: weakref.finalize | None = None  # made with the first file owned
@@ -126,7 +182,6 @@ class FindingLog(Collection[Violation]):
         self._segments: list[Segment] = []  # findings on disk, in order
         self._spilled = 0  # findings in `_segments`
         self._file: str | None = None  # this log's own spill file
-        self._end = 0  # its size: where the next batch starts
 
     def append(self, finding: Violation) -> None:
         self.append_row(_as_row(finding))
@@ -139,6 +194,8 @@ class FindingLog(Collection[Violation]):
         memory.append(row)
         if len(memory) >= self.spill_threshold:
             self._spill()
+        elif self._pool is not None:
+            self._pool.count()
 
     def extend(self, findings: Iterable[Violation]) -> None:
         source = map(_as_row, findings)
@@ -150,6 +207,8 @@ class FindingLog(Collection[Violation]):
                 return
             if len(self._memory) >= self.spill_threshold:
                 self._spill()
+            elif self._pool is not None:
+                self._pool.count(len(self._memory) - before)
 
     def __len__(self) -> int:
         return self._spilled + len(self._memory)
@@ -236,7 +295,12 @@ class FindingLog(Collection[Violation]):
         some are on disk, the segments of `hand_over` to adopt (this log is empty afterwards),
         else their `Rows`."""
         if by_reference:
-            return self.hand_over() if self._segments else Rows(list(self._memory))
+            if not self._segments:
+                return Rows(list(self._memory))
+            if self._pool is not None:  # its file is the pool's to keep: the rows themselves
+                rows = [row for segment in self._segments for row in _read_rows(segment)]
+                return Rows(rows + self._memory)
+            return self.hand_over()
         return [finding.to_dict() for finding in self]
 
     def absorb(self, state: FindingsState) -> None:
@@ -267,14 +331,13 @@ class FindingLog(Collection[Violation]):
         batch = self._memory
         if not batch:
             return
-        path = self._file or self._create()
+        path = self._pool.path() if self._pool is not None else self._file or self._create()
         # Opened per batch, so that a report with many groups never holds many descriptors open.
         with open(path, "ab") as handle:
+            start = handle.tell()  # the file's end: a pool's file is written by many logs
             pickle.dump(batch, handle, PICKLE_PROTOCOL)
-            end = handle.tell()
         # A segment per batch: any process can read any one of them (`map_batches`).
-        self._segments.append(Segment(path, self._end, len(batch)))
-        self._end = end
+        self._segments.append(Segment(path, start, len(batch)))
         self._spilled += len(batch)
         self._memory = []
 
