@@ -2,7 +2,8 @@
 
 Each case runs the command in a fresh interpreter and reads `sys.modules` after it: the audit
 engine, the intake readers, the reporters and the data-path libraries (pyarrow, numpy) must not be
-among them. Time itself is measured by the benchmark (benchmarks/README.md, "Start-up"), not here.
+among them, nor, for a standard that maps no values, the export field parsers. Time itself is
+measured by the benchmark (benchmarks/README.md, "Start-up"), not here.
 """
 
 from __future__ import annotations
@@ -37,12 +38,18 @@ DATA_PATH = ["pyarrow", "numpy", "svcaudit.audit", "svcaudit.intake.readers", "s
 # The formats' registry (`svcaudit.reporters` itself) names the formats for --format without loading one.
 RENDERING = ["svcaudit.reporters.common", "svcaudit.reporters.protocol", "svcaudit.results.model", "svcaudit.initfrom"]
 STANDARD = ["svcaudit.standard.loader", "svcaudit.checks", "svcaudit.text", "jsonschema", "yaml"]
+# The export field parsers and dateutil under them: a standard without `input.values` needs neither.
+FIELD_PARSERS = ["svcaudit.intake.fields", "svcaudit.intake.timestamps", "dateutil"]
+# Time zones are made where a command reads a standard; listing the commands makes none. (A
+# command's own --help loads them with pydantic, which typer imports to coerce that command's
+# options, its help flag among them.)
+ZONES = ["zoneinfo"]
 
 CASES = [
     # (arguments, what stdout says, modules that must not be loaded, nor any module below them)
-    (["--help"], "Usage:", DATA_PATH + RENDERING + STANDARD),
+    (["--help"], "Usage:", DATA_PATH + RENDERING + STANDARD + ZONES),
     (["check", "--help"], "Usage:", DATA_PATH + RENDERING + STANDARD),
-    (["validate", "standards/default.yaml"], "valid standard", DATA_PATH + RENDERING),
+    (["validate", "standards/default.yaml"], "valid standard", DATA_PATH + RENDERING + FIELD_PARSERS),
 ]
 
 

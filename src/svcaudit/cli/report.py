@@ -4,7 +4,6 @@ ticket's timeline): views of an audit in detail, with no verdict to exit by."""
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -72,6 +71,8 @@ def report(
     debug: DebugOption = False,
 ) -> None:
     """Compliance tables per week, agent, team, channel, priority or rule, with trends."""
+    from zoneinfo import ZoneInfo
+
     from svcaudit.audit.grouped import build_report, parse_by, resolve_period
 
     loaded, detection = values.standard_for_inputs(standard, files, encoding)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from svcaudit.cli.guard import say
 from svcaudit.errors import UsageError
 
+# zoneinfo is imported where a zone is made: `svcaudit --help` loads this module and needs none.
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from svcaudit.initfrom.autopreset import Detection
     from svcaudit.results.model import RejectedLimit
     from svcaudit.standard.model import Standard
@@ -37,6 +39,8 @@ def as_of(text: str | None, standard: Standard) -> datetime:
     """`--as-of`: a timestamp (without an offset, in the standard's zone); default: now."""
     if text is None:
         return datetime.now(timezone.utc).replace(microsecond=0)
+    from zoneinfo import ZoneInfo
+
     return _timestamp(text, ZoneInfo(standard.timezone), "--as-of")
 
 
@@ -44,6 +48,8 @@ def bound(text: str | None, standard: Standard, option: str, end_of_day: bool) -
     """--since/--until: a date (local midnight; --until: the end of that day) or a timestamp."""
     if text is None:
         return None
+    from zoneinfo import ZoneInfo
+
     zone = ZoneInfo(standard.timezone)
     try:
         day = date.fromisoformat(text.strip())

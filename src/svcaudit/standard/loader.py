@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from svcaudit.checks.base import CheckConfigError, CheckEnv
 from svcaudit.checks.registry import CHECK_KINDS
 from svcaudit.errors import Location, StandardError, closest
-from svcaudit.intake.fields import is_nullable
 from svcaudit.intake.nulls import DEFAULT_NULLS, STATUS_WORDS, NullMarkers
 from svcaudit.intake.presets import (
     HISTORY_FROM_ROWS,
@@ -216,10 +215,15 @@ class _Builder:
         nulls = spec.get("nulls")
         markers = NullMarkers(nulls)
         status_words = set(STATUS_WORDS)
-        for field_name, table in values.items():
-            if is_nullable(field_name):  # a marker is read as empty only in these fields
-                for raw, canonical in table.items():
-                    status_words.update((raw, canonical))
+        if values:
+            # Here, not at the top: the field parsers (and dateutil's, under them) load only for a
+            # standard that maps values, so `svcaudit validate` of one that does not skips them.
+            from svcaudit.intake.fields import is_nullable
+
+            for field_name, table in values.items():
+                if is_nullable(field_name):  # a marker is read as empty only in these fields
+                    for raw, canonical in table.items():
+                        status_words.update((raw, canonical))
         collisions = markers.collisions(status_words)
         if collisions:
             fix = (

@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from svcaudit.text import unicode_marks
 
 __all__ = ["Folded", "fold", "fold_fragment", "normalize", "strip_noise"]
 
@@ -54,23 +57,42 @@ def _is_simple(ch: str) -> bool:
     return len(folded) == 1 and unicodedata.normalize("NFKC", folded) == folded
 
 
-def _char_class(code_points: list[int]) -> str:
-    """A regex character-class body for the given sorted code points, as ranges."""
-    parts: list[str] = []
-    start = prev = code_points[0]
-    for cp in code_points[1:] + [-1]:
-        if cp == prev + 1:
-            prev = cp
-            continue
-        parts.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
-        start = prev = cp
-    return "".join(parts)
+def _runs(code_points: Iterable[int]) -> list[tuple[int, int]]:
+    """Ascending code points as (first, last) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for cp in code_points:
+        if runs and cp == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], cp)
+        else:
+            runs.append((cp, cp))
+    return runs
+
+
+def _char_class(runs: Iterable[tuple[int, int]]) -> str:
+    """A regex character-class body for (first, last) runs of code points."""
+    return "".join(
+        re.escape(chr(first)) if first == last else f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+        for first, last in runs
+    )
+
+
+def derive_mark_runs() -> list[tuple[int, int]]:
+    """The combining marks (category M) of the Basic Multilingual Plane from U+0300, as runs, from
+    the Unicode database of the running Python."""
+    return _runs(cp for cp in range(0x0300, 0x10000) if unicodedata.category(chr(cp)).startswith("M"))
+
+
+def mark_runs() -> Sequence[tuple[int, int]]:
+    """`derive_mark_runs()`: the stored table under the Unicode version it was derived on."""
+    if unicodedata.unidata_version == unicode_marks.UNIDATA_VERSION:
+        return unicode_marks.MARK_RUNS
+    return derive_mark_runs()
 
 
 _SIMPLE_CLASS = _char_class(
-    [cp for lo, hi in _SIMPLE_CANDIDATE_RANGES for cp in range(lo, hi + 1) if _is_simple(chr(cp))]
+    _runs(cp for lo, hi in _SIMPLE_CANDIDATE_RANGES for cp in range(lo, hi + 1) if _is_simple(chr(cp)))
 )
-_MARK_CLASS = _char_class([cp for cp in range(0x0300, 0x10000) if unicodedata.category(chr(cp)).startswith("M")])
+_MARK_CLASS = _char_class(mark_runs())
 _NOT_SIMPLE = re.compile(f"[^{_SIMPLE_CLASS}]")
 _MARKS_AFTER = re.compile(f"[{_MARK_CLASS}]*")
 # Combining marks left after NFKC (e.g. a Russian stress mark on a letter with no precomposed
