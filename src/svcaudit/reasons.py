@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # What a parameter matches when its reason does not say: names that hold a count, a field name or
@@ -60,14 +61,18 @@ class Reason:
     template: str
     doc: str
     patterns: dict[str, str] = field(default_factory=dict)  # a parameter's regex, where its name's is not right
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
     # The template's longest stretch of literal text: a text without it is not this reason, which
     # a substring test tells far sooner than the regex.
     anchor: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pattern", _compile(self.template, self.patterns))
         object.__setattr__(self, "anchor", max(_PARAMETER.split(self.template)[::2], key=len))
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The template as a regex, compiled when first asked for: most commands never read a
+        reason back, and compiling the whole catalogue would be a tenth of `validate`'s start."""
+        return _compile(self.template, self.patterns)
 
     @property
     def parameters(self) -> tuple[str, ...]:
