@@ -148,18 +148,25 @@ def assert_same_reports(standard: Standard, path: Path, as_of: datetime) -> None
     assert report(standard, path, as_of, columnar=True) == report(standard, path, as_of, columnar=False)
 
 
+@st.composite
+def corpus_exports(draw) -> tuple[Standard, datetime, bytes]:
+    """A standard of the corpus (any `input.duplicates` and `input.date_order`), the anchor its
+    export's tickets are stamped around, and the export."""
+    standard = corpus_standard(
+        draw(st.sampled_from(sorted(CORPUS)), label="standard"),
+        draw(st.sampled_from(("reject", "first")), label="duplicates"),
+        draw(st.sampled_from((None, "day-first", "month-first")), label="date_order"),
+    )
+    anchor = draw(st.sampled_from(ANCHORS), label="anchor")
+    return standard, anchor, draw(exports(standard.timezone, anchor), label="export")
+
+
 @EXPORTS
 @given(data=st.data())
 def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
-    name = data.draw(st.sampled_from(sorted(CORPUS)), label="standard")
-    standard = corpus_standard(
-        name,
-        data.draw(st.sampled_from(("reject", "first")), label="duplicates"),
-        data.draw(st.sampled_from((None, "day-first", "month-first")), label="date_order"),
-    )
+    standard, anchor, export = data.draw(corpus_exports())
     path = tmp_path_factory.mktemp("export") / "tickets.csv"
-    anchor = data.draw(st.sampled_from(ANCHORS), label="anchor")
-    path.write_bytes(data.draw(exports(standard.timezone, anchor), label="export"))
+    path.write_bytes(export)
     assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 

@@ -37,7 +37,7 @@ from tests.audit.test_columnar_exports import (
     FIXTURES,
     IDS,
     cells,
-    exports,
+    corpus_exports,
     quoted,
     stamp_texts,
 )
@@ -127,15 +127,9 @@ def test_dated_exports_make_the_same_tables_on_both_paths(data, tmp_path_factory
 @EXPORTS
 @given(data=st.data())
 def test_drawn_exports_make_the_same_tables_on_both_paths(data, tmp_path_factory):
-    name = data.draw(st.sampled_from(sorted(CORPUS)), label="standard")
-    standard = corpus_standard(
-        name,
-        data.draw(st.sampled_from(("reject", "first")), label="duplicates"),
-        data.draw(st.sampled_from((None, "day-first", "month-first")), label="date_order"),
-    )
+    standard, anchor, export = data.draw(corpus_exports())
     path = tmp_path_factory.mktemp("export") / "tickets.csv"
-    anchor = data.draw(st.sampled_from(ANCHORS), label="anchor")
-    path.write_bytes(data.draw(exports(standard.timezone, anchor), label="export"))
+    path.write_bytes(export)
     fields = data.draw(st.lists(st.sampled_from(GROUP_FIELDS), unique=True, min_size=1, max_size=3), label="by")
     by = ",".join(fields)
     period = data.draw(periods(standard.timezone, anchor), label="period")
