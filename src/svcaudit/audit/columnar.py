@@ -14,7 +14,9 @@ rows left to the reference included, so even their float sums are the ones a loo
 makes.
 
 The result is the Tally the reference gives the same rows (the property tests in
-tests/audit/test_columnar.py hold it so on every check kind and every built-in standard).
+tests/audit/test_columnar.py hold it so on every check kind and every built-in standard). With a
+`RowSplit` (`svcaudit report`), each group's rows of a batch are counted, folded and left to the
+reference into that group's own tally, in row order, after the kernels ran once for the batch.
 """
 
 from __future__ import annotations
