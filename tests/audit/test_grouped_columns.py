@@ -163,24 +163,3 @@ def test_sample_tables_are_the_same_with_worker_processes(name, by, period):
     expected = tables(standard, path, as_of, by, (period, None, None), columnar=False)
     assert '"previous": {' in expected or period is None or "W46" not in period
     assert tables(standard, path, as_of, by, (period, None, None), columnar=True, jobs=2) == expected
-
-
-@pytest.mark.parametrize("by, period", [("week,agent", None), ("team,rule", "2026-W47")])
-def test_message_exports_make_the_same_tables_with_worker_processes(by, period, monkeypatch):
-    """Tickets assembled from message rows are judged by worker processes, each batch into groups
-    of its own, absorbed in order into the run's: the tables of one process, findings and times."""
-    import svcaudit.audit.workers as workers
-
-    standard = load_standard("builtin:default")
-    as_of = datetime(2026, 11, 23, 12, tzinfo=UTC)
-    chosen, before = resolve_period(ZoneInfo(standard.timezone), period, None, None, (None, None))
-    paths = [REPO / "samples" / "tickets.csv", REPO / "samples" / "messages.csv"]
-
-    def text(jobs: int) -> str:
-        report = build_report(standard, paths, as_of, parse_by(by), chosen, before, jobs=jobs)
-        return to_text(table_reporter("json"), report)
-
-    one = text(1)
-    monkeypatch.setattr(workers, "BATCH_TICKETS", 7)  # many batches: groups span several of them
-    assert text(2) == one
-    assert '"violations": [\n' in one

@@ -14,4 +14,3 @@ def test_the_marks_normalize_uses_are_the_unicode_databases() -> None:
     assert list(mark_runs()) == derived, (
         f"regenerate MARK_RUNS in text/unicode_marks.py for Unicode {unicodedata.unidata_version}: {derived}"
     )
-

@@ -339,28 +339,6 @@ class GroupedTally:
                 values.append(getattr(ticket, name) or NONE_LABEL)
         return tuple(values)
 
-    def fresh(self) -> GroupedTally:
-        """An empty grouping like this one: what a worker process counts a batch of tickets in."""
-        return GroupedTally(self.standard, self.as_of, self.by, self.period, self.previous_period)
-
-    def state(self) -> dict[str, Any]:
-        """What was counted, as plain data (findings by reference: this machine, this run), for
-        `absorb` in the process that reads."""
-        return {
-            "counts": [self.tickets, self.in_period, self.without_time, self.after_as_of],
-            "groups": [(slot, group.tally.state(by_reference=True)) for slot, group in self.groups.items()],
-        }
-
-    def absorb(self, state: dict[str, Any]) -> None:
-        """Add a worker's `state`; states absorbed in input order give the single run's groups."""
-        tickets, in_period, without_time, after_as_of = state["counts"]
-        self.tickets += tickets
-        self.in_period += in_period
-        self.without_time += without_time
-        self.after_as_of += after_as_of
-        for slot, tally_state in state["groups"]:
-            self._group(slot).tally.absorb(tally_state)
-
     def _group(self, slot: tuple[str, tuple[str, ...]]) -> Group:
         group = self.groups.get(slot)
         if group is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from svcaudit import reasons
 from svcaudit.audit.engine import (
@@ -23,7 +23,7 @@ from svcaudit.audit.engine import (
     rejection_warnings,
 )
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.workers import LeftJudges, can_fork, default_jobs, judge_in_parallel
+from svcaudit.audit.workers import LeftJudges, default_jobs, judge_in_parallel
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import Ticket
 from svcaudit.results.findings import FindingLog
@@ -76,9 +76,11 @@ class Audit:
         grouping: Grouping | None = None,
     ) -> None:
         """Judge every ticket into the tally, or with a `grouping` into the tallies of its groups
-        (the audit's own tally then counts none); with `jobs` > 1 in worker processes (with a
-        grouping only where they can be forked, for they inherit it), results absorbed in order."""
-        if jobs > 1 and not self.observers and (grouping is None or can_fork()):
+        (the audit's own tally then counts none, and the tickets are judged here: a batch of a few
+        hundred tickets can fall into as many groups, whose tallies would cost more to hand back
+        from a worker process than judging them does); otherwise with `jobs` > 1 in worker
+        processes, results absorbed in order."""
+        if jobs > 1 and not self.observers and grouping is None:
             judge_in_parallel(
                 self.tally,
                 tickets,
@@ -88,7 +90,6 @@ class Audit:
                 self.waivers,
                 self.waivers.source if self.waivers else None,
                 progress,
-                grouping,
             )
             return
         judged = 0
@@ -168,9 +169,8 @@ def audit_inputs(
     it; `columnar=False` takes the reference path for every input, which tests compare with.
 
     With a `grouping` (`svcaudit report`), the tickets are counted in the tallies of their groups:
-    the reference rule loop hands it each ticket's verdicts (worker processes hand it their groups'
-    tallies); the columnar core hands it each batch to split. The audit's own tally then counts no
-    ticket.
+    the reference rule loop hands it each ticket's verdicts; the columnar core hands it each batch
+    to split. The audit's own tally then counts no ticket.
     """
     intake = make_intake(standard, paths, encoding, as_of)
     if columnar and intake.ticket_rows_only and intake.duplicates != "last":
@@ -200,20 +200,11 @@ def audit_inputs(
 
 
 class Grouping(Protocol):
-    """Tallies per group (`grouped.GroupedTally`): what counts each ticket's verdicts, and in a
-    worker process a `fresh` one whose `state` the run's own `absorb`s; a `columnar.RowSplit` of
-    the core's batches; and `restart` to forget what a run that had to be made again
-    (`ColumnarUnfit`) counted."""
-
-    tickets: int
+    """Tallies per group (`grouped.GroupedTally`): what counts each ticket's verdicts, a
+    `columnar.RowSplit` of the core's batches, and `restart` to forget what a run that had to be
+    made again (`ColumnarUnfit`) counted."""
 
     def __call__(self, verdicts: TicketVerdicts) -> None: ...
-
-    def fresh(self) -> Grouping: ...
-
-    def state(self) -> dict[str, Any]: ...
-
-    def absorb(self, state: dict[str, Any]) -> None: ...
 
     def split(
         self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]

@@ -27,7 +27,6 @@ from svcaudit.standard.waivers import Waivers
 
 if TYPE_CHECKING:
     from svcaudit.audit.columnar import RowsLeft
-    from svcaudit.audit.run import Grouping
     from svcaudit.intake.fields import RowParser
 
 BATCH_TICKETS = 400  # large enough that pickling is a small share, small enough to keep memory flat
@@ -45,14 +44,9 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _install(standard: Standard, as_of: datetime, waivers: Waivers | None, grouping: Grouping | None = None) -> None:
+def _install(standard: Standard, as_of: datetime, waivers: Waivers | None) -> None:
     _WORKER.update(
-        standard=standard,
-        plan=AuditPlan.of(standard),
-        as_of=as_of,
-        waivers=waivers,
-        parser=make_row_parser(standard),
-        grouping=grouping,
+        standard=standard, plan=AuditPlan.of(standard), as_of=as_of, waivers=waivers, parser=make_row_parser(standard)
     )
 
 
@@ -74,12 +68,6 @@ def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> 
 def _judge_batch(tickets: list[Ticket]) -> dict[str, Any]:
     waivers: Waivers | None = _WORKER["waivers"]
     plan, as_of = _WORKER["plan"], _WORKER["as_of"]
-    inherited: Grouping | None = _WORKER.get("grouping")
-    if inherited is not None:
-        grouping = inherited.fresh()
-        for ticket in tickets:
-            grouping(judge_ticket(plan, ticket, as_of))
-        return grouping.state()
     tally = Tally(plan, waivers=waivers)
     for ticket in tickets:
         tally.add(judge_ticket(plan, ticket, as_of))
@@ -104,15 +92,12 @@ def _pool(
     spec: str,
     waivers: Waivers | None,
     waivers_path: str | None,
-    grouping: Grouping | None,
 ) -> tuple[ProcessPoolExecutor, int]:
     standard = tally.standard
     workers = max(1, jobs)
     if can_fork():
-        _install(standard, as_of, waivers, grouping)  # inherited by the forked workers
+        _install(standard, as_of, waivers)  # inherited by the forked workers
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")), workers
-    if grouping is not None:
-        raise ValueError("a grouping is inherited by forked workers only")
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -142,18 +127,15 @@ def judge_in_parallel(
     waivers: Waivers | None,
     waivers_path: str | None,
     progress=None,
-    grouping: Grouping | None = None,
 ) -> None:
-    """Judge assembled `tickets` in worker processes, absorbing the results into `tally` (with a
-    `grouping`, into the tallies of their groups) in order."""
-    into = tally if grouping is None else grouping
+    """Judge assembled `tickets` in worker processes, absorbing the results into `tally` in order."""
 
     def absorb(state: dict[str, Any]) -> None:
-        into.absorb(state)
+        tally.absorb(state)
         if progress is not None:
-            progress(into.tickets)
+            progress(tally.tickets)
 
-    pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path, grouping)
+    pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
     with pool:
         _run(pool, workers, _judge_batch, _batches(tickets), absorb)
 
