@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 BATCH_TICKETS = 400  # large enough that pickling is a small share, small enough to keep memory flat
 IN_FLIGHT_PER_JOB = 3  # batches queued per worker: they never wait, the reader never runs far ahead
+TASK_ROWS = 2_000  # rows the columnar core left, sent to a worker together (a batch's, or its groups')
 
 _WORKER: dict[str, Any] = {}
 
@@ -140,14 +141,17 @@ def judge_in_parallel(
         _run(pool, workers, _judge_batch, _batches(tickets), absorb)
 
 
-def _judge_left(left: RowsLeft, timed: tuple[int, ...]) -> dict[str, Any]:
-    """In a worker: what the columnar core's kernels left of one batch, judged into a fresh tally
-    that keeps the times of the `timed` rules as the tally it is for does."""
+def _judge_left(parts: list[tuple[RowsLeft, tuple[int, ...]]]) -> list[dict[str, Any]]:
+    """In a worker: what the columnar core's kernels left, part by part, each judged into a fresh
+    tally that keeps the times of its `timed` rules as the tally it is for does."""
     from svcaudit.audit.columnar import judge_left
 
-    tally = Tally(_WORKER["plan"], waivers=_WORKER["waivers"], timed=timed)
-    judge_left(tally, left, _WORKER["parser"], _WORKER["as_of"])
-    return tally.state(by_reference=True)
+    states = []
+    for left, timed in parts:
+        tally = Tally(_WORKER["plan"], waivers=_WORKER["waivers"], timed=timed)
+        judge_left(tally, left, _WORKER["parser"], _WORKER["as_of"])
+        states.append(tally.state(by_reference=True))
+    return states
 
 
 class LeftJudges:
@@ -159,9 +163,13 @@ class LeftJudges:
     def __init__(self, tally: Tally, as_of: datetime, jobs: int, parser: RowParser, waivers: Waivers | None) -> None:
         self.tally = tally
         self.workers = jobs
-        self.pending: deque[tuple[Future, Tally]] = deque()
+        self.pending: deque[tuple[Future, list[Tally]]] = deque()
         self.as_of, self.parser, self.waivers = as_of, parser, waivers
         self._pool: ProcessPoolExecutor | None = None
+        # Parts handed on but not yet sent: `svcaudit report` hands on a part per group of a
+        # batch, hundreds of small ones, which go to a worker together.
+        self._parts: list[tuple[RowsLeft, Tally]] = []
+        self._rows = 0
 
     def hand_on(self, left: RowsLeft, tally: Tally) -> None:
         """Judge `left` in a worker, for `tally`; results are absorbed in the order they were
@@ -171,27 +179,40 @@ class LeftJudges:
 
             judge_left(tally, left, self.parser, self.as_of)
             return
+        self._parts.append((left, tally))
+        self._rows += len(left.whole)
+        if self._rows >= TASK_ROWS:
+            self._send()
+
+    def _send(self) -> None:
+        """Send the parts handed on to a worker, as one task."""
+        if not self._parts:
+            return
         if self._pool is None:
             # Inherited by the workers, forked at the first task.
             _WORKER.update(plan=self.tally.plan, as_of=self.as_of, waivers=self.waivers, parser=self.parser)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        self.pending.append((self._pool.submit(_judge_left, left, tuple(tally.times)), tally))
+        parts = [(left, tuple(tally.times)) for left, tally in self._parts]
+        self.pending.append((self._pool.submit(_judge_left, parts), [tally for _, tally in self._parts]))
+        self._parts, self._rows = [], 0
         while len(self.pending) >= self.workers * IN_FLIGHT_PER_JOB:
             self._absorb_next()
 
     def _absorb_next(self) -> None:
-        future, tally = self.pending.popleft()
+        future, tallies = self.pending.popleft()
         try:
-            state = future.result()
+            states = future.result()
         except BrokenProcessPool:
             raise WorkerError(
                 "a worker process judging ticket rows stopped (killed, or out of memory?); run again with --jobs 1"
             ) from None
-        tally.absorb(state)
+        for tally, state in zip(tallies, states, strict=True):
+            tally.absorb(state)
 
     def finish(self) -> None:
         """Absorb every result still out, and stop the workers."""
         try:
+            self._send()
             while self.pending:
                 self._absorb_next()
         finally:
@@ -200,6 +221,7 @@ class LeftJudges:
     def stop(self) -> None:
         """Stop the workers, leaving what is still out (after `finish`, nothing is)."""
         self.pending.clear()
+        self._parts, self._rows = [], 0
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
