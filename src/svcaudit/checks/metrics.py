@@ -14,9 +14,8 @@ statuses, its choice of resolution and whether bots are agents (`CLOCK_OPTIONS`)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
@@ -48,8 +47,7 @@ CLOCK_OPTIONS: dict[str, dict[str, Any]] = {
 DEFAULT_RESOLUTION_ENTRY = "last"
 
 
-@dataclass(frozen=True, slots=True)
-class MeasuredSpan:
+class MeasuredSpan(NamedTuple):
     """One stretch a rule's clock runs over: from `start` to `end` (None: still running)."""
 
     label: str
@@ -255,6 +253,8 @@ class Measurement:
         self.resolved_statuses = statuses_option(options, "resolved_statuses", DEFAULT_RESOLVED_STATUSES)
         self.resolution_entry: str = options.get("resolution", DEFAULT_RESOLUTION_ENTRY)
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
+        # The clock of every ticket when no status pauses it.
+        self._unpaused_clock = Clock(self.calendar)
 
     def spans(self, ticket: Ticket, ctx: TicketContext) -> Spans:
         """The spans the rule's clock runs over, or why the rule cannot measure this ticket."""
@@ -265,6 +265,7 @@ class Measurement:
 
     def clock(self, ticket: Ticket, ctx: TicketContext) -> Clock:
         """The rule's clock for this ticket: its calendar minus the ticket's paused spans."""
+        if not self.pause_statuses:
+            return self._unpaused_clock
         timeline = ctx.timeline(self.bots_are_agents)
-        pauses = timeline.paused_intervals(self.pause_statuses, ctx.as_of) if self.pause_statuses else []
-        return Clock(self.calendar, pauses)
+        return Clock(self.calendar, timeline.paused_intervals(self.pause_statuses, ctx.as_of))

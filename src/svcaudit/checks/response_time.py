@@ -97,6 +97,7 @@ class ResponseTimeCheck(Check):
         else:
             for priority, value in options["targets"].items():
                 self.targets[str(priority).casefold()] = duration_option(value, ("targets", priority))
+        self._target_by_priority: dict[str | None, Duration | None] = {}
         self.calendar: Calendar = self.measurement.calendar
         if self.metric.ADDS_UP and any(isinstance(t, WorkingDays) for t in self.targets.values()):
             raise CheckConfigError(
@@ -112,10 +113,17 @@ class ResponseTimeCheck(Check):
         return self._target_of(ticket.priority)
 
     def _target_of(self, priority: str | None) -> Duration | None:
-        folded = priority.casefold() if priority else None
-        if folded is not None and folded in self.targets:
-            return self.targets[folded]
-        return self.targets.get(DEFAULT_TARGET_KEY)
+        """The target for a priority as written; a priority's target is looked up once."""
+        try:
+            return self._target_by_priority[priority]
+        except KeyError:
+            folded = priority.casefold() if priority else None
+            if folded is not None and folded in self.targets:
+                target = self.targets[folded]
+            else:
+                target = self.targets.get(DEFAULT_TARGET_KEY)
+            self._target_by_priority[priority] = target
+            return target
 
     def clock_for(self, ticket: Ticket, ctx: TicketContext) -> Clock:
         """The rule's clock for this ticket: its calendar minus the ticket's paused spans."""
