@@ -153,6 +153,7 @@ class PhrasesCheck(ConversationCheck):
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:
             return NEEDS_MESSAGE_ROWS
+        values: Mapping[str, object]
         if self.placeholders:
             values = {name: ticket.value(name) for name in self.placeholders}
             missing = self.phrases.missing(values)

@@ -118,9 +118,8 @@ class ResponseTimeCheck(Check):
             return self._target_by_priority[priority]
         except KeyError:
             folded = priority.casefold() if priority else None
-            if folded is not None and folded in self.targets:
-                target = self.targets[folded]
-            else:
+            target = self.targets.get(folded) if folded is not None else None
+            if target is None:
                 target = self.targets.get(DEFAULT_TARGET_KEY)
             self._target_by_priority[priority] = target
             return target
