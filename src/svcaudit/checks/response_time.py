@@ -129,18 +129,20 @@ class ResponseTimeCheck(Check):
         return self.measurement.clock(ticket, ctx)
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
-        target = self.target_for(ticket)
-        spans = self.measured_spans(ticket, ctx)
+        measurement = self.measurement
+        spans = measurement.spans(ticket, ctx)
         if isinstance(spans, Outcome):
             return spans
+        target = self._target_of(ticket.priority)
         if target is None:
             return not_applicable(reasons.NO_TARGET.text(priority=ticket.priority or "(none)"))
-        clock = self.clock_for(ticket, ctx)
+        clock = measurement.clock(ticket, ctx)
         if self.metric.ADDS_UP:
             assert isinstance(target, Seconds), "working-day targets are refused when the rule is built"
             return self._total_wait(spans, clock, target, ctx.as_of)
-        outcomes = [self.judge_span(span, clock, target, ctx.as_of) for span in spans]
-        return outcomes[0] if len(outcomes) == 1 else _worst_cycle(outcomes)
+        if len(spans) == 1:
+            return self.judge_span(spans[0], clock, target, ctx.as_of)
+        return _worst_cycle([self.judge_span(span, clock, target, ctx.as_of) for span in spans])
 
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
         """`evaluate` for a batch of ticket rows (no status events, so no pauses). A span that
@@ -244,25 +246,19 @@ class ResponseTimeCheck(Check):
 
     def judge_span(self, span: MeasuredSpan, clock: Clock, target: Duration, as_of: datetime) -> Outcome:
         """Verdict on one measured span; an open span (no end) is judged at as_of."""
-        start, end = span.start, span.end
+        label, start, end, message = span
         target_seconds, due = self.deadline(clock, start, target)
         if end is not None:
             measured = clock.elapsed(start, end)
             if measured <= target_seconds:
                 # Evidence is written for findings only: a passing span is most of the work.
-                return Outcome(
-                    Status.PASSED,
-                    measured_seconds=measured,
-                    target_seconds=target_seconds,
-                    due_at=due,
-                    message=span.message,
-                )
-            return _late(span.label, measured, target_seconds, due, str(target), start, end, span.message)
+                return Outcome(Status.PASSED, "", measured, target_seconds, due, None, message)
+            return _late(label, measured, target_seconds, due, str(target), start, end, message)
         unanswered = self.metric.UNANSWERED
         elapsed = clock.elapsed(start, as_of)
         if elapsed > target_seconds:
             return _breached(
-                unanswered, elapsed, target_seconds, due, str(target), start, format_instant(as_of), span.message
+                unanswered, elapsed, target_seconds, due, str(target), start, format_instant(as_of), message
             )
         return pending(
             f"{unanswered}; {format_seconds(target_seconds - elapsed)} left",
@@ -270,7 +266,7 @@ class ResponseTimeCheck(Check):
             target_seconds=target_seconds,
             due_at=due,
             evidence=_waiting(start, due, format_instant(as_of)),
-            message=span.message,
+            message=message,
         )
 
     def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Seconds, as_of: datetime) -> Outcome:
