@@ -101,6 +101,8 @@ class PhrasesCheck(ConversationCheck):
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
         self.placeholders = self.phrases.placeholders
         self._authors = self._roles_read()
+        # Agents' messages (and bots' with bots_are_agents) with text: the timeline's staff messages.
+        self._reads_staff = self.position.endswith("_agent_message")
         # Which of the selected messages the rule reads: the first, the last or all of them.
         self._which = self.position.partition("_")[0] if self.position != "transcript" else "all"
         self._no_message = not_applicable(reasons.NO_MESSAGE_BY.text(who=self._who))
@@ -134,11 +136,11 @@ class PhrasesCheck(ConversationCheck):
         return (Role.AGENT, Role.BOT) if self.bots_are_agents else (Role.AGENT,)
 
     def _selected(self, ticket: Ticket, ctx: TicketContext) -> list[Message]:
+        """The messages the rule reads, in conversation order."""
         position = self.position
         if position == "transcript":
             return [m for m in ticket.messages if m.text]
-        if position.endswith("_agent_message"):
-            # The timeline's staff messages: agents' (and bots' with bots_are_agents) with text.
+        if self._reads_staff:
             chosen = ctx.timeline(self.bots_are_agents).staff_messages
         else:
             authors = self._authors
