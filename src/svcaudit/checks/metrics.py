@@ -117,11 +117,12 @@ class FirstReply(Metric):
     ROW_END = "first_reply_at"
     NO_COLUMN = not_applicable(reasons.NEEDS_FIRST_REPLY.text())
     ENDED = not_applicable(reasons.RESOLVED_WITHOUT_REPLY.text())
+    NO_REQUEST = not_applicable(reasons.REQUEST_NOT_IN_EXPORT.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         requested = timeline.requested_at
         if requested is None:
-            return not_applicable(reasons.REQUEST_NOT_IN_EXPORT.text())
+            return self.NO_REQUEST
         reply_at = timeline.first_reply_at
         if reply_at is None and (rejected := rejected_field(ticket, "first_reply_at")):
             return rejected
@@ -144,6 +145,7 @@ class NextReply(Metric):
     NAME = "next_reply"
     LABEL = "reply"
     ONE_FIGURE = False
+    NO_FOLLOW_UP = not_applicable(reasons.NO_FOLLOW_UP.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         is_resolved = timeline.is_resolved(resolved)
@@ -159,7 +161,7 @@ class NextReply(Metric):
                     cycle.asked,
                 )
             )
-        return spans or not_applicable(reasons.NO_FOLLOW_UP.text())
+        return spans or self.NO_FOLLOW_UP
 
 
 class Resolution(Metric):
@@ -201,13 +203,14 @@ class RequesterWait(Metric):
     NAME = "requester_wait"
     LABEL = "customer waiting"
     ADDS_UP = True
+    NEVER_WAITED = not_applicable(reasons.NEVER_WAITED.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         spans, still_waiting = _waiting_spans(ticket, timeline, resolved)
         measured = [MeasuredSpan(self.LABEL, a, b, None) for a, b in spans]
         if still_waiting is not None:
             measured.append(MeasuredSpan(self.LABEL, still_waiting, None, None))
-        return measured or not_applicable(reasons.NEVER_WAITED.text())
+        return measured or self.NEVER_WAITED
 
 
 def _waiting_spans(

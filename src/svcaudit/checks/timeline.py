@@ -21,12 +21,6 @@ class ReplyCycle(NamedTuple):
     answered: Message | None
 
 
-class StatusChange(NamedTuple):
-    at: datetime
-    status: str
-    message: Message | None
-
-
 _UNREAD: object = object()  # a fact of the timeline not worked out yet
 
 
@@ -58,7 +52,7 @@ class Timeline:
         # Each customer message that follows a staff reply, paired with the next staff reply;
         # several customer messages in a row form one cycle, measured from the first of them.
         cycles: list[ReplyCycle] = []
-        changes: list[StatusChange] = []
+        changes: list[Message] = []
         roles_known = True
         seen_staff = False
         asked: Message | None = None
@@ -78,13 +72,13 @@ class Timeline:
             elif role is Role.UNKNOWN:
                 roles_known = False
             if message.status:
-                changes.append(StatusChange(message.created_at, message.status, message))
+                changes.append(message)
         if asked is not None:
             cycles.append(ReplyCycle(asked, None))
         self.staff_messages = staff
         self.customer_messages = customers
         self.reply_cycles = cycles  # see ReplyCycle
-        self.status_changes = changes
+        self.status_changes = changes  # the status events: messages that set a status
         self.roles_known = roles_known  # every message says who wrote it (an author_role column)
         self._first_reply: Message | None | object = _UNREAD
 
@@ -154,9 +148,9 @@ class Timeline:
             return self.status_changes[-1].status
         return self.ticket.status
 
-    def resolutions(self, resolved: frozenset[str]) -> list[StatusChange]:
+    def resolutions(self, resolved: frozenset[str]) -> list[Message]:
         """Every entry into a resolved status (a repeat of the same resolved status is not one)."""
-        entries: list[StatusChange] = []
+        entries: list[Message] = []
         was_resolved = False
         for change in self.status_changes:
             is_resolved = change.status in resolved
@@ -183,10 +177,10 @@ class Timeline:
         if self.status_changes:
             entries = self.resolutions(resolved)
             if which == "first" and entries:
-                return entries[0].at  # a later reopen does not undo the first resolution
+                return entries[0].created_at  # a later reopen does not undo the first resolution
             if self.final_status not in resolved or not entries:
                 return None
-            return entries[-1].at
+            return entries[-1].created_at
         if self.ticket.resolved_at is not None:
             return self.ticket.resolved_at
         return None
