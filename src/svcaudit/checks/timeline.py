@@ -21,15 +21,12 @@ class ReplyCycle(NamedTuple):
     answered: Message | None
 
 
-_UNREAD: object = object()  # a fact of the timeline not worked out yet
-
-
 class Timeline:
     """The conversation read as a helpdesk reads it. Bots are staff only with `bots_are_agents`.
 
     Every rule of a standard and the KPIs read the same timeline, so the conversation is read
     once, when the timeline is made: its staff and customer messages, reply cycles and status
-    changes are lists filled in one pass; the first reply is found when first asked for.
+    changes are lists filled in one pass, and the request and its first reply are found then.
     """
 
     __slots__ = (
@@ -40,7 +37,8 @@ class Timeline:
         "reply_cycles",
         "status_changes",
         "roles_known",
-        "_first_reply",
+        "requested_at",
+        "first_reply",
     )
 
     def __init__(self, ticket: Ticket, bots_are_agents: bool = False) -> None:
@@ -80,7 +78,9 @@ class Timeline:
         self.reply_cycles = cycles  # see ReplyCycle
         self.status_changes = changes  # the status events: messages that set a status
         self.roles_known = roles_known  # every message says who wrote it (an author_role column)
-        self._first_reply: Message | None | object = _UNREAD
+        # When the first-reply clock starts (see `_request_time`), and the reply that stops it.
+        self.requested_at = self._request_time()
+        self.first_reply = self._first_reply_after(self.requested_at)
 
     @property
     def opened_at(self) -> datetime | None:
@@ -89,34 +89,7 @@ class Timeline:
     def is_staff(self, message: Message) -> bool:
         return message.role in self.staff_roles and bool(message.text.strip())
 
-    @property
-    def first_reply(self) -> Message | None:
-        """The first staff message after the request: the reply that stops the first-reply clock."""
-        found = self._first_reply
-        if found is _UNREAD:
-            found = self._first_reply = self._find_first_reply()
-        return found  # type: ignore[return-value]
-
-    def _find_first_reply(self) -> Message | None:
-        opened = self.requested_at
-        if opened is None:
-            return None
-        request_index = self._request_index()
-        for message in self.staff_messages:
-            if message.created_at >= opened and message.index >= request_index:
-                return message
-        return None
-
-    def _request_index(self) -> int:
-        """Where the request stands in the conversation: 0 with a ticket row, else the first
-        customer message (a bot's greeting before it is not a reply to anything)."""
-        if self.ticket.has_ticket_row and self.ticket.created_at is not None:
-            return 0
-        first = self.customer_messages[0] if self.customer_messages else None
-        return first.index if first is not None else len(self.ticket.messages)
-
-    @property
-    def requested_at(self) -> datetime | None:
+    def _request_time(self) -> datetime | None:
         """When the first-reply clock starts: the ticket's creation when a ticket row gives it,
         else the customer's first message; None when the request is not in the export (no
         customer message, or a conversation of message rows that an agent opens)."""
@@ -130,6 +103,24 @@ class Timeline:
         if self.customer_messages:
             return self.customer_messages[0].created_at
         return None if messages else self.ticket.opened_at
+
+    def _first_reply_after(self, requested_at: datetime | None) -> Message | None:
+        """The first staff message after the request: the reply that stops the first-reply clock."""
+        if requested_at is None:
+            return None
+        request_index = self._request_index()
+        for message in self.staff_messages:
+            if message.created_at >= requested_at and message.index >= request_index:
+                return message
+        return None
+
+    def _request_index(self) -> int:
+        """Where the request stands in the conversation: 0 with a ticket row, else the first
+        customer message (a bot's greeting before it is not a reply to anything)."""
+        if self.ticket.has_ticket_row and self.ticket.created_at is not None:
+            return 0
+        first = self.customer_messages[0] if self.customer_messages else None
+        return first.index if first is not None else len(self.ticket.messages)
 
     @property
     def first_reply_at(self) -> datetime | None:
