@@ -237,8 +237,9 @@ class ResponseTimeCheck(Check):
         if isinstance(target, WorkingDays):
             raw_due = self.calendar.add_working_days(start, target.days)
             seconds = self.calendar.business_seconds(start, raw_due)
-            if clock.paused(start, raw_due) == 0:
-                # "The same local time N working days later", not the close of the day before.
+            if not clock.pauses or clock.elapsed(start, raw_due) == seconds:
+                # No pause before it: "the same local time N working days later", not the close
+                # of the day before.
                 return seconds, raw_due
         else:
             seconds = target.seconds
