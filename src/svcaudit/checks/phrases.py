@@ -143,6 +143,7 @@ class PhrasesCheck(ConversationCheck):
         if self._reads_staff:
             chosen = ctx.timeline(self.bots_are_agents).staff_messages
         else:
+            # a tuple, not a set: looking a role up in a set calls Enum.__hash__, Python code
             authors = self._authors
             chosen = [m for m in ticket.messages if m.role in authors and m.text.strip()]
         which = self._which
@@ -178,7 +179,7 @@ class PhrasesCheck(ConversationCheck):
                     if scan(message).any_hit(key, values):
                         found = True
                         break
-                if found is (self.mode == "require_any"):
+                if found == (self.mode == "require_any"):  # require_any passes on a hit, forbid on none
                     return PASSED
             scans = [scan(m) for m in messages]
             hits = [(m, found_scan.hits(key, values)) for m, found_scan in zip(messages, scans, strict=True)]

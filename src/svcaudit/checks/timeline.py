@@ -44,7 +44,8 @@ class Timeline:
     def __init__(self, ticket: Ticket, bots_are_agents: bool = False) -> None:
         self.ticket = ticket
         # A tuple, not a set: looking a role up in a set calls Enum.__hash__, Python code.
-        staff_roles = self.staff_roles = (Role.AGENT, Role.BOT) if bots_are_agents else (Role.AGENT,)
+        self.staff_roles = (Role.AGENT, Role.BOT) if bots_are_agents else (Role.AGENT,)
+        is_staff = self.is_staff
         staff: list[Message] = []
         customers: list[Message] = []
         # Each customer message that follows a staff reply, paired with the next staff reply;
@@ -57,7 +58,7 @@ class Timeline:
         customer = Role.CUSTOMER
         for message in ticket.messages:
             role = message.role
-            if role in staff_roles and message.text.strip():
+            if is_staff(message):
                 staff.append(message)
                 if asked is not None:
                     cycles.append(ReplyCycle(asked, message))
@@ -75,7 +76,7 @@ class Timeline:
             cycles.append(ReplyCycle(asked, None))
         self.staff_messages = staff
         self.customer_messages = customers
-        self.reply_cycles = cycles  # see ReplyCycle
+        self.reply_cycles = cycles
         self.status_changes = changes  # the status events: messages that set a status
         self.roles_known = roles_known  # every message says who wrote it (an author_role column)
         # When the first-reply clock starts (see `_request_time`), and the reply that stops it.
