@@ -148,10 +148,9 @@ class NextReply(Metric):
     NO_FOLLOW_UP = not_applicable(reasons.NO_FOLLOW_UP.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
-        is_resolved = timeline.is_resolved(resolved)
         spans = []
         for cycle in timeline.reply_cycles:
-            if cycle.answered is None and is_resolved:
+            if cycle.answered is None and timeline.is_resolved(resolved):
                 continue  # the ticket ended resolved after the customer's last word: nothing owed
             spans.append(
                 MeasuredSpan(
