@@ -56,6 +56,8 @@ from svcaudit.timecalc.clock import Clock
 from svcaudit.timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 
 DEFAULT_TARGET_KEY = "default"
+# Priorities whose target a rule remembers: an export has a handful, memory stays bounded if not.
+PRIORITIES_REMEMBERED = 1024
 
 
 class ResponseTimeCheck(Check):
@@ -121,7 +123,8 @@ class ResponseTimeCheck(Check):
             target = self.targets.get(folded) if folded is not None else None
             if target is None:
                 target = self.targets.get(DEFAULT_TARGET_KEY)
-            self._target_by_priority[priority] = target
+            if len(self._target_by_priority) < PRIORITIES_REMEMBERED:
+                self._target_by_priority[priority] = target
             return target
 
     def clock_for(self, ticket: Ticket, ctx: TicketContext) -> Clock:
