@@ -41,22 +41,22 @@ def resolved_unmet(when: Conditions) -> str:
 
 def conditions_unmet(when: Conditions, ctx: TicketContext) -> str | None:
     """None when the ticket meets the rule's `when`; else why the rule does not apply."""
+    timeline = ctx.timeline()
     if when.first_reply_over is not None:
-        ticket = ctx.ticket
-        opened = ticket.opened_at
+        opened = ctx.ticket.opened_at
         if opened is None:
             return NEEDS_CREATED_AT
-        replied = ctx.timeline().first_reply_at or ctx.as_of
+        replied = timeline.first_reply_at or ctx.as_of
         if ALWAYS_OPEN.business_seconds(opened, replied) <= threshold_seconds(when):
             return first_reply_within(when)
     if when.reopened is not None:
-        reopens = ctx.timeline().reopens(DEFAULT_RESOLVED_STATUSES)
+        reopens = timeline.reopens(DEFAULT_RESOLVED_STATUSES)
         if reopens is None:
             return NEEDS_REOPENS
         if (reopens > 0) != when.reopened:
             return reopened_unmet(when)
     if when.resolved is not None:
-        resolved = ctx.timeline().is_resolved(DEFAULT_RESOLVED_STATUSES)
+        resolved = timeline.is_resolved(DEFAULT_RESOLVED_STATUSES)
         if resolved is None:
             return NEEDS_STATUS
         if resolved != when.resolved:

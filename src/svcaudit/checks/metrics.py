@@ -14,9 +14,8 @@ statuses, its choice of resolution and whether bots are agents (`CLOCK_OPTIONS`)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
@@ -48,8 +47,7 @@ CLOCK_OPTIONS: dict[str, dict[str, Any]] = {
 DEFAULT_RESOLUTION_ENTRY = "last"
 
 
-@dataclass(frozen=True, slots=True)
-class MeasuredSpan:
+class MeasuredSpan(NamedTuple):
     """One stretch a rule's clock runs over: from `start` to `end` (None: still running)."""
 
     label: str
@@ -119,11 +117,12 @@ class FirstReply(Metric):
     ROW_END = "first_reply_at"
     NO_COLUMN = not_applicable(reasons.NEEDS_FIRST_REPLY.text())
     ENDED = not_applicable(reasons.RESOLVED_WITHOUT_REPLY.text())
+    NO_REQUEST = not_applicable(reasons.REQUEST_NOT_IN_EXPORT.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         requested = timeline.requested_at
         if requested is None:
-            return not_applicable(reasons.REQUEST_NOT_IN_EXPORT.text())
+            return self.NO_REQUEST
         reply_at = timeline.first_reply_at
         if reply_at is None and (rejected := rejected_field(ticket, "first_reply_at")):
             return rejected
@@ -146,12 +145,12 @@ class NextReply(Metric):
     NAME = "next_reply"
     LABEL = "reply"
     ONE_FIGURE = False
+    NO_FOLLOW_UP = not_applicable(reasons.NO_FOLLOW_UP.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
-        is_resolved = timeline.is_resolved(resolved)
         spans = []
         for cycle in timeline.reply_cycles:
-            if cycle.answered is None and is_resolved:
+            if cycle.answered is None and timeline.is_resolved(resolved):
                 continue  # the ticket ended resolved after the customer's last word: nothing owed
             spans.append(
                 MeasuredSpan(
@@ -161,7 +160,7 @@ class NextReply(Metric):
                     cycle.asked,
                 )
             )
-        return spans or not_applicable(reasons.NO_FOLLOW_UP.text())
+        return spans or self.NO_FOLLOW_UP
 
 
 class Resolution(Metric):
@@ -203,13 +202,14 @@ class RequesterWait(Metric):
     NAME = "requester_wait"
     LABEL = "customer waiting"
     ADDS_UP = True
+    NEVER_WAITED = not_applicable(reasons.NEVER_WAITED.text())
 
     def spans(self, ticket: Ticket, timeline: Timeline, resolved: frozenset[str], entry: str) -> Spans:
         spans, still_waiting = _waiting_spans(ticket, timeline, resolved)
         measured = [MeasuredSpan(self.LABEL, a, b, None) for a, b in spans]
         if still_waiting is not None:
             measured.append(MeasuredSpan(self.LABEL, still_waiting, None, None))
-        return measured or not_applicable(reasons.NEVER_WAITED.text())
+        return measured or self.NEVER_WAITED
 
 
 def _waiting_spans(
@@ -255,6 +255,8 @@ class Measurement:
         self.resolved_statuses = statuses_option(options, "resolved_statuses", DEFAULT_RESOLVED_STATUSES)
         self.resolution_entry: str = options.get("resolution", DEFAULT_RESOLUTION_ENTRY)
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
+        # The clock of every ticket when no status pauses it.
+        self._unpaused_clock = Clock(self.calendar)
 
     def spans(self, ticket: Ticket, ctx: TicketContext) -> Spans:
         """The spans the rule's clock runs over, or why the rule cannot measure this ticket."""
@@ -265,6 +267,7 @@ class Measurement:
 
     def clock(self, ticket: Ticket, ctx: TicketContext) -> Clock:
         """The rule's clock for this ticket: its calendar minus the ticket's paused spans."""
+        if not self.pause_statuses:
+            return self._unpaused_clock
         timeline = ctx.timeline(self.bots_are_agents)
-        pauses = timeline.paused_intervals(self.pause_statuses, ctx.as_of) if self.pause_statuses else []
-        return Clock(self.calendar, pauses)
+        return Clock(self.calendar, timeline.paused_intervals(self.pause_statuses, ctx.as_of))

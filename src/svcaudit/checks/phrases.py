@@ -23,9 +23,13 @@ Fails:   {in: every_agent_message, forbid: ["not my problem"]} on "Sorry, that's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from svcaudit import reasons
 from svcaudit.checks.base import (
     NEEDS_MESSAGE_ROWS,
+    PASSED,
     CheckConfigError,
     CheckEnv,
     ConversationCheck,
@@ -33,7 +37,6 @@ from svcaudit.checks.base import (
     TicketContext,
     failed,
     not_applicable,
-    passed,
 )
 from svcaudit.checks.schema_parts import BOTS_ARE_AGENTS, PHRASE_LIST
 from svcaudit.intake.model import Message, Role, Ticket
@@ -58,6 +61,7 @@ MODES = ("require_any", "require_all", "forbid")
 EVIDENCE_WIDTH = 40
 MISSING_EVIDENCE_CHARS = 80
 LISTED_PHRASES = 3  # a failure names the first few phrases; the rule lists them all
+NO_VALUES: Mapping[str, object] = MappingProxyType({})  # the values of a rule without placeholders
 
 
 class PhrasesCheck(ConversationCheck):
@@ -97,6 +101,11 @@ class PhrasesCheck(ConversationCheck):
         self.bots_are_agents: bool = options.get("bots_are_agents", False)
         self.placeholders = self.phrases.placeholders
         self._authors = self._roles_read()
+        # Agents' messages (and bots' with bots_are_agents) with text: the timeline's staff messages.
+        self._reads_staff = self.position.endswith("_agent_message")
+        # Which of the selected messages the rule reads: the first, the last or all of them.
+        self._which = self.position.partition("_")[0] if self.position != "transcript" else "all"
+        self._no_message = not_applicable(reasons.NO_MESSAGE_BY.text(who=self._who))
         # Pass or fail as soon as it is known whether anything was found (`Scan.any_hit`).
         self._decided_by_any_hit = self.mode == "forbid" or (
             self.mode == "require_any" and not self.position.startswith("every_")
@@ -126,52 +135,67 @@ class PhrasesCheck(ConversationCheck):
             return (Role.BOT,)
         return (Role.AGENT, Role.BOT) if self.bots_are_agents else (Role.AGENT,)
 
-    def _selected(self, ticket: Ticket) -> list[Message]:
+    def _selected(self, ticket: Ticket, ctx: TicketContext) -> list[Message]:
+        """The messages the rule reads, in conversation order."""
         position = self.position
         if position == "transcript":
             return [m for m in ticket.messages if m.text]
-        # a tuple, not a set: looking a role up in a set calls Enum.__hash__, Python code
-        authors = self._authors
-        chosen = [m for m in ticket.messages if m.role in authors and m.text.strip()]
-        if position.startswith("first_"):
+        if self._reads_staff:
+            chosen = ctx.timeline(self.bots_are_agents).staff_messages
+        else:
+            # a tuple, not a set: looking a role up in a set calls Enum.__hash__, Python code
+            authors = self._authors
+            chosen = [m for m in ticket.messages if m.role in authors and m.text.strip()]
+        which = self._which
+        if which == "first":
             return chosen[:1]
-        if position.startswith("last_"):
+        if which == "last":
             return chosen[-1:]
         return chosen
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
         if not ticket.messages:
             return NEEDS_MESSAGE_ROWS
-        values = {name: ticket.value(name) for name in self.placeholders}
-        missing = self.phrases.missing(values) if values else frozenset()
-        if missing and (self.mode == "require_all" or self.phrases.all_need(missing)):
-            return not_applicable(reasons.NEEDS_FIELDS.text(fields=", ".join(sorted(missing))))
-        messages = self._selected(ticket)
+        values: Mapping[str, object]
+        if self.placeholders:
+            values = {name: ticket.value(name) for name in self.placeholders}
+            missing = self.phrases.missing(values)
+            if missing and (self.mode == "require_all" or self.phrases.all_need(missing)):
+                return not_applicable(reasons.NEEDS_FIELDS.text(fields=", ".join(sorted(missing))))
+        else:
+            values = NO_VALUES
+        messages = self._selected(ticket, ctx)
         if not messages:
-            return not_applicable(reasons.NO_MESSAGE_BY.text(who=self._who))
+            return self._no_message
+        key = self.bank_key
+        scan = ctx.scan
         try:
             if self._decided_by_any_hit:
                 # The verdict turns on whether anything was found (messages are scanned until
                 # it is); only a failure of a forbid rule needs the hits themselves, for its
                 # evidence.
-                found = any(ctx.scan(m).any_hit(self.bank_key, values) for m in messages)
-                if self.mode == "require_any" and found or self.mode == "forbid" and not found:
-                    return passed()
-            scans = [ctx.scan(m) for m in messages]
-            hits = [(m, scan.hits(self.bank_key, values)) for m, scan in zip(messages, scans, strict=False)]
+                found = False
+                for message in messages:
+                    if scan(message).any_hit(key, values):
+                        found = True
+                        break
+                if found == (self.mode == "require_any"):  # require_any passes on a hit, forbid on none
+                    return PASSED
+            scans = [scan(m) for m in messages]
+            hits = [(m, found_scan.hits(key, values)) for m, found_scan in zip(messages, scans, strict=True)]
         except MissingValue as exc:
             return not_applicable(str(exc))
         if self.mode == "forbid":
             return self._forbid(hits, scans)
-        if self.position.startswith("every_"):
-            for message, found in hits:
-                outcome = self._required(found, [(message, found)], message, values)
+        if self._which == "every":
+            for message, found_hits in hits:
+                outcome = self._required(found_hits, [(message, found_hits)], message, values)
                 if outcome is not None:
                     return outcome
-            return passed()
-        union = [hit for _, found in hits for hit in found]
+            return PASSED
+        union = [hit for _, found_hits in hits for hit in found_hits]
         outcome = self._required(union, hits, messages[0], values)
-        return outcome if outcome is not None else passed()
+        return outcome if outcome is not None else PASSED
 
     def _forbid(self, hits, scans) -> Outcome:
         for (message, found), scan in zip(hits, scans, strict=False):
@@ -182,7 +206,7 @@ class PhrasesCheck(ConversationCheck):
                     evidence=snippet(scan.text, hit.start, hit.end, EVIDENCE_WIDTH),
                     message=message,
                 )
-        return passed()
+        return PASSED
 
     def _required(self, found, scope, blamed: Message, values) -> Outcome | None:
         """None when the found hits satisfy the rule; else the failure for `blamed`."""

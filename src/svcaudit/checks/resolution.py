@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from svcaudit import reasons
 from svcaudit.checks.base import (
+    PASSED,
     Check,
     CheckEnv,
     ColumnKernel,
@@ -28,7 +29,6 @@ from svcaudit.checks.base import (
     TicketContext,
     failed,
     not_applicable,
-    passed,
     pending,
 )
 from svcaudit.checks.schema_parts import STATUS_LIST
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 NEEDS_RESOLUTION_DATA = reasons.NEEDS_STATUS.text()
 NEEDS_REOPENS_DATA = reasons.NEEDS_REOPENS.text()
+NO_RESOLUTION_DATA = not_applicable(NEEDS_RESOLUTION_DATA)
+NO_REOPENS_DATA = not_applicable(NEEDS_REOPENS_DATA)
 
 
 class ResolutionCheck(Check):
@@ -115,19 +117,19 @@ class ResolutionCheck(Check):
     ) -> Outcome:
         """The verdict from what the ticket's timeline says, however it was read."""
         if resolved is None:
-            return not_applicable(NEEDS_RESOLUTION_DATA)
+            return NO_RESOLUTION_DATA
         if self.max_reopens is not None:
             if reopens is None:
-                return not_applicable(NEEDS_REOPENS_DATA)
+                return NO_REOPENS_DATA
             if reopens > self.max_reopens:
                 return self._reopened(reopens, trail())
         if not resolved:
             return pending(f"not resolved yet (status {final_status})", field="status")
-        return passed()
+        return PASSED
 
 
 def _status_trail(timeline) -> str | None:
     changes = timeline.status_changes
     if not changes:
         return None
-    return " → ".join(f"{c.status} #{c.message.index + 1}" for c in changes)
+    return " → ".join(f"{c.status} #{c.index + 1}" for c in changes)

@@ -56,6 +56,8 @@ from svcaudit.timecalc.clock import Clock
 from svcaudit.timecalc.durations import Duration, Seconds, WorkingDays, format_instant, format_seconds
 
 DEFAULT_TARGET_KEY = "default"
+# Priorities whose target a rule remembers: an export has a handful, memory stays bounded if not.
+PRIORITIES_REMEMBERED = 1024
 
 
 class ResponseTimeCheck(Check):
@@ -97,6 +99,7 @@ class ResponseTimeCheck(Check):
         else:
             for priority, value in options["targets"].items():
                 self.targets[str(priority).casefold()] = duration_option(value, ("targets", priority))
+        self._target_by_priority: dict[str | None, Duration | None] = {}
         self.calendar: Calendar = self.measurement.calendar
         if self.metric.ADDS_UP and any(isinstance(t, WorkingDays) for t in self.targets.values()):
             raise CheckConfigError(
@@ -112,28 +115,37 @@ class ResponseTimeCheck(Check):
         return self._target_of(ticket.priority)
 
     def _target_of(self, priority: str | None) -> Duration | None:
-        folded = priority.casefold() if priority else None
-        if folded is not None and folded in self.targets:
-            return self.targets[folded]
-        return self.targets.get(DEFAULT_TARGET_KEY)
+        """The target for a priority as written; a priority's target is looked up once."""
+        try:
+            return self._target_by_priority[priority]
+        except KeyError:
+            folded = priority.casefold() if priority else None
+            target = self.targets.get(folded) if folded is not None else None
+            if target is None:
+                target = self.targets.get(DEFAULT_TARGET_KEY)
+            if len(self._target_by_priority) < PRIORITIES_REMEMBERED:
+                self._target_by_priority[priority] = target
+            return target
 
     def clock_for(self, ticket: Ticket, ctx: TicketContext) -> Clock:
         """The rule's clock for this ticket: its calendar minus the ticket's paused spans."""
         return self.measurement.clock(ticket, ctx)
 
     def evaluate(self, ticket: Ticket, ctx: TicketContext) -> Outcome:
-        target = self.target_for(ticket)
-        spans = self.measured_spans(ticket, ctx)
+        measurement = self.measurement
+        spans = measurement.spans(ticket, ctx)
         if isinstance(spans, Outcome):
             return spans
+        target = self._target_of(ticket.priority)
         if target is None:
             return not_applicable(reasons.NO_TARGET.text(priority=ticket.priority or "(none)"))
-        clock = self.clock_for(ticket, ctx)
+        clock = measurement.clock(ticket, ctx)
         if self.metric.ADDS_UP:
             assert isinstance(target, Seconds), "working-day targets are refused when the rule is built"
             return self._total_wait(spans, clock, target, ctx.as_of)
-        outcomes = [self.judge_span(span, clock, target, ctx.as_of) for span in spans]
-        return outcomes[0] if len(outcomes) == 1 else _worst_cycle(outcomes)
+        if len(spans) == 1:
+            return self.judge_span(spans[0], clock, target, ctx.as_of)
+        return _worst_cycle([self.judge_span(span, clock, target, ctx.as_of) for span in spans])
 
     def column_kernel(self, as_of: datetime) -> ColumnKernel | None:
         """`evaluate` for a batch of ticket rows (no status events, so no pauses). A span that
@@ -228,8 +240,9 @@ class ResponseTimeCheck(Check):
         if isinstance(target, WorkingDays):
             raw_due = self.calendar.add_working_days(start, target.days)
             seconds = self.calendar.business_seconds(start, raw_due)
-            if clock.paused(start, raw_due) == 0:
-                # "The same local time N working days later", not the close of the day before.
+            if not clock.pauses or clock.elapsed(start, raw_due) == seconds:
+                # No pause before it: "the same local time N working days later", not the close
+                # of the day before.
                 return seconds, raw_due
         else:
             seconds = target.seconds
@@ -237,25 +250,19 @@ class ResponseTimeCheck(Check):
 
     def judge_span(self, span: MeasuredSpan, clock: Clock, target: Duration, as_of: datetime) -> Outcome:
         """Verdict on one measured span; an open span (no end) is judged at as_of."""
-        start, end = span.start, span.end
+        label, start, end, message = span
         target_seconds, due = self.deadline(clock, start, target)
         if end is not None:
             measured = clock.elapsed(start, end)
             if measured <= target_seconds:
                 # Evidence is written for findings only: a passing span is most of the work.
-                return Outcome(
-                    Status.PASSED,
-                    measured_seconds=measured,
-                    target_seconds=target_seconds,
-                    due_at=due,
-                    message=span.message,
-                )
-            return _late(span.label, measured, target_seconds, due, str(target), start, end, span.message)
+                return Outcome(Status.PASSED, "", measured, target_seconds, due, None, message)
+            return _late(label, measured, target_seconds, due, str(target), start, end, message)
         unanswered = self.metric.UNANSWERED
         elapsed = clock.elapsed(start, as_of)
         if elapsed > target_seconds:
             return _breached(
-                unanswered, elapsed, target_seconds, due, str(target), start, format_instant(as_of), span.message
+                unanswered, elapsed, target_seconds, due, str(target), start, format_instant(as_of), message
             )
         return pending(
             f"{unanswered}; {format_seconds(target_seconds - elapsed)} left",
@@ -263,7 +270,7 @@ class ResponseTimeCheck(Check):
             target_seconds=target_seconds,
             due_at=due,
             evidence=_waiting(start, due, format_instant(as_of)),
-            message=span.message,
+            message=message,
         )
 
     def _total_wait(self, spans: list[MeasuredSpan], clock: Clock, target: Seconds, as_of: datetime) -> Outcome:

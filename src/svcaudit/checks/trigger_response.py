@@ -127,6 +127,7 @@ class TriggerResponseCheck(ConversationCheck):
         self.trigger_key, self.response_key = keys["trigger"], keys["response"]
         self.placeholders = self.trigger.placeholders | self.response.placeholders
         self.calendar: Calendar = calendar_option(options, env)
+        self._clock = Clock(self.calendar)  # no pauses: a response window runs on the calendar alone
         self.within: Duration | None = None
         if "within" in options:
             self.within = duration_option(options["within"], ("within",))
@@ -179,9 +180,10 @@ class TriggerResponseCheck(ConversationCheck):
             if timeline.is_staff(message):
                 waiting = False
             elif message.role is Role.CUSTOMER and not waiting and message.text.strip():
-                hits = ctx.scan(message).hits(self.trigger_key, values)
-                if hits:
-                    found.append(_Trigger(message, hits[0]))
+                scan = ctx.scan(message)
+                # Only a trigger's first hit is shown: the hits are located for triggers only.
+                if scan.any_hit(self.trigger_key, values):
+                    found.append(_Trigger(message, scan.hits(self.trigger_key, values)[0]))
                     waiting = True
         return found
 
@@ -191,7 +193,7 @@ class TriggerResponseCheck(ConversationCheck):
         if isinstance(self.within, WorkingDays):
             due = self.calendar.add_working_days(start, self.within.days)
             return _Window(due, self.calendar.business_seconds(start, due))
-        return _Window(Clock(self.calendar).due(start, self.within.seconds), self.within.seconds)
+        return _Window(self._clock.due(start, self.within.seconds), self.within.seconds)
 
     def _elapsed(self, start: datetime, end: datetime) -> int:
         return self.calendar.business_seconds(start, end) if end > start else 0
@@ -206,7 +208,7 @@ class TriggerResponseCheck(ConversationCheck):
         later = [m for m in timeline.staff_messages if m.index > trigger.message.index]
         checked: list[Message] = []  # staff messages in the window that did not respond
         for message in later:
-            responds = bool(ctx.scan(message).hits(self.response_key, values))
+            responds = ctx.scan(message).any_hit(self.response_key, values)
             elapsed = self._elapsed(start, message.created_at)
             too_late = window.due_at is not None and message.created_at > window.due_at
             if too_late:
@@ -217,7 +219,9 @@ class TriggerResponseCheck(ConversationCheck):
                 return passed(measured_seconds=elapsed, target_seconds=window.target_seconds)
             checked.append(message)
             if limit is not None and len(checked) >= limit:
-                answer = next((m for m in later[len(checked) :] if ctx.scan(m).hits(self.response_key, values)), None)
+                answer = next(
+                    (m for m in later[len(checked) :] if ctx.scan(m).any_hit(self.response_key, values)), None
+                )
                 return self._missed(trigger, checked, answered_later=answer)
         return self._unanswered(trigger, checked, window, ctx.as_of, resolved)
 

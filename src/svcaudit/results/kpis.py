@@ -12,7 +12,7 @@ from typing import Any
 
 from svcaudit.checks.score import fold_score, new_score_state, score_of
 from svcaudit.checks.timeline import DEFAULT_RESOLVED_STATUSES, Timeline
-from svcaudit.intake.model import Role, Ticket
+from svcaudit.intake.model import Ticket
 
 SCORES = ("nps", "csat", "ces")
 
@@ -33,11 +33,7 @@ class MetricsAccumulator:
             self.with_reopen_data += 1
             self.reopened += reopens > 0
         # Staff replies are counted by role: a conversation without roles cannot say (UNKNOWN).
-        if (
-            ticket.messages
-            and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES)
-            and all(m.role is not Role.UNKNOWN for m in ticket.messages)
-        ):
+        if ticket.messages and timeline.roles_known and timeline.is_resolved(DEFAULT_RESOLVED_STATUSES):
             self.resolved_with_messages += 1
             self.first_contact += len(timeline.staff_messages) == 1 and not reopens
 
