@@ -105,12 +105,19 @@ def group_rows(chosen: np.ndarray, periods: np.ndarray, columns: Sequence[tuple[
     positions = np.flatnonzero(chosen)
     if positions.size == 0:
         return RowGroups([], [])
-    stacked = np.stack([periods[positions], *(codes[positions] for codes, _ in columns)], axis=1)
-    combinations, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    # Each row's combination of codes as one dense number, a column at a time (so it never
+    # overflows), and the first row of each combination to read its codes back from.
+    combined = periods[positions]
+    for codes, labels in columns:
+        _, combined = np.unique(combined * len(labels) + codes[positions], return_inverse=True)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     slots: dict[tuple[int, tuple[str, ...]], int] = {}
-    slot_of = np.empty(len(combinations), dtype=np.int64)
-    for index, combination in enumerate(combinations.tolist()):
-        key = (combination[0], tuple(labels[code] for code, (_, labels) in zip(combination[1:], columns, strict=True)))
+    slot_of = np.empty(first.size, dtype=np.int64)
+    rows_of = positions[first]
+    period_codes = periods[rows_of].tolist()
+    label_codes = [codes[rows_of].tolist() for codes, _ in columns]
+    for index, period in enumerate(period_codes):
+        key = (period, tuple(labels[codes[index]] for codes, (_, labels) in zip(label_codes, columns, strict=True)))
         slot_of[index] = slots.setdefault(key, len(slots))
     row_slots = slot_of[inverse.reshape(-1)]
     order = np.argsort(row_slots, kind="stable")

@@ -198,7 +198,11 @@ class FindingLog(Collection[Violation]):
             self._pool.count()
 
     def extend(self, findings: Iterable[Violation]) -> None:
-        source = map(_as_row, findings)
+        self.extend_rows(map(_as_row, findings))
+
+    def extend_rows(self, rows: Iterable[tuple]) -> None:
+        """Append findings given as rows (`append_row`), a batch's room at a time."""
+        source = iter(rows)
         while True:
             room = self.spill_threshold - len(self._memory)
             before = len(self._memory)
@@ -309,8 +313,7 @@ class FindingLog(Collection[Violation]):
             for segment in state:
                 self.adopt(segment)
         elif isinstance(state, Rows):
-            for row in state.rows:
-                self.append_row(row)
+            self.extend_rows(state.rows)
         else:
             self.extend(map(Violation.from_dict, state))
 
