@@ -163,3 +163,16 @@ def test_sample_tables_are_the_same_with_worker_processes(name, by, period):
     expected = tables(standard, path, as_of, by, (period, None, None), columnar=False)
     assert '"previous": {' in expected or period is None or "W46" not in period
     assert tables(standard, path, as_of, by, (period, None, None), columnar=True, jobs=2) == expected
+
+
+def test_a_window_open_at_its_start_groups_by_week_west_of_utc():
+    """`--until` alone: the window starts at the first instant there is, which no zone west of UTC
+    can show; the weeks are grouped all the same, alike on both paths."""
+    standard = corpus_standard("all:when", "reject", None)  # America/New_York
+    assert standard.timezone == "America/New_York"
+    path = REPO / "samples" / "tickets.csv"
+    as_of = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    window = (None, None, datetime(2026, 11, 16, tzinfo=UTC))
+    expected = tables(standard, path, as_of, "week", window, columnar=False)
+    assert '"week": "2026-W45"' in expected
+    assert tables(standard, path, as_of, "week", window, columnar=True) == expected

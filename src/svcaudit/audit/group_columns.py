@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -51,9 +50,10 @@ def _within(instants: np.ndarray, period: Period) -> np.ndarray:
     return (instants >= to_epoch_us(period.start)) & (instants < to_epoch_us(period.end))
 
 
-def time_labels(opened: np.ndarray, unit: str, zone: ZoneInfo, none_label: str) -> tuple[np.ndarray, list[str]]:
-    """The key of the `unit` (day, week, month) each instant falls in, in `zone`, as codes into
-    a list of labels; `none_label` for a row without an instant."""
+def time_labels(opened: np.ndarray, unit: str, clock: ZoneClock, none_label: str) -> tuple[np.ndarray, list[str]]:
+    """The key of the `unit` (day, week, month) each instant falls in, in the zone of `clock`
+    (kept by the caller from batch to batch: it learns the zone's offsets a year at a time), as
+    codes into a list of labels; `none_label` for a row without an instant."""
     present = opened != MISSING
     codes = np.zeros(opened.size, dtype=np.int64)
     labels = [none_label]
@@ -61,7 +61,7 @@ def time_labels(opened: np.ndarray, unit: str, zone: ZoneInfo, none_label: str) 
         return codes, labels
     instants = opened[present]
     low, high = int(instants.min()), int(instants.max())
-    periods = ZoneClock(zone).periods(low, high + 1)
+    periods = clock.periods(low, high + 1)
     starts = np.array([start for start, _, _ in periods], dtype=np.int64)
     offsets = np.array([offset for _, _, offset in periods], dtype=np.int64)
     local = instants + offsets[np.searchsorted(starts, instants, side="right") - 1]

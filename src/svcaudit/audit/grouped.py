@@ -10,7 +10,7 @@ before `--period`/`--since…--until`.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,11 +22,12 @@ from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.metrics import FirstReply, Metric, Resolution
 from svcaudit.errors import UsageError, closest
 from svcaudit.intake.model import InputStats, Rejection, Ticket
-from svcaudit.results.findings import SpillPool
-from svcaudit.results.model import RuleResult, Violation, dimension_table
+from svcaudit.results.findings import FindingLog, SpillPool
+from svcaudit.results.model import RuleResult, dimension_table
 from svcaudit.results.periods import TIME_UNITS, Period, shift_key, time_key
 from svcaudit.standard.model import Standard
 from svcaudit.timecalc.durations import format_instant
+from svcaudit.timecalc.zoneclock import ZoneClock
 
 if TYPE_CHECKING:
     import numpy as np
@@ -145,7 +146,7 @@ class GroupStats:
     metrics: dict[str, Any]
     quality: float | None
     rules: list[RuleResult]
-    violations: Collection[Violation]  # the group's FindingLog
+    violations: FindingLog
     first_reply_values: list[int]
 
     def headline(self) -> dict[str, Any]:
@@ -310,6 +311,7 @@ class GroupedTally:
         self.as_of = as_of
         self.plan = AuditPlan.of(standard)
         self.zone = ZoneInfo(standard.timezone)
+        self.clock = ZoneClock(self.zone)  # its offsets, for the columnar core's batches
         self.by = by
         self.fields = tuple(name for name in by if name != "rule")
         self.unit = next((name for name in by if name in TIME_UNITS), None)
@@ -382,7 +384,7 @@ class GroupedTally:
         if self.unit is not None:
             periods[periods == columns.PREVIOUS_CODE] = columns.CURRENT_CODE
         labelled = [
-            columns.time_labels(opened, name, self.zone, NONE_LABEL)
+            columns.time_labels(opened, name, self.clock, NONE_LABEL)
             if name in TIME_UNITS
             else columns.field_labels(batch.cols, name, tickets, NONE_LABEL)
             for name in self.fields
@@ -400,7 +402,7 @@ class GroupedTally:
             if which != CURRENT:
                 continue
             labelled = dict(zip(self.fields, key, strict=False))
-            if self.unit is not None and shown is not None and labelled[self.unit] != NONE_LABEL:
+            if self.unit is not None and shown is not None and shown.opens and labelled[self.unit] != NONE_LABEL:
                 # With a time field, the previous unit's group is kept for the comparison only.
                 start_key = time_key(shown.start, self.unit, self.zone)
                 if labelled[self.unit] < start_key:

@@ -32,9 +32,7 @@ from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from svcaudit.audit.columnar import Batch
+    from svcaudit.audit.columnar import RowSplit
 
 ProgressCallback = Callable[[int], None]
 
@@ -206,8 +204,7 @@ class Grouping(Protocol):
 
     def __call__(self, verdicts: TicketVerdicts) -> None: ...
 
-    def split(
-        self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]
-    ) -> list[tuple[Tally, np.ndarray]]: ...
+    @property
+    def split(self) -> RowSplit: ...
 
     def restart(self) -> None: ...

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from svcaudit.reporters.escaping import json_text
 from svcaudit.reporters.protocol import ReportOptions
 from svcaudit.results.findings import FindingLog
-from svcaudit.results.model import AuditResult, Violation, violation_as_row, violation_dict, violation_items
+from svcaudit.results.model import AuditResult, Violation, violation_as_row, violation_items
 
 STREAMED = ("violations", "rejected", "waived")
 INDENT = "  "
@@ -75,14 +75,12 @@ def encode_findings(rows: list[tuple], depth: int | None = None) -> str:
     (`_encoded`; every value of an item is a number, a text or null, written alike either way),
     then each item is its values put into the template of its keys, which `json.dumps` of the
     item would give."""
+    separator = ITEM_SEPARATOR if depth is None else ",\n" + INDENT * depth
     try:
         keys, columns = violation_items(rows)
-    except ValueError:  # waived and unwaived findings: items of two shapes
-        if depth is None:
-            return ITEM_SEPARATOR.join([encode_item(violation_dict(row)) for row in rows])
-        return (",\n" + INDENT * depth).join([indented(violation_dict(row), depth) for row in rows])
+    except ValueError:  # waived and unwaived findings: items of two shapes, each of its own
+        return separator.join([encode_findings([row], depth) for row in rows])
     template = _item_template(keys, depth)
-    separator = ITEM_SEPARATOR if depth is None else ",\n" + INDENT * depth
     return separator.join([template % values for values in zip(*map(_encoded, columns), strict=True)])
 
 

@@ -8,7 +8,6 @@ and the text is what `json.dumps(report.to_dict(), indent=2)` gives, byte for by
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
 from functools import partial
 from typing import Any, TextIO
 
@@ -16,7 +15,6 @@ from svcaudit.audit.grouped import TablesReport
 from svcaudit.reporters.json import INDENT, escaped_findings, indented, write_object
 from svcaudit.reporters.protocol import ReportOptions
 from svcaudit.results.findings import FindingLog
-from svcaudit.results.model import Violation, violation_as_row
 
 GROUP_DEPTH = 2  # a group is an item of the report's `groups`
 FINDING_DEPTH = GROUP_DEPTH + 2  # a finding is an item of its group's `violations`
@@ -32,20 +30,14 @@ def write(report: TablesReport, stream: TextIO, options: ReportOptions) -> None:
     write_object(stream, report.to_dict(groups=False), {"groups": groups})
 
 
-def _group_text(group: dict[str, Any], findings: Collection[Violation]) -> str:
-    """A group's item with its findings in place of the empty `violations` it ends with."""
+def _group_text(group: dict[str, Any], findings: FindingLog) -> str:
+    """A group's item with its findings, encoded a batch at a time, in place of the empty
+    `violations` it ends with."""
     text = indented(group, GROUP_DEPTH)
     if not findings:
         return text
     assert text.endswith(_EMPTY_TAIL), "`violations` is the last key of a group"
-    items = (",\n" + INDENT * FINDING_DEPTH).join(chunk for chunk in _finding_chunks(findings) if chunk)
+    chunks = findings.map_batches(partial(escaped_findings, depth=FINDING_DEPTH), rows=True)
+    items = (",\n" + INDENT * FINDING_DEPTH).join(chunk for chunk in chunks if chunk)
     inside = INDENT * FINDING_DEPTH
     return f"{text[: -len(_EMPTY_TAIL)]}[\n{inside}{items}\n{INDENT * (GROUP_DEPTH + 1)}]\n{INDENT * GROUP_DEPTH}}}"
-
-
-def _finding_chunks(findings: Collection[Violation]) -> Iterator[str]:
-    """The group's findings as encoded items, a batch at a time, in order."""
-    encode = partial(escaped_findings, depth=FINDING_DEPTH)
-    if isinstance(findings, FindingLog):
-        return findings.map_batches(encode, rows=True)
-    return iter([encode([violation_as_row(finding) for finding in findings])])

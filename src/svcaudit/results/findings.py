@@ -98,10 +98,10 @@ class SpillPool:
     could hold every finding of a large export in memory together. Logs made with a pool count
     their findings against its `limit`; when the pool holds that many, every log of it writes what
     it holds to the pool's file (a segment each), so memory stays bounded however many groups there
-    are. The pool owns the file: it is removed when the pool is closed or collected.
+    are. The pool owns the file: it is removed when the pool is collected (its logs hold it).
     """
 
-    __slots__ = ("limit", "held", "_logs", "_directory", "_file", "_files", "_finalizer", "__weakref__")
+    __slots__ = ("limit", "held", "_logs", "_directory", "_file", "_files", "__weakref__")
 
     def __init__(self, limit: int = DEFAULT_POOL_LIMIT, directory: str | Path | None = None) -> None:
         if limit < 1:
@@ -112,7 +112,7 @@ class SpillPool:
         self._directory = None if directory is None else str(directory)
         self._file: str | None = None
         self._files = _SpillFiles()
-        self._finalizer = weakref.finalize(self, self._files.remove)
+        weakref.finalize(self, self._files.remove)  # kept alive by weakref's own registry
 
     def join(self, log: FindingLog) -> None:
         self._logs.append(weakref.ref(log))
@@ -134,10 +134,6 @@ class SpillPool:
             os.close(handle)
             self._files.paths.append(self._file)
         return self._file
-
-    def close(self) -> None:
-        """Remove the spill file (the logs of the pool then have lost what they spilled)."""
-        self._finalizer()
 
 
 class FindingLog(Collection[Violation]):

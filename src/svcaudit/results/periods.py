@@ -34,6 +34,17 @@ class Period:
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
 
+    @property
+    def opens(self) -> bool:
+        """Whether the period has a first instant: a window given only `--until` starts at the
+        first instant there is, which no time zone can show."""
+        return self.start.year > 1
+
+    @property
+    def closes(self) -> bool:
+        """Whether the period has a last instant (a window given only `--since` has none)."""
+        return self.end.year < 9999
+
 
 def _midnight(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
@@ -79,7 +90,7 @@ def previous(period: Period, zone: tzinfo) -> Period | None:
         start_day = period.start.astimezone(zone).date() - timedelta(days=days)
         start = _midnight(start_day, zone)
         return Period(start, period.start, time_key(start, period.unit, zone), period.unit)
-    if period.start.year <= 1 or period.end.year >= 9999:
+    if not (period.opens and period.closes):
         return None
     length = period.end - period.start
     return Period(period.start - length, period.start, f"before {period.label}")
