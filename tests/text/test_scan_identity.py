@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcaudit.text import MissingValue, PhraseBank, PhraseSet
+from svcaudit.text import MissingValue, PhraseBank, PhraseSet, phrases
 from svcaudit.text.names import name_forms
 from svcaudit.text.normalize import fold
 from svcaudit.text.words import DEFAULT_ANALYSERS, TOKEN_PATTERN, canonical_form, script_of, word_keys
@@ -169,3 +169,21 @@ def test_the_recorded_hits_are_found_again() -> None:
                 for hits in record["hits"]
             ]
             assert found == expected, text
+
+
+def test_caches_started_afresh_find_the_same_hits_and_stay_bounded(monkeypatch) -> None:
+    """With room for a few words and chunks, the bank's caches are cleared over and over while the
+    corpus is scanned: the hits are still the recorded ones, and neither cache outgrows its bound."""
+    monkeypatch.setattr(phrases, "TOKEN_CACHE_SIZE", 7)
+    monkeypatch.setattr(phrases, "CHUNK_CACHE_SIZE", 5)
+    recorded = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    bank, keys = _bank(PHRASE_SETS + REGEX_SETS)
+    for record, (text, values) in zip(recorded, corpus(RECORDED_SIZE, RECORDED_SEED), strict=True):
+        scan = bank.scan(text)
+        found = [_scan_hits(scan, key, values) for key in keys]
+        expected = [
+            frozenset(hits) if hits and isinstance(hits[0], str) else [tuple(hit) for hit in hits]
+            for hits in record["hits"]
+        ]
+        assert found == expected, text
+        assert len(bank._token_cache) <= 7 and len(bank._chunk_cache) <= 5

@@ -3,14 +3,14 @@
 Sits between ``normalize`` (which folds the text) and ``phrases`` (which looks keys up).  A
 token is a run of letters, digits, combining marks and ``_``, possibly joined by inner hyphens
 or apostrophes ("кто-нибудь", "follow-up", "don't").  A word's *key* is its Snowball stem,
-chosen by the word's script (Cyrillic -> russian, Latin -> english) or by an explicit language;
-all caches live here because the vocabulary of support text is small and repetitive.
+chosen by the word's script (Cyrillic -> russian, Latin -> english) or by an explicit language.
+Nothing here caches: a ``PhraseBank`` keeps each word it has analysed (its token cache), so a word
+reaches these functions once per bank, not once per message.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -91,7 +91,6 @@ SHORT_WORD_KEYS = {"мой": "мо", "моя": "мо", "мое": "мо", "мою
 # Emphatic particles written after a hyphen; "дурак-то" is still the word "дурак".  (Not
 # -нибудь/-либо: "кто-нибудь" is another word than "кто".)
 RUSSIAN_ENCLITICS = frozenset({"то", "ка", "таки", "де"})
-WORD_CACHE_SIZE = 1 << 16
 ENGLISH_POSSESSIVE = "'s"
 
 
@@ -113,7 +112,6 @@ def scripts_of_language(language: str) -> tuple[str, ...]:
     return LANGUAGE_SCRIPTS.get(language, (LATIN,))
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
 def script_of(form: str) -> str:
     """The script a word is stemmed by: Cyrillic or Latin letters only, else OTHER (exact)."""
     has_cyrillic = _CYRILLIC.search(form) is not None
@@ -133,7 +131,6 @@ def default_analyser(form: str, language: str | None = None) -> str:
     return DEFAULT_ANALYSERS[script]
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
 def canonical_form(token: str) -> str:
     """A folded token with combining marks removed and joiners unified (’ -> ', ‐ -> -)."""
     if _MARKS.search(token):
@@ -170,7 +167,6 @@ def _part_keys(part: str, analyser: str) -> tuple[str, ...]:
     return (stem,)
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
 def word_keys(form: str, analyser: str) -> tuple[str, ...]:
     """Lookup keys of a canonical word under ``analyser``, each prefixed with the analyser.
 
