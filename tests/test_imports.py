@@ -135,7 +135,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 # The pipeline, first stage first: each may import only itself and the stages before it.
 STAGES = (
-    ("errors", "shares", "reasons"),
+    ("errors", "shares", "reasons", "runtime"),
     ("timecalc", "text"),
     ("intake",),
     ("checks",),

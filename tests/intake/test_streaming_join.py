@@ -6,6 +6,8 @@ import json
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from svcaudit.cli import app
@@ -182,3 +184,50 @@ def test_the_ticket_id_set_answers_membership_once_frozen():
     assert "Заявка №7" in ids and "T-5000" not in ids and "" not in ids and 7 not in ids
     ids.add("T-1")
     assert ids.has_repeats()
+
+
+def _runs(ids):
+    """Consecutive equal ids as one run each, in order."""
+    runs = []
+    for ticket_id in ids:
+        if not runs or runs[-1] != ticket_id:
+            runs.append(ticket_id)
+    return runs
+
+
+def _streamable_oracle(ticket_ids, message_ids):
+    """What `streamable` decides, written plainly: distinct ticket ids; each conversation's
+    messages in one run; the runs of ticket rows' conversations in the ticket rows' order."""
+    if len(set(ticket_ids)) != len(ticket_ids):
+        return False
+    runs = _runs(message_ids)
+    if len(set(runs)) != len(runs):
+        return False
+    positions = [ticket_ids.index(run) for run in runs if run in ticket_ids]
+    return positions == sorted(positions)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from("ABCDEF"), max_size=6),
+    st.lists(st.sampled_from("ABCDEFXY"), max_size=12),
+)
+def test_the_order_proof_decides_as_a_plain_reading_of_it(tmp_path_factory, ticket_ids, message_ids):
+    """Tickets in any order (repeats too), messages in any order, with conversations known only from
+    messages (X, Y): the streamed join is taken exactly when the plain definition allows it."""
+    from svcaudit.audit.engine import make_intake
+    from svcaudit.standard.loader import load_standard
+
+    folder = tmp_path_factory.mktemp("order")
+    tickets = folder / "t.csv"
+    messages = folder / "m.csv"
+    tickets.write_text("ticket_id,created_at\n" + "".join(f"{t},2026-11-02T09:00:00Z\n" for t in ticket_ids))
+    messages.write_text(
+        "ticket_id,created_at,author_role,text\n"
+        + "".join(f"{m},2026-11-02T09:01:00Z,customer,hi\n" for m in message_ids)
+    )
+    intake = make_intake(load_standard("builtin:default"), [tickets, messages])
+    inputs = intake._accounts.inputs
+    join = intake._join
+    decided = join.streamable(inputs[:1], inputs[1:])
+    assert decided == _streamable_oracle(ticket_ids, message_ids), (ticket_ids, message_ids)

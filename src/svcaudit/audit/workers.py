@@ -22,6 +22,7 @@ from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.errors import WorkerError
 from svcaudit.intake.model import Ticket
+from svcaudit.runtime import prepare_process
 from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
 
@@ -59,6 +60,7 @@ def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> 
     from svcaudit.standard.loader import load_standard
     from svcaudit.standard.waivers import load_waivers
 
+    prepare_process()  # a spawned process starts at Python's default collector pace
     standard = load_standard(spec)
     if standard.input.preset != preset:
         standard = replace(standard, input=replace(standard.input, preset=preset))

@@ -13,6 +13,7 @@ import typer
 
 from svcaudit import __version__
 from svcaudit.cli import check, library, report, starter
+from svcaudit.runtime import prepare_process
 
 app = typer.Typer(
     name="svcaudit",
@@ -55,4 +56,5 @@ def main_options(
 
 
 def main() -> None:
+    prepare_process()  # before any command runs, and before any of them imports pyarrow
     app()

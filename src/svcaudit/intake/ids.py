@@ -59,8 +59,13 @@ class TicketIdSet:
         return any(len(set(bucket)) != len(bucket) for bucket in self._buckets)
 
     def freeze(self) -> None:
-        """Sort the fingerprints, bucket by bucket, so that `in` can answer; add nothing after."""
-        self._buckets = [array(_TYPECODE, sorted(bucket)) for bucket in self._buckets]
+        """Sort the fingerprints, bucket by bucket, so that `in` can answer; add nothing after.
+
+        Each bucket is replaced as soon as its sorted copy is made, so that the set never stands in
+        memory twice."""
+        buckets = self._buckets
+        for index, bucket in enumerate(buckets):
+            buckets[index] = array(_TYPECODE, sorted(bucket))
 
     def __contains__(self, ticket_id: object) -> bool:
         """Whether an id with this one's fingerprint was added (after `freeze`)."""

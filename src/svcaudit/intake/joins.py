@@ -12,7 +12,6 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import tempfile
-from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -123,20 +122,30 @@ class MessageJoin:
         """
         if any(item.threaded for item in message_inputs):
             return False
-        # 16 bytes a ticket: its hash in row order, and again in a set sorted to ask membership of.
-        ticket_order = array("q")
+        # 8 bytes a ticket: its hash, in a set sorted to ask membership of. The ticket rows' order
+        # is read again from the file, id by id, as the message ids ask for it, not kept.
         ticket_set = TicketIdSet()
         for item in ticket_inputs:
             for ticket_id in self.reader.ids(item):
                 if not ticket_id:
                     return False
                 ticket_set.add(ticket_id)
-                ticket_order.append(hash(ticket_id))
         if ticket_set.has_repeats():
             return False  # duplicates are rejected by position: keep the in-memory join
         ticket_set.freeze()
         self._row_ids = ticket_set
-        position = 0
+        ticket_order = (hash(ticket_id) for item in ticket_inputs for ticket_id in self.reader.ids(item))
+        try:
+            return self._in_ticket_order(message_inputs, ticket_set, ticket_order)
+        finally:
+            ticket_order.close()  # and with it the ticket file it was reading
+
+    def _in_ticket_order(
+        self, message_inputs: list[InputFile], ticket_set: TicketIdSet, ticket_order: Iterator[int]
+    ) -> bool:
+        """Whether the message ids come a ticket at a time, tickets in the order of `ticket_order`
+        (the ticket rows' id hashes, consumed as far as the messages need), each conversation
+        known only from messages in one block."""
         previous: int | None = None
         message_only: set[int] = set()
         for item in message_inputs:
@@ -146,11 +155,8 @@ class MessageJoin:
                     continue
                 previous = key
                 if ticket_id in ticket_set:
-                    while position < len(ticket_order) and ticket_order[position] != key:
-                        position += 1
-                    if position == len(ticket_order):
+                    if key not in ticket_order:  # consumed up to and including this ticket's row
                         return False  # this ticket's messages come again, or out of order
-                    position += 1
                 elif key in message_only:
                     return False  # a conversation known only from messages, not in one block
                 else:

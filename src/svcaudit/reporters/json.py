@@ -28,7 +28,7 @@ INDENT = "  "
 ITEM_SEPARATOR = ",\n" + INDENT * 2
 # Below this many findings on disk, starting worker processes costs more than it saves.
 PARALLEL_MIN_FINDINGS = 20_000
-LIST_BATCH = 5_000  # findings encoded at a time from a plain list (a merged partial's)
+LIST_BATCH = 2_000  # findings encoded at a time from a plain list (a merged partial's)
 # One encoder for every item: `json.dumps` would build one per call. An item holds no container
 # that could hold itself, so the check for cycles is left out.
 _ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)

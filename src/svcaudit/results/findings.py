@@ -31,7 +31,7 @@ from svcaudit.results.model import Violation, violation_as_row
 
 T = TypeVar("T")
 
-DEFAULT_SPILL_THRESHOLD = 5_000  # findings in memory (about 2 MB), and the findings in a batch on disk
+DEFAULT_SPILL_THRESHOLD = 2_000  # findings in memory (under 1 MB), and the findings in a batch on disk
 DEFAULT_POOL_LIMIT = 50_000  # findings in memory in all the logs of a pool together (about 20 MB)
 SPILL_PREFIX = "svcaudit-findings-"
 SPILL_SUFFIX = ".pickle"
