@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
 from svcaudit.audit.grouped import (
@@ -27,6 +26,7 @@ from svcaudit.reporters.escaping import csv_cell, terminal
 from svcaudit.reporters.markdown import cell
 from svcaudit.reporters.markdown import table as md_table
 from svcaudit.reporters.text import console_for
+from svcaudit.reporters.text_table import TableColumn, print_table
 from svcaudit.timecalc.durations import format_instant, format_seconds
 
 UP, DOWN, FLAT = "▲", "▼", "="
@@ -224,9 +224,13 @@ def _breaches(report: TablesReport, limit: int) -> tuple[list[list[str]], int]:
     return rows, total
 
 
-def _text_row(table: Table, cells: list[Any]) -> None:
+def _text_cells(cells: list[Any]) -> list[Any]:
     """A row of a text table; its text cells (group names, ids, findings) escaped for the terminal."""
-    table.add_row(*(terminal(value) if isinstance(value, str) else value for value in cells))
+    return [terminal(value) if isinstance(value, str) else value for value in cells]
+
+
+def _justified(names: list[str], right: Collection[str]) -> list[TableColumn]:
+    return [TableColumn(name, "right" if name in right else "left") for name in names]
 
 
 def render_text(
@@ -245,50 +249,34 @@ def render_text(
     keys = _key_header(report)
     styles = {"good": "green", "bad": "red", "flat": "dim"}
     for title, columns in _sections(report):
-        table = Table(title=title, title_justify="left")
-        for name in keys:
-            table.add_column(name)
-        table.add_column("Tickets", justify="right")
+        header = [TableColumn(name) for name in keys] + [TableColumn("Tickets", "right")]
         for column in columns:
-            table.add_column(column[0], justify="right")
-            table.add_column("Δ", justify="left")
+            header += [TableColumn(column[0], "right"), TableColumn("Δ")]
+        rows = []
         for row in report.rows:
             cells: list[Any] = _key_cells(report, row) + [str(row.stats.tickets)]
             for column in columns:
                 value, change, direction = _figure(row, column)
                 cells += [value, Text(change, style=styles[direction])]
-            _text_row(table, cells)
-        console.print(table)
+            rows.append(_text_cells(cells))
+        print_table(console, title, header, rows)
     dimensions = _dimension_rows(report)
     if dimensions:
-        table = Table(title="Compliance per dimension", title_justify="left")
-        for name in keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"]:
-            table.add_column(name, justify="right" if name in ("Passed", "Failed", "Compliance") else "left")
-        for cells in dimensions:
-            _text_row(table, cells)
-        console.print(table)
+        names = keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"]
+        header = _justified(names, ("Passed", "Failed", "Compliance"))
+        print_table(console, "Compliance per dimension", header, [_text_cells(cells) for cells in dimensions])
     distribution = _distribution_rows(report)
     if distribution:
-        table = Table(title="First-reply distribution", title_justify="left")
-        for name in DISTRIBUTION_HEADER:
-            table.add_column(name, justify="left" if name == "First reply" else "right")
-        for cells in distribution:
-            _text_row(table, cells)
-        console.print(table)
-    rules = Table(title="Rules", title_justify="left")
-    for name in keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"]:
-        rules.add_column(name, justify="right" if name in ("Passed", "Failed", "Pending", "Compliance") else "left")
-    for cells in _rule_rows(report):
-        _text_row(rules, cells)
-    console.print(rules)
+        header = _justified(DISTRIBUTION_HEADER, set(DISTRIBUTION_HEADER) - {"First reply"})
+        print_table(console, "First-reply distribution", header, [_text_cells(cells) for cells in distribution])
+    names = keys + ["Rule", "Passed", "Failed", "Pending", "Compliance", "Δ"]
+    header = _justified(names, ("Passed", "Failed", "Pending", "Compliance"))
+    print_table(console, "Rules", header, [_text_cells(cells) for cells in _rule_rows(report)])
     breaches, total = _breaches(report, limit)
     if breaches:
-        table = Table(title=f"Breaches ({len(breaches)} of {total})", title_justify="left")
-        for name in keys + BREACH_HEADER:
-            table.add_column(name, overflow="fold")
-        for cells in breaches:
-            _text_row(table, cells)
-        console.print(table)
+        header = [TableColumn(name, overflow="fold") for name in keys + BREACH_HEADER]
+        title = f"Breaches ({len(breaches)} of {total})"
+        print_table(console, title, header, [_text_cells(cells) for cells in breaches])
     for warning in report.warnings:
         console.print(Text("warning: " + terminal(warning), style="yellow"))
     return buffer.getvalue()

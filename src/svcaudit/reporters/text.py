@@ -12,6 +12,7 @@ from rich.text import Text
 
 from svcaudit.reporters import common
 from svcaudit.reporters.escaping import terminal
+from svcaudit.reporters.text_table import TableColumn, print_table
 from svcaudit.results.model import AuditResult
 from svcaudit.timecalc.durations import format_instant
 
@@ -64,12 +65,11 @@ def _print_table(
     """A titled table; nothing when there are no rows. `right` lists the right-aligned columns."""
     if not rows:
         return
-    table = Table(title=title, title_justify="left")
-    for index, name in enumerate(header):
-        table.add_column(name, justify="right" if index in right else "left", overflow="fold" if fold else "ellipsis")
-    for row in rows:
-        table.add_row(*_cells(row))
-    console.print(table)
+    columns = [
+        TableColumn(name, "right" if index in right else "left", "fold" if fold else "ellipsis")
+        for index, name in enumerate(header)
+    ]
+    print_table(console, title, columns, [_cells(row) for row in rows])
 
 
 def render(
