@@ -30,7 +30,10 @@ class TableColumn(NamedTuple):
 
 
 def print_table(console: Console, title: str, columns: Sequence[TableColumn], rows: Sequence[Sequence[Cell]]) -> None:
-    """`title`, then the table of `rows` under `columns`, as `console.print` prints rich's Table."""
+    """`title`, then the table of `rows` under `columns`, as `console.print` prints rich's Table.
+
+    A table laid out here is written straight to the console's file, so call it as the reporters
+    do, between prints, never inside `with console:` (where rich holds printed output back)."""
     lines = _laid_out(console, title, columns, rows)
     if lines is not None:
         console.file.write("".join(line + "\n" for line in lines))
