@@ -151,3 +151,18 @@ def test_rows_read_equal_audited_plus_rejected(tickets, messages, delimiter, enc
             assert stamps == sorted(stamps)
             if ticket.created_at is not None:
                 assert all(stamp >= ticket.created_at for stamp in stamps)
+
+
+def test_an_object_for_a_value_in_the_first_json_row_rejects_that_row_not_the_file(tmp_path):
+    """`{"ticket_id": {}}` is a row without a ticket id wherever it stands: the first row of a
+    JSON Lines file named the file's columns, and an empty object used to leave ticket_id out of
+    them, refusing the whole file (found by the property test above)."""
+    good = {"ticket_id": "T-1", "created_at": "2026-03-02T09:00:00Z", "author_role": "customer", "text": "hi"}
+    path = tmp_path / "messages.jsonl"
+    path.write_text(json.dumps({**good, "ticket_id": {}}) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    source = make_intake(path)
+    audited = list(source.tickets())
+    assert [ticket.ticket_id for ticket in audited] == ["T-1"]
+    (stats,) = source.inputs
+    assert (stats.rows_read, stats.rows_rejected) == (2, 1)
+    assert [(r.row, r.field) for r in source.rejected] == [(1, "ticket_id")]

@@ -162,6 +162,8 @@ def test_sorted_runs_hold_what_was_added(added, asked):
         numbers = np.arange(len(numbered), len(numbered) + hashes.size, dtype=np.int64)
         runs.add(hashes, numbers)
         numbered.extend(zip(hashes.tolist(), numbers.tolist(), strict=True))
+    for run in runs.hashes:
+        assert (run[1:] >= run[:-1]).all()  # every run stays sorted as runs are merged
     ask = np.sort(np.array(asked, dtype=np.uint64))
     held = {h for h, _ in numbered}
     assert runs.contains(ask).tolist() == [a in held for a in ask.tolist()]
@@ -182,3 +184,22 @@ def test_sorted_runs_find_every_hash_held_as_the_filter_widens():
             np.concatenate((rng.choice(held, size=min(held.size, 500)), rng.integers(0, 2**64, 500, dtype=np.uint64)))
         )
         assert runs.contains(ask).tolist() == np.isin(ask, held).tolist()
+
+
+def test_sequence_numbers_past_four_bytes_are_kept_whole():
+    runs = SortedRuns()
+    runs.add(np.array([5, 9], dtype=np.uint64), np.array([1, 2], dtype=np.int64))
+    runs.add(np.array([5, 7], dtype=np.uint64), np.array([2**32, 2**40], dtype=np.int64))
+    assert runs.numbers_of(np.uint64(5)) == [1, 2**32]
+    assert runs.numbers_of(np.uint64(7)) == [2**40]
+    assert runs.numbers[0].dtype == np.int64  # merged with the narrow run, widened
+
+
+def test_a_row_past_four_bytes_is_named_whole():
+    seen = SeenIds()
+    seen.add("a.csv", np.array([2**33, 7], dtype=np.int64), pa.array(["T-1", "T-2"]))
+    seen.add("b.csv", np.array([3], dtype=np.int64), pa.array(["T-9"]))
+    (repeat,) = seen.add("c.csv", np.array([4, 5], dtype=np.int64), pa.array(["T-1", "T-3"]))
+    assert (repeat.position, repeat.first_path, repeat.first_row) == (0, "a.csv", 2**33)
+    (repeat,) = seen.add("c.csv", np.array([6], dtype=np.int64), pa.array(["T-9"]))
+    assert (repeat.first_path, repeat.first_row) == ("b.csv", 3)

@@ -57,13 +57,16 @@ def is_nested(values: dict[str, Any]) -> bool:
 def flatten(values: dict[str, Any], prefix: str = "", into: dict[str, Any] | None = None) -> dict[str, Any]:
     """A JSON row with its nested objects' values as columns named by their dotted path.
 
-    An empty object adds no column; a key already taken (a flat key spelled with the separator)
+    An empty object is its own column, blank (`"ticket_id": {}` is a row without a ticket id, not a
+    file without a ticket_id column); a key already taken (a flat key spelled with the separator)
     keeps its first value."""
     flat: dict[str, Any] = {} if into is None else into
     for key, value in values.items():
         name = f"{prefix}{key}"
-        if type(value) is dict:
+        if type(value) is not dict:
+            flat.setdefault(name, value)
+        elif value:
             flatten(value, name + SEPARATOR, flat)
         else:
-            flat.setdefault(name, value)
+            flat.setdefault(name, None)
     return flat

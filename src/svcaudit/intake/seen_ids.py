@@ -31,6 +31,8 @@ _OFFSET_TYPES = {pa.string(): np.int32, pa.large_string(): np.int64}
 # The filter of `SortedRuns`: a bit per value of a hash's top bits, at least this many bits a hash
 # held, so that about one hash in this many not held finds its bit set and is looked up.
 FILTER_BITS_PER_HASH = 16
+# Sequence numbers and rows are kept in 4 bytes while they fit (below 4,294,967,296), else in 8.
+MAX_NARROW_NUMBER = np.iinfo(np.uint32).max
 FILTER_MIN_BITS = 1 << 16
 
 
@@ -141,15 +143,13 @@ class SortedRuns:
             self._widen()
         self._mark(hashes)
         self.hashes.append(hashes)
-        self.numbers.append(numbers)
+        self.numbers.append(numbers.astype(np.uint32) if numbers.max() <= MAX_NARROW_NUMBER else numbers)
         while len(self.hashes) > 1 and self.hashes[-2].size <= self.hashes[-1].size:
             later, later_numbers = self.hashes.pop(), self.numbers.pop()
             earlier, earlier_numbers = self.hashes.pop(), self.numbers.pop()
-            joined = np.concatenate((earlier, later))
-            # A stable sort of two sorted runs is one merge of them (timsort finds the runs).
-            order = np.argsort(joined, kind="stable")
-            self.hashes.append(joined[order])
-            self.numbers.append(np.concatenate((earlier_numbers, later_numbers))[order])
+            merged, merged_numbers = _merged(earlier, later, earlier_numbers, later_numbers)
+            self.hashes.append(merged)
+            self.numbers.append(merged_numbers)
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """For each of `hashes` (sorted), whether a run holds it."""
@@ -195,6 +195,27 @@ class SortedRuns:
     def nbytes(self) -> int:
         runs = sum(run.nbytes for run in self.hashes) + sum(run.nbytes for run in self.numbers)
         return runs + self._filter.nbytes
+
+
+def _merged(
+    earlier: np.ndarray, later: np.ndarray, earlier_numbers: np.ndarray, later_numbers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted runs of hashes as one, with their numbers, equal hashes of `earlier` first (as a
+    stable sort of the two joined would order them). Each hash of `later` is put where a binary
+    search of `earlier` places it, so that the merge needs no sort, and no index of the whole run:
+    at a million ids the last merge is the audit's largest piece of memory for a moment."""
+    size = earlier.size + later.size
+    into = np.searchsorted(earlier, later, side="right")
+    into += np.arange(later.size, dtype=into.dtype)  # the places of `later` in the merged run
+    from_earlier = np.ones(size, dtype=bool)
+    from_earlier[into] = False
+    hashes = np.empty(size, dtype=earlier.dtype)
+    hashes[into] = later
+    hashes[from_earlier] = earlier
+    numbers = np.empty(size, dtype=np.result_type(earlier_numbers, later_numbers))
+    numbers[into] = later_numbers
+    numbers[from_earlier] = earlier_numbers
+    return hashes, numbers
 
 
 @dataclass
@@ -266,7 +287,7 @@ class SeenIds:
         self._runs.add(ordered, places + self._count)
         self._starts.append(self._count)
         self._ids.append(ids)
-        self._rows.append(rows)
+        self._rows.append(rows.astype(np.uint32) if rows.max() <= MAX_NARROW_NUMBER else rows)
         self._paths.append(path)
         self._count += len(ids)
 
