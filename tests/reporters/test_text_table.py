@@ -7,7 +7,7 @@ import io
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from svcaudit.reporters import text_table
@@ -21,14 +21,13 @@ CELL = st.text(CHARACTERS, max_size=12)
 
 
 def _rich(title, columns, rows, width, color=False):
+    """What rich prints for the table: the oracle, made from rich's own `Column`s."""
     buffer = io.StringIO()
-    console = console_for(buffer, color, width)
-    table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column.name, justify=column.justify, overflow=column.overflow)
+    headers = [Column(c.name, justify=c.justify, overflow=c.overflow) for c in columns]
+    table = Table(*headers, title=title, title_justify="left")
     for row in rows:
         table.add_row(*row)
-    console.print(table)
+    console_for(buffer, color, width).print(table)
     return buffer.getvalue()
 
 
