@@ -161,12 +161,19 @@ def corpus_exports(draw) -> tuple[Standard, datetime, bytes]:
     return standard, anchor, draw(exports(standard.timezone, anchor), label="export")
 
 
-@EXPORTS
-@given(data=st.data())
-def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
+def drawn_export(data, tmp_path_factory) -> tuple[Standard, datetime, Path]:
+    """A corpus export drawn (`corpus_exports`) and written to a file of its own: the standard,
+    the anchor and the file's path."""
     standard, anchor, export = data.draw(corpus_exports())
     path = tmp_path_factory.mktemp("export") / "tickets.csv"
     path.write_bytes(export)
+    return standard, anchor, path
+
+
+@EXPORTS
+@given(data=st.data())
+def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
+    standard, anchor, path = drawn_export(data, tmp_path_factory)
     assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 

@@ -37,7 +37,7 @@ from tests.audit.test_columnar_exports import (
     FIXTURES,
     IDS,
     cells,
-    corpus_exports,
+    drawn_export,
     quoted,
     stamp_texts,
 )
@@ -127,9 +127,7 @@ def test_dated_exports_make_the_same_tables_on_both_paths(data, tmp_path_factory
 @EXPORTS
 @given(data=st.data())
 def test_drawn_exports_make_the_same_tables_on_both_paths(data, tmp_path_factory):
-    standard, anchor, export = data.draw(corpus_exports())
-    path = tmp_path_factory.mktemp("export") / "tickets.csv"
-    path.write_bytes(export)
+    standard, anchor, path = drawn_export(data, tmp_path_factory)
     fields = data.draw(st.lists(st.sampled_from(GROUP_FIELDS), unique=True, min_size=1, max_size=3), label="by")
     by = ",".join(fields)
     period = data.draw(periods(standard.timezone, anchor), label="period")

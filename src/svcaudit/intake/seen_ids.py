@@ -143,7 +143,7 @@ class SortedRuns:
             self._widen()
         self._mark(hashes)
         self.hashes.append(hashes)
-        self.numbers.append(numbers.astype(np.uint32) if numbers.max() <= MAX_NARROW_NUMBER else numbers)
+        self.numbers.append(_narrow(numbers))
         while len(self.hashes) > 1 and self.hashes[-2].size <= self.hashes[-1].size:
             later, later_numbers = self.hashes.pop(), self.numbers.pop()
             earlier, earlier_numbers = self.hashes.pop(), self.numbers.pop()
@@ -195,6 +195,11 @@ class SortedRuns:
     def nbytes(self) -> int:
         runs = sum(run.nbytes for run in self.hashes) + sum(run.nbytes for run in self.numbers)
         return runs + self._filter.nbytes
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative whole numbers (not none) in 4 bytes each while they fit, else as they are."""
+    return values.astype(np.uint32) if values.max() <= MAX_NARROW_NUMBER else values
 
 
 def _merged(
@@ -287,7 +292,7 @@ class SeenIds:
         self._runs.add(ordered, places + self._count)
         self._starts.append(self._count)
         self._ids.append(ids)
-        self._rows.append(rows.astype(np.uint32) if rows.max() <= MAX_NARROW_NUMBER else rows)
+        self._rows.append(_narrow(rows))
         self._paths.append(path)
         self._count += len(ids)
 

@@ -52,29 +52,26 @@ def _laid_out(
     """The table's lines as rich would print them, or None for a table rich lays out otherwise."""
     if console.color_system is not None or console.record:
         return None
-    texts = [[cell.plain if isinstance(cell, Text) else cell for cell in row] for row in rows]
     header = [column.name for column in columns]
-    if any(len(row) != len(columns) for row in texts):
-        return None
-    widths = [cell_len(name) for name in header]
-    for row in texts:
-        for index, text in enumerate(row):
-            if not _one_line(text):
-                return None
-            width = cell_len(text)
-            if width > widths[index]:
-                widths[index] = width
     if not all(map(_one_line, header)) or not _one_line(title):
         return None
+    texts = [[cell.plain if isinstance(cell, Text) else cell for cell in row] for row in rows]
+    if any(len(row) != len(columns) for row in texts):
+        return None
+    if not all(_one_line(text) for row in texts for text in row):
+        return None
+    # Each cell's width, measured once: a column is as wide as its widest cell.
+    sizes = [list(map(cell_len, row)) for row in [header, *texts]]
+    widths = [max(column) for column in zip(*sizes, strict=True)]
     table_width = sum(widths) + 3 * len(widths) + 1
     if table_width > console.width or cell_len(title) > table_width:
         return None
     right = [column.justify == "right" for column in columns]
 
-    def line(cells: list[str], edge: str, inner: str) -> str:
+    def line(cells: list[str], cell_sizes: list[int], edge: str, inner: str) -> str:
         parts = []
-        for text, width, to_right in zip(cells, widths, right, strict=True):
-            room = " " * (width - cell_len(text))
+        for text, size, width, to_right in zip(cells, cell_sizes, widths, right, strict=True):
+            room = " " * (width - size)
             parts.append(f" {room}{text} " if to_right else f" {text}{room} ")
         return edge + inner.join(parts) + edge
 
@@ -82,8 +79,8 @@ def _laid_out(
         return left + cross.join(fill * (width + 2) for width in widths) + end
 
     lines = [title + " " * (table_width - cell_len(title))] if title else []  # rich prints no empty title
-    lines += [rule("┏", "━", "┳", "┓"), line(header, "┃", "┃"), rule("┡", "━", "╇", "┩")]
-    lines.extend(line(row, "│", "│") for row in texts)
+    lines += [rule("┏", "━", "┳", "┓"), line(header, sizes[0], "┃", "┃"), rule("┡", "━", "╇", "┩")]
+    lines.extend(line(row, row_sizes, "│", "│") for row, row_sizes in zip(texts, sizes[1:], strict=True))
     lines.append(rule("└", "─", "┴", "┘"))
     return lines
 
