@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -99,3 +100,86 @@ def test_a_table_that_fits_is_laid_out_here_as_rich_lays_it_out(header, data) ->
     buffer = io.StringIO()
     assert text_table._laid_out(console_for(buffer, False, 200), title, columns, rows) is not None
     assert _ours(title, columns, rows, 200) == _rich(title, columns, rows, 200)
+
+
+def _in_parts(title, columns, rows, width, naming, group):
+    buffer = io.StringIO()
+    text_table.print_table_in_parts(console_for(buffer, False, width), title, columns, rows, naming, group)
+    return buffer.getvalue()
+
+
+def _tables(printed):
+    """Each printed table's title and its rows of cells (header first), read back from the text."""
+    tables: list = []
+    for line in printed.splitlines():
+        if line.startswith(("┃", "│")):
+            tables[-1][1].append([cell.strip() for cell in line[1:-1].split(line[0])])
+        elif tables and not tables[-1][1] and not line.startswith("┏"):
+            tables[-1] = (tables[-1][0] + " " + line.strip(), [])  # a title rich wrapped
+        elif not line.startswith(("┏", "┡", "└")):
+            tables.append((line.rstrip(), []))
+    return tables
+
+
+# A week, an agent and tickets name a row; pairs of a figure and its change follow.
+WEEKLY = [TableColumn("Week"), TableColumn("Agent"), TableColumn("Tickets", "right")] + [
+    TableColumn(name, justify)
+    for figure in ("1st reply median", "1st reply p90", "Resolution median", "Resolution p90")
+    for name, justify in ((figure, "right"), ("Δ", "left"))
+]
+WEEKLY_ROWS = [
+    ["2026-W46", "Ann", "2", "30m", "", "2h", "", "2h", "", "1d 2h", ""],
+    ["2026-W47", "Ann", "1", "30m", "=", "30m", "▼ -1h 30m", "1h", "▼ -1h", "23d 9h", "▲ +18d 10h"],
+]
+
+
+@pytest.mark.parametrize(
+    ("width", "parts"),
+    [
+        (200, [["1st reply median", "1st reply p90", "Resolution median", "Resolution p90"]]),
+        (100, [["1st reply median", "1st reply p90"], ["Resolution median", "Resolution p90"]]),
+        (60, [["1st reply median"], ["1st reply p90"], ["Resolution median"], ["Resolution p90"]]),
+    ],
+)
+def test_a_wide_table_is_printed_in_parts_that_each_name_their_rows(width, parts) -> None:
+    printed = _in_parts("Response times", WEEKLY, WEEKLY_ROWS, width, naming=3, group=2)
+    tables = _tables(printed)
+    assert [[name for name in header[3::2]] for _, (header, *_) in tables] == parts
+    if len(parts) == 1:
+        assert printed == _ours("Response times", WEEKLY, WEEKLY_ROWS, width)
+        return
+    assert [title for title, _ in tables] == [f"Response times (part {k} of {len(parts)})" for k in range(1, len(parts) + 1)]
+    for _, (header, *rows) in tables:
+        assert header[:3] == ["Week", "Agent", "Tickets"]
+        assert [row[:3] for row in rows] == [row[:3] for row in WEEKLY_ROWS]  # nothing cut or wrapped
+    assert all(cell_len(line) <= width for line in printed.splitlines())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 3),
+    st.integers(1, 3),
+    st.integers(1, 9),
+    st.data(),
+)
+def test_parts_hold_every_column_once_and_fit_when_each_group_fits(naming, group, figures, data) -> None:
+    names = [f"c{index}" for index in range(naming + figures)]
+    columns = [TableColumn(name) for name in names]
+    row = data.draw(st.lists(st.text("abcdef", min_size=1, max_size=12), min_size=len(names), max_size=len(names)))
+    width = data.draw(st.integers(20, 160))
+    widths = [max(len(name), len(cell)) for name, cell in zip(names, row, strict=True)]
+    alone = [
+        sum(widths[:naming]) + sum(widths[start : start + group]) + 3 * (naming + len(widths[start : start + group])) + 1
+        for start in range(naming, len(names), group)
+    ]
+    assume(max(alone) <= width)  # a group too wide even alone is rich's to squeeze
+    printed = _in_parts("Title", columns, [row], width, naming, group)
+    tables = _tables(printed)
+    shown = [name for _, (header, *_) in tables for name in header[naming:]]
+    assert shown == names[naming:]  # each figure column once, in order
+    for _, (header, cells) in tables:
+        assert header[:naming] == names[:naming]
+        assert cells == [row[names.index(name)] for name in header]  # nothing cut
+    whole = sum(widths) + 3 * len(widths) + 1
+    assert (len(tables) == 1) == (whole <= width)
+    assert all(len(line) <= width for line in printed.splitlines())

@@ -26,7 +26,7 @@ from svcaudit.reporters.escaping import csv_cell, terminal
 from svcaudit.reporters.markdown import cell
 from svcaudit.reporters.markdown import table as md_table
 from svcaudit.reporters.text import console_for
-from svcaudit.reporters.text_table import TableColumn, print_table
+from svcaudit.reporters.text_table import TableColumn, print_table, print_table_in_parts
 from svcaudit.timecalc.durations import format_instant, format_seconds
 
 UP, DOWN, FLAT = "▲", "▼", "="
@@ -259,7 +259,8 @@ def render_text(
                 value, change, direction = _figure(row, column)
                 cells += [value, Text(change, style=styles[direction])]
             rows.append(_text_cells(cells))
-        print_table(console, title, header, rows)
+        # Too wide for the console, it is printed in parts, each with the row's names and tickets.
+        print_table_in_parts(console, title, header, rows, naming=len(keys) + 1, group=2)
     dimensions = _dimension_rows(report)
     if dimensions:
         names = keys + ["Dimension", "Passed", "Failed", "Compliance", "Δ"]

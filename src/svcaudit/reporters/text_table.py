@@ -8,6 +8,11 @@ heavy-head box, the title on its own line as wide as the table. `print_table` wr
 itself and hands every other table to rich (wider than the console, a cell of several lines or with
 a tab, a title longer than the table, colour); a property test holds the two equal
 (tests/reporters/test_text_table.py).
+
+A table of figures too wide for the console (`svcaudit report`'s response times by week and agent)
+would have rich squeeze its columns until headers are cut ("Resolut…" twice) and week labels read
+"2026…". `print_table_in_parts` prints it as several tables instead, each as wide as the console
+allows, each repeating the columns that name a row.
 """
 
 from __future__ import annotations
@@ -44,6 +49,55 @@ def print_table(console: Console, title: str, columns: Sequence[TableColumn], ro
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
+def print_table_in_parts(
+    console: Console,
+    title: str,
+    columns: Sequence[TableColumn],
+    rows: Sequence[Sequence[Cell]],
+    naming: int,
+    group: int,
+) -> None:
+    """The table, or when it is wider than the console, as many tables as it takes: each holds
+    the first `naming` columns (what names a row) and as many of the following groups of `group`
+    columns (a figure and its change) as fit, titled "title (part k of n)". A group that does not
+    fit even alone is printed alone, and rich fits it as it can."""
+    widths = [_natural_width(column.name, [row[index] for row in rows]) for index, column in enumerate(columns)]
+    parts = _parts(widths, naming, group, console.width)
+    if len(parts) == 1:
+        print_table(console, title, columns, rows)
+        return
+    for number, part in enumerate(parts, 1):
+        chosen = list(range(naming)) + part
+        part_title = f"{title} (part {number} of {len(parts)})"
+        print_table(console, part_title, [columns[i] for i in chosen], [[row[i] for i in chosen] for row in rows])
+
+
+def _natural_width(name: str, cells: Sequence[Cell]) -> int:
+    """How wide a column is when no cell of it wraps: its widest line."""
+    texts = [name, *(cell.plain if isinstance(cell, Text) else cell for cell in cells)]
+    return max(cell_len(line) for text in texts for line in text.splitlines() or [""])
+
+
+def _parts(widths: list[int], naming: int, group: int, room: int) -> list[list[int]]:
+    """The columns after the first `naming`, in as few tables no wider than `room` (each with the
+    `naming` columns first) as a group at a time fills them, the groups then spread evenly over
+    those tables when they still fit: the indices of each table's columns."""
+    groups = [list(range(start, min(start + group, len(widths)))) for start in range(naming, len(widths), group)]
+
+    def fits(indices: list[int]) -> bool:
+        chosen = list(range(naming)) + indices
+        return sum(widths[i] for i in chosen) + 3 * len(chosen) + 1 <= room
+
+    filled: list[list[int]] = [[]]
+    for block in groups:
+        if filled[-1] and not fits(filled[-1] + block):
+            filled.append([])
+        filled[-1] += block
+    count = len(filled)
+    even = [sum(groups[k * len(groups) // count : (k + 1) * len(groups) // count], []) for k in range(count)]
+    return even if all(map(fits, even)) else filled
 
 
 def _laid_out(
