@@ -6,13 +6,17 @@ reading included: hypothesis writes a CSV as exports come (any subset and order 
 `,` `;` or tab, quoted cells with newlines, a BOM, blank lines and `;;;` rows, null markers,
 timestamps with Z, offsets or none (the standard's zone), day-first slash dates, bad values,
 repeated ticket ids, ragged rows) and picks a standard of the corpus (tests/audit/corpus.py) with
-`input.duplicates` reject or first, and any `input.date_order`. Every CSV ticket-row export under
-tests/ and samples/ goes through both paths with the built-in default standard.
+`input.duplicates` reject or first, and any `input.date_order`. It writes JSON Lines and JSON
+arrays too, as APIs give them (keys in any order and missing, numbers for figures and epoch
+seconds, nulls, true and false, lists), which the core takes from the reference reader. Every
+ticket-row export under tests/ and samples/ goes through both paths with the built-in default
+standard.
 SVCAUDIT_EQUIVALENCE_EXAMPLES=2000 digs deeper.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -135,6 +139,47 @@ def exports(draw, zone: str, anchor: datetime) -> bytes:
     return (b"\xef\xbb\xbf" if draw(st.booleans()) else b"") + text.encode("utf-8")
 
 
+@st.composite
+def json_values(draw, column: str, zone: str, anchor: datetime) -> object:
+    """A value as a JSON export holds it: the texts a CSV holds, or a number, null, a flag, a list."""
+    pick = draw(st.integers(0, 11))
+    if pick == 0:
+        return None
+    if pick == 1:
+        return draw(st.sampled_from((True, False, [], ["a"], 1.5)))
+    if pick == 2:
+        moment = anchor + timedelta(seconds=draw(st.integers(-86400, 5 * 86400)))
+        return draw(st.sampled_from((int(moment.timestamp()), moment.timestamp() + 0.25, 0, 20261107)))
+    if pick == 3 and column in NUMBER_VALUES:
+        return json.loads(draw(st.sampled_from(("0", "1", "4", "4.0", "4.5", "9", "10", "-1", "1e3"))))
+    return draw(cells(column, zone, anchor))
+
+
+@st.composite
+def json_exports(draw, zone: str, anchor: datetime) -> tuple[str, bytes]:
+    """A ticket-row JSON Lines file or JSON array: each row's keys a shuffled subset of the columns
+    (a row without ticket_id now and then), a blank or broken line in JSON Lines."""
+    chosen = draw(st.lists(st.sampled_from(COLUMNS), unique=True, max_size=len(COLUMNS)))
+    rows: list[object] = []
+    for _ in range(draw(st.integers(0, 12))):
+        keys = [name for name in ["ticket_id", *chosen] if draw(st.integers(0, 9)) or name == "ticket_id"]
+        if draw(st.integers(0, 19)) == 0:
+            keys = keys[1:]
+        if draw(st.booleans()):
+            keys = draw(st.permutations(keys))
+        row = {
+            name: draw(st.sampled_from(IDS)) if name == "ticket_id" else draw(json_values(name, zone, anchor))
+            for name in keys
+        }
+        rows.append(row)
+    if draw(st.booleans()):
+        return "tickets.json", json.dumps(rows, ensure_ascii=draw(st.booleans())).encode("utf-8")
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+    if lines and draw(st.integers(0, 4)) == 0:
+        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(("", "{broken", "[1, 2]"))))
+    return "tickets.jsonl", "\n".join(lines).encode("utf-8")
+
+
 def report(standard: Standard, path: Path, as_of: datetime, columnar: bool) -> str:
     """The JSON report, or the error a run ends with (both paths must end alike)."""
     try:
@@ -177,11 +222,32 @@ def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
     assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 
+@EXPORTS
+@given(data=st.data())
+def test_drawn_json_exports_report_alike_on_both_paths(data, tmp_path_factory):
+    standard = corpus_standard(
+        data.draw(st.sampled_from(sorted(CORPUS)), label="standard"),
+        data.draw(st.sampled_from(("reject", "first")), label="duplicates"),
+        data.draw(st.sampled_from((None, "day-first", "month-first")), label="date_order"),
+    )
+    anchor = data.draw(st.sampled_from(ANCHORS), label="anchor")
+    name, export = data.draw(json_exports(standard.timezone, anchor), label="export")
+    path = tmp_path_factory.mktemp("export") / name
+    path.write_bytes(export)
+    assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
+
+
+EXPORT_SUFFIXES = ("*.csv", "*.json", "*.jsonl", "*.ndjson", "*.csv.gz", "*.jsonl.gz")
+
+
 def ticket_row_fixtures() -> list[Path]:
-    """The CSV files under tests/ and samples/ the default standard reads as ticket-row exports."""
+    """The exports under tests/ and samples/ the default standard reads as ticket rows."""
     standard = load_standard("builtin:default")
     found = []
-    for path in sorted([*(REPO / "tests").rglob("*.csv"), *(REPO / "samples").rglob("*.csv")]):
+    candidates = {
+        path for root in ("tests", "samples") for suffix in EXPORT_SUFFIXES for path in (REPO / root).rglob(suffix)
+    }
+    for path in sorted(candidates):
         try:
             if make_intake(standard, [path]).ticket_rows_only:
                 found.append(path)
@@ -195,6 +261,7 @@ FIXTURES = ticket_row_fixtures()
 
 def test_the_fixtures_include_the_samples():
     assert REPO / "samples" / "tickets.csv" in FIXTURES
+    assert REPO / "samples" / "tickets.jsonl" in FIXTURES
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(REPO)))

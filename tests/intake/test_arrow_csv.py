@@ -2,7 +2,7 @@
 
 Every CSV fixture of the repository and generated CSVs (quotes, line breaks of every kind inside
 values, blank lines, `;;;` rows, BOM, odd timestamps, junk) are read both ways: `read_cell_batches`
-either raises ColumnarUnfit or gives the rows and cells `Intake.input_rows` gives, at the same
+either raises ColumnarUnfit or gives the rows and cells the reference reader gives, at the same
 lines; every row `type_columns` calls exact has the values `RowParser.ticket` gives it.
 """
 
@@ -59,13 +59,9 @@ def assert_same(path: Path) -> None:
         intake = make_intake(path)
     except InputError:
         return
-    names = intake.cell_names(0)
-    if names is None:
-        return
-    batches = intake.cell_batches(0)
-    assert batches is not None
     typed_rows = 0
-    for batch in batches:
+    for rows in intake.row_batches(0):
+        batch, names = rows.cells, rows.names
         typed = type_columns(batch, names, intake.parser)
         columns = [cell.to_pylist() for cell in batch.cells]
         for i, row in enumerate(batch.rows):
@@ -148,24 +144,38 @@ def test_bench_shaped_rows_are_exact(tmp_path: Path) -> None:
     path = tmp_path / "tickets.csv"
     path.write_text(source, encoding="utf-8")
     intake = make_intake(path)
-    names = intake.cell_names(0)
-    assert names is not None
-    batches = intake.cell_batches(0)
-    assert batches is not None
-    exact = np.concatenate([type_columns(b, names, intake.parser).exact for b in batches])
+    exact = np.concatenate([type_columns(b.cells, b.names, intake.parser).exact for b in intake.row_batches(0)])
     assert exact.mean() > 0.9
     assert_same(path)
 
 
-def test_unfit_uncounts_rows(tmp_path: Path) -> None:
+def test_a_csv_arrow_refuses_at_once_is_read_by_the_reference_reader_into_batches(tmp_path: Path) -> None:
+    """A ragged row in Arrow's first block: the reference reader reads the file, once, into the
+    same batches (the ragged row rejected by it)."""
     path = tmp_path / "t.csv"
     path.write_text("ticket_id,created_at\n" + "T1,2026-01-01T00:00:00Z\n" * 50 + "T2,x,extra\n", encoding="utf-8")
-    intake = make_intake(path)
-    batches = intake.cell_batches(0)
-    assert batches is not None
     with pytest.raises(ColumnarUnfit):
-        for _ in batches:
-            pass
+        list(read_cell_batches(ExportFile(path)))
+    intake = make_intake(path)
+    batches = list(intake.row_batches(0))
+    assert [len(batch.cells) for batch in batches] == [50]
+    assert batches[0].cells.rows.tolist() == list(range(2, 52))
+    assert intake.inputs[0].rows_read == 51
+    assert [(r.row, r.field) for r in intake.rejected] == [(52, None)]
+
+
+def test_unfit_after_batches_went_out_uncounts_rows(tmp_path: Path) -> None:
+    """A ragged row after Arrow handed batches out: ColumnarUnfit, and its rows are uncounted (the
+    run is made again on the reference path)."""
+    path = tmp_path / "t.csv"
+    rows = "T1,2026-01-01T00:00:00Z\n" * 60_000  # past a batch and an Arrow block
+    path.write_text("ticket_id,created_at\n" + rows + "T2,x,extra\n", encoding="utf-8")
+    intake = make_intake(path)
+    handed = 0
+    with pytest.raises(ColumnarUnfit):
+        for _ in intake.row_batches(0):
+            handed += 1
+    assert handed >= 1
     assert intake.inputs[0].rows_read == 0
 
 

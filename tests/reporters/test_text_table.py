@@ -148,7 +148,9 @@ def test_a_wide_table_is_printed_in_parts_that_each_name_their_rows(width, parts
     if len(parts) == 1:
         assert printed == _ours("Response times", WEEKLY, WEEKLY_ROWS, width)
         return
-    assert [title for title, _ in tables] == [f"Response times (part {k} of {len(parts)})" for k in range(1, len(parts) + 1)]
+    assert [title for title, _ in tables] == [
+        f"Response times (part {k} of {len(parts)})" for k in range(1, len(parts) + 1)
+    ]
     for _, (header, *rows) in tables:
         assert header[:3] == ["Week", "Agent", "Tickets"]
         assert [row[:3] for row in rows] == [row[:3] for row in WEEKLY_ROWS]  # nothing cut or wrapped
@@ -169,7 +171,10 @@ def test_parts_hold_every_column_once_and_fit_when_each_group_fits(naming, group
     width = data.draw(st.integers(20, 160))
     widths = [max(len(name), len(cell)) for name, cell in zip(names, row, strict=True)]
     alone = [
-        sum(widths[:naming]) + sum(widths[start : start + group]) + 3 * (naming + len(widths[start : start + group])) + 1
+        sum(widths[:naming])
+        + sum(widths[start : start + group])
+        + 3 * (naming + len(widths[start : start + group]))
+        + 1
         for start in range(naming, len(names), group)
     ]
     assume(max(alone) <= width)  # a group too wide even alone is rich's to squeeze

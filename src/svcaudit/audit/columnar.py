@@ -1,6 +1,8 @@
 """The columnar core: ticket rows judged a batch at a time, on numpy arrays, into the same Tally.
 
-A ticket-row export is read as batches of typed columns (`intake.column_typer`). For each batch,
+A ticket-row export is read as batches of text columns (`Intake.row_batches`: Arrow's reading of a
+CSV, or the reference reader's rows of JSON and of a CSV Arrow cannot read exactly), typed
+column-wise (`intake.column_typer`). For each batch,
 every rule's column kernel (`checks.columns`) settles the rows it can: passes, pending rows and
 not-applicable verdicts with their reasons, which are counted in bulk, and failures it is sure of,
 with the numbers that word them. What the kernels leave is judged in row order (`judge_left`, here
@@ -30,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 
 from svcaudit.audit.column_conditions import settle_conditions
-from svcaudit.audit.engine import Tally, judge_ticket
+from svcaudit.audit.engine import Tally, created_after, judge_ticket
 from svcaudit.audit.plan import AuditPlan, RuleStep
 from svcaudit.checks.base import ColumnKernel, Status, TicketContext
 from svcaudit.checks.columns import (
@@ -44,11 +46,12 @@ from svcaudit.checks.columns import (
     TicketColumns,
 )
 from svcaudit.checks.score import ScoreCheck, fold_scores
-from svcaudit.intake.arrow_csv import CellBatch, ColumnarUnfit
+from svcaudit.intake.arrow_csv import CellBatch
 from svcaudit.intake.column_typer import NUMBER_FIELDS, STAMP_FIELDS, type_columns
 from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import InputStats, RowRef, Ticket
+from svcaudit.intake.row_batches import RowBatch
 from svcaudit.intake.seen_ids import SeenIds, row_ids
 from svcaudit.results.kpis import SCORES
 from svcaudit.results.quality import TicketScore
@@ -99,6 +102,25 @@ class CellRows:
             _reference_ticket(parser, RowRef(self.path, line), self.names, row)
             for line, row in zip(self.lines.tolist(), _cells_of(self.columns), strict=True)
         ]
+
+
+@dataclass
+class MappedRows:
+    """Rows of a JSON input as the reference reader gives them: a mapping by canonical name each."""
+
+    path: str
+    lines: list[int]
+    values: list[dict[str, Any]]
+
+    def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]:
+        assert parser is not None
+        made: list[Ticket | FieldError] = []
+        for line, values in zip(self.lines, self.values, strict=True):
+            try:
+                made.append(parser.ticket(RowRef(self.path, line), values))
+            except FieldError as error:
+                made.append(error)
+        return made
 
 
 @dataclass
@@ -336,6 +358,8 @@ class ColumnAudit:
             return
         created = cols.stamps["created_at"]
         after = (created != MISSING) & (created > self._as_of_us)
+        for i, ticket in tickets.items():  # typed by the reference: its own reading counts
+            after[i] = created_after(ticket, self.as_of)
         late = np.zeros(size, dtype=bool)
         for name in ("first_reply_at", "resolved_at"):
             stamp = cols.stamps[name]
@@ -502,21 +526,37 @@ def audit_ticket_rows(
     hand_on: Callable[[RowsLeft, Tally], None] | None = None,
     split: RowSplit | None = None,
 ) -> None:
-    """Every input of a ticket-row intake, read by Arrow a batch at a time, judged by the core;
-    what the kernels leave is judged here, or handed on (`workers.LeftJudges`).
+    """Every input of a ticket-row intake, a batch at a time (`Intake.row_batches`: a plain CSV
+    read by Arrow, any other input by the reference reader), judged by the core; what the kernels
+    leave is judged here, or handed on (`workers.LeftJudges`).
 
-    Raises ColumnarUnfit when an input holds what only the reference reader reads exactly (the
-    run is then made again on the reference path: `run.run_audit`)."""
+    Raises ColumnarUnfit when Arrow finds a CSV unfit after batches went out (the run is then made
+    again on the reference path: `run.run_audit`)."""
     audit = ColumnAudit(tally, as_of, intake.duplicates, intake.parser, hand_on, split)
     for index in range(intake.input_count):
-        names = intake.cell_names(index)
-        batches = intake.cell_batches(index)
-        if names is None or batches is None:
-            raise ColumnarUnfit("not a plain CSV input")
-        for cells in batches:
-            audit.add(cell_batch(cells, names, intake.parser, intake, intake.inputs[index]))
+        stats = intake.inputs[index]
+        for rows in intake.row_batches(index):
+            audit.add(row_batch(rows, intake.parser, intake, stats))
             if progress is not None:
                 progress(tally.tickets)
+
+
+def row_batch(rows: RowBatch, parser: RowParser, accounts: RowAccounts, stats: InputStats) -> Batch:
+    """A batch of an input's rows as the core takes it (`cell_batch`); the rows of a JSON input
+    the reference parser types from their values as read, those it marked `raw` among them."""
+    batch = cell_batch(rows.cells, rows.names, parser, accounts, stats)
+    values = rows.values
+    if values is None:
+        return batch
+    assert rows.raw is not None
+    path, lines = batch.path, batch.rows
+
+    def untyped(positions: np.ndarray) -> RowSource:
+        return MappedRows(path, lines[positions].tolist(), [values[place] for place in positions.tolist()])
+
+    batch.exact = batch.exact & ~rows.raw
+    batch.untyped = untyped
+    return batch
 
 
 class RowAccounts(Protocol):

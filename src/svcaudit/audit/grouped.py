@@ -479,8 +479,8 @@ def build_report(
     jobs: int | None = 1,
     columnar: bool = True,
 ) -> TablesReport:
-    """Audit the exports and tally the verdicts per group (`run.audit_inputs`: plain CSV ticket
-    rows by the columnar core, with `jobs` worker processes; anything else by the reference)."""
+    """Audit the exports and tally the verdicts per group (`run.audit_inputs`: ticket rows
+    alone by the columnar core, with `jobs` worker processes; anything else by the reference)."""
     from svcaudit.audit.engine import ordered_rejections, rejection_warnings
     from svcaudit.audit.run import audit_inputs
 

@@ -1,7 +1,7 @@
 """One audit run: the strategy that judges a standard over exports, and the `Audit` that drives it.
 
 The engine (`engine`) judges one ticket and tallies verdicts; this module chooses how tickets reach
-it: plain CSV ticket rows alone go to the columnar core (`columnar`, Arrow batches and numpy), every
+it: ticket rows alone go to the columnar core (`columnar`, Arrow batches and numpy), every
 other input to the reference rule loop, here or in worker processes (`workers`) when tickets are
 assembled from message rows. It sits above all of them, so none of them needs to import it back.
 """
@@ -159,12 +159,14 @@ def audit_inputs(
 ) -> tuple[Audit, Intake]:
     """Every ticket of the exports judged: the audit, not finished yet, and the intake it read.
 
-    Plain CSV ticket rows alone are judged by the columnar core, which reads them with Arrow's
-    threads. An input Arrow cannot read exactly as the reference reader does (a ragged row, a NUL,
-    undecodable bytes), a standard the core does not take (`columnar.unsupported`) and every other
-    input go to the reference rule loop; with message rows, tickets are assembled here and judged
-    by `jobs` worker processes (`None`: one per core). The result is the same whichever path gives
-    it; `columnar=False` takes the reference path for every input, which tests compare with.
+    Ticket rows alone are judged by the columnar core: a plain CSV read with Arrow's threads, JSON
+    and any CSV Arrow cannot read exactly as the reference reader does by the reference reader,
+    into the same batches (`Intake.row_batches`). A CSV Arrow finds unfit only after batches went
+    out (a ragged row deep in the file), a standard the core does not take (`columnar.unsupported`)
+    and every other input go to the reference rule loop; with message rows, tickets are assembled
+    here and judged by `jobs` worker processes (`None`: one per core). The result is the same
+    whichever path gives it; `columnar=False` takes the reference path for every input, which
+    tests compare with.
 
     With a `grouping` (`svcaudit report`), the tickets are counted in the tallies of their groups:
     the reference rule loop hands it each ticket's verdicts; the columnar core hands it each batch

@@ -4,7 +4,7 @@ reads and joins the inputs.
 Reading stays in one process, so row accounting and rejections are those of a single run; workers
 judge batches of tickets and hand back plain tallies that are absorbed in input order, so
 violations come out in a single run's order. Aggregate rules (scores) are judged once, after every
-batch is in. (Plain CSV ticket rows alone need no assembly: the columnar core judges them here.)
+batch is in. (Ticket rows alone need no assembly: the columnar core judges them here.)
 """
 
 from __future__ import annotations

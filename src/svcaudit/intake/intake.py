@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from svcaudit.errors import InputError, Location
 from svcaudit.intake.accounts import Accounts
@@ -28,7 +28,7 @@ from svcaudit.intake.fields import RowParser
 from svcaudit.intake.history import HistoryTrails
 from svcaudit.intake.inputs import TableReading, cell_names
 from svcaudit.intake.joins import MessageJoin
-from svcaudit.intake.model import InputStats, Rejection, RowRef, Shape, Ticket
+from svcaudit.intake.model import InputStats, Rejection, Shape, Ticket
 from svcaudit.intake.nested import nested_tickets
 from svcaudit.intake.presets import HistoryLayout, NestedLayout
 from svcaudit.intake.readers import ExportFile
@@ -37,7 +37,7 @@ from svcaudit.intake.table_inputs import TableClassifier
 from svcaudit.intake.ticket_rows import TicketRows
 
 if TYPE_CHECKING:
-    from svcaudit.intake.arrow_csv import CellBatch
+    from svcaudit.intake.row_batches import RowBatch
 
 __all__ = ["Intake", "TableReading"]
 
@@ -145,29 +145,33 @@ class Intake:
     def input_count(self) -> int:
         return len(self._accounts.inputs)
 
-    def cell_names(self, index: int) -> list[str] | None:
-        """Canonical names of a CSV input's columns, in order; None for other inputs, whose rows
-        come as mappings (`input_rows`)."""
-        return cell_names(self._accounts.inputs[index])
+    def row_batches(self, index: int) -> Iterator[RowBatch]:
+        """The rows of one input of ticket rows in batches of text columns for the columnar core,
+        every row counted and every reader fault rejected once: a plain CSV read by Arrow
+        (`arrow_csv`); JSON, and a CSV Arrow cannot be trusted to read exactly as the csv module
+        does, read by the reference reader (`row_batches`).
 
-    def input_rows(self, index: int) -> Iterator[tuple[RowRef, Any]]:
-        """Rows of one input, reader faults rejected:
-        the cells of each CSV row in `cell_names` order, or a mapping by canonical name."""
+        Raises ColumnarUnfit when Arrow finds a CSV unfit after batches went out (a ragged row
+        deep in the file): the rows it counted are uncounted, and the caller reads every input
+        again on the reference path."""
+        from svcaudit.intake.arrow_csv import ColumnarUnfit  # pyarrow: only when data is read
+        from svcaudit.intake.row_batches import RowBatch, csv_row_batches, mapping_row_batches
+
         item = self._accounts.inputs[index]
-        if cell_names(item) is None:
-            yield from self._reader.rows(item)
+        path = item.stats.path
+        names = cell_names(item)
+        if names is None:
+            yield from mapping_row_batches(path, self._reader.rows(item), item.parser.mapping.mapped_fields)
             return
-        yield from self._reader.plain_rows(item)
-
-    def cell_batches(self, index: int) -> Iterator[CellBatch] | None:
-        """The rows of a plain CSV input in Arrow batches (`arrow_csv`), counted as `input_rows`
-        counts them; None where `cell_names` is None. Iterating raises ColumnarUnfit when Arrow
-        cannot be trusted to read the input exactly as `input_rows` does; the rows it counted
-        are then uncounted, so that reading the input with `input_rows` accounts it once."""
-        item = self._accounts.inputs[index]
-        if cell_names(item) is None:
-            return None
-        return self._reader.cell_batches(item)
+        handed = False
+        try:
+            for cells in self._reader.cell_batches(item):
+                handed = True
+                yield RowBatch(cells, names)
+        except ColumnarUnfit:
+            if handed:
+                raise
+            yield from csv_row_batches(path, names, self._reader.plain_rows(item))
 
     def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None:
         """A rejection found elsewhere (the columnar core typing the row), accounted to its input."""
