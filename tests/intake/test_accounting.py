@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,13 +154,25 @@ def test_rows_read_equal_audited_plus_rejected(tickets, messages, delimiter, enc
                 assert all(stamp >= ticket.created_at for stamp in stamps)
 
 
-def test_an_object_for_a_value_in_the_first_json_row_rejects_that_row_not_the_file(tmp_path):
-    """`{"ticket_id": {}}` is a row without a ticket id wherever it stands: the first row of a
-    JSON Lines file named the file's columns, and an empty object used to leave ticket_id out of
-    them, refusing the whole file (found by the property test above)."""
-    good = {"ticket_id": "T-1", "created_at": "2026-03-02T09:00:00Z", "author_role": "customer", "text": "hi"}
+GOOD_MESSAGE = {"ticket_id": "T-1", "created_at": "2026-03-02T09:00:00Z", "author_role": "customer", "text": "hi"}
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        {**GOOD_MESSAGE, "ticket_id": {}},
+        {**GOOD_MESSAGE, "ticket_id": {"0": 0}},  # read as the column ticket_id.0
+        {key: value for key, value in GOOD_MESSAGE.items() if key != "ticket_id"},
+    ],
+    ids=["empty object", "object", "no key"],
+)
+def test_a_first_json_row_without_an_id_rejects_that_row_not_the_file(tmp_path, first):
+    """A row without a ticket id is rejected wherever it stands. The first row of a JSON Lines file
+    used to name the file's columns alone, so an object for the id (read as `ticket_id.0`, or as
+    nothing when empty) or a missing key refused the whole file (found by the property test
+    above, two of them in two sessions)."""
     path = tmp_path / "messages.jsonl"
-    path.write_text(json.dumps({**good, "ticket_id": {}}) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(first) + "\n" + json.dumps(GOOD_MESSAGE) + "\n", encoding="utf-8")
     source = make_intake(path)
     audited = list(source.tickets())
     assert [ticket.ticket_id for ticket in audited] == ["T-1"]

@@ -542,17 +542,22 @@ def audit_ticket_rows(
 
 
 def row_batch(rows: RowBatch, parser: RowParser, accounts: RowAccounts, stats: InputStats) -> Batch:
-    """A batch of an input's rows as the core takes it (`cell_batch`); the rows of a JSON input
-    the reference parser types from their values as read, those it marked `raw` among them."""
+    """A batch of an input's rows as the core takes it (`cell_batch`); the JSON rows whose text
+    does not stand for their values (`RowBatch.raw`) typed by the reference parser from them."""
     batch = cell_batch(rows.cells, rows.names, parser, accounts, stats)
-    values = rows.values
-    if values is None:
+    raw_values = rows.raw_values
+    if rows.raw is None or raw_values is None:
         return batch
-    assert rows.raw is not None
-    path, lines = batch.path, batch.rows
+    path, lines, names, columns = batch.path, batch.rows, rows.names, rows.cells.cells
 
     def untyped(positions: np.ndarray) -> RowSource:
-        return MappedRows(path, lines[positions].tolist(), [values[place] for place in positions.tolist()])
+        index = pa.array(positions)
+        cells = _cells_of([column.take(index) for column in columns]) if columns else [[]] * positions.size
+        values = [
+            raw_values.get(place) or dict(zip(names, row, strict=True))
+            for place, row in zip(positions.tolist(), cells, strict=True)
+        ]
+        return MappedRows(path, lines[positions].tolist(), values)
 
     batch.exact = batch.exact & ~rows.raw
     batch.untyped = untyped

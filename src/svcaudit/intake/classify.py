@@ -73,7 +73,7 @@ class Classifier:
             and "ticket_id" not in canonical
             and all(header_key(c) in canonical for c in self.thread)
         )
-        if raw_columns and "ticket_id" not in canonical and not threaded:
+        if raw_columns and "ticket_id" not in canonical and not threaded and not self.nested_ids(raw_columns):
             raise InputError(
                 "no ticket_id column (columns: "
                 + ", ".join(map(shown_name, raw_columns[:20]))
@@ -86,6 +86,13 @@ class Classifier:
         if export.format != "csv":
             self.check_paths(item)
         return item
+
+    def nested_ids(self, raw_columns: list[str]) -> bool:
+        """Whether JSON objects hold an object where the ticket id goes (`"ticket_id": {"0": 0}`
+        reads as the column `ticket_id.0`): the column is there, its rows have no id to audit
+        and are rejected, rather than the file refused."""
+        parents = list(dict.fromkeys(name.split(SEPARATOR, 1)[0] for name in raw_columns if SEPARATOR in name))
+        return bool(parents) and "ticket_id" in resolve_columns(self.mapping, parents).names.values()
 
     def note_file(self, export: ExportFile) -> None:
         """Warn of an empty file, and of an encoding read otherwise than declared."""

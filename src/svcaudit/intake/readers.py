@@ -44,6 +44,7 @@ CSV_DELIMITERS = ",;\t|"  # in order of preference when the evidence is even
 SNIFF_BYTES = 64 * 1024  # what the format and the delimiter are judged on
 SNIFF_ROWS = 50  # rows of the sample whose width the delimiter must agree with
 READ_CHUNK = 64 * 1024
+PEEK_OBJECTS = 100  # JSON objects whose keys name a JSON input's columns
 GZIP_MAGIC = b"\x1f\x8b"
 # Spreadsheets rather than exports: named so the user knows to save the sheet as CSV.
 SPREADSHEET_MAGIC = {
@@ -67,6 +68,7 @@ _EXCEL_SEP = re.compile(r'^\ufeff?"?sep=([^"\r\n])"?\r?$', re.IGNORECASE)
 # Any surrogate code point in a value: bytes the encoding could not decode (escaped by
 # encodings.ESCAPE_ERRORS), a NUL byte (NUL_STANDIN), or a lone surrogate escape in JSON.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # a JSON escape of one: \ud800 to \udfff
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 # Keys only a record has, never an API's envelope: a JSON object holding one is one row.
@@ -535,11 +537,14 @@ class ExportFile:
                     continue
                 clean = not _SURROGATE.search(line)
                 # Without its line break: an error at the end of the row is in the row's last
-                # column, not in column 1 of a next line.
-                yield self._json_item(number, _parse_json_line(line.rstrip("\r\n")), clean)
+                # column, not in column 1 of a next line. A line with no surrogate, decoded or
+                # escaped, gives values with none: they need no search.
+                searched = not clean or _SURROGATE_ESCAPE.search(line) is not None
+                yield self._json_item(number, _parse_json_line(line.rstrip("\r\n")), clean, searched)
 
-    def _json_item(self, row: int, value: Any, clean: bool) -> Record | RecordError:
-        """A parsed JSON value as a record, or why it cannot be one."""
+    def _json_item(self, row: int, value: Any, clean: bool, searched: bool = True) -> Record | RecordError:
+        """A parsed JSON value as a record, or why it cannot be one; its values searched for
+        surrogates unless the text it came from holds none (not `searched`)."""
         if isinstance(value, RecordError):
             return RecordError(row, value.field, value.error)
         if not isinstance(value, dict):
@@ -547,7 +552,7 @@ class ExportFile:
             return RecordError(row, None, reasons.NOT_AN_OBJECT.text(where=where, found=_json_type(value)))
         if self.flatten and is_nested(value):
             value = flatten(value)
-        problem = _row_problem(value.items(), None if clean else self.encoding)
+        problem = _row_problem(value.items(), None if clean else self.encoding) if searched else None
         if problem is not None:
             return RecordError(row, problem[0] or None, problem[1])
         self._note_columns(value)
@@ -646,17 +651,25 @@ class ExportFile:
                 self.columns.append(key)
 
     def peek_columns(self) -> list[str]:
-        """The column names, read from the header (CSV) or the first object (JSON, JSON Lines)."""
+        """The column names: the header's (CSV), or every key of the first `PEEK_OBJECTS` objects
+        in the order first seen (JSON, JSON Lines: an object has no header to hold its columns,
+        so a first row without a ticket id, or holding an object for it, is a bad row, not a file
+        without a ticket_id column)."""
+        seen: dict[str, None] = {}
+        objects = 0
         items = self.records()
         try:
             for item in items:
-                if isinstance(item, Record):
-                    return list(item.values) if self.format != "csv" else self.columns
                 if self.format == "csv":
-                    return self.columns
+                    return self.columns  # read with the first record
+                if isinstance(item, Record):
+                    seen.update(dict.fromkeys(item.values))
+                    objects += 1
+                    if objects == PEEK_OBJECTS:
+                        break
         finally:
             items.close()
-        return self.columns
+        return list(seen) if objects else self.columns
 
 
 def _spreadsheet_markup(text: str) -> str | None:

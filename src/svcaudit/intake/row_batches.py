@@ -29,13 +29,14 @@ _NUMBERS = (int, float)
 
 @dataclass
 class RowBatch:
-    """Consecutive rows of one input: their cells under `names`, and for JSON rows their values
-    (`values`, None for CSV) with the rows to type from them (`raw`)."""
+    """Consecutive rows of one input: their cells under `names`; for JSON rows, the rows whose text
+    does not stand for their values (`raw`, None for CSV), with those values (`raw_values`, by
+    the row's place in the batch)."""
 
     cells: CellBatch
     names: list[str]
-    values: list[dict[str, Any]] | None = None
     raw: np.ndarray | None = None
+    raw_values: dict[int, dict[str, Any]] | None = None
 
 
 def csv_row_batches(path: str, names: list[str], rows: Iterator[tuple[RowRef, list[str]]]) -> Iterator[RowBatch]:
@@ -60,7 +61,7 @@ def mapping_row_batches(
     standard maps."""
     keys: tuple[str, ...] | None = None
     lines: list[int] = []
-    held: list[dict[str, Any]] = []
+    held: list[tuple[Any, ...]] = []  # each row's values, in `keys` order: no dict held a row
     for ref, values in rows:
         shape = tuple(values)
         if held and (shape != keys or len(held) == BATCH_ROWS):
@@ -68,27 +69,37 @@ def mapping_row_batches(
             lines, held = [], []
         keys = shape
         lines.append(ref.row)
-        held.append(values)
+        held.append(tuple(values.values()))
     if held:
         yield _mapping_batch(path, lines, held, keys, mapped)
 
 
 def _mapping_batch(
-    path: str, lines: list[int], rows: list[dict[str, Any]], keys: tuple[str, ...] | None, mapped: frozenset[str]
+    path: str, lines: list[int], rows: list[tuple[Any, ...]], keys: tuple[str, ...] | None, mapped: frozenset[str]
 ) -> RowBatch:
     assert keys is not None
     names = list(keys)
-    as_written = [name in STAMP_FIELDS or name in mapped for name in names]  # typed from the value itself
     raw = np.zeros(len(rows), dtype=bool)
-    columns: list[list[str]] = [[] for _ in names]
-    for place, values in enumerate(rows):
-        for column, value, own in zip(columns, values.values(), as_written, strict=True):
-            text = _cell_text(value)
-            if text is None or (own and value is not None and type(value) is not str):  # noqa: E721
-                raw[place] = True
-                text = ""
-            column.append(text)
-    return RowBatch(_cell_batch(path, lines, columns), names, rows, raw)
+    columns: list[Sequence[Any]] = []
+    for name, column in zip(names, zip(*rows, strict=True) if names else (), strict=True):
+        texts = all(type(value) is str for value in column)  # noqa: E721
+        columns.append(column if texts else _texts(column, raw, name in STAMP_FIELDS or name in mapped))
+    raw_values = {place: dict(zip(names, rows[place], strict=True)) for place in np.flatnonzero(raw).tolist()}
+    return RowBatch(_cell_batch(path, lines, columns), names, raw, raw_values)
+
+
+def _texts(column: Sequence[Any], raw: np.ndarray, as_written: bool) -> list[str]:
+    """A column's values as cell texts (`_cell_text`), marking in `raw` the rows whose text does
+    not stand for the value: one no text stands for, or with `as_written` (a field typed from the
+    value itself), any value but text and null."""
+    texts = []
+    for place, value in enumerate(column):
+        text = _cell_text(value)
+        if text is None or (as_written and value is not None and type(value) is not str):  # noqa: E721
+            raw[place] = True
+            text = ""
+        texts.append(text)
+    return texts
 
 
 def _cell_text(value: object) -> str | None:
@@ -105,6 +116,6 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _cell_batch(path: str, lines: list[int], columns: Sequence[Sequence[str]]) -> CellBatch:
+def _cell_batch(path: str, lines: list[int], columns: Sequence[Sequence[Any]]) -> CellBatch:
     cells = [pa.array(column, type=pa.string()) for column in columns]
     return CellBatch(path, np.array(lines, dtype=np.int64), cells)
