@@ -222,18 +222,19 @@ def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
     assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 
+def drawn_json_export(data, tmp_path_factory) -> tuple[Standard, datetime, Path]:
+    """`drawn_export`'s standard and anchor, and a JSON or JSON Lines export (`json_exports`)."""
+    standard, anchor, _ = data.draw(corpus_exports())
+    name, export = data.draw(json_exports(standard.timezone, anchor), label="json export")
+    path = tmp_path_factory.mktemp("export") / name
+    path.write_bytes(export)
+    return standard, anchor, path
+
+
 @EXPORTS
 @given(data=st.data())
 def test_drawn_json_exports_report_alike_on_both_paths(data, tmp_path_factory):
-    standard = corpus_standard(
-        data.draw(st.sampled_from(sorted(CORPUS)), label="standard"),
-        data.draw(st.sampled_from(("reject", "first")), label="duplicates"),
-        data.draw(st.sampled_from((None, "day-first", "month-first")), label="date_order"),
-    )
-    anchor = data.draw(st.sampled_from(ANCHORS), label="anchor")
-    name, export = data.draw(json_exports(standard.timezone, anchor), label="export")
-    path = tmp_path_factory.mktemp("export") / name
-    path.write_bytes(export)
+    standard, anchor, path = drawn_json_export(data, tmp_path_factory)
     assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 

@@ -3,7 +3,8 @@
 (`GroupedTally.__call__`), reading included.
 
 Hypothesis draws ticket-row exports as tests/audit/test_columnar_exports.py does (any columns,
-delimiters, quoted line breaks, null markers, bad values, repeated ids, ragged rows), a standard of
+delimiters, quoted line breaks, null markers, bad values, repeated ids, ragged rows; JSON and JSON
+Lines with keys missing, numbers, nulls and flags), a standard of
 the corpus, any `--by` and any period (an ISO week, month or day around the tickets, an open or
 closed window, or none), so that groups split batches by week and DST change, by agent and by
 period, and rows outside the period are judged by neither path. Every CSV ticket-row fixture goes
@@ -38,6 +39,7 @@ from tests.audit.test_columnar_exports import (
     IDS,
     cells,
     drawn_export,
+    drawn_json_export,
     quoted,
     stamp_texts,
 )
@@ -125,9 +127,9 @@ def test_dated_exports_make_the_same_tables_on_both_paths(data, tmp_path_factory
 
 
 @EXPORTS
-@given(data=st.data())
-def test_drawn_exports_make_the_same_tables_on_both_paths(data, tmp_path_factory):
-    standard, anchor, path = drawn_export(data, tmp_path_factory)
+@given(data=st.data(), json=st.booleans())
+def test_drawn_exports_make_the_same_tables_on_both_paths(data, json, tmp_path_factory):
+    standard, anchor, path = (drawn_json_export if json else drawn_export)(data, tmp_path_factory)
     fields = data.draw(st.lists(st.sampled_from(GROUP_FIELDS), unique=True, min_size=1, max_size=3), label="by")
     by = ",".join(fields)
     period = data.draw(periods(standard.timezone, anchor), label="period")
