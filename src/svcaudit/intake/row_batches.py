@@ -25,6 +25,7 @@ from svcaudit.intake.column_typer import STAMP_FIELDS
 from svcaudit.intake.model import RowRef
 
 _NUMBERS = (int, float)
+_TEXT_ONLY = {str}  # the value types of a column of texts
 
 
 @dataclass
@@ -82,7 +83,7 @@ def _mapping_batch(
     raw = np.zeros(len(rows), dtype=bool)
     columns: list[Sequence[Any]] = []
     for name, column in zip(names, zip(*rows, strict=True) if names else (), strict=True):
-        texts = all(type(value) is str for value in column)  # noqa: E721
+        texts = set(map(type, column)) == _TEXT_ONLY
         columns.append(column if texts else _texts(column, raw, name in STAMP_FIELDS or name in mapped))
     raw_values = {place: dict(zip(names, rows[place], strict=True)) for place in np.flatnonzero(raw).tolist()}
     return RowBatch(_cell_batch(path, lines, columns), names, raw, raw_values)
