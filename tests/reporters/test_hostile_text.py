@@ -48,6 +48,8 @@ HOSTILE = [
     ("tab", "\tcmd tab"),
     ("cr", "\rcmd cr"),
     ("lone-cr", "x\r=1+1"),
+    # Two zero-width joiners before a wide character: rich 15 failed cutting such a cell.
+    ("joiners", "\u200d\u200d日本語のエージェント" * 4),
 ]
 VALUES = [value for _, value in HOSTILE]
 # As the audit reads them: values are trimmed, so a tab or CR in front comes from no export.
@@ -178,6 +180,8 @@ def _no_raw_controls(text: str) -> None:
         ("one\ntwo\r\nthree\tfour", "one two three four"),
         ("[bold]plain[/bold] <b>", "[bold]plain[/bold] <b>"),  # markup is the console's business
         ("Привет, ☕", "Привет, ☕"),
+        ("\u200d\u200d\u200d日本", "\u200d日本"),  # a run of joiners is one
+        ("👩\u200d💻", "👩\u200d💻"),
         (None, ""),
         (42, "42"),
     ],

@@ -21,6 +21,8 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udff
 # words stay apart; CR LF is one break.
 _BREAK = re.compile("\r\n|[\t\n\v\f\r]")
 _BREAK_CHARS = frozenset("\t\n\v\f\r")
+ZERO_WIDTH_JOINER = "\u200d"
+_JOINER_RUN = re.compile(ZERO_WIDTH_JOINER + "{2,}")
 BREAK_STANDIN = " "
 
 # Markdown: what would end a table cell (`|`), open HTML or an entity (`<` `>` `&`), a code span
@@ -78,9 +80,16 @@ def visible_controls(value: object, keep: str = "") -> str:
 
 
 def terminal(value: object) -> str:
-    """A value for the text reports: no control character, one line. Rich markup in it stays
-    literal because the text renderers' consoles do not read markup at all."""
-    return visible_controls(value)
+    """A value for the text reports: no control character, one line, and a run of zero-width
+    joiners as one (two in a row join nothing more, and rich 15 fails with an IndexError when it
+    cuts a cell where they stand before a wide character). Rich markup in it stays literal
+    because the text renderers' consoles do not read markup at all."""
+    return single_joiners(visible_controls(value))
+
+
+def single_joiners(text: str) -> str:
+    """`text` with each run of zero-width joiners as one."""
+    return _JOINER_RUN.sub(ZERO_WIDTH_JOINER, text) if ZERO_WIDTH_JOINER in text else text
 
 
 def markdown(value: object) -> str:
