@@ -12,7 +12,7 @@ import pyarrow.csv as pacsv
 import pytest
 
 from svcaudit.intake.readers import ExportFile
-from tests.audit.test_dask import AS_OF_MOMENT, CRAFTED_ROWS, HEADER, REJECTED, STANDARD, check_report, json_report
+from tests.audit.slices import AS_OF_MOMENT, CRAFTED_ROWS, HEADER, REJECTED, STANDARD, check_report, json_report
 from tests.paths import REPO, SAMPLES, generated_export
 
 
