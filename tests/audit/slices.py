@@ -4,11 +4,13 @@ compare (`svcaudit check`'s of the whole file, and a merged result's)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from datetime import datetime, timezone
 from io import StringIO
+from types import ModuleType
 
 from svcaudit.reporters import reporter
 from svcaudit.reporters.protocol import ReportOptions
@@ -53,3 +55,12 @@ def json_report(result) -> dict:
     stream = StringIO()
     reporter("json").write(result, stream, ReportOptions())
     return json.loads(stream.getvalue())
+
+
+def load_example(name: str) -> ModuleType:
+    """An example of benchmarks/ (`dask_audit`, `spark_audit`) loaded as a module from its file."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

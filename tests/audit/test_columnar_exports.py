@@ -206,11 +206,15 @@ def corpus_exports(draw) -> tuple[Standard, datetime, bytes]:
     return standard, anchor, draw(exports(standard.timezone, anchor), label="export")
 
 
-def drawn_export(data, tmp_path_factory) -> tuple[Standard, datetime, Path]:
-    """A corpus export drawn (`corpus_exports`) and written to a file of its own: the standard,
-    the anchor and the file's path."""
+def drawn_export(data, tmp_path_factory, as_json: bool = False) -> tuple[Standard, datetime, Path]:
+    """A corpus export drawn (`corpus_exports`; with `as_json`, a JSON or JSON Lines export for the
+    same standard and anchor: `json_exports`) and written to a file of its own: the standard, the
+    anchor and the file's path."""
     standard, anchor, export = data.draw(corpus_exports())
-    path = tmp_path_factory.mktemp("export") / "tickets.csv"
+    name = "tickets.csv"
+    if as_json:
+        name, export = data.draw(json_exports(standard.timezone, anchor), label="json export")
+    path = tmp_path_factory.mktemp("export") / name
     path.write_bytes(export)
     return standard, anchor, path
 
@@ -222,19 +226,10 @@ def test_drawn_exports_report_alike_on_both_paths(data, tmp_path_factory):
     assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 
-def drawn_json_export(data, tmp_path_factory) -> tuple[Standard, datetime, Path]:
-    """`drawn_export`'s standard and anchor, and a JSON or JSON Lines export (`json_exports`)."""
-    standard, anchor, _ = data.draw(corpus_exports())
-    name, export = data.draw(json_exports(standard.timezone, anchor), label="json export")
-    path = tmp_path_factory.mktemp("export") / name
-    path.write_bytes(export)
-    return standard, anchor, path
-
-
 @EXPORTS
 @given(data=st.data())
 def test_drawn_json_exports_report_alike_on_both_paths(data, tmp_path_factory):
-    standard, anchor, path = drawn_json_export(data, tmp_path_factory)
+    standard, anchor, path = drawn_export(data, tmp_path_factory, as_json=True)
     assert_same_reports(standard, path, anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of"))
 
 

@@ -3,22 +3,26 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
-from tests.audit.slices import AS_OF_MOMENT, CRAFTED_ROWS, HEADER, REJECTED, STANDARD, check_report, json_report
-from tests.paths import REPO, SAMPLES, generated_export
+from tests.audit.slices import (
+    AS_OF_MOMENT,
+    CRAFTED_ROWS,
+    HEADER,
+    REJECTED,
+    STANDARD,
+    check_report,
+    json_report,
+    load_example,
+)
+from tests.paths import SAMPLES, generated_export
 
 pytest.importorskip("dask.dataframe")
 
 
 @pytest.fixture(scope="module")
 def example():
-    spec = importlib.util.spec_from_file_location("dask_audit", REPO / "benchmarks" / "dask_audit.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("dask_audit")
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,6 @@ from tests.audit.test_columnar_exports import (
     IDS,
     cells,
     drawn_export,
-    drawn_json_export,
     quoted,
     stamp_texts,
 )
@@ -129,7 +128,7 @@ def test_dated_exports_make_the_same_tables_on_both_paths(data, tmp_path_factory
 @EXPORTS
 @given(data=st.data(), json=st.booleans())
 def test_drawn_exports_make_the_same_tables_on_both_paths(data, json, tmp_path_factory):
-    standard, anchor, path = (drawn_json_export if json else drawn_export)(data, tmp_path_factory)
+    standard, anchor, path = drawn_export(data, tmp_path_factory, as_json=json)
     fields = data.draw(st.lists(st.sampled_from(GROUP_FIELDS), unique=True, min_size=1, max_size=3), label="by")
     by = ",".join(fields)
     period = data.draw(periods(standard.timezone, anchor), label="period")

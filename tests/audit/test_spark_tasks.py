@@ -5,23 +5,27 @@ Merged in file order, the partials give the report `svcaudit check` gives the wh
 
 from __future__ import annotations
 
-import importlib.util
-
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
 from svcaudit.intake.readers import ExportFile
-from tests.audit.slices import AS_OF_MOMENT, CRAFTED_ROWS, HEADER, REJECTED, STANDARD, check_report, json_report
-from tests.paths import REPO, SAMPLES, generated_export
+from tests.audit.slices import (
+    AS_OF_MOMENT,
+    CRAFTED_ROWS,
+    HEADER,
+    REJECTED,
+    STANDARD,
+    check_report,
+    json_report,
+    load_example,
+)
+from tests.paths import SAMPLES, generated_export
 
 
 @pytest.fixture(scope="module")
 def example():
-    spec = importlib.util.spec_from_file_location("spark_audit", REPO / "benchmarks" / "spark_audit.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("spark_audit")
 
 
 def read_as_spark(path) -> pa.Table:
