@@ -45,8 +45,8 @@ QUALITY_KEYS = (
 )
 MAPPED_VALUES = {
     "status": {"done": "solved", "Готово": "closed"},
-    "channel": {"mail": "email"},
-    "priority": {"p1": "urgent", "critical": "high"},
+    "channel": {"mail": "email", "2": "chat"},  # Freshdesk's API numbers sources and priorities
+    "priority": {"p1": "urgent", "critical": "high", "4": "urgent"},
 }
 
 

@@ -152,6 +152,8 @@ def json_values(draw, column: str, zone: str, anchor: datetime) -> object:
         return draw(st.sampled_from((int(moment.timestamp()), moment.timestamp() + 0.25, 0, 20261107)))
     if pick == 3 and column in NUMBER_VALUES:
         return json.loads(draw(st.sampled_from(("0", "1", "4", "4.0", "4.5", "9", "10", "-1", "1e3"))))
+    if pick == 3:  # a number where a text goes, as APIs number priorities and sources
+        return draw(st.sampled_from((2, 4, 4.0, 2.5, -1)))
     return draw(cells(column, zone, anchor))
 
 

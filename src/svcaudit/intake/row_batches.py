@@ -7,7 +7,7 @@ columns. A CSV row's cells are its text. A JSON row's values become the text the
 them from (`fields._text`: the number 5.0 is "5", null is ""), and consecutive rows with the same
 keys share a batch. A JSON row whose text would not stand for its values is marked `raw`: a
 timestamp field holding a number (read as epoch seconds), a field the standard maps values of
-holding a number (looked up as written), a true or false, a list; the caller has the reference
+holding a fraction (looked up as written), a true or false, a list; the caller has the reference
 parser type that row from its values.
 """
 
@@ -25,7 +25,12 @@ from svcaudit.intake.column_typer import STAMP_FIELDS
 from svcaudit.intake.model import RowRef
 
 _NUMBERS = (int, float)
-_TEXT_ONLY = {str}  # the value types of a column of texts
+_TEXT_ONLY = frozenset({str})  # the value types of a column of texts
+_STAMP_KEEP: frozenset[type] = frozenset({str, type(None)})
+# A timestamp is read from its value itself (a number as epoch seconds): only a text or null is
+# its text. A value the standard maps is looked up as `str(value)`: an integer's text, not a
+# float's (`5.0` is looked up as "5.0" where its text is "5").
+_MAPPED_KEEP: frozenset[type] = frozenset({str, int, type(None)})
 
 
 @dataclass
@@ -84,19 +89,20 @@ def _mapping_batch(
     columns: list[Sequence[Any]] = []
     for name, column in zip(names, zip(*rows, strict=True) if names else (), strict=True):
         texts = set(map(type, column)) == _TEXT_ONLY
-        columns.append(column if texts else _texts(column, raw, name in STAMP_FIELDS or name in mapped))
+        kept = _STAMP_KEEP if name in STAMP_FIELDS else _MAPPED_KEEP if name in mapped else None
+        columns.append(column if texts else _texts(column, raw, kept))
     raw_values = {place: dict(zip(names, rows[place], strict=True)) for place in np.flatnonzero(raw).tolist()}
     return RowBatch(_cell_batch(path, lines, columns), names, raw, raw_values)
 
 
-def _texts(column: Sequence[Any], raw: np.ndarray, as_written: bool) -> list[str]:
+def _texts(column: Sequence[Any], raw: np.ndarray, kept: frozenset[type] | None) -> list[str]:
     """A column's values as cell texts (`_cell_text`), marking in `raw` the rows whose text does
-    not stand for the value: one no text stands for, or with `as_written` (a field typed from the
-    value itself), any value but text and null."""
+    not stand for the value: one no text stands for, or, in a field typed from the value itself,
+    a value of a type not `kept`."""
     texts = []
     for place, value in enumerate(column):
         text = _cell_text(value)
-        if text is None or (as_written and value is not None and type(value) is not str):  # noqa: E721
+        if text is None or (kept is not None and type(value) not in kept):
             raw[place] = True
             text = ""
         texts.append(text)
