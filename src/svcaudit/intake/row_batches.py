@@ -4,11 +4,11 @@ An input Arrow does not read (JSON, JSON Lines, a CSV whose quoting or encoding 
 otherwise) is read row by row by `RowReader` as always: every row counted, every reader fault
 rejected there. Its rows then reach the core as Arrow reads a plain CSV: a `CellBatch` of text
 columns. A CSV row's cells are its text. A JSON row's values become the text the reference types
-them from (`fields._text`: the number 5.0 is "5", null is ""), and consecutive rows with the same
-keys share a batch. A JSON row whose text would not stand for its values is marked `raw`: a
-timestamp field holding a number (read as epoch seconds), a field the standard maps values of
-holding a fraction (looked up as written), a true or false, a list; the caller has the reference
-parser type that row from its values.
+them from (`fields._text`: the number 5.0 is "5", a list or a flag its Python text, null ""), and
+consecutive rows with the same keys share a batch. A JSON row whose text would not stand for a
+value is marked `raw`: a timestamp field holding anything but text (a number is read as epoch
+seconds), a field the standard maps values of holding a float (looked up as written, "5.0"); the
+caller has the reference parser type that row from its values.
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ from svcaudit.intake.arrow_csv import BATCH_ROWS, CellBatch
 from svcaudit.intake.column_typer import STAMP_FIELDS
 from svcaudit.intake.model import RowRef
 
-_NUMBERS = (int, float)
 _TEXT_ONLY = frozenset({str})  # the value types of a column of texts
 _STAMP_KEEP: frozenset[type] = frozenset({str, type(None)})
 # A timestamp is read from its value itself (a number as epoch seconds): only a text or null is
-# its text. A value the standard maps is looked up as `str(value)`: an integer's text, not a
-# float's (`5.0` is looked up as "5.0" where its text is "5").
-_MAPPED_KEEP: frozenset[type] = frozenset({str, int, type(None)})
+# its text. A value the standard maps may be looked up as `str(value)`: its text, but a float's
+# (`5.0` is looked up as "5.0" where its text is "5").
+_MAPPED_KEEP: frozenset[type] = frozenset({str, int, bool, list, type(None)})
 
 
 @dataclass
@@ -97,27 +96,25 @@ def _mapping_batch(
 
 def _texts(column: Sequence[Any], raw: np.ndarray, kept: frozenset[type] | None) -> list[str]:
     """A column's values as cell texts (`_cell_text`), marking in `raw` the rows whose text does
-    not stand for the value: one no text stands for, or, in a field typed from the value itself,
-    a value of a type not `kept`."""
+    not stand for the value: in a field typed from the value itself, a value of a type not
+    `kept`."""
     texts = []
     for place, value in enumerate(column):
-        text = _cell_text(value)
-        if text is None or (kept is not None and type(value) not in kept):
+        if kept is not None and type(value) not in kept:
             raw[place] = True
-            text = ""
-        texts.append(text)
+            texts.append("")
+        else:
+            texts.append(_cell_text(value))
     return texts
 
 
-def _cell_text(value: object) -> str | None:
-    """The cell text a JSON value is typed from as the reference types the value (`_text`); None
-    for a value no text stands for."""
+def _cell_text(value: object) -> str:
+    """The text the reference reads a JSON value as (`fields._text`, but for null, which is an
+    empty cell): `5.0` is "5", a list or a flag its Python text."""
     if type(value) is str:  # noqa: E721
         return value
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, _NUMBERS):
-        return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
