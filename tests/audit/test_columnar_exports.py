@@ -164,7 +164,7 @@ def json_exports(draw, zone: str, anchor: datetime) -> tuple[str, bytes]:
     chosen = draw(st.lists(st.sampled_from(COLUMNS), unique=True, max_size=len(COLUMNS)))
     rows: list[object] = []
     for _ in range(draw(st.integers(0, 12))):
-        keys = [name for name in ["ticket_id", *chosen] if draw(st.integers(0, 9)) or name == "ticket_id"]
+        keys = [name for name in ["ticket_id", *chosen] if draw(st.integers(0, 3)) or name == "ticket_id"]
         if draw(st.integers(0, 19)) == 0:
             keys = keys[1:]
         if draw(st.booleans()):
@@ -173,6 +173,9 @@ def json_exports(draw, zone: str, anchor: datetime) -> tuple[str, bytes]:
             name: draw(st.sampled_from(IDS)) if name == "ticket_id" else draw(json_values(name, zone, anchor))
             for name in keys
         }
+        nested = draw(st.integers(0, 3))  # an API's nested object, its keys there or not
+        if nested:
+            row["via"] = {"channel": "email", "source": {"from": {"address": "a@b.c"}} if nested > 1 else {}}
         rows.append(row)
     if draw(st.booleans()):
         return "tickets.json", json.dumps(rows, ensure_ascii=draw(st.booleans())).encode("utf-8")

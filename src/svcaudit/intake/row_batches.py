@@ -4,11 +4,12 @@ An input Arrow does not read (JSON, JSON Lines, a CSV whose quoting or encoding 
 otherwise) is read row by row by `RowReader` as always: every row counted, every reader fault
 rejected there. Its rows then reach the core as Arrow reads a plain CSV: a `CellBatch` of text
 columns. A CSV row's cells are its text. A JSON row's values become the text the reference types
-them from (`fields._text`: the number 5.0 is "5", a list or a flag its Python text, null ""), and
-consecutive rows with the same keys share a batch. A JSON row whose text would not stand for a
-value is marked `raw`: a timestamp field holding anything but text (a number is read as epoch
-seconds), a field the standard maps values of holding a float (looked up as written, "5.0"); the
-caller has the reference parser type that row from its values.
+them from (`fields._text`: the number 5.0 is "5", a list or a flag its Python text, null "", a
+key the row lacks ""), and consecutive rows that hold the same ticket fields share a batch. A
+JSON row whose text would not stand for a value is marked `raw`: a timestamp field holding
+anything but text (a number is read as epoch seconds), a field the standard maps values of
+holding a float (looked up as written, "5.0"); the caller has the reference parser type that row
+from its values.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ import pyarrow as pa
 
 from svcaudit.intake.arrow_csv import BATCH_ROWS, CellBatch
 from svcaudit.intake.column_typer import STAMP_FIELDS
+from svcaudit.intake.columns import TICKET_FIELDS
 from svcaudit.intake.model import RowRef
 
 _TEXT_ONLY = frozenset({str})  # the value types of a column of texts
+_TICKET_FIELDS = frozenset(TICKET_FIELDS)
+# JSON rows handed on together: fewer than a CSV's, as each is held as its mapping until then.
+JSON_BATCH_ROWS = 4_096
 _STAMP_KEEP: frozenset[type] = frozenset({str, type(None)})
 # A timestamp is read from its value itself (a number as epoch seconds): only a text or null is
 # its text. A value the standard maps may be looked up as `str(value)`: its text, but a float's
@@ -61,36 +66,39 @@ def csv_row_batches(path: str, names: list[str], rows: Iterator[tuple[RowRef, li
 def mapping_row_batches(
     path: str, rows: Iterator[tuple[RowRef, dict[str, Any]]], mapped: frozenset[str]
 ) -> Iterator[RowBatch]:
-    """A JSON input's canonical rows (`RowReader.rows`) in batches of at most `BATCH_ROWS`
-    consecutive rows with the same keys, in that order; `mapped`: the fields whose values the
-    standard maps."""
-    keys: tuple[str, ...] | None = None
+    """A JSON input's canonical rows (`RowReader.rows`) in batches of at most `JSON_BATCH_ROWS`
+    consecutive rows that hold the same ticket fields (`TICKET_FIELDS`), in that order; `mapped`:
+    the fields whose values the standard maps.
+
+    Rows of a batch may differ in their other keys (an API's nested objects come and go: Zendesk's
+    `via.source.from.address` only on e-mail): a key a row lacks is an empty cell there, which
+    the reference reads as it reads a missing key, as only the ticket fields' presence counts
+    (`Ticket.columns`)."""
+    held: list[dict[str, Any]] = []
     lines: list[int] = []
-    held: list[tuple[Any, ...]] = []  # each row's values, in `keys` order: no dict held a row
+    fields: frozenset[str] | None = None
     for ref, values in rows:
-        shape = tuple(values)
-        if held and (shape != keys or len(held) == BATCH_ROWS):
-            yield _mapping_batch(path, lines, held, keys, mapped)
+        present = _TICKET_FIELDS.intersection(values)
+        if held and (present != fields or len(held) == JSON_BATCH_ROWS):
+            yield _mapping_batch(path, lines, held, mapped)
             lines, held = [], []
-        keys = shape
+        fields = present
         lines.append(ref.row)
-        held.append(tuple(values.values()))
+        held.append(values)
     if held:
-        yield _mapping_batch(path, lines, held, keys, mapped)
+        yield _mapping_batch(path, lines, held, mapped)
 
 
-def _mapping_batch(
-    path: str, lines: list[int], rows: list[tuple[Any, ...]], keys: tuple[str, ...] | None, mapped: frozenset[str]
-) -> RowBatch:
-    assert keys is not None
-    names = list(keys)
+def _mapping_batch(path: str, lines: list[int], rows: list[dict[str, Any]], mapped: frozenset[str]) -> RowBatch:
+    names = list(dict.fromkeys(name for values in rows for name in values))
     raw = np.zeros(len(rows), dtype=bool)
     columns: list[Sequence[Any]] = []
-    for name, column in zip(names, zip(*rows, strict=True) if names else (), strict=True):
+    for name in names:
+        column = [values.get(name) for values in rows]
         texts = set(map(type, column)) == _TEXT_ONLY
         kept = _STAMP_KEEP if name in STAMP_FIELDS else _MAPPED_KEEP if name in mapped else None
         columns.append(column if texts else _texts(column, raw, kept))
-    raw_values = {place: dict(zip(names, rows[place], strict=True)) for place in np.flatnonzero(raw).tolist()}
+    raw_values = {place: rows[place] for place in np.flatnonzero(raw).tolist()}
     return RowBatch(_cell_batch(path, lines, columns), names, raw, raw_values)
 
 
