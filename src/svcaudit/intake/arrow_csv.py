@@ -1,6 +1,6 @@
 """Ticket-row CSV read by Apache Arrow: batches of string columns, each row at its physical line.
 
-The columnar audit reads a plain CSV ticket-row export (`Intake.cell_batches`) in ~1 MB blocks
+The columnar audit reads a plain CSV ticket-row export (`Intake.row_batches`) in ~1 MB blocks
 with `pyarrow.csv.open_csv` instead of row by row with the csv module. A batch holds exactly the
 rows and cell texts `ExportFile.records(cells=True)` gives: the same dialect, encoding, header and
 `sep=` lines skipped, rows without content dropped, and each row's `RowRef.row` (its first physical
@@ -63,7 +63,8 @@ class ColumnarUnfit(Exception):
 @dataclass
 class CellBatch:
     """Rows of one input: their first physical lines and their cells, one string array per column
-    in `Intake.cell_names` order (the csv module's text of each cell, "" for an empty one)."""
+    in the order of the names they come with (a CSV's `inputs.cell_names`: the csv module's text
+    of each cell, "" for an empty one; a JSON input's keys: `row_batches`)."""
 
     path: str
     rows: np.ndarray  # int64, one per row
