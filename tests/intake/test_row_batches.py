@@ -28,7 +28,7 @@ def batches(rows, mapped=frozenset()):
 def test_a_value_is_the_text_the_reference_reads(value, text, raw):
     (batch,) = batches([{"ticket_id": "T1", "agent": value}])
     assert batch.cells.cells[batch.names.index("agent")].to_pylist() == [text]
-    assert batch.raw.tolist() == [raw]
+    assert (0 in batch.raw_values) is raw
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_a_value_is_the_text_the_reference_reads(value, text, raw):
 def test_rows_whose_text_does_not_stand_for_a_value_are_typed_from_it(name, value, mapped, raw):
     row = {"ticket_id": "T1", name: value}
     (batch,) = batches([row], mapped)
-    assert batch.raw.tolist() == [raw]
+    assert (0 in batch.raw_values) is raw
     assert batch.raw_values == ({0: row} if raw else {})
 
 

@@ -99,8 +99,8 @@ class CellRows:
     def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]:
         assert parser is not None
         return [
-            _reference_ticket(parser, RowRef(self.path, line), self.names, row)
-            for line, row in zip(self.lines.tolist(), _cells_of(self.columns), strict=True)
+            _reference_ticket(parser, RowRef(self.path, line), dict(zip(self.names, row, strict=True)))
+            for line, row in zip(self.lines.tolist(), _cells_of(self.columns, len(self.lines)), strict=True)
         ]
 
 
@@ -114,13 +114,10 @@ class MappedRows:
 
     def tickets(self, parser: RowParser | None) -> list[Ticket | FieldError]:
         assert parser is not None
-        made: list[Ticket | FieldError] = []
-        for line, values in zip(self.lines, self.values, strict=True):
-            try:
-                made.append(parser.ticket(RowRef(self.path, line), values))
-            except FieldError as error:
-                made.append(error)
-        return made
+        return [
+            _reference_ticket(parser, RowRef(self.path, line), values)
+            for line, values in zip(self.lines, self.values, strict=True)
+        ]
 
 
 @dataclass
@@ -543,23 +540,25 @@ def audit_ticket_rows(
 
 def row_batch(rows: RowBatch, parser: RowParser, accounts: RowAccounts, stats: InputStats) -> Batch:
     """A batch of an input's rows as the core takes it (`cell_batch`); the JSON rows whose text
-    does not stand for their values (`RowBatch.raw`) typed by the reference parser from them."""
+    does not stand for their values (`RowBatch.raw_values`) typed by the reference parser from them."""
     batch = cell_batch(rows.cells, rows.names, parser, accounts, stats)
     raw_values = rows.raw_values
-    if rows.raw is None or raw_values is None:
+    if not raw_values:
         return batch
     path, lines, names, columns = batch.path, batch.rows, rows.names, rows.cells.cells
 
     def untyped(positions: np.ndarray) -> RowSource:
         index = pa.array(positions)
-        cells = _cells_of([column.take(index) for column in columns]) if columns else [[]] * positions.size
+        cells = _cells_of([column.take(index) for column in columns], positions.size)
         values = [
             raw_values.get(place) or dict(zip(names, row, strict=True))
             for place, row in zip(positions.tolist(), cells, strict=True)
         ]
         return MappedRows(path, lines[positions].tolist(), values)
 
-    batch.exact = batch.exact & ~rows.raw
+    raw = np.zeros(len(lines), dtype=bool)
+    raw[list(raw_values)] = True
+    batch.exact = batch.exact & ~raw
     batch.untyped = untyped
     return batch
 
@@ -615,15 +614,16 @@ def cell_batch(
     return Batch(path, rows, typed, typed.exact, untyped, reject, accounts.reject_fields, fold, typed_only)
 
 
-def _cells_of(columns: Sequence[Any]) -> list[list[str]]:
-    """The rows of Arrow string columns, each as the csv module gives a row."""
-    if not columns or len(columns[0]) == 0:
-        return []
+def _cells_of(columns: Sequence[Any], count: int) -> list[list[str]]:
+    """The `count` rows of Arrow string columns, each as the csv module gives a row (a JSON
+    input's rows of no key hold none)."""
+    if not columns:
+        return [[] for _ in range(count)]
     return [list(row) for row in zip(*(column.to_pylist() for column in columns), strict=True)]
 
 
-def _reference_ticket(parser: RowParser, ref: RowRef, names: list[str], cells: list[str]) -> Ticket | FieldError:
+def _reference_ticket(parser: RowParser, ref: RowRef, values: dict[str, Any]) -> Ticket | FieldError:
     try:
-        return parser.ticket(ref, dict(zip(names, cells, strict=True)))
+        return parser.ticket(ref, values)
     except FieldError as error:
         return error

@@ -6,16 +6,16 @@ rejected there. Its rows then reach the core as Arrow reads a plain CSV: a `Cell
 columns. A CSV row's cells are its text. A JSON row's values become the text the reference types
 them from (`fields._text`: the number 5.0 is "5", a list or a flag its Python text, null "", a
 key the row lacks ""), and consecutive rows that hold the same ticket fields share a batch. A
-JSON row whose text would not stand for a value is marked `raw`: a timestamp field holding
-anything but text (a number is read as epoch seconds), a field the standard maps values of
-holding a float (looked up as written, "5.0"); the caller has the reference parser type that row
-from its values.
+JSON row whose text would not stand for a value is kept with its values (`raw_values`): a
+timestamp field holding anything but text (a number is read as epoch seconds), a field the
+standard maps values of holding a float (looked up as written, "5.0"); the caller has the
+reference parser type that row from its values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,27 +26,25 @@ from svcaudit.intake.column_typer import STAMP_FIELDS
 from svcaudit.intake.columns import TICKET_FIELDS
 from svcaudit.intake.model import RowRef
 
-_TEXT_ONLY = frozenset({str})  # the value types of a column of texts
-_TICKET_FIELDS = frozenset(TICKET_FIELDS)
 # JSON rows handed on together: fewer than a CSV's, as each is held as its mapping until then.
 JSON_BATCH_ROWS = 4_096
+_TEXT_ONLY = frozenset({str})  # the value types of a column of texts
+# The value types whose text stands for the value in a field typed from the value itself. A
+# timestamp is read from its value (a number as epoch seconds): only a text or null. A value the
+# standard maps may be looked up as `str(value)`: any but a float (`5.0` is looked up as "5.0",
+# its text is "5").
 _STAMP_KEEP: frozenset[type] = frozenset({str, type(None)})
-# A timestamp is read from its value itself (a number as epoch seconds): only a text or null is
-# its text. A value the standard maps may be looked up as `str(value)`: its text, but a float's
-# (`5.0` is looked up as "5.0" where its text is "5").
 _MAPPED_KEEP: frozenset[type] = frozenset({str, int, bool, list, type(None)})
 
 
 @dataclass
 class RowBatch:
-    """Consecutive rows of one input: their cells under `names`; for JSON rows, the rows whose text
-    does not stand for their values (`raw`, None for CSV), with those values (`raw_values`, by
-    the row's place in the batch)."""
+    """Consecutive rows of one input: their cells under `names`, and the JSON rows whose text does
+    not stand for their values, those values by the row's place in the batch (`raw_values`)."""
 
     cells: CellBatch
     names: list[str]
-    raw: np.ndarray | None = None
-    raw_values: dict[int, dict[str, Any]] | None = None
+    raw_values: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def csv_row_batches(path: str, names: list[str], rows: Iterator[tuple[RowRef, list[str]]]) -> Iterator[RowBatch]:
@@ -76,9 +74,9 @@ def mapping_row_batches(
     (`Ticket.columns`)."""
     held: list[dict[str, Any]] = []
     lines: list[int] = []
-    fields: frozenset[str] | None = None
+    fields: tuple[bool, ...] | None = None
     for ref, values in rows:
-        present = _TICKET_FIELDS.intersection(values)
+        present = tuple(map(values.__contains__, TICKET_FIELDS))
         if held and (present != fields or len(held) == JSON_BATCH_ROWS):
             yield _mapping_batch(path, lines, held, mapped)
             lines, held = [], []
@@ -91,25 +89,25 @@ def mapping_row_batches(
 
 def _mapping_batch(path: str, lines: list[int], rows: list[dict[str, Any]], mapped: frozenset[str]) -> RowBatch:
     names = list(dict.fromkeys(name for values in rows for name in values))
-    raw = np.zeros(len(rows), dtype=bool)
+    raw: set[int] = set()  # the places of the rows to type from their values
     columns: list[Sequence[Any]] = []
     for name in names:
         column = [values.get(name) for values in rows]
         texts = set(map(type, column)) == _TEXT_ONLY
         kept = _STAMP_KEEP if name in STAMP_FIELDS else _MAPPED_KEEP if name in mapped else None
         columns.append(column if texts else _texts(column, raw, kept))
-    raw_values = {place: rows[place] for place in np.flatnonzero(raw).tolist()}
-    return RowBatch(_cell_batch(path, lines, columns), names, raw, raw_values)
+    raw_values = {place: rows[place] for place in sorted(raw)}
+    return RowBatch(_cell_batch(path, lines, columns), names, raw_values)
 
 
-def _texts(column: Sequence[Any], raw: np.ndarray, kept: frozenset[type] | None) -> list[str]:
+def _texts(column: Sequence[Any], raw: set[int], kept: frozenset[type] | None) -> list[str]:
     """A column's values as cell texts (`_cell_text`), marking in `raw` the rows whose text does
     not stand for the value: in a field typed from the value itself, a value of a type not
     `kept`."""
     texts = []
     for place, value in enumerate(column):
         if kept is not None and type(value) not in kept:
-            raw[place] = True
+            raw.add(place)
             texts.append("")
         else:
             texts.append(_cell_text(value))
