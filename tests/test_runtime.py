@@ -5,10 +5,13 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
 
+from svcaudit import runtime
 from svcaudit.audit import workers
 from svcaudit.runtime import ALLOCATOR_OPTIONS, COLLECTOR_THRESHOLDS
 
@@ -19,11 +22,13 @@ cli_app = importlib.import_module("svcaudit.cli.app")
 
 @pytest.fixture
 def python_defaults(monkeypatch):
-    """Python's default collector pace and no allocator option while the test runs; restored after."""
+    """Python's default collector pace, no allocator option and the import system as it was while
+    the test runs; restored after (the Dask tests in this process import pandas)."""
     before = gc.get_threshold()
     gc.set_threshold(*DEFAULT_PACE)
     for name in ALLOCATOR_OPTIONS:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
     yield
     gc.set_threshold(*before)
 
@@ -50,3 +55,29 @@ def test_a_spawned_worker_prepares_itself_as_it_loads_the_standard(python_defaul
     workers._load("builtin:default", "generic", datetime(2026, 11, 23, tzinfo=timezone.utc), None)
     assert gc.get_threshold() == COLLECTOR_THRESHOLDS
     assert workers._WORKER["plan"].standard.name == "Default service standard"
+
+
+def test_an_unused_module_cannot_be_imported_once_prepared(python_defaults, monkeypatch) -> None:
+    monkeypatch.setattr(runtime, "UNUSED_MODULES", frozenset({"svcaudit_unused_probe"}))
+    runtime.prepare_process()
+    runtime.prepare_process()  # once is enough: the finder is not added twice
+    assert sum(isinstance(finder, runtime._Absent) for finder in sys.meta_path) == 1
+    with pytest.raises(ModuleNotFoundError, match="not used by an audit"):
+        importlib.import_module("svcaudit_unused_probe.part")
+    assert importlib.import_module("json")  # others import as always
+
+
+def test_pyarrow_does_not_import_pandas_in_a_prepared_process() -> None:
+    """pyarrow imports pandas, when installed, at its first array conversion; an audit's process
+    does without (and pyarrow's conversions work as without pandas installed)."""
+    code = (
+        "import sys\n"
+        "from svcaudit.runtime import prepare_process\n"
+        "prepare_process()\n"
+        "import pyarrow as pa, pyarrow.compute as pc\n"
+        "assert pc.equal(pa.array(['a', 'b']), 'a').to_pylist() == [True, False]\n"
+        "assert pa.scalar(0).as_py() == 0\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

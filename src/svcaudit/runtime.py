@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 
 # The cycle collector. An audit makes millions of short-lived containers (a row's cells, a message,
 # a verdict, a finding's row) that reference counting frees as soon as they are done with, and keeps
@@ -29,8 +30,28 @@ COLLECTOR_THRESHOLDS = (YOUNG_ALLOCATIONS, 50, 100)
 ALLOCATOR_OPTIONS = {"MIMALLOC_ARENA_EAGER_COMMIT": "0", "MIMALLOC_PURGE_DELAY": "0"}
 
 
+# pyarrow asks whether pandas is installed, at its first array conversion, by importing it: about
+# 0.4 s and 50 MB on every run in an environment that has pandas (the test extras install it for
+# Dask), for an audit that hands pyarrow no pandas object. An audit's process finds it absent.
+UNUSED_MODULES = frozenset({"pandas"})
+
+
+class _Absent:
+    """A finder on `sys.meta_path` that makes an import of `UNUSED_MODULES` fail as if they were
+    not installed. (An entry of None in `sys.modules` would not do: pyarrow's compiled import
+    takes it for the module.)"""
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname.partition(".")[0] in UNUSED_MODULES:
+            raise ModuleNotFoundError(f"{fullname} is not used by an audit", name=fullname)
+        return None
+
+
 def prepare_process() -> None:
-    """Set this process's collector pace and, unless set already, Arrow's allocator options."""
+    """Set this process's collector pace and, unless set already, Arrow's allocator options; the
+    modules pyarrow would import for nothing are absent from then on, unless imported already."""
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
     for name, value in ALLOCATOR_OPTIONS.items():
         os.environ.setdefault(name, value)
+    if not any(isinstance(finder, _Absent) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _Absent())

@@ -35,6 +35,7 @@ def audit_json(*paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict | N
     return result.exit_code, report, result.stderr
 
 
-def make_intake(*paths: Path, encoding: str | None = None, day_first: bool = False) -> Intake:
+def make_intake(*paths: Path, encoding: str | None = None, day_first: bool = False, columnar: bool = True) -> Intake:
     mapping = ColumnMapping()
-    return Intake(list(paths), RowParser(TimestampParser(ZoneInfo(ZONE), day_first), mapping), mapping, encoding)
+    parser = RowParser(TimestampParser(ZoneInfo(ZONE), day_first), mapping)
+    return Intake(list(paths), parser, mapping, encoding, columnar=columnar)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from svcaudit.errors import InputError
-from svcaudit.intake.arrow_csv import _CONTENT, ColumnarUnfit, lined_batch, read_cell_batches
+from svcaudit.intake.arrow_csv import _CONTENT, BATCH_ROWS, BatchShape, lined_batch, read_cell_batches
 from svcaudit.intake.column_typer import MISSING, type_columns
 from svcaudit.intake.fields import FieldError
 from svcaudit.intake.model import RowRef
-from svcaudit.intake.readers import ExportFile, RecordError, _has_content
+from svcaudit.intake.readers import ColumnarUnfit, ExportFile, RecordError, _has_content
 from tests.intake.helpers import make_intake
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 def arrow_rows(export: ExportFile) -> list[tuple[int, list[str]]]:
     rows = []
-    for batch in read_cell_batches(export, block_size=256):  # small blocks: many batch edges
+    for batch in read_cell_batches(export, BatchShape(BATCH_ROWS, 256)):  # small blocks: many batch edges
         columns = [cell.to_pylist() for cell in batch.cells]
         rows.extend((int(row), [column[i] for column in columns]) for i, row in enumerate(batch.rows))
     return rows
@@ -275,7 +276,7 @@ def test_a_quoted_crlf_cut_at_a_block_edge_steps_aside(tmp_path: Path) -> None:
         try:
             rows = [
                 cells
-                for batch in read_cell_batches(ExportFile(path), block_size=block)
+                for batch in read_cell_batches(ExportFile(path), BatchShape(BATCH_ROWS, block))
                 for cells in zip(*(c.to_pylist() for c in batch.cells), strict=True)
             ]
         except ColumnarUnfit:
@@ -294,3 +295,34 @@ def test_a_truncated_gzip_steps_aside_for_the_reference_reader(tmp_path: Path) -
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(ColumnarUnfit):
         list(read_cell_batches(ExportFile(path)))
+
+
+def test_a_file_name_that_is_not_utf8_is_read_by_arrow(tmp_path: Path) -> None:
+    """A name of bytes that are not UTF-8 (as the file system gives it: a lone surrogate) has no
+    text Arrow could encode; it is opened by its bytes."""
+    path = tmp_path / os.fsdecode(b"tickets-\xff.csv")
+    path.write_text("ticket_id,created_at\nT1,2026-01-01T00:00:00Z\nT2,2026-01-02T00:00:00Z\n", encoding="utf-8")
+    (batch,) = read_cell_batches(ExportFile(path))
+    assert batch.rows.tolist() == [2, 3]
+    assert batch.cells[0].to_pylist() == ["T1", "T2"]
+
+
+@pytest.mark.parametrize("ragged_at", [None, 3, 9_000], ids=["clean", "first-block", "past-batches"])
+def test_ticket_ids_read_by_arrow_are_those_the_csv_module_reads(tmp_path: Path, ragged_at) -> None:
+    """The join's pre-pass reads ids with Arrow; from a row Arrow cannot read on, the csv module
+    reads them, so the ids are the readable rows' ids either way (a ragged row's id is none)."""
+    lines = [f" T{n} ,2026-01-01T00:00:00Z,{'x' * (n % 50)}" for n in range(12_000)]
+    lines[7] = ",,"  # a row without content: no row at all
+    if ragged_at is not None:
+        lines[ragged_at] = f"R{ragged_at},2026-01-01T00:00:00Z,extra,cells"
+    path = tmp_path / "t.csv"
+    path.write_text("ticket_id,created_at,note\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    ids = {}
+    for columnar in (True, False):
+        intake = make_intake(path, columnar=columnar)
+        item = intake._accounts.inputs[0]
+        ids[columnar] = list(intake._reader.ids(item))
+        assert item.stats.rows_read == 0  # a pre-pass counts no row
+    assert ids[True] == ids[False]
+    expected = [f"T{n}" for n in range(12_000) if n not in (7, ragged_at)]
+    assert ids[True] == expected

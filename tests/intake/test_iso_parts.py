@@ -1,7 +1,7 @@
 """The fixed-width lane of the column-wise timestamps reads what the regex lane and the reference read.
 
 `fixed_width_parts` must take exactly the texts that are, byte for byte, one of its forms, and give
-them the fields `regex_parts` gives; `_stamps` over any mix of values (fixed-width ones with good
+them the fields `regex_parts` gives; `timestamp_micros` over any mix of values (fixed-width ones with good
 and bad dates, zones, naive times in DST gaps and folds, other ISO forms, other text, non-ASCII,
 nulls; plain, sliced and chunked arrays) must give every row the reference's instant, and mark not
 exact exactly the rows the reference refuses.
@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcaudit.intake.column_typer import MISSING, _stamps
+from svcaudit.intake.column_typer import MISSING, timestamp_micros
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import FieldError, RowParser
 from svcaudit.intake.iso_parts import IsoParts, fixed_width_parts, regex_parts
@@ -123,7 +123,7 @@ def arrow_column(values: list[str | None], shape: str, large: bool) -> pa.Array 
 def assert_as_reference(values: Sequence[str | None], zone: str, column: pa.Array | pa.ChunkedArray) -> None:
     parser = PARSERS[zone]
     exact = np.ones(len(values), dtype=bool)
-    stamps = _stamps(column, len(values), FIELD, PATH, parser, exact)
+    stamps = timestamp_micros(column, len(values), FIELD, PATH, parser, exact)
     for row, raw in enumerate(values):
         assert (stamps[row], exact[row]) == reference(parser, raw), (row, raw, zone)
 

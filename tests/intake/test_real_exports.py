@@ -11,15 +11,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from svcaudit.cli import app
+from svcaudit.intake.arrow_csv import CellBatch
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import FieldError, RowParser
 from svcaudit.intake.intake import Intake
+from svcaudit.intake.message_columns import typed_messages
 from svcaudit.intake.model import RowRef
 from svcaudit.intake.timestamps import TimestampParser
 
@@ -332,21 +336,20 @@ PUBLIC_FLAGS = [
 
 
 @pytest.mark.parametrize(("public", "private", "expected"), PUBLIC_FLAGS)
-def test_the_fast_message_typer_reads_public_flags_as_the_general_path(public, private, expected):
+def test_column_wise_typing_reads_public_flags_as_the_general_path(public, private, expected):
     names = ["ticket_id", "created_at", "author_role", "text", "public", "private"]
     mapping = ColumnMapping()
     parser = RowParser(TimestampParser(ZoneInfo("UTC")), mapping)
     cells = ["T1", "2025-05-01T09:00:00Z", "agent", "Hello", public, private]
-    ref = RowRef("m.csv", 2)
+    batch = CellBatch("m.csv", np.array([2]), [pa.array([cell]) for cell in cells])
+    (typed,) = typed_messages(batch, names, parser)[1]
     if expected is None:
-        with pytest.raises(FieldError) as caught:
-            parser.message_cells_typer(names)(ref, cells)
-        assert caught.value.field in ("public", "private")
-        assert "map export values with input.values." in caught.value.message
+        assert isinstance(typed, FieldError)
+        assert typed.field in ("public", "private")
+        assert "map export values with input.values." in typed.message
         return
-    _, fast = parser.message_cells_typer(names)(ref, cells)
-    _, general = parser.message(ref, dict(zip(names, cells, strict=True)))
-    assert fast.public is general.public is expected
+    _, general = parser.message(RowRef("m.csv", 2), dict(zip(names, cells, strict=True)))
+    assert typed[1].public is general.public is expected
 
 
 def test_an_unknown_public_value_rejects_the_row_naming_field_and_fix(write):

@@ -114,9 +114,14 @@ def table_readings(standard: Standard) -> list[TableReading]:
 
 
 def make_intake(
-    standard: Standard, paths: Sequence[str | Path], encoding: str | None = None, as_of: datetime | None = None
+    standard: Standard,
+    paths: Sequence[str | Path],
+    encoding: str | None = None,
+    as_of: datetime | None = None,
+    columnar: bool = True,
 ) -> Intake:
-    """Readers configured by the standard's `input` section and time zone."""
+    """Readers configured by the standard's `input` section and time zone; `columnar`: plain CSV
+    inputs read by Arrow and their message rows typed column-wise (`RowReader.columnar`)."""
     parser = make_row_parser(standard)
     preset = get_preset(standard.input.preset)
     spec = standard.input
@@ -133,6 +138,7 @@ def make_intake(
             as_of=as_of,
             events_from_rows=event_log,
             tables=table_readings(standard),
+            columnar=columnar,
         )
     history = spec.history or (preset.history if preset else None)
     return Intake(
@@ -149,6 +155,7 @@ def make_intake(
         records_default=preset.records if preset else None,
         history=history if isinstance(history, HistoryLayout) else None,
         events_from_rows=history == HISTORY_FROM_ROWS,
+        columnar=columnar,
     )
 
 

@@ -24,7 +24,9 @@ from svcaudit.checks.base import (
 )
 from svcaudit.checks.response_time import ResponseTimeCheck
 from svcaudit.errors import UsageError, closest
+from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import Role, Ticket
+from svcaudit.intake.readers import ColumnarUnfit
 from svcaudit.standard.model import Rule, Standard
 from svcaudit.timecalc.clock import Segment, segments
 from svcaudit.timecalc.durations import format_instant
@@ -131,19 +133,30 @@ def find_ticket(
     encoding: str | None = None,
     as_of: datetime | None = None,
 ) -> Ticket:
-    intake = make_intake(standard, paths, encoding, as_of)
-    seen: list[str] = []
-    for ticket in intake.tickets():
-        if ticket.ticket_id == ticket_id:
-            return ticket
-        if len(seen) < 100_000:
-            seen.append(ticket.ticket_id)
+    try:
+        intake, found, seen = _search(make_intake(standard, paths, encoding, as_of), ticket_id)
+    except ColumnarUnfit:  # Arrow found an input unfit after some of its rows went out: read again
+        intake, found, seen = _search(make_intake(standard, paths, encoding, as_of, columnar=False), ticket_id)
+    if found is not None:
+        return found
     rejected = [r for r in intake.rejected if ticket_id in r.error]
     hint = f"; its rows were rejected: {rejected[0].path}:{rejected[0].row} {rejected[0].error}" if rejected else ""
     suggestion = closest(ticket_id, seen)
     raise UsageError(
         f"no ticket {ticket_id!r} in the inputs{hint}" + (f" (did you mean {suggestion!r}?)" if suggestion else "")
     )
+
+
+def _search(intake: Intake, ticket_id: str) -> tuple[Intake, Ticket | None, list[str]]:
+    """The intake, the ticket of that id if it has one, and the ids seen before it (at most
+    100,000, for a suggestion)."""
+    seen: list[str] = []
+    for ticket in intake.tickets():
+        if ticket.ticket_id == ticket_id:
+            return intake, ticket, seen
+        if len(seen) < 100_000:
+            seen.append(ticket.ticket_id)
+    return intake, None, seen
 
 
 def explain_ticket(standard: Standard, ticket: Ticket, as_of: datetime) -> TicketExplanation:

@@ -26,6 +26,7 @@ from svcaudit.audit.plan import AuditPlan
 from svcaudit.audit.workers import LeftJudges, default_jobs, judge_in_parallel
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import Ticket
+from svcaudit.intake.readers import ColumnarUnfit
 from svcaudit.results.findings import FindingLog
 from svcaudit.results.model import AuditResult, RuleResult
 from svcaudit.standard.model import Standard
@@ -164,7 +165,9 @@ def audit_inputs(
     into the same batches (`Intake.row_batches`). A CSV Arrow finds unfit only after batches went
     out (a ragged row deep in the file), a standard the core does not take (`columnar.unsupported`)
     and every other input go to the reference rule loop; with message rows, tickets are assembled
-    here and judged by `jobs` worker processes (`None`: one per core). The result is the same
+    here (a plain CSV's message rows read by Arrow and typed column-wise, `message_columns`) and
+    judged by `jobs` worker processes (`None`: one per core). A message CSV Arrow finds unfit
+    after its rows went out makes the run again on the reference path. The result is the same
     whichever path gives it; `columnar=False` takes the reference path for every input, which
     tests compare with.
 
@@ -172,10 +175,9 @@ def audit_inputs(
     the reference rule loop hands it each ticket's verdicts; the columnar core hands it each batch
     to split. The audit's own tally then counts no ticket.
     """
-    intake = make_intake(standard, paths, encoding, as_of)
+    intake = make_intake(standard, paths, encoding, as_of, columnar)
     if columnar and intake.ticket_rows_only and intake.duplicates != "last":
         from svcaudit.audit.columnar import audit_ticket_rows, unsupported
-        from svcaudit.intake.arrow_csv import ColumnarUnfit
 
         audit = Audit(standard, as_of, waivers=waivers)
         if unsupported(audit.tally.plan) is None:
@@ -188,14 +190,24 @@ def audit_inputs(
                 judges.finish()
                 return audit, intake
             except ColumnarUnfit:
-                intake = make_intake(standard, paths, encoding, as_of)  # read again, by the reference
+                intake = make_intake(standard, paths, encoding, as_of, columnar=False)  # read again, by the reference
                 if grouping is not None:
                     grouping.restart()
             finally:
                 judges.stop()
         jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
+    jobs = default_jobs() if jobs is None else jobs
     audit = Audit(standard, as_of, waivers=waivers)
-    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs, grouping)
+    try:
+        audit.feed(intake.tickets(), progress, jobs, grouping)
+    except ColumnarUnfit:
+        # Arrow found a message input unfit after some of its rows were judged: the run is made
+        # again, every input read by the reference reader.
+        intake = make_intake(standard, paths, encoding, as_of, columnar=False)
+        if grouping is not None:
+            grouping.restart()
+        audit = Audit(standard, as_of, waivers=waivers)
+        audit.feed(intake.tickets(), progress, jobs, grouping)
     return audit, intake
 
 

@@ -17,6 +17,7 @@ line-count check can raise after batches went out.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -29,14 +30,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from svcaudit.intake.readers import ExportFile
+from svcaudit.intake.readers import ColumnarUnfit, ExportFile
 
-# Arrow's parse unit. Its streaming reader reads blocks ahead, so its memory grows with the block:
-# 1 MB keeps a million-row export's peak flat, where 16 MB blocks took five times as much.
-BLOCK_BYTES = 1 << 20
-# Rows handed on together: the column-wise typing and judging pay a fixed cost a batch, so Arrow's
-# small blocks are joined into batches of about this many rows.
-BATCH_ROWS = 16_384
+
+@dataclass(frozen=True)
+class BatchShape:
+    """How an input is read: Arrow's parse unit (`block_bytes`; its streaming reader reads blocks
+    ahead, so its memory grows with the block) and the rows handed on together (`rows`; Arrow's
+    blocks are joined into batches of about this many)."""
+
+    rows: int
+    block_bytes: int
+
+
+# Ticket rows: the column-wise typing and judging pay a fixed cost a batch. 1 MB blocks keep a
+# million-row export's peak flat, where 16 MB blocks took five times as much.
+TICKET_BATCHES = BatchShape(rows=16_384, block_bytes=1 << 20)
+# Rows made into objects the message join holds until it hands them on (messages, and ticket rows
+# joined to them): smaller batches, and smaller blocks, as message texts make Arrow's read-ahead
+# the larger part of memory.
+JOINED_BATCHES = BatchShape(rows=2_048, block_bytes=1 << 17)
+BATCH_ROWS = TICKET_BATCHES.rows
 SCAN_BYTES = 1 << 20  # what the header search and the pre-scan read at a time
 QUOTE = ord('"')
 LF, CR = ord("\n"), ord("\r")
@@ -50,14 +64,6 @@ SPACE_CHARS = (
     "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 )
 _CONTENT = f"[^{SPACE_CHARS}]"
-
-
-class ColumnarUnfit(Exception):
-    """The input holds something only the reference reader reads exactly; `reason` says what."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass
@@ -81,7 +87,7 @@ class _Scan:
     lines: int  # physical lines, as the csv module counts them (universal newlines)
 
 
-def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iterator[CellBatch]:
+def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) -> Iterator[CellBatch]:
     """The rows of a CSV export after its header, in batches; ColumnarUnfit where Arrow's reading
     could differ from `ExportFile.records` (raised before the first batch, except for a ragged row
     or a failed line-count check)."""
@@ -112,7 +118,7 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
     names = [f"c{i}" for i in range(width)]
     read_options = pacsv.ReadOptions(
         column_names=names,
-        block_size=block_size,
+        block_size=shape.block_bytes,
         encoding="utf8" if encoding in UTF8_NAMES else encoding,
     )
     parse_options = pacsv.ParseOptions(
@@ -132,7 +138,7 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
         reader = pacsv.open_csv(
             stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
         )
-        for columns in _joined_blocks(reader, width):
+        for columns in _joined_blocks(reader, width, shape.rows):
             cells, next_line = lined_batch(export.display, columns, next_line)
             if cells is not None:
                 yield cells
@@ -148,8 +154,8 @@ def read_cell_batches(export: ExportFile, block_size: int = BLOCK_BYTES) -> Iter
         )
 
 
-def _joined_blocks(reader: pacsv.CSVStreamingReader, width: int) -> Iterator[list[pa.Array]]:
-    """Arrow's blocks joined into batches of about `BATCH_ROWS` rows, as one string array a column:
+def _joined_blocks(reader: pacsv.CSVStreamingReader, width: int, batch_rows: int) -> Iterator[list[pa.Array]]:
+    """Arrow's blocks joined into batches of about `batch_rows` rows, as one string array a column:
     the rows are lined and handed on a joined batch at a time, so that the fixed costs of a call
     are paid per batch, not per block."""
     held: list[pa.RecordBatch] = []
@@ -162,7 +168,7 @@ def _joined_blocks(reader: pacsv.CSVStreamingReader, width: int) -> Iterator[lis
         if block.num_rows:
             held.append(block)
             rows += block.num_rows
-        if rows >= BATCH_ROWS:
+        if rows >= batch_rows:
             yield _joined(held, width)
             held, rows = [], 0
     if held:
@@ -230,12 +236,14 @@ def _data_offset(export: ExportFile, header_line: int, compressed: bool) -> int 
 
 
 def _open_at(export: ExportFile, offset: int, compressed: bool) -> pa.NativeFile:
-    """Arrow's stream of the file from `offset` on (decompressed)."""
+    """Arrow's stream of the file from `offset` on (decompressed). The path goes as the file
+    system's bytes: a name that is not valid UTF-8 has no text Arrow could encode."""
+    path = os.fsencode(export.path)
     if compressed:
-        stream = pa.CompressedInputStream(pa.OSFile(str(export.path)), "gzip")
+        stream = pa.CompressedInputStream(pa.OSFile(path), "gzip")
         stream.read(offset)
         return stream
-    stream = pa.OSFile(str(export.path))
+    stream = pa.OSFile(path)
     stream.seek(offset)
     return stream
 

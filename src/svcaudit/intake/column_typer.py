@@ -68,7 +68,7 @@ class TypedColumns:
     present: frozenset[str]
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """A value the reference would not give a row (it raises, or the float is not exact)."""
 
 
@@ -80,13 +80,13 @@ def type_columns(batch: CellBatch, names: list[str], parser: RowParser) -> Typed
     columns = {name: batch.cells[index] for name, index in position.items()}
     coded: dict[str, tuple[np.ndarray, list[str | None]]] = {}
     for name in FOLDED_FIELDS + NAME_FIELDS:
-        coded[name] = _per_value(columns.get(name), size, _text_reader(parser, name), exact)
-    coded["ticket_id"] = _ticket_ids(columns.get("ticket_id"), size, parser, exact)
+        coded[name] = per_value(columns.get(name), size, _text_reader(parser, name), exact)
+    coded["ticket_id"] = ticket_ids(columns.get("ticket_id"), size, parser, exact)
     numbers = {
-        name: _numbers(_per_value(columns.get(name), size, _number_reader(parser, name), exact))
+        name: _numbers(per_value(columns.get(name), size, _number_reader(parser, name), exact))
         for name in NUMBER_FIELDS
     }
-    stamps = {name: _stamps(columns.get(name), size, name, batch.path, parser, exact) for name in STAMP_FIELDS}
+    stamps = {name: timestamp_micros(columns.get(name), size, name, batch.path, parser, exact) for name in STAMP_FIELDS}
     created = stamps["created_at"]
     for name in LATER_STAMPS:
         later = stamps[name]
@@ -106,14 +106,14 @@ def _text_reader(parser: RowParser, name: str) -> Callable[[str], str | None]:
     return text
 
 
-def _ticket_ids(
+def ticket_ids(
     column: pa.Array | None, size: int, parser: RowParser, exact: np.ndarray
 ) -> tuple[np.ndarray, list[str | None]]:
     """Ticket ids, trimmed; column-wise unless the standard maps their values (ids are distinct:
     reading them per distinct value is reading them per row). A row whose id is empty, or keeps
     white space at an end after ASCII trimming (str.strip() would take it), is not exact."""
     if column is None or "ticket_id" in parser.mapping.mapped_fields:
-        return _per_value(column, size, _text_reader(parser, "ticket_id"), exact)
+        return per_value(column, size, _text_reader(parser, "ticket_id"), exact)
     trimmed = pc.ascii_trim_whitespace(column)
     odd = pc.or_(
         pc.equal(pc.utf8_length(trimmed), 0),
@@ -132,20 +132,20 @@ def _number_reader(parser: RowParser, name: str) -> Callable[[str], float | None
             return survey_score(name, text)
         whole = whole_number(text)
         if whole > EXACT_FLOAT:
-            raise _Refused(text)
+            raise Refused(text)
         return float(whole)
 
     return number
 
 
-def _per_value(column: pa.Array | None, size: int, read: Callable[[str], object], exact: np.ndarray) -> tuple:
+def per_value(column: pa.Array | None, size: int, read: Callable[[str], object], exact: np.ndarray) -> tuple:
     """(codes, values) of a column read once per distinct text; rows whose text `read` refuses
     are marked not exact (their code points at None). A missing column, or a null entry, is read
     as None."""
     if column is None:  # as a row without the column: its value is None
         try:
             value = read(None)  # type: ignore[arg-type]
-        except (FieldError, _Refused):
+        except (FieldError, Refused):
             exact[:] = False
             value = None
         return np.zeros(size, dtype=np.int32), [value]
@@ -158,7 +158,7 @@ def _per_value(column: pa.Array | None, size: int, read: Callable[[str], object]
     for index, raw in enumerate(encoded.dictionary.to_pylist()):
         try:
             value = read(raw)
-        except (FieldError, _Refused):
+        except (FieldError, Refused):
             value = None
             refused.append(index)
         code = where.get(value)
@@ -171,13 +171,26 @@ def _per_value(column: pa.Array | None, size: int, read: Callable[[str], object]
     return remap[indices], values
 
 
+def listed(codes: np.ndarray, values: list) -> list:
+    """A coded column (`per_value`) as a list of its rows' values."""
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[codes].tolist()
+
+
+def moments(stamps: np.ndarray) -> list[datetime | None]:
+    """Epoch microseconds (`timestamp_micros`) as the aware UTC datetimes the reference parser
+    gives; None where MISSING."""
+    return [None if micros == MISSING else EPOCH + timedelta(microseconds=micros) for micros in stamps.tolist()]
+
+
 def _numbers(coded: tuple[np.ndarray, list]) -> np.ndarray:
     codes, values = coded
     table = np.array([np.nan if value is None else value for value in values], dtype=np.float64)
     return table[codes]
 
 
-def _stamps(
+def timestamp_micros(
     column: pa.Array | pa.ChunkedArray | None, size: int, name: str, path: str, parser: RowParser, exact: np.ndarray
 ) -> np.ndarray:
     """A timestamp column as epoch microseconds: ISO 8601 column-wise (its fixed-width forms from
@@ -202,7 +215,7 @@ def _stamps(
             return None if moment is None else (moment - EPOCH) // MICROS
 
         exact_rest = np.ones(rest.size, dtype=bool)
-        codes, values = _per_value(column.take(pa.array(rest)), rest.size, reference, exact_rest)
+        codes, values = per_value(column.take(pa.array(rest)), rest.size, reference, exact_rest)
         table = np.array([MISSING if value is None else value for value in values], dtype=np.int64)
         stamps[rest] = table[codes]
         exact[rest[~exact_rest]] = False

@@ -6,7 +6,7 @@ because an out-of-scale answer is a data error, not a very good or very bad cust
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -317,70 +317,6 @@ class RowParser:
             nps=None if nps is None else survey_score("nps", nps),
             ces=None if ces is None else survey_score("ces", ces),
         )
-
-    def message_cells_typer(self, names: list[str]) -> Callable[[RowRef, list[str]], tuple[str, Message]] | None:
-        """A typer of message rows given as their cells in `names` order, or None when the
-        standard maps values (then rows go through `message`).
-
-        A message export has five rows for every ticket row: this reads a plain row straight
-        from its cells and hands any other (a blank id, a
-        timestamp that is not ISO with an offset, an unknown role) to `message`, which types or
-        rejects it as always.
-        """
-        if self._mapped or len(set(names)) != len(names):
-            return None
-        index = {name: position for position, name in enumerate(names)}
-        width = len(names)
-        i_id, i_created, i_role, i_status, i_author, i_team, i_text, i_public, i_private = (
-            index.get(name, width)
-            for name in (
-                "ticket_id",
-                "created_at",
-                "author_role",
-                "status",
-                "author",
-                "team",
-                "text",
-                "public",
-                "private",
-            )
-        )
-        general = self.message
-        iso = self.timestamps.iso_reader()  # ISO 8601 only: other forms go to `message`
-        roles = ROLE_SYNONYMS
-        nulls = self.nulls
-        public_words = PUBLIC_WORDS
-
-        def typed(ref: RowRef, cells: list[str]) -> tuple[str, Message]:
-            row = [*cells, ""]
-            ticket_id = row[i_id].strip()
-            role = roles.get(row[i_role].strip().casefold())
-            try:
-                created_at = iso(row[i_created])
-            except ValueError:
-                created_at = None
-            # A blank flag is public; an unknown one (or a null marker) is `message`'s to settle.
-            raw_public = row[i_public].strip().casefold()
-            raw_private = row[i_private].strip().casefold()
-            public = public_words.get(raw_public) if raw_public else True
-            private = public_words.get(raw_private) if raw_private else False
-            if not ticket_id or role is None or created_at is None or public is None or private is None:
-                return general(ref, dict(zip(names, cells, strict=False)))  # which reads or rejects it
-            status = row[i_status].strip()
-            if status in nulls:
-                status = ""
-            return ticket_id, Message(
-                created_at,
-                role,
-                row[i_text],
-                ref,
-                status.casefold() if status else None,
-                nulls.clean(row[i_author]),
-                public=public and not private,
-                team=nulls.clean(row[i_team]),
-            )
-
-        return typed
 
     def message(self, ref: RowRef, values: Mapping[str, Any]) -> tuple[str, Message]:
         ticket_id = self.read_ticket_id(values)

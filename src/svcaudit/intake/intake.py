@@ -61,6 +61,7 @@ class Intake:
         history: HistoryLayout | None = None,
         events_from_rows: bool = False,
         tables: Sequence[TableReading] = (),
+        columnar: bool = True,
     ) -> None:
         if not paths:
             raise InputError("no input files given", Location("<command line>"))
@@ -73,7 +74,7 @@ class Intake:
         # Things the run should say although no row was rejected (an empty file, a renamed column).
         self.warnings: list[str] = accounts.warnings
         self._history = HistoryTrails(accounts, mapping, parser)
-        self._reader = RowReader(accounts, self._history, thread)
+        self._reader = RowReader(accounts, self._history, thread, columnar)
         self._ticket_rows = TicketRows(self._reader, accounts, duplicates, events_from_rows)
         self._conversations = Conversations(accounts, as_of)
         self._join = MessageJoin(self._reader, self._ticket_rows, self._conversations, self._history, accounts, mapping)
@@ -154,24 +155,14 @@ class Intake:
         Raises ColumnarUnfit when Arrow finds a CSV unfit after batches went out (a ragged row
         deep in the file): the rows it counted are uncounted, and the caller reads every input
         again on the reference path."""
-        from svcaudit.intake.arrow_csv import ColumnarUnfit  # pyarrow: only when data is read
-        from svcaudit.intake.row_batches import RowBatch, csv_row_batches, mapping_row_batches
+        from svcaudit.intake.row_batches import mapping_row_batches  # pyarrow: only when data is read
 
         item = self._accounts.inputs[index]
-        path = item.stats.path
         names = cell_names(item)
         if names is None:
-            yield from mapping_row_batches(path, self._reader.rows(item), item.parser.mapping.mapped_fields)
+            yield from mapping_row_batches(item.stats.path, self._reader.rows(item), item.parser.mapping.mapped_fields)
             return
-        handed = False
-        try:
-            for cells in self._reader.cell_batches(item):
-                handed = True
-                yield RowBatch(cells, names)
-        except ColumnarUnfit:
-            if handed:
-                raise
-            yield from csv_row_batches(path, names, self._reader.plain_rows(item))
+        yield from self._reader.row_batches(item, names)
 
     def reject_row(self, path: str, row: int, field_name: str | None, error: str) -> None:
         """A rejection found elsewhere (the columnar core typing the row), accounted to its input."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from svcaudit import reasons
 from svcaudit.intake.accounts import Accounts
@@ -27,6 +27,9 @@ from svcaudit.intake.inputs import InputFile, cell_names, file_size
 from svcaudit.intake.model import Message, RowRef, Ticket
 from svcaudit.intake.rows import RowReader
 from svcaudit.intake.ticket_rows import TicketRows
+
+if TYPE_CHECKING:
+    from svcaudit.intake.message_columns import TypedMessage
 
 GROUPING_STREAMED = "streamed: messages ordered by ticket"
 GROUPING_IN_MEMORY = "in memory: messages not ordered by ticket"
@@ -276,29 +279,38 @@ class MessageJoin:
     ) -> Iterator[tuple[str, Message]]:
         """Message rows that join a ticket, in file order; the others are rejected on the way."""
         for item in inputs:
-            rows, type_message = self._message_rows(item)
-            for ref, values in rows:
-                try:
-                    ticket_id, message = type_message(ref, values)
-                except FieldError as exc:
-                    self.accounts.reject(item, ref.row, exc.field, exc.message)
+            for ref, typed in self._typed_messages(item):
+                if isinstance(typed, FieldError):
+                    self.accounts.reject(item, ref.row, typed.field, typed.message)
                     continue
+                ticket_id = typed[0]
                 bad_ticket = rejected_ids.get(ticket_id)
                 if bad_ticket is not None:
                     self._reject_with_ticket(item, ref.row, bad_ticket)
                     continue
-                yield ticket_id, message
+                yield typed
 
-    def _message_rows(
-        self, item: InputFile
-    ) -> tuple[Iterator[tuple[RowRef, Any]], Callable[[RowRef, Any], tuple[str, Message]]]:
-        """The rows of a message input and what types one: a plain CSV's rows come as cells,
-        typed by position where the parser can (`message_cells_typer`); other rows as mappings."""
-        names = None if item.threaded else cell_names(item)
-        typer = item.parser.message_cells_typer(names) if names else None
-        if typer is not None:
-            return self.reader.plain_rows(item), typer
-        return self.reader.rows(item), item.parser.message
+    def _typed_messages(self, item: InputFile) -> Iterator[tuple[RowRef, TypedMessage]]:
+        """Each readable row of a message input, typed, in file order: a plain CSV's rows a batch
+        at a time, column-wise (`message_columns`); other rows (JSON, threads, history, tables that
+        join lookups, mapped values), and every row when the reader is not `columnar`, one by one
+        by the reference parser."""
+        names = cell_names(item) if self.reader.columnar else None
+        if names is not None:
+            from svcaudit.intake.arrow_csv import JOINED_BATCHES  # pyarrow: only when data is read
+            from svcaudit.intake.message_columns import can_type, typed_messages
+
+            if can_type(item.parser, names):
+                for batch in self.reader.row_batches(item, names, JOINED_BATCHES):
+                    refs, messages = typed_messages(batch.cells, names, item.parser)
+                    yield from zip(refs, messages, strict=True)
+                return
+        message = item.parser.message
+        for ref, values in self.reader.rows(item):
+            try:
+                yield ref, message(ref, values)
+            except FieldError as error:
+                yield ref, error
 
     def _reject_with_ticket(self, item: InputFile, row: int, bad_ticket: RowRef) -> None:
         """A message of a ticket whose row was rejected."""

@@ -37,6 +37,11 @@ class NullMarkers:
         # Longer text is no marker: most cells (timestamps, names) are told apart by length alone.
         self._longest = max((len(m) for m in self._folded), default=-1)
 
+    @property
+    def longest(self) -> int:
+        """The length of the longest marker (-1 with none): no longer text is one."""
+        return self._longest
+
     def __contains__(self, text: object) -> bool:
         if not isinstance(text, str):
             return False

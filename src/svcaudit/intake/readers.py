@@ -77,6 +77,15 @@ csv.field_size_limit(FIELD_SIZE_LIMIT)
 RECORD_KEYS = frozenset({"id", "ticket_id"})
 
 
+class ColumnarUnfit(Exception):
+    """An input holds something only the reference reader reads exactly (`arrow_csv`); `reason`
+    says what."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One row of an export: its physical position and its values by (raw) column name."""

@@ -47,14 +47,16 @@ class RowBatch:
     raw_values: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
-def csv_row_batches(path: str, names: list[str], rows: Iterator[tuple[RowRef, list[str]]]) -> Iterator[RowBatch]:
-    """A plain CSV input's rows (`RowReader.plain_rows`) in batches of `BATCH_ROWS`."""
+def csv_row_batches(
+    path: str, names: list[str], rows: Iterator[tuple[RowRef, list[str]]], batch_rows: int = BATCH_ROWS
+) -> Iterator[RowBatch]:
+    """A plain CSV input's rows (`RowReader.plain_rows`) in batches of `batch_rows`."""
     lines: list[int] = []
     held: list[list[str]] = []
     for ref, cells in rows:
         lines.append(ref.row)
         held.append(cells)
-        if len(held) == BATCH_ROWS:
+        if len(held) == batch_rows:
             yield RowBatch(_cell_batch(path, lines, list(zip(*held, strict=True))), names)
             lines, held = [], []
     if held:

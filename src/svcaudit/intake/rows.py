@@ -10,6 +10,7 @@ field.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from svcaudit.intake.accounts import Accounts
@@ -19,10 +20,11 @@ from svcaudit.intake.history import HistoryTrails
 from svcaudit.intake.inputs import InputFile, id_position, key_columns
 from svcaudit.intake.lookups import LookupTable, join_row, key_text, miss_reason
 from svcaudit.intake.model import RowRef, Shape
-from svcaudit.intake.readers import RecordError
+from svcaudit.intake.readers import ColumnarUnfit, RecordError
 
 if TYPE_CHECKING:
-    from svcaudit.intake.arrow_csv import CellBatch
+    from svcaudit.intake.arrow_csv import BatchShape, CellBatch
+    from svcaudit.intake.row_batches import RowBatch
 
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 
@@ -30,10 +32,19 @@ MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
 class RowReader:
     """Reads the rows of the inputs in `accounts`, rejecting what cannot be read."""
 
-    def __init__(self, accounts: Accounts, history: HistoryTrails, thread: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        accounts: Accounts,
+        history: HistoryTrails,
+        thread: tuple[str, str] | None = None,
+        columnar: bool = True,
+    ) -> None:
         self.accounts = accounts
         self.history = history
         self.thread = thread  # (message id column, parent id column) of a threaded export
+        # Plain CSV inputs read by Arrow (`row_batches`) and their message rows typed column-wise
+        # (`joins`); False: the reference reader and parser, row by row.
+        self.columnar = columnar
         self._lookups: dict[str, LookupTable] | None = None  # read when first asked
 
     def rows(self, item: InputFile) -> Iterator[tuple[RowRef, dict[str, Any]]]:
@@ -86,9 +97,7 @@ class RowReader:
         """The ticket id of every readable row, in file order (a light pre-pass: no typing)."""
         position = id_position(item)
         if position is not None:  # a plain CSV: the id cell of each row, no mapping made
-            for record in item.file.cell_records():
-                if type(record) is not RecordError:  # noqa: E721 - a tuple otherwise
-                    yield key_text(record[1][position])
+            yield from self._cell_ids(item, position)
             return
         columns: Columns | None = None
         for mapped in item.file.records():
@@ -101,23 +110,70 @@ class RowReader:
             values = {columns.names[k]: v for k, v in mapped.values.items()}
             yield key_text(values.get("ticket_id"))
 
-    def cell_batches(self, item: InputFile) -> Iterator[CellBatch]:
+    def _cell_ids(self, item: InputFile, position: int) -> Iterator[str]:
+        """The ids of a plain CSV input's readable rows (the cell at `position`): read by Arrow
+        when `columnar`, on by the csv module from where Arrow found the input unfit (the rows
+        Arrow gave are the first readable rows the csv module gives: it stops at the block of a
+        row it cannot read, before handing out any row of that block)."""
+        given = 0
+        if self.columnar:
+            from svcaudit.intake.arrow_csv import JOINED_BATCHES, read_cell_batches  # pyarrow: only when asked
+
+            try:
+                for batch in read_cell_batches(item.file, JOINED_BATCHES):
+                    for ticket_id in batch.cells[position].to_pylist():
+                        given += 1
+                        yield ticket_id.strip()  # `key_text` of a cell's text
+                return
+            except ColumnarUnfit:
+                pass
+        records = (record for record in item.file.cell_records() if type(record) is not RecordError)  # noqa: E721
+        for record in islice(records, given, None):
+            yield key_text(record[1][position])
+
+    def cell_batches(self, item: InputFile, shape: BatchShape) -> Iterator[CellBatch]:
         """The rows of a plain CSV input in Arrow batches (`arrow_csv`), counted as `plain_rows`
         counts them. Raises ColumnarUnfit when Arrow cannot be trusted to read the input exactly
         as `plain_rows` does; the rows it counted are then uncounted, so that reading the input
         with `plain_rows` accounts it once."""
-        from svcaudit.intake.arrow_csv import ColumnarUnfit, read_cell_batches  # pyarrow: only when asked
+        from svcaudit.intake.arrow_csv import read_cell_batches  # pyarrow: only when asked
 
         stats = item.stats
         counted = 0
         try:
-            for batch in read_cell_batches(item.file):
+            for batch in read_cell_batches(item.file, shape):
                 counted += len(batch)
                 stats.rows_read += len(batch)
                 yield batch
         except ColumnarUnfit:
             stats.rows_read -= counted
             raise
+
+    def row_batches(self, item: InputFile, names: list[str], shape: BatchShape | None = None) -> Iterator[RowBatch]:
+        """A plain CSV input's rows (its cells under `names`, `inputs.cell_names`) in batches of
+        text columns (of `shape`, by default `arrow_csv.TICKET_BATCHES`), every row counted and
+        every reader fault rejected once: read by Arrow (`cell_batches`), or by the csv module
+        (`plain_rows`) when `columnar` is off or Arrow cannot be trusted to read the input
+        exactly as the csv module does.
+
+        Raises ColumnarUnfit when Arrow finds the input unfit after batches went out (a ragged
+        row deep in the file): the rows it counted are uncounted, and the caller reads every
+        input again with `columnar` off."""
+        from svcaudit.intake.arrow_csv import TICKET_BATCHES  # pyarrow: only when data is read
+        from svcaudit.intake.row_batches import RowBatch, csv_row_batches
+
+        shape = shape or TICKET_BATCHES
+        handed = False
+        if self.columnar:
+            try:
+                for cells in self.cell_batches(item, shape):
+                    handed = True
+                    yield RowBatch(cells, names)
+                return
+            except ColumnarUnfit:
+                if handed:
+                    raise
+        yield from csv_row_batches(item.stats.path, names, self.plain_rows(item), shape.rows)
 
     def lookups(self) -> dict[str, LookupTable]:
         """Every lookup table, read once, streaming, before the rows that join them: each held
