@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from svcaudit.audit.columnar import RowsLeft
     from svcaudit.intake.fields import RowParser
 
-BATCH_TICKETS = 400  # large enough that pickling is a small share, small enough to keep memory flat
+BATCH_TICKETS = 200  # large enough that pickling is a small share, small enough to keep memory flat
 IN_FLIGHT_PER_JOB = 3  # batches queued per worker: they never wait, the reader never runs far ahead
 TASK_ROWS = 2_000  # rows the columnar core left, sent to a worker together (a batch's, or its groups')
 

@@ -49,7 +49,7 @@ TICKET_BATCHES = BatchShape(rows=16_384, block_bytes=1 << 20)
 # Rows made into objects the message join holds until it hands them on (messages, and ticket rows
 # joined to them): smaller batches, and smaller blocks, as message texts make Arrow's read-ahead
 # the larger part of memory.
-JOINED_BATCHES = BatchShape(rows=2_048, block_bytes=1 << 17)
+JOINED_BATCHES = BatchShape(rows=1_024, block_bytes=1 << 16)
 BATCH_ROWS = TICKET_BATCHES.rows
 SCAN_BYTES = 1 << 20  # what the header search and the pre-scan read at a time
 QUOTE = ord('"')
