@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from svcaudit.intake.arrow_csv import CellBatch
+from svcaudit.intake.column_typer import typed_alike
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import FieldError, RowParser
-from svcaudit.intake.message_columns import can_type, typed_messages
+from svcaudit.intake.message_columns import typed_messages
 from svcaudit.intake.model import RowRef
 from svcaudit.intake.timestamps import TimestampParser
 
@@ -117,9 +118,9 @@ def test_missing_columns_read_as_the_reference_reads_them(names):
 
 def test_rows_are_typed_column_wise_only_without_mapped_values_or_repeated_names():
     mapped = RowParser(TimestampParser(ZoneInfo("UTC")), ColumnMapping({}, {"author_role": {"x": "agent"}}))
-    assert not can_type(mapped, NAMES)
-    assert not can_type(PARSERS[0], [*NAMES, "text"])
-    assert can_type(PARSERS[0], NAMES)
+    assert not typed_alike(mapped, NAMES)
+    assert not typed_alike(PARSERS[0], [*NAMES, "text"])
+    assert typed_alike(PARSERS[0], NAMES)
 
 
 CELL = st.one_of(

@@ -18,7 +18,7 @@ from svcaudit.intake.arrow_csv import CellBatch
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import FieldError, RowParser
 from svcaudit.intake.model import RowRef, Ticket
-from svcaudit.intake.ticket_columns import PYTHON_SPACES, can_type, typed_tickets
+from svcaudit.intake.ticket_columns import PYTHON_SPACES, typed_tickets
 from svcaudit.intake.timestamps import TimestampParser
 
 PATH = "tickets.csv"
@@ -137,13 +137,6 @@ def test_each_row_types_as_ticket_types_it(row_parser):
 
 def test_python_spaces_are_what_str_strip_takes():
     assert set(PYTHON_SPACES) == {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
-
-
-def test_rows_are_typed_column_wise_only_without_mapped_values_or_repeated_names():
-    mapped = RowParser(TimestampParser(ZoneInfo("UTC")), ColumnMapping({}, {"status": {"done": "solved"}}))
-    assert not can_type(mapped, NAMES)
-    assert not can_type(PARSERS[0], [*NAMES, "subject"])
-    assert can_type(PARSERS[0], NAMES)
 
 
 CELL = st.one_of(

@@ -23,7 +23,7 @@ from svcaudit.intake.conversation import Conversations
 from svcaudit.intake.fields import FieldError
 from svcaudit.intake.history import HistoryTrails
 from svcaudit.intake.ids import TicketIdSet
-from svcaudit.intake.inputs import InputFile, cell_names, file_size
+from svcaudit.intake.inputs import InputFile, file_size
 from svcaudit.intake.model import Message, RowRef, Ticket
 from svcaudit.intake.rows import RowReader
 from svcaudit.intake.ticket_rows import TicketRows
@@ -295,16 +295,15 @@ class MessageJoin:
         at a time, column-wise (`message_columns`); other rows (JSON, threads, history, tables that
         join lookups, mapped values), and every row when the reader is not `columnar`, one by one
         by the reference parser."""
-        names = cell_names(item) if self.reader.columnar else None
-        if names is not None:
-            from svcaudit.intake.arrow_csv import JOINED_BATCHES  # pyarrow: only when data is read
-            from svcaudit.intake.message_columns import can_type, typed_messages
+        batches = self.reader.joined_batches(item)
+        if batches is not None:
+            from svcaudit.intake.message_columns import typed_messages  # pyarrow: only when data is read
 
-            if can_type(item.parser, names):
-                for batch in self.reader.row_batches(item, names, JOINED_BATCHES):
-                    refs, messages = typed_messages(batch.cells, names, item.parser)
-                    yield from zip(refs, messages, strict=True)
-                return
+            names, batched = batches
+            for batch in batched:
+                refs, messages = typed_messages(batch.cells, names, item.parser)
+                yield from zip(refs, messages, strict=True)
+            return
         message = item.parser.message
         for ref, values in self.reader.rows(item):
             try:

@@ -25,15 +25,8 @@ from svcaudit.intake.model import Message, Role, RowRef
 TypedMessage = tuple[str, Message] | FieldError  # a row's ticket id and message, or why it is rejected
 
 
-def can_type(parser: RowParser, names: list[str]) -> bool:
-    """Whether rows under these column names are typed column-wise: not when the standard maps
-    values (a row's values are then read through the mapping, by `RowParser.message`) or a name
-    stands twice (a row's mapping keeps the last)."""
-    return not parser.mapping.mapped_fields and len(set(names)) == len(names)
-
-
 def typed_messages(batch: CellBatch, names: list[str], parser: RowParser) -> tuple[list[RowRef], list[TypedMessage]]:
-    """Each row's place and its message (or rejection), in the batch's order (`can_type` holds)."""
+    """Each row's place and its message (or rejection), in the batch's order (`column_typer.typed_alike` holds)."""
     size = len(batch)
     columns = dict(zip(names, batch.cells, strict=True))
     exact = np.ones(size, dtype=bool)

@@ -17,7 +17,7 @@ from svcaudit.intake.accounts import Accounts
 from svcaudit.intake.columns import header_key
 from svcaudit.intake.headers import Columns
 from svcaudit.intake.history import HistoryTrails
-from svcaudit.intake.inputs import InputFile, id_position, key_columns
+from svcaudit.intake.inputs import InputFile, cell_names, id_position, key_columns
 from svcaudit.intake.lookups import LookupTable, join_row, key_text, miss_reason
 from svcaudit.intake.model import RowRef, Shape
 from svcaudit.intake.readers import ColumnarUnfit, RecordError
@@ -174,6 +174,22 @@ class RowReader:
                 if handed:
                     raise
         yield from csv_row_batches(item.stats.path, names, self.plain_rows(item), shape.rows)
+
+    def joined_batches(self, item: InputFile) -> tuple[list[str], Iterator[RowBatch]] | None:
+        """The rows of an input the message join types column-wise (messages, and the ticket rows
+        they join), with the canonical names of their columns, in batches of
+        `arrow_csv.JOINED_BATCHES`; None when its rows are typed one by one, as mappings: when the
+        reader is not `columnar`, the input is not a plain CSV (`inputs.cell_names`), or its rows
+        cannot be typed column-wise (`column_typer.typed_alike`)."""
+        names = cell_names(item) if self.columnar else None
+        if names is None:
+            return None
+        from svcaudit.intake.arrow_csv import JOINED_BATCHES  # pyarrow: only when data is read
+        from svcaudit.intake.column_typer import typed_alike
+
+        if not typed_alike(item.parser, names):
+            return None
+        return names, self.row_batches(item, names, JOINED_BATCHES)
 
     def lookups(self) -> dict[str, LookupTable]:
         """Every lookup table, read once, streaming, before the rows that join them: each held

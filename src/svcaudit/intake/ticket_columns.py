@@ -31,16 +31,9 @@ PYTHON_SPACES = (
 CODED_FIELDS = ("status", "priority", "channel", "agent", "team", "customer_name")
 
 
-def can_type(parser: RowParser, names: list[str]) -> bool:
-    """Whether rows under these column names are typed column-wise: not when the standard maps
-    values (`fields` then holds mapped texts) or a name stands twice (a row's mapping keeps the
-    last)."""
-    return not parser.mapping.mapped_fields and len(set(names)) == len(names)
-
-
 def typed_tickets(batch: CellBatch, names: list[str], parser: RowParser) -> Iterator[Ticket | None]:
     """Each row's ticket, in the batch's order, made as it is asked for (a batch's tickets are not
-    all held at once); None for a row the reference is to type (`can_type` holds)."""
+    all held at once); None for a row the reference is to type (`column_typer.typed_alike` holds)."""
     typed = type_columns(batch, names, parser)
     texts = [_texts(column, name, parser) for name, column in zip(names, batch.cells, strict=True)]
     for name in FOLDED_FIELDS:  # `fields` holds them casefolded, as the typed field

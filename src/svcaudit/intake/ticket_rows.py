@@ -15,7 +15,7 @@ from typing import Any
 from svcaudit import reasons
 from svcaudit.intake.accounts import Accounts
 from svcaudit.intake.fields import FieldError, duplicate_id
-from svcaudit.intake.inputs import ROW_SPACE, InputFile, cell_names
+from svcaudit.intake.inputs import ROW_SPACE, InputFile
 from svcaudit.intake.model import Message, Role, RowRef, Ticket
 from svcaudit.intake.rows import RowReader
 
@@ -75,24 +75,23 @@ class TicketRows:
         """The tickets of an input's rows that are not rejected, in file order (`_typed`): a plain
         CSV's rows a batch at a time, column-wise (`ticket_columns`), the rows it is not sure of
         and every other input's rows one by one by the reference parser."""
-        names = cell_names(item) if self.reader.columnar else None
-        if names is not None:
-            from svcaudit.intake.arrow_csv import JOINED_BATCHES  # pyarrow: only when data is read
-            from svcaudit.intake.ticket_columns import can_type, typed_tickets
+        batches = self.reader.joined_batches(item)
+        if batches is not None:
+            from svcaudit.intake.ticket_columns import typed_tickets  # pyarrow: only when data is read
 
-            if can_type(item.parser, names):
-                for batch in self.reader.row_batches(item, names, JOINED_BATCHES):
-                    cells, path = batch.cells, item.stats.path
-                    for place, ticket in enumerate(typed_tickets(cells, names, item.parser)):
-                        if ticket is not None:
-                            yield ticket.ref, ticket
-                            continue
-                        ref = RowRef(path, int(cells.rows[place]))
-                        values = dict(zip(names, (column[place].as_py() for column in cells.cells), strict=True))
-                        ticket = self._typed(item, ref, values, rejected_ids, audited)
-                        if ticket is not None:
-                            yield ref, ticket
-                return
+            names, batched = batches
+            for batch in batched:
+                cells, path = batch.cells, item.stats.path
+                for place, ticket in enumerate(typed_tickets(cells, names, item.parser)):
+                    if ticket is not None:
+                        yield ticket.ref, ticket
+                        continue
+                    ref = RowRef(path, int(cells.rows[place]))
+                    values = dict(zip(names, (column[place].as_py() for column in cells.cells), strict=True))
+                    ticket = self._typed(item, ref, values, rejected_ids, audited)
+                    if ticket is not None:
+                        yield ref, ticket
+            return
         for ref, values in self.reader.rows(item):
             ticket = self._typed(item, ref, values, rejected_ids, audited)
             if ticket is not None:
