@@ -152,12 +152,12 @@ class Ticket:
 
 # A pickled ticket is its field values in the dataclass's own order, so unpickling needs no list.
 _after_ref = attrgetter(*[f.name for f in fields(Ticket)][2:])  # a Ticket's values after `ref`
-# Messages are also built by position by `RowParser.message_cells_typer`: that order is pinned here,
+# Messages are also built by position by `message_columns.typed_messages`: that order is pinned here,
 # so that reordering Message's fields fails at import.
 MESSAGE_FIELDS = ("created_at", "role", "text", "ref", "status", "author", "index", "timed", "public", "team")
 if tuple(f.name for f in fields(Message)) != MESSAGE_FIELDS:
     raise ImportError(
-        "Message's fields changed order: update RowParser.message_cells_typer, which builds them by position"
+        "Message's fields changed order: update message_columns.typed_messages, which builds them by position"
     )
 _ROLES = {role.value: role for role in Role}
 
