@@ -27,6 +27,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,6 +56,7 @@ from tests.audit.test_columnar_exports import (
     report,
     stamp_texts,
 )
+from tests.paths import REPO
 
 DEFAULT = "builtin:default"
 STANDARDS = (DEFAULT, *sorted(CORPUS))
@@ -373,3 +375,31 @@ def test_explain_finds_a_ticket_past_a_ragged_row_found_late(tmp_path):
     ticket = find_ticket(standard, [path], last, as_of=as_of)
     assert ticket.ticket_id == last and len(ticket.messages) == 2
     assert [m.ref.row for m in ticket.messages] == [DEEP_ROWS, DEEP_ROWS + 1]
+
+
+REAL = REPO / "tests" / "intake" / "fixtures" / "real"
+# (standard, exports): helpdesks' message exports with the standards that read them (their value
+# tables included), and the samples with the default standard.
+REAL_EXAMPLES = [
+    (REAL / "zendesk-comments.yaml", [REAL / "zendesk-ticket-comments.csv"]),
+    (REAL / "intercom-parts.yaml", [REAL / "intercom-conversation-parts.csv"]),
+    (REAL / "jira-comments.yaml", [REAL / "jira-comments.csv"]),
+    (REAL / "servicenow-journal.yaml", [REAL / "servicenow-journal.csv"]),
+    (REAL / "servicenow-events.yaml", [REAL / "servicenow-incident-events.csv"]),
+    (REAL / "freshdesk-conversations.yaml", [REAL / "freshdesk-conversations.json"]),
+    (REPO / "samples" / "zendesk" / "svcaudit.yaml", sorted((REPO / "samples" / "zendesk").glob("*.csv"))),
+    (DEFAULT, [REPO / "samples" / "tickets.csv", REPO / "samples" / "messages.csv"]),
+]
+
+
+def example_id(value: object) -> str | None:
+    return value if isinstance(value, str) else getattr(value, "stem", None)
+
+
+@pytest.mark.parametrize("standard_path, paths", REAL_EXAMPLES, ids=example_id)
+def test_real_message_exports_report_alike_on_both_paths(standard_path, paths):
+    standard = load_standard(str(standard_path))
+    as_of = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    columnar = joined_report(standard, paths, as_of, columnar=True)
+    assert '"tickets": 0' not in columnar
+    assert columnar == joined_report(standard, paths, as_of, columnar=False)

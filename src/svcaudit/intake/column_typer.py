@@ -72,12 +72,11 @@ class Refused(Exception):
     """A value the reference would not give a row (it raises, or the float is not exact)."""
 
 
-def typed_alike(parser: RowParser, names: list[str]) -> bool:
+def typed_alike(names: list[str]) -> bool:
     """Whether rows under these column names can be typed column-wise into the objects the
-    reference makes of each (`message_columns`, `ticket_columns`): not when the standard maps
-    values (a row's every value is then read through the mapping) or a name stands twice (a row's
-    mapping keeps the last)."""
-    return not parser.mapping.mapped_fields and len(set(names)) == len(names)
+    reference makes of each (`message_columns`, `ticket_columns`): not when a name stands twice
+    (a row's mapping keeps the last of them, in the place of the first)."""
+    return len(set(names)) == len(names)
 
 
 def type_columns(batch: CellBatch, names: list[str], parser: RowParser) -> TypedColumns:

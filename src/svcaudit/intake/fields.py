@@ -237,7 +237,12 @@ class RowParser:
         return self._fields({name: raw}).get(name)
 
     def _value(self, values: Mapping[str, Any], field: str) -> str | None:
-        return self._clean(field, _text(self.mapping.value(field, values.get(field))))
+        return self.value_of(field, values.get(field))
+
+    def value_of(self, field: str, raw: Any) -> str | None:
+        """A message field's value as `message` reads it: value-mapped, trimmed, None when blank
+        or a null marker of a typed field."""
+        return self._clean(field, _text(self.mapping.value(field, raw)))
 
     def timestamp(self, values: Mapping[str, Any], field: str, path: str = "") -> datetime | None:
         """A timestamp field of a canonical row, in its column's date order; None when empty."""

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from svcaudit.intake.arrow_csv import CellBatch
 from svcaudit.intake.column_typer import MISSING, Refused, listed, moments, per_value, ticket_ids, timestamp_micros
-from svcaudit.intake.fields import PUBLIC_WORDS, ROLE_SYNONYMS, FieldError, RowParser
+from svcaudit.intake.fields import ROLE_SYNONYMS, FieldError, RowParser, public_flag
 from svcaudit.intake.model import Message, Role, RowRef
 
 TypedMessage = tuple[str, Message] | FieldError  # a row's ticket id and message, or why it is rejected
@@ -33,17 +33,16 @@ def typed_messages(batch: CellBatch, names: list[str], parser: RowParser) -> tup
     id_codes, id_values = ticket_ids(columns.get("ticket_id"), size, parser, exact)
     stamps = timestamp_micros(columns.get("created_at"), size, "created_at", batch.path, parser, exact)
     exact &= stamps != MISSING  # a message without a time is rejected, by the reference
-    roles = per_value(columns.get("author_role"), size, _role, exact)
-    public = per_value(columns.get("public"), size, _flag(True), exact)
-    private = per_value(columns.get("private"), size, _flag(False), exact)
-    nulls = parser.nulls
+    roles = per_value(columns.get("author_role"), size, _role(parser), exact)
+    public = per_value(columns.get("public"), size, _flag(parser, "public"), exact)
+    private = per_value(columns.get("private"), size, _flag(parser, "private"), exact)
     statuses = per_value(columns.get("status"), size, _status(parser), exact)
-    authors = per_value(columns.get("author"), size, nulls.clean, exact)
-    teams = per_value(columns.get("team"), size, nulls.clean, exact)
+    authors = per_value(columns.get("author"), size, _named(parser, "author"), exact)
+    teams = per_value(columns.get("team"), size, _named(parser, "team"), exact)
     text = columns.get("text")
     texts = repeat("") if text is None else text.to_pylist()
     refs = list(map(RowRef, repeat(batch.path), batch.rows.tolist()))
-    shown = _values(public) & ~_values(private)
+    shown = _values(public) & _values(private)
     messages: list[TypedMessage] = list(
         zip(
             listed(id_codes, id_values),
@@ -80,38 +79,43 @@ def _values(coded: tuple[np.ndarray, list]) -> np.ndarray:
     return np.array([bool(value) for value in values], dtype=bool)[codes]
 
 
-def _role(raw: str | None) -> Role:
-    """A role as `RowParser.message` reads a plain one; anything else (blank, unknown, no column)
-    is the reference's to read or reject."""
-    role = None if raw is None else ROLE_SYNONYMS.get(raw.strip().casefold())
-    if role is None:
-        raise Refused(raw)
-    return role
+def _role(parser: RowParser) -> Callable[[str | None], Role]:
+    """A role as `RowParser.message` reads one; none (blank, a null marker, no column) or an
+    unknown one is the reference's to read or reject."""
+
+    def read(raw: str | None) -> Role:
+        value = parser.value_of("author_role", raw)
+        role = None if value is None else ROLE_SYNONYMS.get(value.casefold())
+        if role is None:
+            raise Refused(raw)
+        return role
+
+    return read
 
 
-def _flag(blank: bool) -> Callable[[str | None], bool]:
-    """A public or private flag: blank (or no column) means `blank`; an unknown word (or a null
-    marker) is the reference's to settle."""
+def _flag(parser: RowParser, name: str) -> Callable[[str | None], bool]:
+    """Whether a public or private flag leaves the message public: a blank one (or no column)
+    does; an unknown word is the reference's to reject."""
 
     def read(raw: str | None) -> bool:
-        word = "" if raw is None else raw.strip().casefold()
-        if not word:
-            return blank
-        value = PUBLIC_WORDS.get(word)
+        value = parser.value_of(name, raw)
         if value is None:
-            raise Refused(raw)
-        return value
+            return True
+        try:
+            return public_flag(value, name)
+        except FieldError:
+            raise Refused(raw) from None
 
     return read
 
 
 def _status(parser: RowParser) -> Callable[[str | None], str | None]:
-    nulls = parser.nulls
-
     def read(raw: str | None) -> str | None:
-        status = "" if raw is None else raw.strip()
-        if status in nulls:
-            return None
+        status = parser.value_of("status", raw)
         return status.casefold() if status else None
 
     return read
+
+
+def _named(parser: RowParser, name: str) -> Callable[[str | None], str | None]:
+    return lambda raw: parser.value_of(name, raw)

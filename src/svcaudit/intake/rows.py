@@ -187,7 +187,7 @@ class RowReader:
         from svcaudit.intake.arrow_csv import JOINED_BATCHES  # pyarrow: only when data is read
         from svcaudit.intake.column_typer import typed_alike
 
-        if not typed_alike(item.parser, names):
+        if not typed_alike(names):
             return None
         return names, self.row_batches(item, names, JOINED_BATCHES)
 

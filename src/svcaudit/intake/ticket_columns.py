@@ -18,7 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from svcaudit.intake.arrow_csv import CellBatch
-from svcaudit.intake.column_typer import FOLDED_FIELDS, STAMP_FIELDS, TypedColumns, listed, moments, type_columns
+from svcaudit.intake.column_typer import (
+    FOLDED_FIELDS,
+    STAMP_FIELDS,
+    TypedColumns,
+    listed,
+    moments,
+    per_value,
+    type_columns,
+)
 from svcaudit.intake.fields import RowParser, is_nullable
 from svcaudit.intake.model import RowRef, Ticket
 
@@ -78,7 +86,11 @@ def typed_tickets(batch: CellBatch, names: list[str], parser: RowParser) -> Iter
 
 def _texts(column: pa.Array, name: str, parser: RowParser) -> list[str | None]:
     """A column's texts as `fields` holds them: trimmed, None when blank or, in a typed field, a
-    null marker (only values as short as the longest marker can be one)."""
+    null marker (only values as short as the longest marker can be one); a column whose values the
+    standard maps is read once per distinct value, by the reference."""
+    if name in parser.mapping.mapped_fields:
+        size = len(column)
+        return listed(*per_value(column, size, lambda raw: parser.field_text(name, raw), np.ones(size, dtype=bool)))
     trimmed = pc.utf8_trim(column, characters=PYTHON_SPACES)
     lengths = pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
     values: list[str | None] = trimmed.to_pylist()
