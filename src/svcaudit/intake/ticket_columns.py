@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from svcaudit.intake.arrow_csv import CellBatch
 from svcaudit.intake.column_typer import (
     FOLDED_FIELDS,
+    NUMBER_FIELDS,
     STAMP_FIELDS,
     TypedColumns,
     listed,
@@ -37,6 +38,7 @@ PYTHON_SPACES = (
 )
 # The typed fields a Ticket holds besides its id and times, read from `TypedColumns.coded`.
 CODED_FIELDS = ("status", "priority", "channel", "agent", "team", "customer_name")
+TYPED_FIELDS = CODED_FIELDS + STAMP_FIELDS + NUMBER_FIELDS  # in the order `typed_tickets` lists them
 
 
 def typed_tickets(batch: CellBatch, names: list[str], parser: RowParser) -> Iterator[Ticket | None]:
@@ -54,33 +56,17 @@ def typed_tickets(batch: CellBatch, names: list[str], parser: RowParser) -> Iter
     numbers = _numbers(typed)
     path, present = batch.path, typed.present
     rows = zip(ids, batch.rows.tolist(), zip(*texts, strict=True), *coded, *stamps, *numbers, strict=True)
-    for place, row in enumerate(rows):
+    for place, (ticket_id, line, cells, *values) in enumerate(rows):
         if not exact[place]:
             yield None
             continue
-        (ticket_id, line, cells, status, priority, channel, agent, team, customer, created, replied, resolved) = row[
-            :12
-        ]
-        reopens, csat, nps, ces = row[12:]
         yield Ticket(
             ticket_id=ticket_id,
             ref=RowRef(path, line),
             fields={name: text for name, text in zip(names, cells, strict=True) if text is not None},
             has_ticket_row=True,
             columns=present,
-            created_at=created,
-            first_reply_at=replied,
-            resolved_at=resolved,
-            status=status,
-            priority=priority,
-            channel=channel,
-            agent=agent,
-            team=team,
-            customer_name=customer,
-            reopens=reopens,
-            csat=csat,
-            nps=nps,
-            ces=ces,
+            **dict(zip(TYPED_FIELDS, values, strict=True)),
         )
 
 
@@ -105,9 +91,11 @@ def _texts(column: pa.Array, name: str, parser: RowParser) -> list[str | None]:
 
 
 def _numbers(typed: TypedColumns) -> list[list]:
-    """reopens as whole numbers, the scores as floats; None where empty."""
-    reopens = [None if value != value else int(value) for value in typed.numbers["reopens"].tolist()]
-    scores = [
-        [None if value != value else value for value in typed.numbers[name].tolist()] for name in ("csat", "nps", "ces")
+    """The `NUMBER_FIELDS`: reopens as whole numbers, the scores as floats; None where empty."""
+    return [
+        [
+            None if value != value else int(value) if name == "reopens" else value
+            for value in typed.numbers[name].tolist()
+        ]
+        for name in NUMBER_FIELDS
     ]
-    return [reopens, *scores]
