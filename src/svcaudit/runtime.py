@@ -1,9 +1,10 @@
-"""How a process that audits manages its memory: the cycle collector's pace and Arrow's allocator.
+"""How a process that audits manages its memory: the cycle collector's pace, Arrow's allocator,
+and the module pyarrow would import for nothing.
 
 `prepare_process` is called by the CLI's entry point before any command runs (and so before pyarrow
 is imported: only the modules that read data import it), and by a worker process that was spawned
-rather than forked; forked processes inherit both settings. Both were measured on the benchmark's
-exports (benchmarks/README.md); neither changes a result.
+rather than forked; forked processes inherit these settings. Each was measured on the benchmark's
+exports (benchmarks/README.md); none changes a result.
 """
 
 from __future__ import annotations
