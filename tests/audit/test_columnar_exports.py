@@ -302,3 +302,18 @@ def test_preset_examples_report_alike_on_both_paths(standard_path, paths):
             results.append(f"{type(exc).__name__}: {exc}")
     assert '"tickets": 0' not in results[1]
     assert results[0] == results[1]
+
+
+def test_a_ragged_row_deep_in_ticket_rows_reports_alike(tmp_path):
+    """A ragged row after Arrow handed the core a batch: the csv module reads on from there, and the
+    report is the reference path's."""
+    lines = [
+        f"D{n},2026-10-{1 + n % 28:02d}T09:{n % 60:02d}:00Z,2026-10-{1 + n % 28:02d}T1{n % 10}:00:00Z,,open,"
+        f"{('low', 'high', 'urgent')[n % 3]},email,Agent {n % 7},{'x' * (n % 40)}"
+        for n in range(45_000)
+    ]
+    lines[40_000] += ",a cell too many"  # in a block after the first batch's 16,384 rows
+    path = tmp_path / "tickets.csv"
+    header = "ticket_id,created_at,first_reply_at,resolved_at,status,priority,channel,agent,note\n"
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    assert_same_reports(load_standard("builtin:default"), path, datetime(2026, 11, 1, tzinfo=UTC))

@@ -13,8 +13,9 @@ ticket ids, conversations in blocks, split or shuffled, blank lines, `;;;` rows 
 messages' order (the streamed join) or not (the in-memory join). A standard of the corpus
 (tests/audit/corpus.py) or the built-in default judges them.
 
-A plain test holds a ragged row past Arrow's first batch of messages (`JOINED_BATCHES`): the run
-is made again on the reference path, and its rows are counted once.
+Plain tests hold a ragged row past Arrow's first batch of messages (`JOINED_BATCHES`): the csv
+module reads on from there, and every row is counted once; and rows Arrow gave that cannot stand
+(its line count did not add up): the run is made again on the reference path.
 SVCAUDIT_EQUIVALENCE_EXAMPLES=2000 digs deeper.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import inspect
 import json
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,8 +37,10 @@ import svcaudit.audit.run as run_module
 from svcaudit.audit.explain import find_ticket
 from svcaudit.audit.run import run_audit
 from svcaudit.errors import SvcauditError
+from svcaudit.intake import arrow_csv
 from svcaudit.intake.arrow_csv import JOINED_BATCHES
 from svcaudit.intake.fields import ROLE_SYNONYMS
+from svcaudit.intake.readers import ColumnarUnfit
 from svcaudit.reporters import reporter
 from svcaudit.reporters.protocol import to_text
 from svcaudit.standard.loader import load_standard
@@ -343,30 +347,60 @@ def deep_ragged_export(path: Path) -> int:
     return len(lines)
 
 
-def test_a_ragged_row_past_the_first_batch_runs_again_on_the_reference_path(tmp_path, monkeypatch):
-    path = tmp_path / "messages.csv"
-    rows = deep_ragged_export(path)
-    standard = load_standard(DEFAULT)
-    as_of = datetime(2027, 1, 1, tzinfo=UTC)
+def recorded_readings(monkeypatch) -> list[bool]:
+    """Whether each intake `run_audit` makes reads by Arrow (`columnar`), as they are made."""
     make_intake = run_module.make_intake
-    readings = []  # whether each intake made reads by Arrow (`columnar`)
+    readings: list[bool] = []
 
     def recorded_intake(*args, **kwargs):
         readings.append(inspect.signature(make_intake).bind(*args, **kwargs).arguments.get("columnar", True))
         return make_intake(*args, **kwargs)
 
     monkeypatch.setattr(run_module, "make_intake", recorded_intake)
+    return readings
+
+
+def test_a_ragged_row_past_the_first_batch_is_read_on_by_the_csv_module(tmp_path, monkeypatch):
+    path = tmp_path / "messages.csv"
+    rows = deep_ragged_export(path)
+    standard = load_standard(DEFAULT)
+    as_of = datetime(2027, 1, 1, tzinfo=UTC)
+    readings = recorded_readings(monkeypatch)
     columnar = report(standard, path, as_of, columnar=True)
     monkeypatch.undo()
-    assert readings == [True, False]  # Arrow found the ragged row after a batch went out
+    assert readings == [True]  # one reading: Arrow's batches, then the csv module's from the ragged row
     assert columnar == report(standard, path, as_of, columnar=False)
     (stats,) = json.loads(columnar)["inputs"]
     assert (stats["rows_read"], stats["rows_rejected"]) == (rows, 1)
 
 
+def test_rows_arrow_gave_that_cannot_stand_make_the_run_again(tmp_path, monkeypatch):
+    path = tmp_path / "messages.csv"
+    rows = deep_ragged_export(path)
+    standard = load_standard(DEFAULT)
+    as_of = datetime(2027, 1, 1, tzinfo=UTC)
+    real = arrow_csv.read_cell_batches
+
+    def miscounted(export, shape):
+        yield from islice(real(export, shape), 2)
+        raise ColumnarUnfit("rows cover fewer lines than the file has", rows_trusted=False)
+
+    monkeypatch.setattr(arrow_csv, "read_cell_batches", miscounted)
+    readings = recorded_readings(monkeypatch)
+    columnar = report(standard, path, as_of, columnar=True)
+    assert readings == [True, False]
+    monkeypatch.undo()
+    assert columnar == report(standard, path, as_of, columnar=False)
+    (stats,) = json.loads(columnar)["inputs"]
+    assert (stats["rows_read"], stats["rows_rejected"]) == (rows, 1)
+    last = f"T{DEEP_ROWS // 2 - 1}"
+    monkeypatch.setattr(arrow_csv, "read_cell_batches", miscounted)
+    assert find_ticket(standard, [path], last, as_of=as_of).ticket_id == last  # explain reads again too
+
+
 def test_explain_finds_a_ticket_past_a_ragged_row_found_late(tmp_path):
-    """`svcaudit explain` reads the inputs as `check` does: a ragged row Arrow finds after a batch
-    went out makes it read them again by the reference reader, not fail."""
+    """`svcaudit explain` reads the inputs as `check` does, past a ragged row Arrow finds after a
+    batch went out."""
     path = tmp_path / "messages.csv"
     deep_ragged_export(path)
     standard = load_standard(DEFAULT)

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from svcaudit.errors import InputError
+from svcaudit.intake import arrow_csv
 from svcaudit.intake.arrow_csv import _CONTENT, BATCH_ROWS, BatchShape, lined_batch, read_cell_batches
 from svcaudit.intake.column_typer import MISSING, type_columns
 from svcaudit.intake.fields import FieldError
@@ -165,18 +166,38 @@ def test_a_csv_arrow_refuses_at_once_is_read_by_the_reference_reader_into_batche
     assert [(r.row, r.field) for r in intake.rejected] == [(52, None)]
 
 
-def test_unfit_after_batches_went_out_uncounts_rows(tmp_path: Path) -> None:
-    """A ragged row after Arrow handed batches out: ColumnarUnfit, and its rows are uncounted (the
-    run is made again on the reference path)."""
+def test_a_ragged_row_after_batches_went_out_is_read_on_by_the_csv_module(tmp_path: Path) -> None:
+    """A ragged row after Arrow handed batches out: the csv module reads on from the first row
+    Arrow did not give (the rows before it are the same), so every row is read and counted once
+    and the ragged one rejected where it stands."""
     path = tmp_path / "t.csv"
-    rows = "T1,2026-01-01T00:00:00Z\n" * 60_000  # past a batch and an Arrow block
-    path.write_text("ticket_id,created_at\n" + rows + "T2,x,extra\n", encoding="utf-8")
+    rows = "".join(f"T{n},2026-01-01T00:00:00Z\n" for n in range(60_000))  # past a batch and an Arrow block
+    path.write_text("ticket_id,created_at\n" + rows + "T2,x,extra\nT3,2026-01-02T00:00:00Z\n", encoding="utf-8")
     intake = make_intake(path)
-    handed = 0
+    batches = list(intake.row_batches(0))
+    ids = [ticket_id for batch in batches for ticket_id in batch.cells.cells[0].to_pylist()]
+    lines = [line for batch in batches for line in batch.cells.rows.tolist()]
+    assert ids == [f"T{n}" for n in range(60_000)] + ["T3"]
+    assert lines == [*range(2, 60_002), 60_003]
+    assert intake.inputs[0].rows_read == 60_002
+    assert [(r.row, r.field) for r in intake.rejected] == [(60_002, None)]
+
+
+def test_rows_arrow_gave_that_cannot_stand_are_uncounted(tmp_path: Path, monkeypatch) -> None:
+    """When the rows Arrow gave cannot stand (its line count did not add up), they are uncounted
+    and the caller is told to read the input again (the run is made again on the reference path)."""
+    path = tmp_path / "t.csv"
+    path.write_text("ticket_id,created_at\n" + "T1,2026-01-01T00:00:00Z\n" * 10, encoding="utf-8")
+    real = arrow_csv.read_cell_batches
+
+    def miscounted(export, shape):
+        yield from real(export, shape)
+        raise ColumnarUnfit("rows cover 9 lines after the header, the file has 10", rows_trusted=False)
+
+    monkeypatch.setattr(arrow_csv, "read_cell_batches", miscounted)
+    intake = make_intake(path)
     with pytest.raises(ColumnarUnfit):
-        for _ in intake.row_batches(0):
-            handed += 1
-    assert handed >= 1
+        list(intake.row_batches(0))
     assert intake.inputs[0].rows_read == 0
 
 

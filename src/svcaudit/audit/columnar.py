@@ -527,7 +527,7 @@ def audit_ticket_rows(
     read by Arrow, any other input by the reference reader), judged by the core; what the kernels
     leave is judged here, or handed on (`workers.LeftJudges`).
 
-    Raises ColumnarUnfit when Arrow finds a CSV unfit after batches went out (the run is then made
+    Raises ColumnarUnfit when the rows Arrow gave of a CSV cannot stand (the run is then made
     again on the reference path: `run.run_audit`)."""
     audit = ColumnAudit(tally, as_of, intake.duplicates, intake.parser, hand_on, split)
     for index in range(intake.input_count):

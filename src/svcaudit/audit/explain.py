@@ -135,7 +135,7 @@ def find_ticket(
 ) -> Ticket:
     try:
         intake, found, seen = _search(make_intake(standard, paths, encoding, as_of), ticket_id)
-    except ColumnarUnfit:  # Arrow found an input unfit after some of its rows went out: read again
+    except ColumnarUnfit:  # the rows Arrow gave of an input cannot stand: read them all again
         intake, found, seen = _search(make_intake(standard, paths, encoding, as_of, columnar=False), ticket_id)
     if found is not None:
         return found

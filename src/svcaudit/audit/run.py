@@ -162,12 +162,12 @@ def audit_inputs(
 
     Ticket rows alone are judged by the columnar core: a plain CSV read with Arrow's threads, JSON
     and any CSV Arrow cannot read exactly as the reference reader does by the reference reader,
-    into the same batches (`Intake.row_batches`). A CSV Arrow finds unfit only after batches went
-    out (a ragged row deep in the file), a standard the core does not take (`columnar.unsupported`)
-    and every other input go to the reference rule loop; with message rows, tickets are assembled
-    here (a plain CSV's message rows read by Arrow and typed column-wise, `message_columns`) and
-    judged by `jobs` worker processes (`None`: one per core). A message CSV Arrow finds unfit
-    after its rows went out makes the run again on the reference path. The result is the same
+    into the same batches (`Intake.row_batches`). A standard the core does not take
+    (`columnar.unsupported`) and every other input go to the reference rule loop; with message
+    rows, tickets are assembled here (a plain CSV's rows read by Arrow and typed column-wise,
+    `message_columns`, `ticket_columns`) and judged by `jobs` worker processes (`None`: one per
+    core). Should the rows Arrow gave not stand (`ColumnarUnfit.rows_trusted`: its line count did
+    not add up), the run is made again on the reference path. The result is the same
     whichever path gives it; `columnar=False` takes the reference path for every input, which
     tests compare with.
 
@@ -201,7 +201,7 @@ def audit_inputs(
     try:
         audit.feed(intake.tickets(), progress, jobs, grouping)
     except ColumnarUnfit:
-        # Arrow found a message input unfit after some of its rows were judged: the run is made
+        # The rows Arrow gave of an input cannot stand, and some were judged: the run is made
         # again, every input read by the reference reader.
         intake = make_intake(standard, paths, encoding, as_of, columnar=False)
         if grouping is not None:

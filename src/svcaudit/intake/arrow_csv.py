@@ -10,8 +10,10 @@ does not decode, a multi-byte legacy encoding) raises `ColumnarUnfit`; the calle
 input with the reference reader, which reads or rejects every row as always.
 
 A pre-scan of the raw bytes (numpy, one pass) settles the quoting, NUL and encoding questions
-before the first batch is handed out; only a ragged row (found by Arrow's parser) and the closing
-line-count check can raise after batches went out.
+before the first batch is handed out; only a ragged row or undecodable bytes (found by Arrow's
+parser: the rows handed out before are the reference reader's first rows, and it reads on from
+there, `RowReader.row_batches`) and the closing line-count check (after which nothing Arrow read can
+stand: `ColumnarUnfit.rows_trusted`) can raise after batches went out.
 """
 
 from __future__ import annotations
@@ -150,7 +152,8 @@ def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) ->
         stream.close()
     if next_line - header_line - 1 != scan.lines:
         raise ColumnarUnfit(
-            f"rows cover {next_line - header_line - 1} lines after the header, the file has {scan.lines}"
+            f"rows cover {next_line - header_line - 1} lines after the header, the file has {scan.lines}",
+            rows_trusted=False,
         )
 
 

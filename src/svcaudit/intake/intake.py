@@ -152,9 +152,9 @@ class Intake:
         (`arrow_csv`); JSON, and a CSV Arrow cannot be trusted to read exactly as the csv module
         does, read by the reference reader (`row_batches`).
 
-        Raises ColumnarUnfit when Arrow finds a CSV unfit after batches went out (a ragged row
-        deep in the file): the rows it counted are uncounted, and the caller reads every input
-        again on the reference path."""
+        Raises ColumnarUnfit when the rows Arrow gave cannot stand (`RowReader.row_batches`): the
+        rows it counted are uncounted, and the caller reads every input again on the reference
+        path."""
         from svcaudit.intake.row_batches import mapping_row_batches  # pyarrow: only when data is read
 
         item = self._accounts.inputs[index]

@@ -79,11 +79,14 @@ RECORD_KEYS = frozenset({"id", "ticket_id"})
 
 class ColumnarUnfit(Exception):
     """An input holds something only the reference reader reads exactly (`arrow_csv`); `reason`
-    says what."""
+    says what. `rows_trusted`: the rows Arrow handed out before are those the reference reader
+    gives first, at the same lines (Arrow stopped at a row it cannot read); False when their lines
+    may be wrong (the line count did not add up), so nothing read by Arrow can stand."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, rows_trusted: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.rows_trusted = rows_trusted
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from svcaudit.intake.model import RowRef, Shape
 from svcaudit.intake.readers import ColumnarUnfit, RecordError
 
 if TYPE_CHECKING:
-    from svcaudit.intake.arrow_csv import BatchShape, CellBatch
+    from svcaudit.intake.arrow_csv import BatchShape
     from svcaudit.intake.row_batches import RowBatch
 
 MAX_THREAD_DEPTH = 10_000  # a reply chain longer than this is taken to loop
@@ -81,11 +81,18 @@ class RowReader:
                     reject(item, ref.row, join.key, miss_reason(join, key, column, lookups[join.table]), row_kept=True)
             yield ref, values
 
-    def plain_rows(self, item: InputFile) -> Iterator[tuple[RowRef, list[str]]]:
-        """The cells of a plain CSV input's rows, in `cell_names` order; reader faults rejected."""
+    def plain_rows(self, item: InputFile, after: int = 0) -> Iterator[tuple[RowRef, list[str]]]:
+        """The cells of a plain CSV input's rows, in `cell_names` order; reader faults rejected.
+        `after`: that many readable rows were read already (by Arrow, `row_batches`) and are
+        passed over, uncounted; a reader fault among them raises ColumnarUnfit (untrusted)."""
         stats = item.stats
         path = stats.path
         for record in item.file.cell_records():
+            if after:
+                if type(record) is RecordError:  # noqa: E721
+                    raise ColumnarUnfit(f"row {record.row} is not read alike by Arrow", rows_trusted=False)
+                after -= 1
+                continue
             stats.rows_read += 1
             if type(record) is RecordError:  # noqa: E721 - a tuple otherwise, on the hot path
                 self.accounts.reject(item, record.row, record.field, record.error)
@@ -131,49 +138,35 @@ class RowReader:
         for record in islice(records, given, None):
             yield key_text(record[1][position])
 
-    def cell_batches(self, item: InputFile, shape: BatchShape) -> Iterator[CellBatch]:
-        """The rows of a plain CSV input in Arrow batches (`arrow_csv`), counted as `plain_rows`
-        counts them. Raises ColumnarUnfit when Arrow cannot be trusted to read the input exactly
-        as `plain_rows` does; the rows it counted are then uncounted, so that reading the input
-        with `plain_rows` accounts it once."""
-        from svcaudit.intake.arrow_csv import read_cell_batches  # pyarrow: only when asked
-
-        stats = item.stats
-        counted = 0
-        try:
-            for batch in read_cell_batches(item.file, shape):
-                counted += len(batch)
-                stats.rows_read += len(batch)
-                yield batch
-        except ColumnarUnfit:
-            stats.rows_read -= counted
-            raise
-
     def row_batches(self, item: InputFile, names: list[str], shape: BatchShape | None = None) -> Iterator[RowBatch]:
         """A plain CSV input's rows (its cells under `names`, `inputs.cell_names`) in batches of
         text columns (of `shape`, by default `arrow_csv.TICKET_BATCHES`), every row counted and
-        every reader fault rejected once: read by Arrow (`cell_batches`), or by the csv module
-        (`plain_rows`) when `columnar` is off or Arrow cannot be trusted to read the input
-        exactly as the csv module does.
+        every reader fault rejected once: read by Arrow (`arrow_csv`), and by the csv module
+        (`plain_rows`) when `columnar` is off, or from where Arrow found that it cannot read the
+        input exactly as the csv module does (at once, or at a ragged row deep in the file: the
+        rows Arrow gave are the first rows the csv module gives).
 
-        Raises ColumnarUnfit when Arrow finds the input unfit after batches went out (a ragged
-        row deep in the file): the rows it counted are uncounted, and the caller reads every
-        input again with `columnar` off."""
-        from svcaudit.intake.arrow_csv import TICKET_BATCHES  # pyarrow: only when data is read
+        Raises ColumnarUnfit when the rows Arrow gave cannot stand (`ColumnarUnfit.rows_trusted`):
+        the rows it counted are uncounted, and the caller reads every input again with `columnar`
+        off."""
+        from svcaudit.intake.arrow_csv import TICKET_BATCHES, read_cell_batches  # pyarrow: only when asked
         from svcaudit.intake.row_batches import RowBatch, csv_row_batches
 
         shape = shape or TICKET_BATCHES
-        handed = False
+        stats = item.stats
+        given = 0
         if self.columnar:
             try:
-                for cells in self.cell_batches(item, shape):
-                    handed = True
+                for cells in read_cell_batches(item.file, shape):
+                    given += len(cells)
+                    stats.rows_read += len(cells)
                     yield RowBatch(cells, names)
                 return
-            except ColumnarUnfit:
-                if handed:
+            except ColumnarUnfit as unfit:
+                if not unfit.rows_trusted:
+                    stats.rows_read -= given
                     raise
-        yield from csv_row_batches(item.stats.path, names, self.plain_rows(item), shape.rows)
+        yield from csv_row_batches(stats.path, names, self.plain_rows(item, after=given), shape.rows)
 
     def joined_batches(self, item: InputFile) -> tuple[list[str], Iterator[RowBatch]] | None:
         """The rows of an input the message join types column-wise (messages, and the ticket rows
