@@ -249,6 +249,44 @@ def message_exports(draw, zone: str, anchor: datetime, order: list[str]) -> byte
 
 
 @st.composite
+def json_message_value(draw, column: str, zone: str, anchor: datetime, ticket_id: str) -> object:
+    """A message field as an API gives it: mostly the text a CSV cell holds, or null, a number
+    (ids, epoch seconds, authors, a float text), a flag (public, private), a list."""
+    pick = draw(st.integers(0, 9))
+    if pick == 9:
+        return None
+    if pick == 8:
+        if column == "created_at":
+            moment = anchor + timedelta(seconds=draw(st.integers(-86400, 5 * 86400)))
+            return draw(st.sampled_from((int(moment.timestamp()), moment.timestamp() + 0.5)))
+        if column in ("public", "private"):
+            return draw(st.booleans())
+        return draw(st.sampled_from((7, 5.0, 2.5, True, ["a", 1])))
+    if column == "ticket_id":
+        return draw(spelled_ids(ticket_id))
+    return draw(message_cell(column, zone, anchor))
+
+
+@st.composite
+def json_message_exports(draw, zone: str, anchor: datetime, order: list[str]) -> tuple[str, bytes]:
+    """The messages of `order` as JSON Lines or a JSON array of objects (its suffix and bytes):
+    keys in any order, each left out now and then, a nested object on some rows."""
+    columns = ["ticket_id", "created_at", "text", *[c for c in ("author_role", *OPTIONAL) if draw(st.booleans())]]
+    rows = []
+    for ticket_id in order:
+        row = {}
+        for column in draw(st.permutations(columns)):
+            if draw(st.integers(0, 7)) < 7:
+                row[column] = draw(json_message_value(column, zone, anchor, ticket_id))
+        if draw(st.integers(0, 3)) == 0:
+            row["via"] = {"channel": draw(st.sampled_from(("web", "email"))), "source": {"rel": None}}
+        rows.append(row)
+    if draw(st.booleans()):
+        return ".jsonl", "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+    return ".json", json.dumps(rows, ensure_ascii=False).encode("utf-8")
+
+
+@st.composite
 def ticket_rows_of(draw, zone: str, anchor: datetime, order: list[str]) -> bytes:
     """A plain ticket-row CSV of the tickets of `order` the ticket file may hold, and maybe one
     without messages: in the messages' order (so the join streams) or shuffled."""
@@ -273,10 +311,11 @@ def ticket_rows_of(draw, zone: str, anchor: datetime, order: list[str]) -> bytes
 
 
 @st.composite
-def drawn_inputs(draw) -> tuple[Standard, datetime, bytes, bytes | None]:
+def drawn_inputs(draw) -> tuple[Standard, datetime, tuple[str, bytes], bytes | None]:
     """A standard (of the corpus, any `input.duplicates` and `input.date_order`, or the built-in
-    default), the anchor its exports are stamped around, a message export, and a ticket-row
-    export or None (half the time; a quarter of those drawn by `exports`, any ids in any order)."""
+    default), the anchor its exports are stamped around, a message export (its suffix and bytes:
+    a CSV, or JSON Lines or a JSON array a quarter of the time), and a ticket-row export or None
+    (half the time; a quarter of those drawn by `exports`, any ids in any order)."""
     name = draw(st.sampled_from(STANDARDS), label="standard")
     if name == DEFAULT:
         standard = load_standard(DEFAULT)
@@ -288,7 +327,10 @@ def drawn_inputs(draw) -> tuple[Standard, datetime, bytes, bytes | None]:
         )
     anchor = draw(st.sampled_from(ANCHORS), label="anchor")
     order = draw(conversations(), label="conversations")
-    messages = draw(message_exports(standard.timezone, anchor, order), label="messages")
+    if draw(st.integers(0, 3), label="json") == 0:
+        messages = draw(json_message_exports(standard.timezone, anchor, order), label="messages")
+    else:
+        messages = (".csv", draw(message_exports(standard.timezone, anchor, order), label="messages"))
     tickets = None
     pick = draw(st.integers(0, 7), label="ticket file")
     if pick >= 5:
@@ -313,8 +355,9 @@ def test_drawn_message_exports_report_alike_on_both_paths(data, tmp_path_factory
     standard, anchor, messages, tickets = data.draw(drawn_inputs())
     as_of = anchor + data.draw(st.sampled_from(AS_OF_AFTER), label="as_of")
     folder = tmp_path_factory.mktemp("export")
-    message_path = folder / "messages.csv"
-    message_path.write_bytes(messages)
+    suffix, content = messages
+    message_path = folder / f"messages{suffix}"
+    message_path.write_bytes(content)
     if tickets is None:
         assert_same_reports(standard, message_path, as_of)
         return
