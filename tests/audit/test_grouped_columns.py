@@ -22,8 +22,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from svcaudit.audit.grouped import GROUP_FIELDS, build_report, parse_by, resolve_period
+from svcaudit.audit.run import run_audit
 from svcaudit.errors import SvcauditError
-from svcaudit.reporters import table_reporter
+from svcaudit.intake import arrow_csv
+from svcaudit.intake.arrow_csv import BatchShape
+from svcaudit.intake.readers import ColumnarUnfit
+from svcaudit.reporters import reporter, table_reporter
 from svcaudit.reporters.protocol import to_text
 from svcaudit.results.periods import day_key
 from svcaudit.standard.loader import load_standard
@@ -175,3 +179,24 @@ def test_a_window_open_at_its_start_groups_by_week_west_of_utc():
     expected = tables(standard, path, as_of, "week", window, columnar=False)
     assert '"week": "2026-W45"' in expected
     assert tables(standard, path, as_of, "week", window, columnar=True) == expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rows_arrow_gave_that_cannot_stand_make_the_run_again(monkeypatch, jobs):
+    """Ticket rows on the core whose Arrow reading turns out not to stand after a batch was judged
+    (its line count did not add up): the run is made again on the reference path, and the tables
+    and the check report count every ticket once."""
+    standard = load_standard("builtin:default")
+    path = REPO / "samples" / "tickets.csv"
+    as_of = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    expected = tables(standard, path, as_of, "week,agent", (None, None, None), columnar=False)
+    check_expected = to_text(reporter("json"), run_audit(standard, [path], as_of, columnar=False))
+    real = arrow_csv.read_cell_batches
+
+    def miscounted(export, shape):
+        yield from real(export, BatchShape(8, shape.block_bytes))  # small batches: one is judged first
+        raise ColumnarUnfit("rows cover fewer lines than the file has", rows_trusted=False)
+
+    monkeypatch.setattr(arrow_csv, "read_cell_batches", miscounted)
+    assert tables(standard, path, as_of, "week,agent", (None, None, None), columnar=True, jobs=jobs) == expected
+    assert to_text(reporter("json"), run_audit(standard, [path], as_of, jobs=jobs)) == check_expected

@@ -47,7 +47,7 @@ from svcaudit.checks.columns import (
 )
 from svcaudit.checks.score import ScoreCheck, fold_scores
 from svcaudit.intake.arrow_csv import CellBatch
-from svcaudit.intake.column_typer import NUMBER_FIELDS, STAMP_FIELDS, type_columns
+from svcaudit.intake.column_typer import NUMBER_FIELDS, STAMP_FIELDS, figures, listed, type_columns
 from svcaudit.intake.fields import FieldError, RowParser, duplicate_id
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import InputStats, RowRef, Ticket
@@ -591,17 +591,9 @@ def cell_batch(
     def typed_only(positions: np.ndarray) -> RowSource:
         index = pa.array(positions)
         raw = {name: column.take(index).to_pylist() for name, column in stamp_columns.items()}
-        texts = {
-            name: [values[code] for code in codes[positions].tolist()] for name, (codes, values) in typed.coded.items()
-        }
-        numbers = {name: typed.numbers[name][positions].tolist() for name in NUMBER_FIELDS}
-        values = []
-        for k in range(positions.size):
-            row = {name: column[k] for name, column in texts.items()}
-            for name in NUMBER_FIELDS:
-                number = numbers[name][k]
-                row[name] = None if number != number else (int(number) if name == "reopens" else number)
-            values.append(row)
+        texts = {name: listed(codes[positions], values) for name, (codes, values) in typed.coded.items()}
+        texts.update((name, figures(typed.numbers[name][positions], name)) for name in NUMBER_FIELDS)
+        values = [{name: column[k] for name, column in texts.items()} for k in range(positions.size)]
         stamps = [{name: raw[name][k] for name in raw} for k in range(positions.size)]
         return ColumnRows(path, present, rows[positions].tolist(), values, stamps)
 

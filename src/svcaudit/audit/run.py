@@ -175,39 +175,48 @@ def audit_inputs(
     the reference rule loop hands it each ticket's verdicts; the columnar core hands it each batch
     to split. The audit's own tally then counts no ticket.
     """
-    intake = make_intake(standard, paths, encoding, as_of, columnar)
-    if columnar and intake.ticket_rows_only and intake.duplicates != "last":
-        from svcaudit.audit.columnar import audit_ticket_rows, unsupported
-
-        audit = Audit(standard, as_of, waivers=waivers)
-        if unsupported(audit.tally.plan) is None:
-            workers = default_jobs() if jobs is None else jobs
-            judges = LeftJudges(audit.tally, as_of, workers, intake.parser, waivers)
-            hand_on = judges.hand_on if workers > 1 else None
-            split = None if grouping is None else grouping.split
-            try:
-                audit_ticket_rows(audit.tally, intake, as_of, progress, hand_on, split)
-                judges.finish()
-                return audit, intake
-            except ColumnarUnfit:
-                intake = make_intake(standard, paths, encoding, as_of, columnar=False)  # read again, by the reference
-                if grouping is not None:
-                    grouping.restart()
-            finally:
-                judges.stop()
-        jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
-    jobs = default_jobs() if jobs is None else jobs
-    audit = Audit(standard, as_of, waivers=waivers)
     try:
-        audit.feed(intake.tickets(), progress, jobs, grouping)
+        return _judged(standard, paths, as_of, encoding, progress, waivers, jobs, columnar, grouping)
     except ColumnarUnfit:
         # The rows Arrow gave of an input cannot stand, and some were judged: the run is made
         # again, every input read by the reference reader.
-        intake = make_intake(standard, paths, encoding, as_of, columnar=False)
         if grouping is not None:
             grouping.restart()
-        audit = Audit(standard, as_of, waivers=waivers)
-        audit.feed(intake.tickets(), progress, jobs, grouping)
+        return _judged(standard, paths, as_of, encoding, progress, waivers, jobs, False, grouping)
+
+
+def _judged(
+    standard: Standard,
+    paths: Sequence[str | Path],
+    as_of: datetime,
+    encoding: str | None,
+    progress: ProgressCallback | None,
+    waivers: Waivers | None,
+    jobs: int | None,
+    columnar: bool,
+    grouping: Grouping | None,
+) -> tuple[Audit, Intake]:
+    """One run of `audit_inputs`; ColumnarUnfit when it is to be made again, not columnar."""
+    intake = make_intake(standard, paths, encoding, as_of, columnar)
+    if intake.ticket_rows_only and intake.duplicates != "last":
+        if columnar:
+            from svcaudit.audit.columnar import audit_ticket_rows, unsupported
+
+            audit = Audit(standard, as_of, waivers=waivers)
+            if unsupported(audit.tally.plan) is None:
+                workers = default_jobs() if jobs is None else jobs
+                judges = LeftJudges(audit.tally, as_of, workers, intake.parser, waivers)
+                hand_on = judges.hand_on if workers > 1 else None
+                split = None if grouping is None else grouping.split
+                try:
+                    audit_ticket_rows(audit.tally, intake, as_of, progress, hand_on, split)
+                    judges.finish()
+                    return audit, intake
+                finally:
+                    judges.stop()
+        jobs = 1  # ticket rows need no assembly: workers would only carry tickets back and forth
+    audit = Audit(standard, as_of, waivers=waivers)
+    audit.feed(intake.tickets(), progress, default_jobs() if jobs is None else jobs, grouping)
     return audit, intake
 
 

@@ -185,6 +185,13 @@ def listed(codes: np.ndarray, values: list) -> list:
     return table[codes].tolist()
 
 
+def figures(numbers: np.ndarray, name: str) -> list[float | int | None]:
+    """A `TypedColumns.numbers` column as the reference's values: reopens a whole number, the
+    scores floats; None where empty (NaN)."""
+    whole = name == "reopens"
+    return [None if value != value else int(value) if whole else value for value in numbers.tolist()]
+
+
 def moments(stamps: np.ndarray) -> list[datetime | None]:
     """Epoch microseconds (`timestamp_micros`) as the aware UTC datetimes the reference parser
     gives; None where MISSING."""

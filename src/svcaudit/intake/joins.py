@@ -299,9 +299,8 @@ class MessageJoin:
         if batches is not None:
             from svcaudit.intake.message_columns import typed_messages  # pyarrow: only when data is read
 
-            names, batched = batches
-            for batch in batched:
-                refs, messages = typed_messages(batch.cells, names, item.parser)
+            for batch in batches:
+                refs, messages = typed_messages(batch.cells, batch.names, item.parser)
                 yield from zip(refs, messages, strict=True)
             return
         message = item.parser.message

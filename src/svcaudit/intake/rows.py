@@ -168,12 +168,11 @@ class RowReader:
                     raise
         yield from csv_row_batches(stats.path, names, self.plain_rows(item, after=given), shape.rows)
 
-    def joined_batches(self, item: InputFile) -> tuple[list[str], Iterator[RowBatch]] | None:
+    def joined_batches(self, item: InputFile) -> Iterator[RowBatch] | None:
         """The rows of an input the message join types column-wise (messages, and the ticket rows
-        they join), with the canonical names of their columns, in batches of
-        `arrow_csv.JOINED_BATCHES`; None when its rows are typed one by one, as mappings: when the
-        reader is not `columnar`, the input is not a plain CSV (`inputs.cell_names`), or its rows
-        cannot be typed column-wise (`column_typer.typed_alike`)."""
+        they join), in batches of `arrow_csv.JOINED_BATCHES`; None when its rows are typed one by
+        one, as mappings: when the reader is not `columnar`, the input is not a plain CSV
+        (`inputs.cell_names`), or its rows cannot be typed column-wise (`column_typer.typed_alike`)."""
         names = cell_names(item) if self.columnar else None
         if names is None:
             return None
@@ -182,7 +181,7 @@ class RowReader:
 
         if not typed_alike(names):
             return None
-        return names, self.row_batches(item, names, JOINED_BATCHES)
+        return self.row_batches(item, names, JOINED_BATCHES)
 
     def lookups(self) -> dict[str, LookupTable]:
         """Every lookup table, read once, streaming, before the rows that join them: each held

@@ -20,9 +20,10 @@ import pyarrow.compute as pc
 from svcaudit.intake.arrow_csv import CellBatch
 from svcaudit.intake.column_typer import (
     FOLDED_FIELDS,
+    NAME_FIELDS,
     NUMBER_FIELDS,
     STAMP_FIELDS,
-    TypedColumns,
+    figures,
     listed,
     moments,
     per_value,
@@ -36,9 +37,9 @@ PYTHON_SPACES = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-# The typed fields a Ticket holds besides its id and times, read from `TypedColumns.coded`.
-CODED_FIELDS = ("status", "priority", "channel", "agent", "team", "customer_name")
-TYPED_FIELDS = CODED_FIELDS + STAMP_FIELDS + NUMBER_FIELDS  # in the order `typed_tickets` lists them
+# The typed attributes of a Ticket besides its id, in the order `typed_tickets` lists them.
+_CODED = FOLDED_FIELDS + NAME_FIELDS  # read from `TypedColumns.coded`
+_ATTRIBUTES = _CODED + STAMP_FIELDS + NUMBER_FIELDS
 
 
 def typed_tickets(batch: CellBatch, names: list[str], parser: RowParser) -> Iterator[Ticket | None]:
@@ -51,9 +52,9 @@ def typed_tickets(batch: CellBatch, names: list[str], parser: RowParser) -> Iter
             texts[names.index(name)] = listed(*typed.coded[name])
     exact = typed.exact.tolist()
     ids = listed(*typed.coded["ticket_id"])
-    coded = [listed(*typed.coded[name]) for name in CODED_FIELDS]
+    coded = [listed(*typed.coded[name]) for name in _CODED]
     stamps = [moments(typed.stamps[name]) for name in STAMP_FIELDS]
-    numbers = _numbers(typed)
+    numbers = [figures(typed.numbers[name], name) for name in NUMBER_FIELDS]
     path, present = batch.path, typed.present
     rows = zip(ids, batch.rows.tolist(), zip(*texts, strict=True), *coded, *stamps, *numbers, strict=True)
     for place, (ticket_id, line, cells, *values) in enumerate(rows):
@@ -66,7 +67,7 @@ def typed_tickets(batch: CellBatch, names: list[str], parser: RowParser) -> Iter
             fields={name: text for name, text in zip(names, cells, strict=True) if text is not None},
             has_ticket_row=True,
             columns=present,
-            **dict(zip(TYPED_FIELDS, values, strict=True)),
+            **dict(zip(_ATTRIBUTES, values, strict=True)),
         )
 
 
@@ -88,14 +89,3 @@ def _texts(column: pa.Array, name: str, parser: RowParser) -> list[str | None]:
     for place in np.flatnonzero(empty).tolist():
         values[place] = None
     return values
-
-
-def _numbers(typed: TypedColumns) -> list[list]:
-    """The `NUMBER_FIELDS`: reopens as whole numbers, the scores as floats; None where empty."""
-    return [
-        [
-            None if value != value else int(value) if name == "reopens" else value
-            for value in typed.numbers[name].tolist()
-        ]
-        for name in NUMBER_FIELDS
-    ]

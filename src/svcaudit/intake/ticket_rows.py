@@ -79,9 +79,8 @@ class TicketRows:
         if batches is not None:
             from svcaudit.intake.ticket_columns import typed_tickets  # pyarrow: only when data is read
 
-            names, batched = batches
-            for batch in batched:
-                cells, path = batch.cells, item.stats.path
+            for batch in batches:
+                cells, names, path = batch.cells, batch.names, item.stats.path
                 for place, ticket in enumerate(typed_tickets(cells, names, item.parser)):
                     if ticket is not None:
                         yield ticket.ref, ticket
