@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from svcaudit.intake import seen_ids
-from svcaudit.intake.seen_ids import Repeat, SeenIds, SortedRuns, id_hashes, row_ids
+from svcaudit.intake.seen_ids import Repeat, SeenIds, SortedRuns, SpilledIds, id_hashes, row_ids
 
 PATHS = ("a.csv", "b.csv")
 # Few letters, so that ids repeat often; non-ASCII ones of two, three and four UTF-8 bytes.
@@ -101,12 +101,47 @@ def test_a_repeat_names_where_the_first_was_read():
     ]
 
 
-def test_the_ids_take_a_few_dozen_bytes_each():
+def test_an_id_takes_its_hash_in_memory_and_the_rest_on_disk():
     seen = SeenIds()
     for start in range(0, 100_000, 16_384):
-        ids = pa.array([f"T-{n}" for n in range(start, min(start + 16_384, 100_000))])
+        ids = pa.array([f"TICKET-{n:012d}" for n in range(start, min(start + 16_384, 100_000))])
         assert seen.add("a.csv", np.arange(len(ids)), ids) == []
-    assert seen.nbytes < 40 * 100_000  # a dict of the ids takes about 150 bytes an id
+    # a hash (8 bytes), a sequence number (4) and the filter's bits (2); a dict of the ids takes
+    # about 150 bytes an id, the ids held as Arrow strings with their rows took 31
+    assert seen.nbytes < 15 * 100_000
+    seen.close()
+
+
+def test_spilled_ids_read_back_as_written():
+    spilled = SpilledIds()
+    first = pa.array(["x", "T-1", "", None, "票-22", "🙂" * 40], type=pa.string()).slice(1)
+    spilled.append("a.csv", np.array([2, 3, 5, 8, 13]), first)
+    second = pa.array(["T-1", "Ü"], type=pa.large_string())
+    spilled.append("b.csv", np.array([7, 2**40]), second)  # a row past 4 bytes
+    spilled.append("c.csv", np.array([], dtype=np.int64), pa.array([], type=pa.string()))
+    assert len(spilled) == 7
+    assert [spilled.read(n) for n in range(7)] == [
+        ("T-1", "a.csv", 2),
+        ("", "a.csv", 3),
+        (None, "a.csv", 5),
+        ("票-22", "a.csv", 8),
+        ("🙂" * 40, "a.csv", 13),
+        ("T-1", "b.csv", 7),
+        ("Ü", "b.csv", 2**40),
+    ]
+    file = spilled._file
+    assert file is not None and not file.closed
+    spilled.close()
+    assert file.closed
+
+
+def test_a_null_id_repeats_as_the_reference_reads_it():
+    seen = SeenIds()
+    assert seen.add("a.csv", np.array([2, 3]), pa.array([None, ""], type=pa.string())) == []
+    assert seen.add("a.csv", np.array([4, 5]), pa.array(["", None], type=pa.string())) == [
+        Repeat(0, "", "a.csv", 3),
+        Repeat(1, None, "a.csv", 2),  # type: ignore[arg-type]
+    ]
 
 
 def test_equal_ids_hash_alike_however_the_array_is_laid_out():

@@ -2,17 +2,21 @@
 
 `input.duplicates` decides what a repeated ticket id means: `reject` rejects the later row, naming
 where the first one was read; `first` folds the later row into the first. The reference intake keeps
-every id in a dict; a million ids held that way take about 150 MB. Here the ids stay Arrow strings (a
-dozen bytes each), hashed a column at a time to 64 bits (`id_hashes`); each hash is kept with the
-id's sequence number in a few sorted runs (`SortedRuns`). A hash seen twice is only a candidate,
-confirmed by comparing the ids themselves, so a collision of hashes never rejects a row.
+every id in a dict; a million ids held that way take about 150 MB. Here the ids are hashed a column
+at a time to 64 bits (`id_hashes`); each hash is kept in memory with the id's sequence number in a
+few sorted runs (`SortedRuns`), about 14 bytes an id. A hash seen twice is only a candidate,
+confirmed by comparing the ids themselves, which wait with their rows in a temporary file
+(`SpilledIds`), read back only for a candidate: so a collision of hashes never rejects a row, and the
+memory an export's ids take grows by the hashes alone.
 """
 
 from __future__ import annotations
 
+import tempfile
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -68,17 +72,23 @@ def _power_table(base: np.uint64, size: int) -> np.ndarray:
 _POWERS = _Powers()
 
 
-def id_hashes(ids: pa.Array) -> np.ndarray:
-    """A 64-bit hash (uint64) of each id of an Arrow string array, read from its buffers: no
-    Python string is made. A null hashes as an empty id."""
+def _id_offsets(ids: pa.Array) -> np.ndarray:
+    """The offsets of an Arrow string array's ids into its data buffer (count + 1 of them, int64)."""
     offsets_type = _OFFSET_TYPES.get(ids.type)
     if offsets_type is None:
         raise TypeError(f"ticket ids must be Arrow strings, not {ids.type}")
-    count = len(ids)
-    _, offset_buffer, data_buffer = ids.buffers()
+    offset_buffer = ids.buffers()[1]
     if offset_buffer is None:  # an empty array may come without buffers
-        return np.zeros(count, dtype=np.uint64)
-    offsets = np.frombuffer(offset_buffer, dtype=offsets_type)[ids.offset : ids.offset + count + 1].astype(np.int64)
+        return np.zeros(len(ids) + 1, dtype=np.int64)
+    return np.frombuffer(offset_buffer, dtype=offsets_type)[ids.offset : ids.offset + len(ids) + 1].astype(np.int64)
+
+
+def id_hashes(ids: pa.Array) -> np.ndarray:
+    """A 64-bit hash (uint64) of each id of an Arrow string array, read from its buffers: no
+    Python string is made. A null hashes as an empty id."""
+    count = len(ids)
+    offsets = _id_offsets(ids)
+    data_buffer = ids.buffers()[2]
     lengths = np.diff(offsets)
     hashes = lengths.astype(np.uint64) * LENGTH
     if not count or offsets[-1] == offsets[0]:
@@ -223,17 +233,108 @@ def _merged(
     return hashes, numbers
 
 
+@dataclass(frozen=True)
+class _SpilledChunk:
+    """Where one chunk of ids lies in the spill file: its offsets (4 bytes each, counted from the
+    chunk's first id), then its rows, then the ids' UTF-8 bytes."""
+
+    start: int  # the sequence number of its first id
+    count: int
+    position: int  # of its offsets in the file
+    rows_dtype: np.dtype
+    path: str
+    nulls: frozenset[int]  # places of null ids (none in an export's accepted rows)
+
+    @property
+    def rows_position(self) -> int:
+        return self.position + (self.count + 1) * OFFSET_BYTES
+
+    @property
+    def data_position(self) -> int:
+        return self.rows_position + self.count * self.rows_dtype.itemsize
+
+
+OFFSET_BYTES = 4
+OFFSET_TYPE = np.dtype(np.uint32)
+
+
+class SpilledIds:
+    """The ids of the rows audited so far and their rows, in chunks, in a temporary file (made at the
+    first chunk, removed when closed or collected): a repeat's first reading is looked up in it by
+    sequence number, and nothing of it stays in memory but a few numbers a chunk."""
+
+    def __init__(self) -> None:
+        self._file: BinaryIO | None = None
+        self._chunks: list[_SpilledChunk] = []
+        self._starts: list[int] = []  # first sequence number of each chunk
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, path: str, rows: np.ndarray, ids: pa.Array) -> None:
+        """Write a chunk: `ids` (an Arrow string array) and their `rows`, numbered on from the last."""
+        count = len(ids)
+        if not count:
+            return
+        offsets = _id_offsets(ids)
+        if offsets[-1] - offsets[0] > np.iinfo(OFFSET_TYPE).max:
+            raise ValueError("a chunk of ids holds at most 4 GB of text")
+        narrow_rows = _narrow(rows)
+        data_buffer = ids.buffers()[2]
+        body = b"" if data_buffer is None else memoryview(data_buffer)[int(offsets[0]) : int(offsets[-1])]
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="svcaudit-ids-")
+        file = self._file
+        position = file.seek(0, 2)
+        file.write((offsets - offsets[0]).astype(OFFSET_TYPE).tobytes())
+        file.write(narrow_rows.tobytes())
+        file.write(body)
+        nulls = frozenset(np.flatnonzero(np.asarray(ids.is_null())).tolist()) if ids.null_count else frozenset()
+        self._chunks.append(_SpilledChunk(self._count, count, position, narrow_rows.dtype, path, nulls))
+        self._starts.append(self._count)
+        self._count += count
+
+    def read(self, sequence: int) -> tuple[str | None, str, int]:
+        """The id numbered `sequence`, the path it was read from and its row."""
+        chunk = self._chunks[bisect_right(self._starts, sequence) - 1]
+        place = sequence - chunk.start
+        bounds = np.frombuffer(self._pread(chunk.position + place * OFFSET_BYTES, 2 * OFFSET_BYTES), OFFSET_TYPE)
+        itemsize = chunk.rows_dtype.itemsize
+        row = np.frombuffer(self._pread(chunk.rows_position + place * itemsize, itemsize), chunk.rows_dtype)
+        if place in chunk.nulls:
+            ticket_id = None
+        else:
+            ticket_id = self._pread(chunk.data_position + int(bounds[0]), int(bounds[1] - bounds[0])).decode("utf-8")
+        return ticket_id, chunk.path, int(row[0])
+
+    def _pread(self, position: int, size: int) -> bytes:
+        assert self._file is not None
+        self._file.seek(position)
+        return self._file.read(size)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    @property
+    def nbytes(self) -> int:
+        """The memory it takes: its chunks' bookkeeping (the ids themselves are on disk)."""
+        return CHUNK_BOOKKEEPING_BYTES * len(self._chunks)
+
+
+CHUNK_BOOKKEEPING_BYTES = 200  # a chunk's record, its start, its path's reference
+
+
 @dataclass
 class SeenIds:
-    """The ticket ids of the rows audited so far, in reading order, kept in chunks (one per batch
-    with a row kept): an id's sequence number is its chunk's start plus its place in the chunk."""
+    """The ticket ids of the rows audited so far, in reading order: their hashes in memory
+    (`SortedRuns`), the ids and rows in a temporary file (`SpilledIds`), chunk by chunk (one per batch
+    with a row kept). Close it (or let it be collected) to remove the file."""
 
     _runs: SortedRuns = field(default_factory=SortedRuns)
-    _starts: list[int] = field(default_factory=list)  # first sequence number of each chunk
-    _ids: list[pa.Array] = field(default_factory=list)
-    _rows: list[np.ndarray] = field(default_factory=list)
-    _paths: list[str] = field(default_factory=list)
-    _count: int = 0
+    _spilled: SpilledIds = field(default_factory=SpilledIds)
 
     def add(self, path: str, rows: np.ndarray, ids: pa.Array) -> list[Repeat]:
         """Add a batch's ids (an Arrow string array of the rows audited, in order, `rows` their
@@ -265,7 +366,7 @@ class SeenIds:
     ) -> list[Repeat]:
         """The candidates (positions, in order) whose id was read before, or earlier in the batch."""
         found: list[Repeat] = []
-        firsts: dict[str, tuple[str, int]] = {}  # candidate ids -> where they were first read
+        firsts: dict[str | None, tuple[str, int]] = {}  # candidate ids -> where they were first read
         for position in positions.tolist():
             ticket_id = ids[position].as_py()
             first = firsts.get(ticket_id)
@@ -276,27 +377,26 @@ class SeenIds:
                 found.append(Repeat(position, ticket_id, first[0], first[1]))
         return found
 
-    def _first(self, ticket_id: str, hashed: np.uint64) -> tuple[str, int] | None:
+    def _first(self, ticket_id: str | None, hashed: np.uint64) -> tuple[str, int] | None:
         """Where `ticket_id` was first read in an earlier batch, or None."""
         for sequence in self._runs.numbers_of(hashed):
-            chunk = bisect_right(self._starts, sequence) - 1
-            offset = sequence - self._starts[chunk]
-            if self._ids[chunk][offset].as_py() == ticket_id:
-                return self._paths[chunk], int(self._rows[chunk][offset])
+            spilled_id, path, row = self._spilled.read(sequence)
+            if spilled_id == ticket_id:
+                return path, row
         return None
 
     def _remember(self, path: str, rows: np.ndarray, ids: pa.Array, ordered: np.ndarray, places: np.ndarray) -> None:
         """Keep a chunk of ids, `ordered` their hashes sorted and `places` where each is in the chunk."""
         if not len(ids):
             return
-        self._runs.add(ordered, places + self._count)
-        self._starts.append(self._count)
-        self._ids.append(ids)
-        self._rows.append(_narrow(rows))
-        self._paths.append(path)
-        self._count += len(ids)
+        self._runs.add(ordered, places + len(self._spilled))
+        self._spilled.append(path, rows, ids)
+
+    def close(self) -> None:
+        """Remove the file of ids."""
+        self._spilled.close()
 
     @property
     def nbytes(self) -> int:
-        """The memory the ids, rows and hashes take."""
-        return self._runs.nbytes + sum(ids.nbytes for ids in self._ids) + sum(rows.nbytes for rows in self._rows)
+        """The memory the hashes and the chunks' bookkeeping take."""
+        return self._runs.nbytes + self._spilled.nbytes
