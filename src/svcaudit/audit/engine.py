@@ -303,6 +303,7 @@ class Tally:
         self.plan = plan
         self.standard = standard
         self.results = [RuleResult(rule) for rule in standard.rules]
+        self._rule_ids = [rule.id for rule in standard.rules]  # what a shard's state is checked against
         # Findings beyond a few thousand wait on disk (in `findings_dir`, else the system's temp dir);
         # tallies that share a `findings_pool` share its budget of findings in memory.
         self.violations = FindingLog(directory=findings_dir, pool=findings_pool)
@@ -364,7 +365,7 @@ class Tally:
         return {
             "tickets": self.tickets,
             "after_as_of": self.after_as_of,
-            "rule_ids": [r.rule.id for r in self.results],
+            "rule_ids": self._rule_ids,
             "rules": [
                 [r.passed, r.failed, r.pending, r.not_applicable, r.waived, dict(r.reasons)] for r in self.results
             ],
@@ -379,7 +380,7 @@ class Tally:
 
     def absorb(self, state: dict[str, Any]) -> None:
         """Add a shard's state; shards absorbed in input order give the single run's results."""
-        if state["rule_ids"] != [r.rule.id for r in self.results]:
+        if state["rule_ids"] != self._rule_ids:
             raise ValueError("the partial result was made with another standard")
         self.tickets += state["tickets"]
         self.after_as_of += state.get("after_as_of", 0)
@@ -391,10 +392,11 @@ class Tally:
             result.pending += pending_
             result.not_applicable += not_applicable_
             result.waived += waived
-            result.reasons.update(why)
+            if why:
+                result.reasons.update(why)
         self.violations.absorb(state["violations"])
         self.waived.absorb(state["waived"])
-        self.metrics = self.metrics.merge(MetricsAccumulator.from_state(state["metrics"]))
+        self.metrics.absorb(state["metrics"])
         if self.quality is not None and state["quality"] is not None:
             self.quality.absorb(state["quality"])
         for key, other in state["aggregates"].items():

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from svcaudit import reasons
 from svcaudit.audit.engine import Tally, TicketVerdicts
+from svcaudit.audit.group_keys import CURRENT, NONE_LABEL, PREVIOUS, GroupCounts, GroupKeys, Slot
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.metrics import FirstReply, Metric, Resolution
 from svcaudit.errors import UsageError, closest
@@ -62,8 +63,6 @@ def first_reply_histogram(values: Sequence[int]) -> list[int]:
 
 
 GROUP_FIELDS = ("week", "day", "month", "agent", "team", "channel", "priority", "rule")
-NONE_LABEL = "(none)"
-CURRENT, PREVIOUS = "current", "previous"
 
 
 def parse_by(text: str) -> tuple[str, ...]:
@@ -104,7 +103,7 @@ class Group:
     rules (`timed`: their indexes, None for a standard without one) behind its percentiles."""
 
     def __init__(self, plan: AuditPlan, timed: tuple[int | None, int | None], pool: SpillPool) -> None:
-        self.tally = Tally(plan, timed=[index for index in timed if index is not None], findings_pool=pool)
+        self.tally = Tally(plan, timed=timed_rules(timed), findings_pool=pool)
         self.timed = timed
 
     def _times(self, index: int | None) -> list[int]:
@@ -296,8 +295,9 @@ class TablesReport:
 
 class GroupedTally:
     """Counts each judged ticket in the tally of the group it belongs to: an observer of the
-    reference audit (`__call__`), and for the columnar core the split of each batch of ticket rows
-    into its groups (`split`); both make the same groups of the same tickets, in the same order."""
+    reference audit (`__call__`), the absorber of what worker processes judged into groups
+    (`absorb`), and for the columnar core the split of each batch of ticket rows into its groups
+    (`split`); all make the same groups of the same tickets, in the same order."""
 
     def __init__(
         self,
@@ -317,8 +317,14 @@ class GroupedTally:
         self.unit = next((name for name in by if name in TIME_UNITS), None)
         self.period = period
         self.previous_period = previous_period
+        self.keys = GroupKeys(self.fields, self.unit, self.zone, period, previous_period)
         self.timed = (_first_index(standard, FirstReply), _first_index(standard, Resolution))
         self.restart()
+
+    @property
+    def timed_rules(self) -> tuple[int, ...]:
+        """The rules whose measured seconds a group's tally keeps (`Group`)."""
+        return timed_rules(self.timed)
 
     def restart(self) -> None:
         """Forget every ticket counted (a run made again from the start counts them again)."""
@@ -326,46 +332,25 @@ class GroupedTally:
         # Every group's findings share one budget in memory: a year by day and agent makes
         # thousands of groups.
         self.pool = SpillPool()
-        self.tickets = 0
-        self.in_period = 0
-        self.without_time = 0
-        self.after_as_of = 0  # tickets created after --as-of, in a period or not
+        self.counts = GroupCounts()
 
-    def _key(self, ticket: Ticket) -> tuple[str, ...]:
-        opened = ticket.opened_at
-        values = []
-        for name in self.fields:
-            if name in TIME_UNITS:
-                values.append(time_key(opened, name, self.zone) if opened else NONE_LABEL)
-            else:
-                values.append(getattr(ticket, name) or NONE_LABEL)
-        return tuple(values)
-
-    def _group(self, slot: tuple[str, tuple[str, ...]]) -> Group:
+    def _group(self, slot: Slot) -> Group:
         group = self.groups.get(slot)
         if group is None:
             group = self.groups[slot] = Group(self.plan, self.timed, self.pool)
         return group
 
     def __call__(self, verdicts: TicketVerdicts) -> None:
-        ticket = verdicts.ticket
-        self.tickets += 1
-        self.after_as_of += verdicts.after_as_of
-        opened = ticket.opened_at
-        if opened is None:
-            self.without_time += 1
-        which = CURRENT
-        if self.period is not None:
-            if opened is not None and self.period.contains(opened):
-                which = CURRENT
-            elif opened is not None and self.previous_period is not None and self.previous_period.contains(opened):
-                which = PREVIOUS
-            else:
-                return
-        if which == CURRENT:
-            self.in_period += 1
-        slot = (which if self.unit is None else CURRENT, self._key(ticket))
-        self._group(slot).tally.add(verdicts)
+        slot = self.keys.place(verdicts, self.counts)
+        if slot is not None:
+            self._group(slot).tally.add(verdicts)
+
+    def absorb(self, counts: GroupCounts, states: list[tuple[Slot, dict[str, Any]]]) -> None:
+        """A part of the run judged elsewhere (a worker's batch of tickets, `workers.judge_groups`):
+        its counts, and the state of each group it added to, in the order of its tickets."""
+        self.counts.absorb(counts)
+        for slot, state in states:
+            self._group(slot).tally.absorb(state)
 
     def split(self, batch: Batch, accepted: np.ndarray, tickets: dict[int, Ticket]) -> list[tuple[Tally, np.ndarray]]:
         """The groups of a batch's accepted rows, each group's tally with its rows
@@ -376,11 +361,12 @@ class GroupedTally:
 
         opened = columns.opened_column(batch.cols, tickets)
         present = opened != MISSING
-        self.tickets += int(accepted.sum())
-        self.without_time += int((accepted & ~present).sum())
-        self.after_as_of += int((accepted & present & (opened > to_epoch_us(self.as_of))).sum())
+        counts = self.counts
+        counts.tickets += int(accepted.sum())
+        counts.without_time += int((accepted & ~present).sum())
+        counts.after_as_of += int((accepted & present & (opened > to_epoch_us(self.as_of))).sum())
         periods = columns.period_codes(opened, self.period, self.previous_period)
-        self.in_period += int((accepted & (periods == columns.CURRENT_CODE)).sum())
+        counts.in_period += int((accepted & (periods == columns.CURRENT_CODE)).sum())
         if self.unit is not None:
             periods[periods == columns.PREVIOUS_CODE] = columns.CURRENT_CODE
         labelled = [
@@ -426,6 +412,11 @@ class GroupedTally:
         if self.previous_period is None:
             return None, None
         return self.groups.get((PREVIOUS, key)), self.previous_period.label
+
+
+def timed_rules(timed: tuple[int | None, int | None]) -> tuple[int, ...]:
+    """The first-reply and resolution rules a standard has, of the two (`_first_index`)."""
+    return tuple(index for index in timed if index is not None)
 
 
 def _first_index(standard: Standard, metric: type[Metric]) -> int | None:
@@ -486,8 +477,9 @@ def build_report(
 
     grouped = GroupedTally(standard, as_of, by, period, previous_period)
     _, intake = audit_inputs(standard, paths, as_of, encoding, jobs=jobs, columnar=columnar, grouping=grouped)
-    warnings = rejection_warnings(intake, grouped.after_as_of, as_of)
-    if period is not None and grouped.in_period == 0:
+    counts = grouped.counts
+    warnings = rejection_warnings(intake, counts.after_as_of, as_of)
+    if period is not None and counts.in_period == 0:
         warnings.append(reasons.NO_TICKET_IN_PERIOD.text(period=period.label))
     return TablesReport(
         standard=standard,
@@ -498,8 +490,8 @@ def build_report(
         rows=grouped.rows(),
         inputs=intake.inputs,
         rejected=ordered_rejections(intake),
-        tickets=grouped.tickets,
-        tickets_in_period=grouped.in_period,
-        tickets_without_time=grouped.without_time,
+        tickets=counts.tickets,
+        tickets_in_period=counts.in_period,
+        tickets_without_time=counts.without_time,
         warnings=warnings,
     )

@@ -23,7 +23,7 @@ from svcaudit.audit.engine import (
     rejection_warnings,
 )
 from svcaudit.audit.plan import AuditPlan
-from svcaudit.audit.workers import LeftJudges, default_jobs, judge_in_parallel
+from svcaudit.audit.workers import GroupJudging, LeftJudges, default_jobs, judge_groups_in_parallel, judge_in_parallel
 from svcaudit.intake.intake import Intake
 from svcaudit.intake.model import Ticket
 from svcaudit.intake.readers import ColumnarUnfit
@@ -75,11 +75,14 @@ class Audit:
         grouping: Grouping | None = None,
     ) -> None:
         """Judge every ticket into the tally, or with a `grouping` into the tallies of its groups
-        (the audit's own tally then counts none, and the tickets are judged here: a batch of a few
-        hundred tickets can fall into as many groups, whose tallies would cost more to hand back
-        from a worker process than judging them does); otherwise with `jobs` > 1 in worker
-        processes, results absorbed in order."""
-        if jobs > 1 and not self.observers and grouping is None:
+        (the audit's own tally then counts none); with `jobs` > 1 in worker processes, results
+        absorbed in order."""
+        if jobs > 1 and not self.observers:
+            if grouping is not None:
+                judge_groups_in_parallel(
+                    grouping, self.tally, tickets, self.as_of, jobs, self.standard.source, progress
+                )
+                return
             judge_in_parallel(
                 self.tally,
                 tickets,
@@ -220,10 +223,10 @@ def _judged(
     return audit, intake
 
 
-class Grouping(Protocol):
-    """Tallies per group (`grouped.GroupedTally`): what counts each ticket's verdicts, a
-    `columnar.RowSplit` of the core's batches, and `restart` to forget what a run that had to be
-    made again (`ColumnarUnfit`) counted."""
+class Grouping(GroupJudging, Protocol):
+    """Tallies per group (`grouped.GroupedTally`): what counts each ticket's verdicts, what takes
+    in the groups worker processes judged (`GroupJudging`), a `columnar.RowSplit` of the core's
+    batches, and `restart` to forget what a run that had to be made again (`ColumnarUnfit`) counted."""
 
     def __call__(self, verdicts: TicketVerdicts) -> None: ...
 

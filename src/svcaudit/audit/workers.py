@@ -4,7 +4,9 @@ reads and joins the inputs.
 Reading stays in one process, so row accounting and rejections are those of a single run; workers
 judge batches of tickets and hand back plain tallies that are absorbed in input order, so
 violations come out in a single run's order. Aggregate rules (scores) are judged once, after every
-batch is in. (Ticket rows alone need no assembly: the columnar core judges them here.)
+batch is in. For `svcaudit report` a worker places each ticket of its batch in its group and hands
+back a tally a group, each absorbed into that group's. (Ticket rows alone need no assembly: the
+columnar core judges them here.)
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol
 
 from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
+from svcaudit.audit.group_keys import GroupCounts, GroupKeys, Slot
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.errors import WorkerError
 from svcaudit.intake.model import Ticket
@@ -141,6 +145,63 @@ def judge_in_parallel(
     pool, workers = _pool(tally, as_of, jobs, spec, waivers, waivers_path)
     with pool:
         _run(pool, workers, _judge_batch, _batches(tickets), absorb)
+
+
+def judge_groups_in_parallel(
+    grouping: GroupJudging,
+    tally: Tally,
+    tickets: Iterable[Ticket],
+    as_of: datetime,
+    jobs: int,
+    spec: str,
+    progress=None,
+) -> None:
+    """Judge assembled `tickets` in worker processes for `svcaudit report`: each batch's tickets
+    placed in their groups there, each group's tally handed back and absorbed into the group's
+    tally here, batch by batch, so that every group counts its tickets in their order. `tally`
+    gives the standard the workers load where they cannot be forked."""
+    task = partial(_judge_grouped, keys=grouping.keys, timed=grouping.timed_rules)
+
+    def absorb(result: tuple[GroupCounts, list[tuple[Slot, dict[str, Any]]]]) -> None:
+        grouping.absorb(*result)
+        if progress is not None:
+            progress(grouping.counts.tickets)
+
+    pool, workers = _pool(tally, as_of, jobs, spec, None, None)
+    with pool:
+        _run(pool, workers, task, _batches(tickets), absorb)
+
+
+def _judge_grouped(
+    tickets: list[Ticket], keys: GroupKeys, timed: tuple[int, ...]
+) -> tuple[GroupCounts, list[tuple[Slot, dict[str, Any]]]]:
+    """In a worker: a batch of tickets judged, each added to a fresh tally of its group (a report's
+    groups keep no waivers), the groups in the order their first ticket came."""
+    plan, as_of = _WORKER["plan"], _WORKER["as_of"]
+    counts = GroupCounts()
+    tallies: dict[Slot, Tally] = {}
+    for ticket in tickets:
+        verdicts = judge_ticket(plan, ticket, as_of)
+        slot = keys.place(verdicts, counts)
+        if slot is None:
+            continue
+        group = tallies.get(slot)
+        if group is None:
+            group = tallies[slot] = Tally(plan, timed=timed)
+        group.add(verdicts)
+    return counts, [(slot, group.state(by_reference=True)) for slot, group in tallies.items()]
+
+
+class GroupJudging(Protocol):
+    """What `judge_groups_in_parallel` asks of a report's tallies per group (`grouped.GroupedTally`)."""
+
+    keys: GroupKeys
+    counts: GroupCounts
+
+    @property
+    def timed_rules(self) -> tuple[int, ...]: ...
+
+    def absorb(self, counts: GroupCounts, states: list[tuple[Slot, dict[str, Any]]]) -> None: ...
 
 
 def _judge_left(parts: list[tuple[RowsLeft, tuple[int, ...]]]) -> list[dict[str, Any]]:

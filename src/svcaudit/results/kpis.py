@@ -46,17 +46,16 @@ class MetricsAccumulator:
             "reopened": self.reopened,
         }
 
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> MetricsAccumulator:
-        return cls(**{**state, "scores": {k: dict(v) for k, v in state["scores"].items()}})
-
-    def merge(self, other: MetricsAccumulator) -> MetricsAccumulator:
-        merged = MetricsAccumulator()
+    def absorb(self, state: dict[str, Any]) -> None:
+        """Add another accumulator's `state` (a part of the same run)."""
         for name in SCORES:
-            merged.scores[name] = {k: self.scores[name][k] + other.scores[name][k] for k in self.scores[name]}
-        for attribute in ("resolved_with_messages", "first_contact", "with_reopen_data", "reopened"):
-            setattr(merged, attribute, getattr(self, attribute) + getattr(other, attribute))
-        return merged
+            mine, theirs = self.scores[name], state["scores"][name]
+            for key in mine:
+                mine[key] += theirs[key]
+        self.resolved_with_messages += state["resolved_with_messages"]
+        self.first_contact += state["first_contact"]
+        self.with_reopen_data += state["with_reopen_data"]
+        self.reopened += state["reopened"]
 
     def to_dict(self) -> dict[str, float | int | None]:
         def share(part: int, whole: int) -> float | None:
