@@ -6,7 +6,9 @@ Nothing below the CLI exits the process; the CLI turns these into one message an
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -63,6 +65,28 @@ class InputError(SvcauditError):
 
 class WorkerError(SvcauditError):
     """A worker process of `--jobs` stopped without a result (killed, out of memory)."""
+
+
+class TempSpaceError(SvcauditError):
+    """The temporary directory cannot take what an audit puts there (full, or not writable): the
+    user's to fix, not a bug in svcaudit."""
+
+
+@contextmanager
+def spilling(
+    what: str, directory: str | None = None, errors: tuple[type[Exception], ...] = (OSError,)
+) -> Iterator[None]:
+    """Temporary files written for `what` (in `directory`, else the system's temporary directory):
+    an error of `errors` there becomes a TempSpaceError that names the directory and the fix."""
+    try:
+        yield
+    except errors as exc:
+        place = directory or tempfile.gettempdir()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise TempSpaceError(
+            f"cannot write temporary files in {place} ({what}): {reason}; "
+            "free space there, or set TMPDIR to a directory with room"
+        ) from exc
 
 
 class UsageError(SvcauditError):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from svcaudit import reasons
+from svcaudit.errors import spilling
 from svcaudit.intake.accounts import Accounts
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.conversation import Conversations
@@ -36,6 +37,7 @@ GROUPING_IN_MEMORY = "in memory: messages not ordered by ticket"
 GROUPING_SPILLED = "on disk: messages not ordered by ticket, grouped in a temporary SQLite file"
 # Unordered message exports larger than this are grouped on disk.
 SPILL_BYTES = 64 * 1024 * 1024
+GROUPED_ON_DISK = "message rows not ordered by ticket, grouped on disk"
 PICKLE = pickle.HIGHEST_PROTOCOL
 
 Block = tuple[str, list[Message]]  # a ticket id and its consecutive messages
@@ -238,8 +240,10 @@ class MessageJoin:
         messages in the order they were first seen; a conversation keeps its file order before
         `Conversations.complete` sorts it by time.
         """
-        with tempfile.TemporaryDirectory(prefix="svcaudit-") as folder:
-            db = sqlite3.connect(Path(folder) / "join.sqlite")
+        with spilling(GROUPED_ON_DISK):
+            folder = tempfile.TemporaryDirectory(prefix="svcaudit-")
+        with folder as path, spilling(GROUPED_ON_DISK, path, (sqlite3.OperationalError,)):
+            db = sqlite3.connect(Path(path) / "join.sqlite")
             try:
                 db.execute("CREATE TABLE tickets (seq INTEGER PRIMARY KEY, ticket_id TEXT, data BLOB)")
                 db.execute("CREATE TABLE messages (seq INTEGER PRIMARY KEY, ticket_id TEXT, data BLOB)")

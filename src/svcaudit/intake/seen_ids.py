@@ -22,6 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from svcaudit.errors import spilling
+
 # The polynomial hash of an id's UTF-8 bytes: sum of (byte + 1) * BASE**k, plus its length * LENGTH,
 # modulo 2**64 (numpy's unsigned arithmetic wraps). BASE is odd, so every power of it is odd and a
 # change of one byte always changes the hash; being odd, it has an inverse modulo 2**64.
@@ -283,13 +285,14 @@ class SpilledIds:
         narrow_rows = _narrow(rows)
         data_buffer = ids.buffers()[2]
         body = b"" if data_buffer is None else memoryview(data_buffer)[int(offsets[0]) : int(offsets[-1])]
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="svcaudit-ids-")
-        file = self._file
-        position = file.seek(0, 2)
-        file.write((offsets - offsets[0]).astype(OFFSET_TYPE).tobytes())
-        file.write(narrow_rows.tobytes())
-        file.write(body)
+        with spilling("the ticket ids read so far, to find repeated ones"):
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="svcaudit-ids-")
+            file = self._file
+            position = file.seek(0, 2)
+            file.write((offsets - offsets[0]).astype(OFFSET_TYPE).tobytes())
+            file.write(narrow_rows.tobytes())
+            file.write(body)
         nulls = frozenset(np.flatnonzero(np.asarray(ids.is_null())).tolist()) if ids.null_count else frozenset()
         self._chunks.append(_SpilledChunk(self._count, count, position, narrow_rows.dtype, path, nulls))
         self._starts.append(self._count)

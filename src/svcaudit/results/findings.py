@@ -27,6 +27,7 @@ from itertools import islice, starmap
 from pathlib import Path
 from typing import Any, TypeVar
 
+from svcaudit.errors import spilling
 from svcaudit.results.model import Violation, violation_as_row
 
 T = TypeVar("T")
@@ -34,6 +35,7 @@ T = TypeVar("T")
 DEFAULT_SPILL_THRESHOLD = 2_000  # findings in memory (under 1 MB), and the findings in a batch on disk
 DEFAULT_POOL_LIMIT = 50_000  # findings in memory in all the logs of a pool together (about 20 MB)
 SPILL_PREFIX = "svcaudit-findings-"
+SPILLED_FINDINGS = "the findings beyond those kept in memory"
 SPILL_SUFFIX = ".pickle"
 PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
@@ -330,11 +332,13 @@ class FindingLog(Collection[Violation]):
         batch = self._memory
         if not batch:
             return
-        path = self._pool.path() if self._pool is not None else self._file or self._create()
-        # Opened per batch, so that a report with many groups never holds many descriptors open.
-        with open(path, "ab") as handle:
-            start = handle.tell()  # the file's end: a pool's file is written by many logs
-            pickle.dump(batch, handle, PICKLE_PROTOCOL)
+        directory = self._pool._directory if self._pool is not None else self._directory
+        with spilling(SPILLED_FINDINGS, directory):
+            path = self._pool.path() if self._pool is not None else self._file or self._create()
+            # Opened per batch, so that a report with many groups never holds many descriptors open.
+            with open(path, "ab") as handle:
+                start = handle.tell()  # the file's end: a pool's file is written by many logs
+                pickle.dump(batch, handle, PICKLE_PROTOCOL)
         # A segment per batch: any process can read any one of them (`map_batches`).
         self._segments.append(Segment(path, start, len(batch)))
         self._spilled += len(batch)
