@@ -1,7 +1,7 @@
 """Which group of `svcaudit report` a judged ticket counts in, and the tickets a report counted.
 
 Plain values, apart from the groups' tallies (`grouped`): a worker process judging a batch of
-tickets places each in its group with them as the reporting process would (`workers.judge_groups`).
+tickets places each in its group with them as the reporting process would (`workers.judge_groups_in_parallel`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class GroupCounts:
 @dataclass(frozen=True)
 class GroupKeys:
     """Which group a judged ticket counts in: plain values, so that a worker process judging a
-    batch of tickets places each in its group as this process would (`workers.judge_groups`)."""
+    batch of tickets places each in its group as this process would (`workers.judge_groups_in_parallel`)."""
 
     fields: tuple[str, ...]  # the --by fields but `rule`
     unit: str | None  # the time field among them

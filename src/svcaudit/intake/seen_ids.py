@@ -302,16 +302,16 @@ class SpilledIds:
         """The id numbered `sequence`, the path it was read from and its row."""
         chunk = self._chunks[bisect_right(self._starts, sequence) - 1]
         place = sequence - chunk.start
-        bounds = np.frombuffer(self._pread(chunk.position + place * OFFSET_BYTES, 2 * OFFSET_BYTES), OFFSET_TYPE)
+        bounds = np.frombuffer(self._read_at(chunk.position + place * OFFSET_BYTES, 2 * OFFSET_BYTES), OFFSET_TYPE)
         itemsize = chunk.rows_dtype.itemsize
-        row = np.frombuffer(self._pread(chunk.rows_position + place * itemsize, itemsize), chunk.rows_dtype)
+        row = np.frombuffer(self._read_at(chunk.rows_position + place * itemsize, itemsize), chunk.rows_dtype)
         if place in chunk.nulls:
             ticket_id = None
         else:
-            ticket_id = self._pread(chunk.data_position + int(bounds[0]), int(bounds[1] - bounds[0])).decode("utf-8")
+            ticket_id = self._read_at(chunk.data_position + int(bounds[0]), int(bounds[1] - bounds[0])).decode("utf-8")
         return ticket_id, chunk.path, int(row[0])
 
-    def _pread(self, position: int, size: int) -> bytes:
+    def _read_at(self, position: int, size: int) -> bytes:
         assert self._file is not None
         self._file.seek(position)
         return self._file.read(size)
