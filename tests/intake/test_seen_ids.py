@@ -92,6 +92,18 @@ def test_many_batches_keep_few_sorted_runs():
     assert sum(run.size for run in runs.hashes) == len({i for ids in batches for i in ids})
 
 
+@settings(max_examples=100, deadline=None)
+@given(batches=BATCHES, largest=st.integers(1, 40))
+def test_runs_stop_growing_at_their_largest_and_find_the_same_repeats(batches, largest):
+    with mock.patch.object(seen_ids, "MAX_RUN_HASHES", largest):
+        seen = SeenIds()
+        found = [seen.add(path, rows, pa.array(ids, type=pa.string())) for path, rows, ids in laid_out(batches)]
+    assert found == screened(batches)
+    batch_sizes = [len(ids) for ids in batches]
+    for run in seen._runs.hashes:
+        assert run.size <= max(largest, *batch_sizes, 0)  # a batch larger than the limit is one run
+
+
 def test_a_repeat_names_where_the_first_was_read():
     seen = SeenIds()
     assert seen.add("a.csv", np.array([2, 3]), pa.array(["T-1", "Ü-2"])) == []

@@ -40,6 +40,9 @@ FILTER_BITS_PER_HASH = 16
 # Sequence numbers and rows are kept in 4 bytes while they fit (below 4,294,967,296), else in 8.
 MAX_NARROW_NUMBER = np.iinfo(np.uint32).max
 FILTER_MIN_BITS = 1 << 16
+# The largest run of hashes a merge makes (3 MB with their sequence numbers): past it, runs are kept
+# side by side, each searched on its own (a few dozen at ten million ids).
+MAX_RUN_HASHES = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,10 @@ class SortedRuns:
 
     A new batch of hashes is a run of its own, merged with the last run while that is not larger
     than it, so there are about log2(batches) runs and each hash is merged about as many times:
-    no batch sorts what came before it again. A filter of bits, one per value of a hash's top
-    bits, spares the binary searches of the runs for nearly every hash not held."""
+    no batch sorts what came before it again. Runs stop growing at `MAX_RUN_HASHES`: a merge holds
+    both runs and their merge at once, so that merging a million hashes at the end of a large
+    export would be the screen's largest moment of memory. A filter of bits, one per value of a
+    hash's top bits, spares the binary searches of the runs for nearly every hash not held."""
 
     hashes: list[np.ndarray] = field(default_factory=list)
     numbers: list[np.ndarray] = field(default_factory=list)
@@ -156,7 +161,8 @@ class SortedRuns:
         self._mark(hashes)
         self.hashes.append(hashes)
         self.numbers.append(_narrow(numbers))
-        while len(self.hashes) > 1 and self.hashes[-2].size <= self.hashes[-1].size:
+        runs = self.hashes
+        while len(runs) > 1 and runs[-2].size <= runs[-1].size and runs[-2].size + runs[-1].size <= MAX_RUN_HASHES:
             later, later_numbers = self.hashes.pop(), self.numbers.pop()
             earlier, earlier_numbers = self.hashes.pop(), self.numbers.pop()
             merged, merged_numbers = _merged(earlier, later, earlier_numbers, later_numbers)
