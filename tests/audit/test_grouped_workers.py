@@ -130,3 +130,14 @@ def test_worker_groups_are_absorbed_batch_by_batch(monkeypatch):
     monkeypatch.setattr(GroupedTally, "absorb", real_absorb)
     assert tables(standard, SAMPLES, as_of, "week,agent", (None, None, None), jobs=1) == text
     assert judged_here  # one process judges here
+
+
+def test_spawned_workers_make_the_same_tables(monkeypatch):
+    """Where processes cannot be forked, spawned workers load the standard by its source and place
+    the tickets with the keys each task carries."""
+    standard = load_standard("builtin:default")
+    as_of = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    expected = tables(standard, SAMPLES, as_of, "week,agent", ("2026-W47", None, None), jobs=1)
+    assert '"key": {' in expected
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    assert tables(standard, SAMPLES, as_of, "week,agent", ("2026-W47", None, None), jobs=2) == expected
