@@ -120,9 +120,19 @@ def _run(pool: ProcessPoolExecutor, workers: int, task, batches: Iterable[list[A
     for batch in batches:
         pending.append(pool.submit(task, batch))
         while len(pending) >= workers * IN_FLIGHT_PER_JOB:
-            absorb(pending.popleft().result())
+            absorb(_result(pending.popleft(), "tickets"))
     while pending:
-        absorb(pending.popleft().result())
+        absorb(_result(pending.popleft(), "tickets"))
+
+
+def _result(future: Future, judging: str) -> Any:
+    """A worker's result; a worker that died without one (killed, out of memory) is a WorkerError."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerError(
+            f"a worker process judging {judging} stopped (killed, or out of memory?); run again with --jobs 1"
+        ) from None
 
 
 def judge_in_parallel(
@@ -263,12 +273,7 @@ class LeftJudges:
 
     def _absorb_next(self) -> None:
         future, tallies = self.pending.popleft()
-        try:
-            states = future.result()
-        except BrokenProcessPool:
-            raise WorkerError(
-                "a worker process judging ticket rows stopped (killed, or out of memory?); run again with --jobs 1"
-            ) from None
+        states = _result(future, "ticket rows")
         for tally, state in zip(tallies, states, strict=True):
             tally.absorb(state)
 
