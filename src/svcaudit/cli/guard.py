@@ -9,6 +9,8 @@ its exit code (None: 0).
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import traceback
 from collections.abc import Callable
 from typing import ParamSpec
@@ -37,6 +39,17 @@ def say_error(error: SvcauditError) -> None:
         say(problem)
 
 
+def reader_gone() -> None:
+    """The reader of stdout stopped reading (`svcaudit … | head`): what is left of the output goes
+    nowhere, so that neither the rest of the command nor the interpreter's last flush fails on it.
+    Nothing is wrong with the run: the command goes on to its exit code."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
 def guarded(command: Callable[P, int | None]) -> Callable[P, None]:
     """`command` run as a CLI command: its return value is the exit code, an error is one message on
     stderr and exit 2, never a traceback unless its `debug` argument (`--debug`) asks for one."""
@@ -53,6 +66,9 @@ def guarded(command: Callable[P, int | None]) -> Callable[P, None]:
         except KeyboardInterrupt:
             say("interrupted")
             raise typer.Exit(int(ExitCode.ERROR)) from None
+        except BrokenPipeError:  # a listing cut short by its reader; a report's writer handles its own
+            reader_gone()
+            raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - the promise is: no traceback reaches the user
             if kwargs.get("debug"):
                 traceback.print_exc()

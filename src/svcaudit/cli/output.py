@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from svcaudit.cli.guard import say
+from svcaudit.cli.guard import reader_gone, say
 from svcaudit.cli.options import ColorMode
 from svcaudit.errors import UsageError, WorkerError
 
@@ -51,8 +51,11 @@ def width(output: Path | None) -> int | None:
 def emit(text: str, output: Path | None, quiet: bool = False, what: str = "report") -> None:
     """`text` to stdout, or to `output` (said on stderr unless `quiet`)."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            reader_gone()
         return
     try:
         output.write_text(text, encoding="utf-8")
@@ -65,13 +68,17 @@ def emit(text: str, output: Path | None, quiet: bool = False, what: str = "repor
 def write_report(
     reporter: Reporter[R], result: R, options: ReportOptions, output: Path | None, quiet: bool = False
 ) -> None:
-    """The report written by its format to stdout or to `output`, as the format streams it."""
+    """The report written by its format to stdout or to `output`, as the format streams it. A reader
+    of stdout that stops reading (`| head`) gets what it read; the run keeps its exit code."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         if output is None:
-            reporter.write(result, sys.stdout, options)
-            sys.stdout.flush()
+            try:
+                reporter.write(result, sys.stdout, options)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                reader_gone()
             return
         try:
             with output.open("w", encoding="utf-8") as stream:
