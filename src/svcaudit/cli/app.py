@@ -7,6 +7,7 @@ engine, the intake readers or the reporters.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -57,4 +58,15 @@ def main_options(
 
 def main() -> None:
     prepare_process()  # before any command runs, and before any of them imports pyarrow
+    utf8_stdout()
     app()
+
+
+def utf8_stdout() -> None:
+    """Reports are UTF-8 on stdout as in files, whatever the locale: a pipe or file under a legacy
+    code page (Windows' cp1252 or cp1251, a latin-1 locale) could not take the Russian text and box
+    lines of a report."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").replace("_", "-").lower()
+    if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
