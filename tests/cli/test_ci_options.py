@@ -109,3 +109,11 @@ def test_no_color_is_honoured(files):
     assert "\x1b[" in result.stdout
     result = check(tickets, "-s", standard, env={"NO_COLOR": "1"})
     assert "\x1b[" not in result.stdout
+
+
+@pytest.mark.parametrize("option, value", [("--limit", "-5"), ("--jobs", "-1"), ("--max-rejected", "-3")])
+def test_a_negative_count_is_a_usage_error(files, option, value):
+    standard, tickets = files
+    result = check(tickets, "-s", standard, option, value)
+    assert result.exit_code == 2, result.output
+    assert option in result.output

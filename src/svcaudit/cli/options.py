@@ -72,7 +72,7 @@ AsOfOption = Annotated[
 ]
 EncodingOption = Annotated[str | None, typer.Option("--encoding", help="Encoding of the inputs (default: detected).")]
 LimitOption = Annotated[
-    int, typer.Option("--limit", help="Violations and rejected rows shown in text and Markdown (0: all).")
+    int, typer.Option("--limit", min=0, help="Violations and rejected rows shown in text and Markdown (0: all).")
 ]
 ColorOption = Annotated[ColorMode, typer.Option("--color", help="Colour in text output (NO_COLOR is honoured).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
