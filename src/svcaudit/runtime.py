@@ -1,5 +1,5 @@
 """How a process that audits manages its memory: the cycle collector's pace, Arrow's allocator,
-and the module pyarrow would import for nothing.
+and the module pyarrow would import for nothing; and how its worker processes take Ctrl-C.
 
 `prepare_process` is called by the CLI's entry point before any command runs (and so before pyarrow
 is imported: only the modules that read data import it), and by a worker process that was spawned
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 
 # The cycle collector. An audit makes millions of short-lived containers (a row's cells, a message,
@@ -56,3 +57,10 @@ def prepare_process() -> None:
         os.environ.setdefault(name, value)
     if not any(isinstance(finder, _Absent) for finder in sys.meta_path):
         sys.meta_path.insert(0, _Absent())
+
+
+def worker_process() -> None:
+    """Set up a worker process of `--jobs`: Ctrl-C (sent to every process of the terminal's
+    foreground group) is the starting process's to take, which stops the run and says so once; a
+    worker that took it too would print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -26,7 +26,7 @@ from svcaudit.audit.group_keys import GroupCounts, GroupKeys, Slot
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.errors import WorkerError
 from svcaudit.intake.model import Ticket
-from svcaudit.runtime import prepare_process
+from svcaudit.runtime import prepare_process, worker_process
 from svcaudit.standard.model import Standard
 from svcaudit.standard.waivers import Waivers
 
@@ -56,6 +56,11 @@ def _install(standard: Standard, as_of: datetime, waivers: Waivers | None) -> No
     )
 
 
+def _forked(workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from this one, inheriting what `_install` put in `_WORKER`."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_process)
+
+
 def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> None:
     """Worker set-up where processes cannot be forked: load the same standard by its source,
     reading with the preset the parent read with (detected when no standard was given)."""
@@ -65,6 +70,7 @@ def _load(spec: str, preset: str, as_of: datetime, waivers_path: str | None) -> 
     from svcaudit.standard.waivers import load_waivers
 
     prepare_process()  # a spawned process starts at Python's default collector pace
+    worker_process()
     standard = load_standard(spec)
     if standard.input.preset != preset:
         standard = replace(standard, input=replace(standard.input, preset=preset))
@@ -104,7 +110,7 @@ def _pool(
     workers = max(1, jobs)
     if can_fork():
         _install(standard, as_of, waivers)  # inherited by the forked workers
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")), workers
+        return _forked(workers), workers
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -264,7 +270,7 @@ class LeftJudges:
         if self._pool is None:
             # Inherited by the workers, forked at the first task.
             _WORKER.update(plan=self.tally.plan, as_of=self.as_of, waivers=self.waivers, parser=self.parser)
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self._pool = _forked(self.workers)
         parts = [(left, tuple(tally.times)) for left, tally in self._parts]
         self.pending.append((self._pool.submit(_judge_left, parts), [tally for _, tally in self._parts]))
         self._parts, self._rows = [], 0

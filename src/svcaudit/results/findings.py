@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from svcaudit.errors import spilling
 from svcaudit.results.model import Violation, violation_as_row
+from svcaudit.runtime import worker_process
 
 T = TypeVar("T")
 
@@ -237,7 +238,7 @@ class FindingLog(Collection[Violation]):
         memory = list(self._memory) if rows else list(starmap(Violation, self._memory))
         if jobs > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(min(jobs, len(segments)), mp_context=context) as pool:
+            with ProcessPoolExecutor(min(jobs, len(segments)), mp_context=context, initializer=worker_process) as pool:
                 ahead: deque[Future[Any]] = deque()
                 for segment in segments:
                     ahead.append(pool.submit(_map_segment, function, segment, rows))
