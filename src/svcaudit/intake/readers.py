@@ -39,6 +39,7 @@ from svcaudit.intake.encodings import (
     undecodable_bytes,
 )
 from svcaudit.intake.paths import at_path, flatten, is_nested
+from svcaudit.intake.spool import readable
 
 CSV_DELIMITERS = ",;\t|"  # in order of preference when the evidence is even
 SNIFF_BYTES = 64 * 1024  # what the format and the delimiter are judged on
@@ -258,7 +259,7 @@ class ExportFile:
         records: str | None = None,
         records_default: str | None = None,
     ) -> None:
-        self.path = Path(path)
+        self.path = readable(path)  # a pipe or standard input: its copy, read as often as needed
         self.display = str(path)
         # The dotted path of the rows' array in a JSON document: the standard's `input.records`
         # (it must be there), or a preset's (used where the document has it).
