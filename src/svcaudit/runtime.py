@@ -13,6 +13,8 @@ import gc
 import os
 import signal
 import sys
+import threading
+import time
 
 # The cycle collector. An audit makes millions of short-lived containers (a row's cells, a message,
 # a verdict, a finding's row) that reference counting frees as soon as they are done with, and keeps
@@ -60,7 +62,22 @@ def prepare_process() -> None:
 
 
 def worker_process() -> None:
-    """Set up a worker process of `--jobs`: Ctrl-C (sent to every process of the terminal's
-    foreground group) is the starting process's to take, which stops the run and says so once; a
-    worker that took it too would print a traceback of its own."""
+    """Set up a worker process of `--jobs`. Ctrl-C and SIGTERM (sent to every process of a
+    terminal's foreground group, or of a cancelled CI step) are the starting process's to take: it
+    stops the run, its workers with it, and says so once. A worker that took them too would print a
+    traceback of its own, or die while handing back a result, which can leave the starting process
+    waiting for the rest of it. A worker whose starting process is gone (killed outright) ends
+    itself (`_watch_parent`), rather than wait for work that will not come."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_watch_parent, args=(parent,), name="svcaudit-parent-watch", daemon=True).start()
+
+
+PARENT_WATCH_SECONDS = 1.0
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_WATCH_SECONDS)
+    os._exit(1)

@@ -1,6 +1,8 @@
-"""Ctrl-C during a run with worker processes: one line, `svcaudit: interrupted`, exit code 2, no
-traceback from any worker (the terminal sends SIGINT to every process of its foreground group; the
-workers leave it to the process that started them, `runtime.worker_process`), and no process left.
+"""A run with worker processes stopped by Ctrl-C or SIGTERM (a cancelled CI step, `docker stop`):
+one line, `svcaudit: interrupted`, exit code 2, no traceback from any worker (a terminal sends
+SIGINT to every process of its foreground group; the workers leave it to the process that started
+them, `runtime.worker_process`), and no process left. Killed outright, the run's workers end
+themselves once they see it gone.
 """
 
 from __future__ import annotations
@@ -44,8 +46,11 @@ def as_a_terminal_starts_it() -> None:
     os.setpgrp()
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads a process's children from /proc")
-def test_ctrl_c_stops_the_run_with_one_line(tmp_path):
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads a process's children from /proc")
+
+
+def started_with_workers(tmp_path: Path) -> tuple[subprocess.Popen, list[str]]:
+    """A `check --jobs 2` run of conversations, once its worker processes are there."""
     paths = conversation_exports(tmp_path)
     command = [sys.executable, "-m", "svcaudit", "check", *paths, "--as-of", "2026-11-23T12:00:00Z", "--jobs", "2"]
     process = subprocess.Popen(
@@ -54,12 +59,43 @@ def test_ctrl_c_stops_the_run_with_one_line(tmp_path):
     deadline = time.monotonic() + WAIT_FOR_WORKERS
     while not children(process.pid) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert process.poll() is None and children(process.pid), "the run ended before its workers could be interrupted"
-    os.killpg(process.pid, signal.SIGINT)
+    workers = children(process.pid)
+    assert process.poll() is None and workers, "the run ended before its workers could be stopped"
+    return process, workers
+
+
+def gone(pids: list[str], within: float) -> bool:
+    deadline = time.monotonic() + within
+    while any(Path(f"/proc/{pid}").exists() for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@LINUX
+@pytest.mark.parametrize(
+    "stop",
+    [
+        pytest.param(lambda process: os.killpg(process.pid, signal.SIGINT), id="ctrl-c"),
+        pytest.param(lambda process: process.send_signal(signal.SIGTERM), id="sigterm"),
+        pytest.param(lambda process: os.killpg(process.pid, signal.SIGTERM), id="sigterm-to-the-group"),
+    ],
+)
+def test_a_stopped_run_says_so_once_and_leaves_no_process(tmp_path, stop):
+    process, workers = started_with_workers(tmp_path)
+    stop(process)
     _, stderr = process.communicate(timeout=60)
     text = stderr.decode()
     assert process.returncode == 2, text
     assert text.strip().splitlines()[-1] == "svcaudit: interrupted"
     assert "Traceback" not in text and "KeyboardInterrupt" not in text
-    with pytest.raises(ProcessLookupError):
-        os.killpg(process.pid, 0)  # no process of the run is left
+    assert gone(workers, within=10)
+
+
+@LINUX
+def test_workers_end_when_their_run_is_killed_outright(tmp_path):
+    process, workers = started_with_workers(tmp_path)
+    process.kill()
+    process.wait(timeout=60)
+    assert gone(workers, within=10)  # each notices its parent is gone within a second or so

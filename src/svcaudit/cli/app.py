@@ -7,6 +7,7 @@ engine, the intake readers or the reporters.
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated
 
@@ -59,7 +60,15 @@ def main_options(
 def main() -> None:
     prepare_process()  # before any command runs, and before any of them imports pyarrow
     utf8_stdout()
+    signal.signal(signal.SIGTERM, _terminated)
     app()
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (a CI runner cancelling the step, `docker stop`, `kill`) stops the run as Ctrl-C
+    does: the worker processes are stopped with it, none is left waiting for work, and the run
+    says `svcaudit: interrupted`."""
+    raise KeyboardInterrupt
 
 
 def utf8_stdout() -> None:
