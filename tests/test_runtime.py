@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import signal
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -29,7 +30,10 @@ def python_defaults(monkeypatch):
     for name in ALLOCATOR_OPTIONS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     yield
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
     gc.set_threshold(*before)
 
 

@@ -61,6 +61,36 @@ def prepare_process() -> None:
         sys.meta_path.insert(0, _Absent())
 
 
+def stop_on_signals() -> None:
+    """In the process that runs a command: Ctrl-C and SIGTERM (a cancelled CI step, `docker stop`)
+    stop the run (KeyboardInterrupt; the CLI says `interrupted` and exits 2), its workers with it.
+
+    A forked worker carries this handler until `worker_process` replaces it: a signal that comes
+    in between is left to this process. A KeyboardInterrupt raised where Python ignores exceptions
+    (a hook run at a fork) would be lost, so the request is also remembered (`stop_requested`)."""
+    global _RUN_PROCESS
+    _RUN_PROCESS = os.getpid()
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+_RUN_PROCESS: int | None = None
+_STOP_REQUESTED = False
+
+
+def _stop(signum: int, frame: object) -> None:
+    global _STOP_REQUESTED
+    if os.getpid() != _RUN_PROCESS:
+        return  # a worker not set up yet: the run's process stops it
+    _STOP_REQUESTED = True
+    raise KeyboardInterrupt
+
+
+def stop_requested() -> bool:
+    """Whether Ctrl-C or SIGTERM came to this process (`stop_on_signals`)."""
+    return _STOP_REQUESTED
+
+
 def worker_process() -> None:
     """Set up a worker process of `--jobs`. Ctrl-C and SIGTERM (sent to every process of a
     terminal's foreground group, or of a cancelled CI step) are the starting process's to take: it

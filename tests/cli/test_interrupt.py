@@ -15,9 +15,16 @@ import time
 from pathlib import Path
 
 import pytest
+import typer
+
+from svcaudit import runtime
+from svcaudit.cli.guard import guarded
 
 TICKETS = 20_000  # several seconds of judging: the run is still going when Ctrl-C comes
 WAIT_FOR_WORKERS = 60.0
+JOBS = 2
+AS_OF = "2026-11-23T12:00:00Z"
+SETTLE = 0.3  # after the workers are forked: the signal comes to a run at work
 
 
 def conversation_exports(folder: Path) -> list[str]:
@@ -52,15 +59,26 @@ LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads a
 def started_with_workers(tmp_path: Path) -> tuple[subprocess.Popen, list[str]]:
     """A `check --jobs 2` run of conversations, once its worker processes are there."""
     paths = conversation_exports(tmp_path)
-    command = [sys.executable, "-m", "svcaudit", "check", *paths, "--as-of", "2026-11-23T12:00:00Z", "--jobs", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "svcaudit",
+        "check",
+        *paths,
+        "--as-of",
+        "2026-11-23T12:00:00Z",
+        "--jobs",
+        str(JOBS),
+    ]
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=as_a_terminal_starts_it
     )
     deadline = time.monotonic() + WAIT_FOR_WORKERS
-    while not children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+    while len(children(process.pid)) < JOBS and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
+    time.sleep(SETTLE)
     workers = children(process.pid)
-    assert process.poll() is None and workers, "the run ended before its workers could be stopped"
+    assert process.poll() is None and len(workers) == JOBS, "the run ended before its workers could be stopped"
     return process, workers
 
 
@@ -99,3 +117,29 @@ def test_workers_end_when_their_run_is_killed_outright(tmp_path):
     process.kill()
     process.wait(timeout=60)
     assert gone(workers, within=10)  # each notices its parent is gone within a second or so
+
+
+def test_a_stop_whose_interrupt_was_lost_still_ends_the_run_as_interrupted(monkeypatch, capsys):
+    """A KeyboardInterrupt raised where Python ignores exceptions (a hook run at a fork) is lost;
+    the request is remembered, and the command that then finishes is still reported interrupted."""
+    monkeypatch.setattr(runtime, "_RUN_PROCESS", os.getpid())
+    monkeypatch.setattr(runtime, "_STOP_REQUESTED", False)
+
+    def command() -> int:
+        try:
+            runtime._stop(signal.SIGTERM, None)
+        except KeyboardInterrupt:
+            pass  # as Python does with an exception in an at-fork hook
+        return 0
+
+    with pytest.raises(typer.Exit) as ended:
+        guarded(command)()
+    assert ended.value.exit_code == 2
+    assert capsys.readouterr().err == "svcaudit: interrupted\n"
+
+
+def test_a_forked_process_leaves_the_stop_to_the_run(monkeypatch):
+    monkeypatch.setattr(runtime, "_RUN_PROCESS", os.getpid() + 1)  # as seen from a new worker
+    monkeypatch.setattr(runtime, "_STOP_REQUESTED", False)
+    runtime._stop(signal.SIGINT, None)  # neither raises nor asks for a stop
+    assert not runtime.stop_requested()

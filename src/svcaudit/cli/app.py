@@ -7,7 +7,6 @@ engine, the intake readers or the reporters.
 
 from __future__ import annotations
 
-import signal
 import sys
 from typing import Annotated
 
@@ -15,7 +14,7 @@ import typer
 
 from svcaudit import __version__
 from svcaudit.cli import check, library, report, starter
-from svcaudit.runtime import prepare_process
+from svcaudit.runtime import prepare_process, stop_on_signals
 
 app = typer.Typer(
     name="svcaudit",
@@ -60,15 +59,8 @@ def main_options(
 def main() -> None:
     prepare_process()  # before any command runs, and before any of them imports pyarrow
     utf8_stdout()
-    signal.signal(signal.SIGTERM, _terminated)
+    stop_on_signals()
     app()
-
-
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM (a CI runner cancelling the step, `docker stop`, `kill`) stops the run as Ctrl-C
-    does: the worker processes are stopped with it, none is left waiting for work, and the run
-    says `svcaudit: interrupted`."""
-    raise KeyboardInterrupt
 
 
 def utf8_stdout() -> None:

@@ -20,6 +20,7 @@ import typer
 from svcaudit import __version__
 from svcaudit.errors import StandardError, SvcauditError
 from svcaudit.results.exitcodes import ExitCode
+from svcaudit.runtime import stop_requested
 
 P = ParamSpec("P")
 
@@ -58,6 +59,8 @@ def guarded(command: Callable[P, int | None]) -> Callable[P, None]:
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             code = command(*args, **kwargs)
+            if stop_requested():  # its KeyboardInterrupt fell where Python ignores exceptions
+                raise KeyboardInterrupt
         except typer.Exit:
             raise
         except SvcauditError as exc:
