@@ -1,5 +1,6 @@
 """How a process that audits manages its memory: the cycle collector's pace, Arrow's allocator,
-and the module pyarrow would import for nothing; and how its worker processes take Ctrl-C.
+and the module pyarrow would import for nothing; and how a run and its worker processes take Ctrl-C
+and SIGTERM (`stop_on_signals`, `worker_process`).
 
 `prepare_process` is called by the CLI's entry point before any command runs (and so before pyarrow
 is imported: only the modules that read data import it), and by a worker process that was spawned
