@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from svcaudit.cli.guard import reader_gone, say
 from svcaudit.cli.options import ColorMode
@@ -48,14 +50,22 @@ def width(output: Path | None) -> int | None:
     return None
 
 
+@contextmanager
+def _on_stdout() -> Iterator[TextIO]:
+    """Stdout to write a command's output to, flushed after; a reader that stops reading (`| head`)
+    gets what it read, and the command goes on to its exit code (`guard.reader_gone`)."""
+    try:
+        yield sys.stdout
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_gone()
+
+
 def emit(text: str, output: Path | None, quiet: bool = False, what: str = "report") -> None:
     """`text` to stdout, or to `output` (said on stderr unless `quiet`)."""
     if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            reader_gone()
+        with _on_stdout() as stream:
+            stream.write(text)
         return
     try:
         output.write_text(text, encoding="utf-8")
@@ -74,11 +84,8 @@ def write_report(
 
     try:
         if output is None:
-            try:
-                reporter.write(result, sys.stdout, options)
-                sys.stdout.flush()
-            except BrokenPipeError:
-                reader_gone()
+            with _on_stdout() as stream:
+                reporter.write(result, stream, options)
             return
         try:
             with output.open("w", encoding="utf-8") as stream:

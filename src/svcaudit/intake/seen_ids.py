@@ -16,6 +16,7 @@ import tempfile
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import BinaryIO
 
 import numpy as np
@@ -263,6 +264,7 @@ class _SpilledChunk:
 
 
 OFFSET_BYTES = 4
+_START = attrgetter("start")
 OFFSET_TYPE = np.dtype(np.uint32)
 
 
@@ -274,7 +276,6 @@ class SpilledIds:
     def __init__(self) -> None:
         self._file: BinaryIO | None = None
         self._chunks: list[_SpilledChunk] = []
-        self._starts: list[int] = []  # first sequence number of each chunk
         self._count = 0
 
     def __len__(self) -> int:
@@ -301,12 +302,11 @@ class SpilledIds:
             file.write(body)
         nulls = frozenset(np.flatnonzero(np.asarray(ids.is_null())).tolist()) if ids.null_count else frozenset()
         self._chunks.append(_SpilledChunk(self._count, count, position, narrow_rows.dtype, path, nulls))
-        self._starts.append(self._count)
         self._count += count
 
     def read(self, sequence: int) -> tuple[str | None, str, int]:
         """The id numbered `sequence`, the path it was read from and its row."""
-        chunk = self._chunks[bisect_right(self._starts, sequence) - 1]
+        chunk = self._chunks[bisect_right(self._chunks, sequence, key=_START) - 1]
         place = sequence - chunk.start
         bounds = np.frombuffer(self._read_at(chunk.position + place * OFFSET_BYTES, 2 * OFFSET_BYTES), OFFSET_TYPE)
         itemsize = chunk.rows_dtype.itemsize
@@ -326,14 +326,6 @@ class SpilledIds:
         if self._file is not None:
             self._file.close()
             self._file = None
-
-    @property
-    def nbytes(self) -> int:
-        """The memory it takes: its chunks' bookkeeping (the ids themselves are on disk)."""
-        return CHUNK_BOOKKEEPING_BYTES * len(self._chunks)
-
-
-CHUNK_BOOKKEEPING_BYTES = 200  # a chunk's record, its start, its path's reference
 
 
 @dataclass
@@ -407,5 +399,5 @@ class SeenIds:
 
     @property
     def nbytes(self) -> int:
-        """The memory the hashes and the chunks' bookkeeping take."""
-        return self._runs.nbytes + self._spilled.nbytes
+        """The memory the hashes take (the ids are on disk; a chunk's record is a few numbers)."""
+        return self._runs.nbytes
