@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svcaudit.audit.columnar import ColumnAudit, unsupported
+from svcaudit.audit.columnar import ColumnAudit, Subjects, failure_rows, unsupported
 from svcaudit.audit.conditions import conditions_unmet
-from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser
+from svcaudit.audit.engine import Tally, judge_ticket, make_row_parser, violation_row
 from svcaudit.audit.plan import AuditPlan
 from svcaudit.checks.base import Outcome, Status, TicketContext
 from svcaudit.checks.columns import DEFER, FAIL, NOT_APPLICABLE, PASS, PENDING
@@ -437,8 +437,14 @@ def test_every_kernel_settles_rows_as_evaluate_and_conditions_unmet(name, data):
             if code == NOT_APPLICABLE:
                 assert verdicts.texts[verdicts.reasons[position]] == full.reason, (rule.id, ticket)
             if code == FAIL:  # the finding, worded from the kernel's numbers, is evaluate's
-                numbers = verdicts.failure_numbers(np.array([position]))
-                assert check.column_failures(numbers, as_of) == [full], (rule.id, ticket)
+                row = np.array([position])
+                lines = np.array([ticket.ref.row for ticket in tickets])
+                worded = failure_rows(
+                    rule,
+                    Subjects.of(ticket.ref.path, lines, cols, row),
+                    check.column_failures(verdicts.failure_numbers(row), as_of),
+                )
+                assert worded == [violation_row(rule, ticket, full)], (rule.id, ticket)
 
 
 # -- fixed cases ---------------------------------------------------------------------------------

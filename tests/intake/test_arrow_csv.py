@@ -347,3 +347,59 @@ def test_ticket_ids_read_by_arrow_are_those_the_csv_module_reads(tmp_path: Path,
     assert ids[True] == ids[False]
     expected = [f"T{n}" for n in range(12_000) if n not in (7, ragged_at)]
     assert ids[True] == expected
+
+
+# -- reading ahead on a thread -------------------------------------------------------------------
+
+
+def _reading_threads() -> list:
+    import threading
+
+    return [thread for thread in threading.enumerate() if thread.name == "svcaudit-read-ahead"]
+
+
+def test_batches_read_ahead_come_in_order_and_the_thread_ends() -> None:
+    batches = [[np.array([n])] for n in range(50)]
+    got = list(arrow_csv._read_ahead(iter(batches)))
+    assert got == batches
+    assert _reading_threads() == []
+
+
+def test_an_error_of_the_reading_comes_out_after_the_batches_before_it() -> None:
+    def reading():
+        yield "first"
+        yield "second"
+        raise ColumnarUnfit("a ragged row")
+
+    got = []
+    with pytest.raises(ColumnarUnfit, match="a ragged row"):
+        for batch in arrow_csv._read_ahead(reading()):
+            got.append(batch)
+    assert got == ["first", "second"]
+    assert _reading_threads() == []
+
+
+def test_a_consumer_that_stops_early_stops_the_reading() -> None:
+    read = []
+
+    def reading():
+        for n in range(1_000):
+            read.append(n)
+            yield n
+
+    ahead = arrow_csv._read_ahead(reading())
+    assert next(ahead) == 0
+    ahead.close()
+    assert _reading_threads() == []
+    assert len(read) <= 2 + arrow_csv.READ_AHEAD  # the one handed out, those queued, the one being handed
+
+
+def test_a_file_read_ahead_gives_every_row_once(tmp_path: Path) -> None:
+    """Many batches through the thread: the rows and lines of the csv module, and no thread left."""
+    path = tmp_path / "t.csv"
+    path.write_text("ticket_id,created_at\n" + "".join(f"T{n},2026-01-01T00:00:00Z\n" for n in range(5_000)))
+    batches = list(read_cell_batches(ExportFile(path), BatchShape(100, 1 << 10)))
+    assert len(batches) > 10
+    assert [row for batch in batches for row in batch.rows.tolist()] == list(range(2, 5_002))
+    assert [cell for batch in batches for cell in batch.cells[0].to_pylist()] == [f"T{n}" for n in range(5_000)]
+    assert _reading_threads() == []

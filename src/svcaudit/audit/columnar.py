@@ -7,7 +7,8 @@ every rule's column kernel (`checks.columns`) settles the rows it can: passes, p
 not-applicable verdicts with their reasons, which are counted in bulk, and failures it is sure of,
 with the numbers that word them. What the kernels leave is judged in row order (`judge_left`, here
 or in `--jobs` workers): a failed rule is worded by its check's `column_failures` from the kernel's
-numbers, with the functions `evaluate` words it with; a rule a kernel deferred for a row (anything
+numbers, with the functions `evaluate` words it with, a column at a time and straight into finding
+rows; a rule a kernel deferred for a row (anything
 it cannot settle exactly) by its check's `evaluate`, on the row typed by the reference parser; a row
 the vectorised typing was not sure of, or stamped after --as-of, by the whole reference rule loop
 (`engine.judge_ticket`). So findings, their order and wording are the reference's. KPIs and score
@@ -23,10 +24,11 @@ reference into that group's own tally, in row order, after the kernels ran once 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +36,7 @@ import pyarrow as pa
 from svcaudit.audit.column_conditions import settle_conditions
 from svcaudit.audit.engine import Tally, created_after, judge_ticket
 from svcaudit.audit.plan import AuditPlan, RuleStep
-from svcaudit.checks.base import ColumnKernel, Status, TicketContext
+from svcaudit.checks.base import ColumnKernel, FailedColumns, Status, TicketContext
 from svcaudit.checks.columns import (
     DEFER,
     FAIL,
@@ -54,7 +56,9 @@ from svcaudit.intake.model import InputStats, RowRef, Ticket
 from svcaudit.intake.row_batches import RowBatch
 from svcaudit.intake.seen_ids import SeenIds, row_ids
 from svcaudit.results.kpis import SCORES
+from svcaudit.results.model import WHO_FIELDS, violation_row_of
 from svcaudit.results.quality import TicketScore
+from svcaudit.standard.model import Rule
 from svcaudit.timecalc.zoneclock import to_epoch_us
 
 JUDGED = (Status.PASSED, Status.FAILED)
@@ -143,23 +147,13 @@ class ColumnRows:
         return made
 
 
-class FailedRow(NamedTuple):
-    """What a finding names of a ticket row a kernel failed (an `engine.FindingSubject`)."""
-
-    ticket_id: str | None
-    ref: RowRef
-    agent: str | None
-    team: str | None
-    channel: str | None
-    priority: str | None
-
-
 SUBJECT_FIELDS = ("ticket_id", "agent", "team", "channel", "priority")
 
 
 @dataclass
 class Subjects:
-    """The `FailedRow` of each row left: its physical line and its SUBJECT_FIELDS, a list each."""
+    """What the findings of rows a kernel failed name of them: the input's path, each row's
+    physical line, and its SUBJECT_FIELDS, a list each."""
 
     path: str
     lines: list[int]
@@ -174,16 +168,42 @@ class Subjects:
             values[name] = [distinct[code] for code in codes[rows].tolist()]
         return cls(path, lines[rows].tolist(), values)
 
-    def at(self, place: int) -> FailedRow:
-        values = self.values
-        return FailedRow(
-            values["ticket_id"][place],
-            RowRef(self.path, self.lines[place]),
-            values["agent"][place],
-            values["team"][place],
-            values["channel"][place],
-            values["priority"][place],
-        )
+
+@dataclass
+class KernelFailures:
+    """The rows of a batch a rule's kernel failed (not judged whole): the numbers that word their
+    findings (`Check.column_failures`) and what the findings name of each row."""
+
+    numbers: dict[str, np.ndarray]
+    subjects: Subjects
+
+
+def failure_rows(rule: Rule, subjects: Subjects, failed: FailedColumns) -> list[tuple]:
+    """The findings of a kernel's failures as `engine.violation_row` makes them, a row each."""
+    count = len(failed)
+
+    def each(value: Any) -> Iterable[Any]:
+        return itertools.repeat(value, count)
+
+    columns: dict[str, Iterable[Any]] = {
+        "rule": each(rule.id),
+        "ticket_id": subjects.values["ticket_id"],
+        "severity": each(rule.severity.value),
+        "message": failed.reasons,
+        "measured_seconds": failed.measured_seconds or each(None),
+        "target_seconds": failed.target_seconds or each(None),
+        "due_at": failed.due_at or each(None),
+        "evidence": failed.evidence or each(None),
+        "path": each(subjects.path),
+        "row": subjects.lines,
+        "field": each(failed.field),
+        "message_index": each(None),
+        "measured_value": failed.measured_value or each(None),
+        "target_value": failed.target_value or each(None),
+        **{name: subjects.values[name] for name in WHO_FIELDS},
+        "waiver": each(None),
+    }
+    return list(zip(*violation_row_of(columns), strict=False))
 
 
 @dataclass
@@ -198,9 +218,8 @@ class RowsLeft:
     typed: dict[int, Ticket]  # rows the reference typed already, by their place here
     sources: list[tuple[np.ndarray, RowSource]]  # the places of the other rows to type, and their source
     who: list[tuple[str | None, str | None]] | None  # (agent, team) of each row, with a quality score
-    # Per rule: the numbers of its FAIL rows (not judged whole), in row order; None: it failed none.
-    failures: list[dict[str, np.ndarray] | None]
-    subjects: Subjects
+    # Per rule: its FAIL rows (not judged whole), in row order; None: it failed none.
+    failures: list[KernelFailures | None]
 
 
 def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: datetime) -> None:
@@ -212,9 +231,11 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
         for place, typed in zip(places.tolist(), source.tickets(parser), strict=True):
             assert not isinstance(typed, FieldError)  # rows the core typed column-wise are rows the reference types
             tickets[place] = typed
-    worded = [
-        None if numbers is None else iter(step.check.column_failures(numbers, as_of))
-        for step, numbers in zip(steps, left.failures, strict=True)
+    found = [
+        None
+        if failures is None
+        else iter(failure_rows(step.rule, failures.subjects, step.check.column_failures(failures.numbers, as_of)))
+        for step, failures in zip(steps, left.failures, strict=True)
     ]
     quality = tally.quality if left.who is not None else None
     context: list[Any] = [None, None]  # the place whose TicketContext is held, and that context
@@ -224,9 +245,9 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
         whether it was judged, and passed."""
         step = steps[column]
         if left.codes[place, column] == FAIL:
-            found = worded[column]
-            assert found is not None
-            tally.add_outcome(step.index, left.subjects.at(place), next(found))
+            rows = found[column]
+            assert rows is not None
+            tally.add_failure(step.index, next(rows))
             return True, False
         ticket = tickets[place]
         if context[0] != place:
@@ -506,13 +527,19 @@ class ColumnAudit:
             team_codes, teams = cols.coded["team"]
             pairs = zip(agent_codes[rows].tolist(), team_codes[rows].tolist(), strict=True)
             who = [(agents[agent], teams[team]) for agent, team in pairs]
-        failures = [
-            None if not v.failures else v.failure_numbers(rows[(v.codes[rows] == FAIL) & ~whole[rows]])
-            for v in verdicts
-            if v is not None
-        ]
-        subjects = Subjects.of(batch.path, batch.rows, cols, rows)
-        return RowsLeft(whole[rows], codes, typed, sources, who, failures, subjects)
+        failures = []
+        for rule_verdicts in verdicts:
+            if rule_verdicts is None:
+                continue
+            failed = rows[(rule_verdicts.codes[rows] == FAIL) & ~whole[rows]] if rule_verdicts.failures else None
+            failures.append(
+                None
+                if failed is None or failed.size == 0
+                else KernelFailures(
+                    rule_verdicts.failure_numbers(failed), Subjects.of(batch.path, batch.rows, cols, failed)
+                )
+            )
+        return RowsLeft(whole[rows], codes, typed, sources, who, failures)
 
 
 def audit_ticket_rows(

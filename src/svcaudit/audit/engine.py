@@ -34,18 +34,20 @@ from svcaudit.checks.timeline import Timeline
 from svcaudit.intake.columns import ColumnMapping
 from svcaudit.intake.fields import RowParser
 from svcaudit.intake.intake import Intake, TableReading
-from svcaudit.intake.model import InputStats, Rejection, Role, RowRef, Ticket
+from svcaudit.intake.model import InputStats, Rejection, Role, Ticket
 from svcaudit.intake.nulls import NullMarkers
 from svcaudit.intake.presets import HISTORY_FROM_ROWS, HistoryLayout, NestedLayout, get_preset
 from svcaudit.intake.tables import TableShape, expand_folders
 from svcaudit.intake.timestamps import TimestampParser
 from svcaudit.results.findings import FindingLog, SpillPool
 from svcaudit.results.kpis import MetricsAccumulator
-from svcaudit.results.model import RuleResult, Violation, violation_row_of
+from svcaudit.results.model import VIOLATION_FIELDS, RuleResult, Violation, violation_row_of
 from svcaudit.results.quality import QualityAccumulator, TicketScore
 from svcaudit.standard.model import Rule, Standard
 from svcaudit.standard.waivers import Waivers
 
+# Where a finding's row (`violation_row`) holds what a failure is counted and waived by.
+TICKET_ID_AT, MEASURED_AT, WAIVER_AT = (VIOLATION_FIELDS.index(f) for f in ("ticket_id", "measured_seconds", "waiver"))
 # Fields of a message: in a nested transcript they come from `input.messages`, not the columns.
 NESTED_MESSAGE_FIELDS = frozenset({"author_role", "text", "author", "public", "private"})
 
@@ -164,27 +166,7 @@ def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_b
     return Violation(*violation_row(rule, ticket, outcome, waived_because))
 
 
-class FindingSubject(Protocol):
-    """What a finding names of its ticket: a `Ticket`, or a ticket row the columnar core failed
-    without typing it (`columnar.FailedRow`)."""
-
-    @property
-    def ticket_id(self) -> str | None: ...
-    @property
-    def ref(self) -> RowRef | None: ...
-    @property
-    def agent(self) -> str | None: ...
-    @property
-    def team(self) -> str | None: ...
-    @property
-    def channel(self) -> str | None: ...
-    @property
-    def priority(self) -> str | None: ...
-
-
-def violation_row(
-    rule: Rule, ticket: FindingSubject | None, outcome: Outcome, waived_because: str | None = None
-) -> tuple:
+def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_because: str | None = None) -> tuple:
     """A finding as the tuple of its Violation fields (`violation_row_of` puts them in order):
     what a `FindingLog` keeps (`append_row`), without a frozen object made per finding on the
     hot path."""
@@ -344,16 +326,26 @@ class Tally:
         if observe and not verdicts.after_as_of:
             self.metrics.observe(ticket, verdicts.timeline)
 
-    def add_outcome(self, index: int, ticket: FindingSubject, outcome: Outcome) -> None:
+    def add_outcome(self, index: int, ticket: Ticket, outcome: Outcome) -> None:
         """Count one rule's verdict on one ticket: a failure is waived, or kept as a finding."""
-        rule = self.standard.rules[index]
-        if outcome.status is Status.FAILED and self._waive(rule, ticket, outcome):
+        if outcome.status is Status.FAILED:
+            self.add_failure(index, violation_row(self.standard.rules[index], ticket, outcome))
             return
         _tally(self.results[index], outcome)
-        if self.times and index in self.times and outcome.status in _JUDGED and outcome.measured_seconds is not None:
-            self.times[index].append(outcome.measured_seconds)
-        if outcome.status is Status.FAILED and self.keep_violations:
-            self.violations.append_row(violation_row(rule, ticket, outcome))
+        measured = outcome.measured_seconds
+        if self.times and index in self.times and outcome.status is Status.PASSED and measured is not None:
+            self.times[index].append(measured)
+
+    def add_failure(self, index: int, row: tuple) -> None:
+        """Count one rule's failure, given as its finding's row (`violation_row`): waived, or
+        kept as a finding. The columnar core words its failures straight into such rows."""
+        if self.waivers is not None and self._waive(index, row):
+            return
+        self.results[index].failed += 1
+        if self.times and index in self.times and row[MEASURED_AT] is not None:
+            self.times[index].append(row[MEASURED_AT])
+        if self.keep_violations:
+            self.violations.append_row(row)
 
     def state(self, by_reference: bool = False) -> dict[str, Any]:
         """Everything added so far as plain data: what a shard hands on to be merged.
@@ -407,17 +399,16 @@ class Tally:
         if self.waivers is not None and state.get("waiver_use"):
             self.waiver_use = [mine + theirs for mine, theirs in zip(self.waiver_use, state["waiver_use"], strict=True)]
 
-    def _waive(self, rule: Rule, ticket: FindingSubject | None, outcome: Outcome) -> bool:
-        """Count a failure as waived when an active waiver covers it; waived is never dropped."""
-        if self.waivers is None:
-            return False
-        found = self.waivers.find(ticket.ticket_id if ticket else None, rule.id)
+    def _waive(self, index: int, row: tuple) -> bool:
+        """Count a failure (its finding's row) as waived when an active waiver covers it; waived
+        is never dropped."""
+        assert self.waivers is not None
+        found = self.waivers.find(row[TICKET_ID_AT], self._rule_ids[index])
         if found is None:
             return False
         self.waiver_use[found] += 1
-        waiver = self.waivers.active[found]
-        self.results[self.standard.rules.index(rule)].waived += 1
-        self.waived.append_row(violation_row(rule, ticket, outcome, waiver.reason))
+        self.results[index].waived += 1
+        self.waived.append_row(row[:WAIVER_AT] + (self.waivers.active[found].reason,) + row[WAIVER_AT + 1 :])
         return True
 
     def finish(self) -> None:
@@ -428,12 +419,13 @@ class Tally:
         for index, check in self._aggregates.items():
             outcome = check.finish(self.states[index])
             result = self.results[index]
-            if outcome.status is Status.FAILED and self._waive(result.rule, None, outcome):
+            row = violation_row(result.rule, None, outcome) if outcome.status is Status.FAILED else None
+            if row is not None and self.waivers is not None and self._waive(index, row):
                 continue
             _tally(result, outcome)
             result.value = None if outcome.measured_value is None else round(outcome.measured_value, 4)
-            if outcome.status is Status.FAILED and self.keep_violations:
-                self.violations.append(make_violation(result.rule, None, outcome))
+            if row is not None and self.keep_violations:
+                self.violations.append_row(row)
 
 
 def after_as_of_warning(tickets: int, messages: int, as_of: datetime) -> str:

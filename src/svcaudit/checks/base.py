@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -52,6 +52,25 @@ class Outcome(NamedTuple):
     field: str | None = None  # the input field the finding is about
     measured_value: float | None = None  # for non-time measures (scores)
     target_value: float | None = None
+
+
+@dataclass(frozen=True)
+class FailedColumns:
+    """The findings of the rows a column kernel failed, in row order, a field at a time: each
+    list holds a value per row (None: no row has one), `field` is every row's. Worded as
+    `evaluate` words each: the audit makes them finding rows without an Outcome per row."""
+
+    reasons: list[str]
+    measured_seconds: list[int] | None = None
+    target_seconds: list[int] | None = None
+    due_at: list[datetime] | None = None
+    evidence: list[str] | None = None
+    field: str | None = None
+    measured_value: Sequence[float | None] | None = None
+    target_value: Sequence[float | None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.reasons)
 
 
 # A pass without evidence: one object for them all, as most verdicts are such passes.
@@ -184,9 +203,10 @@ class Check(ABC):
         can word with `column_failures`) and defers every other row to `evaluate`."""
         return None
 
-    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> list[Outcome]:
+    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> FailedColumns:
         """The findings of the rows this check's kernel failed (`ColumnVerdicts.fail`), in row
-        order, from the numbers the kernel gave: each the Outcome `evaluate` gives that row."""
+        order, from the numbers the kernel gave: each field of the Outcome `evaluate` gives that
+        row, as a column."""
         raise NotImplementedError(f"{type(self).__name__}'s kernel fails no row")
 
 

@@ -25,6 +25,7 @@ from svcaudit.checks.base import (
     Check,
     CheckEnv,
     ColumnKernel,
+    FailedColumns,
     Outcome,
     TicketContext,
     failed,
@@ -42,6 +43,7 @@ NEEDS_RESOLUTION_DATA = reasons.NEEDS_STATUS.text()
 NEEDS_REOPENS_DATA = reasons.NEEDS_REOPENS.text()
 NO_RESOLUTION_DATA = not_applicable(NEEDS_RESOLUTION_DATA)
 NO_REOPENS_DATA = not_applicable(NEEDS_REOPENS_DATA)
+REOPENS_FIELD = "reopens"  # the input field a finding about reopenings names
 
 
 class ResolutionCheck(Check):
@@ -97,20 +99,29 @@ class ResolutionCheck(Check):
 
         return kernel
 
-    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> list[Outcome]:
+    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> FailedColumns:
         """Rows reopened beyond `max_reopens`, worded as `evaluate` words them (a ticket row has
         no status events to show)."""
-        return [self._reopened(int(reopens), None) for reopens in numbers["reopens"].tolist()]
+        reopens = [int(count) for count in numbers["reopens"].tolist()]
+        return FailedColumns(
+            [self._reopened_reason(count) for count in reopens],
+            field=REOPENS_FIELD,
+            measured_value=reopens,
+            target_value=[self.max_reopens] * len(reopens),
+        )
 
     def _reopened(self, reopens: int, trail: str | None) -> Outcome:
-        times = "time" if reopens == 1 else "times"
         return failed(
-            f"reopened {reopens} {times} (at most {self.max_reopens})",
+            self._reopened_reason(reopens),
             measured_value=reopens,
             target_value=self.max_reopens,
-            field="reopens",
+            field=REOPENS_FIELD,
             evidence=trail,
         )
+
+    def _reopened_reason(self, reopens: int) -> str:
+        times = "time" if reopens == 1 else "times"
+        return f"reopened {reopens} {times} (at most {self.max_reopens})"
 
     def _verdict(
         self, resolved: bool | None, reopens: int | None, final_status: str | None, trail: Callable[[], str | None]

@@ -34,6 +34,7 @@ from svcaudit.checks.base import (
     CheckConfigError,
     CheckEnv,
     ColumnKernel,
+    FailedColumns,
     Outcome,
     Status,
     TicketContext,
@@ -47,7 +48,6 @@ from svcaudit.checks.options import duration_option
 from svcaudit.checks.schema_parts import DURATION
 from svcaudit.intake.model import Message, Ticket
 from svcaudit.timecalc.zoneclock import to_epoch_us as _epoch_us
-from svcaudit.timecalc.zoneclock import utc_instant
 
 if TYPE_CHECKING:
     from svcaudit.checks.columns import ColumnVerdicts, TicketColumns
@@ -209,23 +209,39 @@ class ResponseTimeCheck(Check):
 
         return kernel
 
-    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> list[Outcome]:
+    def column_failures(self, numbers: dict[str, Any], as_of: datetime) -> FailedColumns:
         """Findings worded as `judge_span` words them, from the kernel's numbers: a span from
         `start` to `end` (MISSING: still open at --as-of) that counted `counted` seconds over the
         `allowed` seconds of its `target`, due at `due`."""
+        import numpy as np
+
         from svcaudit.checks.columns import MISSING
+        from svcaudit.timecalc.instant_columns import instant_texts, utc_instants
 
         label, unanswered = self.metric.LABEL, self.metric.UNANSWERED
         as_of_text = format_instant(as_of)
-        columns = (numbers[name].tolist() for name in ("start", "end", "counted", "allowed", "due", "target"))
-        found = []
-        for start, end, counted, allowed, due, target in zip(*columns, strict=True):
-            due_at, opened = utc_instant(due), utc_instant(start)
-            if end == MISSING:
-                found.append(_breached(unanswered, counted, allowed, due_at, target, opened, as_of_text))
+        start, end, due = numbers["start"], numbers["end"], numbers["due"]
+        still_open = end == MISSING
+        counted, allowed = numbers["counted"].tolist(), numbers["allowed"].tolist()
+        columns = zip(
+            still_open.tolist(),
+            counted,
+            allowed,
+            numbers["target"].tolist(),
+            instant_texts(start),
+            instant_texts(np.where(still_open, start, end)),  # an open span's end is never read
+            instant_texts(due),
+            strict=True,
+        )
+        found_reasons, evidence = [], []
+        for waiting, measured, target_seconds, target, started, ended, due_text in columns:
+            if waiting:
+                found_reasons.append(_breached_reason(unanswered, measured, target))
+                evidence.append(_waiting_evidence(started, due_text, as_of_text))
             else:
-                found.append(_late(label, counted, allowed, due_at, target, opened, utc_instant(end)))
-        return found
+                found_reasons.append(_late_reason(label, measured, target_seconds, target))
+                evidence.append(_late_evidence(started, ended, due_text))
+        return FailedColumns(found_reasons, counted, allowed, utc_instants(due), evidence)
 
     # -- what is measured ------------------------------------------------------------------------
 
@@ -299,12 +315,11 @@ def _late(
     fail: the Outcome is made directly, not via **)."""
     return Outcome(
         Status.FAILED,
-        f"{label} took {format_seconds(measured)}, over the target {target} "
-        f"by {format_seconds(measured - target_seconds)}",
+        _late_reason(label, measured, target_seconds, target),
         measured_seconds=measured,
         target_seconds=target_seconds,
         due_at=due,
-        evidence=f"from {format_instant(start)} to {format_instant(end)}; due {format_instant(due)}",
+        evidence=_late_evidence(format_instant(start), format_instant(end), format_instant(due)),
         message=message,
     )
 
@@ -322,7 +337,7 @@ def _breached(
     """The finding of a span still open at --as-of (`as_of`, as written) and over its target."""
     return Outcome(
         Status.FAILED,
-        f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})",
+        _breached_reason(unanswered, elapsed, target),
         measured_seconds=elapsed,
         target_seconds=target_seconds,
         due_at=due,
@@ -331,8 +346,31 @@ def _breached(
     )
 
 
+# The words of these findings, from their numbers and instants as written: one wording for a
+# finding made per ticket (`_late`, `_breached`) and for a column of them (`column_failures`).
+
+
+def _late_reason(label: str, measured: int, target_seconds: int, target: str) -> str:
+    return (
+        f"{label} took {format_seconds(measured)}, over the target {target} "
+        f"by {format_seconds(measured - target_seconds)}"
+    )
+
+
+def _late_evidence(start: str, end: str, due: str) -> str:
+    return f"from {start} to {end}; due {due}"
+
+
+def _breached_reason(unanswered: str, elapsed: int, target: str) -> str:
+    return f"breached: {unanswered} after {format_seconds(elapsed)} (target {target})"
+
+
 def _waiting(start: datetime, due: datetime, as_of: str) -> str:
-    return f"waiting since {format_instant(start)}; due {format_instant(due)}; as of {as_of}"
+    return _waiting_evidence(format_instant(start), format_instant(due), as_of)
+
+
+def _waiting_evidence(start: str, due: str, as_of: str) -> str:
+    return f"waiting since {start}; due {due}; as of {as_of}"
 
 
 def _worst_cycle(outcomes: list[Outcome]) -> Outcome:

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import codecs
 import os
+import queue
 import re
+import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -46,9 +49,10 @@ class BatchShape:
 
 
 # Ticket rows: the column-wise typing and judging pay a fixed cost a batch, so Arrow's blocks are
-# joined into large batches; blocks of 512 KB keep a million-row export's peak flat, where 16 MB
-# blocks took five times as much (and 1 MB blocks 18 MB more, at the same speed).
-TICKET_BATCHES = BatchShape(rows=16_384, block_bytes=1 << 19)
+# joined into large batches. The next batch is parsed while one is audited (`_read_ahead`), and
+# Arrow's streaming reader reads blocks ahead of that, so memory grows with the block: 256 KB
+# blocks keep a million-row export's peak flat.
+TICKET_BATCHES = BatchShape(rows=16_384, block_bytes=1 << 18)
 # Rows made into objects the message join holds until it hands them on (messages, and ticket rows
 # joined to them): smaller batches, and smaller blocks, as message texts make Arrow's read-ahead
 # the larger part of memory.
@@ -141,10 +145,12 @@ def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) ->
         reader = pacsv.open_csv(
             stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
         )
-        for columns in _joined_blocks(reader, width, shape.rows):
-            cells, next_line = lined_batch(export.display, columns, next_line)
-            if cells is not None:
-                yield cells
+        # Closed before the stream is: the reading thread is stopped first.
+        with closing(_read_ahead(_joined_blocks(reader, width, shape.rows))) as batches:
+            for columns in batches:
+                cells, next_line = lined_batch(export.display, columns, next_line)
+                if cells is not None:
+                    yield cells
     except pa.ArrowInvalid as exc:
         raise ColumnarUnfit(f"Arrow could not read it as the csv module does: {exc}") from None
     except (EOFError, OSError) as exc:
@@ -156,6 +162,57 @@ def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) ->
             f"rows cover {next_line - header_line - 1} lines after the header, the file has {scan.lines}",
             rows_trusted=False,
         )
+
+
+READ_AHEAD = 1  # joined batches Arrow's reading runs ahead of the audit, on a thread of its own
+_END = object()
+
+
+def _read_ahead(batches: Iterator[list[pa.Array]]) -> Generator[list[pa.Array], None, None]:
+    """`batches`, produced on a thread of their own up to READ_AHEAD ahead of the consumer:
+    Arrow parses a block without the GIL, so the next batch is parsed while this one is audited.
+    An exception of the reading comes out where its batch would have; the thread is stopped and
+    joined when the consumer stops early."""
+    ready: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def hand(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not hand(batch):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            hand(_Failed(exc))
+            return
+        hand(_END)
+
+    reading = threading.Thread(target=produce, name="svcaudit-read-ahead", daemon=True)
+    reading.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        reading.join()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
 
 
 def _joined_blocks(reader: pacsv.CSVStreamingReader, width: int, batch_rows: int) -> Iterator[list[pa.Array]]:
