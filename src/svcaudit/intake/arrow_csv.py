@@ -28,7 +28,7 @@ from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -36,6 +36,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from svcaudit.intake.readers import ColumnarUnfit, ExportFile
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -145,10 +147,11 @@ def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) ->
         reader = pacsv.open_csv(
             stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
         )
+        lined = _lined_batches(export.display, _joined_blocks(reader, width, shape.rows), next_line)
         # Closed before the stream is: the reading thread is stopped first.
-        with closing(_read_ahead(_joined_blocks(reader, width, shape.rows))) as batches:
-            for columns in batches:
-                cells, next_line = lined_batch(export.display, columns, next_line)
+        with closing(_read_ahead(lined)) as batches:
+            for cells, line_after in batches:
+                next_line = line_after
                 if cells is not None:
                     yield cells
     except pa.ArrowInvalid as exc:
@@ -168,9 +171,10 @@ READ_AHEAD = 1  # joined batches Arrow's reading runs ahead of the audit, on a t
 _END = object()
 
 
-def _read_ahead(batches: Iterator[list[pa.Array]]) -> Generator[list[pa.Array], None, None]:
+def _read_ahead(batches: Iterator[T]) -> Generator[T, None, None]:
     """`batches`, produced on a thread of their own up to READ_AHEAD ahead of the consumer:
-    Arrow parses a block without the GIL, so the next batch is parsed while this one is audited.
+    Arrow parses a block and numpy scans its bytes for line breaks without the GIL, so the next
+    batch is read while this one is audited.
     An exception of the reading comes out where its batch would have; the thread is stopped and
     joined when the consumer stops early."""
     ready: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
@@ -241,6 +245,16 @@ def _joined(blocks: list[pa.RecordBatch], width: int) -> list[pa.Array]:
     if len(blocks) == 1:
         return [blocks[0].column(i) for i in range(width)]
     return [pa.concat_arrays([block.column(i) for block in blocks]) for i in range(width)]
+
+
+def _lined_batches(
+    path: str, batches: Iterator[list[pa.Array]], first_line: int
+) -> Iterator[tuple[CellBatch | None, int]]:
+    """`lined_batch` of each batch in turn, each with the line after its last row."""
+    next_line = first_line
+    for columns in batches:
+        cells, next_line = lined_batch(path, columns, next_line)
+        yield cells, next_line
 
 
 def lined_batch(path: str, columns: list[pa.Array], first_line: int) -> tuple[CellBatch | None, int]:
