@@ -1,6 +1,6 @@
 """The JSON report's findings, encoded a key at a time (`reporters.json.encode_findings`), are the
-text `json.dumps` gives each finding's item, whatever the values of a batch: texts that need
-escaping, numbers of mixed types in one column (1 and 1.0 must stay apart), missing values, due
+text `json.dumps` gives each finding's item (the raw controls it leaves escaped by `json_text`),
+whatever the values of a batch: texts that need escaping, numbers of mixed types in one column (1 and 1.0 must stay apart), missing values, due
 times with and without microseconds, waived findings and a mix of waived and unwaived ones."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from svcaudit.reporters.escaping import json_text
 from svcaudit.reporters.json import ITEM_SEPARATOR, encode_findings
 from svcaudit.results.model import VIOLATION_FIELDS, Violation, violation_as_row
 
@@ -66,7 +67,8 @@ def expected_item(finding: Violation) -> dict:
 
 
 def expected_text(batch: list[Violation]) -> str:
-    return ITEM_SEPARATOR.join(json.dumps(expected_item(finding), ensure_ascii=False) for finding in batch)
+    """Each item as `json.dumps` encodes it, with the raw controls it leaves escaped (`json_text`)."""
+    return json_text(ITEM_SEPARATOR.join(json.dumps(expected_item(finding), ensure_ascii=False) for finding in batch))
 
 
 @settings(max_examples=150, deadline=None)

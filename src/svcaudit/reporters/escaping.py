@@ -118,6 +118,14 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+def has_json_raw(text: str) -> bool:
+    """Whether `json_text` would escape anything in the text. ASCII text is answered from its
+    kind, without a scan, unless it holds a DEL."""
+    if text.isascii():
+        return "\x7f" in text
+    return _JSON_RAW.search(text) is not None
+
+
 def json_text(encoded: str) -> str:
     """Encoded JSON with no raw control character: DEL, C1, bidirectional controls and lone
     surrogates written as `\\u00XX` escapes, which every JSON reader decodes to the same value."""

@@ -18,7 +18,7 @@ from itertools import islice
 from json.encoder import encode_basestring as encode_text  # a str as the encoder writes it without ensure_ascii
 from typing import Any, TextIO
 
-from svcaudit.reporters.escaping import json_text
+from svcaudit.reporters.escaping import has_json_raw, json_text
 from svcaudit.reporters.protocol import ReportOptions
 from svcaudit.results.findings import FindingLog
 from svcaudit.results.model import AuditResult, Violation, violation_as_row, violation_items
@@ -69,7 +69,8 @@ def indented(value: Any, depth: int) -> str:
 def encode_findings(rows: list[tuple], depth: int | None = None) -> str:
     """A batch of findings, given as rows (`violation_as_row`), as a report lists them, no
     separator around: each finding's JSON item (`violation_items`) one a line (the check report),
-    or with `depth` as `json.dumps(indent=2)` writes items `depth` levels down (the tables).
+    or with `depth` as `json.dumps(indent=2)` writes items `depth` levels down (the tables); with
+    no raw control character (`json_text`).
 
     Encoded a key at a time: a value is encoded as `encode_item` encodes it inside the item
     (`_encoded`; every value of an item is a number, a text or null, written alike either way),
@@ -96,24 +97,24 @@ def _item_template(keys: tuple[str, ...], depth: int | None) -> str:
 
 
 def _encoded(values: Sequence[Any]) -> list[str]:
-    """Each value of a column as `encode_item` encodes it: a column of one type (and None) at C
-    speed, a column of mixed types value by value."""
+    """Each value of a column as `encode_item` encodes it, escaped by `json_text`: a column of one
+    type (and None) at C speed, a column of mixed types value by value."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
     if not kinds:
         return ["null"] * len(values)
     if len(kinds) > 1:
-        return ["null" if value is None else encode_item(value) for value in values]
+        return _escaped(["null" if value is None else encode_item(value) for value in values])
     (kind,) = kinds
     encode = encode_text if kind is str else int.__repr__ if kind is int else encode_item
     if None in values:
-        return ["null" if value is None else encode(value) for value in values]
-    return list(map(encode, values))
+        return _escaped(["null" if value is None else encode(value) for value in values])
+    return _escaped(list(map(encode, values)))
 
 
-def escaped_findings(rows: list[tuple], depth: int | None = None) -> str:
-    """`encode_findings` with no raw control character (`json_text`): what a worker hands back."""
-    return json_text(encode_findings(rows, depth))
+def _escaped(encoded: list[str]) -> list[str]:
+    """Encoded values with no raw control character (`json_text`), checked for the column at once."""
+    return list(map(json_text, encoded)) if has_json_raw("".join(encoded)) else encoded
 
 
 def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
@@ -125,10 +126,10 @@ def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
     findings: Collection[Violation] = getattr(result, key)
     if isinstance(findings, FindingLog):
         parallel = jobs if findings.spilled >= PARALLEL_MIN_FINDINGS else 1
-        chunks = findings.map_batches(escaped_findings, parallel, rows=True)
+        chunks = findings.map_batches(encode_findings, parallel, rows=True)
     else:
         source = map(violation_as_row, findings)
-        chunks = (escaped_findings(batch) for batch in iter(lambda: list(islice(source, LIST_BATCH)), []))
+        chunks = (encode_findings(batch) for batch in iter(lambda: list(islice(source, LIST_BATCH)), []))
     for chunk in chunks:
         if chunk:
             yield chunk

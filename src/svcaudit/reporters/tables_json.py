@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, TextIO
 
 from svcaudit.audit.grouped import TablesReport
-from svcaudit.reporters.json import INDENT, escaped_findings, indented, write_object
+from svcaudit.reporters.json import INDENT, encode_findings, indented, write_object
 from svcaudit.reporters.protocol import ReportOptions
 from svcaudit.results.findings import FindingLog
 
@@ -37,7 +37,7 @@ def _group_text(group: dict[str, Any], findings: FindingLog) -> str:
     if not findings:
         return text
     assert text.endswith(_EMPTY_TAIL), "`violations` is the last key of a group"
-    chunks = findings.map_batches(partial(escaped_findings, depth=FINDING_DEPTH), rows=True)
+    chunks = findings.map_batches(partial(encode_findings, depth=FINDING_DEPTH), rows=True)
     items = (",\n" + INDENT * FINDING_DEPTH).join(chunk for chunk in chunks if chunk)
     inside = INDENT * FINDING_DEPTH
     return f"{text[: -len(_EMPTY_TAIL)]}[\n{inside}{items}\n{INDENT * (GROUP_DEPTH + 1)}]\n{INDENT * GROUP_DEPTH}}}"
