@@ -1,6 +1,6 @@
 """How a process that audits manages its memory: the cycle collector's pace, Arrow's allocator,
-and the module pyarrow would import for nothing; and how a run and its worker processes take Ctrl-C
-and SIGTERM (`stop_on_signals`, `worker_process`).
+and the module pyarrow would import for nothing; how a run and its worker processes take Ctrl-C
+and SIGTERM (`stop_on_signals`, `worker_process`); and work mapped by forked workers (`fork_map`).
 
 `prepare_process` is called by the CLI's entry point before any command runs (and so before pyarrow
 is imported: only the modules that read data import it), and by a worker process that was spawned
@@ -16,6 +16,18 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+T = TypeVar("T")
+R = TypeVar("R")
+# Tasks handed to `fork_map`'s workers ahead of the caller, per worker: enough that workers never
+# wait, few enough that results a slow consumer has not taken stay a few MB.
+TASKS_AHEAD_PER_JOB = 2
 
 # The cycle collector. An audit makes millions of short-lived containers (a row's cells, a message,
 # a verdict, a finding's row) that reference counting frees as soon as they are done with, and keeps
@@ -112,3 +124,30 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_WATCH_SECONDS)
     os._exit(1)
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (not on Windows), seeing this process's memory."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(function: Callable[[T], R], tasks: Iterable[T], jobs: int) -> Iterator[R]:
+    """`function(task)` for each task, in order, computed by `jobs` forked worker processes a few
+    tasks ahead of the caller (`TASKS_AHEAD_PER_JOB`). A worker sees this process's memory as it
+    was at the fork, so a task can name what is already here (a finding log's place in a report)
+    instead of carrying it. `function` must be picklable by reference (a module-level function).
+    Raises BrokenProcessPool if a worker dies."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_process) as pool:
+        ahead: deque[Future[Any]] = deque()
+        for task in tasks:
+            ahead.append(pool.submit(function, task))
+            if len(ahead) >= jobs * TASKS_AHEAD_PER_JOB:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()

@@ -284,13 +284,18 @@ class TablesReport:
         would not fit in memory as one list of dicts. Without `violations` the item's last key,
         `violations`, is left empty, for a writer that encodes the group's findings itself."""
         for row in self.rows:
-            yield {
-                "key": row.key,
-                **row.stats.to_dict(),
-                "previous": None if row.previous is None else {"label": row.previous_label, **row.previous.to_dict()},
-                "change": {k: _round(v) for k, v in row.change.items()},
-                "violations": [v.to_dict() for v in row.stats.violations] if violations else [],
-            }
+            yield self.group_dict(row, violations)
+
+    @staticmethod
+    def group_dict(row: GroupRow, violations: bool = True) -> dict[str, Any]:
+        """One group's JSON item (`group_dicts`)."""
+        return {
+            "key": row.key,
+            **row.stats.to_dict(),
+            "previous": None if row.previous is None else {"label": row.previous_label, **row.previous.to_dict()},
+            "change": {k: _round(v) for k, v in row.change.items()},
+            "violations": [v.to_dict() for v in row.stats.violations] if violations else [],
+        }
 
 
 class GroupedTally:

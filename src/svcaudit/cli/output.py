@@ -92,7 +92,7 @@ def write_report(
                 reporter.write(result, stream, options)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    except BrokenProcessPool:  # only the JSON report hands work to processes (options.jobs)
+    except BrokenProcessPool:  # only the JSON formats hand work to processes (options.jobs)
         raise WorkerError(
             "a worker process encoding the JSON report stopped before it finished "
             "(killed, or out of memory?); run again with --jobs 1"

@@ -87,14 +87,14 @@ def report(
         values.bound(until, loaded, "--until", True),
         (since, until),
     )
-    tables = build_report(loaded, files, moment, fields, chosen, before, encoding, values.jobs(jobs))
+    workers = values.jobs(jobs)
+    tables = build_report(loaded, files, moment, fields, chosen, before, encoding, workers)
     if detection is not None:
         tables.warnings[:0] = detection.warnings()
     from svcaudit.reporters import table_reporter
 
-    write_report(
-        table_reporter(format.value), tables, report_options(color, output, limit, csv_formulas=csv_formulas), output
-    )
+    options = report_options(color, output, limit, jobs=workers, csv_formulas=csv_formulas)
+    write_report(table_reporter(format.value), tables, options, output)
     if tables.tickets == 0:
         raise UsageError("the inputs hold no ticket to audit")
 

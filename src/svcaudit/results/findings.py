@@ -14,22 +14,20 @@ on every core (`map_batches`), since each batch on disk can be read by any proce
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import tempfile
 import weakref
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice, starmap
 from pathlib import Path
 from typing import Any, TypeVar
 
 from svcaudit.errors import spilling
 from svcaudit.results.model import Violation, violation_as_row
-from svcaudit.runtime import worker_process
+from svcaudit.runtime import can_fork, fork_map
 
 T = TypeVar("T")
 
@@ -43,9 +41,6 @@ PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
 # On disk a finding is the tuple of its fields: pickling the frozen dataclass itself is three times
 # slower (its generated __getstate__ and __setstate__ run in Python for every finding).
 _as_row = violation_as_row
-# Batches mapped ahead of the caller per worker in `map_batches`: enough that workers never wait,
-# few enough that results a slow consumer has not taken stay a few MB.
-BATCHES_AHEAD_PER_JOB = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,16 +231,8 @@ class FindingLog(Collection[Violation]):
         """
         segments = tuple(self._segments)
         memory = list(self._memory) if rows else list(starmap(Violation, self._memory))
-        if jobs > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(min(jobs, len(segments)), mp_context=context, initializer=worker_process) as pool:
-                ahead: deque[Future[Any]] = deque()
-                for segment in segments:
-                    ahead.append(pool.submit(_map_segment, function, segment, rows))
-                    if len(ahead) >= jobs * BATCHES_AHEAD_PER_JOB:
-                        yield ahead.popleft().result()
-                while ahead:
-                    yield ahead.popleft().result()
+        if jobs > 1 and len(segments) > 1 and can_fork():
+            yield from fork_map(partial(_map_segment, function, rows=rows), segments, min(jobs, len(segments)))
         else:
             for segment in segments:
                 yield _map_segment(function, segment, rows)
