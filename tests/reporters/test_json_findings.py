@@ -1,7 +1,8 @@
 """The JSON report's findings, encoded a key at a time (`reporters.json.encode_findings`), are the
 text `json.dumps` gives each finding's item (the raw controls it leaves escaped by `json_text`),
-whatever the values of a batch: texts that need escaping, numbers of mixed types in one column (1 and 1.0 must stay apart), missing values, due
-times with and without microseconds, waived findings and a mix of waived and unwaived ones."""
+whatever the values of a batch: texts that need escaping, numbers of mixed types in one column (1
+and 1.0 must stay apart), missing values, due times with and without microseconds, waived findings
+and a mix of waived and unwaived ones."""
 
 from __future__ import annotations
 

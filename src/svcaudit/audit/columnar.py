@@ -59,6 +59,7 @@ from svcaudit.results.kpis import SCORES
 from svcaudit.results.model import WHO_FIELDS, violation_row_of
 from svcaudit.results.quality import TicketScore
 from svcaudit.standard.model import Rule
+from svcaudit.timecalc.instant_columns import utc_instants
 from svcaudit.timecalc.zoneclock import to_epoch_us
 
 JUDGED = (Status.PASSED, Status.FAILED)
@@ -192,7 +193,7 @@ def failure_rows(rule: Rule, subjects: Subjects, failed: FailedColumns) -> list[
         "message": failed.reasons,
         "measured_seconds": failed.measured_seconds or each(None),
         "target_seconds": failed.target_seconds or each(None),
-        "due_at": failed.due_at or each(None),
+        "due_at": each(None) if failed.due_at is None else utc_instants(np.asarray(failed.due_at)),
         "evidence": failed.evidence or each(None),
         "path": each(subjects.path),
         "row": subjects.lines,
@@ -204,6 +205,44 @@ def failure_rows(rule: Rule, subjects: Subjects, failed: FailedColumns) -> list[
         "waiver": each(None),
     }
     return list(zip(*violation_row_of(columns), strict=False))
+
+
+def failure_chunk(rule: Rule, subjects: Subjects, failed: FailedColumns) -> pa.RecordBatch | None:
+    """The findings `failure_rows` makes, as a chunk kept as columns (`finding_columns.SCHEMA`);
+    None when a measured or target value is not a whole number, which that schema does not hold."""
+    from svcaudit.results.finding_columns import SCHEMA
+
+    count = len(failed)
+
+    def each(value: Any, kind: pa.DataType) -> pa.Array:
+        return pa.nulls(count, kind) if value is None else pa.repeat(pa.scalar(value, kind), count)
+
+    def given(values: Sequence[Any] | None, kind: pa.DataType) -> pa.Array:
+        return pa.nulls(count, kind) if values is None else pa.array(values, kind)
+
+    for values in (failed.measured_value, failed.target_value):
+        if values is not None and any(value is not None and type(value) is not int for value in values):
+            return None
+    text, number = pa.string(), pa.int64()
+    columns = {
+        "rule": each(rule.id, text),
+        "ticket_id": given(subjects.values["ticket_id"], text),
+        "severity": each(rule.severity.value, text),
+        "message": given(failed.reasons, text),
+        "measured_seconds": given(failed.measured_seconds, number),
+        "target_seconds": given(failed.target_seconds, number),
+        "due_at": given(failed.due_at, number),
+        "evidence": given(failed.evidence, text),
+        "path": each(subjects.path, text),
+        "row": given(subjects.lines, number),
+        "field": each(failed.field, text),
+        "message_index": each(None, number),
+        "measured_value": given(failed.measured_value, number),
+        "target_value": given(failed.target_value, number),
+        **{name: given(subjects.values[name], text) for name in WHO_FIELDS},
+        "waiver": each(None, text),
+    }
+    return pa.RecordBatch.from_arrays([columns[name] for name in SCHEMA.names], schema=SCHEMA)
 
 
 @dataclass
@@ -231,13 +270,15 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
         for place, typed in zip(places.tolist(), source.tickets(parser), strict=True):
             assert not isinstance(typed, FieldError)  # rows the core typed column-wise are rows the reference types
             tickets[place] = typed
+    quality = tally.quality if left.who is not None else None
+    # The kernels' failures as one chunk kept as columns, or else as rows of their own.
+    kernel = _kernel_chunk(tally, steps, left, as_of) if quality is None else None
     found = [
         None
-        if failures is None
+        if failures is None or kernel is not None
         else iter(failure_rows(step.rule, failures.subjects, step.check.column_failures(failures.numbers, as_of)))
         for step, failures in zip(steps, left.failures, strict=True)
     ]
-    quality = tally.quality if left.who is not None else None
     context: list[Any] = [None, None]  # the place whose TicketContext is held, and that context
 
     def judge(place: int, column: int) -> tuple[bool, bool]:
@@ -257,12 +298,28 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
         return outcome.status in JUDGED, outcome.status is Status.PASSED
 
     if quality is None:
-        # Only the rules left on each row, in the reference's order: by row, then by rule.
+        # Only the rules left on each row, in the reference's order: by row, then by rule; the
+        # kernels' failures in a chunk are handed on as its slices between the findings made here.
+        handed = passed_over = 0
+
+        def hand_on_failures() -> None:
+            assert kernel is not None
+            chunk, rules = kernel
+            tally.add_failure_chunk(chunk.slice(handed, passed_over - handed), rules[handed:passed_over])
+
         for place, column in _left_in_order(left):
+            if kernel is not None and column >= 0 and left.codes[place, column] == FAIL:
+                passed_over += 1
+                continue
+            if passed_over > handed:
+                hand_on_failures()
+                handed = passed_over
             if column < 0:
                 tally.add(judge_ticket(plan, tickets[place], as_of), observe=False)
             else:
                 judge(place, column)
+        if passed_over > handed:
+            hand_on_failures()
         return
     for place in range(len(left.whole)):
         if left.whole[place]:
@@ -279,6 +336,33 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
                 score.add(step.weight, passed, step.rule.critical)
         assert left.who is not None
         quality.add(score, *left.who[place])
+
+
+def _kernel_chunk(
+    tally: Tally, steps: list[RuleStep], left: RowsLeft, as_of: datetime
+) -> tuple[pa.RecordBatch, list[int]] | None:
+    """Every failure the kernels settled in `left`, as one chunk kept as columns in the order the
+    reference finds them (by row, then by rule), with each finding's rule (its index in the
+    standard); None when they are to be counted one by one (`Tally.takes_chunks`, a value the
+    chunk cannot hold) or there are none."""
+    if not tally.takes_chunks or not any(failures is not None for failures in left.failures):
+        return None
+    parts, places, columns = [], [], []
+    for column, (step, failures) in enumerate(zip(steps, left.failures, strict=True)):
+        if failures is None:
+            continue
+        failed = step.check.column_failures(failures.numbers, as_of)
+        chunk = failure_chunk(step.rule, failures.subjects, failed)
+        if chunk is None:
+            return None
+        parts.append(chunk)
+        places.append(np.flatnonzero((left.codes[:, column] == FAIL) & ~left.whole))
+        columns.append(np.full(len(failed), column))
+    place, rule_column = np.concatenate(places), np.concatenate(columns)
+    order = np.lexsort((rule_column, place))
+    merged = pa.Table.from_batches(parts).take(pa.array(order)).combine_chunks()
+    rules = [steps[column].index for column in rule_column[order].tolist()]
+    return merged.to_batches()[0], rules
 
 
 def _left_in_order(left: RowsLeft) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ tally; `audit.run` chooses the way for a run.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -346,6 +347,25 @@ class Tally:
             self.times[index].append(row[MEASURED_AT])
         if self.keep_violations:
             self.violations.append_row(row)
+
+    @property
+    def takes_chunks(self) -> bool:
+        """Whether failures can be added as chunks kept as columns (`add_failure_chunk`): not
+        when a waiver may take one, nor when findings are only counted."""
+        return self.waivers is None and self.keep_violations
+
+    def add_failure_chunk(self, chunk: Any, rules: Sequence[int]) -> None:
+        """`add_failure` of each finding of a chunk kept as columns (`results.finding_columns`),
+        finding i a failure of rule `rules[i]`, when `takes_chunks`: counted at once, and the
+        chunk kept as it is."""
+        for index, count in Counter(rules).items():
+            self.results[index].failed += count
+        if self.times:
+            measured = chunk.column("measured_seconds").to_pylist()
+            for index, seconds in zip(rules, measured, strict=True):
+                if index in self.times and seconds is not None:
+                    self.times[index].append(seconds)
+        self.violations.append_columns(chunk)
 
     def state(self, by_reference: bool = False) -> dict[str, Any]:
         """Everything added so far as plain data: what a shard hands on to be merged.

@@ -63,7 +63,7 @@ class FailedColumns:
     reasons: list[str]
     measured_seconds: list[int] | None = None
     target_seconds: list[int] | None = None
-    due_at: list[datetime] | None = None
+    due_at: Sequence[int] | None = None  # epoch microseconds (UTC): a numpy array
     evidence: list[str] | None = None
     field: str | None = None
     measured_value: Sequence[float | None] | None = None

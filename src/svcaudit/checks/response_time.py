@@ -216,7 +216,7 @@ class ResponseTimeCheck(Check):
         import numpy as np
 
         from svcaudit.checks.columns import MISSING
-        from svcaudit.timecalc.instant_columns import instant_texts, utc_instants
+        from svcaudit.timecalc.instant_columns import instant_texts
 
         label, unanswered = self.metric.LABEL, self.metric.UNANSWERED
         as_of_text = format_instant(as_of)
@@ -241,7 +241,7 @@ class ResponseTimeCheck(Check):
             else:
                 found_reasons.append(_late_reason(label, measured, target_seconds, target))
                 evidence.append(_late_evidence(started, ended, due_text))
-        return FailedColumns(found_reasons, counted, allowed, utc_instants(due), evidence)
+        return FailedColumns(found_reasons, counted, allowed, due, evidence)
 
     # -- what is measured ------------------------------------------------------------------------
 

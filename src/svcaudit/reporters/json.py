@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from svcaudit.reporters.escaping import has_json_raw, json_text
 from svcaudit.reporters.protocol import ReportOptions
 from svcaudit.results.findings import FindingLog
-from svcaudit.results.model import AuditResult, Violation, violation_as_row, violation_items
+from svcaudit.results.model import AuditResult, Violation, item_keys, violation_as_row, violation_items
 
 STREAMED = ("violations", "rejected", "waived")
 INDENT = "  "
@@ -85,6 +85,15 @@ def encode_findings(rows: list[tuple], depth: int | None = None) -> str:
     return separator.join([template % values for values in zip(*map(_encoded, columns), strict=True)])
 
 
+def encode_finding_chunk(chunk: Any, depth: int | None = None) -> str:
+    """`encode_findings` of a chunk of findings kept as columns (`results.finding_columns`),
+    encoded a column at a time (`json_columns`)."""
+    from svcaudit.reporters.json_columns import item_texts
+
+    separator = ITEM_SEPARATOR if depth is None else ",\n" + INDENT * depth
+    return separator.join(item_texts(chunk, _item_template(item_keys(waived=False), depth)))
+
+
 @lru_cache(maxsize=8)
 def _item_template(keys: tuple[str, ...], depth: int | None) -> str:
     """`%`-template of a JSON item with these keys, a `%s` for each value: on one line, or as
@@ -126,7 +135,7 @@ def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
     findings: Collection[Violation] = getattr(result, key)
     if isinstance(findings, FindingLog):
         parallel = jobs if findings.spilled >= PARALLEL_MIN_FINDINGS else 1
-        chunks = findings.map_batches(encode_findings, parallel, rows=True)
+        chunks = findings.map_batches(encode_findings, parallel, rows=True, columns=encode_finding_chunk)
     else:
         source = map(violation_as_row, findings)
         chunks = (encode_findings(batch) for batch in iter(lambda: list(islice(source, LIST_BATCH)), []))

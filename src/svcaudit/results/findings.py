@@ -55,6 +55,8 @@ class Segment:
     path: str
     start: int
     count: int
+    # Bytes of one chunk of findings kept as columns (`finding_columns`); 0: pickled rows.
+    columns_size: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,26 @@ class FindingLog(Collection[Violation]):
         elif self._pool is not None:
             self._pool.count()
 
+    def append_columns(self, chunk: Any) -> None:
+        """Append the findings of a chunk kept as columns (`finding_columns`: an Arrow record
+        batch of SCHEMA), in their order. A chunk that would fit beside the findings in memory is
+        kept as rows with them, and so is every chunk of a log in a pool (whose budget counts
+        rows); otherwise it goes to the log's file as it is, after what is in memory."""
+        from svcaudit.results.finding_columns import chunk_bytes, chunk_rows
+
+        if self._pool is not None or len(self._memory) + chunk.num_rows < self.spill_threshold:
+            self.extend_rows(chunk_rows(chunk))
+            return
+        self._spill()
+        data = chunk_bytes(chunk)
+        with spilling(SPILLED_FINDINGS, self._directory):
+            path = self._file or self._create()
+            with open(path, "ab") as handle:
+                start = handle.tell()
+                handle.write(data)
+        self._segments.append(Segment(path, start, chunk.num_rows, len(data)))
+        self._spilled += chunk.num_rows
+
     def extend(self, findings: Iterable[Violation]) -> None:
         self.extend_rows(map(_as_row, findings))
 
@@ -219,9 +241,16 @@ class FindingLog(Collection[Violation]):
             yield from _read(segment)
         yield from starmap(Violation, self._memory)
 
-    def map_batches(self, function: Callable[[list[Any]], T], jobs: int = 1, rows: bool = False) -> Iterator[T]:
+    def map_batches(
+        self,
+        function: Callable[[list[Any]], T],
+        jobs: int = 1,
+        rows: bool = False,
+        columns: Callable[[Any], T] | None = None,
+    ) -> Iterator[T]:
         """`function` applied to the findings a batch at a time, results in order; with `rows`,
-        to the findings as rows (`results.violation_as_row`), which spares making each object.
+        to the findings as rows (`results.violation_as_row`), which spares making each object;
+        with `columns`, a chunk kept as columns (`append_columns`) is given to it as it is.
 
         With `jobs` > 1 and more than one batch on disk, forked worker processes read and map the
         batches on disk, a few ahead of the caller; the batch still in memory is mapped here, last.
@@ -232,10 +261,11 @@ class FindingLog(Collection[Violation]):
         segments = tuple(self._segments)
         memory = list(self._memory) if rows else list(starmap(Violation, self._memory))
         if jobs > 1 and len(segments) > 1 and can_fork():
-            yield from fork_map(partial(_map_segment, function, rows=rows), segments, min(jobs, len(segments)))
+            mapped = partial(_map_segment, function, rows=rows, columns=columns)
+            yield from fork_map(mapped, segments, min(jobs, len(segments)))
         else:
             for segment in segments:
-                yield _map_segment(function, segment, rows)
+                yield _map_segment(function, segment, rows, columns)
         if memory:
             yield function(memory)
 
@@ -345,7 +375,11 @@ class FindingLog(Collection[Violation]):
             self._finalizer = weakref.finalize(self, self._files.remove)
 
 
-def _map_segment(function: Callable[[list[Any]], T], segment: Segment, rows: bool) -> T:
+def _map_segment(
+    function: Callable[[list[Any]], T], segment: Segment, rows: bool, columns: Callable[[Any], T] | None = None
+) -> T:
+    if segment.columns_size and columns is not None:
+        return columns(_read_chunk(segment))
     return function(list(_read_rows(segment) if rows else _read(segment)))
 
 
@@ -354,7 +388,21 @@ def _read(segment: Segment) -> Iterator[Violation]:
     return starmap(Violation, _read_rows(segment))
 
 
+def _read_chunk(segment: Segment) -> Any:
+    """The chunk kept as columns that a segment holds."""
+    from svcaudit.results.finding_columns import read_chunk
+
+    with open(segment.path, "rb") as handle:
+        handle.seek(segment.start)
+        return read_chunk(handle.read(segment.columns_size))
+
+
 def _read_rows(segment: Segment) -> Iterator[tuple]:
+    if segment.columns_size:
+        from svcaudit.results.finding_columns import chunk_rows
+
+        yield from chunk_rows(_read_chunk(segment))
+        return
     left = segment.count
     with open(segment.path, "rb") as handle:
         handle.seek(segment.start)

@@ -336,6 +336,11 @@ _ITEM_KEYS = (*VIOLATION_FIELDS[:_OVERRUN_AT], "overrun_seconds", *VIOLATION_FIE
 _MEASURED, _TARGET, _DUE = (VIOLATION_FIELDS.index(name) for name in ("measured_seconds", "target_seconds", "due_at"))
 
 
+def item_keys(waived: bool) -> tuple[str, ...]:
+    """The keys of a finding's JSON item, in order: `waiver` only for a waived finding."""
+    return _ITEM_KEYS if waived else _ITEM_KEYS[:-1]
+
+
 def violation_dict(row: tuple) -> dict[str, Any]:
     """A finding's JSON item, from its row (`violation_as_row`): what `Violation.to_dict` gives,
     without making the object (`violation_items` of the one row)."""
@@ -360,8 +365,8 @@ def violation_items(rows: Sequence[tuple]) -> tuple[tuple[str, ...], list[Sequen
     ]
     columns.insert(_OVERRUN_AT, overrun)
     if waived and waived[0]:
-        return _ITEM_KEYS, [*columns, waivers]
-    return _ITEM_KEYS[:-1], columns
+        return item_keys(waived=True), [*columns, waivers]
+    return item_keys(waived=False), columns
 
 
 @dataclass
