@@ -63,6 +63,10 @@ from svcaudit.timecalc.instant_columns import utc_instants
 from svcaudit.timecalc.zoneclock import to_epoch_us
 
 JUDGED = (Status.PASSED, Status.FAILED)
+CODES = max(PASS, NOT_APPLICABLE, PENDING, DEFER, FAIL) + 1  # what a kernel can say of a row
+# Kernel failures below this many are made rows: a chunk has fixed costs (a score of Arrow arrays,
+# a segment of its own in the findings file) that a few rows do not pay for.
+CHUNK_MIN_FINDINGS = 256
 
 
 def unsupported(plan: AuditPlan) -> str | None:
@@ -344,8 +348,10 @@ def _kernel_chunk(
     """Every failure the kernels settled in `left`, as one chunk kept as columns in the order the
     reference finds them (by row, then by rule), with each finding's rule (its index in the
     standard); None when they are to be counted one by one (`Tally.takes_chunks`, a value the
-    chunk cannot hold) or there are none."""
-    if not tally.takes_chunks or not any(failures is not None for failures in left.failures):
+    chunk cannot hold) or are too few to pay for a chunk's fixed costs (CHUNK_MIN_FINDINGS: a
+    report's group in a batch)."""
+    found = sum(len(failures.subjects.lines) for failures in left.failures if failures is not None)
+    if not tally.takes_chunks or found < CHUNK_MIN_FINDINGS:
         return None
     parts, places, columns = [], [], []
     for column, (step, failures) in enumerate(zip(steps, left.failures, strict=True)):
@@ -486,10 +492,8 @@ class ColumnAudit:
         # Rows left to the reference: with a quality score every row is (its score is a loop's).
         scored = self.tally.quality is not None and any(s.step.weight for s in self.steps)
         leftover = whole | unsettled | (columned if scored else False)
+        self._count(sinks, verdicts, columned)
         for tally, rows in sinks:
-            in_core = rows[columned[rows]]
-            tally.tickets += in_core.size
-            self._count(tally, verdicts, in_core)
             self._fold(tally, numbers, rows[~after[rows]])
             left = self._left(batch, cols, verdicts, rows[leftover[rows]], whole, deferring, tickets, scored)
             if left is None:
@@ -526,27 +530,52 @@ class ColumnAudit:
             column_step.kernel(cols, verdicts)
         return verdicts
 
-    def _count(self, tally: Tally, verdicts: list[ColumnVerdicts | None], rows: np.ndarray) -> None:
-        """The settled verdicts of `rows`, counted in bulk, rule by rule."""
-        results = tally.results
+    def _count(
+        self, sinks: list[tuple[Tally, np.ndarray]], verdicts: list[ColumnVerdicts | None], columned: np.ndarray
+    ) -> None:
+        """The settled verdicts of each sink's rows in the core (`columned`), counted in bulk, rule
+        by rule, for every sink at once: a report's batch holds rows of a hundred groups."""
+        group = np.full(columned.size, -1, dtype=np.int64)
+        for position, (_, rows) in enumerate(sinks):
+            group[rows] = position
+        core = np.flatnonzero(columned & (group >= 0))
+        groups, count = group[core], len(sinks)
+        tallies = [tally for tally, _ in sinks]
+        for position, tickets in enumerate(np.bincount(groups, minlength=count).tolist()):
+            tallies[position].tickets += tickets
         for index, rule_verdicts in enumerate(verdicts):
             if rule_verdicts is None:
                 continue
-            result = results[index]
-            codes = rule_verdicts.codes[rows]
+            codes = rule_verdicts.codes[core]
+            table = np.bincount(groups * CODES + codes, minlength=count * CODES).reshape(count, CODES)
+            for position in np.flatnonzero(table[:, PASS] | table[:, PENDING]).tolist():
+                result = tallies[position].results[index]
+                result.passed += int(table[position, PASS])
+                result.pending += int(table[position, PENDING])
             passes = codes == PASS
-            result.passed += int(passes.sum())
-            if index in tally.times:
+            if any(index in tally.times for tally in tallies) and passes.any():
                 assert rule_verdicts.measured is not None, "a timed rule's kernel measures what it passes"
-                tally.times[index].frombytes(rule_verdicts.measured[rows][passes].astype(np.int64).tobytes())
-            result.pending += int((codes == PENDING).sum())
+                self._times(tallies, index, groups[passes], rule_verdicts.measured[core][passes])
             not_applicable = codes == NOT_APPLICABLE
             if not_applicable.any():
-                counts = np.bincount(rule_verdicts.reasons[rows][not_applicable], minlength=len(rule_verdicts.texts))
-                for position, count in enumerate(counts):
-                    if count:
-                        result.not_applicable += int(count)
-                        result.reasons[rule_verdicts.texts[position]] += int(count)
+                texts = rule_verdicts.texts
+                reasons = groups[not_applicable] * len(texts) + rule_verdicts.reasons[core][not_applicable]
+                table = np.bincount(reasons, minlength=count * len(texts)).reshape(count, len(texts))
+                for position, text in zip(*np.nonzero(table), strict=True):
+                    result = tallies[position].results[index]
+                    result.not_applicable += int(table[position, text])
+                    result.reasons[texts[text]] += int(table[position, text])
+
+    @staticmethod
+    def _times(tallies: list[Tally], index: int, groups: np.ndarray, measured: np.ndarray) -> None:
+        """The measured seconds of rule `index`'s passes, each in its group's tally, in row order."""
+        order = np.argsort(groups, kind="stable")
+        ends = np.cumsum(np.bincount(groups, minlength=len(tallies)))
+        seconds = measured[order].astype(np.int64)
+        for position, tally in enumerate(tallies):
+            start = ends[position - 1] if position else 0
+            if index in tally.times and ends[position] > start:
+                tally.times[index].frombytes(seconds[start : ends[position]].tobytes())
 
     @staticmethod
     def _numbers(cols: TicketColumns, tickets: dict[int, Ticket]) -> dict[str, np.ndarray]:

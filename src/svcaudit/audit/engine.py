@@ -351,8 +351,9 @@ class Tally:
     @property
     def takes_chunks(self) -> bool:
         """Whether failures can be added as chunks kept as columns (`add_failure_chunk`): not
-        when a waiver may take one, nor when findings are only counted."""
-        return self.waivers is None and self.keep_violations
+        when a waiver may take one, when findings are only counted, or when the findings log keeps
+        rows only (a report's group: its chunks would be a few findings each)."""
+        return self.waivers is None and self.keep_violations and self.violations.keeps_columns
 
     def add_failure_chunk(self, chunk: Any, rules: Sequence[int]) -> None:
         """`add_failure` of each finding of a chunk kept as columns (`results.finding_columns`),

@@ -193,6 +193,12 @@ class FindingLog(Collection[Violation]):
         elif self._pool is not None:
             self._pool.count()
 
+    @property
+    def keeps_columns(self) -> bool:
+        """Whether a chunk kept as columns goes to disk as it is (`append_columns`): not in a pool,
+        whose budget counts rows."""
+        return self._pool is None
+
     def append_columns(self, chunk: Any) -> None:
         """Append the findings of a chunk kept as columns (`finding_columns`: an Arrow record
         batch of SCHEMA), in their order. A chunk that would fit beside the findings in memory is
@@ -200,7 +206,7 @@ class FindingLog(Collection[Violation]):
         rows); otherwise it goes to the log's file as it is, after what is in memory."""
         from svcaudit.results.finding_columns import chunk_bytes, chunk_rows
 
-        if self._pool is not None or len(self._memory) + chunk.num_rows < self.spill_threshold:
+        if not self.keeps_columns or len(self._memory) + chunk.num_rows < self.spill_threshold:
             self.extend_rows(chunk_rows(chunk))
             return
         self._spill()
