@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,3 +91,31 @@ def test_whole_and_fractional_numbers_of_one_column_stay_apart():
     assert text == expected_text(batch)
     assert '"measured_value": 1, ' in text and '"measured_value": 1.0, ' in text
     assert '"target_value": true' in text and '"due_at": "2026-11-02T09:00:00.000005Z"' in text
+
+
+@pytest.mark.parametrize("stream_kind", ["utf-8 file", "text only", "latin-1 file"])
+def test_chunks_given_as_utf8_are_written_in_their_place(stream_kind):
+    """A chunk of items given as UTF-8 (a chunk kept as columns) goes out after what the stream
+    holds, the same text as a chunk given as a string, whatever the stream."""
+    import io
+
+    from svcaudit.reporters.json import write_object
+
+    head = {"before": "ё", "violations": [], "after": 1}
+    chunks = ['{"a": "ё"}', b'{"b": 2}', '{"c": "ж"}'.encode()]
+    expected = io.StringIO()
+    write_object(expected, head, {"violations": [c if isinstance(c, str) else c.decode() for c in chunks]})
+    if stream_kind == "text only":
+        stream = io.StringIO()
+        write_object(stream, head, {"violations": chunks})
+        written = stream.getvalue()
+    else:
+        encoding = "utf-8" if stream_kind == "utf-8 file" else "latin-1"
+        raw = io.BytesIO()
+        stream = io.TextIOWrapper(raw, encoding=encoding, errors="backslashreplace", newline="\n")
+        write_object(stream, head, {"violations": chunks})
+        stream.flush()
+        written = raw.getvalue().decode(encoding)
+        if encoding != "utf-8":
+            expected = io.StringIO(expected.getvalue().encode(encoding, "backslashreplace").decode(encoding))
+    assert written == expected.getvalue()

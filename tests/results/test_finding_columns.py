@@ -80,7 +80,7 @@ def test_a_chunk_is_the_rows_and_encodes_as_they_do(failures):
     assert chunk_rows(read_chunk(chunk_bytes(chunk))) == rows
     if rows:
         for depth in (None, 4):
-            assert encode_finding_chunk(chunk, depth) == encode_findings(rows, depth)
+            assert encode_finding_chunk(chunk, depth).decode("utf-8") == encode_findings(rows, depth)
 
 
 def test_a_value_that_is_not_a_whole_number_keeps_the_rows():

@@ -11,7 +11,9 @@ this one writes.
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
@@ -41,7 +43,7 @@ def write(result: AuditResult, stream: TextIO, options: ReportOptions) -> None:
     write_object(stream, result.to_dict(lists=False), lists)
 
 
-def write_object(stream: TextIO, head: dict[str, Any], streamed: Mapping[str, Iterable[str]]) -> None:
+def write_object(stream: TextIO, head: dict[str, Any], streamed: Mapping[str, Iterable[str | bytes]]) -> None:
     """`head` as `json.dumps(head, indent=2)` writes it, except that each list named in `streamed`
     is written from the texts of its items, a chunk at a time as they come (a chunk is one item or
     several, indented for their place two levels down and joined by ITEM_SEPARATOR)."""
@@ -52,13 +54,29 @@ def write_object(stream: TextIO, head: dict[str, Any], streamed: Mapping[str, It
         if key in streamed:
             first = True
             for chunk in streamed[key]:
-                stream.write(("[\n" + INDENT * 2 if first else ITEM_SEPARATOR) + chunk)
+                stream.write("[\n" + INDENT * 2 if first else ITEM_SEPARATOR)
+                _write_chunk(stream, chunk)
                 first = False
             stream.write("[]" if first else f"\n{INDENT}]")
         else:
             stream.write(indented(head[key], 1))
         stream.write(",\n" if position < len(keys) - 1 else "\n")
     stream.write("}\n")
+
+
+def _write_chunk(stream: TextIO, chunk: str | bytes) -> None:
+    """A chunk of items, given as text or as UTF-8 (`encode_finding_chunk`): the bytes go to a
+    UTF-8 stream's buffer as they are (after what the stream holds), where no line break needs
+    translating."""
+    if isinstance(chunk, str):
+        stream.write(chunk)
+        return
+    raw = getattr(stream, "buffer", None)
+    if raw is not None and os.linesep == "\n" and codecs.lookup(stream.encoding).name == "utf-8":
+        stream.flush()
+        raw.write(chunk)
+    else:
+        stream.write(chunk.decode("utf-8"))
 
 
 def indented(value: Any, depth: int) -> str:
@@ -85,13 +103,13 @@ def encode_findings(rows: list[tuple], depth: int | None = None) -> str:
     return separator.join([template % values for values in zip(*map(_encoded, columns), strict=True)])
 
 
-def encode_finding_chunk(chunk: Any, depth: int | None = None) -> str:
+def encode_finding_chunk(chunk: Any, depth: int | None = None) -> bytes:
     """`encode_findings` of a chunk of findings kept as columns (`results.finding_columns`),
-    encoded a column at a time (`json_columns`)."""
-    from svcaudit.reporters.json_columns import item_texts
+    encoded a column at a time (`json_columns`), as UTF-8."""
+    from svcaudit.reporters.json_columns import items_text
 
     separator = ITEM_SEPARATOR if depth is None else ",\n" + INDENT * depth
-    return separator.join(item_texts(chunk, _item_template(item_keys(waived=False), depth)))
+    return items_text(chunk, _item_template(item_keys(waived=False), depth), separator)
 
 
 @lru_cache(maxsize=8)
@@ -126,13 +144,14 @@ def _escaped(encoded: list[str]) -> list[str]:
     return list(map(json_text, encoded)) if has_json_raw("".join(encoded)) else encoded
 
 
-def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str]:
+def _encoded_items(result: AuditResult, key: str, jobs: int) -> Iterator[str | bytes]:
     """The items of one long list as non-empty chunks of encoded lines, escaped, in order."""
     if key == "rejected":
         for item in result.findings(key):
             yield json_text(encode_item(item))
         return
     findings: Collection[Violation] = getattr(result, key)
+    chunks: Iterable[str | bytes]
     if isinstance(findings, FindingLog):
         parallel = jobs if findings.spilled >= PARALLEL_MIN_FINDINGS else 1
         chunks = findings.map_batches(encode_findings, parallel, rows=True, columns=encode_finding_chunk)

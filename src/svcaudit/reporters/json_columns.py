@@ -1,6 +1,6 @@
 """The JSON items of findings kept as columns (`results.finding_columns`), encoded a column at a time.
 
-The text is `json.encode_findings` of the chunk's rows, byte for byte: each column is made the JSON
+The text is `json.encode_findings` of the chunk's rows, byte for byte, as UTF-8: each column is made the JSON
 text of its values with Arrow's kernels (a number's digits, a text quoted; `null`), a text that
 needs escaping (a quote, a backslash, a control character, or what `json_text` escapes) escaped by
 the very functions that escape a row's, and the items joined from the template of their keys. A
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from json.encoder import encode_basestring as encode_text
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -28,9 +29,11 @@ QUOTE = '"'
 _ESCAPED = '["\\\\\\x00-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]'
 
 
-def item_texts(chunk: pa.RecordBatch, template: str) -> list[str]:
-    """Each finding's JSON item: `template` (`json._item_template` of the chunk's keys, a `%s` a
-    key) filled with the values of the chunk's columns."""
+def items_text(chunk: pa.RecordBatch, template: str, separator: str) -> bytes:
+    """The findings' JSON items, joined by `separator`, as UTF-8: `template` (`json._item_template`
+    of the chunk's keys, a `%s` a key) filled with the values of the chunk's columns. The items are
+    made with the separator after each but the last, so that the text is the bytes Arrow holds
+    them in, never a Python string."""
     literals = template.replace("%%", "\0").split("%s")
     values = _json_values(chunk)
     pieces: list[pa.Array | str] = []
@@ -39,7 +42,12 @@ def item_texts(chunk: pa.RecordBatch, template: str) -> list[str]:
             pieces.append(literal.replace("\0", "%"))
         if value is not None:
             pieces.append(value)
-    return pc.binary_join_element_wise(*pieces, "").to_pylist()
+    count = chunk.num_rows
+    pieces.append(pa.array([separator] * (count - 1) + [""], pa.string()))
+    items = pc.binary_join_element_wise(*pieces, "")
+    _, offsets, data = items.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int32)[items.offset : items.offset + count + 1]
+    return data.slice(int(bounds[0]), int(bounds[-1] - bounds[0])).to_pybytes()
 
 
 def _json_values(chunk: pa.RecordBatch) -> list[pa.Array]:
