@@ -183,31 +183,43 @@ class KernelFailures:
     subjects: Subjects
 
 
+def _finding_fields(
+    rule: Rule, subjects: Subjects, failed: FailedColumns
+) -> tuple[dict[str, Sequence[Any] | None], dict[str, Any]]:
+    """The fields of a kernel's findings: those with a value per finding (None: null in every one),
+    and those with one value for them all. `due_at` is in epoch microseconds."""
+    per_finding = {
+        "ticket_id": subjects.values["ticket_id"],
+        "message": failed.reasons,
+        "measured_seconds": failed.measured_seconds,
+        "target_seconds": failed.target_seconds,
+        "due_at": failed.due_at,
+        "evidence": failed.evidence,
+        "row": subjects.lines,
+        "measured_value": failed.measured_value,
+        "target_value": failed.target_value,
+        **{name: subjects.values[name] for name in WHO_FIELDS},
+    }
+    every = {
+        "rule": rule.id,
+        "severity": rule.severity.value,
+        "path": subjects.path,
+        "field": failed.field,
+        "message_index": None,
+        "waiver": None,
+    }
+    return per_finding, every
+
+
 def failure_rows(rule: Rule, subjects: Subjects, failed: FailedColumns) -> list[tuple]:
     """The findings of a kernel's failures as `engine.violation_row` makes them, a row each."""
     count = len(failed)
-
-    def each(value: Any) -> Iterable[Any]:
-        return itertools.repeat(value, count)
-
-    columns: dict[str, Iterable[Any]] = {
-        "rule": each(rule.id),
-        "ticket_id": subjects.values["ticket_id"],
-        "severity": each(rule.severity.value),
-        "message": failed.reasons,
-        "measured_seconds": failed.measured_seconds or each(None),
-        "target_seconds": failed.target_seconds or each(None),
-        "due_at": each(None) if failed.due_at is None else utc_instants(np.asarray(failed.due_at)),
-        "evidence": failed.evidence or each(None),
-        "path": each(subjects.path),
-        "row": subjects.lines,
-        "field": each(failed.field),
-        "message_index": each(None),
-        "measured_value": failed.measured_value or each(None),
-        "target_value": failed.target_value or each(None),
-        **{name: subjects.values[name] for name in WHO_FIELDS},
-        "waiver": each(None),
-    }
+    per_finding, every = _finding_fields(rule, subjects, failed)
+    due = per_finding["due_at"]
+    per_finding["due_at"] = None if due is None else utc_instants(np.asarray(due))
+    columns: dict[str, Iterable[Any]] = {name: itertools.repeat(value, count) for name, value in every.items()}
+    for name, values in per_finding.items():
+        columns[name] = itertools.repeat(None, count) if values is None else values
     return list(zip(*violation_row_of(columns), strict=False))
 
 
@@ -217,36 +229,21 @@ def failure_chunk(rule: Rule, subjects: Subjects, failed: FailedColumns) -> pa.R
     from svcaudit.results.finding_columns import SCHEMA
 
     count = len(failed)
-
-    def each(value: Any, kind: pa.DataType) -> pa.Array:
-        return pa.nulls(count, kind) if value is None else pa.repeat(pa.scalar(value, kind), count)
-
-    def given(values: Sequence[Any] | None, kind: pa.DataType) -> pa.Array:
-        return pa.nulls(count, kind) if values is None else pa.array(values, kind)
-
-    for values in (failed.measured_value, failed.target_value):
+    per_finding, every = _finding_fields(rule, subjects, failed)
+    for name in ("measured_value", "target_value"):
+        values = per_finding[name]
         if values is not None and any(value is not None and type(value) is not int for value in values):
             return None
-    text, number = pa.string(), pa.int64()
-    columns = {
-        "rule": each(rule.id, text),
-        "ticket_id": given(subjects.values["ticket_id"], text),
-        "severity": each(rule.severity.value, text),
-        "message": given(failed.reasons, text),
-        "measured_seconds": given(failed.measured_seconds, number),
-        "target_seconds": given(failed.target_seconds, number),
-        "due_at": given(failed.due_at, number),
-        "evidence": given(failed.evidence, text),
-        "path": each(subjects.path, text),
-        "row": given(subjects.lines, number),
-        "field": each(failed.field, text),
-        "message_index": each(None, number),
-        "measured_value": given(failed.measured_value, number),
-        "target_value": given(failed.target_value, number),
-        **{name: given(subjects.values[name], text) for name in WHO_FIELDS},
-        "waiver": each(None, text),
-    }
-    return pa.RecordBatch.from_arrays([columns[name] for name in SCHEMA.names], schema=SCHEMA)
+    columns = []
+    for name in SCHEMA.names:
+        kind = SCHEMA.field(name).type
+        if name in every:
+            value = every[name]
+            columns.append(pa.nulls(count, kind) if value is None else pa.repeat(pa.scalar(value, kind), count))
+        else:
+            values = per_finding[name]
+            columns.append(pa.nulls(count, kind) if values is None else pa.array(values, kind))
+    return pa.RecordBatch.from_arrays(columns, schema=SCHEMA)
 
 
 @dataclass
