@@ -72,7 +72,8 @@ def _write_chunk(stream: TextIO, chunk: str | bytes) -> None:
         stream.write(chunk)
         return
     raw = getattr(stream, "buffer", None)
-    if raw is not None and os.linesep == "\n" and codecs.lookup(stream.encoding).name == "utf-8":
+    encoding = getattr(stream, "encoding", None)
+    if raw is not None and encoding and os.linesep == "\n" and codecs.lookup(encoding).name == "utf-8":
         stream.flush()
         raw.write(chunk)
     else:
