@@ -1,10 +1,10 @@
 """The JSON items of findings kept as columns (`results.finding_columns`), encoded a column at a time.
 
-The text is `json.encode_findings` of the chunk's rows, byte for byte, as UTF-8: each column is made the JSON
-text of its values with Arrow's kernels (a number's digits, a text quoted; `null`), a text that
-needs escaping (a quote, a backslash, a control character, or what `json_text` escapes) escaped by
-the very functions that escape a row's, and the items joined from the template of their keys. A
-chunk of a million-row export's findings is encoded in about a third of the time its rows take.
+The text is `json.encode_findings` of the chunk's rows, byte for byte, as UTF-8: each column is
+made the JSON text of its values with Arrow's kernels (a number's digits, a text quoted; `null`),
+a text that needs escaping (a quote, a backslash, a control character, or what `json_text`
+escapes) escaped by the very functions that escape a row's, and the items joined from the
+template of their keys.
 
 pyarrow is imported here, and this module only when such a chunk is encoded.
 """
