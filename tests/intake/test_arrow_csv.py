@@ -403,3 +403,43 @@ def test_a_file_read_ahead_gives_every_row_once(tmp_path: Path) -> None:
     assert [row for batch in batches for row in batch.rows.tolist()] == list(range(2, 5_002))
     assert [cell for batch in batches for cell in batch.cells[0].to_pylist()] == [f"T{n}" for n in range(5_000)]
     assert _reading_threads() == []
+
+
+# -- the pre-scan begun ahead ------------------------------------------------------------------------
+
+
+def test_a_scan_begun_ahead_is_the_one_reading_takes_and_shares(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("ticket_id,created_at\n" + "".join(f"T{n},2026-01-01T00:00:00Z\n" for n in range(500)))
+    scans = []
+    real = arrow_csv._prescan
+    monkeypatch.setattr(arrow_csv, "_prescan", lambda *args: scans.append(args[1]) or real(*args))
+    export = ExportFile(path)
+    arrow_csv.scan_ahead(export)
+    first = [row for batch in read_cell_batches(export) for row in batch.rows.tolist()]
+    again = [row for batch in read_cell_batches(export, BatchShape(100, 1 << 10)) for row in batch.rows.tolist()]
+    assert first == again == list(range(2, 502))
+    assert len(scans) == 1  # begun ahead, taken by both readings
+
+
+def test_what_a_scan_begun_ahead_refuses_is_refused_when_reading(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"ticket_id,created_at\nT1,2026-01-01T00:00:00Z\nT2,a\x00b\n")
+    export = ExportFile(path)
+    arrow_csv.scan_ahead(export)
+    with pytest.raises(ColumnarUnfit, match="NUL"):
+        list(read_cell_batches(export))
+    intake = make_intake(path)  # the reference reader reads it, as without the scan ahead
+    assert sum(len(batch.cells) for batch in intake.row_batches(0)) + len(intake.rejected) == 2
+
+
+@pytest.mark.parametrize("content", [b"", b"ticket_id,created_at\n", b"\xff\xfe\x00", b'{"a": 1}\n'])
+def test_nothing_is_begun_ahead_where_reading_stops_first(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    try:
+        export = ExportFile(path)
+    except InputError:
+        return
+    arrow_csv.scan_ahead(export)
+    assert not arrow_csv._SCANS.get(export)

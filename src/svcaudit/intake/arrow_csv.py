@@ -23,8 +23,10 @@ import os
 import queue
 import re
 import threading
+import weakref
 import zlib
 from collections.abc import Generator, Iterator
+from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,7 +120,7 @@ def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) ->
         offset = _data_offset(export, header_line, compressed)
         if offset is None:
             return  # nothing after the header
-        scan = _prescan(export, offset, delimiter, encoding, compressed, SCAN_BYTES)
+        scan = _scanned(export, _ScanOf(offset, delimiter, encoding, compressed))
     except (EOFError, OSError, zlib.error):
         # A truncated or corrupt gzip stream: the reference reader says where it breaks.
         raise ColumnarUnfit("the file cannot be read to its end") from None
@@ -283,6 +285,62 @@ def _single_byte(encoding: str) -> bool:
     except LookupError:
         return False
     return len(text) == 256 and text[:128] == bytes(range(128)).decode("ascii")
+
+
+@dataclass(frozen=True)
+class _ScanOf:
+    """What a pre-scan of an export's data reads it with."""
+
+    offset: int
+    delimiter: int
+    encoding: str
+    compressed: bool
+
+
+# Each export's pre-scans, begun or done, by what they read it with: an input read twice (the ids
+# of a message join, then its rows) is scanned once, and a scan begun ahead is taken when reading.
+_SCANS: weakref.WeakKeyDictionary[ExportFile, dict[_ScanOf, Future[_Scan]]] = weakref.WeakKeyDictionary()
+
+
+def scan_ahead(export: ExportFile) -> None:
+    """Begin the byte pre-scan of a CSV export on a thread of its own, for `read_cell_batches` to
+    take: it reads the file while the intake decides the date orders, both mostly outside the GIL
+    (numpy, RE2 and file reads). Nothing is begun where reading would refuse the export before
+    the scan, or could not find where its data starts; reading then says why, as always."""
+    if export.format != "csv" or export.empty:
+        return
+    try:
+        encoding = codecs.lookup(export.encoding).name
+        layout = export.csv_layout()
+        if layout is None or (encoding not in UTF8_NAMES and not _single_byte(encoding)):
+            return
+        compressed = export.compressed
+        offset = _data_offset(export, layout[1], compressed)
+    except Exception:  # noqa: BLE001 - reading the export raises it again, where it is accounted
+        return
+    if offset is None:
+        return
+    of = _ScanOf(offset, ord(layout[0].delimiter), encoding, compressed)
+    future: Future[_Scan] = Future()
+    _SCANS.setdefault(export, {})[of] = future
+    threading.Thread(target=_scan_into, args=(future, export, of), name="svcaudit-prescan", daemon=True).start()
+
+
+def _scanned(export: ExportFile, of: _ScanOf) -> _Scan:
+    """The pre-scan of `export` read with `of`: one begun ahead or done before, else made now."""
+    scans = _SCANS.setdefault(export, {})
+    future = scans.get(of)
+    if future is None:
+        future = scans[of] = Future()
+        _scan_into(future, export, of)
+    return future.result()
+
+
+def _scan_into(future: Future[_Scan], export: ExportFile, of: _ScanOf) -> None:
+    try:
+        future.set_result(_prescan(export, of.offset, of.delimiter, of.encoding, of.compressed, SCAN_BYTES))
+    except BaseException as exc:  # raised again by whoever takes the result
+        future.set_exception(exc)
 
 
 def _open_binary(export: ExportFile, compressed: bool) -> BinaryIO:

@@ -81,6 +81,11 @@ class Intake:
         self._tables = {reading.spec.name: reading for reading in tables}
         classifier = Classifier(mapping, parser, accounts.warnings, layout, thread, history, date_order)
         exports = [ExportFile(p, encoding, records, records_default) for p in paths]
+        if columnar and not tables and any(export.format == "csv" for export in exports):
+            from svcaudit.intake.arrow_csv import scan_ahead  # pyarrow: only when data is read
+
+            for export in exports:
+                scan_ahead(export)  # beside the date orders' search, which classifying makes
         if tables:
             by_table = TableClassifier(classifier, self._tables)
             accounts.inputs.extend(by_table.classify(export) for export in exports)

@@ -520,8 +520,10 @@ class ExportFile:
                 return header
 
     def _clean_header(self, header: list[str], line: int) -> list[str]:
-        """Column names: trimmed, blank ones named `column_N`, repeated ones `name_2`."""
+        """Column names: trimmed, blank ones named `column_N`, repeated ones `name_2` (noted in
+        `renamed`, the same however often the header is read)."""
         names: list[str] = []
+        renamed: list[RenamedColumn] = []
         first_index: dict[str, int] = {}
         for index, raw in enumerate(header, start=1):
             problem = _value_problem(raw, self.encoding)
@@ -537,9 +539,10 @@ class ExportFile:
                 while f"{original}_{suffix}" in first_index:
                     suffix += 1
                 name = f"{original}_{suffix}"
-                self.renamed.append(RenamedColumn(original, name, first_index[original], index))
+                renamed.append(RenamedColumn(original, name, first_index[original], index))
             first_index[name] = index
             names.append(name)
+        self.renamed = renamed
         return names
 
     def _jsonl_records(self) -> Generator[Record | RecordError, None, None]:
