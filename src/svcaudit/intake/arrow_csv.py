@@ -19,6 +19,7 @@ stand: `ColumnarUnfit.rows_trusted`) can raise after batches went out.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import queue
 import re
@@ -30,7 +31,7 @@ from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -62,7 +63,9 @@ TICKET_BATCHES = BatchShape(rows=16_384, block_bytes=1 << 18)
 # the larger part of memory.
 JOINED_BATCHES = BatchShape(rows=1_024, block_bytes=1 << 16)
 BATCH_ROWS = TICKET_BATCHES.rows
-SCAN_BYTES = 1 << 20  # what the header search and the pre-scan read at a time
+SCAN_BYTES = 1 << 20  # what the header search reads at a time
+# What the pre-scan reads at a time: its thread's allocator keeps the arrays of a chunk's checks.
+PRESCAN_BYTES = 1 << 18
 QUOTE = ord('"')
 LF, CR = ord("\n"), ord("\r")
 FIRST_PRINTABLE, FIRST_NON_ASCII = ord("!"), 0x80  # bytes from `!` to DEL are characters, never blank
@@ -338,16 +341,16 @@ def _scanned(export: ExportFile, of: _ScanOf) -> _Scan:
 
 def _scan_into(future: Future[_Scan], export: ExportFile, of: _ScanOf) -> None:
     try:
-        future.set_result(_prescan(export, of.offset, of.delimiter, of.encoding, of.compressed, SCAN_BYTES))
+        future.set_result(_prescan(export, of.offset, of.delimiter, of.encoding, of.compressed, PRESCAN_BYTES))
     except BaseException as exc:  # raised again by whoever takes the result
         future.set_exception(exc)
 
 
-def _open_binary(export: ExportFile, compressed: bool) -> BinaryIO:
+def _open_binary(export: ExportFile, compressed: bool) -> io.BufferedIOBase:
     import gzip
 
     if compressed:
-        return gzip.open(export.path, "rb")  # type: ignore[return-value]
+        return gzip.GzipFile(export.path, "rb")
     return open(export.path, "rb")  # noqa: SIM115 - closed by the caller
 
 
@@ -404,19 +407,22 @@ def _prescan(
     pending_cr = False
     lines = 0
     last = None
+    # One buffer read into again and again: a scan on a thread of its own (`scan_ahead`) would
+    # otherwise leave its allocator's arena holding chunks after it ends.
+    buffer = bytearray(block_size)
     with _open_binary(export, compressed) as stream:
         stream.seek(offset)
-        while chunk := stream.read(block_size):
-            data = np.frombuffer(chunk, dtype=np.uint8)
+        while size := stream.readinto(buffer):
+            data = np.frombuffer(buffer, dtype=np.uint8, count=size)
             if pending_close and not bounds[data[0]]:
                 raise ColumnarUnfit("a quoted field is closed before its end")
             if pending_cr and data[0] == LF:
                 lines -= 1  # the \r counted last chunk and this \n are one line break
-            if b"\x00" in chunk:
+            if buffer.find(b"\x00", 0, size) >= 0:
                 raise ColumnarUnfit("a NUL byte")
-            if decoder is not None and not chunk.isascii():
+            if decoder is not None and not buffer[:size].isascii():
                 try:
-                    decoder.decode(chunk)
+                    decoder.decode(memoryview(buffer)[:size])
                 except UnicodeDecodeError:
                     raise ColumnarUnfit(f"bytes that are not valid {encoding}") from None
             at = np.flatnonzero(data == QUOTE)
@@ -424,9 +430,9 @@ def _prescan(
             pending_close = bool(at.size) and (quotes + at.size) % 2 == 0 and at[-1] == data.size - 1
             quotes += at.size
             lines += int(np.count_nonzero(data == LF))
-            if b"\r" in chunk:
+            if buffer.find(b"\r", 0, size) >= 0:
                 returns = np.flatnonzero(data == CR)
-                lines += returns.size - chunk.count(b"\r\n")
+                lines += returns.size - buffer.count(b"\r\n", 0, size)
                 # Arrow can lose the \n of a quoted \r\n that its block edge cuts: values holding
                 # a carriage return are left to the reference reader.
                 quotes_before = np.searchsorted(at, returns) + (quotes - at.size)
