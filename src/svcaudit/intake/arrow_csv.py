@@ -9,11 +9,12 @@ closed mid-field, a quote inside an unquoted field, a ragged row, a NUL byte, by
 does not decode, a multi-byte legacy encoding) raises `ColumnarUnfit`; the caller then reads that
 input with the reference reader, which reads or rejects every row as always.
 
-A pre-scan of the raw bytes (numpy, one pass, begun on a thread of its own when the intake is made:
-`scan_ahead`) settles the quoting, NUL and encoding questions before the first batch is handed out; only a ragged row or undecodable bytes (found by Arrow's
-parser: the rows handed out before are the reference reader's first rows, and it reads on from
-there, `RowReader.row_batches`) and the closing line-count check (after which nothing Arrow read can
-stand: `ColumnarUnfit.rows_trusted`) can raise after batches went out.
+A pre-scan of the raw bytes (numpy, one pass, begun on a thread of its own when the intake is
+made: `scan_ahead`) settles the quoting, NUL and encoding questions before the first batch is
+handed out; only a ragged row or undecodable bytes (found by Arrow's parser: the rows handed out
+before are the reference reader's first rows, and it reads on from there, `RowReader.row_batches`)
+and the closing line-count check (after which nothing Arrow read can stand:
+`ColumnarUnfit.rows_trusted`) can raise after batches went out.
 """
 
 from __future__ import annotations
