@@ -173,7 +173,7 @@ def test_every_form_of_a_finding_keeps_every_field_in_its_place():
 
 
 def test_the_engine_row_carries_the_tickets_who_in_place():
-    from svcaudit.audit.engine import make_violation, violation_row
+    from svcaudit.audit.engine import violation_row
     from svcaudit.checks.base import Outcome, Status
     from svcaudit.intake.model import RowRef, Ticket
     from svcaudit.standard.loader import load_standard
@@ -185,7 +185,7 @@ def test_the_engine_row_carries_the_tickets_who_in_place():
     outcome = Outcome(Status.FAILED, "late")
     row = violation_row(rule, ticket, outcome)
     assert len(row) == len(VIOLATION_FIELDS)
-    made = make_violation(rule, ticket, outcome)
+    made = Violation(*violation_row(rule, ticket, outcome))
     assert violation_as_row(made) == row
     assert {name: getattr(made, name) for name in WHO_FIELDS} == {
         "agent": "Анна",

@@ -469,7 +469,7 @@ def test_json_encoded_by_workers_is_the_json_encoded_here(tmp_path, monkeypatch,
 
 
 def test_a_violation_row_puts_every_value_in_its_named_field():
-    from svcaudit.audit.engine import make_violation, violation_row
+    from svcaudit.audit.engine import violation_row
     from svcaudit.checks.base import Outcome, Status
     from svcaudit.intake.model import Message, Role, RowRef, Ticket
     from svcaudit.standard.loader import load_standard
@@ -490,7 +490,7 @@ def test_a_violation_row_puts_every_value_in_its_named_field():
         target_value=2.5,
     )
     ticket = Ticket(ticket_id="T9", ref=RowRef("t.csv", 3))
-    found = make_violation(rule, ticket, outcome, "agreed")
+    found = Violation(*violation_row(rule, ticket, outcome, "agreed"))
     assert found == Violation(
         rule=rule.id,
         ticket_id="T9",

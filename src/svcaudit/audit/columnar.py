@@ -299,28 +299,34 @@ def judge_left(tally: Tally, left: RowsLeft, parser: RowParser | None, as_of: da
         return outcome.status in JUDGED, outcome.status is Status.PASSED
 
     if quality is None:
-        # Only the rules left on each row, in the reference's order: by row, then by rule; the
-        # kernels' failures in a chunk are handed on as its slices between the findings made here.
-        handed = passed_over = 0
+        # Only the rules left on each row, in the reference's order: by row, then by rule. The
+        # kernels' failures in a chunk are not visited one by one: the chunk is handed on in
+        # slices, each before the first finding made here that follows it.
+        places, columns, kernel_failed = _left_in_order(left)
+        if kernel is None:
+            kernel_failed[:] = False
+        failed_before = np.cumsum(kernel_failed)
+        here = ~kernel_failed
+        handed = 0
 
-        def hand_on_failures() -> None:
+        def hand_on_failures(upto: int) -> None:
             assert kernel is not None
             chunk, rules = kernel
-            tally.add_failure_chunk(chunk.slice(handed, passed_over - handed), rules[handed:passed_over])
+            tally.add_failure_chunk(chunk.slice(handed, upto - handed), rules[handed:upto])
 
-        for place, column in _left_in_order(left):
-            if kernel is not None and column >= 0 and left.codes[place, column] == FAIL:
-                passed_over += 1
-                continue
-            if passed_over > handed:
-                hand_on_failures()
-                handed = passed_over
+        for place, column, before in zip(
+            places[here].tolist(), columns[here].tolist(), failed_before[here].tolist(), strict=True
+        ):
+            if before > handed:
+                hand_on_failures(before)
+                handed = before
             if column < 0:
                 tally.add(judge_ticket(plan, tickets[place], as_of), observe=False)
             else:
                 judge(place, column)
-        if passed_over > handed:
-            hand_on_failures()
+        total = int(failed_before[-1]) if failed_before.size else 0
+        if total > handed:
+            hand_on_failures(total)
         return
     for place in range(len(left.whole)):
         if left.whole[place]:
@@ -368,16 +374,18 @@ def _kernel_chunk(
     return merged.to_batches()[0], rules
 
 
-def _left_in_order(left: RowsLeft) -> list[tuple[int, int]]:
-    """(place, rule column) of every rule to judge, and (place, -1) of every row judged whole,
-    ordered by place, then column."""
+def _left_in_order(left: RowsLeft) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The place and rule column of every rule to judge, and (place, -1) of every row judged
+    whole, ordered by place, then column; and for each, whether a kernel failed it."""
     active = ((left.codes == DEFER) | (left.codes == FAIL)) & ~left.whole[:, None]
     places, columns = np.nonzero(active)
+    failed = left.codes[places, columns] == FAIL
     wholes = np.flatnonzero(left.whole)
     places = np.concatenate((places, wholes))
     columns = np.concatenate((columns, np.full(wholes.size, -1)))
+    failed = np.concatenate((failed, np.zeros(wholes.size, dtype=bool)))
     order = np.lexsort((columns, places))
-    return list(zip(places[order].tolist(), columns[order].tolist(), strict=True))
+    return places[order], columns[order], failed[order]
 
 
 @dataclass

@@ -42,7 +42,7 @@ from svcaudit.intake.tables import TableShape, expand_folders
 from svcaudit.intake.timestamps import TimestampParser
 from svcaudit.results.findings import FindingLog, SpillPool
 from svcaudit.results.kpis import MetricsAccumulator
-from svcaudit.results.model import VIOLATION_FIELDS, RuleResult, Violation, violation_row_of
+from svcaudit.results.model import VIOLATION_FIELDS, RuleResult, violation_row_of
 from svcaudit.results.quality import QualityAccumulator, TicketScore
 from svcaudit.standard.model import Rule, Standard
 from svcaudit.standard.waivers import Waivers
@@ -162,13 +162,9 @@ def make_intake(
     )
 
 
-def make_violation(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_because: str | None = None) -> Violation:
-    """The one factory for findings: it stamps where the evidence stands in the input."""
-    return Violation(*violation_row(rule, ticket, outcome, waived_because))
-
-
 def violation_row(rule: Rule, ticket: Ticket | None, outcome: Outcome, waived_because: str | None = None) -> tuple:
-    """A finding as the tuple of its Violation fields (`violation_row_of` puts them in order):
+    """The one factory for findings, which stamps where the evidence stands in the input: a
+    finding as the tuple of its Violation fields (`violation_row_of` puts them in order):
     what a `FindingLog` keeps (`append_row`), without a frozen object made per finding on the
     hot path."""
     message = outcome.message

@@ -20,6 +20,7 @@ and the closing line-count check (after which nothing Arrow read can stand:
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import os
 import queue
@@ -108,23 +109,14 @@ def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) ->
     or a failed line-count check)."""
     if export.format != "csv":
         raise ColumnarUnfit(f"{export.format} is not CSV")
-    if export.empty:
-        return
-    encoding = codecs.lookup(export.encoding).name
-    if encoding not in UTF8_NAMES and not _single_byte(encoding):
-        raise ColumnarUnfit(f"encoding {export.encoding} is not ASCII-compatible byte by byte")
     try:
-        layout = export.csv_layout()
-        if layout is None:
-            return
-        dialect, header_line = layout
+        start = _data_start(export)
+        if start is None:
+            return  # no header, or nothing after it
+        dialect, header_line, of = start
         width = len(export.columns)
-        delimiter = ord(dialect.delimiter)
-        compressed = export.compressed
-        offset = _data_offset(export, header_line, compressed)
-        if offset is None:
-            return  # nothing after the header
-        scan = _scanned(export, _ScanOf(offset, delimiter, encoding, compressed))
+        encoding = of.encoding
+        scan = _scanned(export, of)
     except (EOFError, OSError, zlib.error):
         # A truncated or corrupt gzip stream: the reference reader says where it breaks.
         raise ColumnarUnfit("the file cannot be read to its end") from None
@@ -147,7 +139,7 @@ def read_cell_batches(export: ExportFile, shape: BatchShape = TICKET_BATCHES) ->
     convert_options = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
     )
-    stream = _open_at(export, offset, compressed)
+    stream = _open_at(export, of.offset, of.compressed)
     next_line = header_line + 1
     try:
         reader = pacsv.open_csv(
@@ -311,23 +303,39 @@ def scan_ahead(export: ExportFile) -> None:
     take: it reads the file while the intake decides the date orders, both mostly outside the GIL
     (numpy, RE2 and file reads). Nothing is begun where reading would refuse the export before
     the scan, or could not find where its data starts; reading then says why, as always."""
-    if export.format != "csv" or export.empty:
+    if export.format != "csv":
         return
     try:
-        encoding = codecs.lookup(export.encoding).name
-        layout = export.csv_layout()
-        if layout is None or (encoding not in UTF8_NAMES and not _single_byte(encoding)):
-            return
-        compressed = export.compressed
-        offset = _data_offset(export, layout[1], compressed)
+        start = _data_start(export)
     except Exception:  # noqa: BLE001 - reading the export raises it again, where it is accounted
         return
-    if offset is None:
+    if start is None:
         return
-    of = _ScanOf(offset, ord(layout[0].delimiter), encoding, compressed)
+    of = start[2]
     future: Future[_Scan] = Future()
     _SCANS.setdefault(export, {})[of] = future
     threading.Thread(target=_scan_into, args=(future, export, of), name="svcaudit-prescan", daemon=True).start()
+
+
+def _data_start(export: ExportFile) -> tuple[type[csv.Dialect], int, _ScanOf] | None:
+    """Where a CSV export's data starts: its dialect, the header's last line, and what its
+    pre-scan reads it with; None when there is no data after a header. ColumnarUnfit for an
+    encoding Arrow cannot read byte for byte; EOFError, OSError or zlib.error where the file
+    cannot be read."""
+    if export.empty:
+        return None
+    encoding = codecs.lookup(export.encoding).name
+    if encoding not in UTF8_NAMES and not _single_byte(encoding):
+        raise ColumnarUnfit(f"encoding {export.encoding} is not ASCII-compatible byte by byte")
+    layout = export.csv_layout()
+    if layout is None:
+        return None
+    dialect, header_line = layout
+    compressed = export.compressed
+    offset = _data_offset(export, header_line, compressed)
+    if offset is None:
+        return None
+    return dialect, header_line, _ScanOf(offset, ord(dialect.delimiter), encoding, compressed)
 
 
 def _scanned(export: ExportFile, of: _ScanOf) -> _Scan:

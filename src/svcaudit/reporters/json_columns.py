@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from svcaudit.reporters.escaping import json_text
-from svcaudit.results.finding_columns import INSTANT_FIELD
+from svcaudit.results.finding_columns import INSTANT_FIELD, instants_of
 from svcaudit.results.model import item_keys
 from svcaudit.timecalc.instant_columns import instant_texts
 
@@ -71,11 +71,8 @@ def _numbers(column: pa.Array) -> pa.Array:
 
 def _instants(column: pa.Array) -> pa.Array:
     """Epoch microseconds as `format_instant` writes them, quoted."""
-    if column.null_count == len(column):
-        return pa.repeat(pa.scalar(NULL), len(column))
-    texts = instant_texts(column.fill_null(0).to_numpy(zero_copy_only=False))
-    quoted = pa.array([f'"{text}"' for text in texts], pa.string())
-    return pc.if_else(column.is_valid(), quoted, NULL)
+    texts = instants_of(column, instant_texts)
+    return pa.array([NULL if text is None else f'"{text}"' for text in texts], pa.string())
 
 
 def _texts(column: pa.Array) -> pa.Array:

@@ -14,13 +14,16 @@ UTC datetime in a row). pyarrow is imported here, and this module only where dat
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
+import numpy as np
 import pyarrow as pa
 
 from svcaudit.results.model import VIOLATION_FIELDS
 from svcaudit.timecalc.instant_columns import utc_instants
 
+T = TypeVar("T")
 INSTANT_FIELD = "due_at"
 NUMBER_FIELDS = frozenset(
     {"measured_seconds", "target_seconds", "row", "message_index", "measured_value", "target_value"}
@@ -36,23 +39,22 @@ def chunk_rows(chunk: pa.RecordBatch) -> list[tuple]:
     for name in VIOLATION_FIELDS:
         column = chunk.column(name)
         if name == INSTANT_FIELD:
-            columns.append(_instants(column))
+            columns.append(instants_of(column, utc_instants))
         else:
             columns.append(column.to_pylist())
     return list(zip(*columns, strict=True))
 
 
-def _instants(column: pa.Array) -> list[datetime | None]:
-    """Epoch microseconds as aware UTC datetimes, None where null."""
+def instants_of(column: pa.Array, convert: Callable[[np.ndarray], list[T]]) -> list[T | None]:
+    """`convert` of a column of epoch microseconds (a datetime, a text of each), None where null."""
     if column.null_count == len(column):
         return [None] * len(column)
-    filled = column.fill_null(0).to_numpy(zero_copy_only=False)
-    moments: list[datetime | None] = list(utc_instants(filled))
+    converted: list[T | None] = list(convert(column.fill_null(0).to_numpy(zero_copy_only=False)))
     if column.null_count:
         for position, valid in enumerate(column.is_valid().to_pylist()):
             if not valid:
-                moments[position] = None
-    return moments
+                converted[position] = None
+    return converted
 
 
 def chunk_bytes(chunk: pa.RecordBatch) -> bytes:

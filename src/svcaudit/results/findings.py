@@ -211,13 +211,7 @@ class FindingLog(Collection[Violation]):
             return
         self._spill()
         data = chunk_bytes(chunk)
-        with spilling(SPILLED_FINDINGS, self._directory):
-            path = self._file or self._create()
-            with open(path, "ab") as handle:
-                start = handle.tell()
-                handle.write(data)
-        self._segments.append(Segment(path, start, chunk.num_rows, len(data)))
-        self._spilled += chunk.num_rows
+        self._write(data, chunk.num_rows, len(data))
 
     def extend(self, findings: Iterable[Violation]) -> None:
         self.extend_rows(map(_as_row, findings))
@@ -356,17 +350,22 @@ class FindingLog(Collection[Violation]):
         batch = self._memory
         if not batch:
             return
+        self._write(pickle.dumps(batch, PICKLE_PROTOCOL), len(batch))
+        self._memory = []
+
+    def _write(self, data: bytes, count: int, columns_size: int = 0) -> None:
+        """`count` findings, written as `data` (pickled rows, or a chunk of `columns_size` bytes)
+        at the end of the log's file (its pool's), as a segment of their own."""
         directory = self._pool._directory if self._pool is not None else self._directory
         with spilling(SPILLED_FINDINGS, directory):
             path = self._pool.path() if self._pool is not None else self._file or self._create()
             # Opened per batch, so that a report with many groups never holds many descriptors open.
             with open(path, "ab") as handle:
                 start = handle.tell()  # the file's end: a pool's file is written by many logs
-                pickle.dump(batch, handle, PICKLE_PROTOCOL)
+                handle.write(data)
         # A segment per batch: any process can read any one of them (`map_batches`).
-        self._segments.append(Segment(path, start, len(batch)))
-        self._spilled += len(batch)
-        self._memory = []
+        self._segments.append(Segment(path, start, count, columns_size))
+        self._spilled += count
 
     def _create(self) -> str:
         handle, path = tempfile.mkstemp(prefix=SPILL_PREFIX, suffix=SPILL_SUFFIX, dir=self._directory)
