@@ -167,3 +167,25 @@ def test_audits_through_chunks_report_as_row_by_row(generated, monkeypatch, tmp_
     runner.invoke(app, [*args, "--partial", str(rows_part), "-q"])
     assert json.loads(part.read_text()) == json.loads(rows_part.read_text())
     assert len(json.loads(chunked["json"].stdout)["violations"]) > 500
+
+
+@pytest.mark.parametrize("by", ["week", "rule"])
+def test_report_workers_through_chunks_make_the_tables_of_rows(generated, monkeypatch, by):
+    """A report's workers judge each group's part of a batch into a tally of its own, which takes
+    chunks when a part holds enough failures: the tables (times behind the medians included) are
+    those of rows."""
+    from svcaudit.audit import columnar
+
+    monkeypatch.setattr(columnar, "CHUNK_MIN_FINDINGS", 1)
+    args = ["report", str(generated), "--by", by, "--as-of", AS_OF, "--jobs", "2", "-f", "json"]
+    runner = CliRunner()
+    chunked = runner.invoke(app, args)
+    added = []
+    real = Tally.add_failure_chunk
+    monkeypatch.setattr(Tally, "add_failure_chunk", lambda self, *a: added.append(1) or real(self, *a))
+    in_process = runner.invoke(app, [*args[:-4], "--jobs", "1", "-f", "json"])
+    monkeypatch.setattr(Tally, "takes_chunks", property(lambda self: False))
+    by_rows = runner.invoke(app, args)
+    assert chunked.exit_code == by_rows.exit_code == in_process.exit_code == 0
+    assert chunked.stdout == by_rows.stdout == in_process.stdout
+    assert added == []  # in this process a report's groups keep rows (their logs share a pool)
